@@ -1,0 +1,40 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "outboundctl",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "outboundctl", targets: ["outboundctl"]),
+        .library(name: "OutboundConfig", targets: ["OutboundConfig"]),
+        .library(name: "OutboundStore", targets: ["OutboundStore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CYAML",
+            pkgConfig: "yaml-0.1",
+            providers: [.apt(["libyaml-dev"])]
+        ),
+        .target(name: "OutboundConfig", dependencies: ["CYAML"]),
+        .target(
+            name: "OutboundStore",
+            dependencies: ["OutboundConfig", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .executableTarget(
+            name: "outboundctl",
+            dependencies: [
+                "OutboundConfig",
+                "OutboundStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(name: "outboundctl-bench", dependencies: ["OutboundConfig", "CYAML"]),
+        .testTarget(name: "OutboundConfigTests", dependencies: ["OutboundConfig"]),
+        .testTarget(name: "OutboundStoreTests", dependencies: ["OutboundStore"]),
+        .testTarget(name: "outboundctlTests", dependencies: ["outboundctl", "OutboundConfig"]),
+    ]
+)

@@ -1,0 +1,253 @@
+import Foundation
+
+/// Turns parsed files into one `Configuration`, reporting every shape problem (unknown keys,
+/// wrong types, ranges, bad ids, ids defined twice across files) and carrying on, so one run
+/// shows them all. Entries that cannot be decoded are left out of the model but their ids
+/// stay defined, so they cause no second wave of "unknown reference" errors.
+public struct ConfigurationDecoder {
+    static let topLevelKeys = ["version", "tenant"] + Section.allCases.map(\.rawValue)
+
+    public init() {}
+
+    public func decode(_ files: [YAMLFile]) -> (Configuration, [Diagnostic]) {
+        let context = DecodingContext()
+        var configuration = Configuration()
+        var tenantLocation: SourceLocation?
+        for file in files {
+            context.file = file.path
+            guard let root = file.root else { continue }
+            guard case .mapping(let pairs) = root.kind else {
+                context.report(.notAMapping, "the top level of a configuration file must be a mapping of sections, found \(root.typeName)", at: root, path: "")
+                continue
+            }
+            for pair in pairs {
+                guard let key = pair.key.scalar else { continue }
+                if key == "version" {
+                    decodeVersion(pair.value, context: context)
+                } else if key == "tenant" {
+                    let here = context.location(pair.key)
+                    if let first = tenantLocation {
+                        context.report(.duplicateId, "tenant is defined more than once (first at \(first))", at: pair.key, path: "tenant",
+                                       notes: [.init("first defined here", at: first)])
+                        continue
+                    }
+                    tenantLocation = here
+                    configuration.tenant = decodeTenant(pair.value, at: here, context: context)
+                } else if let section = Section(rawValue: key) {
+                    decodeSection(section, pair.value, into: &configuration, context: context)
+                } else {
+                    context.report(.unknownKey, "unknown section '\(key)'\(Suggestion.hint(for: key, in: Self.topLevelKeys))", at: pair.key, path: key)
+                }
+            }
+        }
+        if configuration.tenant == nil, tenantLocation == nil, let first = files.first {
+            context.diagnostics.append(Diagnostic(
+                .tenantMissing, "no file defines the 'tenant' section (name and digitalChannels)",
+                at: SourceLocation(file: first.path, line: 1, column: 1), path: "tenant"))
+        }
+        return (configuration, context.diagnostics)
+    }
+
+    private func decodeVersion(_ node: YAMLNode, context: DecodingContext) {
+        guard let version = context.int(node, in: Int.min...Int.max, path: "version") else { return }
+        if version.value != 1 {
+            context.report(.unsupportedVersion, "version \(version.value) is not supported; the only version is 1", at: node, path: "version")
+        }
+    }
+
+    private func decodeSection(_ section: Section, _ node: YAMLNode, into configuration: inout Configuration, context: DecodingContext) {
+        if node.isNull { return }
+        guard case .mapping(let pairs) = node.kind else {
+            context.report(.notAMapping, "section '\(section.rawValue)' must map ids to definitions, found \(node.typeName)", at: node, path: section.rawValue)
+            return
+        }
+        var defined = configuration.definedIds[section] ?? [:]
+        defined.reserveCapacity(defined.count + pairs.count)
+        for pair in pairs {
+            guard let id = pair.key.scalar else { continue }
+            let path = "\(section.rawValue).\(id)"
+            let location = context.location(pair.key)
+            guard Identifier.isValid(id) else {
+                context.report(.invalidId, "\(section.noun) id '\(id)' must match ^[a-z0-9][a-z0-9._-]{0,63}$ (lowercase letters, digits, '.', '_', '-')", at: pair.key, path: path)
+                continue
+            }
+            if section == .multimediaProfiles, id == MultimediaProfile.defaultTelephonyId {
+                context.report(.reservedId, "'\(id)' is the built-in multimedia profile (blended, voice 1, no digital slots) and cannot be redefined; choose another id", at: pair.key, path: path)
+                continue
+            }
+            if let first = defined.updateValue(location, forKey: id) {
+                defined[id] = first
+                context.report(.duplicateId, "\(section.noun) '\(id)' is already defined at \(first)", at: pair.key, path: path,
+                               notes: [.init("first defined here", at: first)])
+                continue
+            }
+            decodeEntry(section, id: id, node: pair.value, location: location, path: path, into: &configuration, context: context)
+        }
+        configuration.definedIds[section] = defined
+    }
+
+    /// Decodes one entry. An entry whose required fields are missing or invalid is left out of
+    /// the model (its id stays defined); invalid optional fields are reported and left unset, so
+    /// the rules still check the rest of the entry.
+    private func decodeEntry(_ section: Section, id: String, node: YAMLNode, location: SourceLocation, path: String,
+                             into configuration: inout Configuration, context: DecodingContext) {
+        func keep<Entity>(_ entity: Entity?, in table: inout [String: Entity]) {
+            if let entity { table[id] = entity }
+        }
+        switch section {
+        case .licences: keep(decodeLicence(id, node, location, path, context), in: &configuration.licences)
+        case .multimediaProfiles: keep(decodeProfile(id, node, location, path, context), in: &configuration.multimediaProfiles)
+        case .sites: keep(decodeSite(id, node, location, path, context), in: &configuration.sites)
+        case .teams: keep(decodeTeam(id, node, location, path, context), in: &configuration.teams)
+        case .desktopProfiles: keep(decodeDesktopProfile(id, node, location, path, context), in: &configuration.desktopProfiles)
+        case .entryPoints: keep(decodeEntryPoint(id, node, location, path, context), in: &configuration.entryPoints)
+        case .queues: keep(decodeQueue(id, node, location, path, context), in: &configuration.queues)
+        case .wrapUpReasons: keep(decodeWrapUpReason(id, node, location, path, context), in: &configuration.wrapUpReasons)
+        case .agents: keep(decodeAgent(id, node, location, path, context), in: &configuration.agents)
+        }
+    }
+
+    // MARK: Sections
+
+    private func decodeTenant(_ node: YAMLNode, at location: SourceLocation, context: DecodingContext) -> Tenant? {
+        guard let f = context.fields(of: node, path: "tenant", known: ["name", "digitalChannels", "timezone"]) else { return nil }
+        let name = f.string("name")
+        let digital = f.enumeration("digitalChannels", DigitalChannels.self, required: true)
+        let timezone = f.string("timezone")
+        if let timezone, TimeZone(identifier: timezone.value) == nil {
+            context.diagnostics.append(Diagnostic(
+                .invalidTimezone, "tenant.timezone '\(timezone.value)' is not an IANA time zone name (e.g. Europe/Lisbon)",
+                at: timezone.location, path: "tenant.timezone"))
+        }
+        guard let digital else { return nil }
+        return Tenant(name: name, digitalChannels: digital, timezone: timezone, location: location)
+    }
+
+    private func decodeLicence(_ id: String, _ node: YAMLNode, _ location: SourceLocation, _ path: String, _ context: DecodingContext) -> Licence? {
+        guard let f = context.fields(of: node, path: path, known: ["type", "seats", "validFrom", "validUntil", "description"]) else { return nil }
+        let type = f.enumeration("type", LicenceType.self, required: true)
+        let seats = f.int("seats", in: 0...Int.max, required: true)
+        let validFrom = f.date("validFrom")
+        let validUntil = f.date("validUntil")
+        guard let type, let seats else { return nil }
+        return Licence(id: id, location: location, type: type, seats: seats, validFrom: validFrom, validUntil: validUntil)
+    }
+
+    private func decodeProfile(_ id: String, _ node: YAMLNode, _ location: SourceLocation, _ path: String, _ context: DecodingContext) -> MultimediaProfile? {
+        guard let f = context.fields(of: node, path: path, known: ["description", "blending", "voice", "chat", "email", "social"]) else { return nil }
+        let description = f.string("description")
+        let blending = f.enumeration("blending", Blending.self, required: true)
+        let voice = f.int("voice", in: 0...1)
+        let chat = f.int("chat", in: 0...5)
+        let email = decodeSlots(f, media: .email)
+        let social = decodeSlots(f, media: .social)
+        guard let blending else { return nil }
+        return MultimediaProfile(id: id, location: location, description: description, blending: blending,
+                                 voice: voice, chat: chat, email: email, social: social)
+    }
+
+    /// `social: 2` (that many auto-pushed slots, 0 = none) or `email: {assignment, slots}`.
+    /// Slot ranges per assignment are rules (OB303), checked by the validator.
+    private func decodeSlots(_ f: FieldReader, media: Media) -> SlotAssignment? {
+        let key = media.rawValue
+        guard let node = f.value(key, required: false) else { return nil }
+        let path = "\(f.path).\(key)"
+        let context = f.context
+        switch node.kind {
+        case .scalar:
+            guard let slots = context.int(node, in: Int.min...Int.max, path: path) else { return nil }
+            return SlotAssignment(assignment: .autoPushed, slots: slots.value, location: slots.location, assignmentLocation: slots.location)
+        case .mapping:
+            guard let slotFields = context.fields(of: node, path: path, known: ["assignment", "slots"]) else { return nil }
+            let assignment = slotFields.enumeration("assignment", Assignment.self)
+            let slots = slotFields.int("slots", in: Int.min...Int.max)
+            return SlotAssignment(
+                assignment: assignment?.value ?? .autoPushed, slots: slots?.value ?? 1,
+                location: slots?.location ?? context.location(node),
+                assignmentLocation: assignment?.location ?? context.location(node), isMappingForm: true)
+        case .sequence:
+            context.report(.wrongType, "\(path) must be a slot count or a mapping with assignment and slots, found a list", at: node, path: path)
+            return nil
+        }
+    }
+
+    private func decodeSite(_ id: String, _ node: YAMLNode, _ location: SourceLocation, _ path: String, _ context: DecodingContext) -> Site? {
+        if node.isNull { return Site(id: id, location: location, name: nil, multimediaProfile: nil) }
+        guard let f = context.fields(of: node, path: path, known: ["name", "multimediaProfile"]) else { return nil }
+        return Site(id: id, location: location, name: f.string("name"), multimediaProfile: f.string("multimediaProfile"))
+    }
+
+    private func decodeTeam(_ id: String, _ node: YAMLNode, _ location: SourceLocation, _ path: String, _ context: DecodingContext) -> Team? {
+        guard let f = context.fields(of: node, path: path, known: ["name", "site", "multimediaProfile"]) else { return nil }
+        let name = f.string("name")
+        let site = f.string("site", required: true)
+        let profile = f.string("multimediaProfile")
+        guard let site else { return nil }
+        return Team(id: id, location: location, name: name, site: site, multimediaProfile: profile)
+    }
+
+    private func decodeDesktopProfile(_ id: String, _ node: YAMLNode, _ location: SourceLocation, _ path: String, _ context: DecodingContext) -> DesktopProfile? {
+        if node.isNull {
+            let all = Located(Selection.all, at: location)
+            return DesktopProfile(id: id, location: location, description: nil, outboundEntryPoints: all, wrapUpReasons: all, autoWrapUpSeconds: nil)
+        }
+        guard let f = context.fields(of: node, path: path, known: ["description", "outboundEntryPoints", "wrapUpReasons", "autoWrapUpSeconds"]) else { return nil }
+        let description = f.string("description")
+        let entryPoints = f.selection("outboundEntryPoints")
+        let reasons = f.selection("wrapUpReasons")
+        let autoWrapUp = f.int("autoWrapUpSeconds", in: 1...3600)
+        guard let entryPoints, let reasons else { return nil }
+        return DesktopProfile(id: id, location: location, description: description, outboundEntryPoints: entryPoints,
+                              wrapUpReasons: reasons, autoWrapUpSeconds: autoWrapUp)
+    }
+
+    private func decodeEntryPoint(_ id: String, _ node: YAMLNode, _ location: SourceLocation, _ path: String, _ context: DecodingContext) -> EntryPoint? {
+        guard let f = context.fields(of: node, path: path, known: ["description", "channel", "address", "outbound", "queue"]) else { return nil }
+        _ = f.string("description")
+        let channel = f.enumeration("channel", Channel.self, required: true)
+        let address = f.string("address")
+        let outbound = f.bool("outbound", default: false)
+        let queue = f.string("queue")
+        guard let channel, let outbound else { return nil }
+        return EntryPoint(id: id, location: location, channel: channel, address: address, outbound: outbound, queue: queue)
+    }
+
+    private func decodeQueue(_ id: String, _ node: YAMLNode, _ location: SourceLocation, _ path: String, _ context: DecodingContext) -> Queue? {
+        guard let f = context.fields(of: node, path: path, known: ["description", "channel", "routing", "teams", "serviceLevelSeconds", "maxTimeInQueueSeconds", "wrapUpReasons"]) else { return nil }
+        _ = f.string("description")
+        let channel = f.enumeration("channel", Channel.self, required: true)
+        let routing = f.value("routing", required: false) == nil
+            ? Located(Routing.longestAvailable, at: location) : f.enumeration("routing", Routing.self)
+        let teams = f.idList("teams", required: true, nonEmpty: true)
+        let serviceLevel = f.int("serviceLevelSeconds", in: 1...Int.max)
+        let maxTime = f.int("maxTimeInQueueSeconds", in: 1...Int.max)
+        let reasons = f.idList("wrapUpReasons")
+        guard let channel, let routing, let teams else { return nil }
+        return Queue(id: id, location: location, channel: channel, routing: routing, teams: teams,
+                     serviceLevelSeconds: serviceLevel, maxTimeInQueueSeconds: maxTime, wrapUpReasons: reasons)
+    }
+
+    private func decodeWrapUpReason(_ id: String, _ node: YAMLNode, _ location: SourceLocation, _ path: String, _ context: DecodingContext) -> WrapUpReason? {
+        guard let f = context.fields(of: node, path: path, known: ["description", "default", "active"]) else { return nil }
+        let description = f.string("description")
+        let isDefault = f.bool("default", default: false)
+        let active = f.bool("active", default: true)
+        guard let isDefault, let active else { return nil }
+        return WrapUpReason(id: id, location: location, description: description, isDefault: isDefault, active: active)
+    }
+
+    private func decodeAgent(_ id: String, _ node: YAMLNode, _ location: SourceLocation, _ path: String, _ context: DecodingContext) -> Agent? {
+        guard let f = context.fields(of: node, path: path, known: ["name", "email", "licence", "site", "teams", "desktopProfile", "multimediaProfile", "active"]) else { return nil }
+        let name = f.string("name", required: true)
+        let email = f.string("email")
+        let licence = f.string("licence", required: true)
+        let site = f.string("site", required: true)
+        let teams = f.idList("teams", required: true, nonEmpty: true)
+        let desktop = f.string("desktopProfile", required: true)
+        let profile = f.string("multimediaProfile")
+        let active = f.bool("active", default: true)
+        guard let name, let licence, let site, let teams, let desktop, let active else { return nil }
+        return Agent(id: id, location: location, name: name, email: email, licence: licence, site: site, teams: teams,
+                     desktopProfile: desktop, multimediaProfile: profile, active: active)
+    }
+}

@@ -1,0 +1,170 @@
+/// Collects the diagnostics of one decoding run and knows which file it is in.
+final class DecodingContext {
+    var diagnostics: [Diagnostic] = []
+    var file: String = ""
+
+    func location(_ node: YAMLNode) -> SourceLocation {
+        SourceLocation(file: file, line: Int(node.line), column: Int(node.column))
+    }
+
+    func report(_ code: DiagnosticCode, _ message: String, at node: YAMLNode, path: String, notes: [Diagnostic.Note] = []) {
+        diagnostics.append(Diagnostic(code, message, at: location(node), path: path, notes: notes))
+    }
+
+    /// The fields of a mapping node, after reporting its unknown keys; nil (and a diagnostic)
+    /// when the node is not a mapping.
+    func fields(of node: YAMLNode, path: String, known: [String]) -> FieldReader? {
+        guard case .mapping(let pairs) = node.kind else {
+            report(.wrongType, "\(path) must be a mapping, found \(node.typeName)", at: node, path: path)
+            return nil
+        }
+        for pair in pairs {
+            guard let key = pair.key.scalar, !known.contains(key) else { continue }
+            report(.unknownKey, "unknown key '\(key)' in \(path)\(Suggestion.hint(for: key, in: known))",
+                   at: pair.key, path: "\(path).\(key)")
+        }
+        return FieldReader(pairs: pairs, node: node, path: path, context: self)
+    }
+}
+
+/// Typed access to the fields of one mapping. Each accessor reports a located diagnostic
+/// when the value is missing, of the wrong type or out of range, and returns nil then.
+struct FieldReader {
+    let pairs: [YAMLNode.Pair]
+    let node: YAMLNode
+    let path: String
+    let context: DecodingContext
+
+    subscript(key: String) -> YAMLNode? {
+        for pair in pairs where pair.key.scalar == key { return pair.value }
+        return nil
+    }
+
+    /// The value node of `key`; nil when absent (reported when required) or null (treated as absent).
+    func value(_ key: String, required: Bool) -> YAMLNode? {
+        guard let value = self[key], !value.isNull else {
+            if required {
+                context.report(.missingField, "\(path) is missing required field '\(key)'", at: self[key] ?? node, path: "\(path).\(key)")
+            }
+            return nil
+        }
+        return value
+    }
+
+    func string(_ key: String, required: Bool = false) -> Located<String>? {
+        guard let value = value(key, required: required) else { return nil }
+        return context.string(value, path: "\(path).\(key)")
+    }
+
+    func int(_ key: String, in range: ClosedRange<Int>, required: Bool = false) -> Located<Int>? {
+        guard let value = value(key, required: required) else { return nil }
+        return context.int(value, in: range, path: "\(path).\(key)")
+    }
+
+    func bool(_ key: String, default defaultValue: Bool) -> Located<Bool>? {
+        guard let value = value(key, required: false) else { return Located(defaultValue, at: context.location(node)) }
+        return context.bool(value, path: "\(path).\(key)")
+    }
+
+    func enumeration<E: ConfigEnum>(_ key: String, _ type: E.Type, required: Bool = false) -> Located<E>? {
+        guard let value = value(key, required: required) else { return nil }
+        return context.enumeration(value, type, path: "\(path).\(key)")
+    }
+
+    func date(_ key: String) -> Located<CalendarDate>? {
+        guard let value = value(key, required: false), let text = context.string(value, path: "\(path).\(key)") else { return nil }
+        guard let date = CalendarDate(text.value) else {
+            context.report(.invalidValue, "\(path).\(key) must be a date as YYYY-MM-DD, found '\(text.value)'", at: value, path: "\(path).\(key)")
+            return nil
+        }
+        return Located(date, at: text.location)
+    }
+
+    /// A list of ids; `nonEmpty` reports an empty list.
+    func idList(_ key: String, required: Bool = false, nonEmpty: Bool = false) -> [Located<String>]? {
+        guard let value = value(key, required: required) else { return nil }
+        return context.idList(value, path: "\(path).\(key)", nonEmpty: nonEmpty)
+    }
+
+    /// `all` or a list of ids; absent means `all`.
+    func selection(_ key: String) -> Located<Selection>? {
+        guard let value = value(key, required: false) else { return Located(.all, at: context.location(node)) }
+        if case .scalar("all", _) = value.kind { return Located(.all, at: context.location(value)) }
+        guard case .sequence = value.kind else {
+            context.report(.wrongType, "\(path).\(key) must be 'all' or a list of ids, found \(value.typeName)", at: value, path: "\(path).\(key)")
+            return nil
+        }
+        return context.idList(value, path: "\(path).\(key)", nonEmpty: false).map { Located(.only($0), at: context.location(value)) }
+    }
+}
+
+extension DecodingContext {
+    func string(_ node: YAMLNode, path: String) -> Located<String>? {
+        guard case .scalar(let text, _) = node.kind, !node.isNull else {
+            report(.wrongType, "\(path) must be a string, found \(node.typeName)", at: node, path: path)
+            return nil
+        }
+        return Located(text, at: location(node))
+    }
+
+    func int(_ node: YAMLNode, in range: ClosedRange<Int>, path: String) -> Located<Int>? {
+        guard case .scalar(let text, true) = node.kind, let number = Int(text) else {
+            report(.wrongType, "\(path) must be an integer, found \(node.typeName)", at: node, path: path)
+            return nil
+        }
+        guard range.contains(number) else {
+            let bounds = range.upperBound == .max ? "at least \(range.lowerBound)" : "from \(range.lowerBound) to \(range.upperBound)"
+            report(.invalidValue, "\(path) must be \(bounds), found \(number)", at: node, path: path)
+            return nil
+        }
+        return Located(number, at: location(node))
+    }
+
+    func bool(_ node: YAMLNode, path: String) -> Located<Bool>? {
+        if case .scalar(let text, true) = node.kind {
+            switch text {
+            case "true", "True", "TRUE": return Located(true, at: location(node))
+            case "false", "False", "FALSE": return Located(false, at: location(node))
+            case "yes", "Yes", "YES", "on", "On", "ON", "y", "Y":
+                report(.wrongType, "\(path) must be true or false; '\(text)' is ambiguous across YAML versions, write true", at: node, path: path)
+                return nil
+            case "no", "No", "NO", "off", "Off", "OFF", "n", "N":
+                report(.wrongType, "\(path) must be true or false; '\(text)' is ambiguous across YAML versions, write false", at: node, path: path)
+                return nil
+            default: break
+            }
+        }
+        report(.wrongType, "\(path) must be true or false, found \(node.typeName)", at: node, path: path)
+        return nil
+    }
+
+    func enumeration<E: ConfigEnum>(_ node: YAMLNode, _ type: E.Type, path: String) -> Located<E>? {
+        let allowed = E.allCases.map(\.rawValue)
+        guard case .scalar(let text, _) = node.kind, !node.isNull else {
+            report(.wrongType, "\(path) must be one of \(allowed.joined(separator: ", ")), found \(node.typeName)", at: node, path: path)
+            return nil
+        }
+        guard let value = E(rawValue: text) else {
+            report(.invalidValue, "\(path) must be one of \(allowed.joined(separator: ", ")), found '\(text)'\(Suggestion.hint(for: text, in: allowed))", at: node, path: path)
+            return nil
+        }
+        return Located(value, at: location(node))
+    }
+
+    func idList(_ node: YAMLNode, path: String, nonEmpty: Bool) -> [Located<String>]? {
+        guard case .sequence(let items) = node.kind else {
+            report(.wrongType, "\(path) must be a list of ids, found \(node.typeName)", at: node, path: path)
+            return nil
+        }
+        if nonEmpty, items.isEmpty {
+            report(.invalidValue, "\(path) must list at least one id", at: node, path: path)
+            return nil
+        }
+        var ids: [Located<String>] = []
+        ids.reserveCapacity(items.count)
+        for (index, item) in items.enumerated() {
+            if let id = string(item, path: "\(path)[\(index)]") { ids.append(id) }
+        }
+        return ids
+    }
+}

@@ -1,0 +1,209 @@
+/// The rules of the file format that need the whole configuration: references between
+/// sections, slot ranges, addresses, seats, wrap-up defaults. Each rule appends diagnostics and
+/// never stops the others.
+public struct ConfigurationValidator {
+    public init() {}
+
+    public func validate(_ configuration: Configuration) -> [Diagnostic] {
+        var run = ValidationRun(configuration: configuration)
+        run.checkLicences()
+        run.checkProfiles()
+        run.checkSitesAndTeams()
+        run.checkDesktopProfiles()
+        run.checkEntryPoints()
+        run.checkQueues()
+        run.checkWrapUpReasons()
+        run.checkAgents()
+        return run.diagnostics
+    }
+}
+
+private struct ValidationRun {
+    let configuration: Configuration
+    var diagnostics: [Diagnostic] = []
+
+    init(configuration: Configuration) {
+        self.configuration = configuration
+    }
+
+    mutating func report(_ code: DiagnosticCode, _ message: String, at location: SourceLocation, path: String, notes: [Diagnostic.Note] = []) {
+        diagnostics.append(Diagnostic(code, message, at: location, path: path, notes: notes))
+    }
+
+    /// Reports `reference` when it names no entry of `section`, with a "did you mean".
+    mutating func checkReference(_ reference: Located<String>?, to section: Section, path: @autoclosure () -> String) {
+        guard let reference, !configuration.defines(reference.value, in: section) else { return }
+        var candidates = Array(configuration.definedIds[section]?.keys ?? [:].keys)
+        if section == .multimediaProfiles { candidates.append(MultimediaProfile.defaultTelephonyId) }
+        report(.unknownReference, "unknown \(section.noun) '\(reference.value)'\(Suggestion.hint(for: reference.value, in: candidates))",
+               at: reference.location, path: path())
+    }
+
+    mutating func checkReferences(_ references: [Located<String>], to section: Section, path: String) {
+        for (index, reference) in references.enumerated() {
+            checkReference(reference, to: section, path: "\(path)[\(index)]")
+        }
+    }
+
+    mutating func checkLicences() {
+        var holders: [String: Int] = [:]
+        for agent in configuration.agents.values where agent.active.value {
+            holders[agent.licence.value, default: 0] += 1
+        }
+        for licence in configuration.licences.values {
+            let path = "licences.\(licence.id)"
+            if let from = licence.validFrom, let until = licence.validUntil, from.value > until.value {
+                report(.licenceDatesReversed, "\(path).validFrom \(from.value) is after validUntil \(until.value)",
+                       at: from.location, path: "\(path).validFrom", notes: [.init("validUntil is here", at: until.location)])
+            }
+            let held = holders[licence.id] ?? 0
+            if held > licence.seats.value {
+                report(.licenceSeatsExceeded, "licence '\(licence.id)' has \(plural(licence.seats.value, "seat")) but \(held) active agents hold it",
+                       at: licence.seats.location, path: "\(path).seats")
+            }
+        }
+    }
+
+    mutating func checkProfiles() {
+        for profile in configuration.multimediaProfiles.values {
+            let path = "multimediaProfiles.\(profile.id)"
+            for media in [Media.email, .social] {
+                guard let slots = profile.slots(for: media) else { continue }
+                let range = SlotRules.range(for: media, assignment: slots.assignment, mappingForm: slots.isMappingForm)
+                if !range.contains(slots.slots) {
+                    let form = slots.isMappingForm ? "\(slots.assignment.rawValue) assignment" : "the integer form (0 = none)"
+                    report(.slotsOutOfRange, "\(path).\(media.rawValue) slots must be from \(range.lowerBound) to \(range.upperBound) for \(form), found \(slots.slots)",
+                           at: slots.location, path: slots.isMappingForm ? "\(path).\(media.rawValue).slots" : "\(path).\(media.rawValue)")
+                }
+            }
+            if profile.blending.value == .blendedRealtime, (profile.voice?.value ?? 0) != 1 || (profile.chat?.value ?? 0) < 1 {
+                report(.blendedRealtimeNeedsVoiceAndChat,
+                       "\(path) is blended-realtime, which needs voice: 1 and chat of at least 1 (found voice \(profile.voice?.value ?? 0), chat \(profile.chat?.value ?? 0))",
+                       at: profile.blending.location, path: "\(path).blending")
+            }
+        }
+    }
+
+    mutating func checkSitesAndTeams() {
+        for site in configuration.sites.values {
+            checkReference(site.multimediaProfile, to: .multimediaProfiles, path: "sites.\(site.id).multimediaProfile")
+        }
+        for team in configuration.teams.values {
+            checkReference(team.site, to: .sites, path: "teams.\(team.id).site")
+            checkReference(team.multimediaProfile, to: .multimediaProfiles, path: "teams.\(team.id).multimediaProfile")
+        }
+    }
+
+    mutating func checkDesktopProfiles() {
+        for profile in configuration.desktopProfiles.values {
+            let path = "desktopProfiles.\(profile.id)"
+            if case .only(let ids) = profile.outboundEntryPoints.value {
+                checkReferences(ids, to: .entryPoints, path: "\(path).outboundEntryPoints")
+            }
+            if case .only(let ids) = profile.wrapUpReasons.value {
+                checkReferences(ids, to: .wrapUpReasons, path: "\(path).wrapUpReasons")
+            }
+        }
+    }
+
+    mutating func checkEntryPoints() {
+        for entryPoint in configuration.entryPoints.values {
+            let path = "entryPoints.\(entryPoint.id)"
+            let channel = entryPoint.channel.value
+            if entryPoint.outbound.value, !channel.supportsOutbound {
+                report(.outboundNotSupported, "\(path) is a \(channel.rawValue) entry point; outbound: true is only possible on email and sms",
+                       at: entryPoint.outbound.location, path: "\(path).outbound")
+            }
+            if let address = entryPoint.address {
+                if channel.usesPhoneAddress, !AddressFormat.isE164(address.value) {
+                    report(.addressMismatch, "\(path).address '\(address.value)' must be an E.164 number for \(channel.rawValue) ('+' and 8 to 15 digits)",
+                           at: address.location, path: "\(path).address")
+                } else if channel == .email, !AddressFormat.isEmail(address.value) {
+                    report(.addressMismatch, "\(path).address '\(address.value)' must be an email address for an email entry point",
+                           at: address.location, path: "\(path).address")
+                }
+            } else if channel == .email || channel == .sms || channel == .whatsapp {
+                report(.missingField, "\(path) is missing required field 'address' (the \(channel == .email ? "email address" : "E.164 number") customers see)",
+                       at: entryPoint.location, path: "\(path).address")
+            }
+            checkReference(entryPoint.queue, to: .queues, path: "\(path).queue")
+            if let queueId = entryPoint.queue, let queue = configuration.queues[queueId.value], queue.channel.value != channel {
+                report(.queueChannelMismatch, "\(path) is a \(channel.rawValue) entry point but its queue '\(queue.id)' serves \(queue.channel.value.rawValue)",
+                       at: queueId.location, path: "\(path).queue", notes: [.init("the queue's channel is set here", at: queue.channel.location)])
+            }
+        }
+    }
+
+    mutating func checkQueues() {
+        for queue in configuration.queues.values {
+            checkReferences(queue.teams, to: .teams, path: "queues.\(queue.id).teams")
+            if let reasons = queue.wrapUpReasons {
+                checkReferences(reasons, to: .wrapUpReasons, path: "queues.\(queue.id).wrapUpReasons")
+            }
+        }
+    }
+
+    mutating func checkWrapUpReasons() {
+        let active = configuration.wrapUpReasons.values.filter(\.active.value).sorted { $0.location < $1.location }
+        guard let first = active.first else { return }
+        let defaults = active.filter(\.isDefault.value)
+        if defaults.isEmpty {
+            report(.wrapUpDefaultCount, "no active wrap-up reason is the default; set default: true on exactly one",
+                   at: first.location, path: "wrapUpReasons.\(first.id)")
+        }
+        for extra in defaults.dropFirst() {
+            report(.wrapUpDefaultCount, "wrap-up reason '\(extra.id)' is a second default; '\(defaults[0].id)' is already the default",
+                   at: extra.isDefault.location, path: "wrapUpReasons.\(extra.id).default",
+                   notes: [.init("the first default is here", at: defaults[0].isDefault.location)])
+        }
+    }
+
+    mutating func checkAgents() {
+        for agent in configuration.agents.values {
+            let path = "agents.\(agent.id)"
+            checkReference(agent.licence, to: .licences, path: "\(path).licence")
+            checkReference(agent.site, to: .sites, path: "\(path).site")
+            checkReferences(agent.teams, to: .teams, path: "\(path).teams")
+            checkReference(agent.desktopProfile, to: .desktopProfiles, path: "\(path).desktopProfile")
+            checkReference(agent.multimediaProfile, to: .multimediaProfiles, path: "\(path).multimediaProfile")
+            if let email = agent.email, !AddressFormat.isEmail(email.value) {
+                report(.invalidValue, "\(path).email '\(email.value)' is not an email address", at: email.location, path: "\(path).email")
+            }
+        }
+    }
+}
+
+/// Slot ranges per media and assignment (SPEC §2): the integer form counts auto-pushed slots
+/// with 0 meaning none; the mapping form needs at least one slot.
+public enum SlotRules {
+    public static func range(for media: Media, assignment: Assignment, mappingForm: Bool) -> ClosedRange<Int> {
+        guard mappingForm else { return 0...5 }
+        switch assignment {
+        case .autoPushed: return 1...5
+        case .manual: return media == .email ? 1...10 : 1...5
+        }
+    }
+}
+
+/// Address grammars for entry points, kept simple and strict.
+public enum AddressFormat {
+    /// `+` then 8 to 15 digits.
+    public static func isE164(_ text: String) -> Bool {
+        let bytes = Array(text.utf8)
+        guard bytes.first == UInt8(ascii: "+"), (9...16).contains(bytes.count) else { return false }
+        return bytes.dropFirst().allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
+    }
+
+    /// `local@domain.tld`: one `@`, no spaces, a dot in the domain not at either end.
+    public static func isEmail(_ text: String) -> Bool {
+        let parts = text.split(separator: "@", omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty, !text.contains(where: \.isWhitespace) else { return false }
+        let domain = parts[1]
+        guard let dot = domain.lastIndex(of: "."), dot != domain.startIndex, domain.index(after: dot) != domain.endIndex else { return false }
+        return !domain.hasPrefix(".") && !domain.contains("..")
+    }
+}
+
+public func plural(_ count: Int, _ noun: String) -> String {
+    "\(count) \(noun)\(count == 1 ? "" : "s")"
+}

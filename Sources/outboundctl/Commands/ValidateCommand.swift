@@ -1,0 +1,36 @@
+import ArgumentParser
+import OutboundConfig
+
+struct ValidateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "validate",
+        abstract: "Load the configuration files and report every problem with its location.",
+        discussion: """
+            Directories are searched for *.yaml and *.yml files (hidden entries skipped), in sorted order.
+            Exit status: 0 valid (warnings allowed), 1 invalid, 64 usage error.
+
+            Example:
+              outboundctl validate examples/acme --format json
+            """
+    )
+
+    @Argument(help: "Configuration files or directories (default: the current directory).")
+    var paths: [String] = []
+
+    @Option(help: "Output format: \(DiagnosticFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var format: DiagnosticFormat = .text
+
+    @Flag(help: "Never colour the output.")
+    var noColor = false
+
+    func run() throws {
+        let result = ConfigurationLoader.standard.load(paths: paths.isEmpty ? ["."] : paths)
+        emit(format.reporter(terminal: .standardOutput(noColor: noColor)).report(result))
+        if !result.isValid { throw ExitCode.failure }
+    }
+}
+
+extension ConfigurationLoader {
+    /// The loader every command uses: the file-format rules plus the gate's readiness warnings.
+    static var standard: ConfigurationLoader { ConfigurationLoader() }
+}

@@ -1,0 +1,14 @@
+import ArgumentParser
+import OutboundConfig
+
+@main
+struct Outboundctl: ParsableCommand {
+    static let version = "0.1.0"
+
+    static let configuration = CommandConfiguration(
+        commandName: "outboundctl",
+        abstract: "Validate, plan and apply a contact center's outbound configuration; explain outbound availability.",
+        version: version,
+        subcommands: [ValidateCommand.self]
+    )
+}

@@ -1,0 +1,22 @@
+import ArgumentParser
+import OutboundConfig
+
+/// What `validate` (and the diagnostics of other commands) can print.
+enum DiagnosticFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, json
+}
+
+/// Turns a load result into the text of one output format. One type per format.
+protocol DiagnosticReporter {
+    func report(_ result: LoadResult) -> String
+}
+
+extension DiagnosticFormat {
+    func reporter(terminal: Terminal) -> DiagnosticReporter {
+        switch self {
+        case .text: TextDiagnosticReporter(terminal: terminal)
+        case .json: JSONDiagnosticReporter()
+        }
+    }
+}
+

@@ -1,0 +1,39 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+
+/// Where output goes and whether it may be coloured: colour only on a terminal, never with
+/// `NO_COLOR` set (https://no-color.org).
+struct Terminal {
+    let colour: Bool
+
+    static func standardOutput(noColor: Bool = false) -> Terminal {
+        Terminal(colour: !noColor && isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) ?? true)
+    }
+
+    func paint(_ text: String, _ style: Style) -> String {
+        colour ? "\u{1B}[\(style.rawValue)m\(text)\u{1B}[0m" : text
+    }
+
+    enum Style: String {
+        case red = "1;31"
+        case yellow = "1;33"
+        case green = "32"
+        case cyan = "36"
+        case bold = "1"
+        case dim = "2"
+    }
+}
+
+/// Writes to standard error, for messages that are not the command's result.
+func printError(_ message: String) {
+    FileHandle.standardError.write(Data((message + "\n").utf8))
+}
+
+/// Writes the command's result to standard output in one piece.
+func emit(_ text: String) {
+    FileHandle.standardOutput.write(Data(text.utf8))
+}
