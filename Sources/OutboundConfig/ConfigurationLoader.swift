@@ -13,7 +13,7 @@ public struct LoadResult: Sendable {
 /// The front end in one call: paths → files → located YAML → model → diagnostics.
 /// Directories contribute every `*.yaml` / `*.yml` below them (hidden entries skipped), in
 /// sorted order; a path naming a file is read whatever its extension.
-public struct ConfigurationLoader {
+public struct ConfigurationLoader: Sendable {
     public var limits: LoaderLimits
     /// Extra checks run after the file-format rules (the gate's readiness warnings).
     public var additionalChecks: [@Sendable (Configuration) -> [Diagnostic]]
@@ -31,34 +31,53 @@ public struct ConfigurationLoader {
                                           at: SourceLocation(file: files[limits.maxFiles], line: 1, column: 1), path: ""))
             return LoadResult(configuration: Configuration(), diagnostics: diagnostics, files: files)
         }
-        let loader = YAMLLoader(limits: limits)
-        var parsed: [YAMLFile] = []
-        parsed.reserveCapacity(files.count)
-        for path in files {
-            guard let data = read(path, diagnostics: &diagnostics) else { continue }
-            let (file, problems) = data.withUnsafeBytes { loader.load(bytes: $0, path: path) }
-            diagnostics += problems
-            if problems.allSatisfy({ $0.code == .duplicateKey }) { parsed.append(file) }
+        let decoder = ConfigurationDecoder()
+        let parsing = ParallelParse(paths: files, loader: self)
+        for index in files.indices {
+            let (file, problems) = parsing.take(index)
+            if let file {
+                add(file, problems: problems, to: decoder, diagnostics: &diagnostics)
+            } else {
+                diagnostics += problems
+                decoder.noteUnparsed(files[index])
+            }
         }
-        return finish(parsed: parsed, files: files, diagnostics: diagnostics)
+        return finish(decoder, files: files, diagnostics: diagnostics)
+    }
+
+    /// Reads and parses one file (nil when it could not be read).
+    func parse(_ path: String) -> (YAMLFile?, [Diagnostic]) {
+        var diagnostics: [Diagnostic] = []
+        guard let data = read(path, diagnostics: &diagnostics) else { return (nil, diagnostics) }
+        let (file, problems) = data.withUnsafeBytes { YAMLLoader(limits: limits).load(bytes: $0, path: path) }
+        return (file, problems)
     }
 
     /// Loads in-memory documents (tests, `diff` of stored snapshots): (display path, text).
     public func load(documents: [(path: String, text: String)]) -> LoadResult {
         let loader = YAMLLoader(limits: limits)
         var diagnostics: [Diagnostic] = []
-        var parsed: [YAMLFile] = []
+        let decoder = ConfigurationDecoder()
         for document in documents {
             let (file, problems) = loader.load(document.text, path: document.path)
-            diagnostics += problems
-            if problems.allSatisfy({ $0.code == .duplicateKey }) { parsed.append(file) }
+            add(file, problems: problems, to: decoder, diagnostics: &diagnostics)
         }
-        return finish(parsed: parsed, files: documents.map(\.path), diagnostics: diagnostics)
+        return finish(decoder, files: documents.map(\.path), diagnostics: diagnostics)
     }
 
-    private func finish(parsed: [YAMLFile], files: [String], diagnostics: [Diagnostic]) -> LoadResult {
+    /// A file with a syntax error contributes nothing; duplicate keys still leave a usable tree.
+    private func add(_ file: YAMLFile, problems: [Diagnostic], to decoder: ConfigurationDecoder, diagnostics: inout [Diagnostic]) {
+        diagnostics += problems
+        if problems.allSatisfy({ $0.code == .duplicateKey }) {
+            decoder.add(file)
+        } else {
+            decoder.noteUnparsed(file.path)
+        }
+    }
+
+    private func finish(_ decoder: ConfigurationDecoder, files: [String], diagnostics: [Diagnostic]) -> LoadResult {
         var diagnostics = diagnostics
-        let (configuration, decodingProblems) = ConfigurationDecoder().decode(parsed)
+        let (configuration, decodingProblems) = decoder.finish()
         diagnostics += decodingProblems
         diagnostics += ConfigurationValidator().validate(configuration)
         for check in additionalChecks { diagnostics += check(configuration) }

@@ -1,20 +1,63 @@
+import Foundation
+
 /// A 1-based position in a configuration file. Every diagnostic and every gate check points at
 /// one, so an admin can jump straight to the node that decided the answer.
+///
+/// The file name is interned: a location is three integers, so the hundreds of thousands of
+/// located values of a large tenant copy without reference counting.
 public struct SourceLocation: Hashable, Sendable, Comparable, CustomStringConvertible {
-    public var file: String
-    public var line: Int
-    public var column: Int
+    private var fileIndex: Int32
+    private var line32: Int32
+    private var column32: Int32
 
     public init(file: String, line: Int, column: Int) {
-        self.file = file
-        self.line = line
-        self.column = column
+        self.fileIndex = FileNames.shared.index(of: file)
+        self.line32 = Int32(clamping: line)
+        self.column32 = Int32(clamping: column)
     }
+
+    init(fileIndex: Int32, line: Int32, column: Int32) {
+        self.fileIndex = fileIndex
+        self.line32 = line
+        self.column32 = column
+    }
+
+    var fileIndexValue: Int32 { fileIndex }
+
+    public var file: String { FileNames.shared.name(at: fileIndex) }
+    public var line: Int { Int(line32) }
+    public var column: Int { Int(column32) }
 
     public var description: String { "\(file):\(line):\(column)" }
 
+    /// Orders by file (in the order files were first seen, i.e. reading order), line, column.
     public static func < (lhs: SourceLocation, rhs: SourceLocation) -> Bool {
-        (lhs.file, lhs.line, lhs.column) < (rhs.file, rhs.line, rhs.column)
+        (lhs.fileIndex, lhs.line32, lhs.column32) < (rhs.fileIndex, rhs.line32, rhs.column32)
+    }
+}
+
+/// The process-wide table of file names behind `SourceLocation`.
+final class FileNames: @unchecked Sendable {
+    static let shared = FileNames()
+
+    private let lock = NSLock()
+    private var names: [String] = []
+    private var indexes: [String: Int32] = [:]
+
+    func index(of name: String) -> Int32 {
+        lock.lock()
+        defer { lock.unlock() }
+        if let index = indexes[name] { return index }
+        let index = Int32(names.count)
+        names.append(name)
+        indexes[name] = index
+        return index
+    }
+
+    func name(at index: Int32) -> String {
+        lock.lock()
+        defer { lock.unlock() }
+        return names[Int(index)]
     }
 }
 

@@ -4,46 +4,64 @@ import Foundation
 /// wrong types, ranges, bad ids, ids defined twice across files) and carrying on, so one run
 /// shows them all. Entries that cannot be decoded are left out of the model but their ids
 /// stay defined, so they cause no second wave of "unknown reference" errors.
-public struct ConfigurationDecoder {
+public final class ConfigurationDecoder {
     static let topLevelKeys = ["version", "tenant"] + Section.allCases.map(\.rawValue)
+
+    private let context = DecodingContext()
+    private var configuration = Configuration()
+    private var tenantLocation: SourceLocation?
+    private var firstFile: String?
 
     public init() {}
 
-    public func decode(_ files: [YAMLFile]) -> (Configuration, [Diagnostic]) {
-        let context = DecodingContext()
-        var configuration = Configuration()
-        var tenantLocation: SourceLocation?
-        for file in files {
-            context.file = file.path
-            guard let root = file.root else { continue }
-            guard case .mapping(let pairs) = root.kind else {
-                context.report(.notAMapping, "the top level of a configuration file must be a mapping of sections, found \(root.typeName)", at: root, path: "")
-                continue
-            }
-            for pair in pairs {
-                guard let key = pair.key.scalar else { continue }
-                if key == "version" {
-                    decodeVersion(pair.value, context: context)
-                } else if key == "tenant" {
-                    let here = context.location(pair.key)
-                    if let first = tenantLocation {
-                        context.report(.duplicateId, "tenant is defined more than once (first at \(first))", at: pair.key, path: "tenant",
-                                       notes: [.init("first defined here", at: first)])
-                        continue
-                    }
-                    tenantLocation = here
-                    configuration.tenant = decodeTenant(pair.value, at: here, context: context)
-                } else if let section = Section(rawValue: key) {
-                    decodeSection(section, pair.value, into: &configuration, context: context)
-                } else {
-                    context.report(.unknownKey, "unknown section '\(key)'\(Suggestion.hint(for: key, in: Self.topLevelKeys))", at: pair.key, path: key)
+    /// Decodes every file, then finishes.
+    public static func decode(_ files: [YAMLFile]) -> (Configuration, [Diagnostic]) {
+        let decoder = ConfigurationDecoder()
+        for file in files { decoder.add(file) }
+        return decoder.finish()
+    }
+
+    /// Adds one file's sections. Files are added one at a time so each tree can be freed
+    /// as soon as it is decoded.
+    public func add(_ file: YAMLFile) {
+        context.file = file.path
+        if firstFile == nil { firstFile = file.path }
+        guard let root = file.root else { return }
+        guard case .mapping(let pairs) = root.kind else {
+            context.report(.notAMapping, "the top level of a configuration file must be a mapping of sections, found \(root.typeName)", at: root, path: "")
+            return
+        }
+        for pair in pairs {
+            guard let key = pair.key.scalar else { continue }
+            if key == "version" {
+                decodeVersion(pair.value, context: context)
+            } else if key == "tenant" {
+                let here = context.location(pair.key)
+                if let first = tenantLocation {
+                    context.report(.duplicateId, "tenant is defined more than once (first at \(first))", at: pair.key, path: "tenant",
+                                   notes: [.init("first defined here", at: first)])
+                    continue
                 }
+                tenantLocation = here
+                configuration.tenant = decodeTenant(pair.value, at: here, context: context)
+            } else if let section = Section(rawValue: key) {
+                decodeSection(section, pair.value, context: context)
+            } else {
+                context.report(.unknownKey, "unknown section '\(key)'\(Suggestion.hint(for: key, in: Self.topLevelKeys))", at: pair.key, path: key)
             }
         }
-        if configuration.tenant == nil, tenantLocation == nil, let first = files.first {
+    }
+
+    /// Records a file that could not be parsed, so "tenant missing" points at the first file.
+    public func noteUnparsed(_ path: String) {
+        if firstFile == nil { firstFile = path }
+    }
+
+    public func finish() -> (Configuration, [Diagnostic]) {
+        if tenantLocation == nil, let firstFile {
             context.diagnostics.append(Diagnostic(
                 .tenantMissing, "no file defines the 'tenant' section (name and digitalChannels)",
-                at: SourceLocation(file: first.path, line: 1, column: 1), path: "tenant"))
+                at: SourceLocation(file: firstFile, line: 1, column: 1), path: "tenant"))
         }
         return (configuration, context.diagnostics)
     }
@@ -55,7 +73,7 @@ public struct ConfigurationDecoder {
         }
     }
 
-    private func decodeSection(_ section: Section, _ node: YAMLNode, into configuration: inout Configuration, context: DecodingContext) {
+    private func decodeSection(_ section: Section, _ node: YAMLNode, context: DecodingContext) {
         if node.isNull { return }
         guard case .mapping(let pairs) = node.kind else {
             context.report(.notAMapping, "section '\(section.rawValue)' must map ids to definitions, found \(node.typeName)", at: node, path: section.rawValue)
@@ -81,7 +99,7 @@ public struct ConfigurationDecoder {
                                notes: [.init("first defined here", at: first)])
                 continue
             }
-            decodeEntry(section, id: id, node: pair.value, location: location, path: path, into: &configuration, context: context)
+            decodeEntry(section, id: id, node: pair.value, location: location, path: path, context: context)
         }
         configuration.definedIds[section] = defined
     }
@@ -90,7 +108,7 @@ public struct ConfigurationDecoder {
     /// the model (its id stays defined); invalid optional fields are reported and left unset, so
     /// the rules still check the rest of the entry.
     private func decodeEntry(_ section: Section, id: String, node: YAMLNode, location: SourceLocation, path: String,
-                             into configuration: inout Configuration, context: DecodingContext) {
+                             context: DecodingContext) {
         func keep<Entity>(_ entity: Entity?, in table: inout [String: Entity]) {
             if let entity { table[id] = entity }
         }

@@ -1,10 +1,13 @@
 /// Collects the diagnostics of one decoding run and knows which file it is in.
 final class DecodingContext {
     var diagnostics: [Diagnostic] = []
-    var file: String = ""
+    private var fileIndex: Int32 = 0
+    var file: String = "" {
+        didSet { fileIndex = SourceLocation(file: file, line: 0, column: 0).fileIndexValue }
+    }
 
     func location(_ node: YAMLNode) -> SourceLocation {
-        SourceLocation(file: file, line: Int(node.line), column: Int(node.column))
+        SourceLocation(fileIndex: fileIndex, line: node.line, column: node.column)
     }
 
     func report(_ code: DiagnosticCode, _ message: String, at node: YAMLNode, path: String, notes: [Diagnostic.Note] = []) {
@@ -99,71 +102,71 @@ struct FieldReader {
 }
 
 extension DecodingContext {
-    func string(_ node: YAMLNode, path: String) -> Located<String>? {
+    func string(_ node: YAMLNode, path: @autoclosure () -> String) -> Located<String>? {
         guard case .scalar(let text, _) = node.kind, !node.isNull else {
-            report(.wrongType, "\(path) must be a string, found \(node.typeName)", at: node, path: path)
+            report(.wrongType, "\(path()) must be a string, found \(node.typeName)", at: node, path: path())
             return nil
         }
         return Located(text, at: location(node))
     }
 
-    func int(_ node: YAMLNode, in range: ClosedRange<Int>, path: String) -> Located<Int>? {
+    func int(_ node: YAMLNode, in range: ClosedRange<Int>, path: @autoclosure () -> String) -> Located<Int>? {
         guard case .scalar(let text, true) = node.kind, let number = Int(text) else {
-            report(.wrongType, "\(path) must be an integer, found \(node.typeName)", at: node, path: path)
+            report(.wrongType, "\(path()) must be an integer, found \(node.typeName)", at: node, path: path())
             return nil
         }
         guard range.contains(number) else {
             let bounds = range.upperBound == .max ? "at least \(range.lowerBound)" : "from \(range.lowerBound) to \(range.upperBound)"
-            report(.invalidValue, "\(path) must be \(bounds), found \(number)", at: node, path: path)
+            report(.invalidValue, "\(path()) must be \(bounds), found \(number)", at: node, path: path())
             return nil
         }
         return Located(number, at: location(node))
     }
 
-    func bool(_ node: YAMLNode, path: String) -> Located<Bool>? {
+    func bool(_ node: YAMLNode, path: @autoclosure () -> String) -> Located<Bool>? {
         if case .scalar(let text, true) = node.kind {
             switch text {
             case "true", "True", "TRUE": return Located(true, at: location(node))
             case "false", "False", "FALSE": return Located(false, at: location(node))
             case "yes", "Yes", "YES", "on", "On", "ON", "y", "Y":
-                report(.wrongType, "\(path) must be true or false; '\(text)' is ambiguous across YAML versions, write true", at: node, path: path)
+                report(.wrongType, "\(path()) must be true or false; '\(text)' is ambiguous across YAML versions, write true", at: node, path: path())
                 return nil
             case "no", "No", "NO", "off", "Off", "OFF", "n", "N":
-                report(.wrongType, "\(path) must be true or false; '\(text)' is ambiguous across YAML versions, write false", at: node, path: path)
+                report(.wrongType, "\(path()) must be true or false; '\(text)' is ambiguous across YAML versions, write false", at: node, path: path())
                 return nil
             default: break
             }
         }
-        report(.wrongType, "\(path) must be true or false, found \(node.typeName)", at: node, path: path)
+        report(.wrongType, "\(path()) must be true or false, found \(node.typeName)", at: node, path: path())
         return nil
     }
 
-    func enumeration<E: ConfigEnum>(_ node: YAMLNode, _ type: E.Type, path: String) -> Located<E>? {
+    func enumeration<E: ConfigEnum>(_ node: YAMLNode, _ type: E.Type, path: @autoclosure () -> String) -> Located<E>? {
         let allowed = E.allCases.map(\.rawValue)
         guard case .scalar(let text, _) = node.kind, !node.isNull else {
-            report(.wrongType, "\(path) must be one of \(allowed.joined(separator: ", ")), found \(node.typeName)", at: node, path: path)
+            report(.wrongType, "\(path()) must be one of \(allowed.joined(separator: ", ")), found \(node.typeName)", at: node, path: path())
             return nil
         }
         guard let value = E(rawValue: text) else {
-            report(.invalidValue, "\(path) must be one of \(allowed.joined(separator: ", ")), found '\(text)'\(Suggestion.hint(for: text, in: allowed))", at: node, path: path)
+            report(.invalidValue, "\(path()) must be one of \(allowed.joined(separator: ", ")), found '\(text)'\(Suggestion.hint(for: text, in: allowed))", at: node, path: path())
             return nil
         }
         return Located(value, at: location(node))
     }
 
-    func idList(_ node: YAMLNode, path: String, nonEmpty: Bool) -> [Located<String>]? {
+    func idList(_ node: YAMLNode, path: @autoclosure () -> String, nonEmpty: Bool) -> [Located<String>]? {
         guard case .sequence(let items) = node.kind else {
-            report(.wrongType, "\(path) must be a list of ids, found \(node.typeName)", at: node, path: path)
+            report(.wrongType, "\(path()) must be a list of ids, found \(node.typeName)", at: node, path: path())
             return nil
         }
         if nonEmpty, items.isEmpty {
-            report(.invalidValue, "\(path) must list at least one id", at: node, path: path)
+            report(.invalidValue, "\(path()) must list at least one id", at: node, path: path())
             return nil
         }
         var ids: [Located<String>] = []
         ids.reserveCapacity(items.count)
         for (index, item) in items.enumerated() {
-            if let id = string(item, path: "\(path)[\(index)]") { ids.append(id) }
+            if let id = string(item, path: "\(path())[\(index)]") { ids.append(id) }
         }
         return ids
     }

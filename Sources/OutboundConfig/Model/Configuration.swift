@@ -24,6 +24,20 @@ public struct Configuration: Sendable {
         return definedIds[section]?[id] != nil
     }
 
+    mutating func reserveCapacity(_ additional: Int, in section: Section) {
+        switch section {
+        case .licences: licences.reserveCapacity(licences.count + additional)
+        case .multimediaProfiles: multimediaProfiles.reserveCapacity(multimediaProfiles.count + additional)
+        case .sites: sites.reserveCapacity(sites.count + additional)
+        case .teams: teams.reserveCapacity(teams.count + additional)
+        case .desktopProfiles: desktopProfiles.reserveCapacity(desktopProfiles.count + additional)
+        case .entryPoints: entryPoints.reserveCapacity(entryPoints.count + additional)
+        case .queues: queues.reserveCapacity(queues.count + additional)
+        case .wrapUpReasons: wrapUpReasons.reserveCapacity(wrapUpReasons.count + additional)
+        case .agents: agents.reserveCapacity(agents.count + additional)
+        }
+    }
+
     /// A profile by id, including the built-in `default-telephony`.
     public func multimediaProfile(_ id: String) -> MultimediaProfile? {
         id == MultimediaProfile.defaultTelephonyId ? .defaultTelephony : multimediaProfiles[id]

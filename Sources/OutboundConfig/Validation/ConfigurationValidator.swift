@@ -194,13 +194,26 @@ public enum AddressFormat {
         return bytes.dropFirst().allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
     }
 
-    /// `local@domain.tld`: one `@`, no spaces, a dot in the domain not at either end.
+    /// `local@domain.tld`: one `@`, no spaces or control characters, a dot in the domain with
+    /// something on both sides, no empty domain labels.
     public static func isEmail(_ text: String) -> Bool {
-        let parts = text.split(separator: "@", omittingEmptySubsequences: false)
-        guard parts.count == 2, !parts[0].isEmpty, !text.contains(where: \.isWhitespace) else { return false }
-        let domain = parts[1]
-        guard let dot = domain.lastIndex(of: "."), dot != domain.startIndex, domain.index(after: dot) != domain.endIndex else { return false }
-        return !domain.hasPrefix(".") && !domain.contains("..")
+        var at = -1
+        var lastDot = -1
+        var previous: UInt8 = 0
+        var count = 0
+        for (index, byte) in text.utf8.enumerated() {
+            count += 1
+            if byte <= 0x20 || byte == 0x7F { return false }
+            if byte == UInt8(ascii: "@") {
+                guard at < 0, index > 0 else { return false }
+                at = index
+            } else if byte == UInt8(ascii: "."), at >= 0 {
+                if previous == UInt8(ascii: ".") || previous == UInt8(ascii: "@") { return false }
+                lastDot = index
+            }
+            previous = byte
+        }
+        return at > 0 && lastDot > at + 1 && lastDot < count - 1
     }
 }
 

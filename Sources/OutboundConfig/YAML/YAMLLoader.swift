@@ -34,8 +34,12 @@ public struct YAMLLoader {
 /// Collections being built, innermost last.
 private struct Frame {
     var isMapping: Bool
-    /// For mappings: key, value, key, value, …
-    var children: [YAMLNode] = []
+    /// The items of a sequence.
+    var items: [YAMLNode] = []
+    /// The pairs of a mapping, and its key waiting for a value.
+    var pairs: [YAMLNode.Pair] = []
+    var pendingKey: YAMLNode?
+    var hasMergeKey = false
     var anchor: String?
     var line: Int32
     var column: Int32
@@ -138,7 +142,7 @@ private struct LoaderRun {
                 isMapping: isMapping, anchor: anchorPointer.map { String(cString: $0) }, line: line, column: column))
         case YAML_SEQUENCE_END_EVENT:
             let frame = stack.removeLast()
-            try close(YAMLNode(.sequence(frame.children), line: frame.line, column: frame.column, size: frame.size), anchor: frame.anchor)
+            try close(YAMLNode(.sequence(frame.items), line: frame.line, column: frame.column, size: frame.size), anchor: frame.anchor)
         case YAML_MAPPING_END_EVENT:
             let frame = stack.removeLast()
             let pairs = try mappingPairs(frame)
@@ -159,31 +163,33 @@ private struct LoaderRun {
             return
         }
         let index = stack.count - 1
-        if stack[index].isMapping, stack[index].children.count % 2 == 0, node.scalar == nil {
-            fail(.wrongType, "mapping keys must be plain scalars, found \(node.typeName)", line: node.line, column: node.column)
-            throw Abort()
-        }
         let (size, overflow) = stack[index].size.addingReportingOverflow(node.size)
         stack[index].size = overflow ? .max : size
-        stack[index].children.append(node)
+        guard stack[index].isMapping else {
+            stack[index].items.append(node)
+            return
+        }
+        if let key = stack[index].pendingKey {
+            stack[index].pairs.append(YAMLNode.Pair(key: key, value: node))
+            stack[index].pendingKey = nil
+        } else {
+            guard node.scalar != nil else {
+                fail(.wrongType, "mapping keys must be plain scalars, found \(node.typeName)", line: node.line, column: node.column)
+                throw Abort()
+            }
+            if case .scalar("<<", plain: true) = node.kind { stack[index].hasMergeKey = true }
+            stack[index].pendingKey = node
+        }
     }
 
     /// Pairs of a finished mapping: rejects duplicate keys and applies `<<` merge keys
     /// (explicit keys win over merged ones, earlier merged mappings over later ones).
     private mutating func mappingPairs(_ frame: Frame) throws -> [YAMLNode.Pair] {
-        var pairs: [YAMLNode.Pair] = []
-        pairs.reserveCapacity(frame.children.count / 2)
+        var pairs = frame.pairs
         var merges: [YAMLNode] = []
-        var index = 0
-        while index + 1 < frame.children.count {
-            let key = frame.children[index]
-            let value = frame.children[index + 1]
-            index += 2
-            if case .scalar("<<", plain: true) = key.kind {
-                merges.append(value)
-            } else {
-                pairs.append(YAMLNode.Pair(key: key, value: value))
-            }
+        if frame.hasMergeKey {
+            merges = pairs.filter { if case .scalar("<<", plain: true) = $0.key.kind { true } else { false } }.map(\.value)
+            pairs.removeAll { if case .scalar("<<", plain: true) = $0.key.kind { true } else { false } }
         }
         pairs = droppingDuplicateKeys(pairs)
         guard !merges.isEmpty else { return pairs }
@@ -246,16 +252,17 @@ private struct LoaderRun {
         SourceLocation(file: path, line: Int(line), column: Int(column))
     }
 
+
     /// The dotted path of the collection being closed, from the frames still open.
     private func pathOfOpenFrames(appending last: String? = nil) -> String {
         var components: [String] = []
         for frame in stack {
             if frame.isMapping {
-                if frame.children.count % 2 == 1, let key = frame.children.last?.scalar { components.append(key) }
+                if let key = frame.pendingKey?.scalar { components.append(key) }
             } else if let lastIndex = components.indices.last {
-                components[lastIndex] += "[\(frame.children.count)]"
+                components[lastIndex] += "[\(frame.items.count)]"
             } else {
-                components.append("[\(frame.children.count)]")
+                components.append("[\(frame.items.count)]")
             }
         }
         if let last { components.append(last) }

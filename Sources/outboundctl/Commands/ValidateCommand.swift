@@ -26,7 +26,7 @@ struct ValidateCommand: ParsableCommand {
     func run() throws {
         let result = ConfigurationLoader.standard.load(paths: paths.isEmpty ? ["."] : paths)
         emit(format.reporter(terminal: .standardOutput(noColor: noColor)).report(result))
-        if !result.isValid { throw ExitCode.failure }
+        finish(status: result.isValid ? 0 : 1)
     }
 }
 
