@@ -34,7 +34,6 @@ let package = Package(
         ),
         .executableTarget(name: "outboundctl-bench", dependencies: ["OutboundConfig", "CYAML"]),
         .testTarget(name: "OutboundConfigTests", dependencies: ["OutboundConfig"]),
-        .testTarget(name: "OutboundStoreTests", dependencies: ["OutboundStore"]),
         .testTarget(name: "outboundctlTests", dependencies: ["outboundctl", "OutboundConfig"]),
     ]
 )

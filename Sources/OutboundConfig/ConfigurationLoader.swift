@@ -115,6 +115,10 @@ public struct ConfigurationLoader: Sendable {
             }
             var found: [String] = []
             collect(directory: path, depth: 0, into: &found)
+            if found.isEmpty {
+                diagnostics.append(Diagnostic(.unreadableFile, "no *.yaml or *.yml files in directory \(path)",
+                                              at: SourceLocation(file: path, line: 1, column: 1), path: ""))
+            }
             files += found.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
         }
         var seen = Set<String>()

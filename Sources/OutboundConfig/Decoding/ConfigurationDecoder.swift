@@ -128,7 +128,7 @@ public final class ConfigurationDecoder {
     // MARK: Sections
 
     private func decodeTenant(_ node: YAMLNode, at location: SourceLocation, context: DecodingContext) -> Tenant? {
-        guard let f = context.fields(of: node, path: "tenant", known: ["name", "digitalChannels", "timezone"]) else { return nil }
+        guard let f = context.fields(of: node, path: "tenant", known: ["name", "digitalChannels", "timezone"], owner: location) else { return nil }
         let name = f.string("name")
         let digital = f.enumeration("digitalChannels", DigitalChannels.self, required: true)
         let timezone = f.string("timezone")
@@ -142,7 +142,7 @@ public final class ConfigurationDecoder {
     }
 
     private func decodeLicence(_ id: String, _ node: YAMLNode, _ location: SourceLocation, _ path: String, _ context: DecodingContext) -> Licence? {
-        guard let f = context.fields(of: node, path: path, known: ["type", "seats", "validFrom", "validUntil", "description"]) else { return nil }
+        guard let f = context.fields(of: node, path: path, known: ["type", "seats", "validFrom", "validUntil", "description"], owner: location) else { return nil }
         let type = f.enumeration("type", LicenceType.self, required: true)
         let seats = f.int("seats", in: 0...Int.max, required: true)
         let validFrom = f.date("validFrom")
@@ -152,7 +152,7 @@ public final class ConfigurationDecoder {
     }
 
     private func decodeProfile(_ id: String, _ node: YAMLNode, _ location: SourceLocation, _ path: String, _ context: DecodingContext) -> MultimediaProfile? {
-        guard let f = context.fields(of: node, path: path, known: ["description", "blending", "voice", "chat", "email", "social"]) else { return nil }
+        guard let f = context.fields(of: node, path: path, known: ["description", "blending", "voice", "chat", "email", "social"], owner: location) else { return nil }
         let description = f.string("description")
         let blending = f.enumeration("blending", Blending.self, required: true)
         let voice = f.int("voice", in: 0...1)
@@ -191,12 +191,12 @@ public final class ConfigurationDecoder {
 
     private func decodeSite(_ id: String, _ node: YAMLNode, _ location: SourceLocation, _ path: String, _ context: DecodingContext) -> Site? {
         if node.isNull { return Site(id: id, location: location, name: nil, multimediaProfile: nil) }
-        guard let f = context.fields(of: node, path: path, known: ["name", "multimediaProfile"]) else { return nil }
+        guard let f = context.fields(of: node, path: path, known: ["name", "multimediaProfile"], owner: location) else { return nil }
         return Site(id: id, location: location, name: f.string("name"), multimediaProfile: f.string("multimediaProfile"))
     }
 
     private func decodeTeam(_ id: String, _ node: YAMLNode, _ location: SourceLocation, _ path: String, _ context: DecodingContext) -> Team? {
-        guard let f = context.fields(of: node, path: path, known: ["name", "site", "multimediaProfile"]) else { return nil }
+        guard let f = context.fields(of: node, path: path, known: ["name", "site", "multimediaProfile"], owner: location) else { return nil }
         let name = f.string("name")
         let site = f.string("site", required: true)
         let profile = f.string("multimediaProfile")
@@ -209,7 +209,7 @@ public final class ConfigurationDecoder {
             let all = Located(Selection.all, at: location)
             return DesktopProfile(id: id, location: location, description: nil, outboundEntryPoints: all, wrapUpReasons: all, autoWrapUpSeconds: nil)
         }
-        guard let f = context.fields(of: node, path: path, known: ["description", "outboundEntryPoints", "wrapUpReasons", "autoWrapUpSeconds"]) else { return nil }
+        guard let f = context.fields(of: node, path: path, known: ["description", "outboundEntryPoints", "wrapUpReasons", "autoWrapUpSeconds"], owner: location) else { return nil }
         let description = f.string("description")
         let entryPoints = f.selection("outboundEntryPoints")
         let reasons = f.selection("wrapUpReasons")
@@ -220,7 +220,7 @@ public final class ConfigurationDecoder {
     }
 
     private func decodeEntryPoint(_ id: String, _ node: YAMLNode, _ location: SourceLocation, _ path: String, _ context: DecodingContext) -> EntryPoint? {
-        guard let f = context.fields(of: node, path: path, known: ["description", "channel", "address", "outbound", "queue"]) else { return nil }
+        guard let f = context.fields(of: node, path: path, known: ["description", "channel", "address", "outbound", "queue"], owner: location) else { return nil }
         _ = f.string("description")
         let channel = f.enumeration("channel", Channel.self, required: true)
         let address = f.string("address")
@@ -231,7 +231,7 @@ public final class ConfigurationDecoder {
     }
 
     private func decodeQueue(_ id: String, _ node: YAMLNode, _ location: SourceLocation, _ path: String, _ context: DecodingContext) -> Queue? {
-        guard let f = context.fields(of: node, path: path, known: ["description", "channel", "routing", "teams", "serviceLevelSeconds", "maxTimeInQueueSeconds", "wrapUpReasons"]) else { return nil }
+        guard let f = context.fields(of: node, path: path, known: ["description", "channel", "routing", "teams", "serviceLevelSeconds", "maxTimeInQueueSeconds", "wrapUpReasons"], owner: location) else { return nil }
         _ = f.string("description")
         let channel = f.enumeration("channel", Channel.self, required: true)
         let routing = f.value("routing", required: false) == nil
@@ -246,7 +246,7 @@ public final class ConfigurationDecoder {
     }
 
     private func decodeWrapUpReason(_ id: String, _ node: YAMLNode, _ location: SourceLocation, _ path: String, _ context: DecodingContext) -> WrapUpReason? {
-        guard let f = context.fields(of: node, path: path, known: ["description", "default", "active"]) else { return nil }
+        guard let f = context.fields(of: node, path: path, known: ["description", "default", "active"], owner: location) else { return nil }
         let description = f.string("description")
         let isDefault = f.bool("default", default: false)
         let active = f.bool("active", default: true)
@@ -255,7 +255,7 @@ public final class ConfigurationDecoder {
     }
 
     private func decodeAgent(_ id: String, _ node: YAMLNode, _ location: SourceLocation, _ path: String, _ context: DecodingContext) -> Agent? {
-        guard let f = context.fields(of: node, path: path, known: ["name", "email", "licence", "site", "teams", "desktopProfile", "multimediaProfile", "active"]) else { return nil }
+        guard let f = context.fields(of: node, path: path, known: ["name", "email", "licence", "site", "teams", "desktopProfile", "multimediaProfile", "active"], owner: location) else { return nil }
         let name = f.string("name", required: true)
         let email = f.string("email")
         let licence = f.string("licence", required: true)

@@ -16,7 +16,8 @@ final class DecodingContext {
 
     /// The fields of a mapping node, after reporting its unknown keys; nil (and a diagnostic)
     /// when the node is not a mapping.
-    func fields(of node: YAMLNode, path: String, known: [String]) -> FieldReader? {
+    /// `owner` is where "missing field" errors point (an entry's id key); the node itself by default.
+    func fields(of node: YAMLNode, path: String, known: [String], owner: SourceLocation? = nil) -> FieldReader? {
         guard case .mapping(let pairs) = node.kind else {
             report(.wrongType, "\(path) must be a mapping, found \(node.typeName)", at: node, path: path)
             return nil
@@ -26,7 +27,7 @@ final class DecodingContext {
             report(.unknownKey, "unknown key '\(key)' in \(path)\(Suggestion.hint(for: key, in: known))",
                    at: pair.key, path: "\(path).\(key)")
         }
-        return FieldReader(pairs: pairs, node: node, path: path, context: self)
+        return FieldReader(pairs: pairs, node: node, owner: owner ?? location(node), path: path, context: self)
     }
 }
 
@@ -35,6 +36,7 @@ final class DecodingContext {
 struct FieldReader {
     let pairs: [YAMLNode.Pair]
     let node: YAMLNode
+    let owner: SourceLocation
     let path: String
     let context: DecodingContext
 
@@ -47,7 +49,8 @@ struct FieldReader {
     func value(_ key: String, required: Bool) -> YAMLNode? {
         guard let value = self[key], !value.isNull else {
             if required {
-                context.report(.missingField, "\(path) is missing required field '\(key)'", at: self[key] ?? node, path: "\(path).\(key)")
+                let location = self[key].map(context.location) ?? owner
+                context.diagnostics.append(Diagnostic(.missingField, "\(path) is missing required field '\(key)'", at: location, path: "\(path).\(key)"))
             }
             return nil
         }
