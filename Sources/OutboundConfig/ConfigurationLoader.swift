@@ -10,17 +10,18 @@ public struct LoadResult: Sendable {
     public var isValid: Bool { !diagnostics.hasErrors }
 }
 
-/// The front end in one call: paths → files → located YAML → model → diagnostics.
+/// The front end in one call: paths → files → located YAML → model → diagnostics (the
+/// file-format rules, then the gate's readiness warnings).
 /// Directories contribute every `*.yaml` / `*.yml` below them (hidden entries skipped), in
 /// sorted order; a path naming a file is read whatever its extension.
 public struct ConfigurationLoader: Sendable {
     public var limits: LoaderLimits
-    /// Extra checks run after the file-format rules (the gate's readiness warnings).
-    public var additionalChecks: [@Sendable (Configuration) -> [Diagnostic]]
+    /// The day readiness warnings judge licences on (nil: today in the tenant's time zone).
+    public var date: CalendarDate?
 
-    public init(limits: LoaderLimits = .default, additionalChecks: [@Sendable (Configuration) -> [Diagnostic]] = []) {
+    public init(limits: LoaderLimits = .default, date: CalendarDate? = nil) {
         self.limits = limits
-        self.additionalChecks = additionalChecks
+        self.date = date
     }
 
     public func load(paths: [String]) -> LoadResult {
@@ -80,7 +81,7 @@ public struct ConfigurationLoader: Sendable {
         let (configuration, decodingProblems) = decoder.finish()
         diagnostics += decodingProblems
         diagnostics += ConfigurationValidator().validate(configuration)
-        for check in additionalChecks { diagnostics += check(configuration) }
+        diagnostics += ReadinessWarnings.check(configuration, date: date)
         return LoadResult(configuration: configuration, diagnostics: diagnostics.sortedByLocation(), files: files)
     }
 

@@ -24,13 +24,8 @@ struct ValidateCommand: ParsableCommand {
     var noColor = false
 
     func run() throws {
-        let result = ConfigurationLoader.standard.load(paths: paths.isEmpty ? ["."] : paths)
+        let result = ConfigurationLoader().load(paths: paths.isEmpty ? ["."] : paths)
         emit(format.reporter(terminal: .standardOutput(noColor: noColor)).report(result))
         finish(status: result.isValid ? 0 : 1)
     }
-}
-
-extension ConfigurationLoader {
-    /// The loader every command uses: the file-format rules plus the gate's readiness warnings.
-    static var standard: ConfigurationLoader { ConfigurationLoader() }
 }

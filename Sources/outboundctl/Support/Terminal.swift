@@ -11,7 +11,15 @@ struct Terminal {
     let colour: Bool
 
     static func standardOutput(noColor: Bool = false) -> Terminal {
-        Terminal(colour: !noColor && isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) ?? true)
+        Terminal(colour: !noColor && isatty(STDOUT_FILENO) == 1 && colourAllowedByEnvironment)
+    }
+
+    static func standardError(noColor: Bool = false) -> Terminal {
+        Terminal(colour: !noColor && isatty(STDERR_FILENO) == 1 && colourAllowedByEnvironment)
+    }
+
+    private static var colourAllowedByEnvironment: Bool {
+        ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) ?? true
     }
 
     func paint(_ text: String, _ style: Style) -> String {
@@ -29,8 +37,8 @@ struct Terminal {
 }
 
 /// Writes to standard error, for messages that are not the command's result.
-func printError(_ message: String) {
-    FileHandle.standardError.write(Data((message + "\n").utf8))
+func printError(_ message: String, terminator: String = "\n") {
+    FileHandle.standardError.write(Data((message + terminator).utf8))
 }
 
 /// Writes the command's result to standard output in one piece.

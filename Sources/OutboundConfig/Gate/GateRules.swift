@@ -1,0 +1,172 @@
+/// Everything one evaluation looks at: the agent, the team it is signed into, the channel,
+/// the resolved profile and the gate (configuration, date, state, indexes).
+struct GateSubject {
+    let agent: Agent
+    let team: String
+    let channel: Channel
+    let profile: ResolvedProfile
+    let gate: OutboundGate
+
+    var configuration: Configuration { gate.configuration }
+    var slots: SlotAssignment? { profile.profile.slots(for: channel.media) }
+    var licence: Licence? { configuration.licences[agent.licence.value] }
+    var outboundEntryPoints: [EntryPoint] { gate.index.outboundEntryPoints[channel] ?? [] }
+    var desktop: DesktopProfile? { configuration.desktopProfiles[agent.desktopProfile.value] }
+}
+
+/// How each check of `GateCheck.all` decides, and how it explains the decision.
+enum GateRules {
+    // 1
+    static func decideAgentActive(_ s: GateSubject) -> Decision {
+        s.agent.active.value ? .passed(at: s.agent.location) : .failed(.agentInactive, at: s.agent.active.location)
+    }
+
+    static func describeAgentActive(_ s: GateSubject, _ d: Decision) -> (detail: String, fix: String?) {
+        d.outcome == .passed
+            ? ("\(s.agent.id) is active", nil)
+            : ("\(s.agent.id) is inactive (active: false)", "set agents.\(s.agent.id).active: true if \(s.agent.id) works again")
+    }
+
+    // 2
+    static func decideDigitalChannels(_ s: GateSubject) -> Decision {
+        guard let tenant = s.configuration.tenant else { return .skipped }
+        return tenant.digitalChannels.value == .enabled
+            ? .passed(at: tenant.digitalChannels.location) : .failed(.tenantDigitalDisabled, at: tenant.digitalChannels.location)
+    }
+
+    static func describeDigitalChannels(_ s: GateSubject, _ d: Decision) -> (detail: String, fix: String?) {
+        switch d.outcome {
+        case .passed: ("digital channels are enabled for the tenant", nil)
+        case .failed: ("digital channels are disabled for the tenant", "set tenant.digitalChannels: enabled")
+        case .skipped: ("no tenant is defined", nil)
+        }
+    }
+
+    // 3
+    static func decidePremiumLicence(_ s: GateSubject) -> Decision {
+        guard let licence = s.licence else { return .skipped }
+        return licence.type.value.isPremium ? .passed(at: licence.type.location) : .failed(.licenceNotPremium, at: licence.type.location)
+    }
+
+    static func describePremiumLicence(_ s: GateSubject, _ d: Decision) -> (detail: String, fix: String?) {
+        guard let licence = s.licence else { return ("licence \(s.agent.licence.value) is not defined", nil) }
+        if d.outcome == .passed { return ("licence \(licence.id) is \(licence.type.value.rawValue)", nil) }
+        let premium = s.configuration.licences.values.filter { $0.type.value.isPremium }.map(\.id).min()
+        return ("licence \(licence.id) is \(licence.type.value.rawValue), which carries no digital channels",
+                premium.map { "assign a premium licence (e.g. \($0)) to \(s.agent.id)" } ?? "assign a premium-agent licence to \(s.agent.id)")
+    }
+
+    // 4
+    static func decideLicenceValid(_ s: GateSubject) -> Decision {
+        guard let licence = s.licence else { return .skipped }
+        if let from = licence.validFrom, s.gate.date < from.value { return .failed(.licenceNotYetValid, at: from.location) }
+        if let until = licence.validUntil, s.gate.date > until.value { return .failed(.licenceExpired, at: until.location) }
+        return .passed(at: licence.validUntil?.location ?? licence.validFrom?.location ?? licence.location)
+    }
+
+    static func describeLicenceValid(_ s: GateSubject, _ d: Decision) -> (detail: String, fix: String?) {
+        guard let licence = s.licence else { return ("licence \(s.agent.licence.value) is not defined", nil) }
+        let date = s.gate.date
+        switch d.reason {
+        case .licenceNotYetValid:
+            return ("licence \(licence.id) is valid from \(licence.validFrom!.value); the evaluation date is \(date)",
+                    "wait until \(licence.validFrom!.value), or assign \(s.agent.id) a licence valid today")
+        case .licenceExpired:
+            return ("licence \(licence.id) expired after \(licence.validUntil!.value); the evaluation date is \(date)",
+                    "extend licences.\(licence.id).validUntil, or assign \(s.agent.id) a current licence")
+        default:
+            let window = [licence.validFrom.map { "from \($0.value)" }, licence.validUntil.map { "until \($0.value)" }].compactMap { $0 }
+            return ("licence \(licence.id) is valid on \(date)\(window.isEmpty ? " (no validity dates)" : " (\(window.joined(separator: " ")))")", nil)
+        }
+    }
+
+    // 5
+    static func decideMediaSlots(_ s: GateSubject) -> Decision {
+        if let slots = s.slots, slots.slots >= 1 { return .passed(at: slots.location) }
+        return .failed(.slotNone, at: s.slots?.location ?? s.profile.reference ?? s.profile.profile.location)
+    }
+
+    static func describeMediaSlots(_ s: GateSubject, _ d: Decision) -> (detail: String, fix: String?) {
+        let profile = s.profile.profile
+        let media = s.channel.media.rawValue
+        if d.outcome == .passed, let slots = s.slots {
+            return ("\(profile.id) (\(s.profile.originDescription)) has \(slots.slots) \(media) slot\(slots.slots == 1 ? "" : "s")", nil)
+        }
+        return ("\(profile.id) (\(s.profile.originDescription)) has no \(media) slots",
+                "give multimedia profile \(profile.id) \(media) slots (e.g. `\(media): 1`), or give \(s.agent.id) a profile with \(media) slots")
+    }
+
+    // 6
+    static func decideAutoPushed(_ s: GateSubject) -> Decision {
+        guard let slots = s.slots, slots.slots >= 1 else { return .skipped }
+        return slots.assignment == .autoPushed ? .passed(at: slots.assignmentLocation) : .failed(.slotManual, at: slots.assignmentLocation)
+    }
+
+    static func describeAutoPushed(_ s: GateSubject, _ d: Decision) -> (detail: String, fix: String?) {
+        let profile = s.profile.profile
+        let media = s.channel.media.rawValue
+        switch d.outcome {
+        case .skipped: return ("no \(media) slots, so no assignment to judge", nil)
+        case .passed: return ("\(profile.id) assigns \(media) as auto-pushed (Contacts automatically pushed)", nil)
+        case .failed:
+            let place = s.slots.map { "\($0.assignmentLocation) " } ?? ""
+            return ("\(profile.id) uses manual assignment for \(media)",
+                    "\(place)\(profile.id) uses manual assignment; set `\(media).assignment: auto-pushed`, or give \(s.agent.id) another profile")
+        }
+    }
+
+    // 7
+    static func decideOutboundEntryPoint(_ s: GateSubject) -> Decision {
+        if let first = s.outboundEntryPoints.first { return .passed(at: first.outbound.location) }
+        return .failed(.noEntryPoint, at: inboundCandidate(s)?.outbound.location)
+    }
+
+    private static func inboundCandidate(_ s: GateSubject) -> EntryPoint? {
+        s.configuration.entryPoints.values.filter { $0.channel.value == s.channel }.min { $0.id < $1.id }
+    }
+
+    static func describeOutboundEntryPoint(_ s: GateSubject, _ d: Decision) -> (detail: String, fix: String?) {
+        let channel = s.channel.rawValue
+        if d.outcome == .passed {
+            return ("outbound \(channel) entry points: \(s.outboundEntryPoints.map(\.id).joined(separator: ", "))", nil)
+        }
+        return ("no \(channel) entry point has outbound: true",
+                inboundCandidate(s).map { "set outbound: true on \(channel) entry point \($0.id)" } ?? "add an \(channel) entry point with outbound: true")
+    }
+
+    // 8
+    static func decideDesktopEntryPoints(_ s: GateSubject) -> Decision {
+        guard !s.outboundEntryPoints.isEmpty, let desktop = s.desktop else { return .skipped }
+        return s.gate.visibleEntryPoints(desktop: desktop, channel: s.channel).isEmpty
+            ? .failed(.entryPointNotAllowed, at: desktop.outboundEntryPoints.location)
+            : .passed(at: desktop.outboundEntryPoints.location)
+    }
+
+    static func describeDesktopEntryPoints(_ s: GateSubject, _ d: Decision) -> (detail: String, fix: String?) {
+        guard let desktop = s.desktop else { return ("desktop profile \(s.agent.desktopProfile.value) is not defined", nil) }
+        let all = s.outboundEntryPoints
+        switch d.outcome {
+        case .skipped: return ("no outbound \(s.channel.rawValue) entry point exists to list", nil)
+        case .passed:
+            return ("desktop profile \(desktop.id) lists \(s.gate.visibleEntryPoints(desktop: desktop, channel: s.channel).map(\.id).joined(separator: ", "))", nil)
+        case .failed:
+            return ("desktop profile \(desktop.id) lists none of the outbound \(s.channel.rawValue) entry points (\(all.map(\.id).joined(separator: ", ")))",
+                    "add \(all[0].id) to desktopProfiles.\(desktop.id).outboundEntryPoints, or give \(s.agent.id) another desktop profile")
+        }
+    }
+
+    // 9
+    static func decideAgentState(_ s: GateSubject) -> Decision {
+        guard let state = s.gate.state else { return .skipped }
+        return state.allowsOutbound ? .passed(at: nil) : .failed(.stateNotAllowed, at: nil)
+    }
+
+    static func describeAgentState(_ s: GateSubject, _ d: Decision) -> (detail: String, fix: String?) {
+        guard let state = s.gate.state else {
+            return ("the runtime state is checked when the conversation starts (available or rona; pass --state to check it now)", nil)
+        }
+        return d.outcome == .passed
+            ? ("state \(state.rawValue) allows starting an outbound conversation", nil)
+            : ("state \(state.rawValue) does not allow starting an outbound conversation", "the agent must be available (or in rona) to start one")
+    }
+}

@@ -1,0 +1,113 @@
+import Foundation
+
+/// Decides whether an agent may start an outbound conversation on a channel, with every check
+/// of `GateCheck.all`, its source and its fix. Indexes are built once per configuration, so
+/// one evaluation costs the same for 100 agents as for 50,000.
+public struct OutboundGate: Sendable {
+    public let configuration: Configuration
+    public let date: CalendarDate
+    public let state: AgentState?
+    let index: Index
+
+    public init(configuration: Configuration, date: CalendarDate? = nil, state: AgentState? = nil) {
+        self.configuration = configuration
+        self.date = date ?? OutboundGate.today(in: configuration.tenant?.timezone?.value)
+        self.state = state
+        self.index = Index(configuration)
+    }
+
+    struct Index: Sendable {
+        /// Entry points with `outbound: true`, per channel, by id.
+        var outboundEntryPoints: [Channel: [EntryPoint]] = [:]
+
+        init(_ configuration: Configuration) {
+            for entryPoint in configuration.entryPoints.values where entryPoint.outbound.value && entryPoint.channel.value.supportsOutbound {
+                outboundEntryPoints[entryPoint.channel.value, default: []].append(entryPoint)
+            }
+            for channel in outboundEntryPoints.keys { outboundEntryPoints[channel]!.sort { $0.id < $1.id } }
+        }
+    }
+
+    /// The outbound entry points of `channel` a desktop profile shows in *From*.
+    public func visibleEntryPoints(desktop: DesktopProfile, channel: Channel) -> [EntryPoint] {
+        let all = index.outboundEntryPoints[channel] ?? []
+        return desktop.outboundEntryPoints.value == .all ? all : all.filter { desktop.outboundEntryPoints.value.includes($0.id) }
+    }
+
+    /// The answer for one agent signed into one team, on one channel, every check explained.
+    public func evaluate(_ agent: Agent, team: String, channel: Channel) -> GateAnswer {
+        let subject = subject(agent, team: team, channel: channel)
+        let checks = GateCheck.all.map { check -> CheckResult in
+            let decision = check.decide(subject)
+            let (detail, fix) = check.describe(subject, decision)
+            return CheckResult(check: check.id, outcome: decision.outcome, detail: detail, reason: decision.reason, fix: fix,
+                               source: decision.source.flatMap { $0.isBuiltIn ? nil : $0 })
+        }
+        let available = checks.allSatisfy(\.passed)
+        return GateAnswer(agent: agent.id, team: team, channel: channel, checks: checks, profile: subject.profile,
+                          offer: available ? offer(for: subject) : nil)
+    }
+
+    /// Only the reason codes (empty when available): the same checks, no text, for bulk use.
+    public func reasons(_ agent: Agent, team: String, channel: Channel) -> [ReasonCode] {
+        let subject = subject(agent, team: team, channel: channel)
+        var reasons: [ReasonCode] = []
+        for check in GateCheck.all {
+            if let reason = check.decide(subject).reason { reasons.append(reason) }
+        }
+        return reasons
+    }
+
+    private func subject(_ agent: Agent, team: String, channel: Channel) -> GateSubject {
+        GateSubject(agent: agent, team: team, channel: channel, profile: .resolve(agent: agent, team: team, in: configuration), gate: self)
+    }
+
+    /// Every answer for an agent: one per team (or only `team`) and channel, teams sorted by id.
+    public func answers(for agent: Agent, team: String? = nil, channels: [Channel] = Channel.outbound) -> [GateAnswer] {
+        let teams = team.map { [$0] } ?? agent.teams.map(\.value).sorted()
+        return teams.flatMap { team in channels.map { evaluate(agent, team: team, channel: $0) } }
+    }
+
+    /// The whole matrix: every active agent (by id) × team × outbound channel.
+    public func matrix(channels: [Channel] = Channel.outbound) -> [GateAnswer] {
+        configuration.agents.values.filter(\.active.value).sorted { $0.id < $1.id }.flatMap { answers(for: $0, channels: channels) }
+    }
+
+    /// What an available agent will see: From entry points, transfer queues, wrap-up reasons.
+    private func offer(for subject: GateSubject) -> GateAnswer.Offer? {
+        guard let desktop = subject.desktop else { return nil }
+        let from = visibleEntryPoints(desktop: desktop, channel: subject.channel).map(\.id)
+        let queues = configuration.queues.values.filter { $0.channel.value == subject.channel }.map(\.id).sorted()
+        let reasons = configuration.wrapUpReasons.values
+            .filter { $0.active.value && desktop.wrapUpReasons.value.includes($0.id) }.map(\.id).sorted()
+        return GateAnswer.Offer(fromEntryPoints: from, transferQueues: queues, wrapUpReasons: reasons)
+    }
+
+    /// Today's date in the tenant's time zone (UTC when it has none).
+    public static func today(in timezone: String?, now: Date = Date()) -> CalendarDate {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timezone.flatMap(TimeZone.init(identifier:)) ?? TimeZone(identifier: "UTC")!
+        let parts = calendar.dateComponents([.year, .month, .day], from: now)
+        return CalendarDate(year: parts.year!, month: parts.month!, day: parts.day!)
+    }
+}
+
+/// The gate's decision for one agent, team and channel.
+public struct GateAnswer: Sendable {
+    public struct Offer: Sendable, Equatable {
+        public var fromEntryPoints: [String]
+        public var transferQueues: [String]
+        public var wrapUpReasons: [String]
+    }
+
+    public var agent: String
+    public var team: String
+    public var channel: Channel
+    public var checks: [CheckResult]
+    public var profile: ResolvedProfile
+    /// Set when available.
+    public var offer: Offer?
+
+    public var available: Bool { checks.allSatisfy(\.passed) }
+    public var reasons: [ReasonCode] { checks.compactMap(\.reason) }
+}

@@ -1,0 +1,92 @@
+/// The warnings of SPEC §2 that need the gate: configurations that are valid but broken in
+/// practice for outbound work, or that pay for what nobody uses.
+public enum ReadinessWarnings {
+    public static func check(_ configuration: Configuration, date: CalendarDate? = nil) -> [Diagnostic] {
+        var diagnostics: [Diagnostic] = []
+        let gate = OutboundGate(configuration: configuration, date: date)
+        premiumLicencesUnused(gate, into: &diagnostics)
+        entryPointsWithoutFollowUp(configuration, into: &diagnostics)
+        unusedProfiles(configuration, into: &diagnostics)
+        digitalDisabledWithPremium(configuration, into: &diagnostics)
+        return diagnostics
+    }
+
+    /// OB401: an active agent holds a Premium licence but no team × channel is available.
+    private static func premiumLicencesUnused(_ gate: OutboundGate, into diagnostics: inout [Diagnostic]) {
+        let configuration = gate.configuration
+        for agent in configuration.agents.values where agent.active.value {
+            guard let licence = configuration.licences[agent.licence.value], licence.type.value.isPremium else { continue }
+            var reasons = Set<ReasonCode>()
+            var anyAvailable = false
+            search: for team in agent.teams {
+                for channel in Channel.outbound {
+                    let found = gate.reasons(agent, team: team.value, channel: channel)
+                    if found.isEmpty {
+                        anyAvailable = true
+                        break search
+                    }
+                    reasons.formUnion(found)
+                }
+            }
+            guard !anyAvailable else { continue }
+            diagnostics.append(Diagnostic(
+                .premiumLicenceUnused,
+                "\(agent.id) holds Premium licence '\(licence.id)' but can start no outbound channel (\(reasons.sorted().map(\.rawValue).joined(separator: ", "))); run `outboundctl explain \(agent.id)`",
+                at: agent.licence.location, path: "agents.\(agent.id).licence"))
+        }
+    }
+
+    /// OB402 and OB403: outbound entry points whose replies and transfers have nowhere to go,
+    /// or whose conversations cannot be wrapped up.
+    private static func entryPointsWithoutFollowUp(_ configuration: Configuration, into diagnostics: inout [Diagnostic]) {
+        let activeReasons = Set(configuration.wrapUpReasons.values.filter(\.active.value).map(\.id))
+        for entryPoint in configuration.entryPoints.values where entryPoint.outbound.value && entryPoint.channel.value.supportsOutbound {
+            let path = "entryPoints.\(entryPoint.id)"
+            guard let queueId = entryPoint.queue else {
+                diagnostics.append(Diagnostic(
+                    .outboundEntryPointWithoutQueue,
+                    "outbound entry point '\(entryPoint.id)' has no queue: replies and transfers have nowhere to go; set \(path).queue",
+                    at: entryPoint.outbound.location, path: "\(path).queue"))
+                continue
+            }
+            guard let queue = configuration.queues[queueId.value] else { continue }
+            let offered = queue.wrapUpReasons.map { Set($0.map(\.value)).intersection(activeReasons) } ?? activeReasons
+            if offered.isEmpty {
+                diagnostics.append(Diagnostic(
+                    .outboundQueueWithoutWrapUp,
+                    "queue '\(queue.id)' of outbound entry point '\(entryPoint.id)' offers no active wrap-up reason, so agents cannot finish its conversations",
+                    at: queueId.location, path: "\(path).queue",
+                    notes: [.init("queue \(queue.id) is defined here", at: queue.location)]))
+            }
+        }
+    }
+
+    /// OB404 and OB405.
+    private static func unusedProfiles(_ configuration: Configuration, into diagnostics: inout [Diagnostic]) {
+        let usedDesktops = Set(configuration.agents.values.map(\.desktopProfile.value))
+        for desktop in configuration.desktopProfiles.values where !usedDesktops.contains(desktop.id) {
+            diagnostics.append(Diagnostic(.unusedDesktopProfile, "no agent uses desktop profile '\(desktop.id)'",
+                                          at: desktop.location, path: "desktopProfiles.\(desktop.id)"))
+        }
+        var usedProfiles = Set(configuration.agents.values.compactMap(\.multimediaProfile?.value))
+        usedProfiles.formUnion(configuration.teams.values.compactMap(\.multimediaProfile?.value))
+        usedProfiles.formUnion(configuration.sites.values.compactMap(\.multimediaProfile?.value))
+        for profile in configuration.multimediaProfiles.values where !usedProfiles.contains(profile.id) {
+            diagnostics.append(Diagnostic(.unusedMultimediaProfile, "no agent, team or site uses multimedia profile '\(profile.id)'",
+                                          at: profile.location, path: "multimediaProfiles.\(profile.id)"))
+        }
+    }
+
+    /// OB406.
+    private static func digitalDisabledWithPremium(_ configuration: Configuration, into diagnostics: inout [Diagnostic]) {
+        guard let tenant = configuration.tenant, tenant.digitalChannels.value == .disabled else { return }
+        let holders = configuration.agents.values.filter { agent in
+            agent.active.value && configuration.licences[agent.licence.value]?.type.value.isPremium == true
+        }
+        guard !holders.isEmpty else { return }
+        diagnostics.append(Diagnostic(
+            .digitalDisabledWithPremium,
+            "digital channels are disabled while \(plural(holders.count, "active agent")) hold\(holders.count == 1 ? "s" : "") a Premium licence; enable them or assign standard licences",
+            at: tenant.digitalChannels.location, path: "tenant.digitalChannels"))
+    }
+}

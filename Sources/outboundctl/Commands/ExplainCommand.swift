@@ -1,0 +1,74 @@
+import ArgumentParser
+import OutboundConfig
+
+struct ExplainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "explain",
+        abstract: "Explain why an agent can or cannot start an outbound SMS or email.",
+        discussion: """
+            Runs every check of the outbound gate and shows what decided it and how to fix it.
+            Reads the configuration files when paths are given, else the store.
+            Exit status: 0 available (the best answer when several), 1 unavailable or unknown agent, 64 usage error.
+
+            Example:
+              outboundctl explain ana.silva examples/acme --channel email
+            """
+    )
+
+    @Argument(help: "The agent id.")
+    var agent: String
+
+    @Argument(help: "Configuration files or directories; without them, the store is read.")
+    var paths: [String] = []
+
+    @Option(help: "The channel: sms or email (default: both).")
+    var channel: OutboundChannel?
+
+    @Option(help: "The team the agent is signed into (default: each of the agent's teams).")
+    var team: String?
+
+    @Option(help: "The agent's runtime state: \(AgentState.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var state: AgentState?
+
+    @Option(help: "The evaluation date, YYYY-MM-DD (default: today in the tenant's time zone).")
+    var date: CalendarDate?
+
+    @Option(help: "Output format: text or json.")
+    var format: AnswerFormat = .text
+
+    @OptionGroup var store: StoreOptions
+
+    @Flag(help: "Never colour the output.")
+    var noColor = false
+
+    func run() throws {
+        let (configuration, source) = try paths.isEmpty
+            ? store.currentConfiguration()
+            : (loadValidConfiguration(paths, date: date), AnswerSource.files)
+        let gate = OutboundGate(configuration: configuration, date: date, state: state)
+        guard let found = configuration.agents[agent] else {
+            printError("error: unknown agent '\(agent)'\(Suggestion.hint(for: agent, in: configuration.agents.keys))")
+            throw ExitCode.failure
+        }
+        if let team, !found.teams.contains(where: { $0.value == team }) {
+            printError("error: \(agent) is not in team '\(team)'; its teams are \(found.teams.map(\.value).joined(separator: ", "))")
+            throw ExitCode.failure
+        }
+        let answers = gate.answers(for: found, team: team, channels: channel.map { [$0.channel] } ?? Channel.outbound)
+        let available = answers.contains(where: \.available)
+        switch format {
+        case .text:
+            emit(ExplainTextReporter(terminal: .standardOutput(noColor: noColor), source: source).report(answers, date: gate.date))
+        case .json:
+            let json: JSON = answers.count == 1
+                ? answers[0].json(source: source)
+                : .object([("agent", .string(agent)), ("available", .bool(available)), ("answers", .array(answers.map { $0.json(source: source) }))])
+            emit(json.rendered(pretty: true) + "\n")
+        }
+        if !available { throw ExitCode.failure }
+    }
+}
+
+enum AnswerFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, json
+}

@@ -1,0 +1,70 @@
+import ArgumentParser
+import OutboundConfig
+
+struct MatrixCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "matrix",
+        abstract: "Show outbound availability of every active agent, team and channel, with reason counts.",
+        discussion: """
+            Reads the configuration files when paths are given, else the store.
+            The summary counts rows (an agent in two teams has a row per team and channel).
+
+            Example:
+              outboundctl matrix examples/acme --unavailable-only --format csv
+            """
+    )
+
+    @Argument(help: "Configuration files or directories; without them, the store is read.")
+    var paths: [String] = []
+
+    @Option(help: "Only this team.")
+    var team: String?
+
+    @Option(help: "Only agents of this site.")
+    var site: String?
+
+    @Flag(help: "Only rows where the channel is unavailable.")
+    var unavailableOnly = false
+
+    @Option(help: "The evaluation date, YYYY-MM-DD (default: today in the tenant's time zone).")
+    var date: CalendarDate?
+
+    @Option(help: "Output format: text, csv or json.")
+    var format: MatrixFormatArgument = .text
+
+    @OptionGroup var store: StoreOptions
+
+    @Flag(help: "Never colour the output.")
+    var noColor = false
+
+    func run() throws {
+        var rows: [MatrixRow]
+        if paths.isEmpty {
+            rows = try store.availabilityRows()
+            if let site {
+                let configuration = try store.currentConfiguration().0
+                rows = rows.filter { configuration.agents[$0.agent]?.site.value == site }
+            }
+        } else {
+            let configuration = try loadValidConfiguration(paths, date: date)
+            let gate = OutboundGate(configuration: configuration, date: date)
+            rows = configuration.agents.values
+                .filter { $0.active.value && (site == nil || $0.site.value == site) }
+                .sorted { $0.id < $1.id }
+                .flatMap { agent in
+                    agent.teams.map(\.value).sorted().flatMap { team in
+                        Channel.outbound.sorted().map { MatrixRow(agent: agent.id, team: team, channel: $0, reasons: gate.reasons(agent, team: team, channel: $0)) }
+                    }
+                }
+        }
+        if let team { rows = rows.filter { $0.team == team } }
+        if unavailableOnly { rows = rows.filter { !$0.available } }
+        emit(MatrixReporter(terminal: .standardOutput(noColor: noColor)).report(rows, format: format.format))
+    }
+}
+
+enum MatrixFormatArgument: String, ExpressibleByArgument, CaseIterable {
+    case text, csv, json
+
+    var format: MatrixFormat { MatrixFormat(rawValue: rawValue)! }
+}

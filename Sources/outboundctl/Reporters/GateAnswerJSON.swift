@@ -1,0 +1,42 @@
+import OutboundConfig
+
+/// Where a gate answer's sources come from: files (file:line:column) or a store revision.
+enum AnswerSource {
+    case files
+    case revision(Int)
+}
+
+extension GateAnswer {
+    /// `explain --format json`, one answer (SPEC §4).
+    func json(source: AnswerSource) -> JSON {
+        .object([
+            ("agent", .string(agent)),
+            ("channel", .string(channel.rawValue)),
+            ("team", .string(team)),
+            ("available", .bool(available)),
+            ("reasons", .array(reasons.map { .string($0.rawValue) })),
+            ("checks", .array(checks.map { $0.json(source: source) })),
+        ])
+    }
+}
+
+extension CheckResult {
+    func json(source origin: AnswerSource) -> JSON {
+        let sourceJSON: JSON
+        switch origin {
+        case .files:
+            sourceJSON = source.map { .object([("file", .string($0.file)), ("line", .int($0.line)), ("column", .int($0.column))]) } ?? .null
+        case .revision(let revision):
+            sourceJSON = .object([("revision", .int(revision))])
+        }
+        var text = outcome == .skipped ? "skipped: \(detail)" : detail
+        if let fix { text += "; fix: \(fix)" }
+        return .object([
+            ("check", .string(check)),
+            ("passed", .bool(passed)),
+            ("detail", .string(text)),
+            ("reason", reason.map { .string($0.rawValue) } ?? .null),
+            ("source", sourceJSON),
+        ])
+    }
+}

@@ -1,0 +1,115 @@
+import OutboundConfig
+
+/// One row of the matrix: an active agent signed into a team, on one channel.
+struct MatrixRow {
+    var agent: String
+    var team: String
+    var channel: Channel
+    var reasons: [ReasonCode]
+
+    var available: Bool { reasons.isEmpty }
+}
+
+enum MatrixFormat: String, CaseIterable {
+    case text, csv, json
+}
+
+/// Renders matrix rows as a table for people, CSV, or the JSON of SPEC §4, each followed by
+/// (or including) the per-channel summary.
+struct MatrixReporter {
+    let terminal: Terminal
+
+    func report(_ rows: [MatrixRow], format: MatrixFormat) -> String {
+        switch format {
+        case .text: text(rows)
+        case .csv: csv(rows)
+        case .json: json(rows).rendered(pretty: true) + "\n"
+        }
+    }
+
+    private struct Summary {
+        var available = 0
+        var unavailable = 0
+        var reasons: [ReasonCode: Int] = [:]
+    }
+
+    private func summaries(_ rows: [MatrixRow]) -> [(Channel, Summary)] {
+        var byChannel: [Channel: Summary] = [:]
+        for channel in [Channel.sms, .email] { byChannel[channel] = Summary() }
+        for row in rows {
+            if row.available {
+                byChannel[row.channel, default: Summary()].available += 1
+            } else {
+                byChannel[row.channel, default: Summary()].unavailable += 1
+                for reason in row.reasons { byChannel[row.channel, default: Summary()].reasons[reason, default: 0] += 1 }
+            }
+        }
+        return [Channel.sms, .email].map { ($0, byChannel[$0]!) }
+    }
+
+    private func json(_ rows: [MatrixRow]) -> JSON {
+        .object([
+            ("rows", .array(rows.map { row in
+                .object([
+                    ("agent", .string(row.agent)),
+                    ("team", .string(row.team)),
+                    ("channel", .string(row.channel.rawValue)),
+                    ("available", .bool(row.available)),
+                    ("reasons", .array(row.reasons.map { .string($0.rawValue) })),
+                ])
+            })),
+            ("summary", .object(summaries(rows).map { channel, summary in
+                (channel.rawValue, .object([
+                    ("available", .int(summary.available)),
+                    ("unavailable", .int(summary.unavailable)),
+                    ("reasons", .object(summary.reasons.sorted { $0.key < $1.key }.map { ($0.key.rawValue, .int($0.value)) })),
+                ]))
+            })),
+        ])
+    }
+
+    private func csv(_ rows: [MatrixRow]) -> String {
+        var output = "agent,team,channel,available,reasons\n"
+        for row in rows {
+            output += "\(CSV.field(row.agent)),\(CSV.field(row.team)),\(row.channel.rawValue),\(row.available),\(row.reasons.map(\.rawValue).joined(separator: ";"))\n"
+        }
+        return output
+    }
+
+    /// One line per agent and team, a column per channel, then the summary.
+    private func text(_ rows: [MatrixRow]) -> String {
+        var lines: [(agent: String, team: String, cells: [Channel: String])] = []
+        for row in rows {
+            if lines.last?.agent != row.agent || lines.last?.team != row.team { lines.append((row.agent, row.team, [:])) }
+            lines[lines.count - 1].cells[row.channel] = row.available ? "✔" : "✘ " + row.reasons.map(\.rawValue).joined(separator: ", ")
+        }
+        let agentWidth = max(5, lines.map(\.agent.count).max() ?? 0)
+        let teamWidth = max(4, lines.map(\.team.count).max() ?? 0)
+        let smsWidth = max(3, lines.map { $0.cells[.sms]?.count ?? 1 }.max() ?? 0)
+        func pad(_ text: String, _ width: Int) -> String { text + String(repeating: " ", count: max(0, width - text.count)) }
+        func paint(_ cell: String?) -> String {
+            guard let cell else { return "-" }
+            return terminal.paint(cell, cell == "✔" ? .green : .red)
+        }
+        var output = terminal.paint("\(pad("AGENT", agentWidth))  \(pad("TEAM", teamWidth))  \(pad("SMS", smsWidth))  EMAIL", .bold) + "\n"
+        for line in lines {
+            let sms = line.cells[.sms] ?? "-"
+            output += "\(pad(line.agent, agentWidth))  \(pad(line.team, teamWidth))  \(paint(line.cells[.sms]))\(String(repeating: " ", count: max(0, smsWidth - sms.count)))  \(paint(line.cells[.email]))\n"
+        }
+        output += "\n"
+        for (channel, summary) in summaries(rows) {
+            let reasons = summary.reasons.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { "\($0.key.rawValue) \($0.value)" }
+            output += "\(channel.rawValue): \(summary.available) available, \(summary.unavailable) unavailable"
+            output += reasons.isEmpty ? "\n" : " — \(reasons.joined(separator: ", "))\n"
+        }
+        return output
+    }
+}
+
+/// RFC 4180 quoting, for ids that never need it today but might in other columns.
+enum CSV {
+    static func field(_ text: String) -> String {
+        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) else { return text }
+        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}

@@ -1,0 +1,32 @@
+import ArgumentParser
+import OutboundConfig
+
+/// Loads configuration files for commands that need a valid configuration: on errors the
+/// diagnostics go to standard error and the command exits 1.
+func loadValidConfiguration(_ paths: [String], date: CalendarDate? = nil) throws -> Configuration {
+    let result = ConfigurationLoader(date: date).load(paths: paths)
+    guard result.isValid else {
+        let reporter = TextDiagnosticReporter(terminal: .standardError())
+        printError(reporter.report(LoadResult(configuration: result.configuration,
+                                              diagnostics: result.diagnostics.filter { $0.severity == .error },
+                                              files: result.files)), terminator: "")
+        throw ExitCode.failure
+    }
+    return result.configuration
+}
+
+extension CalendarDate: @retroactive ExpressibleByArgument {
+    public init?(argument: String) {
+        self.init(argument)
+    }
+}
+
+extension Channel: @retroactive ExpressibleByArgument {}
+extension AgentState: @retroactive ExpressibleByArgument {}
+
+/// `--channel`: only the outbound channels.
+enum OutboundChannel: String, ExpressibleByArgument, CaseIterable {
+    case sms, email
+
+    var channel: Channel { self == .sms ? .sms : .email }
+}
