@@ -7,6 +7,12 @@ public struct LoadResult: Sendable {
     public var diagnostics: [Diagnostic]
     public var files: [String]
 
+    public init(configuration: Configuration, diagnostics: [Diagnostic], files: [String]) {
+        self.configuration = configuration
+        self.diagnostics = diagnostics
+        self.files = files
+    }
+
     public var isValid: Bool { !diagnostics.hasErrors }
 }
 

@@ -1,3 +1,207 @@
-// The SQLite store (GRDB): revisions, apply, and the outbound_availability view.
-// Built on OutboundConfig; see docs/store.md once it lands.
+import Foundation
+import GRDB
 import OutboundConfig
+
+/// The SQLite store: the current configuration as canonical entity rows, every revision with
+/// its full snapshot, and the materialised availability behind the public view
+/// `outbound_availability`. Reads never create the file; only `apply` does.
+public final class OutboundStore {
+    public let path: String
+    let queue: DatabaseQueue
+
+    /// How long a command waits for another process's write lock before giving up (exit 3).
+    public static let busyTimeout: TimeInterval = 5
+
+    private init(path: String, queue: DatabaseQueue) {
+        self.path = path
+        self.queue = queue
+    }
+
+    /// Opens an existing store for reading; `StoreError.missing` when there is none.
+    public static func openExisting(path: String) throws -> OutboundStore {
+        guard FileManager.default.fileExists(atPath: path) else { throw StoreError.missing(path) }
+        return try open(path: path)
+    }
+
+    /// Opens the store, creating it (and migrating it to the current schema) if needed.
+    public static func open(path: String) throws -> OutboundStore {
+        try StoreError.wrap(path) {
+            var configuration = GRDB.Configuration()
+            configuration.busyMode = .timeout(busyTimeout)
+            configuration.journalMode = .wal
+            configuration.label = "outboundctl"
+            let queue = try DatabaseQueue(path: path, configuration: configuration)
+            let migrator = StoreSchema.migrator
+            let (superseded, complete) = try queue.read { db in
+                (try migrator.hasBeenSuperseded(db), try migrator.hasCompletedMigrations(db))
+            }
+            if superseded { throw StoreError.newerSchema(path) }
+            if !complete {
+                let isStore = try queue.read { db in
+                    try db.tableExists("grdb_migrations") || (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM sqlite_master") ?? 0) == 0
+                }
+                guard isStore else { throw StoreError.unreadable(path, "the file is a SQLite database but not an outboundctl store") }
+                try migrator.migrate(queue)
+            }
+            return OutboundStore(path: path, queue: queue)
+        }
+    }
+
+    // MARK: Reading
+
+    /// The store's identity, set when it was created.
+    public func identity() throws -> String {
+        try read { db in try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'store_id'") ?? "" }
+    }
+
+    /// The current revision (0 before the first apply).
+    public func currentRevision() throws -> Int {
+        try read { db in try Self.currentRevision(db) }
+    }
+
+    static func currentRevision(_ db: Database) throws -> Int {
+        try Int.fetchOne(db, sql: "SELECT MAX(number) FROM revisions") ?? 0
+    }
+
+    /// The current configuration as compact canonical JSON per entity.
+    public func entities() throws -> [CanonicalForm.Key: String] {
+        try read { db in try Self.entities(db) }
+    }
+
+    static func entities(_ db: Database) throws -> [CanonicalForm.Key: String] {
+        var result: [CanonicalForm.Key: String] = [:]
+        let rows = try Row.fetchCursor(db, sql: "SELECT kind, id, data FROM entities")
+        while let row = try rows.next() {
+            result[CanonicalForm.Key(kind: row[0], id: row[1])] = row[2]
+        }
+        return result
+    }
+
+    /// The materialised availability of every agent, team and channel.
+    public func availability() throws -> Availability {
+        try read { db in try Self.availability(db) }
+    }
+
+    static func availability(_ db: Database) throws -> Availability {
+        var result: Availability = [:]
+        let rows = try Row.fetchCursor(db, sql: "SELECT agent_id, team_id, channel, reasons FROM availability")
+        while let row = try rows.next() {
+            guard let channel = Channel(rawValue: row[2]) else { continue }
+            result[AvailabilityKey(agent: row[0], team: row[1], channel: channel)] = reasons(row[3])
+        }
+        return result
+    }
+
+    static func reasons(_ text: String) -> [ReasonCode] {
+        text.isEmpty ? [] : text.split(separator: ",").compactMap { ReasonCode(rawValue: String($0)) }
+    }
+
+    /// The rows of the public view for active agents, sorted by agent, team and channel;
+    /// optionally only one site's agents.
+    public func availabilityRows(site: String? = nil) throws -> [(AvailabilityKey, [ReasonCode])] {
+        try read { db in
+            var sql = """
+                SELECT v.agent_id, v.team_id, v.channel, v.reasons FROM outbound_availability v
+                JOIN entities a ON a.kind = 'agents' AND a.id = v.agent_id
+                WHERE json_extract(a.data, '$.active') IS NOT 0
+                """
+            var arguments: StatementArguments = []
+            if let site {
+                sql += " AND json_extract(a.data, '$.site') = ?"
+                arguments = [site]
+            }
+            sql += " ORDER BY v.agent_id, v.team_id, v.channel"
+            return try Row.fetchAll(db, sql: sql, arguments: arguments).compactMap { row in
+                Channel(rawValue: row[2]).map { (AvailabilityKey(agent: row[0], team: row[1], channel: $0), Self.reasons(row[3])) }
+            }
+        }
+    }
+
+    /// The canonical document of a revision (the current one when nil).
+    public func snapshot(revision: Int? = nil) throws -> (revision: Int, document: String) {
+        try read { db in
+            let number = try revision ?? Self.currentRevision(db)
+            guard let document = try String.fetchOne(db, sql: "SELECT snapshot FROM revisions WHERE number = ?", arguments: [number]) else {
+                throw StoreError.unknownRevision(number)
+            }
+            return (number, document)
+        }
+    }
+
+    /// Every revision, oldest first.
+    public func history() throws -> [RevisionInfo] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT number, time, author, message, digest, creates, updates, deletes FROM revisions ORDER BY number").map {
+                RevisionInfo(number: $0[0], time: $0[1], author: $0[2], message: $0[3], digest: $0[4], creates: $0[5], updates: $0[6], deletes: $0[7])
+            }
+        }
+    }
+
+    /// Just what the gate needs to explain one agent: the agent, its teams, site, licence,
+    /// desktop profile, the profiles they name, the tenant, and the entry points, queues and
+    /// wrap-up reasons. Indexed lookups: the cost does not grow with the number of agents.
+    public func configurationForExplaining(agent id: String) throws -> (configuration: OutboundConfig.Configuration, revision: Int)? {
+        try read { db in
+            let revision = try Self.currentRevision(db)
+            guard let agentText = try String.fetchOne(db, sql: "SELECT data FROM entities WHERE kind = 'agents' AND id = ?", arguments: [id]) else {
+                return nil
+            }
+            var rows: [CanonicalForm.Key: String] = [CanonicalForm.Key(kind: "agents", id: id): agentText]
+            func fetch(_ kind: String, _ entityId: String?) throws {
+                guard let entityId, rows[CanonicalForm.Key(kind: kind, id: entityId)] == nil else { return }
+                if let data = try String.fetchOne(db, sql: "SELECT data FROM entities WHERE kind = ? AND id = ?", arguments: [kind, entityId]) {
+                    rows[CanonicalForm.Key(kind: kind, id: entityId)] = data
+                }
+            }
+            let agent = (try? JSON.parse(agentText)) ?? .null
+            let teams: [String] = agent["teams"].flatMap { if case .array(let items) = $0 { items.compactMap(\.stringValue) } else { nil } } ?? []
+            try fetch("tenant", "tenant")
+            try fetch("licences", agent["licence"]?.stringValue)
+            try fetch("sites", agent["site"]?.stringValue)
+            try fetch("desktopProfiles", agent["desktopProfile"]?.stringValue)
+            try fetch("multimediaProfiles", agent["multimediaProfile"]?.stringValue)
+            for team in teams {
+                try fetch("teams", team)
+                let teamData = rows[CanonicalForm.Key(kind: "teams", id: team)].flatMap { try? JSON.parse($0) }
+                try fetch("multimediaProfiles", teamData?["multimediaProfile"]?.stringValue)
+            }
+            let siteData = agent["site"]?.stringValue.flatMap { rows[CanonicalForm.Key(kind: "sites", id: $0)] }.flatMap { try? JSON.parse($0) }
+            try fetch("multimediaProfiles", siteData?["multimediaProfile"]?.stringValue)
+            let shared = try Row.fetchCursor(db, sql: "SELECT kind, id, data FROM entities WHERE kind IN ('entryPoints', 'queues', 'wrapUpReasons')")
+            while let row = try shared.next() { rows[CanonicalForm.Key(kind: row[0], id: row[1])] = row[2] }
+            let document = CanonicalForm.document(from: rows)
+            let (file, _) = YAMLLoader().load(document, path: "store revision \(revision)")
+            let (configuration, _) = ConfigurationDecoder.decode([file])
+            return (configuration, revision)
+        }
+    }
+
+    /// Every agent id, for "did you mean" after an unknown agent.
+    public func agentIds() throws -> [String] {
+        try read { db in try String.fetchAll(db, sql: "SELECT id FROM entities WHERE kind = 'agents'") }
+    }
+
+    func read<T>(_ body: (Database) throws -> T) throws -> T {
+        try StoreError.wrap(path) { try queue.read(body) }
+    }
+}
+
+extension JSON {
+    /// The text of a string value.
+    public var stringValue: String? {
+        if case .string(let text) = self { return text }
+        return nil
+    }
+}
+
+/// One line of `history`.
+public struct RevisionInfo: Sendable {
+    public var number: Int
+    public var time: String
+    public var author: String
+    public var message: String
+    public var digest: String
+    public var creates: Int
+    public var updates: Int
+    public var deletes: Int
+}

@@ -9,6 +9,9 @@ struct Outboundctl: ParsableCommand {
         commandName: "outboundctl",
         abstract: "Validate, plan and apply a contact center's outbound configuration; explain outbound availability.",
         version: version,
-        subcommands: [ValidateCommand.self]
+        subcommands: [
+            ValidateCommand.self, PlanCommand.self, ApplyCommand.self, ExplainCommand.self, MatrixCommand.self,
+            DiffCommand.self, HistoryCommand.self, RollbackCommand.self, ExportCommand.self,
+        ]
     )
 }

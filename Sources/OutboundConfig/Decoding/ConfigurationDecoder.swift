@@ -147,8 +147,9 @@ public final class ConfigurationDecoder {
         let seats = f.int("seats", in: 0...Int.max, required: true)
         let validFrom = f.date("validFrom")
         let validUntil = f.date("validUntil")
+        let description = f.string("description")
         guard let type, let seats else { return nil }
-        return Licence(id: id, location: location, type: type, seats: seats, validFrom: validFrom, validUntil: validUntil)
+        return Licence(id: id, location: location, description: description, type: type, seats: seats, validFrom: validFrom, validUntil: validUntil)
     }
 
     private func decodeProfile(_ id: String, _ node: YAMLNode, _ location: SourceLocation, _ path: String, _ context: DecodingContext) -> MultimediaProfile? {
@@ -221,18 +222,18 @@ public final class ConfigurationDecoder {
 
     private func decodeEntryPoint(_ id: String, _ node: YAMLNode, _ location: SourceLocation, _ path: String, _ context: DecodingContext) -> EntryPoint? {
         guard let f = context.fields(of: node, path: path, known: ["description", "channel", "address", "outbound", "queue"], owner: location) else { return nil }
-        _ = f.string("description")
+        let description = f.string("description")
         let channel = f.enumeration("channel", Channel.self, required: true)
         let address = f.string("address")
         let outbound = f.bool("outbound", default: false)
         let queue = f.string("queue")
         guard let channel, let outbound else { return nil }
-        return EntryPoint(id: id, location: location, channel: channel, address: address, outbound: outbound, queue: queue)
+        return EntryPoint(id: id, location: location, description: description, channel: channel, address: address, outbound: outbound, queue: queue)
     }
 
     private func decodeQueue(_ id: String, _ node: YAMLNode, _ location: SourceLocation, _ path: String, _ context: DecodingContext) -> Queue? {
         guard let f = context.fields(of: node, path: path, known: ["description", "channel", "routing", "teams", "serviceLevelSeconds", "maxTimeInQueueSeconds", "wrapUpReasons"], owner: location) else { return nil }
-        _ = f.string("description")
+        let description = f.string("description")
         let channel = f.enumeration("channel", Channel.self, required: true)
         let routing = f.value("routing", required: false) == nil
             ? Located(Routing.longestAvailable, at: location) : f.enumeration("routing", Routing.self)
@@ -241,7 +242,7 @@ public final class ConfigurationDecoder {
         let maxTime = f.int("maxTimeInQueueSeconds", in: 1...Int.max)
         let reasons = f.idList("wrapUpReasons")
         guard let channel, let routing, let teams else { return nil }
-        return Queue(id: id, location: location, channel: channel, routing: routing, teams: teams,
+        return Queue(id: id, location: location, description: description, channel: channel, routing: routing, teams: teams,
                      serviceLevelSeconds: serviceLevel, maxTimeInQueueSeconds: maxTime, wrapUpReasons: reasons)
     }
 

@@ -109,9 +109,8 @@ enum GateRules {
         case .skipped: return ("no \(media) slots, so no assignment to judge", nil)
         case .passed: return ("\(profile.id) assigns \(media) as auto-pushed (Contacts automatically pushed)", nil)
         case .failed:
-            let place = s.slots.map { "\($0.assignmentLocation) " } ?? ""
             return ("\(profile.id) uses manual assignment for \(media)",
-                    "\(place)\(profile.id) uses manual assignment; set `\(media).assignment: auto-pushed`, or give \(s.agent.id) another profile")
+                    "\(profile.id) uses manual assignment; set `\(media).assignment: auto-pushed`, or give \(s.agent.id) another profile")
         }
     }
 

@@ -12,6 +12,7 @@ public struct Tenant: Sendable {
 public struct Licence: Sendable {
     public var id: String
     public var location: SourceLocation
+    public var description: Located<String>?
     public var type: Located<LicenceType>
     public var seats: Located<Int>
     public var validFrom: Located<CalendarDate>?
@@ -78,6 +79,7 @@ public struct DesktopProfile: Sendable {
 public struct EntryPoint: Sendable {
     public var id: String
     public var location: SourceLocation
+    public var description: Located<String>?
     public var channel: Located<Channel>
     public var address: Located<String>?
     public var outbound: Located<Bool>
@@ -87,6 +89,7 @@ public struct EntryPoint: Sendable {
 public struct Queue: Sendable {
     public var id: String
     public var location: SourceLocation
+    public var description: Located<String>?
     public var channel: Located<Channel>
     public var routing: Located<Routing>
     public var teams: [Located<String>]

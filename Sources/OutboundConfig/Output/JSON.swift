@@ -9,7 +9,15 @@ public indirect enum JSON: Sendable, Equatable {
     case object([(String, JSON)])
 
     public static func == (lhs: JSON, rhs: JSON) -> Bool {
-        lhs.rendered() == rhs.rendered()
+        switch (lhs, rhs) {
+        case (.null, .null): true
+        case (.bool(let a), .bool(let b)): a == b
+        case (.int(let a), .int(let b)): a == b
+        case (.string(let a), .string(let b)): a == b
+        case (.array(let a), .array(let b)): a == b
+        case (.object(let a), .object(let b)): a.count == b.count && zip(a, b).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
+        default: false
+        }
     }
 
     /// Compact when `pretty` is false; two-space indentation otherwise.

@@ -42,9 +42,22 @@ struct ExplainCommand: ParsableCommand {
     var noColor = false
 
     func run() throws {
-        let (configuration, source) = try paths.isEmpty
-            ? store.currentConfiguration()
-            : (loadValidConfiguration(paths, date: date), AnswerSource.files)
+        let configuration: Configuration
+        let source: AnswerSource
+        if paths.isEmpty {
+            let found = try store.withExistingStore { store in
+                try store.configurationForExplaining(agent: agent).map { ($0, nil) } ?? (nil, try store.agentIds())
+            }
+            guard let (partial, revision) = found.0 else {
+                printError("error: unknown agent '\(agent)'\(Suggestion.hint(for: agent, in: found.1 ?? []))")
+                throw ExitCode.failure
+            }
+            configuration = partial
+            source = .revision(revision)
+        } else {
+            configuration = try loadValidConfiguration(paths, date: date)
+            source = .files
+        }
         let gate = OutboundGate(configuration: configuration, date: date, state: state)
         guard let found = configuration.agents[agent] else {
             printError("error: unknown agent '\(agent)'\(Suggestion.hint(for: agent, in: configuration.agents.keys))")

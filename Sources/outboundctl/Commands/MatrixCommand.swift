@@ -40,10 +40,8 @@ struct MatrixCommand: ParsableCommand {
     func run() throws {
         var rows: [MatrixRow]
         if paths.isEmpty {
-            rows = try store.availabilityRows()
-            if let site {
-                let configuration = try store.currentConfiguration().0
-                rows = rows.filter { configuration.agents[$0.agent]?.site.value == site }
+            rows = try store.withExistingStore { try $0.availabilityRows(site: site) }.map {
+                MatrixRow(agent: $0.0.agent, team: $0.0.team, channel: $0.0.channel, reasons: $0.1)
             }
         } else {
             let configuration = try loadValidConfiguration(paths, date: date)

@@ -23,7 +23,10 @@ struct ExplainTextReporter {
             case .skipped: mark = terminal.paint("–", .dim)
             }
             output += "  \(mark) \(check.order). \(check.summary): \(result.detail)\(location(result))\n"
-            if let fix = result.fix { output += "       \(terminal.paint("fix:", .yellow)) \(fix)\n" }
+            if let fix = result.fix {
+                let place = if case .files = source, let location = result.source { "\(location) " } else { "" }
+                output += "       \(terminal.paint("fix:", .yellow)) \(place)\(fix)\n"
+            }
         }
         if let offer = answer.offer {
             output += "  From: \(list(offer.fromEntryPoints)) · transfer queues: \(list(offer.transferQueues)) · wrap-up reasons: \(list(offer.wrapUpReasons))\n"

@@ -15,14 +15,13 @@ func loadValidConfiguration(_ paths: [String], date: CalendarDate? = nil) throws
     return result.configuration
 }
 
-extension CalendarDate: @retroactive ExpressibleByArgument {
+extension CalendarDate: ExpressibleByArgument {
     public init?(argument: String) {
         self.init(argument)
     }
 }
 
-extension Channel: @retroactive ExpressibleByArgument {}
-extension AgentState: @retroactive ExpressibleByArgument {}
+extension AgentState: ExpressibleByArgument {}
 
 /// `--channel`: only the outbound channels.
 enum OutboundChannel: String, ExpressibleByArgument, CaseIterable {

@@ -18,6 +18,8 @@ struct Terminal {
         Terminal(colour: !noColor && isatty(STDERR_FILENO) == 1 && colourAllowedByEnvironment)
     }
 
+    static var standardInputIsInteractive: Bool { isatty(STDIN_FILENO) == 1 }
+
     private static var colourAllowedByEnvironment: Bool {
         ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) ?? true
     }

@@ -1,0 +1,209 @@
+/// The meaning of a configuration without its spelling: every entity as a JSON object with
+/// fields in the file format's order, defaults omitted, sets sorted, and both slot forms
+/// folded into one (`social: 2` for auto-pushed, `{assignment: manual, slots: n}` otherwise).
+/// Two configurations that mean the same have the same canonical form, so plans compare this,
+/// the store keeps it, and `export` writes it back as YAML.
+public struct CanonicalForm: Sendable, Equatable {
+    /// A section's entity, or the tenant (kind `tenant`, id `tenant`).
+    public struct Key: Hashable, Sendable, Comparable {
+        public var kind: String
+        public var id: String
+
+        public init(kind: String, id: String) {
+            self.kind = kind
+            self.id = id
+        }
+
+        public static let tenant = Key(kind: "tenant", id: "tenant")
+
+        /// Tenant first, then sections in the format's order, then ids.
+        public static func < (lhs: Key, rhs: Key) -> Bool {
+            (Key.rank(lhs.kind), lhs.id) < (Key.rank(rhs.kind), rhs.id)
+        }
+
+        static func rank(_ kind: String) -> Int {
+            kind == "tenant" ? -1 : (Section(rawValue: kind).flatMap { Section.allCases.firstIndex(of: $0) } ?? 99)
+        }
+    }
+
+    public var entities: [Key: JSON]
+
+    public init(entities: [Key: JSON]) {
+        self.entities = entities
+    }
+
+    public init(_ configuration: Configuration) {
+        var entities: [Key: JSON] = [:]
+        entities.reserveCapacity(configuration.agents.count + 64)
+        if let tenant = configuration.tenant { entities[.tenant] = CanonicalForm.json(tenant) }
+        for value in configuration.licences.values { entities[Key(kind: "licences", id: value.id)] = CanonicalForm.json(value) }
+        for value in configuration.multimediaProfiles.values { entities[Key(kind: "multimediaProfiles", id: value.id)] = CanonicalForm.json(value) }
+        for value in configuration.sites.values { entities[Key(kind: "sites", id: value.id)] = CanonicalForm.json(value) }
+        for value in configuration.teams.values { entities[Key(kind: "teams", id: value.id)] = CanonicalForm.json(value) }
+        for value in configuration.desktopProfiles.values { entities[Key(kind: "desktopProfiles", id: value.id)] = CanonicalForm.json(value) }
+        for value in configuration.entryPoints.values { entities[Key(kind: "entryPoints", id: value.id)] = CanonicalForm.json(value) }
+        for value in configuration.queues.values { entities[Key(kind: "queues", id: value.id)] = CanonicalForm.json(value) }
+        for value in configuration.wrapUpReasons.values { entities[Key(kind: "wrapUpReasons", id: value.id)] = CanonicalForm.json(value) }
+        for value in configuration.agents.values { entities[Key(kind: "agents", id: value.id)] = CanonicalForm.json(value) }
+        self.entities = entities
+    }
+
+    /// Each entity as compact JSON text: what the store keeps and plans compare.
+    public func renderedEntities() -> [Key: String] {
+        entities.mapValues { $0.rendered() }
+    }
+
+    /// The whole configuration as one compact JSON document, `{"version":1,"tenant":…,
+    /// "licences":{…},…}`, built from rendered entities. It is also YAML that the loader reads
+    /// back: the store's snapshots, digests and rollbacks use it.
+    public static func document(from rendered: [Key: String]) -> String {
+        var text = "{\"version\":1"
+        var section: String?
+        for key in rendered.keys.sorted() {
+            if key == .tenant {
+                text += ",\"tenant\":" + rendered[key]!
+                continue
+            }
+            if section != key.kind {
+                text += section == nil ? "," : "},"
+                JSON.escape(key.kind, into: &text)
+                text += ":{"
+                section = key.kind
+            } else {
+                text += ","
+            }
+            JSON.escape(key.id, into: &text)
+            text += ":" + rendered[key]!
+        }
+        if section != nil { text += "}" }
+        return text + "}"
+    }
+
+    /// SHA-256 of a canonical document: the configuration's identity in plans and history.
+    public static func digest(of document: String) -> String {
+        SHA256.hex(of: Array(document.utf8))
+    }
+
+    // MARK: Entities
+
+    static func json(_ tenant: Tenant) -> JSON {
+        object([
+            ("name", tenant.name.map { .string($0.value) }),
+            ("digitalChannels", .string(tenant.digitalChannels.value.rawValue)),
+            ("timezone", tenant.timezone.map { .string($0.value) }),
+        ])
+    }
+
+    static func json(_ licence: Licence) -> JSON {
+        object([
+            ("type", .string(licence.type.value.rawValue)),
+            ("seats", .int(licence.seats.value)),
+            ("description", licence.description.map { .string($0.value) }),
+            ("validFrom", licence.validFrom.map { .string($0.value.description) }),
+            ("validUntil", licence.validUntil.map { .string($0.value.description) }),
+        ])
+    }
+
+    static func json(_ profile: MultimediaProfile) -> JSON {
+        object([
+            ("description", profile.description.map { .string($0.value) }),
+            ("blending", .string(profile.blending.value.rawValue)),
+            ("voice", nonZero(profile.voice?.value)),
+            ("chat", nonZero(profile.chat?.value)),
+            ("email", slots(profile.email)),
+            ("social", slots(profile.social)),
+        ])
+    }
+
+    static func slots(_ slots: SlotAssignment?) -> JSON? {
+        guard let slots else { return nil }
+        switch slots.assignment {
+        case .autoPushed: return nonZero(slots.slots)
+        case .manual: return .object([("assignment", .string(slots.assignment.rawValue)), ("slots", .int(slots.slots))])
+        }
+    }
+
+    static func json(_ site: Site) -> JSON {
+        object([("name", site.name.map { .string($0.value) }), ("multimediaProfile", site.multimediaProfile.map { .string($0.value) })])
+    }
+
+    static func json(_ team: Team) -> JSON {
+        object([
+            ("name", team.name.map { .string($0.value) }),
+            ("site", .string(team.site.value)),
+            ("multimediaProfile", team.multimediaProfile.map { .string($0.value) }),
+        ])
+    }
+
+    static func json(_ desktop: DesktopProfile) -> JSON {
+        object([
+            ("description", desktop.description.map { .string($0.value) }),
+            ("outboundEntryPoints", selection(desktop.outboundEntryPoints.value)),
+            ("wrapUpReasons", selection(desktop.wrapUpReasons.value)),
+            ("autoWrapUpSeconds", desktop.autoWrapUpSeconds.map { .int($0.value) }),
+        ])
+    }
+
+    static func json(_ entryPoint: EntryPoint) -> JSON {
+        object([
+            ("description", entryPoint.description.map { .string($0.value) }),
+            ("channel", .string(entryPoint.channel.value.rawValue)),
+            ("address", entryPoint.address.map { .string($0.value) }),
+            ("outbound", entryPoint.outbound.value ? .bool(true) : nil),
+            ("queue", entryPoint.queue.map { .string($0.value) }),
+        ])
+    }
+
+    static func json(_ queue: Queue) -> JSON {
+        object([
+            ("description", queue.description.map { .string($0.value) }),
+            ("channel", .string(queue.channel.value.rawValue)),
+            ("routing", queue.routing.value == .longestAvailable ? nil : .string(queue.routing.value.rawValue)),
+            ("teams", ids(queue.teams)),
+            ("serviceLevelSeconds", queue.serviceLevelSeconds.map { .int($0.value) }),
+            ("maxTimeInQueueSeconds", queue.maxTimeInQueueSeconds.map { .int($0.value) }),
+            ("wrapUpReasons", queue.wrapUpReasons.map(ids)),
+        ])
+    }
+
+    static func json(_ reason: WrapUpReason) -> JSON {
+        object([
+            ("description", reason.description.map { .string($0.value) }),
+            ("default", reason.isDefault.value ? .bool(true) : nil),
+            ("active", reason.active.value ? nil : .bool(false)),
+        ])
+    }
+
+    static func json(_ agent: Agent) -> JSON {
+        object([
+            ("name", .string(agent.name.value)),
+            ("email", agent.email.map { .string($0.value) }),
+            ("licence", .string(agent.licence.value)),
+            ("site", .string(agent.site.value)),
+            ("teams", ids(agent.teams)),
+            ("desktopProfile", .string(agent.desktopProfile.value)),
+            ("multimediaProfile", agent.multimediaProfile.map { .string($0.value) }),
+            ("active", agent.active.value ? nil : .bool(false)),
+        ])
+    }
+
+    private static func object(_ members: [(String, JSON?)]) -> JSON {
+        .object(members.compactMap { key, value in value.map { (key, $0) } })
+    }
+
+    private static func nonZero(_ value: Int?) -> JSON? {
+        guard let value, value != 0 else { return nil }
+        return .int(value)
+    }
+
+    private static func ids(_ ids: [Located<String>]) -> JSON {
+        .array(Array(Set(ids.map(\.value))).sorted().map { .string($0) })
+    }
+
+    private static func selection(_ selection: Selection) -> JSON? {
+        switch selection {
+        case .all: nil
+        case .only(let list): ids(list)
+        }
+    }
+}

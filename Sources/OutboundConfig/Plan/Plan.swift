@@ -1,0 +1,143 @@
+/// What applying a configuration would do: entity changes (field by field, old → new) and
+/// their impact on outbound availability. Computed the same way by `plan`, `apply`, `diff`
+/// and `rollback`, from canonical forms and gate answers, never from SQL.
+public struct Plan: Sendable {
+    public enum Action: String, Sendable {
+        case create, update, delete
+    }
+
+    public struct FieldChange: Sendable, Equatable {
+        /// Dotted path inside the entity (`email.assignment`).
+        public var path: String
+        public var old: JSON?
+        public var new: JSON?
+    }
+
+    public struct Change: Sendable {
+        public var action: Action
+        public var key: CanonicalForm.Key
+        public var fields: [FieldChange]
+    }
+
+    /// An (agent, team, channel) whose availability flips.
+    public struct Impact: Sendable, Equatable {
+        public var key: AvailabilityKey
+        public var before: Bool
+        public var after: Bool
+        /// The reasons after the change (empty when it becomes available).
+        public var reasons: [ReasonCode]
+    }
+
+    public var baseRevision: Int?
+    public var changes: [Change]
+    public var impact: [Impact]
+
+    public init(baseRevision: Int?, changes: [Change], impact: [Impact]) {
+        self.baseRevision = baseRevision
+        self.changes = changes
+        self.impact = impact
+    }
+
+    public var hasChanges: Bool { !changes.isEmpty || !impact.isEmpty }
+
+    public func count(_ action: Action) -> Int { changes.lazy.filter { $0.action == action }.count }
+
+    /// Agents whose outbound availability changes on some team or channel.
+    public var affectedAgents: Int { Set(impact.map(\.key.agent)).count }
+
+    /// Entity changes between two canonical forms given as compact JSON text per entity (as
+    /// the store keeps them), in stable order (tenant, sections, ids). Only the entities whose
+    /// text differs are parsed for the field-level diff.
+    public static func changes(from old: [CanonicalForm.Key: String], to new: [CanonicalForm.Key: String]) -> [Change] {
+        var changes: [Change] = []
+        for (key, text) in new {
+            if let previous = old[key] {
+                if previous != text { changes.append(Change(action: .update, key: key, fields: fieldChanges(parsed(previous), parsed(text), prefix: ""))) }
+            } else {
+                changes.append(Change(action: .create, key: key, fields: fieldChanges(nil, parsed(text), prefix: "")))
+            }
+        }
+        for (key, text) in old where new[key] == nil {
+            changes.append(Change(action: .delete, key: key, fields: fieldChanges(parsed(text), nil, prefix: "")))
+        }
+        return changes.sorted { $0.key < $1.key }
+    }
+
+    private static func parsed(_ text: String) -> JSON {
+        (try? JSON.parse(text)) ?? .string(text)
+    }
+
+    /// Field-level differences; objects are compared member by member, anything else whole.
+    static func fieldChanges(_ old: JSON?, _ new: JSON?, prefix: String) -> [FieldChange] {
+        var names: [String] = []
+        for case .object(let members)? in [new, old] {
+            for (name, _) in members where !names.contains(name) { names.append(name) }
+        }
+        var fields: [FieldChange] = []
+        for name in names {
+            let before = old?[name]
+            let after = new?[name]
+            guard before != after else { continue }
+            let path = prefix.isEmpty ? name : "\(prefix).\(name)"
+            if case .object? = before, case .object? = after {
+                fields += fieldChanges(before, after, prefix: path)
+            } else {
+                fields.append(FieldChange(path: path, old: before, new: after))
+            }
+        }
+        return fields
+    }
+
+    /// The (agent, team, channel) keys whose availability differs, sorted; a key missing on
+    /// one side counts as unavailable there.
+    public static func impact(before: Availability, after: Availability) -> [Impact] {
+        var impact: [Impact] = []
+        for (key, reasons) in after {
+            let wasAvailable = before[key].map(\.isEmpty) ?? false
+            if wasAvailable != reasons.isEmpty {
+                impact.append(Impact(key: key, before: wasAvailable, after: reasons.isEmpty, reasons: reasons))
+            }
+        }
+        for (key, reasons) in before where after[key] == nil && reasons.isEmpty {
+            impact.append(Impact(key: key, before: true, after: false, reasons: []))
+        }
+        return impact.sorted { $0.key < $1.key }
+    }
+}
+
+/// One cell of the availability table: an agent signed into a team, on an outbound channel.
+public struct AvailabilityKey: Hashable, Sendable, Comparable {
+    public var agent: String
+    public var team: String
+    public var channel: Channel
+
+    public init(agent: String, team: String, channel: Channel) {
+        self.agent = agent
+        self.team = team
+        self.channel = channel
+    }
+
+    public static func < (lhs: AvailabilityKey, rhs: AvailabilityKey) -> Bool {
+        (lhs.agent, lhs.team, lhs.channel) < (rhs.agent, rhs.team, rhs.channel)
+    }
+}
+
+/// Reasons per cell; an empty list means available.
+public typealias Availability = [AvailabilityKey: [ReasonCode]]
+
+extension OutboundGate {
+    /// The availability of every agent (inactive ones too, with agent-inactive), team and
+    /// outbound channel: what the store materialises.
+    public func availability() -> Availability {
+        var result: Availability = [:]
+        result.reserveCapacity(configuration.agents.count * 2)
+        for agent in configuration.agents.values {
+            for team in agent.teams {
+                for channel in Channel.outbound {
+                    result[AvailabilityKey(agent: agent.id, team: team.value, channel: channel)] = reasons(agent, team: team.value, channel: channel)
+                }
+            }
+        }
+        return result
+    }
+}

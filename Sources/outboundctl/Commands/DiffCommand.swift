@@ -1,0 +1,45 @@
+import ArgumentParser
+import OutboundConfig
+import OutboundStore
+
+struct DiffCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "diff",
+        abstract: "Plan between two configurations without a store (e.g. a pull request's base and head).",
+        discussion: """
+            Exit status: 0 success (with --detailed-exitcode: no changes), 2 changes (--detailed-exitcode), 1 invalid configuration.
+
+            Example:
+              outboundctl diff base/config head/config --detailed-exitcode
+            """
+    )
+
+    @Argument(help: "The old configuration: a file or directory.")
+    var old: String
+
+    @Argument(help: "The new configuration: a file or directory.")
+    var new: String
+
+    @Flag(help: "Exit 2 when there are changes, 0 when there are none.")
+    var detailedExitcode = false
+
+    @Option(help: "The evaluation date for licences, YYYY-MM-DD (default: today in the tenant's time zone).")
+    var date: CalendarDate?
+
+    @Option(help: "Output format: text or json.")
+    var format: PlanFormatArgument = .text
+
+    @Flag(help: "Never colour the output.")
+    var noColor = false
+
+    func run() throws {
+        let before = DesiredState(try loadValidConfiguration([old], date: date), date: date)
+        let after = DesiredState(try loadValidConfiguration([new], date: date), date: date)
+        let plan = Plan(baseRevision: nil, changes: Plan.changes(from: before.entities, to: after.entities),
+                        impact: Plan.impact(before: before.availability, after: after.availability))
+        var output = PlanReporter(terminal: .standardOutput(noColor: noColor)).report(plan, format: format.format)
+        if format == .text, !plan.hasChanges { output = "No changes between \(old) and \(new).\n" }
+        emit(output)
+        if detailedExitcode, plan.hasChanges { throw ExitCode(2) }
+    }
+}

@@ -1,0 +1,72 @@
+import ArgumentParser
+import Foundation
+import OutboundConfig
+import OutboundStore
+
+struct ExportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Write the store's current configuration as YAML files, one per section.",
+        discussion: """
+            The files validate and plan to no change against the store. --out is created if missing;
+            a non-empty directory is refused unless --force.
+            Exit status: 0 success, 1 refused, 3 store error.
+
+            Example:
+              outboundctl export --out exported/
+            """
+    )
+
+    @Option(help: "The directory to write to.")
+    var out: String
+
+    @Flag(help: "Write into a non-empty directory, replacing files of the same names.")
+    var force = false
+
+    @OptionGroup var store: StoreOptions
+
+    func run() throws {
+        let (revision, entities) = try store.withExistingStore { store in
+            (try store.currentRevision(), try store.entities())
+        }
+        let manager = FileManager.default
+        let contents = (try? manager.contentsOfDirectory(atPath: out)) ?? []
+        if !contents.isEmpty, !force {
+            printError("error: \(out) is not empty; pass --force to write into it")
+            throw ExitCode.failure
+        }
+        let files = ExportedFiles.render(entities: entities, revision: revision)
+        do {
+            try manager.createDirectory(atPath: out, withIntermediateDirectories: true)
+            for (name, text) in files {
+                try text.write(toFile: (out as NSString).appendingPathComponent(name), atomically: true, encoding: .utf8)
+            }
+        } catch {
+            printError("error: cannot write to \(out): \(error.localizedDescription)")
+            throw ExitCode.failure
+        }
+        emit("Exported revision \(revision) to \(out): \(files.map(\.0).joined(separator: ", ")).\n")
+    }
+}
+
+/// The YAML files of an export: `tenant.yaml` (with `version: 1`) and one file per section.
+enum ExportedFiles {
+    static func render(entities: [CanonicalForm.Key: String], revision: Int) -> [(String, String)] {
+        var bySection: [String: [(String, JSON)]] = [:]
+        var tenant: JSON?
+        for key in entities.keys.sorted() {
+            guard let value = try? JSON.parse(entities[key]!) else { continue }
+            if key == .tenant { tenant = value } else { bySection[key.kind, default: []].append((key.id, value)) }
+        }
+        let header = "# Exported by outboundctl from store revision \(revision).\n"
+        var files: [(String, String)] = []
+        var tenantFile = header + "version: 1\n"
+        if let tenant { tenantFile += YAMLWriter.block([("tenant", tenant)]) }
+        files.append(("tenant.yaml", tenantFile))
+        for section in Section.allCases {
+            guard let entries = bySection[section.rawValue] else { continue }
+            files.append(("\(section.rawValue).yaml", header + YAMLWriter.block([(section.rawValue, .object(entries))])))
+        }
+        return files
+    }
+}

@@ -1,0 +1,104 @@
+import ArgumentParser
+import Foundation
+import OutboundConfig
+import OutboundStore
+
+struct PlanCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plan",
+        abstract: "Show what apply would change in the store, and whose outbound availability it changes.",
+        discussion: """
+            A missing store plans from nothing (all creates) and creates nothing.
+            Exit status: 0 success (with --detailed-exitcode: no changes), 2 changes (--detailed-exitcode), 1 invalid configuration, 3 store error.
+
+            Example:
+              outboundctl plan examples/acme --out acme.plan && outboundctl apply --plan acme.plan
+            """
+    )
+
+    @Argument(help: "Configuration files or directories (default: the current directory).")
+    var paths: [String] = []
+
+    @Option(help: "Save the plan to this file, for `apply --plan`.")
+    var out: String?
+
+    @Flag(help: "Exit 2 when there are changes, 0 when there are none.")
+    var detailedExitcode = false
+
+    @Option(help: "Output format: text or json.")
+    var format: PlanFormatArgument = .text
+
+    @OptionGroup var store: StoreOptions
+
+    @Flag(help: "Never colour the output.")
+    var noColor = false
+
+    func run() throws {
+        let configuration = try loadValidConfiguration(paths.isEmpty ? ["."] : paths)
+        let desired = DesiredState(configuration)
+        let (plan, base) = try store.planIfExists(to: desired)
+        emit(PlanReporter(terminal: .standardOutput(noColor: noColor)).report(plan, format: format.format))
+        if let out {
+            try SavedPlan(base: base, digest: desired.digest, document: desired.document, plan: plan).write(to: out)
+            if format == .text { emit("Saved the plan to \(out); apply it with `outboundctl apply --plan \(out)`.\n") }
+        }
+        if detailedExitcode, plan.hasChanges { throw ExitCode(2) }
+    }
+}
+
+enum PlanFormatArgument: String, ExpressibleByArgument, CaseIterable {
+    case text, json
+
+    var format: PlanFormat { PlanFormat(rawValue: rawValue)! }
+}
+
+/// A plan saved by `plan --out`: bound to the store identity, the base revision, the
+/// configuration digest and the tool version, and carrying the configuration itself so that
+/// `apply --plan` writes exactly what was reviewed.
+struct SavedPlan {
+    var base: PlanBase
+    var digest: String
+    var document: String
+    var plan: Plan?
+
+    func write(to path: String) throws {
+        let json = JSON.object([
+            ("outboundctlPlan", .int(1)),
+            ("toolVersion", .string(Outboundctl.version)),
+            ("storeId", base.storeId.map { .string($0) } ?? .null),
+            ("baseRevision", .int(base.revision)),
+            ("digest", .string(digest)),
+            ("document", .string(document)),
+            ("plan", plan.map(PlanReporter.json) ?? .null),
+        ])
+        do {
+            try (json.rendered() + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        } catch {
+            printError("error: cannot write the plan to \(path): \(error.localizedDescription)")
+            throw ExitCode.failure
+        }
+    }
+
+    static func read(from path: String) throws -> SavedPlan {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            printError("error: cannot read the saved plan \(path)")
+            throw ExitCode.failure
+        }
+        guard let json = try? JSON.parse(String(decoding: data, as: UTF8.self)), json["outboundctlPlan"] == .int(1),
+              case .int(let revision)? = json["baseRevision"], let digest = json["digest"]?.stringValue,
+              let document = json["document"]?.stringValue
+        else {
+            printError("error: \(path) is not a plan saved by `outboundctl plan --out`")
+            throw ExitCode.failure
+        }
+        if let version = json["toolVersion"]?.stringValue, version != Outboundctl.version {
+            printError("error: saved plan is stale: it was made by outboundctl \(version), this is \(Outboundctl.version); run `outboundctl plan` again")
+            throw ExitCode.failure
+        }
+        guard CanonicalForm.digest(of: document) == digest else {
+            printError("error: \(path) was modified after it was saved (digest mismatch)")
+            throw ExitCode.failure
+        }
+        return SavedPlan(base: PlanBase(storeId: json["storeId"]?.stringValue, revision: revision), digest: digest, document: document, plan: nil)
+    }
+}

@@ -1,0 +1,63 @@
+import ArgumentParser
+import Foundation
+import OutboundConfig
+import OutboundStore
+
+struct RollbackCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rollback",
+        abstract: "Make a revision's configuration current again, as a new revision.",
+        discussion: """
+            Shows the plan first. Deletions need --yes without a terminal.
+            Exit status: 0 success, 1 unknown revision or refused, 3 store error.
+
+            Example:
+              outboundctl rollback 3 --yes
+            """
+    )
+
+    @Argument(help: "The revision to restore.")
+    var revision: Int
+
+    @Option(help: "The new revision's message (default: \"rollback to revision REV\").")
+    var message: String?
+
+    @Option(help: "The new revision's author (default: $USER).")
+    var author: String?
+
+    @Flag(help: "Apply deletions without asking.")
+    var yes = false
+
+    @OptionGroup var store: StoreOptions
+
+    @Flag(help: "Never colour the output.")
+    var noColor = false
+
+    func run() throws {
+        try store.withExistingStore { store in
+            let snapshot = try store.snapshot(revision: revision)
+            let result = ConfigurationLoader().load(documents: [(path: "revision \(revision)", text: snapshot.document)])
+            let desired = DesiredState(result.configuration)
+            let plan = try store.plan(to: desired)
+            emit(PlanReporter(terminal: .standardOutput(noColor: noColor), limit: 50).text(plan))
+            guard plan.hasChanges else { return }
+            var confirmed = yes
+            let deletions = plan.count(.delete)
+            if deletions > 0, !yes {
+                guard Terminal.standardInputIsInteractive else { throw StoreError.deletionsNeedConfirmation(deletions) }
+                emit("\nThis deletes \(plural(deletions, "object")). Only 'yes' will be accepted to approve: ")
+                guard readLine()?.trimmingCharacters(in: .whitespaces) == "yes" else {
+                    printError("Rollback cancelled; nothing was written.")
+                    throw ExitCode.failure
+                }
+                confirmed = true
+            }
+            let outcome = try store.apply(desired, author: author ?? ProcessInfo.processInfo.environment["USER"] ?? "unknown",
+                                          message: message ?? "rollback to revision \(revision)",
+                                          base: PlanBase(storeId: nil, revision: plan.baseRevision ?? 0), allowDeletes: confirmed)
+            if case .applied(let newRevision, _, _) = outcome {
+                emit("\nApplied revision \(newRevision): the configuration of revision \(revision) is current again.\n")
+            }
+        }
+    }
+}

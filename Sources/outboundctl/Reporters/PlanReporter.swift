@@ -1,0 +1,92 @@
+import OutboundConfig
+
+enum PlanFormat: String, CaseIterable {
+    case text, json
+}
+
+/// Renders a plan: Terraform-style text (`+` create, `~` update, `-` delete, then the impact
+/// and a summary line) or the JSON of SPEC §4.
+struct PlanReporter {
+    let terminal: Terminal
+    /// At most this many changes are listed in text (nil: all of them).
+    var limit: Int?
+
+    func report(_ plan: Plan, format: PlanFormat) -> String {
+        switch format {
+        case .json: Self.json(plan).rendered(pretty: true) + "\n"
+        case .text: text(plan)
+        }
+    }
+
+    static func json(_ plan: Plan) -> JSON {
+        .object([
+            ("baseRevision", plan.baseRevision.map { .int($0) } ?? .null),
+            ("changes", .array(plan.changes.map { change in
+                .object([
+                    ("action", .string(change.action.rawValue)),
+                    ("kind", .string(change.key.kind)),
+                    ("id", .string(change.key.id)),
+                    ("fields", .array(change.fields.map { field in
+                        .object([("path", .string(field.path)), ("old", field.old ?? .null), ("new", field.new ?? .null)])
+                    })),
+                ])
+            })),
+            ("impact", .array(plan.impact.map { impact in
+                .object([
+                    ("agent", .string(impact.key.agent)),
+                    ("team", .string(impact.key.team)),
+                    ("channel", .string(impact.key.channel.rawValue)),
+                    ("before", .bool(impact.before)),
+                    ("after", .bool(impact.after)),
+                    ("reasons", .array(impact.reasons.map { .string($0.rawValue) })),
+                ])
+            })),
+        ])
+    }
+
+    func text(_ plan: Plan) -> String {
+        guard plan.hasChanges else {
+            return "No changes. The configuration matches the store (revision \(plan.baseRevision ?? 0)).\n"
+        }
+        var output = ""
+        let shown = limit.map { Array(plan.changes.prefix($0)) } ?? plan.changes
+        for change in shown {
+            let name = change.key == .tenant ? "tenant" : "\(change.key.kind).\(change.key.id)"
+            switch change.action {
+            case .create:
+                output += terminal.paint("  + \(name)", .green) + "\n"
+                for field in change.fields { output += "      \(field.path): \(render(field.new))\n" }
+            case .update:
+                output += terminal.paint("  ~ \(name)", .yellow) + "\n"
+                for field in change.fields { output += "      \(field.path): \(render(field.old)) → \(render(field.new))\n" }
+            case .delete:
+                output += terminal.paint("  - \(name)", .red) + "\n"
+            }
+        }
+        if shown.count < plan.changes.count {
+            output += "  … and \(plan.changes.count - shown.count) more changes (run `outboundctl plan` to list them all)\n"
+        }
+        if !plan.impact.isEmpty {
+            output += "\nOutbound availability changes:\n"
+            let impact = limit.map { Array(plan.impact.prefix($0)) } ?? plan.impact
+            for item in impact {
+                let key = item.key
+                let change = item.after ? terminal.paint("unavailable → available", .green)
+                                        : terminal.paint("available → unavailable", .red) + " (\(item.reasons.map(\.rawValue).joined(separator: ", ")))"
+                output += "  \(key.agent) · \(key.team) · \(key.channel.rawValue): \(change)\n"
+            }
+            if impact.count < plan.impact.count { output += "  … and \(plan.impact.count - impact.count) more\n" }
+        }
+        output += "\n" + summary(plan) + "\n"
+        return output
+    }
+
+    func summary(_ plan: Plan) -> String {
+        "Plan: \(plan.count(.create)) to add, \(plan.count(.update)) to change, \(plan.count(.delete)) to destroy; "
+            + "\(plural(plan.affectedAgents, "agent")) change\(plan.affectedAgents == 1 ? "s" : "") outbound availability."
+    }
+
+    private func render(_ value: JSON?) -> String {
+        value.map { $0.rendered() } ?? "(none)"
+    }
+}
