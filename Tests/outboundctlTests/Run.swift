@@ -71,3 +71,35 @@ func write(_ files: [String: String], to directory: URL) throws {
         try text.write(to: url, atomically: true, encoding: .utf8)
     }
 }
+
+/// Copies `examples/NAME` into a fresh directory and returns it.
+func copyExample(_ name: String, _ test: XCTestCase) throws -> URL {
+    let directory = try temporaryDirectory(test).appendingPathComponent(name)
+    try FileManager.default.copyItem(at: repositoryRoot.appendingPathComponent("examples/\(name)"), to: directory)
+    return directory
+}
+
+/// Replaces `old` with `new` in a file, failing the test when `old` is absent.
+func edit(_ file: URL, replacing old: String, with new: String, line: UInt = #line) throws {
+    let text = try String(contentsOf: file, encoding: .utf8)
+    XCTAssertTrue(text.contains(old), "\(file.lastPathComponent) has no \(old)", line: line)
+    try text.replacingOccurrences(of: old, with: new).write(to: file, atomically: true, encoding: .utf8)
+}
+
+/// Runs a SQL query with the system's sqlite3 module (Python), independent of our code.
+func sqlite(_ path: String, _ sql: String) throws -> String {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["python3", "-c", """
+        import sqlite3, sys
+        db = sqlite3.connect(sys.argv[1])
+        for row in db.execute(sys.argv[2]):
+            print("|".join("" if v is None else str(v) for v in row))
+        """, path, sql]
+    let out = Pipe()
+    process.standardOutput = out
+    try process.run()
+    let data = out.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return String(decoding: data, as: UTF8.self)
+}
