@@ -95,6 +95,7 @@ func sqlite(_ path: String, _ sql: String) throws -> String {
         db = sqlite3.connect(sys.argv[1])
         for row in db.execute(sys.argv[2]):
             print("|".join("" if v is None else str(v) for v in row))
+        db.commit()
         """, path, sql]
     let out = Pipe()
     process.standardOutput = out
