@@ -23,7 +23,7 @@ struct ApplyCommand: ParsableCommand {
     @Option(name: .customLong("plan"), help: "Apply a plan saved with `plan --out` instead of reading files.")
     var planFile: String?
 
-    @Option(help: "The revision's message.")
+    @Option(name: [.short, .long], help: "The revision's message.")
     var message: String = ""
 
     @Option(help: "The revision's author (default: $USER).")
