@@ -34,6 +34,7 @@ let package = Package(
         ),
         .executableTarget(name: "outboundctl-bench", dependencies: ["OutboundConfig", "CYAML"]),
         .testTarget(name: "OutboundConfigTests", dependencies: ["OutboundConfig"]),
-        .testTarget(name: "outboundctlTests", dependencies: ["outboundctl", "OutboundConfig"]),
+        .testTarget(name: "OutboundStoreTests", dependencies: ["OutboundStore", "OutboundConfig"]),
+        .testTarget(name: "outboundctlTests", dependencies: ["outboundctl", "outboundctl-bench", "OutboundConfig"]),
     ]
 )

@@ -1,0 +1,133 @@
+import Foundation
+import GRDB
+import OutboundConfig
+import OutboundStore
+import XCTest
+
+final class OutboundStoreTests: XCTestCase {
+    private var path: String!
+
+    override func setUpWithError() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("store-tests-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(at: directory) }
+        path = directory.appendingPathComponent("outbound.sqlite").path
+    }
+
+    /// A tenant of `count` agents, one in every seventh team with a manual email profile.
+    private func tenant(agents count: Int, change: (Int) -> String = { _ in "" }) -> OutboundConfig.Configuration {
+        var text = """
+            tenant: {name: T, digitalChannels: enabled}
+            licences:
+              premium: {type: premium-agent, seats: \(count)}
+            multimediaProfiles:
+              digital: {blending: blended, voice: 1, email: 1, social: 1}
+              manual: {blending: blended, email: {assignment: manual}, social: 1}
+            sites:
+              hq: {name: HQ, multimediaProfile: digital}
+            teams:
+              a: {site: hq}
+              b: {site: hq, multimediaProfile: manual}
+            desktopProfiles:
+              all: {}
+            entryPoints:
+              sms: {channel: sms, address: "+14155550100", outbound: true, queue: sms-q}
+              email: {channel: email, address: a@b.example, outbound: true, queue: email-q}
+            queues:
+              sms-q: {channel: sms, teams: [a, b]}
+              email-q: {channel: email, teams: [a, b]}
+            wrapUpReasons:
+              done: {description: Done, default: true}
+            agents:
+
+            """
+        for index in 0..<count {
+            text += "  agent-\(index): {name: A\(index), licence: premium, site: hq, teams: [\(index % 7 == 0 ? "b" : "a")], desktopProfile: all\(change(index))}\n"
+        }
+        let result = ConfigurationLoader().load(documents: [(path: "t.yaml", text: text)])
+        XCTAssertTrue(result.isValid, "\(result.diagnostics.prefix(3))")
+        return result.configuration
+    }
+
+    func testOneAgentChangeRewritesOnlyThatAgentsRows() throws {
+        let store = try OutboundStore.open(path: path)
+        guard case .applied(1, let first, let firstRows) = try store.apply(DesiredState(tenant(agents: 200)), author: "t", message: "", allowDeletes: false) else {
+            return XCTFail("first apply must write revision 1")
+        }
+        XCTAssertEqual(first.count(.create), 200 + 13)
+        XCTAssertEqual(firstRows, 1 + 213 + 400, "revision + entities + availability rows")
+
+        let changed = DesiredState(tenant(agents: 200) { $0 == 43 ? ", multimediaProfile: manual" : "" })
+        guard case .applied(2, let plan, let rows) = try store.apply(changed, author: "t", message: "", allowDeletes: false) else {
+            return XCTFail("the change must write revision 2")
+        }
+        XCTAssertEqual(plan.changes.map(\.key.id), ["agent-43"])
+        XCTAssertEqual(plan.impact.map(\.key), [AvailabilityKey(agent: "agent-43", team: "a", channel: .email)])
+        XCTAssertEqual(rows, 3, "the revision row, agent-43's entity row and its email availability row")
+
+        guard case .unchanged(2) = try store.apply(changed, author: "t", message: "", allowDeletes: false) else {
+            return XCTFail("an unchanged apply writes nothing")
+        }
+        XCTAssertEqual(try store.history().count, 2)
+    }
+
+    func testTheViewAnswersOneAgentWithAnIndexedLookup() throws {
+        let store = try OutboundStore.open(path: path)
+        _ = try store.apply(DesiredState(tenant(agents: 50)), author: "t", message: "", allowDeletes: false)
+        let queue = try DatabaseQueue(path: path)
+        try queue.read { db in
+            let columns = try db.columns(in: "outbound_availability").map(\.name)
+            XCTAssertEqual(columns, ["agent_id", "team_id", "channel", "available", "reasons", "revision"])
+            let row = try XCTUnwrap(try Row.fetchOne(db, sql: "SELECT available, reasons, revision FROM outbound_availability WHERE agent_id = 'agent-7' AND channel = 'email'"))
+            XCTAssertEqual(row[0] as Int, 0)
+            XCTAssertEqual(row[1] as String, "slot-manual")
+            XCTAssertEqual(row[2] as Int, 1)
+            let detail = try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN SELECT * FROM outbound_availability WHERE agent_id = 'agent-7' AND channel = 'sms'")
+                .map { $0["detail"] as String? ?? "" }.joined(separator: " ")
+            XCTAssertTrue(detail.contains("USING INDEX") || detail.contains("USING PRIMARY KEY"), detail)
+            XCTAssertFalse(detail.contains("SCAN"), detail)
+        }
+    }
+
+    func testDeletionsAreRefusedUnlessAllowed() throws {
+        let store = try OutboundStore.open(path: path)
+        _ = try store.apply(DesiredState(tenant(agents: 10)), author: "t", message: "", allowDeletes: false)
+        XCTAssertThrowsError(try store.apply(DesiredState(tenant(agents: 9)), author: "t", message: "", allowDeletes: false)) { error in
+            XCTAssertEqual(error as? StoreError, .deletionsNeedConfirmation(1))
+        }
+        XCTAssertEqual(try store.currentRevision(), 1)
+        XCTAssertEqual(try store.availability().count, 20)
+        _ = try store.apply(DesiredState(tenant(agents: 9)), author: "t", message: "", allowDeletes: true)
+        XCTAssertEqual(try store.availability().count, 18)
+    }
+
+    func testSavedPlanBaseIsChecked() throws {
+        let store = try OutboundStore.open(path: path)
+        let identity = try store.identity()
+        _ = try store.apply(DesiredState(tenant(agents: 3)), author: "t", message: "", allowDeletes: false)
+        XCTAssertThrowsError(try store.apply(DesiredState(tenant(agents: 4)), author: "t", message: "", base: PlanBase(storeId: identity, revision: 0), allowDeletes: false))
+        XCTAssertThrowsError(try store.apply(DesiredState(tenant(agents: 4)), author: "t", message: "", base: PlanBase(storeId: "other", revision: 1), allowDeletes: false))
+        XCTAssertEqual(try store.currentRevision(), 1)
+        _ = try store.apply(DesiredState(tenant(agents: 4)), author: "t", message: "", base: PlanBase(storeId: identity, revision: 1), allowDeletes: false)
+        XCTAssertEqual(try store.currentRevision(), 2)
+    }
+
+    func testSnapshotsKeepEveryRevision() throws {
+        let store = try OutboundStore.open(path: path)
+        let first = DesiredState(tenant(agents: 5))
+        _ = try store.apply(first, author: "t", message: "", allowDeletes: false)
+        _ = try store.apply(DesiredState(tenant(agents: 6)), author: "t", message: "", allowDeletes: false)
+        XCTAssertEqual(try store.snapshot(revision: 1).document, first.document)
+        let reloaded = ConfigurationLoader().load(documents: [(path: "snapshot", text: try store.snapshot(revision: 1).document)])
+        XCTAssertTrue(reloaded.isValid)
+        XCTAssertEqual(DesiredState(reloaded.configuration).digest, first.digest)
+        XCTAssertThrowsError(try store.snapshot(revision: 7))
+    }
+
+    func testMissingStoreIsNotCreatedByReads() throws {
+        XCTAssertThrowsError(try OutboundStore.openExisting(path: path)) { error in
+            XCTAssertEqual(error as? StoreError, .missing(path))
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: path))
+    }
+}
