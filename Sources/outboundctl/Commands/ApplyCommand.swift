@@ -57,39 +57,9 @@ struct ApplyCommand: ParsableCommand {
             desired = DesiredState(try loadValidConfiguration(paths.isEmpty ? ["."] : paths))
         }
         try store.withStore { store in
-            let reporter = PlanReporter(terminal: .standardOutput(noColor: noColor), limit: 50)
-            let plan = try store.plan(to: desired)
-            if let base, base.storeId != nil, base.storeId != (try store.identity()) || base.revision != plan.baseRevision {
-                throw StoreError.stalePlan(base.revision != plan.baseRevision
-                    ? "it was made at revision \(base.revision) and the store is now at revision \(plan.baseRevision ?? 0)"
-                    : "it was made for another store")
-            }
-            guard plan.hasChanges else {
-                emit(reporter.text(plan))
-                return
-            }
-            emit(reporter.text(plan))
-            var confirmed = yes
-            let deletions = plan.count(.delete)
-            if deletions > 0, !yes {
-                guard Terminal.standardInputIsInteractive else { throw StoreError.deletionsNeedConfirmation(deletions) }
-                emit("\nThis deletes \(plural(deletions, "object")). Only 'yes' will be accepted to approve: ")
-                guard readLine()?.trimmingCharacters(in: .whitespaces) == "yes" else {
-                    printError("Apply cancelled; nothing was written.")
-                    throw ExitCode.failure
-                }
-                confirmed = true
-                base = base ?? PlanBase(storeId: nil, revision: plan.baseRevision ?? 0)
-            }
-            let outcome = try store.apply(desired, author: author ?? ProcessInfo.processInfo.environment["USER"] ?? "unknown",
-                                          message: message, base: base, allowDeletes: confirmed)
-            switch outcome {
-            case .unchanged(let revision):
-                emit("No changes. The configuration matches the store (revision \(revision)).\n")
-            case .applied(let revision, let applied, _):
-                emit("\nApplied revision \(revision): \(applied.count(.create)) created, \(applied.count(.update)) updated, \(applied.count(.delete)) deleted; "
-                     + "\(plural(applied.affectedAgents, "agent")) changed outbound availability.\n")
-            }
+            try ApplyFlow(store: store, terminal: .standardOutput(noColor: noColor), yes: yes,
+                          author: author ?? ProcessInfo.processInfo.environment["USER"] ?? "unknown")
+                .run(desired, message: message, base: base)
         }
     }
 }

@@ -38,26 +38,9 @@ struct RollbackCommand: ParsableCommand {
             let snapshot = try store.snapshot(revision: revision)
             let result = ConfigurationLoader().load(documents: [(path: "revision \(revision)", text: snapshot.document)])
             let desired = DesiredState(result.configuration)
-            let plan = try store.plan(to: desired)
-            emit(PlanReporter(terminal: .standardOutput(noColor: noColor), limit: 50).text(plan))
-            guard plan.hasChanges else { return }
-            var confirmed = yes
-            let deletions = plan.count(.delete)
-            if deletions > 0, !yes {
-                guard Terminal.standardInputIsInteractive else { throw StoreError.deletionsNeedConfirmation(deletions) }
-                emit("\nThis deletes \(plural(deletions, "object")). Only 'yes' will be accepted to approve: ")
-                guard readLine()?.trimmingCharacters(in: .whitespaces) == "yes" else {
-                    printError("Rollback cancelled; nothing was written.")
-                    throw ExitCode.failure
-                }
-                confirmed = true
-            }
-            let outcome = try store.apply(desired, author: author ?? ProcessInfo.processInfo.environment["USER"] ?? "unknown",
-                                          message: message ?? "rollback to revision \(revision)",
-                                          base: PlanBase(storeId: nil, revision: plan.baseRevision ?? 0), allowDeletes: confirmed)
-            if case .applied(let newRevision, _, _) = outcome {
-                emit("\nApplied revision \(newRevision): the configuration of revision \(revision) is current again.\n")
-            }
+            try ApplyFlow(store: store, terminal: .standardOutput(noColor: noColor), yes: yes,
+                          author: author ?? ProcessInfo.processInfo.environment["USER"] ?? "unknown")
+                .run(desired, message: message ?? "rollback to revision \(revision)", base: nil)
         }
     }
 }

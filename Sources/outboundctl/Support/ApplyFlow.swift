@@ -1,0 +1,51 @@
+import ArgumentParser
+import Foundation
+import OutboundConfig
+import OutboundStore
+
+/// What `apply` and `rollback` share: write the desired state, showing the plan the write
+/// carried out. Deletions are confirmed first on a terminal (plan shown, then a prompt, and
+/// the write is bound to the revision shown); without a terminal they need `--yes`.
+struct ApplyFlow {
+    let store: OutboundStore
+    let terminal: Terminal
+    let yes: Bool
+    let author: String
+
+    private var reporter: PlanReporter { PlanReporter(terminal: terminal, limit: 50) }
+
+    func run(_ desired: DesiredState, message: String, base: PlanBase?) throws {
+        var base = base
+        if !yes, Terminal.standardInputIsInteractive {
+            let plan = try store.plan(to: desired)
+            let deletions = plan.count(.delete)
+            if deletions > 0 {
+                emit(reporter.text(plan))
+                emit("\nThis deletes \(plural(deletions, "object")). Only 'yes' will be accepted to approve: ")
+                guard readLine()?.trimmingCharacters(in: .whitespaces) == "yes" else {
+                    printError("Cancelled; nothing was written.")
+                    throw ExitCode.failure
+                }
+                base = base ?? PlanBase(storeId: nil, revision: plan.baseRevision ?? 0)
+                return try write(desired, message: message, base: base, allowDeletes: true, planShown: true)
+            }
+        }
+        do {
+            try write(desired, message: message, base: base, allowDeletes: yes, planShown: false)
+        } catch StoreError.deletionsNeedConfirmation(let count) {
+            emit(reporter.text(try store.plan(to: desired)))
+            throw StoreError.deletionsNeedConfirmation(count)
+        }
+    }
+
+    private func write(_ desired: DesiredState, message: String, base: PlanBase?, allowDeletes: Bool, planShown: Bool) throws {
+        switch try store.apply(desired, author: author, message: message, base: base, allowDeletes: allowDeletes) {
+        case .unchanged(let revision):
+            emit("No changes. The configuration matches the store (revision \(revision)).\n")
+        case .applied(let revision, let plan, _):
+            if !planShown { emit(reporter.text(plan)) }
+            emit("\nApplied revision \(revision): \(plan.count(.create)) created, \(plan.count(.update)) updated, \(plan.count(.delete)) deleted; "
+                 + "\(plural(plan.affectedAgents, "agent")) changed outbound availability.\n")
+        }
+    }
+}

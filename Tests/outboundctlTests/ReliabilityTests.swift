@@ -1,0 +1,96 @@
+import Foundation
+import XCTest
+
+/// SPEC §5 "Safe": kill -9 mid-apply, concurrent applies and a lock held past the busy
+/// timeout, through the real binary and real files.
+final class ReliabilityTests: XCTestCase {
+    private func start(_ arguments: [String]) throws -> Process {
+        let process = Process()
+        process.executableURL = productsDirectory.appendingPathComponent("outboundctl")
+        process.arguments = arguments
+        process.currentDirectoryURL = repositoryRoot
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
+    func testKillDuringALargeApplyLeavesThePreviousRevisionIntact() throws {
+        let directory = try temporaryDirectory(self)
+        let tenant = directory.appendingPathComponent("tenant").path
+        let generate = Process()
+        generate.executableURL = productsDirectory.appendingPathComponent("outboundctl-bench")
+        generate.arguments = ["generate", "--agents", "50000", tenant]
+        try generate.run()
+        generate.waitUntilExit()
+        XCTAssertEqual(generate.terminationStatus, 0)
+
+        let store = directory.appendingPathComponent("outbound.sqlite").path
+        XCTAssertEqual(try outboundctl(["apply", "examples/acme", "--store", store]).status, 0)
+        let before = try sqlite(store, "SELECT COUNT(*), SUM(available) FROM outbound_availability")
+
+        // Kill once the write transaction is under way: its pages are reaching the WAL.
+        let apply = try start(["apply", tenant, "--store", store, "--yes"])
+        let wal = store + "-wal"
+        let deadline = Date().addingTimeInterval(300)
+        while apply.isRunning, Date() < deadline {
+            let size = (try? FileManager.default.attributesOfItem(atPath: wal)[.size] as? Int) ?? 0
+            if size > 2_000_000 { break }
+            Thread.sleep(forTimeInterval: 0.005)
+        }
+        kill(apply.processIdentifier, SIGKILL)
+        apply.waitUntilExit()
+        XCTAssertEqual(apply.terminationReason, .uncaughtSignal, "the apply must still have been running")
+
+        XCTAssertEqual(try sqlite(store, "PRAGMA integrity_check"), "ok\n")
+        XCTAssertEqual(try sqlite(store, "SELECT MAX(number) FROM revisions"), "1\n")
+        XCTAssertEqual(try sqlite(store, "SELECT COUNT(*), SUM(available) FROM outbound_availability"), before)
+        XCTAssertEqual(try outboundctl(["plan", "examples/acme", "--store", store, "--detailed-exitcode"]).status, 0)
+    }
+
+    func testConcurrentAppliesSerialise() throws {
+        let directory = try temporaryDirectory(self)
+        let store = directory.appendingPathComponent("outbound.sqlite").path
+        XCTAssertEqual(try outboundctl(["apply", "examples/launch-day", "--store", store]).status, 0)
+        let first = try start(["apply", "examples/acme", "--store", store, "--yes", "-m", "acme"])
+        let second = try start(["apply", "examples/launch-day", "--store", store, "--yes", "-m", "launch"])
+        first.waitUntilExit()
+        second.waitUntilExit()
+        XCTAssertEqual(first.terminationStatus, 0)
+        XCTAssertEqual(second.terminationStatus, 0)
+        XCTAssertEqual(try sqlite(store, "PRAGMA integrity_check"), "ok\n")
+        let revisions = try sqlite(store, "SELECT number FROM revisions ORDER BY number").split(separator: "\n").map(String.init)
+        let expected = (1...revisions.count).map(String.init)
+        XCTAssertEqual(revisions, expected, "revisions are sequential")
+        let last = try sqlite(store, "SELECT message FROM revisions ORDER BY number DESC LIMIT 1").trimmingCharacters(in: .newlines)
+        let winner = revisions.count == 2 ? "examples/acme" : (last == "acme" ? "examples/acme" : "examples/launch-day")
+        XCTAssertEqual(try outboundctl(["plan", winner, "--store", store, "--detailed-exitcode"]).status, 0,
+                       "the store holds exactly the last applied configuration, nothing half-written")
+    }
+
+    func testALockHeldPastTheBusyTimeoutIsAStoreError() throws {
+        let directory = try temporaryDirectory(self)
+        let store = directory.appendingPathComponent("outbound.sqlite").path
+        XCTAssertEqual(try outboundctl(["apply", "examples/acme", "--store", store]).status, 0)
+        let holder = Process()
+        holder.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        holder.arguments = ["python3", "-c", """
+            import sqlite3, sys, time
+            db = sqlite3.connect(sys.argv[1], isolation_level=None)
+            db.execute("BEGIN EXCLUSIVE")
+            print("locked", flush=True)
+            time.sleep(9)
+            """, store]
+        let ready = Pipe()
+        holder.standardOutput = ready
+        try holder.run()
+        _ = ready.fileHandleForReading.availableData
+        let started = Date()
+        let blocked = try outboundctl(["apply", "examples/launch-day", "--store", store, "--yes"])
+        XCTAssertEqual(blocked.status, 3, blocked.stderr)
+        XCTAssertTrue(blocked.stderr.contains("locked"), blocked.stderr)
+        XCTAssertGreaterThan(Date().timeIntervalSince(started), 4, "it waited for the busy timeout")
+        holder.waitUntilExit()
+        XCTAssertEqual(try sqlite(store, "SELECT MAX(number) FROM revisions"), "1\n")
+    }
+}
