@@ -86,9 +86,32 @@ public struct ConfigurationLoader: Sendable {
         var diagnostics = diagnostics
         let (configuration, decodingProblems) = decoder.finish()
         diagnostics += decodingProblems
-        diagnostics += ConfigurationValidator().validate(configuration)
-        diagnostics += ReadinessWarnings.check(configuration, date: date)
+        diagnostics += Self.inParallel([
+            { ConfigurationValidator().validate(configuration) },
+            { [date] in ReadinessWarnings.check(configuration, date: date) },
+        ])
         return LoadResult(configuration: configuration, diagnostics: diagnostics.sortedByLocation(), files: files)
+    }
+
+    /// Runs independent checks on all cores and concatenates their diagnostics in order.
+    private static func inParallel(_ checks: [@Sendable () -> [Diagnostic]]) -> [Diagnostic] {
+        /// One slot per check, each written by exactly one thread.
+        final class Slots: @unchecked Sendable {
+            let buffer: UnsafeMutableBufferPointer<[Diagnostic]>
+            init(count: Int) {
+                buffer = .allocate(capacity: count)
+                buffer.initialize(repeating: [])
+            }
+            deinit {
+                buffer.deinitialize()
+                buffer.deallocate()
+            }
+        }
+        let slots = Slots(count: checks.count)
+        DispatchQueue.concurrentPerform(iterations: checks.count) { index in
+            slots.buffer[index] = checks[index]()
+        }
+        return slots.buffer.flatMap { $0 }
     }
 
     private func read(_ path: String, diagnostics: inout [Diagnostic]) -> Data? {

@@ -41,17 +41,48 @@ enum Benchmark {
         print("tenant: \(agents) agents, \(paths.count) files, \(String(format: "%.1f", Double(bytes) / 1e6)) MB; median of \(runs) runs")
 
         let baseline = measure("libyaml parse (baseline)", [bench, "parse"] + paths, runs: runs, reference: nil)
-        _ = measure("outboundctl validate", [tool, "validate", directory, "--format", "json"], runs: runs, reference: baseline)
+        let validate = measure("validate", [tool, "validate", directory, "--format", "json"], runs: runs, reference: baseline)
+        print("ratios to validate:")
+        measure("matrix (files)", [tool, "matrix", directory, "--format", "json"], runs: runs, reference: validate)
+
+        let store = directory + "/bench.sqlite"
+        let changed = directory + "-changed"
+        try? FileManager.default.removeItem(atPath: changed)
+        try FileManager.default.copyItem(atPath: directory, toPath: changed)
+        defer { try? FileManager.default.removeItem(atPath: changed) }
+        let agentsFile = changed + "/agents-000.yaml"
+        let text = try String(contentsOfFile: agentsFile, encoding: .utf8)
+        try text.replacingOccurrences(of: "    name: Agent Number 1\n", with: "    name: Agent Number One\n")
+            .write(toFile: agentsFile, atomically: true, encoding: .utf8)
+        func removeStore() {
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: store + suffix) }
+        }
+        measure("apply, first (new store)", [tool, "apply", directory, "--store", store], runs: runs, reference: validate, before: removeStore)
+        measure("apply, unchanged", [tool, "apply", directory, "--store", store], runs: runs, reference: validate)
+        measure("apply, one agent changed", [tool, "apply", changed, "--store", store], runs: runs, reference: validate,
+                before: { _ = Measure.run([tool, "apply", directory, "--store", store]) })
+        let explainLarge = measure("explain from store, \(agents) agents", [tool, "explain", "agent-1", "--store", store, "--channel", "sms"], runs: runs, reference: nil)
+
+        let small = NSTemporaryDirectory() + "outboundctl-bench-100"
+        try? FileManager.default.removeItem(atPath: small)
+        try SyntheticTenant(agents: 100).write(to: small)
+        defer { try? FileManager.default.removeItem(atPath: small) }
+        let smallStore = small + "/bench.sqlite"
+        _ = Measure.run([tool, "apply", small, "--store", smallStore])
+        let explainSmall = measure("explain from store, 100 agents", [tool, "explain", "agent-1", "--store", smallStore, "--channel", "sms"], runs: runs, reference: nil)
+        print(String(format: "explain 50,000-agent store / 100-agent store: %.2f×", explainLarge / explainSmall))
     }
 
-    /// Runs a command `runs` times, prints the median time, its ratio to `reference` and peak RSS.
+    /// Runs a command `runs` times (after `before` each time), prints the median time, its
+    /// ratio to `reference` and peak RSS.
     @discardableResult
-    static func measure(_ label: String, _ command: [String], runs: Int, reference: Double?, environment: [String: String] = [:]) -> Double {
+    static func measure(_ label: String, _ command: [String], runs: Int, reference: Double?, before: () -> Void = {}) -> Double {
         var times: [Double] = []
         var peak = 0.0
         var statuses = Set<Int32>()
         for _ in 0..<runs {
-            let result = Measure.run(command, environment: environment)
+            before()
+            let result = Measure.run(command)
             times.append(result.seconds)
             peak = max(peak, result.peakMegabytes)
             statuses.insert(result.status)

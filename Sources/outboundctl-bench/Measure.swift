@@ -12,14 +12,13 @@ struct Measurement {
 
 enum Measure {
     /// Runs `arguments` (program first) with output discarded, measuring it with wait4.
-    static func run(_ arguments: [String], environment: [String: String] = [:]) -> Measurement {
+    static func run(_ arguments: [String]) -> Measurement {
         var fileActions: posix_spawn_file_actions_t = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&fileActions)
         defer { posix_spawn_file_actions_destroy(&fileActions) }
         posix_spawn_file_actions_addopen(&fileActions, 1, "/dev/null", O_WRONLY, 0)
         posix_spawn_file_actions_addopen(&fileActions, 2, "/dev/null", O_WRONLY, 0)
-        var env = ProcessInfo.processInfo.environment
-        env.merge(environment) { $1 }
+        let env = ProcessInfo.processInfo.environment
         let argv = arguments.map { strdup($0) } + [nil]
         let envp = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer { (argv + envp).forEach { free($0) } }

@@ -62,7 +62,7 @@ struct SyntheticTenant {
 
         var organisation = "sites:\n"
         for site in 0..<sites {
-            organisation += "  site-\(site):\n    name: Site \(site)\n    multimediaProfile: \(site % 3 == 2 ? "voice" : "digital")\n"
+            organisation += "  site-\(site):\n    name: Site \(site)\n    multimediaProfile: \(site % 10 == 9 ? "voice" : "digital")\n"
         }
         organisation += "teams:\n"
         for team in 0..<teams {

@@ -79,8 +79,6 @@ public final class ConfigurationDecoder {
             context.report(.notAMapping, "section '\(section.rawValue)' must map ids to definitions, found \(node.typeName)", at: node, path: section.rawValue)
             return
         }
-        var defined = configuration.definedIds[section] ?? [:]
-        defined.reserveCapacity(defined.count + pairs.count)
         for pair in pairs {
             guard let id = pair.key.scalar else { continue }
             let path = "\(section.rawValue).\(id)"
@@ -93,15 +91,13 @@ public final class ConfigurationDecoder {
                 context.report(.reservedId, "'\(id)' is the built-in multimedia profile (blended, voice 1, no digital slots) and cannot be redefined; choose another id", at: pair.key, path: path)
                 continue
             }
-            if let first = defined.updateValue(location, forKey: id) {
-                defined[id] = first
+            if let first = configuration.location(of: id, in: section) {
                 context.report(.duplicateId, "\(section.noun) '\(id)' is already defined at \(first)", at: pair.key, path: path,
                                notes: [.init("first defined here", at: first)])
                 continue
             }
             decodeEntry(section, id: id, node: pair.value, location: location, path: path, context: context)
         }
-        configuration.definedIds[section] = defined
     }
 
     /// Decodes one entry. An entry whose required fields are missing or invalid is left out of
@@ -109,20 +105,19 @@ public final class ConfigurationDecoder {
     /// the rules still check the rest of the entry.
     private func decodeEntry(_ section: Section, id: String, node: YAMLNode, location: SourceLocation, path: String,
                              context: DecodingContext) {
-        func keep<Entity>(_ entity: Entity?, in table: inout [String: Entity]) {
-            if let entity { table[id] = entity }
-        }
+        var decoded = true
         switch section {
-        case .licences: keep(decodeLicence(id, node, location, path, context), in: &configuration.licences)
-        case .multimediaProfiles: keep(decodeProfile(id, node, location, path, context), in: &configuration.multimediaProfiles)
-        case .sites: keep(decodeSite(id, node, location, path, context), in: &configuration.sites)
-        case .teams: keep(decodeTeam(id, node, location, path, context), in: &configuration.teams)
-        case .desktopProfiles: keep(decodeDesktopProfile(id, node, location, path, context), in: &configuration.desktopProfiles)
-        case .entryPoints: keep(decodeEntryPoint(id, node, location, path, context), in: &configuration.entryPoints)
-        case .queues: keep(decodeQueue(id, node, location, path, context), in: &configuration.queues)
-        case .wrapUpReasons: keep(decodeWrapUpReason(id, node, location, path, context), in: &configuration.wrapUpReasons)
-        case .agents: keep(decodeAgent(id, node, location, path, context), in: &configuration.agents)
+        case .licences: if let entity = decodeLicence(id, node, location, path, context) { configuration.licences[id] = entity } else { decoded = false }
+        case .multimediaProfiles: if let entity = decodeProfile(id, node, location, path, context) { configuration.multimediaProfiles[id] = entity } else { decoded = false }
+        case .sites: if let entity = decodeSite(id, node, location, path, context) { configuration.sites[id] = entity } else { decoded = false }
+        case .teams: if let entity = decodeTeam(id, node, location, path, context) { configuration.teams[id] = entity } else { decoded = false }
+        case .desktopProfiles: if let entity = decodeDesktopProfile(id, node, location, path, context) { configuration.desktopProfiles[id] = entity } else { decoded = false }
+        case .entryPoints: if let entity = decodeEntryPoint(id, node, location, path, context) { configuration.entryPoints[id] = entity } else { decoded = false }
+        case .queues: if let entity = decodeQueue(id, node, location, path, context) { configuration.queues[id] = entity } else { decoded = false }
+        case .wrapUpReasons: if let entity = decodeWrapUpReason(id, node, location, path, context) { configuration.wrapUpReasons[id] = entity } else { decoded = false }
+        case .agents: if let entity = decodeAgent(id, node, location, path, context) { configuration.agents[id] = entity } else { decoded = false }
         }
+        if !decoded { configuration.brokenIds[section, default: [:]][id] = location }
     }
 
     // MARK: Sections

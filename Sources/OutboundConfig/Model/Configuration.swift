@@ -12,30 +12,49 @@ public struct Configuration: Sendable {
     public var wrapUpReasons: [String: WrapUpReason] = [:]
     public var agents: [String: Agent] = [:]
 
-    /// Every id defined per section with the location of its key, including entries that
-    /// failed to decode: a reference to a broken entry is not reported a second time.
-    public var definedIds: [Section: [String: SourceLocation]] = [:]
+    /// Ids of entries that were defined but could not be decoded (a required field missing or
+    /// invalid), with their locations: a reference to a broken entry is not reported again.
+    public var brokenIds: [Section: [String: SourceLocation]] = [:]
 
     public init() {}
 
     /// Is `id` defined in `section` (for profiles, the built-in one counts)?
     public func defines(_ id: String, in section: Section) -> Bool {
         if section == .multimediaProfiles, id == MultimediaProfile.defaultTelephonyId { return true }
-        return definedIds[section]?[id] != nil
+        return location(of: id, in: section) != nil
     }
 
-    mutating func reserveCapacity(_ additional: Int, in section: Section) {
+    /// Where `id` is defined in `section`, decoded or broken.
+    public func location(of id: String, in section: Section) -> SourceLocation? {
+        if let location = brokenIds[section]?[id] { return location }
         switch section {
-        case .licences: licences.reserveCapacity(licences.count + additional)
-        case .multimediaProfiles: multimediaProfiles.reserveCapacity(multimediaProfiles.count + additional)
-        case .sites: sites.reserveCapacity(sites.count + additional)
-        case .teams: teams.reserveCapacity(teams.count + additional)
-        case .desktopProfiles: desktopProfiles.reserveCapacity(desktopProfiles.count + additional)
-        case .entryPoints: entryPoints.reserveCapacity(entryPoints.count + additional)
-        case .queues: queues.reserveCapacity(queues.count + additional)
-        case .wrapUpReasons: wrapUpReasons.reserveCapacity(wrapUpReasons.count + additional)
-        case .agents: agents.reserveCapacity(agents.count + additional)
+        case .licences: return licences[id]?.location
+        case .multimediaProfiles: return multimediaProfiles[id]?.location
+        case .sites: return sites[id]?.location
+        case .teams: return teams[id]?.location
+        case .desktopProfiles: return desktopProfiles[id]?.location
+        case .entryPoints: return entryPoints[id]?.location
+        case .queues: return queues[id]?.location
+        case .wrapUpReasons: return wrapUpReasons[id]?.location
+        case .agents: return agents[id]?.location
         }
+    }
+
+    /// Every id defined in `section`, decoded or broken.
+    public func ids(in section: Section) -> [String] {
+        let decoded: [String]
+        switch section {
+        case .licences: decoded = Array(licences.keys)
+        case .multimediaProfiles: decoded = Array(multimediaProfiles.keys)
+        case .sites: decoded = Array(sites.keys)
+        case .teams: decoded = Array(teams.keys)
+        case .desktopProfiles: decoded = Array(desktopProfiles.keys)
+        case .entryPoints: decoded = Array(entryPoints.keys)
+        case .queues: decoded = Array(queues.keys)
+        case .wrapUpReasons: decoded = Array(wrapUpReasons.keys)
+        case .agents: decoded = Array(agents.keys)
+        }
+        return decoded + (brokenIds[section].map { Array($0.keys) } ?? [])
     }
 
     /// A profile by id, including the built-in `default-telephony`.

@@ -107,15 +107,32 @@ public struct WrapUpReason: Sendable {
     public var active: Located<Bool>
 }
 
-public struct Agent: Sendable {
-    public var id: String
-    public var location: SourceLocation
-    public var name: Located<String>
-    public var email: Located<String>?
-    public var licence: Located<String>
-    public var site: Located<String>
-    public var teams: [Located<String>]
-    public var desktopProfile: Located<String>
-    public var multimediaProfile: Located<String>?
-    public var active: Located<Bool>
+/// An agent. A class, unlike the other entities: a large tenant holds tens of thousands, and
+/// tables of references grow and copy without moving every field.
+public final class Agent: Sendable {
+    public let id: String
+    public let location: SourceLocation
+    public let name: Located<String>
+    public let email: Located<String>?
+    public let licence: Located<String>
+    public let site: Located<String>
+    public let teams: [Located<String>]
+    public let desktopProfile: Located<String>
+    public let multimediaProfile: Located<String>?
+    public let active: Located<Bool>
+
+    public init(id: String, location: SourceLocation, name: Located<String>, email: Located<String>?, licence: Located<String>,
+                site: Located<String>, teams: [Located<String>], desktopProfile: Located<String>,
+                multimediaProfile: Located<String>?, active: Located<Bool>) {
+        self.id = id
+        self.location = location
+        self.name = name
+        self.email = email
+        self.licence = licence
+        self.site = site
+        self.teams = teams
+        self.desktopProfile = desktopProfile
+        self.multimediaProfile = multimediaProfile
+        self.active = active
+    }
 }

@@ -33,7 +33,7 @@ private struct ValidationRun {
     /// Reports `reference` when it names no entry of `section`, with a "did you mean".
     mutating func checkReference(_ reference: Located<String>?, to section: Section, path: @autoclosure () -> String) {
         guard let reference, !configuration.defines(reference.value, in: section) else { return }
-        var candidates = Array(configuration.definedIds[section]?.keys ?? [:].keys)
+        var candidates = configuration.ids(in: section)
         if section == .multimediaProfiles { candidates.append(MultimediaProfile.defaultTelephonyId) }
         report(.unknownReference, "unknown \(section.noun) '\(reference.value)'\(Suggestion.hint(for: reference.value, in: candidates))",
                at: reference.location, path: path())
