@@ -32,7 +32,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .executableTarget(name: "outboundctl-bench", dependencies: ["OutboundConfig", "CYAML"]),
+        .executableTarget(name: "outboundctl-bench", dependencies: ["OutboundConfig", "OutboundStore", "CYAML"]),
         .testTarget(name: "OutboundConfigTests", dependencies: ["OutboundConfig"]),
         .testTarget(name: "OutboundStoreTests", dependencies: ["OutboundStore", "OutboundConfig"]),
         .testTarget(name: "outboundctlTests", dependencies: ["outboundctl", "outboundctl-bench", "OutboundConfig"]),

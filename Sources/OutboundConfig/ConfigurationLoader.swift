@@ -24,10 +24,14 @@ public struct ConfigurationLoader: Sendable {
     public var limits: LoaderLimits
     /// The day readiness warnings judge licences on (nil: today in the tenant's time zone).
     public var date: CalendarDate?
+    /// Whether to run the gate's readiness warnings (OB4xx); commands that only need a valid
+    /// configuration skip them.
+    public var readinessWarnings: Bool
 
-    public init(limits: LoaderLimits = .default, date: CalendarDate? = nil) {
+    public init(limits: LoaderLimits = .default, date: CalendarDate? = nil, readinessWarnings: Bool = true) {
         self.limits = limits
         self.date = date
+        self.readinessWarnings = readinessWarnings
     }
 
     public func load(paths: [String]) -> LoadResult {
@@ -86,32 +90,20 @@ public struct ConfigurationLoader: Sendable {
         var diagnostics = diagnostics
         let (configuration, decodingProblems) = decoder.finish()
         diagnostics += decodingProblems
-        diagnostics += Self.inParallel([
-            { ConfigurationValidator().validate(configuration) },
-            { [date] in ReadinessWarnings.check(configuration, date: date) },
-        ])
+        if readinessWarnings {
+            diagnostics += Self.inParallel([
+                { ConfigurationValidator().validate(configuration) },
+                { [date] in ReadinessWarnings.check(configuration, date: date) },
+            ])
+        } else {
+            diagnostics += ConfigurationValidator().validate(configuration)
+        }
         return LoadResult(configuration: configuration, diagnostics: diagnostics.sortedByLocation(), files: files)
     }
 
     /// Runs independent checks on all cores and concatenates their diagnostics in order.
     private static func inParallel(_ checks: [@Sendable () -> [Diagnostic]]) -> [Diagnostic] {
-        /// One slot per check, each written by exactly one thread.
-        final class Slots: @unchecked Sendable {
-            let buffer: UnsafeMutableBufferPointer<[Diagnostic]>
-            init(count: Int) {
-                buffer = .allocate(capacity: count)
-                buffer.initialize(repeating: [])
-            }
-            deinit {
-                buffer.deinitialize()
-                buffer.deallocate()
-            }
-        }
-        let slots = Slots(count: checks.count)
-        DispatchQueue.concurrentPerform(iterations: checks.count) { index in
-            slots.buffer[index] = checks[index]()
-        }
-        return slots.buffer.flatMap { $0 }
+        ParallelMap.map(checks, minimumCount: 2) { $0() }.flatMap { $0 }
     }
 
     private func read(_ path: String, diagnostics: inout [Diagnostic]) -> Data? {

@@ -13,19 +13,40 @@ public struct PlanBase: Sendable, Equatable {
     }
 }
 
-/// The desired state, prepared once outside the write transaction: canonical entity rows,
-/// the snapshot document, its digest and the gate's availability.
+/// The desired state, prepared once outside the write transaction: canonical entity rows, the
+/// snapshot document and its digest, and the gate that computes availability when asked
+/// (an unchanged apply never needs it).
 public struct DesiredState: Sendable {
-    public var entities: [CanonicalForm.Key: String]
-    public var document: String
-    public var digest: String
-    public var availability: Availability
+    public let entities: [CanonicalForm.Key: String]
+    public let document: String
+    public let digest: String
+    public let gate: OutboundGate
 
     public init(_ configuration: OutboundConfig.Configuration, date: CalendarDate? = nil) {
-        entities = CanonicalForm(configuration).renderedEntities()
+        entities = CanonicalForm.renderedEntities(configuration)
         document = CanonicalForm.document(from: entities)
         digest = CanonicalForm.digest(of: document)
-        availability = OutboundGate(configuration: configuration, date: date).availability()
+        gate = OutboundGate(configuration: configuration, date: date)
+    }
+
+    /// The day licences are judged on.
+    public var date: CalendarDate { gate.date }
+
+    /// The availability of every agent, team and channel.
+    public func availability() -> Availability { gate.availability() }
+
+    /// The availability of some agents only (absent agents have no cells).
+    public func availability(of agents: Set<String>) -> Availability {
+        var result: Availability = [:]
+        for id in agents {
+            guard let agent = gate.configuration.agents[id] else { continue }
+            for team in agent.teams {
+                for channel in Channel.outbound {
+                    result[AvailabilityKey(agent: id, team: team.value, channel: channel)] = gate.reasons(agent, team: team.value, channel: channel)
+                }
+            }
+        }
+        return result
     }
 }
 
@@ -36,22 +57,67 @@ public enum ApplyOutcome: Sendable {
     case applied(revision: Int, plan: Plan, rowsWritten: Int)
 }
 
+/// Everything that differs between the store and a desired state.
+struct Difference {
+    var plan: Plan
+    var rowUpdates: [(AvailabilityKey, [ReasonCode])]
+    var rowDeletes: [AvailabilityKey]
+
+    var isEmpty: Bool { plan.changes.isEmpty && rowUpdates.isEmpty && rowDeletes.isEmpty }
+}
+
 extension OutboundStore {
     /// The plan from the store's current revision to `desired`.
     public func plan(to desired: DesiredState) throws -> Plan {
-        try read { db in try Self.plan(db, to: desired) }
+        try read { db in try Self.difference(db, to: desired).plan }
     }
 
-    static func plan(_ db: Database, to desired: DesiredState) throws -> Plan {
+    /// Compares the store with `desired`, reading no more than needed. The same configuration
+    /// judged on the same day as the current revision is unchanged by construction (the
+    /// availability is a function of both). Otherwise entity rows are compared; when only
+    /// agents changed on the same day, only their availability is recomputed and read, since
+    /// the gate looks at no other agent.
+    static func difference(_ db: Database, to desired: DesiredState) throws -> Difference {
+        let revision = try currentRevision(db)
+        let current = try Row.fetchOne(db, sql: "SELECT digest, evaluated_on FROM revisions WHERE number = ?", arguments: [revision])
+        let sameDay = current?["evaluated_on"] == desired.date.description
+        if sameDay, current?["digest"] == desired.digest {
+            return Difference(plan: Plan(baseRevision: revision, changes: [], impact: []), rowUpdates: [], rowDeletes: [])
+        }
         let changes = Plan.changes(from: try entities(db), to: desired.entities)
-        let impact = Plan.impact(before: try availability(db), after: desired.availability)
-        return Plan(baseRevision: try currentRevision(db), changes: changes, impact: impact)
+        let old: Availability
+        let new: Availability
+        if sameDay, revision > 0, changes.allSatisfy({ $0.key.kind == Section.agents.rawValue }) {
+            let agents = Set(changes.map(\.key.id))
+            old = try availability(db, of: agents)
+            new = desired.availability(of: agents)
+        } else {
+            old = try availability(db)
+            new = desired.availability()
+        }
+        let plan = Plan(baseRevision: revision, changes: changes, impact: Plan.impact(before: old, after: new))
+        let updates = new.filter { old[$0.key] != $0.value }.map { ($0.key, $0.value) }
+        let deletes = old.keys.filter { new[$0] == nil }
+        return Difference(plan: plan, rowUpdates: updates, rowDeletes: deletes)
     }
 
-    /// Writes `desired` as a new revision in one IMMEDIATE transaction: the plan is recomputed
-    /// inside it, so concurrent applies serialise and none is lost. Nothing is written when
-    /// nothing differs, when `base` no longer matches (stale plan) or when the plan deletes
-    /// and `allowDeletes` is false.
+    static func availability(_ db: Database, of agents: Set<String>) throws -> Availability {
+        var result: Availability = [:]
+        let statement = try db.cachedStatement(sql: "SELECT team_id, channel, reasons FROM availability WHERE agent_id = ?")
+        for agent in agents {
+            let rows = try Row.fetchCursor(statement, arguments: [agent])
+            while let row = try rows.next() {
+                guard let channel = Channel(rawValue: row[1]) else { continue }
+                result[AvailabilityKey(agent: agent, team: row[0], channel: channel)] = reasons(row[2])
+            }
+        }
+        return result
+    }
+
+    /// Writes `desired` as a new revision in one IMMEDIATE transaction: the difference is
+    /// computed inside it, so concurrent applies serialise and none is lost. Nothing is
+    /// written when nothing differs, when `base` no longer matches (stale plan) or when the
+    /// plan deletes and `allowDeletes` is false.
     public func apply(_ desired: DesiredState, author: String, message: String, base: PlanBase? = nil,
                       allowDeletes: Bool, now: Date = Date()) throws -> ApplyOutcome {
         var outcome = ApplyOutcome.unchanged(revision: 0)
@@ -68,45 +134,40 @@ extension OutboundStore {
                         throw StoreError.stalePlan("it was made at revision \(base.revision) and the store is now at revision \(current)")
                     }
                 }
-                let old = try Self.entities(db)
-                let oldAvailability = try Self.availability(db)
-                let changes = Plan.changes(from: old, to: desired.entities)
-                let impact = Plan.impact(before: oldAvailability, after: desired.availability)
-                let rowUpdates = desired.availability.filter { oldAvailability[$0.key] != $0.value }
-                let rowDeletes = oldAvailability.keys.filter { desired.availability[$0] == nil }
-                guard !changes.isEmpty || !rowUpdates.isEmpty || !rowDeletes.isEmpty else {
+                let difference = try Self.difference(db, to: desired)
+                guard !difference.isEmpty else {
                     outcome = .unchanged(revision: current)
                     return .rollback
                 }
-                let plan = Plan(baseRevision: current, changes: changes, impact: impact)
+                let plan = difference.plan
                 let deletes = plan.count(.delete)
                 if deletes > 0, !allowDeletes { throw StoreError.deletionsNeedConfirmation(deletes) }
                 let revision = current + 1
                 try db.execute(
                     sql: """
-                        INSERT INTO revisions (number, time, author, message, digest, snapshot, creates, updates, deletes)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        INSERT INTO revisions (number, time, author, message, digest, evaluated_on, snapshot, creates, updates, deletes)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """,
-                    arguments: [revision, Self.timestamp(now), author, message, desired.digest, desired.document,
+                    arguments: [revision, Self.timestamp(now), author, message, desired.digest, desired.date.description, desired.document,
                                 plan.count(.create), plan.count(.update), deletes])
                 let upsertEntity = try db.cachedStatement(sql: "INSERT OR REPLACE INTO entities (kind, id, data, revision) VALUES (?, ?, ?, ?)")
                 let deleteEntity = try db.cachedStatement(sql: "DELETE FROM entities WHERE kind = ? AND id = ?")
-                for change in changes {
-                    if change.action == .delete {
-                        try deleteEntity.execute(arguments: [change.key.kind, change.key.id])
+                for change in plan.changes {
+                    if let text = change.new {
+                        try upsertEntity.execute(arguments: [change.key.kind, change.key.id, text, revision])
                     } else {
-                        try upsertEntity.execute(arguments: [change.key.kind, change.key.id, desired.entities[change.key]!, revision])
+                        try deleteEntity.execute(arguments: [change.key.kind, change.key.id])
                     }
                 }
                 let upsertRow = try db.cachedStatement(sql: """
                     INSERT OR REPLACE INTO availability (agent_id, team_id, channel, available, reasons, revision) VALUES (?, ?, ?, ?, ?, ?)
                     """)
                 let deleteRow = try db.cachedStatement(sql: "DELETE FROM availability WHERE agent_id = ? AND team_id = ? AND channel = ?")
-                for (key, reasons) in rowUpdates {
+                for (key, reasons) in difference.rowUpdates {
                     try upsertRow.execute(arguments: [key.agent, key.team, key.channel.rawValue, reasons.isEmpty ? 1 : 0,
                                                       reasons.map(\.rawValue).joined(separator: ","), revision])
                 }
-                for key in rowDeletes {
+                for key in difference.rowDeletes {
                     try deleteRow.execute(arguments: [key.agent, key.team, key.channel.rawValue])
                 }
                 outcome = .applied(revision: revision, plan: plan, rowsWritten: db.totalChangesCount - startChanges)

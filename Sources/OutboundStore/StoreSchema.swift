@@ -15,6 +15,7 @@ enum StoreSchema {
                     author TEXT NOT NULL,
                     message TEXT NOT NULL,
                     digest TEXT NOT NULL,
+                    evaluated_on TEXT NOT NULL,
                     snapshot TEXT NOT NULL,
                     creates INTEGER NOT NULL,
                     updates INTEGER NOT NULL,

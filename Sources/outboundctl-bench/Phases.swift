@@ -1,5 +1,6 @@
 import Foundation
 import OutboundConfig
+import OutboundStore
 
 /// `outboundctl-bench phases DIR`: where validate's time goes, phase by phase, in-process.
 enum Phases {
@@ -21,6 +22,37 @@ enum Phases {
         lap("decode")
         let rules = ConfigurationValidator().validate(configuration)
         lap("rules")
-        print("agents \(configuration.agents.count), diagnostics \(problems.count + rules.count)")
+        let warnings = ReadinessWarnings.check(configuration)
+        lap("warnings")
+        print("agents \(configuration.agents.count), diagnostics \(problems.count + rules.count + warnings.count)")
+        let entities = CanonicalForm.renderedEntities(configuration)
+        lap("canonical")
+        let document = CanonicalForm.document(from: entities)
+        lap("document")
+        _ = CanonicalForm.digest(of: document)
+        lap("digest")
+        let availability = OutboundGate(configuration: configuration).availability()
+        lap("gate")
+        let storePath = NSTemporaryDirectory() + "phases-\(getpid()).sqlite"
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: storePath + suffix) } }
+        do {
+            let store = try OutboundStore.open(path: storePath)
+            let desired = DesiredState(configuration)
+            lap("desired")
+            _ = try store.apply(desired, author: "bench", message: "", allowDeletes: true)
+            lap("first apply")
+            _ = try store.entities()
+            lap("read entities")
+            _ = try store.availability()
+            lap("read availability")
+            _ = try store.apply(desired, author: "bench", message: "", allowDeletes: true)
+            lap("re-apply")
+            _ = Plan.changes(from: entities, to: entities)
+            lap("diff entities")
+            _ = Plan.impact(before: availability, after: availability)
+            lap("diff availability")
+        } catch {
+            print("store: \(error)")
+        }
     }
 }

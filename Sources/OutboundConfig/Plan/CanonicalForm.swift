@@ -3,54 +3,59 @@
 /// folded into one (`social: 2` for auto-pushed, `{assignment: manual, slots: n}` otherwise).
 /// Two configurations that mean the same have the same canonical form, so plans compare this,
 /// the store keeps it, and `export` writes it back as YAML.
-public struct CanonicalForm: Sendable, Equatable {
+public enum CanonicalForm {
     /// A section's entity, or the tenant (kind `tenant`, id `tenant`).
     public struct Key: Hashable, Sendable, Comparable {
-        public var kind: String
-        public var id: String
+        public let kind: String
+        public let id: String
+        /// The kind's place: tenant first, then sections in the format's order.
+        private let rank: Int8
 
         public init(kind: String, id: String) {
             self.kind = kind
             self.id = id
+            self.rank = kind == "tenant" ? -1 : Int8(Section(rawValue: kind).flatMap { Section.allCases.firstIndex(of: $0) } ?? 99)
         }
 
         public static let tenant = Key(kind: "tenant", id: "tenant")
 
         /// Tenant first, then sections in the format's order, then ids.
         public static func < (lhs: Key, rhs: Key) -> Bool {
-            (Key.rank(lhs.kind), lhs.id) < (Key.rank(rhs.kind), rhs.id)
+            lhs.rank != rhs.rank ? lhs.rank < rhs.rank : lhs.id < rhs.id
         }
 
-        static func rank(_ kind: String) -> Int {
-            kind == "tenant" ? -1 : (Section(rawValue: kind).flatMap { Section.allCases.firstIndex(of: $0) } ?? 99)
+        public static func == (lhs: Key, rhs: Key) -> Bool {
+            lhs.rank == rhs.rank && lhs.id == rhs.id
+        }
+
+        public func hash(into hasher: inout Hasher) {
+            hasher.combine(rank)
+            hasher.combine(id)
         }
     }
 
-    public var entities: [Key: JSON]
-
-    public init(entities: [Key: JSON]) {
-        self.entities = entities
-    }
-
-    public init(_ configuration: Configuration) {
-        var entities: [Key: JSON] = [:]
+    /// Every entity of `configuration` as compact canonical JSON text: what the store keeps
+    /// and plans compare. Agents are rendered on all cores; each tree is freed as soon as it
+    /// is written.
+    public static func renderedEntities(_ configuration: Configuration) -> [Key: String] {
+        var entities: [Key: String] = [:]
         entities.reserveCapacity(configuration.agents.count + 64)
-        if let tenant = configuration.tenant { entities[.tenant] = CanonicalForm.json(tenant) }
-        for value in configuration.licences.values { entities[Key(kind: "licences", id: value.id)] = CanonicalForm.json(value) }
-        for value in configuration.multimediaProfiles.values { entities[Key(kind: "multimediaProfiles", id: value.id)] = CanonicalForm.json(value) }
-        for value in configuration.sites.values { entities[Key(kind: "sites", id: value.id)] = CanonicalForm.json(value) }
-        for value in configuration.teams.values { entities[Key(kind: "teams", id: value.id)] = CanonicalForm.json(value) }
-        for value in configuration.desktopProfiles.values { entities[Key(kind: "desktopProfiles", id: value.id)] = CanonicalForm.json(value) }
-        for value in configuration.entryPoints.values { entities[Key(kind: "entryPoints", id: value.id)] = CanonicalForm.json(value) }
-        for value in configuration.queues.values { entities[Key(kind: "queues", id: value.id)] = CanonicalForm.json(value) }
-        for value in configuration.wrapUpReasons.values { entities[Key(kind: "wrapUpReasons", id: value.id)] = CanonicalForm.json(value) }
-        for value in configuration.agents.values { entities[Key(kind: "agents", id: value.id)] = CanonicalForm.json(value) }
-        self.entities = entities
-    }
-
-    /// Each entity as compact JSON text: what the store keeps and plans compare.
-    public func renderedEntities() -> [Key: String] {
-        entities.mapValues { $0.rendered() }
+        func add(_ kind: Section, _ id: String, _ json: JSON) {
+            entities[Key(kind: kind.rawValue, id: id)] = json.rendered()
+        }
+        if let tenant = configuration.tenant { entities[.tenant] = json(tenant).rendered() }
+        for value in configuration.licences.values { add(.licences, value.id, json(value)) }
+        for value in configuration.multimediaProfiles.values { add(.multimediaProfiles, value.id, json(value)) }
+        for value in configuration.sites.values { add(.sites, value.id, json(value)) }
+        for value in configuration.teams.values { add(.teams, value.id, json(value)) }
+        for value in configuration.desktopProfiles.values { add(.desktopProfiles, value.id, json(value)) }
+        for value in configuration.entryPoints.values { add(.entryPoints, value.id, json(value)) }
+        for value in configuration.queues.values { add(.queues, value.id, json(value)) }
+        for value in configuration.wrapUpReasons.values { add(.wrapUpReasons, value.id, json(value)) }
+        for (id, text) in ParallelMap.map(Array(configuration.agents.values), { ($0.id, json($0).rendered()) }) {
+            entities[Key(kind: Section.agents.rawValue, id: id)] = text
+        }
+        return entities
     }
 
     /// The whole configuration as one compact JSON document, `{"version":1,"tenant":…,

@@ -16,7 +16,15 @@ public struct Plan: Sendable {
     public struct Change: Sendable {
         public var action: Action
         public var key: CanonicalForm.Key
-        public var fields: [FieldChange]
+        /// The entity's canonical JSON before and after (nil when absent).
+        public var old: String?
+        public var new: String?
+
+        /// Field-level differences, computed when asked for: an apply of 50,000 creates needs
+        /// none of them.
+        public var fields: [FieldChange] {
+            Plan.fieldChanges(old.map(Plan.parsed), new.map(Plan.parsed), prefix: "")
+        }
     }
 
     /// An (agent, team, channel) whose availability flips.
@@ -52,18 +60,18 @@ public struct Plan: Sendable {
         var changes: [Change] = []
         for (key, text) in new {
             if let previous = old[key] {
-                if previous != text { changes.append(Change(action: .update, key: key, fields: fieldChanges(parsed(previous), parsed(text), prefix: ""))) }
+                if previous != text { changes.append(Change(action: .update, key: key, old: previous, new: text)) }
             } else {
-                changes.append(Change(action: .create, key: key, fields: fieldChanges(nil, parsed(text), prefix: "")))
+                changes.append(Change(action: .create, key: key, old: nil, new: text))
             }
         }
         for (key, text) in old where new[key] == nil {
-            changes.append(Change(action: .delete, key: key, fields: fieldChanges(parsed(text), nil, prefix: "")))
+            changes.append(Change(action: .delete, key: key, old: text, new: nil))
         }
         return changes.sorted { $0.key < $1.key }
     }
 
-    private static func parsed(_ text: String) -> JSON {
+    static func parsed(_ text: String) -> JSON {
         (try? JSON.parse(text)) ?? .string(text)
     }
 
@@ -129,14 +137,15 @@ extension OutboundGate {
     /// The availability of every agent (inactive ones too, with agent-inactive), team and
     /// outbound channel: what the store materialises.
     public func availability() -> Availability {
-        var result: Availability = [:]
-        result.reserveCapacity(configuration.agents.count * 2)
-        for agent in configuration.agents.values {
-            for team in agent.teams {
-                for channel in Channel.outbound {
-                    result[AvailabilityKey(agent: agent.id, team: team.value, channel: channel)] = reasons(agent, team: team.value, channel: channel)
-                }
+        let cells = ParallelMap.map(Array(configuration.agents.values)) { agent in
+            agent.teams.flatMap { team in
+                Channel.outbound.map { (AvailabilityKey(agent: agent.id, team: team.value, channel: $0), reasons(agent, team: team.value, channel: $0)) }
             }
+        }
+        var result: Availability = [:]
+        result.reserveCapacity(configuration.agents.count * 2 + 16)
+        for agentCells in cells {
+            for (key, reasons) in agentCells { result[key] = reasons }
         }
         return result
     }

@@ -46,7 +46,7 @@ struct ApplyCommand: ParsableCommand {
         var base: PlanBase?
         if let planFile {
             let saved = try SavedPlan.read(from: planFile)
-            let result = ConfigurationLoader().load(documents: [(path: planFile, text: saved.document)])
+            let result = ConfigurationLoader(readinessWarnings: false).load(documents: [(path: planFile, text: saved.document)])
             guard result.isValid else {
                 printError("error: the configuration in \(planFile) is not valid")
                 throw ExitCode.failure

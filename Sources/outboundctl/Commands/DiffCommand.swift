@@ -36,7 +36,7 @@ struct DiffCommand: ParsableCommand {
         let before = DesiredState(try loadValidConfiguration([old], date: date), date: date)
         let after = DesiredState(try loadValidConfiguration([new], date: date), date: date)
         let plan = Plan(baseRevision: nil, changes: Plan.changes(from: before.entities, to: after.entities),
-                        impact: Plan.impact(before: before.availability, after: after.availability))
+                        impact: Plan.impact(before: before.availability(), after: after.availability()))
         var output = PlanReporter(terminal: .standardOutput(noColor: noColor)).report(plan, format: format.format)
         if format == .text, !plan.hasChanges { output = "No changes between \(old) and \(new).\n" }
         emit(output)

@@ -36,7 +36,7 @@ struct RollbackCommand: ParsableCommand {
     func run() throws {
         try store.withExistingStore { store in
             let snapshot = try store.snapshot(revision: revision)
-            let result = ConfigurationLoader().load(documents: [(path: "revision \(revision)", text: snapshot.document)])
+            let result = ConfigurationLoader(readinessWarnings: false).load(documents: [(path: "revision \(revision)", text: snapshot.document)])
             let desired = DesiredState(result.configuration)
             try ApplyFlow(store: store, terminal: .standardOutput(noColor: noColor), yes: yes,
                           author: author ?? ProcessInfo.processInfo.environment["USER"] ?? "unknown")

@@ -2,9 +2,10 @@ import ArgumentParser
 import OutboundConfig
 
 /// Loads configuration files for commands that need a valid configuration: on errors the
-/// diagnostics go to standard error and the command exits 1.
+/// diagnostics go to standard error and the command exits 1. Warnings are `validate`'s
+/// business, so the readiness pass is skipped.
 func loadValidConfiguration(_ paths: [String], date: CalendarDate? = nil) throws -> Configuration {
-    let result = ConfigurationLoader(date: date).load(paths: paths)
+    let result = ConfigurationLoader(date: date, readinessWarnings: false).load(paths: paths)
     guard result.isValid else {
         let reporter = TextDiagnosticReporter(terminal: .standardError())
         printError(reporter.report(LoadResult(configuration: result.configuration,

@@ -28,7 +28,7 @@ struct StoreOptions: ParsableArguments {
     func planIfExists(to desired: DesiredState) throws -> (Plan, PlanBase) {
         guard FileManager.default.fileExists(atPath: path) else {
             let changes = Plan.changes(from: [:], to: desired.entities)
-            let impact = Plan.impact(before: [:], after: desired.availability)
+            let impact = Plan.impact(before: [:], after: desired.availability())
             return (Plan(baseRevision: 0, changes: changes, impact: impact), PlanBase(storeId: nil, revision: 0))
         }
         return try withExistingStore { store in

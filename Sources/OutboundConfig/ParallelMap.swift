@@ -1,0 +1,28 @@
+import Foundation
+
+/// Maps an array on all cores, in chunks, keeping the order. For pure, independent work only.
+enum ParallelMap {
+    /// Below `minimumCount` items the work is not worth the threads.
+    static func map<Element: Sendable, Result: Sendable>(
+        _ items: [Element], minimumCount: Int = 2_000, _ transform: @Sendable (Element) -> Result
+    ) -> [Result] {
+        let cores = max(1, ProcessInfo.processInfo.activeProcessorCount)
+        guard items.count >= minimumCount, cores > 1 else { return items.map(transform) }
+        let chunkCount = min(items.count, cores * 4)
+        let chunkSize = (items.count + chunkCount - 1) / chunkCount
+        let slots = UnsafeMutableBufferPointer<[Result]>.allocate(capacity: chunkCount)
+        slots.initialize(repeating: [])
+        defer {
+            slots.deinitialize()
+            slots.deallocate()
+        }
+        nonisolated(unsafe) let output = slots
+        DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
+            let start = chunk * chunkSize
+            let end = min(items.count, start + chunkSize)
+            guard start < end else { return }
+            output[chunk] = items[start..<end].map(transform)
+        }
+        return slots.flatMap { $0 }
+    }
+}
