@@ -30,6 +30,11 @@ public final class OutboundStore {
             configuration.busyMode = .timeout(busyTimeout)
             configuration.journalMode = .wal
             configuration.label = "outboundctl"
+            // WAL with synchronous=NORMAL keeps every transaction atomic and the file consistent
+            // after a crash; only the newest commits may be lost on power failure (docs/store.md).
+            configuration.prepareDatabase { db in
+                try db.execute(sql: "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536")
+            }
             let queue = try DatabaseQueue(path: path, configuration: configuration)
             let migrator = StoreSchema.migrator
             let (superseded, complete) = try queue.read { db in

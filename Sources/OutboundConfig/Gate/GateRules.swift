@@ -9,9 +9,9 @@ struct GateSubject {
 
     var configuration: Configuration { gate.configuration }
     var slots: SlotAssignment? { profile.profile.slots(for: channel.media) }
-    var licence: Licence? { configuration.licences[agent.licence.value] }
+    var licence: Licence? { gate.configuration.licences[agent.licence.value] }
     var outboundEntryPoints: [EntryPoint] { gate.index.outboundEntryPoints[channel] ?? [] }
-    var desktop: DesktopProfile? { configuration.desktopProfiles[agent.desktopProfile.value] }
+    var desktop: DesktopProfile? { gate.configuration.desktopProfiles[agent.desktopProfile.value] }
 }
 
 /// How each check of `GateCheck.all` decides, and how it explains the decision.
@@ -29,7 +29,7 @@ enum GateRules {
 
     // 2
     static func decideDigitalChannels(_ s: GateSubject) -> Decision {
-        guard let tenant = s.configuration.tenant else { return .skipped }
+        guard let tenant = s.gate.configuration.tenant else { return .skipped }
         return tenant.digitalChannels.value == .enabled
             ? .passed(at: tenant.digitalChannels.location) : .failed(.tenantDigitalDisabled, at: tenant.digitalChannels.location)
     }

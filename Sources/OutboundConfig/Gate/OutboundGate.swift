@@ -2,8 +2,9 @@ import Foundation
 
 /// Decides whether an agent may start an outbound conversation on a channel, with every check
 /// of `GateCheck.all`, its source and its fix. Indexes are built once per configuration, so
-/// one evaluation costs the same for 100 agents as for 50,000.
-public struct OutboundGate: Sendable {
+/// one evaluation costs the same for 100 agents as for 50,000. A class, so the evaluation of
+/// each of a large tenant's 100,000 cells shares it instead of copying the configuration.
+public final class OutboundGate: Sendable {
     public let configuration: Configuration
     public let date: CalendarDate
     public let state: AgentState?
@@ -68,9 +69,15 @@ public struct OutboundGate: Sendable {
         return teams.flatMap { team in channels.map { evaluate(agent, team: team, channel: $0) } }
     }
 
-    /// The whole matrix: every active agent (by id) × team × outbound channel.
-    public func matrix(channels: [Channel] = Channel.outbound) -> [GateAnswer] {
-        configuration.agents.values.filter(\.active.value).sorted { $0.id < $1.id }.flatMap { answers(for: $0, channels: channels) }
+    /// The reasons for every active agent (by id) × team (by id) × outbound channel, as
+    /// `matrix` lists them; agents are evaluated on all cores.
+    public func matrix(agents filter: @Sendable (Agent) -> Bool = { _ in true }) -> [(AvailabilityKey, [ReasonCode])] {
+        let agents = configuration.agents.values.filter { $0.active.value && filter($0) }.sorted { $0.id < $1.id }
+        return ParallelMap.map(agents) { agent in
+            agent.teams.map(\.value).sorted().flatMap { team in
+                Channel.outbound.sorted().map { (AvailabilityKey(agent: agent.id, team: team, channel: $0), reasons(agent, team: team, channel: $0)) }
+            }
+        }.flatMap { $0 }
     }
 
     /// What an available agent will see: From entry points, transfer queues, wrap-up reasons.

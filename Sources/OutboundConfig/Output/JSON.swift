@@ -68,7 +68,7 @@ public indirect enum JSON: Sendable, Equatable {
     private static let hexDigits = Array("0123456789abcdef".utf8)
 
     /// Appends `text` as a JSON string literal.
-    static func escape(_ text: String, into output: inout [UInt8]) {
+    public static func escape(_ text: String, into output: inout [UInt8]) {
         output.append(UInt8(ascii: "\""))
         for byte in text.utf8 {
             switch byte {

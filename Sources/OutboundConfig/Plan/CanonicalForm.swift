@@ -62,26 +62,31 @@ public enum CanonicalForm {
     /// "licences":{…},…}`, built from rendered entities. It is also YAML that the loader reads
     /// back: the store's snapshots, digests and rollbacks use it.
     public static func document(from rendered: [Key: String]) -> String {
-        var text = "{\"version\":1"
+        var text: [UInt8] = []
+        text.reserveCapacity(rendered.values.reduce(64) { $0 + $1.utf8.count + 40 })
+        text += #"{"version":1"#.utf8
         var section: String?
         for key in rendered.keys.sorted() {
             if key == .tenant {
-                text += ",\"tenant\":" + rendered[key]!
+                text += #","tenant":"#.utf8
+                text += rendered[key]!.utf8
                 continue
             }
             if section != key.kind {
-                text += section == nil ? "," : "},"
+                text += (section == nil ? "," : "},").utf8
                 JSON.escape(key.kind, into: &text)
-                text += ":{"
+                text += ":{".utf8
                 section = key.kind
             } else {
-                text += ","
+                text.append(UInt8(ascii: ","))
             }
             JSON.escape(key.id, into: &text)
-            text += ":" + rendered[key]!
+            text.append(UInt8(ascii: ":"))
+            text += rendered[key]!.utf8
         }
-        if section != nil { text += "}" }
-        return text + "}"
+        if section != nil { text.append(UInt8(ascii: "}")) }
+        text.append(UInt8(ascii: "}"))
+        return String(decoding: text, as: UTF8.self)
     }
 
     /// SHA-256 of a canonical document: the configuration's identity in plans and history.

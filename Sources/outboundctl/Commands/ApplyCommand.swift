@@ -61,5 +61,6 @@ struct ApplyCommand: ParsableCommand {
                           author: author ?? ProcessInfo.processInfo.environment["USER"] ?? "unknown")
                 .run(desired, message: message, base: base)
         }
+        finish(status: 0)
     }
 }

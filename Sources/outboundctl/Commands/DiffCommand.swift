@@ -40,6 +40,6 @@ struct DiffCommand: ParsableCommand {
         var output = PlanReporter(terminal: .standardOutput(noColor: noColor)).report(plan, format: format.format)
         if format == .text, !plan.hasChanges { output = "No changes between \(old) and \(new).\n" }
         emit(output)
-        if detailedExitcode, plan.hasChanges { throw ExitCode(2) }
+        finish(status: detailedExitcode && plan.hasChanges ? 2 : 0)
     }
 }

@@ -78,7 +78,7 @@ struct ExplainCommand: ParsableCommand {
                 : .object([("agent", .string(agent)), ("available", .bool(available)), ("answers", .array(answers.map { $0.json(source: source) }))])
             emit(json.rendered(pretty: true) + "\n")
         }
-        if !available { throw ExitCode.failure }
+        finish(status: available ? 0 : 1)
     }
 }
 

@@ -46,18 +46,14 @@ struct MatrixCommand: ParsableCommand {
         } else {
             let configuration = try loadValidConfiguration(paths, date: date)
             let gate = OutboundGate(configuration: configuration, date: date)
-            rows = configuration.agents.values
-                .filter { $0.active.value && (site == nil || $0.site.value == site) }
-                .sorted { $0.id < $1.id }
-                .flatMap { agent in
-                    agent.teams.map(\.value).sorted().flatMap { team in
-                        Channel.outbound.sorted().map { MatrixRow(agent: agent.id, team: team, channel: $0, reasons: gate.reasons(agent, team: team, channel: $0)) }
-                    }
-                }
+            rows = gate.matrix { [site] agent in site == nil || agent.site.value == site }.map {
+                MatrixRow(agent: $0.0.agent, team: $0.0.team, channel: $0.0.channel, reasons: $0.1)
+            }
         }
         if let team { rows = rows.filter { $0.team == team } }
         if unavailableOnly { rows = rows.filter { !$0.available } }
         emit(MatrixReporter(terminal: .standardOutput(noColor: noColor)).report(rows, format: format.format))
+        finish(status: 0)
     }
 }
 

@@ -42,7 +42,7 @@ struct PlanCommand: ParsableCommand {
             try SavedPlan(base: base, digest: desired.digest, document: desired.document, plan: plan).write(to: out)
             if format == .text { emit("Saved the plan to \(out); apply it with `outboundctl apply --plan \(out)`.\n") }
         }
-        if detailedExitcode, plan.hasChanges { throw ExitCode(2) }
+        finish(status: detailedExitcode && plan.hasChanges ? 2 : 0)
     }
 }
 

@@ -23,7 +23,7 @@ struct MatrixReporter {
         switch format {
         case .text: text(rows)
         case .csv: csv(rows)
-        case .json: json(rows).rendered(pretty: true) + "\n"
+        case .json: json(rows)
         }
     }
 
@@ -47,25 +47,40 @@ struct MatrixReporter {
         return [Channel.sms, .email].map { ($0, byChannel[$0]!) }
     }
 
-    private func json(_ rows: [MatrixRow]) -> JSON {
-        .object([
-            ("rows", .array(rows.map { row in
-                .object([
-                    ("agent", .string(row.agent)),
-                    ("team", .string(row.team)),
-                    ("channel", .string(row.channel.rawValue)),
-                    ("available", .bool(row.available)),
-                    ("reasons", .array(row.reasons.map { .string($0.rawValue) })),
-                ])
-            })),
-            ("summary", .object(summaries(rows).map { channel, summary in
-                (channel.rawValue, .object([
-                    ("available", .int(summary.available)),
-                    ("unavailable", .int(summary.unavailable)),
-                    ("reasons", .object(summary.reasons.sorted { $0.key < $1.key }.map { ($0.key.rawValue, .int($0.value)) })),
-                ]))
-            })),
-        ])
+    /// One row per line, compact: the rows of a large tenant would triple in size
+    /// pretty-printed. Written directly as bytes for the same reason.
+    private func json(_ rows: [MatrixRow]) -> String {
+        var output: [UInt8] = []
+        output.reserveCapacity(rows.count * 100 + 512)
+        output += "{\"rows\":[".utf8
+        for (index, row) in rows.enumerated() {
+            output += (index == 0 ? "\n" : ",\n").utf8
+            output += #"{"agent":"#.utf8
+            JSON.escape(row.agent, into: &output)
+            output += #","team":"#.utf8
+            JSON.escape(row.team, into: &output)
+            output += #","channel":""#.utf8
+            output += row.channel.rawValue.utf8
+            output += (row.available ? #"","available":true,"reasons":["# : #"","available":false,"reasons":["#).utf8
+            for (position, reason) in row.reasons.enumerated() {
+                if position > 0 { output.append(UInt8(ascii: ",")) }
+                output.append(UInt8(ascii: "\""))
+                output += reason.rawValue.utf8
+                output.append(UInt8(ascii: "\""))
+            }
+            output += "]}".utf8
+        }
+        let summary = JSON.object(summaries(rows).map { channel, summary in
+            (channel.rawValue, .object([
+                ("available", .int(summary.available)),
+                ("unavailable", .int(summary.unavailable)),
+                ("reasons", .object(summary.reasons.sorted { $0.key < $1.key }.map { ($0.key.rawValue, .int($0.value)) })),
+            ]))
+        })
+        output += "\n],\n\"summary\":".utf8
+        output += summary.rendered().utf8
+        output += "}\n".utf8
+        return String(decoding: output, as: UTF8.self)
     }
 
     private func csv(_ rows: [MatrixRow]) -> String {
