@@ -131,3 +131,43 @@ final class OutboundStoreTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: path))
     }
 }
+
+final class EvaluationDayTests: XCTestCase {
+    func testANewDayRefreshesAvailabilityWithoutConfigurationChanges() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("day-\(UUID().uuidString).sqlite").path
+        addTeardownBlock { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        let text = """
+            tenant: {name: T, digitalChannels: enabled}
+            licences:
+              l: {type: premium-agent, seats: 1, validUntil: 2026-06-30}
+            multimediaProfiles:
+              p: {blending: blended, email: 1, social: 1}
+            sites:
+              s: {multimediaProfile: p}
+            teams:
+              t: {site: s}
+            desktopProfiles:
+              d: {}
+            entryPoints:
+              e: {channel: email, address: a@b.example, outbound: true, queue: q}
+            queues:
+              q: {channel: email, teams: [t]}
+            wrapUpReasons:
+              r: {description: R, default: true}
+            agents:
+              a: {name: A, licence: l, site: s, teams: [t], desktopProfile: d}
+            """
+        let configuration = ConfigurationLoader().load(documents: [(path: "t.yaml", text: text)]).configuration
+        let store = try OutboundStore.open(path: path)
+        _ = try store.apply(DesiredState(configuration, date: CalendarDate("2026-06-30")), author: "t", message: "", allowDeletes: false)
+        guard case .unchanged = try store.apply(DesiredState(configuration, date: CalendarDate("2026-06-30")), author: "t", message: "", allowDeletes: false) else {
+            return XCTFail("same configuration, same day: unchanged")
+        }
+        guard case .applied(2, let plan, _) = try store.apply(DesiredState(configuration, date: CalendarDate("2026-07-01")), author: "t", message: "", allowDeletes: false) else {
+            return XCTFail("the licence expired: availability must be refreshed")
+        }
+        XCTAssertTrue(plan.changes.isEmpty)
+        XCTAssertEqual(plan.impact.map(\.reasons), [[.licenceExpired]])
+        XCTAssertEqual(try store.availability()[AvailabilityKey(agent: "a", team: "t", channel: .email)], [.licenceExpired])
+    }
+}

@@ -1,0 +1,73 @@
+@testable import OutboundConfig
+import XCTest
+
+final class CanonicalFormTests: XCTestCase {
+    func testSHA256KnownVectors() {
+        XCTAssertEqual(SHA256.hex(of: []), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        XCTAssertEqual(SHA256.hex(of: Array("abc".utf8)), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        XCTAssertEqual(SHA256.hex(of: Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8)),
+                       "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
+        XCTAssertEqual(SHA256.hex(of: Array(repeating: UInt8(ascii: "a"), count: 1_000)),
+                       "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3")
+    }
+
+    func testSpellingsOfTheSameMeaningAreCanonicallyEqual() {
+        let terse = """
+            tenant: {name: T, digitalChannels: enabled}
+            multimediaProfiles:
+              p: {blending: blended, social: 2, email: {assignment: manual}}
+            agents:
+              a: {name: A, licence: l, site: s, teams: [y, x], desktopProfile: d}
+            """
+        let verbose = """
+            tenant:
+              name: T
+              digitalChannels: enabled
+            multimediaProfiles:
+              p:
+                blending: blended
+                voice: 0
+                social: {assignment: auto-pushed, slots: 2}
+                email: {assignment: manual, slots: 1}
+            agents:
+              a: {name: A, licence: l, site: s, teams: [x, y], desktopProfile: d, active: true}
+            """
+        let first = ConfigurationDecoder.decode([YAMLLoader().load(terse, path: "a").0]).0
+        let second = ConfigurationDecoder.decode([YAMLLoader().load(verbose, path: "b").0]).0
+        XCTAssertEqual(CanonicalForm.renderedEntities(first), CanonicalForm.renderedEntities(second))
+        XCTAssertEqual(CanonicalForm.renderedEntities(first)[CanonicalForm.Key(kind: "multimediaProfiles", id: "p")],
+                       #"{"blending":"blended","email":{"assignment":"manual","slots":1},"social":2}"#)
+    }
+
+    func testTheDocumentLoadsBackToTheSameForm() {
+        let result = ConfigurationLoader().load(documents: RuleExample.baseFiles)
+        let entities = CanonicalForm.renderedEntities(result.configuration)
+        let document = CanonicalForm.document(from: entities)
+        let reloaded = ConfigurationLoader().load(documents: [(path: "doc", text: document)])
+        XCTAssertTrue(reloaded.isValid, "\(reloaded.diagnostics)")
+        XCTAssertEqual(CanonicalForm.renderedEntities(reloaded.configuration), entities)
+    }
+
+    func testJSONParserReadsWhatTheWriterWrites() throws {
+        let value = JSON.object([
+            ("a", .string("quote \" backslash \\ newline \n tab \t control \u{1} unicode é 🚀")),
+            ("b", .array([.int(-3), .bool(true), .null, .object([])])),
+        ])
+        XCTAssertEqual(try JSON.parse(value.rendered()), value)
+        XCTAssertEqual(try JSON.parse(value.rendered(pretty: true)), value)
+        XCTAssertEqual(try JSON.parse(#""\ud83d\ude80""#), .string("🚀"))
+        for bad in ["", "{", "[1,]", "{\"a\" 1}", "tru", "\"open"] {
+            XCTAssertThrowsError(try JSON.parse(bad), bad)
+        }
+    }
+
+    func testFieldChangesDescendIntoObjects() {
+        let changes = Plan.changes(
+            from: [CanonicalForm.Key(kind: "multimediaProfiles", id: "p"): #"{"blending":"blended","email":{"assignment":"manual","slots":3}}"#],
+            to: [CanonicalForm.Key(kind: "multimediaProfiles", id: "p"): #"{"blending":"blended","email":{"assignment":"manual","slots":4}}"#,
+                 CanonicalForm.Key(kind: "sites", id: "s"): #"{"name":"S"}"#])
+        XCTAssertEqual(changes.map(\.action), [.update, .create])
+        XCTAssertEqual(changes[0].fields, [Plan.FieldChange(path: "email.slots", old: .int(3), new: .int(4))])
+        XCTAssertEqual(changes[1].fields, [Plan.FieldChange(path: "name", old: nil, new: .string("S"))])
+    }
+}
