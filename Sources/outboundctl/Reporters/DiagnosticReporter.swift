@@ -3,7 +3,7 @@ import OutboundConfig
 
 /// What `validate` (and the diagnostics of other commands) can print.
 enum DiagnosticFormat: String, ExpressibleByArgument, CaseIterable {
-    case text, json
+    case text, json, sarif, github, junit
 }
 
 /// Turns a load result into the text of one output format. One type per format.
@@ -16,6 +16,9 @@ extension DiagnosticFormat {
         switch self {
         case .text: TextDiagnosticReporter(terminal: terminal)
         case .json: JSONDiagnosticReporter()
+        case .sarif: SARIFDiagnosticReporter()
+        case .github: GitHubDiagnosticReporter()
+        case .junit: JUnitDiagnosticReporter()
         }
     }
 }
