@@ -68,3 +68,43 @@ import OutboundConfig
 enum DiagnosticCodeList {
     static let all: [String?] = DiagnosticCode.allCases.map(\.rawValue)
 }
+
+final class PlanMarkdownTests: XCTestCase {
+    func testDiffAsAPullRequestComment() throws {
+        let head = try copyExample("acme", self)
+        try edit(head.appendingPathComponent("agents.yaml"), replacing: "    multimediaProfile: email-manual\n", with: "")
+        let run = try outboundctl(["diff", "examples/acme", head.path, "--format", "markdown", "--date", "2026-11-25"])
+        XCTAssertEqual(run.status, 0)
+        XCTAssertEqual(run.stdout, """
+            ### outboundctl plan
+
+            **Plan: 0 to add, 1 to change, 0 to destroy; 1 agent changes outbound availability.**
+
+            <details><summary>Changes (1)</summary>
+
+            | | object | fields |
+            |---|---|---|
+            | ✏️ | `agents.ana.silva` | `multimediaProfile`: `"email-manual"` → `(none)` |
+
+            </details>
+
+            #### Outbound availability changes
+
+            | agent | team | channel | before | after | reasons after |
+            |---|---|---|---|---|---|
+            | ana.silva | digital-tier1 | email | ❌ | ✅ |  |
+
+            """)
+    }
+
+    func testCIExamplesAreWellFormedYAML() throws {
+        for name in ["github-actions.yml", "gitlab-ci.yml"] {
+            let text = try String(contentsOf: repositoryRoot.appendingPathComponent("examples/ci/\(name)"), encoding: .utf8)
+            let (file, diagnostics) = YAMLLoader().load(text, path: name)
+            XCTAssertEqual(diagnostics.map(\.message), [], name)
+            XCTAssertNotNil(file.root, name)
+            XCTAssertTrue(text.contains("outboundctl validate"), name)
+            XCTAssertTrue(text.contains("outboundctl diff"), name)
+        }
+    }
+}

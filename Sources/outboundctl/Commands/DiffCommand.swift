@@ -26,7 +26,7 @@ struct DiffCommand: ParsableCommand {
     @Option(help: "The evaluation date for licences, YYYY-MM-DD (default: today in the tenant's time zone).")
     var date: CalendarDate?
 
-    @Option(help: "Output format: text or json.")
+    @Option(help: "Output format: text, json or markdown (a pull-request comment).")
     var format: PlanFormatArgument = .text
 
     @Flag(help: "Never colour the output.")

@@ -25,7 +25,7 @@ struct PlanCommand: ParsableCommand {
     @Flag(help: "Exit 2 when there are changes, 0 when there are none.")
     var detailedExitcode = false
 
-    @Option(help: "Output format: text or json.")
+    @Option(help: "Output format: text, json or markdown (a pull-request comment).")
     var format: PlanFormatArgument = .text
 
     @OptionGroup var store: StoreOptions
@@ -47,7 +47,7 @@ struct PlanCommand: ParsableCommand {
 }
 
 enum PlanFormatArgument: String, ExpressibleByArgument, CaseIterable {
-    case text, json
+    case text, json, markdown
 
     var format: PlanFormat { PlanFormat(rawValue: rawValue)! }
 }

@@ -1,7 +1,7 @@
 import OutboundConfig
 
 enum PlanFormat: String, CaseIterable {
-    case text, json
+    case text, json, markdown
 }
 
 /// Renders a plan: Terraform-style text (`+` create, `~` update, `-` delete, then the impact
@@ -15,7 +15,42 @@ struct PlanReporter {
         switch format {
         case .json: Self.json(plan).rendered(pretty: true) + "\n"
         case .text: text(plan)
+        case .markdown: markdown(plan)
         }
+    }
+
+    /// A pull-request comment: the summary, the changes and the availability impact as tables
+    /// (each capped at 200 rows: comments are limited to 65,536 characters).
+    func markdown(_ plan: Plan) -> String {
+        var output = "### outboundctl plan\n\n"
+        guard plan.hasChanges else { return output + "No changes.\n" }
+        output += "**\(summary(plan))**\n\n"
+        if !plan.changes.isEmpty {
+            output += "<details><summary>Changes (\(plan.changes.count))</summary>\n\n| | object | fields |\n|---|---|---|\n"
+            for change in plan.changes.prefix(200) {
+                let mark = switch change.action { case .create: "➕"; case .update: "✏️"; case .delete: "➖" }
+                let name = change.key == .tenant ? "tenant" : "\(change.key.kind).\(change.key.id)"
+                let fields = change.action == .delete ? "" : change.fields.map { field in
+                    change.action == .create ? "`\(field.path)`: \(cell(field.new))" : "`\(field.path)`: \(cell(field.old)) → \(cell(field.new))"
+                }.joined(separator: "<br>")
+                output += "| \(mark) | `\(name)` | \(fields) |\n"
+            }
+            if plan.changes.count > 200 { output += "\n… and \(plan.changes.count - 200) more changes.\n" }
+            output += "\n</details>\n"
+        }
+        if !plan.impact.isEmpty {
+            output += "\n#### Outbound availability changes\n\n| agent | team | channel | before | after | reasons after |\n|---|---|---|---|---|---|\n"
+            for item in plan.impact.prefix(200) {
+                output += "| \(item.key.agent) | \(item.key.team) | \(item.key.channel.rawValue) | \(item.before ? "✅" : "❌") | \(item.after ? "✅" : "❌") | "
+                output += item.reasons.map { "`\($0.rawValue)`" }.joined(separator: ", ") + " |\n"
+            }
+            if plan.impact.count > 200 { output += "\n… and \(plan.impact.count - 200) more.\n" }
+        }
+        return output
+    }
+
+    private func cell(_ value: JSON?) -> String {
+        "`" + (value.map { $0.rendered() } ?? "(none)").replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "`", with: "'") + "`"
     }
 
     static func json(_ plan: Plan) -> JSON {

@@ -14,7 +14,7 @@ struct SARIFDiagnosticReporter: DiagnosticReporter {
                 ("id", .string(code.rawValue)),
                 ("name", .string(code.name)),
                 ("shortDescription", .object([("text", .string(code.summary))])),
-                ("helpUri", .string("\(Self.documentation)#\(code.rawValue.lowercased())")),
+                ("help", .object([("text", .string("See \(Self.documentation)#\(code.rawValue.lowercased())"))])),
                 ("defaultConfiguration", .object([("level", .string(code.severity == .error ? "error" : "warning"))])),
             ])
         }
@@ -40,7 +40,6 @@ struct SARIFDiagnosticReporter: DiagnosticReporter {
                 ("tool", .object([("driver", .object([
                     ("name", .string("outboundctl")),
                     ("version", .string(Outboundctl.version)),
-                    ("informationUri", .string(Self.documentation)),
                     ("rules", .array(rules)),
                 ]))])),
                 ("results", .array(results)),
