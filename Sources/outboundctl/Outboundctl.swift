@@ -11,7 +11,7 @@ struct Outboundctl: ParsableCommand {
         version: version,
         subcommands: [
             ValidateCommand.self, PlanCommand.self, ApplyCommand.self, ExplainCommand.self, MatrixCommand.self,
-            DiffCommand.self, HistoryCommand.self, RollbackCommand.self, ExportCommand.self,
+            DiffCommand.self, HistoryCommand.self, RollbackCommand.self, ExportCommand.self, SchemaCommand.self,
         ]
     )
 }

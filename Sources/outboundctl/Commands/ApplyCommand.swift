@@ -34,8 +34,7 @@ struct ApplyCommand: ParsableCommand {
 
     @OptionGroup var store: StoreOptions
 
-    @Flag(help: "Never colour the output.")
-    var noColor = false
+    @OptionGroup var output: OutputOptions
 
     func validate() throws {
         if planFile != nil, !paths.isEmpty { throw ValidationError("give either paths or --plan, not both") }
@@ -54,10 +53,10 @@ struct ApplyCommand: ParsableCommand {
             desired = DesiredState(result.configuration)
             base = saved.base
         } else {
-            desired = DesiredState(try loadValidConfiguration(paths.isEmpty ? ["."] : paths))
+            desired = DesiredState(try loadValidConfiguration(paths.isEmpty ? ["."] : paths, quiet: output.quiet))
         }
         try store.withStore { store in
-            try ApplyFlow(store: store, terminal: .standardOutput(noColor: noColor), yes: yes,
+            try ApplyFlow(store: store, terminal: output.terminal, quiet: output.quiet, yes: yes,
                           author: author ?? ProcessInfo.processInfo.environment["USER"] ?? "unknown")
                 .run(desired, message: message, base: base)
         }

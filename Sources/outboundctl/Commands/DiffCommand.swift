@@ -29,15 +29,14 @@ struct DiffCommand: ParsableCommand {
     @Option(help: "Output format: text, json or markdown (a pull-request comment).")
     var format: PlanFormatArgument = .text
 
-    @Flag(help: "Never colour the output.")
-    var noColor = false
+    @OptionGroup var output: OutputOptions
 
     func run() throws {
-        let before = DesiredState(try loadValidConfiguration([old], date: date), date: date)
-        let after = DesiredState(try loadValidConfiguration([new], date: date), date: date)
+        let before = DesiredState(try loadValidConfiguration([old], date: date, quiet: output.quiet), date: date)
+        let after = DesiredState(try loadValidConfiguration([new], date: date, quiet: output.quiet), date: date)
         let plan = Plan(baseRevision: nil, changes: Plan.changes(from: before.entities, to: after.entities),
                         impact: Plan.impact(before: before.availability(), after: after.availability()))
-        var output = PlanReporter(terminal: .standardOutput(noColor: noColor)).report(plan, format: format.format)
+        var output = PlanReporter(terminal: output.terminal).report(plan, format: format.format)
         if format == .text, !plan.hasChanges { output = "No changes between \(old) and \(new).\n" }
         emit(output)
         finish(status: detailedExitcode && plan.hasChanges ? 2 : 0)

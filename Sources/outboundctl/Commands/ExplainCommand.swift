@@ -38,8 +38,7 @@ struct ExplainCommand: ParsableCommand {
 
     @OptionGroup var store: StoreOptions
 
-    @Flag(help: "Never colour the output.")
-    var noColor = false
+    @OptionGroup var output: OutputOptions
 
     func run() throws {
         let configuration: Configuration
@@ -55,7 +54,7 @@ struct ExplainCommand: ParsableCommand {
             configuration = partial
             source = .revision(revision)
         } else {
-            configuration = try loadValidConfiguration(paths, date: date)
+            configuration = try loadValidConfiguration(paths, date: date, quiet: output.quiet)
             source = .files
         }
         let gate = OutboundGate(configuration: configuration, date: date, state: state)
@@ -71,7 +70,7 @@ struct ExplainCommand: ParsableCommand {
         let available = answers.contains(where: \.available)
         switch format {
         case .text:
-            emit(ExplainTextReporter(terminal: .standardOutput(noColor: noColor), source: source).report(answers, date: gate.date))
+            emit(ExplainTextReporter(terminal: output.terminal, source: source, quiet: output.quiet).report(answers, date: gate.date))
         case .json:
             let json: JSON = answers.count == 1
                 ? answers[0].json(source: source)

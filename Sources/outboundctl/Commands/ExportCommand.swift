@@ -25,6 +25,9 @@ struct ExportCommand: ParsableCommand {
 
     @OptionGroup var store: StoreOptions
 
+    @Flag(name: [.short, .long], help: "Print nothing on success.")
+    var quiet = false
+
     func run() throws {
         let (revision, entities) = try store.withExistingStore { store in
             (try store.currentRevision(), try store.entities())
@@ -45,7 +48,7 @@ struct ExportCommand: ParsableCommand {
             printError("error: cannot write to \(out): \(error.localizedDescription)")
             throw ExitCode.failure
         }
-        emit("Exported revision \(revision) to \(out): \(files.map(\.0).joined(separator: ", ")).\n")
+        if !quiet { emit("Exported revision \(revision) to \(out): \(files.map(\.0).joined(separator: ", ")).\n") }
     }
 }
 

@@ -34,8 +34,7 @@ struct MatrixCommand: ParsableCommand {
 
     @OptionGroup var store: StoreOptions
 
-    @Flag(help: "Never colour the output.")
-    var noColor = false
+    @OptionGroup var output: OutputOptions
 
     func run() throws {
         var rows: [MatrixRow]
@@ -44,7 +43,7 @@ struct MatrixCommand: ParsableCommand {
                 MatrixRow(agent: $0.0.agent, team: $0.0.team, channel: $0.0.channel, reasons: $0.1)
             }
         } else {
-            let configuration = try loadValidConfiguration(paths, date: date)
+            let configuration = try loadValidConfiguration(paths, date: date, quiet: output.quiet)
             let gate = OutboundGate(configuration: configuration, date: date)
             rows = gate.matrix { [site] agent in site == nil || agent.site.value == site }.map {
                 MatrixRow(agent: $0.0.agent, team: $0.0.team, channel: $0.0.channel, reasons: $0.1)
@@ -52,7 +51,7 @@ struct MatrixCommand: ParsableCommand {
         }
         if let team { rows = rows.filter { $0.team == team } }
         if unavailableOnly { rows = rows.filter { !$0.available } }
-        emit(MatrixReporter(terminal: .standardOutput(noColor: noColor)).report(rows, format: format.format))
+        emit(MatrixReporter(terminal: output.terminal, quiet: output.quiet).report(rows, format: format.format))
         finish(status: 0)
     }
 }

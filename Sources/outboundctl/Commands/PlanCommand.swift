@@ -30,17 +30,16 @@ struct PlanCommand: ParsableCommand {
 
     @OptionGroup var store: StoreOptions
 
-    @Flag(help: "Never colour the output.")
-    var noColor = false
+    @OptionGroup var output: OutputOptions
 
     func run() throws {
-        let configuration = try loadValidConfiguration(paths.isEmpty ? ["."] : paths)
+        let configuration = try loadValidConfiguration(paths.isEmpty ? ["."] : paths, quiet: output.quiet)
         let desired = DesiredState(configuration)
         let (plan, base) = try store.planIfExists(to: desired)
-        emit(PlanReporter(terminal: .standardOutput(noColor: noColor)).report(plan, format: format.format))
+        emit(PlanReporter(terminal: output.terminal).report(plan, format: format.format))
         if let out {
             try SavedPlan(base: base, digest: desired.digest, document: desired.document, plan: plan).write(to: out)
-            if format == .text { emit("Saved the plan to \(out); apply it with `outboundctl apply --plan \(out)`.\n") }
+            if format == .text, !output.quiet { emit("Saved the plan to \(out); apply it with `outboundctl apply --plan \(out)`.\n") }
         }
         finish(status: detailedExitcode && plan.hasChanges ? 2 : 0)
     }

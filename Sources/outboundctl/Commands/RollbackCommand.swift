@@ -30,15 +30,14 @@ struct RollbackCommand: ParsableCommand {
 
     @OptionGroup var store: StoreOptions
 
-    @Flag(help: "Never colour the output.")
-    var noColor = false
+    @OptionGroup var output: OutputOptions
 
     func run() throws {
         try store.withExistingStore { store in
             let snapshot = try store.snapshot(revision: revision)
             let result = ConfigurationLoader(readinessWarnings: false).load(documents: [(path: "revision \(revision)", text: snapshot.document)])
             let desired = DesiredState(result.configuration)
-            try ApplyFlow(store: store, terminal: .standardOutput(noColor: noColor), yes: yes,
+            try ApplyFlow(store: store, terminal: output.terminal, quiet: output.quiet, yes: yes,
                           author: author ?? ProcessInfo.processInfo.environment["USER"] ?? "unknown")
                 .run(desired, message: message ?? "rollback to revision \(revision)", base: nil)
         }

@@ -20,12 +20,11 @@ struct ValidateCommand: ParsableCommand {
     @Option(help: "Output format: \(DiagnosticFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
     var format: DiagnosticFormat = .text
 
-    @Flag(help: "Never colour the output.")
-    var noColor = false
+    @OptionGroup var output: OutputOptions
 
     func run() throws {
-        let result = ConfigurationLoader().load(paths: paths.isEmpty ? ["."] : paths)
-        emit(format.reporter(terminal: .standardOutput(noColor: noColor)).report(result))
+        let result = loadWithProgress(paths.isEmpty ? ["."] : paths, loader: ConfigurationLoader(), quiet: output.quiet)
+        emit(format.reporter(terminal: output.terminal, quiet: output.quiet).report(result))
         finish(status: result.isValid ? 0 : 1)
     }
 }

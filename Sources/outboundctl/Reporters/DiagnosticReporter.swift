@@ -12,9 +12,9 @@ protocol DiagnosticReporter {
 }
 
 extension DiagnosticFormat {
-    func reporter(terminal: Terminal) -> DiagnosticReporter {
+    func reporter(terminal: Terminal, quiet: Bool = false) -> DiagnosticReporter {
         switch self {
-        case .text: TextDiagnosticReporter(terminal: terminal)
+        case .text: TextDiagnosticReporter(terminal: terminal, quiet: quiet)
         case .json: JSONDiagnosticReporter()
         case .sarif: SARIFDiagnosticReporter()
         case .github: GitHubDiagnosticReporter()

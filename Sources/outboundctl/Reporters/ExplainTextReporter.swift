@@ -5,9 +5,12 @@ import OutboundConfig
 struct ExplainTextReporter {
     let terminal: Terminal
     let source: AnswerSource
+    /// Only the verdict lines.
+    var quiet = false
 
     func report(_ answers: [GateAnswer], date: CalendarDate) -> String {
-        answers.map(render).joined(separator: "\n") + terminal.paint("(licences judged on \(date))", .dim) + "\n"
+        if quiet { return answers.map { render($0).prefix { $0 != "\n" } + "\n" }.joined() }
+        return answers.map(render).joined(separator: "\n") + terminal.paint("(licences judged on \(date))", .dim) + "\n"
     }
 
     private func render(_ answer: GateAnswer) -> String {

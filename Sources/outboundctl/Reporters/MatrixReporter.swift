@@ -18,6 +18,8 @@ enum MatrixFormat: String, CaseIterable {
 /// (or including) the per-channel summary.
 struct MatrixReporter {
     let terminal: Terminal
+    /// Leaves out the text summary.
+    var quiet = false
 
     func report(_ rows: [MatrixRow], format: MatrixFormat) -> String {
         switch format {
@@ -111,6 +113,7 @@ struct MatrixReporter {
             let sms = line.cells[.sms] ?? "-"
             output += "\(pad(line.agent, agentWidth))  \(pad(line.team, teamWidth))  \(paint(line.cells[.sms]))\(String(repeating: " ", count: max(0, smsWidth - sms.count)))  \(paint(line.cells[.email]))\n"
         }
+        guard !quiet else { return output }
         output += "\n"
         for (channel, summary) in summaries(rows) {
             let reasons = summary.reasons.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { "\($0.key.rawValue) \($0.value)" }

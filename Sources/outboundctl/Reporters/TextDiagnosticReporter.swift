@@ -4,6 +4,8 @@ import OutboundConfig
 /// caret under the column, `note:` lines, and a summary.
 struct TextDiagnosticReporter: DiagnosticReporter {
     let terminal: Terminal
+    /// Leaves out the summary line.
+    var quiet = false
 
     func report(_ result: LoadResult) -> String {
         let sources = SourceLines()
@@ -11,7 +13,7 @@ struct TextDiagnosticReporter: DiagnosticReporter {
         for diagnostic in result.diagnostics {
             output += render(diagnostic, sources: sources)
         }
-        output += summary(result) + "\n"
+        if !quiet { output += summary(result) + "\n" }
         return output
     }
 

@@ -9,6 +9,7 @@ import OutboundStore
 struct ApplyFlow {
     let store: OutboundStore
     let terminal: Terminal
+    let quiet: Bool
     let yes: Bool
     let author: String
 
@@ -31,7 +32,10 @@ struct ApplyFlow {
             }
         }
         do {
-            try write(desired, message: message, base: base, allowDeletes: yes, planShown: false)
+            try Progress.whileRunning("Comparing with the store and writing \(desired.entities.count) objects…",
+                                      when: desired.entities.count > 5_000, quiet: quiet) {
+                try write(desired, message: message, base: base, allowDeletes: yes, planShown: false)
+            }
         } catch StoreError.deletionsNeedConfirmation(let count) {
             emit(reporter.text(try store.plan(to: desired)))
             throw StoreError.deletionsNeedConfirmation(count)
@@ -43,8 +47,8 @@ struct ApplyFlow {
         case .unchanged(let revision):
             emit("No changes. The configuration matches the store (revision \(revision)).\n")
         case .applied(let revision, let plan, _):
-            if !planShown { emit(reporter.text(plan)) }
-            emit("\nApplied revision \(revision): \(plan.count(.create)) created, \(plan.count(.update)) updated, \(plan.count(.delete)) deleted; "
+            if !planShown, !quiet { emit(reporter.text(plan) + "\n") }
+            emit("Applied revision \(revision): \(plan.count(.create)) created, \(plan.count(.update)) updated, \(plan.count(.delete)) deleted; "
                  + "\(plural(plan.affectedAgents, "agent")) changed outbound availability.\n")
         }
     }

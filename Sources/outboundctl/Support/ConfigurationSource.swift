@@ -4,8 +4,8 @@ import OutboundConfig
 /// Loads configuration files for commands that need a valid configuration: on errors the
 /// diagnostics go to standard error and the command exits 1. Warnings are `validate`'s
 /// business, so the readiness pass is skipped.
-func loadValidConfiguration(_ paths: [String], date: CalendarDate? = nil) throws -> Configuration {
-    let result = ConfigurationLoader(date: date, readinessWarnings: false).load(paths: paths)
+func loadValidConfiguration(_ paths: [String], date: CalendarDate? = nil, quiet: Bool = false) throws -> Configuration {
+    let result = loadWithProgress(paths, loader: ConfigurationLoader(date: date, readinessWarnings: false), quiet: quiet)
     guard result.isValid else {
         let reporter = TextDiagnosticReporter(terminal: .standardError())
         printError(reporter.report(LoadResult(configuration: result.configuration,
@@ -14,6 +14,14 @@ func loadValidConfiguration(_ paths: [String], date: CalendarDate? = nil) throws
         throw ExitCode.failure
     }
     return result.configuration
+}
+
+/// Loads `paths`, with a status line on a terminal when there is a lot to read.
+func loadWithProgress(_ paths: [String], loader: ConfigurationLoader, quiet: Bool) -> LoadResult {
+    let isLarge = !quiet && Progress.megabytes(of: paths) > 2
+    return Progress.whileRunning("Loading and checking \(paths.joined(separator: " "))…", when: isLarge, quiet: quiet) {
+        loader.load(paths: paths)
+    }
 }
 
 extension CalendarDate: ExpressibleByArgument {

@@ -1,0 +1,31 @@
+import ArgumentParser
+import OutboundConfig
+
+struct SchemaCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "schema",
+        abstract: "Print the file format's JSON Schema, or explain one field of it.",
+        discussion: """
+            Without a field, prints the JSON Schema editors use (yaml-language-server).
+            With a dotted field path (section, then field names; no ids), explains the field:
+            type, allowed values, default, description, and what it does to outbound availability.
+            Exit status: 0 success, 1 unknown field.
+
+            Example:
+              outboundctl schema multimediaProfiles.email.assignment
+            """
+    )
+
+    @Argument(help: "A field path such as agents.licence or multimediaProfiles.email.assignment.")
+    var field: String?
+
+    func run() throws {
+        guard let field else { return emit(embeddedSchema + "\n") }
+        do {
+            emit(try SchemaExplainer().explain(field))
+        } catch let failure as SchemaExplainer.Failure {
+            printError("error: \(failure)")
+            throw ExitCode.failure
+        }
+    }
+}
