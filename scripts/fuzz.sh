@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Fuzzes the front end with libFuzzer (from the Swift toolchain) and AddressSanitizer.
+#   scripts/fuzz.sh SECONDS [extra libFuzzer flags]
+# Crashes, hangs (> 1 s) and out-of-memory inputs land in .build-fuzz/artifacts; copy each one
+# into Tests/Fixtures/fuzz-regressions/ so `swift test` replays it for ever.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds="${1:-60}"; shift || true
+out=.build-fuzz
+mkdir -p "$out/corpus" "$out/artifacts"
+swiftc -O -g -sanitize=fuzzer,address -parse-as-library -module-name OutboundConfig \
+  -I Sources/CYAML $(pkg-config --libs yaml-0.1) \
+  Sources/OutboundConfig/*.swift Sources/OutboundConfig/*/*.swift Fuzz/FuzzEntry.swift \
+  -o "$out/fuzz-front-end" 2> "$out/build.log" || { cat "$out/build.log"; exit 1; }
+seeds="$out/seeds"
+rm -rf "$seeds" && mkdir -p "$seeds"
+find examples Tests/Fixtures -name '*.yaml' -o -name '*.yml' | while read -r f; do cp "$f" "$seeds/$(echo "$f" | tr '/' '_')"; done
+"$out/fuzz-front-end" "$out/corpus" "$seeds" \
+  -dict=Fuzz/outbound.dict -max_total_time="$seconds" -timeout=1 -rss_limit_mb=2048 \
+  -max_len=65536 -artifact_prefix="$out/artifacts/" -print_final_stats=1 "$@"
