@@ -42,53 +42,47 @@ public struct ConfigurationLoader: Sendable {
                                           at: SourceLocation(file: files[limits.maxFiles], line: 1, column: 1), path: ""))
             return LoadResult(configuration: Configuration(), diagnostics: diagnostics, files: files)
         }
-        let decoder = ConfigurationDecoder()
-        let parsing = ParallelParse(paths: files, loader: self)
+        var merger = ConfigurationMerger()
+        let parsing = ParallelLoad(paths: files, loader: self)
         for index in files.indices {
             let (file, problems) = parsing.take(index)
-            if let file {
-                add(file, problems: problems, to: decoder, diagnostics: &diagnostics)
-            } else {
-                diagnostics += problems
-                decoder.noteUnparsed(files[index])
-            }
+            diagnostics += problems
+            if let file { merger.add(file) } else { merger.noteUnparsed(files[index]) }
         }
-        return finish(decoder, files: files, diagnostics: diagnostics)
+        return finish(merger, files: files, diagnostics: diagnostics)
     }
 
-    /// Reads and parses one file (nil when it could not be read).
-    func parse(_ path: String) -> (YAMLFile?, [Diagnostic]) {
+    /// Reads, parses and decodes one file (nil when it could not be read or parsed). A file
+    /// with a syntax error contributes nothing; duplicate keys still leave a usable tree.
+    func parseAndDecode(_ path: String) -> (DecodedFile?, [Diagnostic]) {
         var diagnostics: [Diagnostic] = []
         guard let data = read(path, diagnostics: &diagnostics) else { return (nil, diagnostics) }
         let (file, problems) = data.withUnsafeBytes { YAMLLoader(limits: limits).load(bytes: $0, path: path) }
-        return (file, problems)
+        return decodeIfUsable(file, problems: problems)
+    }
+
+    private func decodeIfUsable(_ file: YAMLFile, problems: [Diagnostic]) -> (DecodedFile?, [Diagnostic]) {
+        guard problems.allSatisfy({ $0.code == .duplicateKey }) else { return (nil, problems) }
+        return (ConfigurationDecoder.decode(file), problems)
     }
 
     /// Loads in-memory documents (tests, `diff` of stored snapshots): (display path, text).
     public func load(documents: [(path: String, text: String)]) -> LoadResult {
         let loader = YAMLLoader(limits: limits)
         var diagnostics: [Diagnostic] = []
-        let decoder = ConfigurationDecoder()
+        var merger = ConfigurationMerger()
         for document in documents {
             let (file, problems) = loader.load(document.text, path: document.path)
-            add(file, problems: problems, to: decoder, diagnostics: &diagnostics)
+            let (decoded, syntax) = decodeIfUsable(file, problems: problems)
+            diagnostics += syntax
+            if let decoded { merger.add(decoded) } else { merger.noteUnparsed(document.path) }
         }
-        return finish(decoder, files: documents.map(\.path), diagnostics: diagnostics)
+        return finish(merger, files: documents.map(\.path), diagnostics: diagnostics)
     }
 
-    /// A file with a syntax error contributes nothing; duplicate keys still leave a usable tree.
-    private func add(_ file: YAMLFile, problems: [Diagnostic], to decoder: ConfigurationDecoder, diagnostics: inout [Diagnostic]) {
-        diagnostics += problems
-        if problems.allSatisfy({ $0.code == .duplicateKey }) {
-            decoder.add(file)
-        } else {
-            decoder.noteUnparsed(file.path)
-        }
-    }
-
-    private func finish(_ decoder: ConfigurationDecoder, files: [String], diagnostics: [Diagnostic]) -> LoadResult {
+    private func finish(_ merger: ConfigurationMerger, files: [String], diagnostics: [Diagnostic]) -> LoadResult {
         var diagnostics = diagnostics
-        let (configuration, decodingProblems) = decoder.finish()
+        let (configuration, decodingProblems) = merger.finish()
         diagnostics += decodingProblems
         if readinessWarnings {
             diagnostics += Self.inParallel([

@@ -43,11 +43,12 @@ extension Array where Element == Diagnostic {
     public var warningCount: Int { lazy.filter { $0.severity == .warning }.count }
     public var hasErrors: Bool { contains { $0.severity == .error } }
 
-    /// Diagnostics in reading order: by file, line, column, then code.
+    /// Diagnostics in a deterministic reading order: by file, line, column, code, message.
     public func sortedByLocation() -> [Diagnostic] {
-        enumerated().sorted { a, b in
-            if a.element.location != b.element.location { return a.element.location < b.element.location }
-            return a.offset < b.offset
-        }.map(\.element)
+        sorted { a, b in
+            if a.location != b.location { return a.location < b.location }
+            if a.code != b.code { return a.code < b.code }
+            return a.message < b.message
+        }
     }
 }

@@ -30,9 +30,13 @@ public struct SourceLocation: Hashable, Sendable, Comparable, CustomStringConver
 
     public var description: String { "\(file):\(line):\(column)" }
 
-    /// Orders by file (in the order files were first seen, i.e. reading order), line, column.
+    /// Orders by file name, line, column. (File indexes depend on which thread saw a file
+    /// first, so they only serve as a fast equality check.)
     public static func < (lhs: SourceLocation, rhs: SourceLocation) -> Bool {
-        (lhs.fileIndex, lhs.line32, lhs.column32) < (rhs.fileIndex, rhs.line32, rhs.column32)
+        if lhs.fileIndex != rhs.fileIndex {
+            return lhs.file.utf8.lexicographicallyPrecedes(rhs.file.utf8)
+        }
+        return (lhs.line32, lhs.column32) < (rhs.line32, rhs.column32)
     }
 }
 

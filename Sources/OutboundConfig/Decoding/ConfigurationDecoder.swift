@@ -1,31 +1,45 @@
 import Foundation
 
-/// Turns parsed files into one `Configuration`, reporting every shape problem (unknown keys,
-/// wrong types, ranges, bad ids, ids defined twice across files) and carrying on, so one run
-/// shows them all. Entries that cannot be decoded are left out of the model but their ids
-/// stay defined, so they cause no second wave of "unknown reference" errors.
+/// One file's sections, decoded on its own (on a worker thread, while other files parse):
+/// a partial configuration, where its tenant was defined, and its diagnostics.
+public struct DecodedFile: Sendable {
+    public var path: String
+    public var configuration: Configuration
+    public var tenantLocation: SourceLocation?
+    public var diagnostics: [Diagnostic]
+}
+
+/// Turns one parsed file into its part of the configuration, reporting every shape problem
+/// (unknown keys, wrong types, ranges, bad ids) and carrying on, so one run shows them all.
+/// Entries that cannot be decoded are left out of the model but their ids stay defined, so
+/// they cause no second wave of "unknown reference" errors. `ConfigurationMerger` joins the
+/// files and reports ids defined in more than one.
 public final class ConfigurationDecoder {
     static let topLevelKeys = ["version", "tenant"] + Section.allCases.map(\.rawValue)
 
     private let context = DecodingContext()
     private var configuration = Configuration()
     private var tenantLocation: SourceLocation?
-    private var firstFile: String?
 
-    public init() {}
+    private init() {}
 
-    /// Decodes every file, then finishes.
+    /// Decodes and merges several files (in-memory documents, snapshots, tests).
     public static func decode(_ files: [YAMLFile]) -> (Configuration, [Diagnostic]) {
-        let decoder = ConfigurationDecoder()
-        for file in files { decoder.add(file) }
-        return decoder.finish()
+        var merger = ConfigurationMerger()
+        for file in files { merger.add(decode(file)) }
+        return merger.finish()
     }
 
-    /// Adds one file's sections. Files are added one at a time so each tree can be freed
-    /// as soon as it is decoded.
-    public func add(_ file: YAMLFile) {
+    /// Decodes one file's sections.
+    public static func decode(_ file: YAMLFile) -> DecodedFile {
+        let decoder = ConfigurationDecoder()
+        decoder.add(file)
+        return DecodedFile(path: file.path, configuration: decoder.configuration, tenantLocation: decoder.tenantLocation,
+                           diagnostics: decoder.context.diagnostics)
+    }
+
+    private func add(_ file: YAMLFile) {
         context.file = file.path
-        if firstFile == nil { firstFile = file.path }
         guard let root = file.root else { return }
         guard case .mapping(let pairs) = root.kind else {
             context.report(.notAMapping, "the top level of a configuration file must be a mapping of sections, found \(root.typeName)", at: root, path: "")
@@ -36,34 +50,14 @@ public final class ConfigurationDecoder {
             if key == "version" {
                 decodeVersion(pair.value, context: context)
             } else if key == "tenant" {
-                let here = context.location(pair.key)
-                if let first = tenantLocation {
-                    context.report(.duplicateId, "tenant is defined more than once (first at \(first))", at: pair.key, path: "tenant",
-                                   notes: [.init("first defined here", at: first)])
-                    continue
-                }
-                tenantLocation = here
-                configuration.tenant = decodeTenant(pair.value, at: here, context: context)
+                tenantLocation = context.location(pair.key)
+                configuration.tenant = decodeTenant(pair.value, at: tenantLocation!, context: context)
             } else if let section = Section(rawValue: key) {
                 decodeSection(section, pair.value, context: context)
             } else {
                 context.report(.unknownKey, "unknown section '\(key)'\(Suggestion.hint(for: key, in: Self.topLevelKeys))", at: pair.key, path: key)
             }
         }
-    }
-
-    /// Records a file that could not be parsed, so "tenant missing" points at the first file.
-    public func noteUnparsed(_ path: String) {
-        if firstFile == nil { firstFile = path }
-    }
-
-    public func finish() -> (Configuration, [Diagnostic]) {
-        if tenantLocation == nil, let firstFile {
-            context.diagnostics.append(Diagnostic(
-                .tenantMissing, "no file defines the 'tenant' section (name and digitalChannels)",
-                at: SourceLocation(file: firstFile, line: 1, column: 1), path: "tenant"))
-        }
-        return (configuration, context.diagnostics)
     }
 
     private func decodeVersion(_ node: YAMLNode, context: DecodingContext) {
@@ -89,11 +83,6 @@ public final class ConfigurationDecoder {
             }
             if section == .multimediaProfiles, id == MultimediaProfile.defaultTelephonyId {
                 context.report(.reservedId, "'\(id)' is the built-in multimedia profile (blended, voice 1, no digital slots) and cannot be redefined; choose another id", at: pair.key, path: path)
-                continue
-            }
-            if let first = configuration.location(of: id, in: section) {
-                context.report(.duplicateId, "\(section.noun) '\(id)' is already defined at \(first)", at: pair.key, path: path,
-                               notes: [.init("first defined here", at: first)])
                 continue
             }
             decodeEntry(section, id: id, node: pair.value, location: location, path: path, context: context)

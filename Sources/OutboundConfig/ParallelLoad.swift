@@ -1,10 +1,10 @@
 import Foundation
 
-/// Parses files on all cores while the caller decodes them in order: file i is handed over as
-/// soon as it is parsed, and its tree is released once taken, so memory holds few trees.
-final class ParallelParse: @unchecked Sendable {
+/// Parses and decodes files on all cores while the caller merges them in order: file i is
+/// handed over as soon as it is decoded, and its tree is released on the worker.
+final class ParallelLoad: @unchecked Sendable {
     private let condition = NSCondition()
-    private var results: [(YAMLFile?, [Diagnostic])?]
+    private var results: [(DecodedFile?, [Diagnostic])?]
 
     init(paths: [String], loader: ConfigurationLoader) {
         results = Array(repeating: nil, count: paths.count)
@@ -14,7 +14,7 @@ final class ParallelParse: @unchecked Sendable {
         for _ in 0..<workers {
             Thread.detachNewThread { [self] in
                 while let index = next.take(below: paths.count) {
-                    let result = loader.parse(paths[index])
+                    let result = loader.parseAndDecode(paths[index])
                     condition.lock()
                     results[index] = result
                     condition.broadcast()
@@ -25,7 +25,7 @@ final class ParallelParse: @unchecked Sendable {
     }
 
     /// Waits for file `index` and hands it over.
-    func take(_ index: Int) -> (YAMLFile?, [Diagnostic]) {
+    func take(_ index: Int) -> (DecodedFile?, [Diagnostic]) {
         condition.lock()
         defer { condition.unlock() }
         while results[index] == nil { condition.wait() }

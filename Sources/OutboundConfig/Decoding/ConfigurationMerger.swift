@@ -1,0 +1,91 @@
+/// Joins decoded files, in reading order, into one configuration: an id defined in more than
+/// one file is an error at the later definition naming the first; the tenant must be defined
+/// exactly once.
+public struct ConfigurationMerger {
+    private var configuration = Configuration()
+    private var diagnostics: [Diagnostic] = []
+    private var tenantLocation: SourceLocation?
+    private var firstFile: String?
+
+    public init() {}
+
+    public mutating func add(_ file: DecodedFile) {
+        if firstFile == nil { firstFile = file.path }
+        diagnostics += file.diagnostics
+        if let here = file.tenantLocation {
+            if let first = tenantLocation {
+                diagnostics.append(Diagnostic(.duplicateId, "tenant is defined more than once (first at \(first))", at: here, path: "tenant",
+                                              notes: [.init("first defined here", at: first)]))
+            } else {
+                tenantLocation = here
+                configuration.tenant = file.configuration.tenant
+            }
+        }
+        let part = file.configuration
+        merge(.licences, part.licences, into: \.licences, brokenIds: part)
+        merge(.multimediaProfiles, part.multimediaProfiles, into: \.multimediaProfiles, brokenIds: part)
+        merge(.sites, part.sites, into: \.sites, brokenIds: part)
+        merge(.teams, part.teams, into: \.teams, brokenIds: part)
+        merge(.desktopProfiles, part.desktopProfiles, into: \.desktopProfiles, brokenIds: part)
+        merge(.entryPoints, part.entryPoints, into: \.entryPoints, brokenIds: part)
+        merge(.queues, part.queues, into: \.queues, brokenIds: part)
+        merge(.wrapUpReasons, part.wrapUpReasons, into: \.wrapUpReasons, brokenIds: part)
+        merge(.agents, part.agents, into: \.agents, brokenIds: part)
+    }
+
+    /// Records a file that could not be parsed, so "tenant missing" points at the first file.
+    public mutating func noteUnparsed(_ path: String) {
+        if firstFile == nil { firstFile = path }
+    }
+
+    public func finish() -> (Configuration, [Diagnostic]) {
+        var diagnostics = diagnostics
+        if tenantLocation == nil, let firstFile {
+            diagnostics.append(Diagnostic(
+                .tenantMissing, "no file defines the 'tenant' section (name and digitalChannels)",
+                at: SourceLocation(file: firstFile, line: 1, column: 1), path: "tenant"))
+        }
+        return (configuration, diagnostics)
+    }
+
+    private mutating func merge<Entity: ConfigurationEntity>(
+        _ section: Section, _ incoming: [String: Entity], into table: WritableKeyPath<Configuration, [String: Entity]>,
+        brokenIds part: Configuration
+    ) {
+        let broken = part.brokenIds[section] ?? [:]
+        if configuration[keyPath: table].isEmpty, configuration.brokenIds[section] == nil {
+            configuration[keyPath: table] = incoming
+            if !broken.isEmpty { configuration.brokenIds[section] = broken }
+            return
+        }
+        for (id, entity) in incoming where !isDuplicate(id, in: section, at: entity.location) {
+            configuration[keyPath: table][id] = entity
+        }
+        for (id, location) in broken where !isDuplicate(id, in: section, at: location) {
+            configuration.brokenIds[section, default: [:]][id] = location
+        }
+    }
+
+    private mutating func isDuplicate(_ id: String, in section: Section, at location: SourceLocation) -> Bool {
+        guard let first = configuration.location(of: id, in: section) else { return false }
+        diagnostics.append(Diagnostic(.duplicateId, "\(section.noun) '\(id)' is already defined at \(first)", at: location,
+                                      path: "\(section.rawValue).\(id)", notes: [.init("first defined here", at: first)]))
+        return true
+    }
+}
+
+/// What every section's entry has: an id and the location of its key.
+public protocol ConfigurationEntity: Sendable {
+    var id: String { get }
+    var location: SourceLocation { get }
+}
+
+extension Licence: ConfigurationEntity {}
+extension MultimediaProfile: ConfigurationEntity {}
+extension Site: ConfigurationEntity {}
+extension Team: ConfigurationEntity {}
+extension DesktopProfile: ConfigurationEntity {}
+extension EntryPoint: ConfigurationEntity {}
+extension Queue: ConfigurationEntity {}
+extension WrapUpReason: ConfigurationEntity {}
+extension Agent: ConfigurationEntity {}
