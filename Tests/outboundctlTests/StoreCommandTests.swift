@@ -221,3 +221,25 @@ final class StoreCommandTests: XCTestCase {
         XCTAssertTrue(newer.stderr.contains("newer outboundctl"), newer.stderr)
     }
 }
+
+/// `--format json` on the commands whose results are not plans or answers.
+final class JSONEverywhereTests: XCTestCase {
+    func testApplyRollbackExportAndSchemaSpeakJSON() throws {
+        let directory = try temporaryDirectory(self)
+        let store = directory.appendingPathComponent("s.sqlite").path
+        let first = try XCTUnwrap(try outboundctl(["apply", "examples/acme", "--store", store, "--format", "json"]).json)
+        XCTAssertEqual(first["applied"] as? Bool, true)
+        XCTAssertEqual(first["revision"] as? Int, 1)
+        XCTAssertEqual(((first["plan"] as? [String: Any])?["changes"] as? [Any])?.count, 60)
+        let again = try XCTUnwrap(try outboundctl(["apply", "examples/acme", "--store", store, "--format", "json"]).json)
+        XCTAssertEqual(again["applied"] as? Bool, false)
+        XCTAssertEqual(try outboundctl(["apply", "examples/launch-day", "--store", store, "--yes"]).status, 0)
+        let rollback = try XCTUnwrap(try outboundctl(["rollback", "1", "--store", store, "--yes", "--format", "json"]).json)
+        XCTAssertEqual(rollback["revision"] as? Int, 3)
+        let export = try XCTUnwrap(try outboundctl(["export", "--out", directory.appendingPathComponent("out").path, "--store", store, "--format", "json"]).json)
+        XCTAssertEqual(export["revision"] as? Int, 3)
+        XCTAssertEqual((export["files"] as? [String])?.first, "tenant.yaml")
+        let field = try XCTUnwrap(try outboundctl(["schema", "agents.active", "--format", "json"]).json)
+        XCTAssertEqual(field["type"] as? String, "boolean")
+    }
+}

@@ -32,6 +32,9 @@ struct ApplyCommand: ParsableCommand {
     @Flag(help: "Apply deletions without asking.")
     var yes = false
 
+    @Option(help: "Output format: text or json ({\"applied\", \"revision\", \"plan\"}).")
+    var format: AnswerFormat = .text
+
     @OptionGroup var store: StoreOptions
 
     @OptionGroup var output: OutputOptions
@@ -57,7 +60,7 @@ struct ApplyCommand: ParsableCommand {
         }
         try store.withStore { store in
             try ApplyFlow(store: store, terminal: output.terminal, quiet: output.quiet, yes: yes,
-                          author: author ?? ProcessInfo.processInfo.environment["USER"] ?? "unknown")
+                          author: author ?? ProcessInfo.processInfo.environment["USER"] ?? "unknown", json: format == .json)
                 .run(desired, message: message, base: base)
         }
         finish(status: 0)

@@ -28,6 +28,9 @@ struct ExportCommand: ParsableCommand {
     @Flag(name: [.short, .long], help: "Print nothing on success.")
     var quiet = false
 
+    @Option(help: "Output format: text or json ({\"revision\", \"directory\", \"files\"}).")
+    var format: AnswerFormat = .text
+
     func run() throws {
         let (revision, entities) = try store.withExistingStore { store in
             (try store.currentRevision(), try store.entities())
@@ -48,7 +51,9 @@ struct ExportCommand: ParsableCommand {
             printError("error: cannot write to \(out): \(error.localizedDescription)")
             throw ExitCode.failure
         }
-        if !quiet { emit("Exported revision \(revision) to \(out): \(files.map(\.0).joined(separator: ", ")).\n") }
+        if format == .json {
+            emit(JSON.object([("revision", .int(revision)), ("directory", .string(out)), ("files", .array(files.map { .string($0.0) }))]).rendered(pretty: true) + "\n")
+        } else if !quiet { emit("Exported revision \(revision) to \(out): \(files.map(\.0).joined(separator: ", ")).\n") }
     }
 }
 

@@ -28,6 +28,9 @@ struct RollbackCommand: ParsableCommand {
     @Flag(help: "Apply deletions without asking.")
     var yes = false
 
+    @Option(help: "Output format: text or json ({\"applied\", \"revision\", \"plan\"}).")
+    var format: AnswerFormat = .text
+
     @OptionGroup var store: StoreOptions
 
     @OptionGroup var output: OutputOptions
@@ -38,7 +41,7 @@ struct RollbackCommand: ParsableCommand {
             let result = ConfigurationLoader(readinessWarnings: false).load(documents: [(path: "revision \(revision)", text: snapshot.document)])
             let desired = DesiredState(result.configuration)
             try ApplyFlow(store: store, terminal: output.terminal, quiet: output.quiet, yes: yes,
-                          author: author ?? ProcessInfo.processInfo.environment["USER"] ?? "unknown")
+                          author: author ?? ProcessInfo.processInfo.environment["USER"] ?? "unknown", json: format == .json)
                 .run(desired, message: message ?? "rollback to revision \(revision)", base: nil)
         }
     }

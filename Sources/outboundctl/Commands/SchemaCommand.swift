@@ -19,10 +19,14 @@ struct SchemaCommand: ParsableCommand {
     @Argument(help: "A field path such as agents.licence or multimediaProfiles.email.assignment.")
     var field: String?
 
+    @Option(help: "Output format for a field: text or json (the field's schema).")
+    var format: AnswerFormat = .text
+
     func run() throws {
         guard let field else { return emit(embeddedSchema + "\n") }
         do {
-            emit(try SchemaExplainer().explain(field))
+            let explainer = try SchemaExplainer()
+            emit(format == .json ? try explainer.node(at: field).rendered(pretty: true) + "\n" : try explainer.explain(field))
         } catch let failure as SchemaExplainer.Failure {
             printError("error: \(failure)")
             throw ExitCode.failure

@@ -12,12 +12,14 @@ struct ApplyFlow {
     let quiet: Bool
     let yes: Bool
     let author: String
+    /// Print the outcome as JSON (`{"applied", "revision", "plan"}`) instead of text.
+    var json = false
 
     private var reporter: PlanReporter { PlanReporter(terminal: terminal, limit: 50) }
 
     func run(_ desired: DesiredState, message: String, base: PlanBase?) throws {
         var base = base
-        if !yes, Terminal.standardInputIsInteractive {
+        if !yes, !json, Terminal.standardInputIsInteractive {
             let plan = try store.plan(to: desired)
             let deletions = plan.count(.delete)
             if deletions > 0 {
@@ -37,13 +39,21 @@ struct ApplyFlow {
                 try write(desired, message: message, base: base, allowDeletes: yes, planShown: false)
             }
         } catch StoreError.deletionsNeedConfirmation(let count) {
-            emit(reporter.text(try store.plan(to: desired)))
+            if !json { emit(reporter.text(try store.plan(to: desired))) }
             throw StoreError.deletionsNeedConfirmation(count)
         }
     }
 
     private func write(_ desired: DesiredState, message: String, base: PlanBase?, allowDeletes: Bool, planShown: Bool) throws {
-        switch try store.apply(desired, author: author, message: message, base: base, allowDeletes: allowDeletes) {
+        let outcome = try store.apply(desired, author: author, message: message, base: base, allowDeletes: allowDeletes)
+        if json {
+            let (applied, revision, plan): (Bool, Int, Plan) = switch outcome {
+            case .unchanged(let revision): (false, revision, Plan(baseRevision: revision, changes: [], impact: []))
+            case .applied(let revision, let plan, _): (true, revision, plan)
+            }
+            return emit(JSON.object([("applied", .bool(applied)), ("revision", .int(revision)), ("plan", PlanReporter.json(plan))]).rendered(pretty: true) + "\n")
+        }
+        switch outcome {
         case .unchanged(let revision):
             emit("No changes. The configuration matches the store (revision \(revision)).\n")
         case .applied(let revision, let plan, _):
