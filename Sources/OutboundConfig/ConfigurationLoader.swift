@@ -6,11 +6,15 @@ public struct LoadResult: Sendable {
     public var configuration: Configuration
     public var diagnostics: [Diagnostic]
     public var files: [String]
+    /// A hash of every file's path and bytes, in reading order: identical sources give an
+    /// identical configuration, which lets an unchanged apply stop early.
+    public var sourceDigest: String
 
-    public init(configuration: Configuration, diagnostics: [Diagnostic], files: [String]) {
+    public init(configuration: Configuration, diagnostics: [Diagnostic], files: [String], sourceDigest: String = "") {
         self.configuration = configuration
         self.diagnostics = diagnostics
         self.files = files
+        self.sourceDigest = sourceDigest
     }
 
     public var isValid: Bool { !diagnostics.hasErrors }
@@ -43,13 +47,19 @@ public struct ConfigurationLoader: Sendable {
             return LoadResult(configuration: Configuration(), diagnostics: diagnostics, files: files)
         }
         var merger = ConfigurationMerger()
+        var source = FNV1a()
         let parsing = ParallelLoad(paths: files, loader: self)
         for index in files.indices {
             let (file, problems) = parsing.take(index)
             diagnostics += problems
-            if let file { merger.add(file) } else { merger.noteUnparsed(files[index]) }
+            if let file {
+                source.combine(file.sourceHash)
+                merger.add(file)
+            } else {
+                merger.noteUnparsed(files[index])
+            }
         }
-        return finish(merger, files: files, diagnostics: diagnostics)
+        return finish(merger, files: files, diagnostics: diagnostics, sourceDigest: source.hex)
     }
 
     /// Reads, parses and decodes one file (nil when it could not be read or parsed). A file
@@ -58,12 +68,22 @@ public struct ConfigurationLoader: Sendable {
         var diagnostics: [Diagnostic] = []
         guard let data = read(path, diagnostics: &diagnostics) else { return (nil, diagnostics) }
         let (file, problems) = data.withUnsafeBytes { YAMLLoader(limits: limits).load(bytes: $0, path: path) }
-        return decodeIfUsable(file, problems: problems)
+        return decodeIfUsable(file, problems: problems, sourceHash: data.withUnsafeBytes { Self.sourceHash(path, $0) })
     }
 
-    private func decodeIfUsable(_ file: YAMLFile, problems: [Diagnostic]) -> (DecodedFile?, [Diagnostic]) {
+    private func decodeIfUsable(_ file: YAMLFile, problems: [Diagnostic], sourceHash: UInt64) -> (DecodedFile?, [Diagnostic]) {
         guard problems.allSatisfy({ $0.code == .duplicateKey }) else { return (nil, problems) }
-        return (ConfigurationDecoder.decode(file), problems)
+        var decoded = ConfigurationDecoder.decode(file)
+        decoded.sourceHash = sourceHash
+        return (decoded, problems)
+    }
+
+    private static func sourceHash(_ path: String, _ bytes: UnsafeRawBufferPointer) -> UInt64 {
+        var hasher = FNV1a()
+        hasher.combine(path)
+        hasher.combine(UInt64(bytes.count))
+        hasher.combine(bytes)
+        return hasher.value
     }
 
     /// Loads in-memory documents (tests, `diff` of stored snapshots): (display path, text).
@@ -71,16 +91,20 @@ public struct ConfigurationLoader: Sendable {
         let loader = YAMLLoader(limits: limits)
         var diagnostics: [Diagnostic] = []
         var merger = ConfigurationMerger()
+        var source = FNV1a()
         for document in documents {
-            let (file, problems) = loader.load(document.text, path: document.path)
-            let (decoded, syntax) = decodeIfUsable(file, problems: problems)
+            let bytes = Array(document.text.utf8)
+            let (file, problems) = loader.load(bytes, path: document.path)
+            let hash = bytes.withUnsafeBytes { Self.sourceHash(document.path, $0) }
+            let (decoded, syntax) = decodeIfUsable(file, problems: problems, sourceHash: hash)
             diagnostics += syntax
+            source.combine(hash)
             if let decoded { merger.add(decoded) } else { merger.noteUnparsed(document.path) }
         }
-        return finish(merger, files: documents.map(\.path), diagnostics: diagnostics)
+        return finish(merger, files: documents.map(\.path), diagnostics: diagnostics, sourceDigest: source.hex)
     }
 
-    private func finish(_ merger: ConfigurationMerger, files: [String], diagnostics: [Diagnostic]) -> LoadResult {
+    private func finish(_ merger: ConfigurationMerger, files: [String], diagnostics: [Diagnostic], sourceDigest: String) -> LoadResult {
         var diagnostics = diagnostics
         let (configuration, decodingProblems) = merger.finish()
         diagnostics += decodingProblems
@@ -92,7 +116,7 @@ public struct ConfigurationLoader: Sendable {
         } else {
             diagnostics += ConfigurationValidator().validate(configuration)
         }
-        return LoadResult(configuration: configuration, diagnostics: diagnostics.sortedByLocation(), files: files)
+        return LoadResult(configuration: configuration, diagnostics: diagnostics.sortedByLocation(), files: files, sourceDigest: sourceDigest)
     }
 
     /// Runs independent checks on all cores and concatenates their diagnostics in order.

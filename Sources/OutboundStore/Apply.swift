@@ -13,21 +13,28 @@ public struct PlanBase: Sendable, Equatable {
     }
 }
 
-/// The desired state, prepared once outside the write transaction: canonical entity rows, the
-/// snapshot document and its digest, and the gate that computes availability when asked
-/// (an unchanged apply never needs it).
-public struct DesiredState: Sendable {
-    public let entities: [CanonicalForm.Key: String]
-    public let document: String
-    public let digest: String
+/// The desired state, prepared outside the write transaction. Its canonical rows, document
+/// and digest are computed on first use: an apply whose sources are byte-for-byte those of the
+/// current revision needs none of them.
+public final class DesiredState {
     public let gate: OutboundGate
+    /// `LoadResult.sourceDigest` of the files, when they came from files.
+    public let sourceDigest: String?
 
-    public init(_ configuration: OutboundConfig.Configuration, date: CalendarDate? = nil) {
-        entities = CanonicalForm.renderedEntities(configuration)
-        document = CanonicalForm.document(from: entities)
-        digest = CanonicalForm.digest(of: document)
+    public init(_ configuration: OutboundConfig.Configuration, date: CalendarDate? = nil, sourceDigest: String? = nil) {
         gate = OutboundGate(configuration: configuration, date: date)
+        self.sourceDigest = sourceDigest.flatMap { $0.isEmpty ? nil : $0 }
     }
+
+    public convenience init(_ result: LoadResult, date: CalendarDate? = nil) {
+        self.init(result.configuration, date: date, sourceDigest: result.sourceDigest)
+    }
+
+    public private(set) lazy var entities: [CanonicalForm.Key: String] = CanonicalForm.renderedEntities(gate.configuration)
+    public private(set) lazy var document: String = CanonicalForm.document(from: entities)
+    public private(set) lazy var digest: String = CanonicalForm.digest(of: document)
+    /// FNV-1a of each entity row, as the store keeps them for quick comparison.
+    private(set) lazy var entityHashes: [CanonicalForm.Key: Int64] = entities.mapValues { Int64(bitPattern: FNV1a.hash($0)) }
 
     /// The day licences are judged on.
     public var date: CalendarDate { gate.date }
@@ -79,12 +86,15 @@ extension OutboundStore {
     /// the gate looks at no other agent.
     static func difference(_ db: Database, to desired: DesiredState) throws -> Difference {
         let revision = try currentRevision(db)
-        let current = try Row.fetchOne(db, sql: "SELECT digest, evaluated_on FROM revisions WHERE number = ?", arguments: [revision])
+        let current = try Row.fetchOne(
+            db, sql: "SELECT digest, source_digest, canonical_version, evaluated_on FROM revisions WHERE number = ?", arguments: [revision])
         let sameDay = current?["evaluated_on"] == desired.date.description
-        if sameDay, current?["digest"] == desired.digest {
+        let sameSources = desired.sourceDigest != nil && current?["source_digest"] == desired.sourceDigest
+            && current?["canonical_version"] == CanonicalForm.version
+        if sameDay, sameSources || current?["digest"] == desired.digest {
             return Difference(plan: Plan(baseRevision: revision, changes: [], impact: []), rowUpdates: [], rowDeletes: [])
         }
-        let changes = Plan.changes(from: try entities(db), to: desired.entities)
+        let changes = try entityChanges(db, to: desired)
         let old: Availability
         let new: Availability
         if sameDay, revision > 0, changes.allSatisfy({ $0.key.kind == Section.agents.rawValue }) {
@@ -99,6 +109,25 @@ extension OutboundStore {
         let updates = new.filter { old[$0.key] != $0.value }.map { ($0.key, $0.value) }
         let deletes = old.keys.filter { new[$0] == nil }
         return Difference(plan: plan, rowUpdates: updates, rowDeletes: deletes)
+    }
+
+    /// Entity changes, comparing row hashes first and reading the text of changed rows only.
+    static func entityChanges(_ db: Database, to desired: DesiredState) throws -> [Plan.Change] {
+        var oldHashes: [CanonicalForm.Key: Int64] = [:]
+        let rows = try Row.fetchCursor(db, sql: "SELECT kind, id, hash FROM entities")
+        while let row = try rows.next() { oldHashes[CanonicalForm.Key(kind: row[0], id: row[1])] = row[2] }
+        let newHashes = desired.entityHashes
+        var old: [CanonicalForm.Key: String] = [:]
+        var new: [CanonicalForm.Key: String] = [:]
+        let text = try db.cachedStatement(sql: "SELECT data FROM entities WHERE kind = ? AND id = ?")
+        for (key, hash) in newHashes where oldHashes[key] != hash {
+            new[key] = desired.entities[key]
+            if oldHashes[key] != nil { old[key] = try String.fetchOne(text, arguments: [key.kind, key.id]) }
+        }
+        for key in oldHashes.keys where newHashes[key] == nil {
+            old[key] = try String.fetchOne(text, arguments: [key.kind, key.id])
+        }
+        return Plan.changes(from: old, to: new)
     }
 
     static func availability(_ db: Database, of agents: Set<String>) throws -> Availability {
@@ -145,16 +174,17 @@ extension OutboundStore {
                 let revision = current + 1
                 try db.execute(
                     sql: """
-                        INSERT INTO revisions (number, time, author, message, digest, evaluated_on, snapshot, creates, updates, deletes)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        INSERT INTO revisions (number, time, author, message, digest, source_digest, canonical_version, evaluated_on,
+                                               snapshot, creates, updates, deletes)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """,
-                    arguments: [revision, Self.timestamp(now), author, message, desired.digest, desired.date.description, desired.document,
-                                plan.count(.create), plan.count(.update), deletes])
-                let upsertEntity = try db.cachedStatement(sql: "INSERT OR REPLACE INTO entities (kind, id, data, revision) VALUES (?, ?, ?, ?)")
+                    arguments: [revision, Self.timestamp(now), author, message, desired.digest, desired.sourceDigest ?? "", CanonicalForm.version,
+                                desired.date.description, desired.document, plan.count(.create), plan.count(.update), deletes])
+                let upsertEntity = try db.cachedStatement(sql: "INSERT OR REPLACE INTO entities (kind, id, data, hash, revision) VALUES (?, ?, ?, ?, ?)")
                 let deleteEntity = try db.cachedStatement(sql: "DELETE FROM entities WHERE kind = ? AND id = ?")
                 for change in plan.changes {
                     if let text = change.new {
-                        try upsertEntity.execute(arguments: [change.key.kind, change.key.id, text, revision])
+                        try upsertEntity.execute(arguments: [change.key.kind, change.key.id, text, desired.entityHashes[change.key]!, revision])
                     } else {
                         try deleteEntity.execute(arguments: [change.key.kind, change.key.id])
                     }
@@ -163,7 +193,7 @@ extension OutboundStore {
                     INSERT OR REPLACE INTO availability (agent_id, team_id, channel, available, reasons, revision) VALUES (?, ?, ?, ?, ?, ?)
                     """)
                 let deleteRow = try db.cachedStatement(sql: "DELETE FROM availability WHERE agent_id = ? AND team_id = ? AND channel = ?")
-                for (key, reasons) in difference.rowUpdates {
+                for (key, reasons) in difference.rowUpdates.sorted(by: { $0.0 < $1.0 }) {
                     try upsertRow.execute(arguments: [key.agent, key.team, key.channel.rawValue, reasons.isEmpty ? 1 : 0,
                                                       reasons.map(\.rawValue).joined(separator: ","), revision])
                 }

@@ -15,6 +15,8 @@ enum StoreSchema {
                     author TEXT NOT NULL,
                     message TEXT NOT NULL,
                     digest TEXT NOT NULL,
+                    source_digest TEXT NOT NULL,
+                    canonical_version INTEGER NOT NULL,
                     evaluated_on TEXT NOT NULL,
                     snapshot TEXT NOT NULL,
                     creates INTEGER NOT NULL,
@@ -25,6 +27,7 @@ enum StoreSchema {
                     kind TEXT NOT NULL,
                     id TEXT NOT NULL,
                     data TEXT NOT NULL,
+                    hash INTEGER NOT NULL,
                     revision INTEGER NOT NULL,
                     PRIMARY KEY (kind, id)
                 ) WITHOUT ROWID;

@@ -37,6 +37,17 @@ final class StoreCommandTests: XCTestCase {
         XCTAssertEqual(try sqlite(storePath, "PRAGMA journal_mode"), "wal\n")
     }
 
+    func testACommentOrReorderingChangesNothing() throws {
+        let config = try copyExample("acme", self)
+        XCTAssertEqual(try run(["apply", config.path]).status, 0)
+        try edit(config.appendingPathComponent("agents.yaml"), replacing: "agents:\n", with: "# reviewed 2026-11\nagents:\n")
+        try edit(config.appendingPathComponent("agents.yaml"), replacing: "    teams: [digital-tier1, email-desk]", with: "    teams: [email-desk, digital-tier1]")
+        let again = try run(["apply", config.path])
+        XCTAssertEqual(again.status, 0)
+        XCTAssertTrue(again.stdout.contains("No changes"), again.stdout)
+        XCTAssertEqual(try revisions().count, 1)
+    }
+
     func testPlanAgainstAMissingStoreCreatesNothing() throws {
         let plan = try run(["plan", "examples/acme", "--detailed-exitcode", "--format", "json"])
         XCTAssertEqual(plan.status, 2)

@@ -4,6 +4,8 @@ import Foundation
 /// a partial configuration, where its tenant was defined, and its diagnostics.
 public struct DecodedFile: Sendable {
     public var path: String
+    /// FNV-1a of the file's path and bytes, for `LoadResult.sourceDigest`.
+    public var sourceHash: UInt64 = 0
     public var configuration: Configuration
     public var tenantLocation: SourceLocation?
     public var diagnostics: [Diagnostic]

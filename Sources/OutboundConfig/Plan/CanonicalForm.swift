@@ -4,6 +4,9 @@
 /// Two configurations that mean the same have the same canonical form, so plans compare this,
 /// the store keeps it, and `export` writes it back as YAML.
 public enum CanonicalForm {
+    /// Bumped whenever the rendering changes, so stores know their rows were rendered alike.
+    public static let version = 1
+
     /// A section's entity, or the tenant (kind `tenant`, id `tenant`).
     public struct Key: Hashable, Sendable, Comparable {
         public let kind: String

@@ -56,7 +56,7 @@ struct ApplyCommand: ParsableCommand {
             desired = DesiredState(result.configuration)
             base = saved.base
         } else {
-            desired = DesiredState(try loadValidConfiguration(paths.isEmpty ? ["."] : paths, quiet: output.quiet))
+            desired = DesiredState(try loadValidResult(paths.isEmpty ? ["."] : paths, quiet: output.quiet))
         }
         try store.withStore { store in
             try ApplyFlow(store: store, terminal: output.terminal, quiet: output.quiet, yes: yes,

@@ -33,8 +33,7 @@ struct PlanCommand: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        let configuration = try loadValidConfiguration(paths.isEmpty ? ["."] : paths, quiet: output.quiet)
-        let desired = DesiredState(configuration)
+        let desired = DesiredState(try loadValidResult(paths.isEmpty ? ["."] : paths, quiet: output.quiet))
         let (plan, base) = try store.planIfExists(to: desired)
         emit(PlanReporter(terminal: output.terminal).report(plan, format: format.format))
         if let out {

@@ -49,12 +49,9 @@ struct SARIFDiagnosticReporter: DiagnosticReporter {
 
     /// FNV-1a over code, file and path: stable across runs and line moves.
     private func fingerprint(_ diagnostic: Diagnostic) -> String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in "\(diagnostic.code.rawValue)|\(diagnostic.location.file)|\(diagnostic.path)".utf8 {
-            hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
-        }
-        let text = String(hash, radix: 16)
-        return String(repeating: "0", count: 16 - text.count) + text
+        var hasher = FNV1a()
+        hasher.combine("\(diagnostic.code.rawValue)|\(diagnostic.location.file)|\(diagnostic.path)")
+        return hasher.hex
     }
 }
 

@@ -5,6 +5,11 @@ import OutboundConfig
 /// diagnostics go to standard error and the command exits 1. Warnings are `validate`'s
 /// business, so the readiness pass is skipped.
 func loadValidConfiguration(_ paths: [String], date: CalendarDate? = nil, quiet: Bool = false) throws -> Configuration {
+    try loadValidResult(paths, date: date, quiet: quiet).configuration
+}
+
+/// The same, keeping the whole load result (its source digest lets an unchanged apply stop early).
+func loadValidResult(_ paths: [String], date: CalendarDate? = nil, quiet: Bool = false) throws -> LoadResult {
     let result = loadWithProgress(paths, loader: ConfigurationLoader(date: date, readinessWarnings: false), quiet: quiet)
     guard result.isValid else {
         let reporter = TextDiagnosticReporter(terminal: .standardError())
@@ -13,7 +18,7 @@ func loadValidConfiguration(_ paths: [String], date: CalendarDate? = nil, quiet:
                                               files: result.files)), terminator: "")
         throw ExitCode.failure
     }
-    return result.configuration
+    return result
 }
 
 /// Loads `paths`, with a status line on a terminal when there is a lot to read.

@@ -1,0 +1,34 @@
+/// FNV-1a, 64 bits: a fast, stable (not cryptographic) hash for change detection — entity rows,
+/// raw source files, SARIF fingerprints. Digests meant as identities use SHA-256.
+public struct FNV1a: Sendable {
+    public private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
+
+    public init() {}
+
+    public mutating func combine(_ bytes: UnsafeRawBufferPointer) {
+        var hash = value
+        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+        value = hash
+    }
+
+    public mutating func combine(_ text: String) {
+        var text = text
+        text.withUTF8 { combine(UnsafeRawBufferPointer($0)) }
+    }
+
+    public mutating func combine(_ number: UInt64) {
+        withUnsafeBytes(of: number.littleEndian) { combine($0) }
+    }
+
+    public static func hash(_ text: String) -> UInt64 {
+        var hasher = FNV1a()
+        hasher.combine(text)
+        return hasher.value
+    }
+
+    /// The value as 16 hex digits.
+    public var hex: String {
+        let text = String(value, radix: 16)
+        return String(repeating: "0", count: 16 - text.count) + text
+    }
+}
