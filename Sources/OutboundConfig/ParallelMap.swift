@@ -6,8 +6,15 @@ enum ParallelMap {
     static func map<Element: Sendable, Result: Sendable>(
         _ items: [Element], minimumCount: Int = 2_000, _ transform: @Sendable (Element) -> Result
     ) -> [Result] {
+        mapChunks(items, minimumCount: minimumCount) { $0.map(transform) }
+    }
+
+    /// Maps consecutive chunks of `items`, so each chunk can keep state (a cache) of its own.
+    static func mapChunks<Element: Sendable, Result: Sendable>(
+        _ items: [Element], minimumCount: Int = 2_000, _ transform: @Sendable (ArraySlice<Element>) -> [Result]
+    ) -> [Result] {
         let cores = max(1, ProcessInfo.processInfo.activeProcessorCount)
-        guard items.count >= minimumCount, cores > 1 else { return items.map(transform) }
+        guard items.count >= minimumCount, cores > 1 else { return transform(items[...]) }
         let chunkCount = min(items.count, cores * 4)
         let chunkSize = (items.count + chunkCount - 1) / chunkCount
         let slots = UnsafeMutableBufferPointer<[Result]>.allocate(capacity: chunkCount)
@@ -21,7 +28,7 @@ enum ParallelMap {
             let start = chunk * chunkSize
             let end = min(items.count, start + chunkSize)
             guard start < end else { return }
-            output[chunk] = items[start..<end].map(transform)
+            output[chunk] = transform(items[start..<end])
         }
         return slots.flatMap { $0 }
     }

@@ -72,12 +72,56 @@ public final class OutboundGate: Sendable {
     /// The reasons for every active agent (by id) × team (by id) × outbound channel, as
     /// `matrix` lists them; agents are evaluated on all cores.
     public func matrix(agents filter: @Sendable (Agent) -> Bool = { _ in true }) -> [(AvailabilityKey, [ReasonCode])] {
-        let agents = configuration.agents.values.filter { $0.active.value && filter($0) }.sorted { $0.id < $1.id }
-        return ParallelMap.map(agents) { agent in
-            agent.teams.map(\.value).sorted().flatMap { team in
-                Channel.outbound.sorted().map { (AvailabilityKey(agent: agent.id, team: team, channel: $0), reasons(agent, team: team, channel: $0)) }
+        cells(configuration.agents.values.filter { $0.active.value && filter($0) }.sorted { $0.id < $1.id })
+    }
+
+    /// Every (agent, team, channel) cell of `agents`, in their order, teams and channels sorted.
+    func cells(_ agents: [Agent]) -> [(AvailabilityKey, [ReasonCode])] {
+        ParallelMap.mapChunks(agents) { slice in
+            var memo = Memo(gate: self)
+            var cells: [(AvailabilityKey, [ReasonCode])] = []
+            cells.reserveCapacity(slice.count * 2)
+            for agent in slice {
+                for team in agent.teams.map(\.value).sorted() {
+                    for channel in Channel.outbound.sorted() {
+                        cells.append((AvailabilityKey(agent: agent.id, team: team, channel: channel), memo.reasons(agent, team: team, channel: channel)))
+                    }
+                }
             }
-        }.flatMap { $0 }
+            return cells
+        }
+    }
+
+    /// Shares answers between agents whose answer depends on the same things: a large tenant
+    /// has tens of thousands of agents but few distinct combinations of licence, site, team,
+    /// desktop profile and agent-level profile.
+    struct Memo {
+        let gate: OutboundGate
+        private var answers: [Inputs: [ReasonCode]] = [:]
+
+        init(gate: OutboundGate) {
+            self.gate = gate
+        }
+
+        /// Everything an answer reads that differs between agents.
+        private struct Inputs: Hashable {
+            var active: Bool
+            var licence: String
+            var site: String
+            var team: String
+            var desktop: String
+            var profile: String?
+            var channel: Channel
+        }
+
+        mutating func reasons(_ agent: Agent, team: String, channel: Channel) -> [ReasonCode] {
+            let inputs = Inputs(active: agent.active.value, licence: agent.licence.value, site: agent.site.value, team: team,
+                                desktop: agent.desktopProfile.value, profile: agent.multimediaProfile?.value, channel: channel)
+            if let known = answers[inputs] { return known }
+            let computed = gate.reasons(agent, team: team, channel: channel)
+            answers[inputs] = computed
+            return computed
+        }
     }
 
     /// What an available agent will see: From entry points, transfer queues, wrap-up reasons.

@@ -11,34 +11,17 @@ public enum ReadinessWarnings {
         return diagnostics
     }
 
-    /// What the gate's answer for an active agent depends on, so agents that share it share
-    /// the answer: a large tenant has thousands of agents but few such combinations.
-    private struct GateInputs: Hashable {
-        var licence: String
-        var site: String
-        var team: String
-        var desktop: String
-        var profile: String?
-        var channel: Channel
-    }
-
     /// OB401: an active agent holds a Premium licence but no team × channel is available.
     private static func premiumLicencesUnused(_ gate: OutboundGate, into diagnostics: inout [Diagnostic]) {
         let configuration = gate.configuration
-        var answers: [GateInputs: [ReasonCode]] = [:]
+        var memo = OutboundGate.Memo(gate: gate)
         for agent in configuration.agents.values where agent.active.value {
             guard let licence = configuration.licences[agent.licence.value], licence.type.value.isPremium else { continue }
             var reasons = Set<ReasonCode>()
             var anyAvailable = false
             search: for team in agent.teams {
                 for channel in Channel.outbound {
-                    let inputs = GateInputs(licence: agent.licence.value, site: agent.site.value, team: team.value,
-                                            desktop: agent.desktopProfile.value, profile: agent.multimediaProfile?.value, channel: channel)
-                    let found = answers[inputs] ?? {
-                        let computed = gate.reasons(agent, team: team.value, channel: channel)
-                        answers[inputs] = computed
-                        return computed
-                    }()
+                    let found = memo.reasons(agent, team: team.value, channel: channel)
                     if found.isEmpty {
                         anyAvailable = true
                         break search

@@ -137,16 +137,9 @@ extension OutboundGate {
     /// The availability of every agent (inactive ones too, with agent-inactive), team and
     /// outbound channel: what the store materialises.
     public func availability() -> Availability {
-        let cells = ParallelMap.map(Array(configuration.agents.values)) { agent in
-            agent.teams.flatMap { team in
-                Channel.outbound.map { (AvailabilityKey(agent: agent.id, team: team.value, channel: $0), reasons(agent, team: team.value, channel: $0)) }
-            }
-        }
         var result: Availability = [:]
         result.reserveCapacity(configuration.agents.count * 2 + 16)
-        for agentCells in cells {
-            for (key, reasons) in agentCells { result[key] = reasons }
-        }
+        for (key, reasons) in cells(Array(configuration.agents.values)) { result[key] = reasons }
         return result
     }
 }
