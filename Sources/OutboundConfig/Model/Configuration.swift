@@ -26,18 +26,19 @@ public struct Configuration: Sendable {
 
     /// Where `id` is defined in `section`, decoded or broken.
     public func location(of id: String, in section: Section) -> SourceLocation? {
-        if let location = brokenIds[section]?[id] { return location }
-        switch section {
-        case .licences: return licences[id]?.location
-        case .multimediaProfiles: return multimediaProfiles[id]?.location
-        case .sites: return sites[id]?.location
-        case .teams: return teams[id]?.location
-        case .desktopProfiles: return desktopProfiles[id]?.location
-        case .entryPoints: return entryPoints[id]?.location
-        case .queues: return queues[id]?.location
-        case .wrapUpReasons: return wrapUpReasons[id]?.location
-        case .agents: return agents[id]?.location
+        let decoded: SourceLocation? = switch section {
+        case .licences: licences[id]?.location
+        case .multimediaProfiles: multimediaProfiles[id]?.location
+        case .sites: sites[id]?.location
+        case .teams: teams[id]?.location
+        case .desktopProfiles: desktopProfiles[id]?.location
+        case .entryPoints: entryPoints[id]?.location
+        case .queues: queues[id]?.location
+        case .wrapUpReasons: wrapUpReasons[id]?.location
+        case .agents: agents[id]?.location
         }
+        if let decoded { return decoded }
+        return brokenIds.isEmpty ? nil : brokenIds[section]?[id]
     }
 
     /// Every id defined in `section`, decoded or broken.
