@@ -21,7 +21,18 @@ public struct Configuration: Sendable {
     /// Is `id` defined in `section` (for profiles, the built-in one counts)?
     public func defines(_ id: String, in section: Section) -> Bool {
         if section == .multimediaProfiles, id == MultimediaProfile.defaultTelephonyId { return true }
-        return location(of: id, in: section) != nil
+        let decoded = switch section {
+        case .licences: licences.index(forKey: id) != nil
+        case .multimediaProfiles: multimediaProfiles.index(forKey: id) != nil
+        case .sites: sites.index(forKey: id) != nil
+        case .teams: teams.index(forKey: id) != nil
+        case .desktopProfiles: desktopProfiles.index(forKey: id) != nil
+        case .entryPoints: entryPoints.index(forKey: id) != nil
+        case .queues: queues.index(forKey: id) != nil
+        case .wrapUpReasons: wrapUpReasons.index(forKey: id) != nil
+        case .agents: agents.index(forKey: id) != nil
+        }
+        return decoded || (!brokenIds.isEmpty && brokenIds[section]?[id] != nil)
     }
 
     /// Where `id` is defined in `section`, decoded or broken.
