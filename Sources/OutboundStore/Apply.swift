@@ -31,8 +31,20 @@ public final class DesiredState {
     }
 
     public private(set) lazy var entities: [CanonicalForm.Key: String] = CanonicalForm.renderedEntities(gate.configuration)
-    public private(set) lazy var document: String = CanonicalForm.document(from: entities)
-    public private(set) lazy var digest: String = CanonicalForm.digest(of: document)
+    /// The snapshot document and its digest, computed on another thread once started (they
+    /// are needed only to write, so they overlap with reading the store).
+    private lazy var snapshot: Background<(document: String, digest: String)> = {
+        let entities = self.entities
+        return Background {
+            let document = CanonicalForm.document(from: entities)
+            return (document, CanonicalForm.digest(of: document))
+        }
+    }()
+    public var document: String { snapshot.value.document }
+    public var digest: String { snapshot.value.digest }
+
+    /// Starts computing the document and digest in the background.
+    func prepareSnapshot() { _ = snapshot }
     /// FNV-1a of each entity row, as the store keeps them for quick comparison.
     private(set) lazy var entityHashes: [CanonicalForm.Key: Int64] = entities.mapValues { Int64(bitPattern: FNV1a.hash($0)) }
 
@@ -54,6 +66,25 @@ public final class DesiredState {
             }
         }
         return result
+    }
+}
+
+/// A value computed on another thread, waited for on first read.
+final class Background<Value: Sendable>: @unchecked Sendable {
+    private let group = DispatchGroup()
+    private var result: Value?
+
+    init(_ work: @escaping @Sendable () -> Value) {
+        group.enter()
+        Thread.detachNewThread { [self] in
+            result = work()
+            group.leave()
+        }
+    }
+
+    var value: Value {
+        group.wait()
+        return result!
     }
 }
 
@@ -91,10 +122,11 @@ extension OutboundStore {
         let sameDay = current?["evaluated_on"] == desired.date.description
         let sameSources = desired.sourceDigest != nil && current?["source_digest"] == desired.sourceDigest
             && current?["canonical_version"] == CanonicalForm.version
-        if sameDay, sameSources || current?["digest"] == desired.digest {
-            return Difference(plan: Plan(baseRevision: revision, changes: [], impact: []), rowUpdates: [], rowDeletes: [])
-        }
+        let unchanged = Difference(plan: Plan(baseRevision: revision, changes: [], impact: []), rowUpdates: [], rowDeletes: [])
+        if sameDay, sameSources { return unchanged }
+        desired.prepareSnapshot()
         let changes = try entityChanges(db, to: desired)
+        if sameDay, changes.isEmpty { return unchanged }
         let old: Availability
         let new: Availability
         if sameDay, revision > 0, changes.allSatisfy({ $0.key.kind == Section.agents.rawValue }) {
