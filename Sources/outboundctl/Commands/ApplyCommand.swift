@@ -23,17 +23,7 @@ struct ApplyCommand: ParsableCommand {
     @Option(name: .customLong("plan"), help: "Apply a plan saved with `plan --out` instead of reading files.")
     var planFile: String?
 
-    @Option(name: [.short, .long], help: "The revision's message.")
-    var message: String = ""
-
-    @Option(help: "The revision's author (default: $USER).")
-    var author: String?
-
-    @Flag(help: "Apply deletions without asking.")
-    var yes = false
-
-    @Option(help: "Output format: text or json ({\"applied\", \"revision\", \"plan\"}).")
-    var format: AnswerFormat = .text
+    @OptionGroup var revision: RevisionOptions
 
     @OptionGroup var store: StoreOptions
 
@@ -59,9 +49,8 @@ struct ApplyCommand: ParsableCommand {
             desired = DesiredState(try loadValidResult(paths.isEmpty ? ["."] : paths, quiet: output.quiet))
         }
         try store.withStore { store in
-            try ApplyFlow(store: store, terminal: output.terminal, quiet: output.quiet, yes: yes,
-                          author: author ?? ProcessInfo.processInfo.environment["USER"] ?? "unknown", json: format == .json)
-                .run(desired, message: message, base: base)
+            try revision.flow(store, output: output)
+                .run(desired, message: revision.message ?? "", base: base)
         }
         finish(status: 0)
     }

@@ -8,7 +8,8 @@ struct RollbackCommand: ParsableCommand {
         commandName: "rollback",
         abstract: "Make a revision's configuration current again, as a new revision.",
         discussion: """
-            Shows the plan first. Deletions need --yes without a terminal.
+            Shows the plan it carried out; the message defaults to "rollback to revision REV".
+            Deletions are confirmed on a terminal and need --yes without one.
             Exit status: 0 success, 1 unknown revision or refused, 3 store error.
 
             Example:
@@ -19,17 +20,7 @@ struct RollbackCommand: ParsableCommand {
     @Argument(help: "The revision to restore.")
     var revision: Int
 
-    @Option(help: "The new revision's message (default: \"rollback to revision REV\").")
-    var message: String?
-
-    @Option(help: "The new revision's author (default: $USER).")
-    var author: String?
-
-    @Flag(help: "Apply deletions without asking.")
-    var yes = false
-
-    @Option(help: "Output format: text or json ({\"applied\", \"revision\", \"plan\"}).")
-    var format: AnswerFormat = .text
+    @OptionGroup var options: RevisionOptions
 
     @OptionGroup var store: StoreOptions
 
@@ -40,9 +31,8 @@ struct RollbackCommand: ParsableCommand {
             let snapshot = try store.snapshot(revision: revision)
             let result = ConfigurationLoader(readinessWarnings: false).load(documents: [(path: "revision \(revision)", text: snapshot.document)])
             let desired = DesiredState(result.configuration)
-            try ApplyFlow(store: store, terminal: output.terminal, quiet: output.quiet, yes: yes,
-                          author: author ?? ProcessInfo.processInfo.environment["USER"] ?? "unknown", json: format == .json)
-                .run(desired, message: message ?? "rollback to revision \(revision)", base: nil)
+            try options.flow(store, output: output)
+                .run(desired, message: options.message ?? "rollback to revision \(revision)", base: nil)
         }
     }
 }
