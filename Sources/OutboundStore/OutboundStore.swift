@@ -33,7 +33,7 @@ public final class OutboundStore {
             // WAL with synchronous=NORMAL keeps every transaction atomic and the file consistent
             // after a crash; only the newest commits may be lost on power failure (docs/store.md).
             configuration.prepareDatabase { db in
-                try db.execute(sql: "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536")
+                try db.execute(sql: "PRAGMA page_size = 16384; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536")
             }
             let queue = try DatabaseQueue(path: path, configuration: configuration)
             let migrator = StoreSchema.migrator
