@@ -1,4 +1,5 @@
 import Foundation
+import OutboundConfig
 import XCTest
 
 final class ValidateCommandTests: XCTestCase {
@@ -74,13 +75,11 @@ final class ValidateCommandTests: XCTestCase {
 
     func testDefaultPathIsTheCurrentDirectoryWalkedInSortedOrder() throws {
         let directory = try temporaryDirectory(self)
-        let base = ConfigurationFiles.minimal
-        try write(base, to: directory)
+        try write(Dictionary(uniqueKeysWithValues: RuleExample.baseFiles.map { ($0.path, $0.text) }), to: directory)
         try write(["nested/deeper/z.yml": "sites:\n  hq: {name: Again}\n", ".hidden/ignored.yaml": "not: [valid"], to: directory)
         let run = try outboundctl(["validate"], in: directory)
         XCTAssertEqual(run.status, 1)
-        XCTAssertTrue(run.stdout.contains("./nested/deeper/z.yml:2:3: error[OB115]: site 'hq' is already defined at ./a.yaml:") ||
-                      run.stdout.contains("nested/deeper/z.yml:2:3: error[OB115]: site 'hq' is already defined at a.yaml:"), run.stdout)
+        XCTAssertTrue(run.stdout.contains("nested/deeper/z.yml:2:3: error[OB115]: site 'hq' is already defined at base.yaml:6:3"), run.stdout)
         XCTAssertFalse(run.stdout.contains("ignored.yaml"), "hidden directories are skipped")
     }
 
@@ -106,34 +105,4 @@ final class ValidateCommandTests: XCTestCase {
             XCTAssertTrue(diagnostics.contains { ($0["file"] as? String)?.hasSuffix(name) == true && ($0["line"] as? Int ?? 0) >= 1 }, name)
         }
     }
-}
-
-/// Small tenants for end-to-end tests.
-enum ConfigurationFiles {
-    static let minimal: [String: String] = [
-        "a.yaml": """
-            tenant: {name: Mini, digitalChannels: enabled}
-            licences:
-              premium: {type: premium-agent, seats: 5}
-            multimediaProfiles:
-              digital: {blending: blended, voice: 1, email: 1, social: 1}
-            sites:
-              hq: {name: HQ, multimediaProfile: digital}
-            teams:
-              support: {site: hq}
-            desktopProfiles:
-              frontline: {}
-            entryPoints:
-              sms-main: {channel: sms, address: "+14155550100", outbound: true, queue: sms-q}
-              email-main: {channel: email, address: help@mini.example, outbound: true, queue: email-q}
-            queues:
-              sms-q: {channel: sms, teams: [support]}
-              email-q: {channel: email, teams: [support]}
-            wrapUpReasons:
-              resolved: {description: Resolved, default: true}
-            agents:
-              ana: {name: Ana, licence: premium, site: hq, teams: [support], desktopProfile: frontline}
-
-            """,
-    ]
 }
