@@ -51,7 +51,7 @@ struct MatrixCommand: ParsableCommand {
         }
         if let team { rows = rows.filter { $0.team == team } }
         if unavailableOnly { rows = rows.filter { !$0.available } }
-        emit(MatrixReporter(terminal: output.terminal, quiet: output.quiet).report(rows, format: format.format))
+        emit(bytes: MatrixReporter(terminal: output.terminal, quiet: output.quiet).report(rows, format: format.format))
         finish(status: 0)
     }
 }

@@ -21,9 +21,10 @@ struct MatrixReporter {
     /// Leaves out the text summary.
     var quiet = false
 
-    func report(_ rows: [MatrixRow], format: MatrixFormat) -> String {
+    /// Bytes rather than a string: a large tenant's matrix is 100,000 rows.
+    func report(_ rows: [MatrixRow], format: MatrixFormat) -> [UInt8] {
         switch format {
-        case .text: text(rows)
+        case .text: Array(text(rows).utf8)
         case .csv: csv(rows)
         case .json: json(rows)
         }
@@ -51,7 +52,7 @@ struct MatrixReporter {
 
     /// One row per line, compact: the rows of a large tenant would triple in size
     /// pretty-printed. Written directly as bytes for the same reason.
-    private func json(_ rows: [MatrixRow]) -> String {
+    private func json(_ rows: [MatrixRow]) -> [UInt8] {
         var output: [UInt8] = []
         output.reserveCapacity(rows.count * 100 + 512)
         output += "{\"rows\":[".utf8
@@ -82,13 +83,24 @@ struct MatrixReporter {
         output += "\n],\n\"summary\":".utf8
         output += summary.rendered().utf8
         output += "}\n".utf8
-        return String(decoding: output, as: UTF8.self)
+        return output
     }
 
-    private func csv(_ rows: [MatrixRow]) -> String {
-        var output = "agent,team,channel,available,reasons\n"
+    private func csv(_ rows: [MatrixRow]) -> [UInt8] {
+        var output = Array("agent,team,channel,available,reasons\n".utf8)
+        output.reserveCapacity(rows.count * 60)
         for row in rows {
-            output += "\(CSV.field(row.agent)),\(CSV.field(row.team)),\(row.channel.rawValue),\(row.available),\(row.reasons.map(\.rawValue).joined(separator: ";"))\n"
+            output += CSV.field(row.agent).utf8
+            output.append(UInt8(ascii: ","))
+            output += CSV.field(row.team).utf8
+            output.append(UInt8(ascii: ","))
+            output += row.channel.rawValue.utf8
+            output += (row.available ? ",true," : ",false,").utf8
+            for (index, reason) in row.reasons.enumerated() {
+                if index > 0 { output.append(UInt8(ascii: ";")) }
+                output += reason.rawValue.utf8
+            }
+            output.append(0x0A)
         }
         return output
     }

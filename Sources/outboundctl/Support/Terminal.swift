@@ -48,6 +48,10 @@ func emit(_ text: String) {
     FileHandle.standardOutput.write(Data(text.utf8))
 }
 
+func emit(bytes: [UInt8]) {
+    FileHandle.standardOutput.write(Data(bytes))
+}
+
 /// Ends the process with `status` once the output is written, without tearing down the
 /// loaded configuration: freeing a 50,000-agent model object by object costs more than
 /// the rest of a validate's output, and the operating system reclaims it at once.
