@@ -18,6 +18,18 @@ public struct DecodedFile: Sendable {
 /// files and reports ids defined in more than one.
 public final class ConfigurationDecoder {
     static let topLevelKeys = ["version", "tenant"] + Section.allCases.map(\.rawValue)
+    // The known keys of each definition, for "unknown key" hints.
+    static let tenantKeys = ["name", "digitalChannels", "timezone"]
+    static let licenceKeys = ["type", "seats", "validFrom", "validUntil", "description"]
+    static let profileKeys = ["description", "blending", "voice", "chat", "email", "social"]
+    static let siteKeys = ["name", "multimediaProfile"]
+    static let teamKeys = ["name", "site", "multimediaProfile"]
+    static let desktopKeys = ["description", "outboundEntryPoints", "wrapUpReasons", "autoWrapUpSeconds"]
+    static let entryPointKeys = ["description", "channel", "address", "outbound", "queue"]
+    static let queueKeys = ["description", "channel", "routing", "teams", "serviceLevelSeconds", "maxTimeInQueueSeconds", "wrapUpReasons"]
+    static let wrapUpKeys = ["description", "default", "active"]
+    static let agentKeys = ["name", "email", "licence", "site", "teams", "desktopProfile", "multimediaProfile", "active"]
+    static let slotKeys = ["assignment", "slots"]
 
     private let context = DecodingContext()
     private var configuration = Configuration()
@@ -77,14 +89,14 @@ public final class ConfigurationDecoder {
         }
         for pair in pairs {
             guard let id = pair.key.scalar else { continue }
-            let path = "\(section.rawValue).\(id)"
+            let path = DottedPath(parent: section.rawValue, last: id)
             let location = context.location(pair.key)
             guard Identifier.isValid(id) else {
-                context.report(.invalidId, "\(section.noun) id '\(id)' must match ^[a-z0-9][a-z0-9._-]{0,63}$ (lowercase letters, digits, '.', '_', '-')", at: pair.key, path: path)
+                context.report(.invalidId, "\(section.noun) id '\(id)' must match ^[a-z0-9][a-z0-9._-]{0,63}$ (lowercase letters, digits, '.', '_', '-')", at: pair.key, path: path.description)
                 continue
             }
             if section == .multimediaProfiles, id == MultimediaProfile.defaultTelephonyId {
-                context.report(.reservedId, "'\(id)' is the built-in multimedia profile (blended, voice 1, no digital slots) and cannot be redefined; choose another id", at: pair.key, path: path)
+                context.report(.reservedId, "'\(id)' is the built-in multimedia profile (blended, voice 1, no digital slots) and cannot be redefined; choose another id", at: pair.key, path: path.description)
                 continue
             }
             decodeEntry(section, id: id, node: pair.value, location: location, path: path, context: context)
@@ -94,7 +106,7 @@ public final class ConfigurationDecoder {
     /// Decodes one entry. An entry whose required fields are missing or invalid is left out of
     /// the model (its id stays defined); invalid optional fields are reported and left unset, so
     /// the rules still check the rest of the entry.
-    private func decodeEntry(_ section: Section, id: String, node: YAMLNode, location: SourceLocation, path: String,
+    private func decodeEntry(_ section: Section, id: String, node: YAMLNode, location: SourceLocation, path: DottedPath,
                              context: DecodingContext) {
         var decoded = true
         switch section {
@@ -114,7 +126,7 @@ public final class ConfigurationDecoder {
     // MARK: Sections
 
     private func decodeTenant(_ node: YAMLNode, at location: SourceLocation, context: DecodingContext) -> Tenant? {
-        guard let f = context.fields(of: node, path: "tenant", known: ["name", "digitalChannels", "timezone"], owner: location) else { return nil }
+        guard let f = context.fields(of: node, path: DottedPath(parent: "", last: "tenant"), known: Self.tenantKeys, owner: location) else { return nil }
         let name = f.string("name")
         let digital = f.enumeration("digitalChannels", DigitalChannels.self, required: true)
         let timezone = f.string("timezone")
@@ -127,8 +139,8 @@ public final class ConfigurationDecoder {
         return Tenant(name: name, digitalChannels: digital, timezone: timezone, location: location)
     }
 
-    private func decodeLicence(_ id: String, _ node: YAMLNode, _ location: SourceLocation, _ path: String, _ context: DecodingContext) -> Licence? {
-        guard let f = context.fields(of: node, path: path, known: ["type", "seats", "validFrom", "validUntil", "description"], owner: location) else { return nil }
+    private func decodeLicence(_ id: String, _ node: YAMLNode, _ location: SourceLocation, _ path: DottedPath, _ context: DecodingContext) -> Licence? {
+        guard let f = context.fields(of: node, path: path, known: Self.licenceKeys, owner: location) else { return nil }
         let type = f.enumeration("type", LicenceType.self, required: true)
         let seats = f.int("seats", in: 0...Int.max, required: true)
         let validFrom = f.date("validFrom")
@@ -138,8 +150,8 @@ public final class ConfigurationDecoder {
         return Licence(id: id, location: location, description: description, type: type, seats: seats, validFrom: validFrom, validUntil: validUntil)
     }
 
-    private func decodeProfile(_ id: String, _ node: YAMLNode, _ location: SourceLocation, _ path: String, _ context: DecodingContext) -> MultimediaProfile? {
-        guard let f = context.fields(of: node, path: path, known: ["description", "blending", "voice", "chat", "email", "social"], owner: location) else { return nil }
+    private func decodeProfile(_ id: String, _ node: YAMLNode, _ location: SourceLocation, _ path: DottedPath, _ context: DecodingContext) -> MultimediaProfile? {
+        guard let f = context.fields(of: node, path: path, known: Self.profileKeys, owner: location) else { return nil }
         let description = f.string("description")
         let blending = f.enumeration("blending", Blending.self, required: true)
         let voice = f.int("voice", in: 0...1)
@@ -163,7 +175,7 @@ public final class ConfigurationDecoder {
             guard let slots = context.int(node, in: Int.min...Int.max, path: path) else { return nil }
             return SlotAssignment(assignment: .autoPushed, slots: slots.value, location: slots.location, assignmentLocation: slots.location)
         case .mapping:
-            guard let slotFields = context.fields(of: node, path: path, known: ["assignment", "slots"]) else { return nil }
+            guard let slotFields = context.fields(of: node, path: DottedPath(parent: f.path.description, last: key), known: Self.slotKeys) else { return nil }
             let assignment = slotFields.enumeration("assignment", Assignment.self)
             let slots = slotFields.int("slots", in: Int.min...Int.max)
             return SlotAssignment(
@@ -176,14 +188,14 @@ public final class ConfigurationDecoder {
         }
     }
 
-    private func decodeSite(_ id: String, _ node: YAMLNode, _ location: SourceLocation, _ path: String, _ context: DecodingContext) -> Site? {
+    private func decodeSite(_ id: String, _ node: YAMLNode, _ location: SourceLocation, _ path: DottedPath, _ context: DecodingContext) -> Site? {
         if node.isNull { return Site(id: id, location: location, name: nil, multimediaProfile: nil) }
-        guard let f = context.fields(of: node, path: path, known: ["name", "multimediaProfile"], owner: location) else { return nil }
+        guard let f = context.fields(of: node, path: path, known: Self.siteKeys, owner: location) else { return nil }
         return Site(id: id, location: location, name: f.string("name"), multimediaProfile: f.string("multimediaProfile"))
     }
 
-    private func decodeTeam(_ id: String, _ node: YAMLNode, _ location: SourceLocation, _ path: String, _ context: DecodingContext) -> Team? {
-        guard let f = context.fields(of: node, path: path, known: ["name", "site", "multimediaProfile"], owner: location) else { return nil }
+    private func decodeTeam(_ id: String, _ node: YAMLNode, _ location: SourceLocation, _ path: DottedPath, _ context: DecodingContext) -> Team? {
+        guard let f = context.fields(of: node, path: path, known: Self.teamKeys, owner: location) else { return nil }
         let name = f.string("name")
         let site = f.string("site", required: true)
         let profile = f.string("multimediaProfile")
@@ -191,12 +203,12 @@ public final class ConfigurationDecoder {
         return Team(id: id, location: location, name: name, site: site, multimediaProfile: profile)
     }
 
-    private func decodeDesktopProfile(_ id: String, _ node: YAMLNode, _ location: SourceLocation, _ path: String, _ context: DecodingContext) -> DesktopProfile? {
+    private func decodeDesktopProfile(_ id: String, _ node: YAMLNode, _ location: SourceLocation, _ path: DottedPath, _ context: DecodingContext) -> DesktopProfile? {
         if node.isNull {
             let all = Located(Selection.all, at: location)
             return DesktopProfile(id: id, location: location, description: nil, outboundEntryPoints: all, wrapUpReasons: all, autoWrapUpSeconds: nil)
         }
-        guard let f = context.fields(of: node, path: path, known: ["description", "outboundEntryPoints", "wrapUpReasons", "autoWrapUpSeconds"], owner: location) else { return nil }
+        guard let f = context.fields(of: node, path: path, known: Self.desktopKeys, owner: location) else { return nil }
         let description = f.string("description")
         let entryPoints = f.selection("outboundEntryPoints")
         let reasons = f.selection("wrapUpReasons")
@@ -206,8 +218,8 @@ public final class ConfigurationDecoder {
                               wrapUpReasons: reasons, autoWrapUpSeconds: autoWrapUp)
     }
 
-    private func decodeEntryPoint(_ id: String, _ node: YAMLNode, _ location: SourceLocation, _ path: String, _ context: DecodingContext) -> EntryPoint? {
-        guard let f = context.fields(of: node, path: path, known: ["description", "channel", "address", "outbound", "queue"], owner: location) else { return nil }
+    private func decodeEntryPoint(_ id: String, _ node: YAMLNode, _ location: SourceLocation, _ path: DottedPath, _ context: DecodingContext) -> EntryPoint? {
+        guard let f = context.fields(of: node, path: path, known: Self.entryPointKeys, owner: location) else { return nil }
         let description = f.string("description")
         let channel = f.enumeration("channel", Channel.self, required: true)
         let address = f.string("address")
@@ -217,8 +229,8 @@ public final class ConfigurationDecoder {
         return EntryPoint(id: id, location: location, description: description, channel: channel, address: address, outbound: outbound, queue: queue)
     }
 
-    private func decodeQueue(_ id: String, _ node: YAMLNode, _ location: SourceLocation, _ path: String, _ context: DecodingContext) -> Queue? {
-        guard let f = context.fields(of: node, path: path, known: ["description", "channel", "routing", "teams", "serviceLevelSeconds", "maxTimeInQueueSeconds", "wrapUpReasons"], owner: location) else { return nil }
+    private func decodeQueue(_ id: String, _ node: YAMLNode, _ location: SourceLocation, _ path: DottedPath, _ context: DecodingContext) -> Queue? {
+        guard let f = context.fields(of: node, path: path, known: Self.queueKeys, owner: location) else { return nil }
         let description = f.string("description")
         let channel = f.enumeration("channel", Channel.self, required: true)
         let routing = f.value("routing", required: false) == nil
@@ -232,8 +244,8 @@ public final class ConfigurationDecoder {
                      serviceLevelSeconds: serviceLevel, maxTimeInQueueSeconds: maxTime, wrapUpReasons: reasons)
     }
 
-    private func decodeWrapUpReason(_ id: String, _ node: YAMLNode, _ location: SourceLocation, _ path: String, _ context: DecodingContext) -> WrapUpReason? {
-        guard let f = context.fields(of: node, path: path, known: ["description", "default", "active"], owner: location) else { return nil }
+    private func decodeWrapUpReason(_ id: String, _ node: YAMLNode, _ location: SourceLocation, _ path: DottedPath, _ context: DecodingContext) -> WrapUpReason? {
+        guard let f = context.fields(of: node, path: path, known: Self.wrapUpKeys, owner: location) else { return nil }
         let description = f.string("description")
         let isDefault = f.bool("default", default: false)
         let active = f.bool("active", default: true)
@@ -241,8 +253,8 @@ public final class ConfigurationDecoder {
         return WrapUpReason(id: id, location: location, description: description, isDefault: isDefault, active: active)
     }
 
-    private func decodeAgent(_ id: String, _ node: YAMLNode, _ location: SourceLocation, _ path: String, _ context: DecodingContext) -> Agent? {
-        guard let f = context.fields(of: node, path: path, known: ["name", "email", "licence", "site", "teams", "desktopProfile", "multimediaProfile", "active"], owner: location) else { return nil }
+    private func decodeAgent(_ id: String, _ node: YAMLNode, _ location: SourceLocation, _ path: DottedPath, _ context: DecodingContext) -> Agent? {
+        guard let f = context.fields(of: node, path: path, known: Self.agentKeys, owner: location) else { return nil }
         let name = f.string("name", required: true)
         let email = f.string("email")
         let licence = f.string("licence", required: true)

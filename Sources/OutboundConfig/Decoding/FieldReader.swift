@@ -17,9 +17,9 @@ final class DecodingContext {
     /// The fields of a mapping node, after reporting its unknown keys; nil (and a diagnostic)
     /// when the node is not a mapping.
     /// `owner` is where "missing field" errors point (an entry's id key); the node itself by default.
-    func fields(of node: YAMLNode, path: String, known: [String], owner: SourceLocation? = nil) -> FieldReader? {
+    func fields(of node: YAMLNode, path: DottedPath, known: [String], owner: SourceLocation? = nil) -> FieldReader? {
         guard case .mapping(let pairs) = node.kind else {
-            report(.wrongType, "\(path) must be a mapping, found \(node.typeName)", at: node, path: path)
+            report(.wrongType, "\(path) must be a mapping, found \(node.typeName)", at: node, path: path.description)
             return nil
         }
         for pair in pairs {
@@ -37,7 +37,7 @@ struct FieldReader {
     let pairs: [YAMLNode.Pair]
     let node: YAMLNode
     let owner: SourceLocation
-    let path: String
+    let path: DottedPath
     let context: DecodingContext
 
     subscript(key: String) -> YAMLNode? {
@@ -173,4 +173,12 @@ extension DecodingContext {
         }
         return ids
     }
+}
+
+/// A dotted path built only when a message needs it: `parent.last` (`agents.ana.silva`).
+struct DottedPath: CustomStringConvertible {
+    let parent: String
+    let last: String
+
+    var description: String { parent.isEmpty ? last : "\(parent).\(last)" }
 }
