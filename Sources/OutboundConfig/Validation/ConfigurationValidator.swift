@@ -39,9 +39,9 @@ private struct ValidationRun {
                at: reference.location, path: path())
     }
 
-    mutating func checkReferences(_ references: [Located<String>], to section: Section, path: String) {
+    mutating func checkReferences(_ references: [Located<String>], to section: Section, path: @autoclosure () -> String) {
         for (index, reference) in references.enumerated() {
-            checkReference(reference, to: section, path: "\(path)[\(index)]")
+            checkReference(reference, to: section, path: "\(path())[\(index)]")
         }
     }
 
@@ -160,7 +160,7 @@ private struct ValidationRun {
 
     mutating func checkAgents() {
         for agent in configuration.agents.values {
-            let path = "agents.\(agent.id)"
+            let path = DottedPath(parent: "agents", last: agent.id)
             checkReference(agent.licence, to: .licences, path: "\(path).licence")
             checkReference(agent.site, to: .sites, path: "\(path).site")
             checkReferences(agent.teams, to: .teams, path: "\(path).teams")
