@@ -1,4 +1,5 @@
 import Foundation
+import OutboundConfig
 
 /// `outboundctl-bench`: generates a synthetic tenant and compares outboundctl's commands
 /// against a plain libyaml parse of the same files, in one run (the machine is noisy; only
@@ -7,11 +8,12 @@ import Foundation
 ///     swift run -c release outboundctl-bench [--agents 50000] [--runs 5]
 ///     outboundctl-bench generate --agents N DIR
 ///     outboundctl-bench parse FILE…        (the baseline, used by the benchmark itself)
+///     outboundctl-bench tree FILE…         (the located tree only, for profiling the loader)
 @main
 enum Benchmark {
     static func main() throws {
         var arguments = Array(CommandLine.arguments.dropFirst())
-        let mode = arguments.first.flatMap { ["generate", "parse", "phases"].contains($0) ? $0 : nil }
+        let mode = arguments.first.flatMap { ["generate", "parse", "tree", "phases"].contains($0) ? $0 : nil }
         if mode != nil { arguments.removeFirst() }
         let agents = option("--agents", in: &arguments) ?? 50_000
         let runs = option("--runs", in: &arguments) ?? 5
@@ -21,6 +23,11 @@ enum Benchmark {
             try SyntheticTenant(agents: agents).write(to: directory)
         case "phases":
             Phases.run(directory: arguments.first ?? ".")
+        case "tree":
+            for path in files(in: arguments) {
+                guard let data = FileManager.default.contents(atPath: path) else { continue }
+                _ = data.withUnsafeBytes { YAMLLoader().load(bytes: $0, path: path) }
+            }
         case "parse":
             print(PlainParse.run(paths: files(in: arguments)))
         default:

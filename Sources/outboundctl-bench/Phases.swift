@@ -15,6 +15,8 @@ enum Phases {
         let paths = ConfigurationLoader().discover(paths: [directory], diagnostics: &diagnostics)
         let data = paths.compactMap { FileManager.default.contents(atPath: $0) }
         lap("read")
+        _ = PlainParse.run(paths: paths)
+        lap("libyaml")
         let loader = YAMLLoader()
         let files = zip(paths, data).map { path, bytes in bytes.withUnsafeBytes { loader.load(bytes: $0, path: path).0 } }
         lap("parse+tree")
