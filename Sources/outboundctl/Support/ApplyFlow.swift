@@ -34,8 +34,8 @@ struct ApplyFlow {
             }
         }
         do {
-            try Progress.whileRunning("Comparing with the store and writing \(desired.entities.count) objects…",
-                                      when: desired.entities.count > 5_000, quiet: quiet) {
+            let agents = desired.gate.configuration.agents.count
+            try Progress.whileRunning("Comparing \(agents) agents with the store and writing…", when: agents > 5_000, quiet: quiet) {
                 try write(desired, message: message, base: base, allowDeletes: yes, planShown: false)
             }
         } catch StoreError.deletionsNeedConfirmation(let count) {

@@ -23,8 +23,7 @@ func loadValidResult(_ paths: [String], date: CalendarDate? = nil, quiet: Bool =
 
 /// Loads `paths`, with a status line on a terminal when there is a lot to read.
 func loadWithProgress(_ paths: [String], loader: ConfigurationLoader, quiet: Bool) -> LoadResult {
-    let isLarge = !quiet && Progress.megabytes(of: paths) > 2
-    return Progress.whileRunning("Loading and checking \(paths.joined(separator: " "))…", when: isLarge, quiet: quiet) {
+    Progress.whileRunning("Loading and checking \(paths.joined(separator: " "))…", when: Progress.megabytes(of: paths) > 2, quiet: quiet) {
         loader.load(paths: paths)
     }
 }

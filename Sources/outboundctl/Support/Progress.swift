@@ -9,8 +9,11 @@ import Foundation
 /// only on a terminal and never with `--quiet`; erased when the work ends, so it never mixes
 /// with results or ends up in logs.
 enum Progress {
-    static func whileRunning<T>(_ message: @autoclosure () -> String, when worthShowing: Bool, quiet: Bool, _ body: () throws -> T) rethrows -> T {
-        guard worthShowing, !quiet, isatty(STDERR_FILENO) == 1 else { return try body() }
+    /// `worthShowing` is asked only on a terminal, so deciding costs nothing elsewhere.
+    static func whileRunning<T>(
+        _ message: @autoclosure () -> String, when worthShowing: @autoclosure () -> Bool, quiet: Bool, _ body: () throws -> T
+    ) rethrows -> T {
+        guard !quiet, isatty(STDERR_FILENO) == 1, worthShowing() else { return try body() }
         FileHandle.standardError.write(Data((message() + "\r").utf8))
         defer { FileHandle.standardError.write(Data("\u{1B}[2K\r".utf8)) }
         return try body()
