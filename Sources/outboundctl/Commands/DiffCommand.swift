@@ -27,7 +27,7 @@ struct DiffCommand: ParsableCommand {
     var date: CalendarDate?
 
     @Option(help: "Output format: text, json or markdown (a pull-request comment).")
-    var format: PlanFormatArgument = .text
+    var format: PlanFormat = .text
 
     @OptionGroup var output: OutputOptions
 
@@ -36,7 +36,7 @@ struct DiffCommand: ParsableCommand {
         let after = DesiredState(try loadValidConfiguration([new], date: date, quiet: output.quiet), date: date)
         let plan = Plan(baseRevision: nil, changes: Plan.changes(from: before.entities, to: after.entities),
                         impact: Plan.impact(before: before.availability(), after: after.availability()))
-        var output = PlanReporter(terminal: output.terminal).report(plan, format: format.format)
+        var output = PlanReporter(terminal: output.terminal).report(plan, format: format)
         if format == .text, !plan.hasChanges { output = "No changes between \(old) and \(new).\n" }
         emit(output)
         finish(status: detailedExitcode && plan.hasChanges ? 2 : 0)

@@ -30,7 +30,7 @@ struct MatrixCommand: ParsableCommand {
     var date: CalendarDate?
 
     @Option(help: "Output format: text, csv or json.")
-    var format: MatrixFormatArgument = .text
+    var format: MatrixFormat = .text
 
     @OptionGroup var store: StoreOptions
 
@@ -51,13 +51,7 @@ struct MatrixCommand: ParsableCommand {
         }
         if let team { rows = rows.filter { $0.team == team } }
         if unavailableOnly { rows = rows.filter { !$0.available } }
-        emit(bytes: MatrixReporter(terminal: output.terminal, quiet: output.quiet).report(rows, format: format.format))
+        emit(bytes: MatrixReporter(terminal: output.terminal, quiet: output.quiet).report(rows, format: format))
         finish(status: 0)
     }
-}
-
-enum MatrixFormatArgument: String, ExpressibleByArgument, CaseIterable {
-    case text, csv, json
-
-    var format: MatrixFormat { MatrixFormat(rawValue: rawValue)! }
 }

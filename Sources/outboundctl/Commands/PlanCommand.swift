@@ -26,7 +26,7 @@ struct PlanCommand: ParsableCommand {
     var detailedExitcode = false
 
     @Option(help: "Output format: text, json or markdown (a pull-request comment).")
-    var format: PlanFormatArgument = .text
+    var format: PlanFormat = .text
 
     @OptionGroup var store: StoreOptions
 
@@ -35,19 +35,13 @@ struct PlanCommand: ParsableCommand {
     func run() throws {
         let desired = DesiredState(try loadValidResult(paths.isEmpty ? ["."] : paths, quiet: output.quiet))
         let (plan, base) = try store.planIfExists(to: desired)
-        emit(PlanReporter(terminal: output.terminal).report(plan, format: format.format))
+        emit(PlanReporter(terminal: output.terminal).report(plan, format: format))
         if let out {
             try SavedPlan(base: base, digest: desired.digest, document: desired.document, plan: plan).write(to: out)
             if format == .text, !output.quiet { emit("Saved the plan to \(out); apply it with `outboundctl apply --plan \(out)`.\n") }
         }
         finish(status: detailedExitcode && plan.hasChanges ? 2 : 0)
     }
-}
-
-enum PlanFormatArgument: String, ExpressibleByArgument, CaseIterable {
-    case text, json, markdown
-
-    var format: PlanFormat { PlanFormat(rawValue: rawValue)! }
 }
 
 /// A plan saved by `plan --out`: bound to the store identity, the base revision, the

@@ -1,3 +1,4 @@
+import ArgumentParser
 import OutboundConfig
 
 /// One row of the matrix: an active agent signed into a team, on one channel.
@@ -10,7 +11,7 @@ struct MatrixRow {
     var available: Bool { reasons.isEmpty }
 }
 
-enum MatrixFormat: String, CaseIterable {
+enum MatrixFormat: String, ExpressibleByArgument, CaseIterable {
     case text, csv, json
 }
 

@@ -1,6 +1,7 @@
+import ArgumentParser
 import OutboundConfig
 
-enum PlanFormat: String, CaseIterable {
+enum PlanFormat: String, ExpressibleByArgument, CaseIterable {
     case text, json, markdown
 }
 
