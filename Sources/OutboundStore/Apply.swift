@@ -55,18 +55,7 @@ public final class DesiredState {
     public func availability() -> Availability { gate.availability() }
 
     /// The availability of some agents only (absent agents have no cells).
-    public func availability(of agents: Set<String>) -> Availability {
-        var result: Availability = [:]
-        for id in agents {
-            guard let agent = gate.configuration.agents[id] else { continue }
-            for team in agent.teams {
-                for channel in Channel.outbound {
-                    result[AvailabilityKey(agent: id, team: team.value, channel: channel)] = gate.reasons(agent, team: team.value, channel: channel)
-                }
-            }
-        }
-        return result
-    }
+    public func availability(of agents: Set<String>) -> Availability { gate.availability(of: agents) }
 }
 
 /// A value computed on another thread, waited for on first read.

@@ -137,9 +137,18 @@ extension OutboundGate {
     /// The availability of every agent (inactive ones too, with agent-inactive), team and
     /// outbound channel: what the store materialises.
     public func availability() -> Availability {
+        availability(cells(Array(configuration.agents.values)))
+    }
+
+    /// The availability of some agents only (agents not in the configuration have no cells).
+    public func availability(of agents: Set<String>) -> Availability {
+        availability(cells(agents.compactMap { configuration.agents[$0] }))
+    }
+
+    private func availability(_ cells: [(AvailabilityKey, [ReasonCode])]) -> Availability {
         var result: Availability = [:]
-        result.reserveCapacity(configuration.agents.count * 2 + 16)
-        for (key, reasons) in cells(Array(configuration.agents.values)) { result[key] = reasons }
+        result.reserveCapacity(cells.count)
+        for (key, reasons) in cells { result[key] = reasons }
         return result
     }
 }
