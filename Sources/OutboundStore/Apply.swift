@@ -54,6 +54,13 @@ public final class DesiredState {
     /// The availability of every agent, team and channel.
     public func availability() -> Availability { gate.availability() }
 
+    /// The plan from `previous` (nil: nothing) to this state, without a store: what `diff`
+    /// shows, and `plan` against a store that does not exist yet.
+    public func plan(from previous: DesiredState?, baseRevision: Int?) -> Plan {
+        Plan(baseRevision: baseRevision, changes: Plan.changes(from: previous?.entities ?? [:], to: entities),
+             impact: Plan.impact(before: previous?.availability() ?? [:], after: availability()))
+    }
+
     /// The availability of some agents only (absent agents have no cells).
     public func availability(of agents: Set<String>) -> Availability { gate.availability(of: agents) }
 }

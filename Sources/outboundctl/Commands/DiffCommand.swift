@@ -34,8 +34,7 @@ struct DiffCommand: ParsableCommand {
     func run() throws {
         let before = DesiredState(try loadValidConfiguration([old], date: date, quiet: output.quiet), date: date)
         let after = DesiredState(try loadValidConfiguration([new], date: date, quiet: output.quiet), date: date)
-        let plan = Plan(baseRevision: nil, changes: Plan.changes(from: before.entities, to: after.entities),
-                        impact: Plan.impact(before: before.availability(), after: after.availability()))
+        let plan = after.plan(from: before, baseRevision: nil)
         var output = PlanReporter(terminal: output.terminal).report(plan, format: format)
         if format == .text, !plan.hasChanges { output = "No changes between \(old) and \(new).\n" }
         emit(output)

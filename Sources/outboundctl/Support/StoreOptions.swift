@@ -27,9 +27,7 @@ struct StoreOptions: ParsableArguments {
     /// against a missing store plans from nothing and creates nothing).
     func planIfExists(to desired: DesiredState) throws -> (Plan, PlanBase) {
         guard FileManager.default.fileExists(atPath: path) else {
-            let changes = Plan.changes(from: [:], to: desired.entities)
-            let impact = Plan.impact(before: [:], after: desired.availability())
-            return (Plan(baseRevision: 0, changes: changes, impact: impact), PlanBase(storeId: nil, revision: 0))
+            return (desired.plan(from: nil, baseRevision: 0), PlanBase(storeId: nil, revision: 0))
         }
         return try withExistingStore { store in
             let plan = try store.plan(to: desired)
