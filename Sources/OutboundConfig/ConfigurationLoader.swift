@@ -39,12 +39,20 @@ public struct ConfigurationLoader: Sendable {
     }
 
     public func load(paths: [String]) -> LoadResult {
+        load(paths: paths, alongside: { _, _ in () }).0
+    }
+
+    /// Loads `paths` and, while the rules check the merged configuration on one core, runs
+    /// `work` on it (and on the source digest) on another: a command's own work (a matrix, a
+    /// plan) overlaps with the checks instead of waiting for them. `work` is skipped (nil) when
+    /// the files already have errors; its result is only worth using when the whole result is valid.
+    public func load<Work: Sendable>(paths: [String], alongside work: @escaping @Sendable (Configuration, _ sourceDigest: String) -> Work) -> (LoadResult, Work?) {
         var diagnostics: [Diagnostic] = []
         let files = discover(paths: paths, diagnostics: &diagnostics)
         if files.count > limits.maxFiles {
             diagnostics.append(Diagnostic(.limitExceeded, "\(files.count) configuration files; the limit is \(limits.maxFiles)",
                                           at: SourceLocation(file: files[limits.maxFiles], line: 1, column: 1), path: ""))
-            return LoadResult(configuration: Configuration(), diagnostics: diagnostics, files: files)
+            return (LoadResult(configuration: Configuration(), diagnostics: diagnostics, files: files), nil)
         }
         var merger = ConfigurationMerger()
         var source = FNV1a()
@@ -59,7 +67,7 @@ public struct ConfigurationLoader: Sendable {
                 merger.noteUnparsed(files[index])
             }
         }
-        return finish(merger, files: files, diagnostics: diagnostics, sourceDigest: source.hex)
+        return finish(merger, files: files, diagnostics: diagnostics, sourceDigest: source.hex, alongside: work)
     }
 
     /// Reads, parses and decodes one file (nil when it could not be read or parsed). A file
@@ -101,27 +109,20 @@ public struct ConfigurationLoader: Sendable {
             source.combine(hash)
             if let decoded { merger.add(decoded) } else { merger.noteUnparsed(document.path) }
         }
-        return finish(merger, files: documents.map(\.path), diagnostics: diagnostics, sourceDigest: source.hex)
+        return finish(merger, files: documents.map(\.path), diagnostics: diagnostics, sourceDigest: source.hex, alongside: { _, _ in () }).0
     }
 
-    private func finish(_ merger: ConfigurationMerger, files: [String], diagnostics: [Diagnostic], sourceDigest: String) -> LoadResult {
+    private func finish<Work: Sendable>(_ merger: ConfigurationMerger, files: [String], diagnostics: [Diagnostic], sourceDigest: String,
+                                        alongside work: @escaping @Sendable (Configuration, String) -> Work) -> (LoadResult, Work?) {
         var diagnostics = diagnostics
         let (configuration, decodingProblems) = merger.finish()
         diagnostics += decodingProblems
-        if readinessWarnings {
-            diagnostics += Self.inParallel([
-                { ConfigurationValidator().validate(configuration) },
-                { [date] in ReadinessWarnings.check(configuration, date: date) },
-            ])
-        } else {
-            diagnostics += ConfigurationValidator().validate(configuration)
-        }
-        return LoadResult(configuration: configuration, diagnostics: diagnostics.sortedByLocation(), files: files, sourceDigest: sourceDigest)
-    }
-
-    /// Runs independent checks on all cores and concatenates their diagnostics in order.
-    private static func inParallel(_ checks: [@Sendable () -> [Diagnostic]]) -> [Diagnostic] {
-        ParallelMap.map(checks, minimumCount: 2) { $0() }.flatMap { $0 }
+        let worthWorking = !diagnostics.hasErrors
+        let rules = Background { ConfigurationValidator().validate(configuration) }
+        let warnings = readinessWarnings ? Background { [date] in ReadinessWarnings.check(configuration, date: date) } : nil
+        let result = worthWorking ? work(configuration, sourceDigest) : nil
+        diagnostics += rules.value + (warnings?.value ?? [])
+        return (LoadResult(configuration: configuration, diagnostics: diagnostics.sortedByLocation(), files: files, sourceDigest: sourceDigest), result)
     }
 
     private func read(_ path: String, diagnostics: inout [Diagnostic]) -> Data? {

@@ -1,16 +1,16 @@
 import Foundation
 
 /// Maps an array on all cores, in chunks, keeping the order. For pure, independent work only.
-enum ParallelMap {
+public enum ParallelMap {
     /// Below `minimumCount` items the work is not worth the threads.
-    static func map<Element: Sendable, Result: Sendable>(
+    public static func map<Element: Sendable, Result: Sendable>(
         _ items: [Element], minimumCount: Int = 2_000, _ transform: @Sendable (Element) -> Result
     ) -> [Result] {
         mapChunks(items, minimumCount: minimumCount) { $0.map(transform) }
     }
 
     /// Maps consecutive chunks of `items`, so each chunk can keep state (a cache) of its own.
-    static func mapChunks<Element: Sendable, Result: Sendable>(
+    public static func mapChunks<Element: Sendable, Result: Sendable>(
         _ items: [Element], minimumCount: Int = 2_000, _ transform: @Sendable (ArraySlice<Element>) -> [Result]
     ) -> [Result] {
         let cores = max(1, ProcessInfo.processInfo.activeProcessorCount)

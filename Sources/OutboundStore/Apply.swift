@@ -13,40 +13,45 @@ public struct PlanBase: Sendable, Equatable {
     }
 }
 
-/// The desired state, prepared outside the write transaction. Its canonical rows, document
-/// and digest are computed on first use: an apply whose sources are byte-for-byte those of the
-/// current revision needs none of them.
-public final class DesiredState {
+/// The desired state, prepared outside the write transaction. Its canonical rows and their
+/// hashes, then the snapshot document and its digest, are computed on other threads from the
+/// moment it exists (they overlap with the rule checks and with reading the store); an apply
+/// whose sources are byte-for-byte those of the current revision never waits for them.
+public final class DesiredState: Sendable {
     public let gate: OutboundGate
     /// `LoadResult.sourceDigest` of the files, when they came from files.
     public let sourceDigest: String?
+    private let rows: Background<Rows>
+    private let snapshot: Background<(document: String, digest: String)>
+
+    /// The canonical text of every entity, and its FNV-1a hash as the store keeps it for quick comparison.
+    private struct Rows: Sendable {
+        var entities: [CanonicalForm.Key: String]
+        var hashes: [CanonicalForm.Key: Int64]
+    }
 
     public init(_ configuration: OutboundConfig.Configuration, date: CalendarDate? = nil, sourceDigest: String? = nil) {
         gate = OutboundGate(configuration: configuration, date: date)
         self.sourceDigest = sourceDigest.flatMap { $0.isEmpty ? nil : $0 }
+        let rows = Background {
+            let entities = CanonicalForm.renderedEntities(configuration)
+            return Rows(entities: entities, hashes: entities.mapValues { Int64(bitPattern: FNV1a.hash($0)) })
+        }
+        self.rows = rows
+        snapshot = Background {
+            let document = CanonicalForm.document(from: rows.value.entities)
+            return (document, CanonicalForm.digest(of: document))
+        }
     }
 
     public convenience init(_ result: LoadResult, date: CalendarDate? = nil) {
         self.init(result.configuration, date: date, sourceDigest: result.sourceDigest)
     }
 
-    public private(set) lazy var entities: [CanonicalForm.Key: String] = CanonicalForm.renderedEntities(gate.configuration)
-    /// The snapshot document and its digest, computed on another thread once started (they
-    /// are needed only to write, so they overlap with reading the store).
-    private lazy var snapshot: Background<(document: String, digest: String)> = {
-        let entities = self.entities
-        return Background {
-            let document = CanonicalForm.document(from: entities)
-            return (document, CanonicalForm.digest(of: document))
-        }
-    }()
+    public var entities: [CanonicalForm.Key: String] { rows.value.entities }
+    var entityHashes: [CanonicalForm.Key: Int64] { rows.value.hashes }
     public var document: String { snapshot.value.document }
     public var digest: String { snapshot.value.digest }
-
-    /// Starts computing the document and digest in the background.
-    func prepareSnapshot() { _ = snapshot }
-    /// FNV-1a of each entity row, as the store keeps them for quick comparison.
-    private(set) lazy var entityHashes: [CanonicalForm.Key: Int64] = entities.mapValues { Int64(bitPattern: FNV1a.hash($0)) }
 
     /// The day licences are judged on.
     public var date: CalendarDate { gate.date }
@@ -63,25 +68,6 @@ public final class DesiredState {
 
     /// The availability of some agents only (absent agents have no cells).
     public func availability(of agents: Set<String>) -> Availability { gate.availability(of: agents) }
-}
-
-/// A value computed on another thread, waited for on first read.
-final class Background<Value: Sendable>: @unchecked Sendable {
-    private let group = DispatchGroup()
-    private var result: Value?
-
-    init(_ work: @escaping @Sendable () -> Value) {
-        group.enter()
-        Thread.detachNewThread { [self] in
-            result = work()
-            group.leave()
-        }
-    }
-
-    var value: Value {
-        group.wait()
-        return result!
-    }
 }
 
 public enum ApplyOutcome: Sendable {
@@ -120,7 +106,6 @@ extension OutboundStore {
             && current?["canonical_version"] == CanonicalForm.version
         let unchanged = Difference(plan: Plan(baseRevision: revision, changes: [], impact: []), rowUpdates: [], rowDeletes: [])
         if sameDay, sameSources { return unchanged }
-        desired.prepareSnapshot()
         let changes = try entityChanges(db, to: desired)
         if sameDay, changes.isEmpty { return unchanged }
         let old: Availability

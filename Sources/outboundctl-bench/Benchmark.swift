@@ -47,11 +47,6 @@ enum Benchmark {
         let bytes = paths.compactMap { try? FileManager.default.attributesOfItem(atPath: $0)[.size] as? Int }.reduce(0, +)
         print("tenant: \(agents) agents, \(paths.count) files, \(String(format: "%.1f", Double(bytes) / 1e6)) MB; median of \(runs) runs")
 
-        let baseline = measure("libyaml parse (baseline)", [bench, "parse"] + paths, runs: runs, reference: nil)
-        let validate = measure("validate", [tool, "validate", directory, "--format", "json"], runs: runs, reference: baseline)
-        print("ratios to validate:")
-        measure("matrix (files)", [tool, "matrix", directory, "--format", "json"], runs: runs, reference: validate)
-
         let store = directory + "/bench.sqlite"
         let changed = directory + "-changed"
         try? FileManager.default.removeItem(atPath: changed)
@@ -61,44 +56,62 @@ enum Benchmark {
         let text = try String(contentsOfFile: agentsFile, encoding: .utf8)
         try text.replacingOccurrences(of: "    name: Agent Number 1\n", with: "    name: Agent Number One\n")
             .write(toFile: agentsFile, atomically: true, encoding: .utf8)
-        func removeStore() {
-            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: store + suffix) }
-        }
-        measure("apply, first (new store)", [tool, "apply", directory, "--store", store], runs: runs, reference: validate, before: removeStore)
-        measure("apply, unchanged", [tool, "apply", directory, "--store", store], runs: runs, reference: validate)
-        measure("apply, one agent changed", [tool, "apply", changed, "--store", store], runs: runs, reference: validate,
-                before: { _ = Measure.run([tool, "apply", directory, "--store", store]) })
-        let explainLarge = measure("explain from store, \(agents) agents", [tool, "explain", "agent-1", "--store", store, "--channel", "sms"], runs: runs, reference: nil)
-
         let small = NSTemporaryDirectory() + "outboundctl-bench-100"
         try? FileManager.default.removeItem(atPath: small)
         try SyntheticTenant(agents: 100).write(to: small)
         defer { try? FileManager.default.removeItem(atPath: small) }
         let smallStore = small + "/bench.sqlite"
         _ = Measure.run([tool, "apply", small, "--store", smallStore])
-        let explainSmall = measure("explain from store, 100 agents", [tool, "explain", "agent-1", "--store", smallStore, "--channel", "sms"], runs: runs, reference: nil)
-        print(String(format: "explain 50,000-agent store / 100-agent store: %.2f×", explainLarge / explainSmall))
+
+        // One round runs every case once, in this order (each case's `before` leaves the store
+        // as the case needs it); rounds repeat `runs` times, so slow and fast moments of a
+        // noisy machine fall on every case alike.
+        let cases = [
+            Case("libyaml parse (baseline)", [bench, "parse"] + paths),
+            Case("validate", [tool, "validate", directory, "--format", "json"], reference: 0),
+            Case("matrix (files)", [tool, "matrix", directory, "--format", "json"], reference: 1),
+            Case("apply, first (new store)", [tool, "apply", directory, "--store", store], reference: 1) {
+                for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: store + suffix) }
+            },
+            Case("apply, unchanged", [tool, "apply", directory, "--store", store], reference: 1),
+            Case("apply, one agent changed", [tool, "apply", changed, "--store", store], reference: 1) {
+                _ = Measure.run([tool, "apply", directory, "--store", store])
+            },
+            Case("explain from store, \(agents) agents", [tool, "explain", "agent-1", "--store", store, "--channel", "sms"]),
+            Case("explain from store, 100 agents", [tool, "explain", "agent-1", "--store", smallStore, "--channel", "sms"]),
+        ]
+        var samples = Array(repeating: [Measurement](), count: cases.count)
+        for _ in 0..<runs {
+            for (index, benchCase) in cases.enumerated() {
+                benchCase.before()
+                samples[index].append(Measure.run(benchCase.command))
+            }
+        }
+        let medians = samples.map { Measure.median($0.map(\.seconds)) }
+        for (index, benchCase) in cases.enumerated() {
+            if index == 2 { print("ratios to validate:") }
+            let ratio = benchCase.reference.map { String(format: "  %.2f×", medians[index] / medians[$0]) } ?? ""
+            let peak = samples[index].map(\.peakMegabytes).max() ?? 0
+            let statuses = Set(samples[index].map(\.status)).sorted()
+            let padded = benchCase.label.padding(toLength: 34, withPad: " ", startingAt: 0)
+            print("\(padded) \(String(format: "%7.3f s", medians[index]))\(ratio)  peak \(String(format: "%.0f", peak)) MB  exit \(statuses)")
+        }
+        print(String(format: "explain \(agents)-agent store / 100-agent store: %.2f×", medians[6] / medians[7]))
     }
 
-    /// Runs a command `runs` times (after `before` each time), prints the median time, its
-    /// ratio to `reference` and peak RSS.
-    @discardableResult
-    static func measure(_ label: String, _ command: [String], runs: Int, reference: Double?, before: () -> Void = {}) -> Double {
-        var times: [Double] = []
-        var peak = 0.0
-        var statuses = Set<Int32>()
-        for _ in 0..<runs {
-            before()
-            let result = Measure.run(command)
-            times.append(result.seconds)
-            peak = max(peak, result.peakMegabytes)
-            statuses.insert(result.status)
+    /// One command of the benchmark, the case it is compared with, and what to do before each run.
+    struct Case {
+        let label: String
+        let command: [String]
+        let reference: Int?
+        let before: () -> Void
+
+        init(_ label: String, _ command: [String], reference: Int? = nil, before: @escaping () -> Void = {}) {
+            self.label = label
+            self.command = command
+            self.reference = reference
+            self.before = before
         }
-        let median = Measure.median(times)
-        let ratio = reference.map { String(format: "  %.2f×", median / $0) } ?? ""
-        let padded = label.padding(toLength: 34, withPad: " ", startingAt: 0)
-        print("\(padded) \(String(format: "%7.3f s", median))\(ratio)  peak \(String(format: "%.0f", peak)) MB  exit \(statuses.sorted())")
-        return median
     }
 
     static func files(in paths: [String]) -> [String] {

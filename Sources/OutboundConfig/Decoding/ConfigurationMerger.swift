@@ -58,9 +58,21 @@ public struct ConfigurationMerger {
             if !broken.isEmpty { configuration.brokenIds[section] = broken }
             return
         }
-        for (id, entity) in incoming where !isDuplicate(id, in: section, at: entity.location) {
-            configuration[keyPath: table][id] = entity
+        var merged: [String: Entity] = [:]
+        swap(&merged, &configuration[keyPath: table])
+        merged.reserveCapacity(merged.count + incoming.count)
+        let earlierBroken = configuration.brokenIds[section] ?? [:]
+        for (id, entity) in incoming {
+            // One hash per entity: insert, and put the first definition back if there was one.
+            if let first = merged.updateValue(entity, forKey: id) {
+                merged[id] = first
+                reportDuplicate(id, in: section, first: first.location, at: entity.location)
+            } else if let first = earlierBroken[id] {
+                merged[id] = nil
+                reportDuplicate(id, in: section, first: first, at: entity.location)
+            }
         }
+        swap(&merged, &configuration[keyPath: table])
         for (id, location) in broken where !isDuplicate(id, in: section, at: location) {
             configuration.brokenIds[section, default: [:]][id] = location
         }
@@ -68,9 +80,13 @@ public struct ConfigurationMerger {
 
     private mutating func isDuplicate(_ id: String, in section: Section, at location: SourceLocation) -> Bool {
         guard let first = configuration.location(of: id, in: section) else { return false }
+        reportDuplicate(id, in: section, first: first, at: location)
+        return true
+    }
+
+    private mutating func reportDuplicate(_ id: String, in section: Section, first: SourceLocation, at location: SourceLocation) {
         diagnostics.append(Diagnostic(.duplicateId, "\(section.noun) '\(id)' is already defined at \(first)", at: location,
                                       path: "\(section.rawValue).\(id)", notes: [.init("first defined here", at: first)]))
-        return true
     }
 }
 

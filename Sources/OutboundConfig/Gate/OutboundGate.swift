@@ -20,8 +20,20 @@ public final class OutboundGate: Sendable {
     struct Index: Sendable {
         /// Entry points with `outbound: true`, per channel, by id.
         var outboundEntryPoints: [Channel: [EntryPoint]] = [:]
+        /// The id of each team's and site's multimedia profile, when set and defined.
+        var teamProfiles: [String: String] = [:]
+        var siteProfiles: [String: String] = [:]
 
         init(_ configuration: Configuration) {
+            func profileIds<Entity>(_ entities: [String: Entity], _ reference: (Entity) -> Located<String>?) -> [String: String] {
+                var ids: [String: String] = [:]
+                for (id, entity) in entities {
+                    if let profile = reference(entity)?.value, configuration.multimediaProfile(profile) != nil { ids[id] = profile }
+                }
+                return ids
+            }
+            teamProfiles = profileIds(configuration.teams, \.multimediaProfile)
+            siteProfiles = profileIds(configuration.sites, \.multimediaProfile)
             for entryPoint in configuration.entryPoints.values where entryPoint.outbound.value && entryPoint.channel.value.supportsOutbound {
                 outboundEntryPoints[entryPoint.channel.value, default: []].append(entryPoint)
             }
@@ -77,13 +89,15 @@ public final class OutboundGate: Sendable {
 
     /// Every (agent, team, channel) cell of `agents`, in their order, teams and channels sorted.
     func cells(_ agents: [Agent]) -> [(AvailabilityKey, [ReasonCode])] {
-        ParallelMap.mapChunks(agents) { slice in
+        let channels = Channel.outbound.sorted()
+        return ParallelMap.mapChunks(agents) { slice in
             var memo = Memo(gate: self)
             var cells: [(AvailabilityKey, [ReasonCode])] = []
-            cells.reserveCapacity(slice.count * 2)
+            cells.reserveCapacity(slice.count * 2 * channels.count)
             for agent in slice {
-                for team in agent.teams.map(\.value).sorted() {
-                    for channel in Channel.outbound.sorted() {
+                let teams = agent.teams.count == 1 ? [agent.teams[0].value] : agent.teams.map(\.value).sorted()
+                for team in teams {
+                    for channel in channels {
                         cells.append((AvailabilityKey(agent: agent.id, team: team, channel: channel), memo.reasons(agent, team: team, channel: channel)))
                     }
                 }
@@ -93,30 +107,35 @@ public final class OutboundGate: Sendable {
     }
 
     /// Shares answers between agents whose answer depends on the same things: a large tenant
-    /// has tens of thousands of agents but few distinct combinations of licence, site, team,
-    /// desktop profile and agent-level profile.
+    /// has tens of thousands of agents in hundreds of teams, but few distinct combinations of
+    /// licence, resolved multimedia profile and desktop profile.
     struct Memo {
         let gate: OutboundGate
+        private let index: Index
+        private let profiles: [String: MultimediaProfile]
         private var answers: [Inputs: [ReasonCode]] = [:]
 
         init(gate: OutboundGate) {
             self.gate = gate
+            self.index = gate.index
+            self.profiles = gate.configuration.multimediaProfiles
         }
 
-        /// Everything an answer reads that differs between agents.
+        /// Everything the reasons read that differs between agents (the team and site only
+        /// through the profile they resolve to).
         private struct Inputs: Hashable {
             var active: Bool
             var licence: String
-            var site: String
-            var team: String
+            var profile: String
             var desktop: String
-            var profile: String?
             var channel: Channel
         }
 
         mutating func reasons(_ agent: Agent, team: String, channel: Channel) -> [ReasonCode] {
-            let inputs = Inputs(active: agent.active.value, licence: agent.licence.value, site: agent.site.value, team: team,
-                                desktop: agent.desktopProfile.value, profile: agent.multimediaProfile?.value, channel: channel)
+            let profile = ResolvedProfile.resolvedId(agent: agent, team: team, teams: index.teamProfiles, sites: index.siteProfiles,
+                                                     profiles: profiles)
+            let inputs = Inputs(active: agent.active.value, licence: agent.licence.value, profile: profile,
+                                desktop: agent.desktopProfile.value, channel: channel)
             if let known = answers[inputs] { return known }
             let computed = gate.reasons(agent, team: team, channel: channel)
             answers[inputs] = computed

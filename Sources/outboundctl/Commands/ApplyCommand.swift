@@ -46,7 +46,9 @@ struct ApplyCommand: ParsableCommand {
             desired = DesiredState(result.configuration)
             base = saved.base
         } else {
-            desired = DesiredState(try loadValidResult(paths.isEmpty ? ["."] : paths, quiet: output.quiet))
+            desired = try loadValidResult(paths.isEmpty ? ["."] : paths, quiet: output.quiet) {
+                DesiredState($0, sourceDigest: $1)
+            }.1
         }
         try store.withStore { store in
             try revision.flow(store, output: output)

@@ -37,21 +37,26 @@ struct MatrixCommand: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        var rows: [MatrixRow]
+        let reporter = MatrixReporter(terminal: output.terminal, quiet: output.quiet)
+        let rendered: [UInt8]
         if paths.isEmpty {
-            rows = try store.withExistingStore { try $0.availabilityRows(site: site) }.map {
-                MatrixRow(agent: $0.0.agent, team: $0.0.team, channel: $0.0.channel, reasons: $0.1)
-            }
+            let cells = try store.withExistingStore { try $0.availabilityRows(site: site) }
+            rendered = reporter.report(filter(cells), format: format)
         } else {
-            let configuration = try loadValidConfiguration(paths, date: date, quiet: output.quiet)
-            let gate = OutboundGate(configuration: configuration, date: date)
-            rows = gate.matrix { [site] agent in site == nil || agent.site.value == site }.map {
-                MatrixRow(agent: $0.0.agent, team: $0.0.team, channel: $0.0.channel, reasons: $0.1)
-            }
+            // The rows are evaluated and rendered while the rules check the files.
+            rendered = try loadValidResult(paths, date: date, quiet: output.quiet) { [self] configuration, _ in
+                let gate = OutboundGate(configuration: configuration, date: date)
+                return reporter.report(filter(gate.matrix { [site] agent in site == nil || agent.site.value == site }), format: format)
+            }.1
         }
+        emit(bytes: rendered)
+        finish(status: 0)
+    }
+
+    private func filter(_ cells: [(AvailabilityKey, [ReasonCode])]) -> [MatrixRow] {
+        var rows = cells.map { MatrixRow(agent: $0.0.agent, team: $0.0.team, channel: $0.0.channel, reasons: $0.1) }
         if let team { rows = rows.filter { $0.team == team } }
         if unavailableOnly { rows = rows.filter { !$0.available } }
-        emit(bytes: MatrixReporter(terminal: output.terminal, quiet: output.quiet).report(rows, format: format))
-        finish(status: 0)
+        return rows
     }
 }

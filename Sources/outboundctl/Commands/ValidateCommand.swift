@@ -23,7 +23,8 @@ struct ValidateCommand: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        let result = loadWithProgress(paths.isEmpty ? ["."] : paths, loader: ConfigurationLoader(), quiet: output.quiet)
+        let paths = paths.isEmpty ? ["."] : paths
+        let result = loadWithProgress(paths, quiet: output.quiet) { ConfigurationLoader().load(paths: paths) }
         emit(format.reporter(terminal: output.terminal, quiet: output.quiet).report(result))
         finish(status: result.isValid ? 0 : 1)
     }

@@ -10,22 +10,28 @@ func loadValidConfiguration(_ paths: [String], date: CalendarDate? = nil, quiet:
 
 /// The same, keeping the whole load result (its source digest lets an unchanged apply stop early).
 func loadValidResult(_ paths: [String], date: CalendarDate? = nil, quiet: Bool = false) throws -> LoadResult {
-    let result = loadWithProgress(paths, loader: ConfigurationLoader(date: date, readinessWarnings: false), quiet: quiet)
-    guard result.isValid else {
+    try loadValidResult(paths, date: date, quiet: quiet, alongside: { _, _ in () }).0
+}
+
+/// The same, running the command's own `work` on the configuration while the rules check it
+/// (see `ConfigurationLoader.load(paths:alongside:)`); its result is returned only when valid.
+func loadValidResult<Work: Sendable>(_ paths: [String], date: CalendarDate? = nil, quiet: Bool = false,
+                                     alongside work: @escaping @Sendable (Configuration, _ sourceDigest: String) -> Work) throws -> (LoadResult, Work) {
+    let loader = ConfigurationLoader(date: date, readinessWarnings: false)
+    let (result, output) = loadWithProgress(paths, quiet: quiet) { loader.load(paths: paths, alongside: work) }
+    guard result.isValid, let output else {
         let reporter = TextDiagnosticReporter(terminal: .standardError())
         printError(reporter.report(LoadResult(configuration: result.configuration,
                                               diagnostics: result.diagnostics.filter { $0.severity == .error },
                                               files: result.files)), terminator: "")
         throw ExitCode.failure
     }
-    return result
+    return (result, output)
 }
 
-/// Loads `paths`, with a status line on a terminal when there is a lot to read.
-func loadWithProgress(_ paths: [String], loader: ConfigurationLoader, quiet: Bool) -> LoadResult {
-    Progress.whileRunning("Loading and checking \(paths.joined(separator: " "))…", when: Progress.megabytes(of: paths) > 2, quiet: quiet) {
-        loader.load(paths: paths)
-    }
+/// Runs `load` on `paths`, with a status line on a terminal when there is a lot to read.
+func loadWithProgress<Loaded>(_ paths: [String], quiet: Bool, _ load: () -> Loaded) -> Loaded {
+    Progress.whileRunning("Loading and checking \(paths.joined(separator: " "))…", when: Progress.megabytes(of: paths) > 2, quiet: quiet, load)
 }
 
 extension CalendarDate: ExpressibleByArgument {
