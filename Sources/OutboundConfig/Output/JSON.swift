@@ -107,3 +107,10 @@ public indirect enum JSON: Sendable, Equatable {
         return members.first { $0.0 == key }?.1
     }
 }
+
+extension [UInt8] {
+    /// Appends a literal's UTF-8 bytes with one copy, for writers that build output as bytes.
+    public mutating func write(_ text: StaticString) {
+        text.withUTF8Buffer { append(contentsOf: $0) }
+    }
+}

@@ -1,3 +1,4 @@
+import Crypto
 /// The meaning of a configuration without its spelling: every entity as a JSON object with
 /// fields in the file format's order, defaults omitted, sets sorted, and both slot forms
 /// folded into one (`social: 2` for auto-pushed, `{assignment: manual, slots: n}` otherwise).
@@ -55,7 +56,7 @@ public enum CanonicalForm {
         for value in configuration.entryPoints.values { add(.entryPoints, value.id, json(value)) }
         for value in configuration.queues.values { add(.queues, value.id, json(value)) }
         for value in configuration.wrapUpReasons.values { add(.wrapUpReasons, value.id, json(value)) }
-        for (id, text) in ParallelMap.map(Array(configuration.agents.values), { ($0.id, json($0).rendered()) }) {
+        for (id, text) in ParallelMap.map(Array(configuration.agents.values), { ($0.id, render($0)) }) {
             entities[Key(kind: Section.agents.rawValue, id: id)] = text
         }
         return entities
@@ -94,7 +95,14 @@ public enum CanonicalForm {
 
     /// SHA-256 of a canonical document: the configuration's identity in plans and history.
     public static func digest(of document: String) -> String {
-        SHA256.hex(of: Array(document.utf8))
+        var document = document
+        let digest = document.withUTF8 { bytes in
+            var hasher = Crypto.SHA256()
+            hasher.update(bufferPointer: UnsafeRawBufferPointer(bytes))
+            return hasher.finalize()
+        }
+        let digits = Array("0123456789abcdef".utf8)
+        return String(decoding: digest.flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 0x0F)]] }, as: UTF8.self)
     }
 
     // MARK: Entities
@@ -187,17 +195,38 @@ public enum CanonicalForm {
         ])
     }
 
-    static func json(_ agent: Agent) -> JSON {
-        object([
-            ("name", .string(agent.name.value)),
-            ("email", agent.email.map { .string($0.value) }),
-            ("licence", .string(agent.licence.value)),
-            ("site", .string(agent.site.value)),
-            ("teams", ids(agent.teams)),
-            ("desktopProfile", .string(agent.desktopProfile.value)),
-            ("multimediaProfile", agent.multimediaProfile.map { .string($0.value) }),
-            ("active", agent.active.value ? nil : .bool(false)),
-        ])
+    /// An agent's canonical text, written straight to bytes: agents are the one section with
+    /// tens of thousands of entries, so they skip the `JSON` tree the other sections build.
+    /// Same shape and key order as the others: fields in file-format order, defaults left out,
+    /// team ids sorted and unique.
+    static func render(_ agent: Agent) -> String {
+        var text: [UInt8] = []
+        text.reserveCapacity(192)
+        text.write(#"{"name":"#)
+        JSON.escape(agent.name.value, into: &text)
+        if let email = agent.email {
+            text.write(#","email":"#)
+            JSON.escape(email.value, into: &text)
+        }
+        text.write(#","licence":"#)
+        JSON.escape(agent.licence.value, into: &text)
+        text.write(#","site":"#)
+        JSON.escape(agent.site.value, into: &text)
+        text.write(#","teams":["#)
+        let teams = agent.teams.count == 1 ? [agent.teams[0].value] : Array(Set(agent.teams.map(\.value))).sorted()
+        for (index, team) in teams.enumerated() {
+            if index > 0 { text.append(UInt8(ascii: ",")) }
+            JSON.escape(team, into: &text)
+        }
+        text.write(#"],"desktopProfile":"#)
+        JSON.escape(agent.desktopProfile.value, into: &text)
+        if let profile = agent.multimediaProfile {
+            text.write(#","multimediaProfile":"#)
+            JSON.escape(profile.value, into: &text)
+        }
+        if !agent.active.value { text.write(#","active":false"#) }
+        text.append(UInt8(ascii: "}"))
+        return String(decoding: text, as: UTF8.self)
     }
 
     private static func object(_ members: [(String, JSON?)]) -> JSON {

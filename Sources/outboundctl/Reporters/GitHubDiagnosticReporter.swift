@@ -55,7 +55,7 @@ struct GitHubDiagnosticReporter: DiagnosticReporter {
             handle.write(data)
             try? handle.close()
         } else {
-            FileManager.default.createFile(atPath: path, contents: data)
+            _ = FileManager.default.createFile(atPath: path, contents: data)
         }
     }
 }

@@ -161,10 +161,3 @@ enum CSV {
         return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }
-
-extension [UInt8] {
-    /// Appends a literal's UTF-8 bytes with one copy.
-    mutating func write(_ text: StaticString) {
-        text.withUTF8Buffer { append(contentsOf: $0) }
-    }
-}
