@@ -23,7 +23,7 @@ final class DecodingContext {
             return nil
         }
         for pair in pairs {
-            guard let key = pair.key.scalar, !known.contains(key) else { continue }
+            guard let key = pair.key.scalar, !known.contains(where: { $0.isSameKey(as: key) }) else { continue }
             report(.unknownKey, "unknown key '\(key)' in \(path)\(Suggestion.hint(for: key, in: known))",
                    at: pair.key, path: "\(path).\(key)")
         }
@@ -33,17 +33,30 @@ final class DecodingContext {
 
 /// Typed access to the fields of one mapping. Each accessor reports a located diagnostic
 /// when the value is missing, of the wrong type or out of range, and returns nil then.
-struct FieldReader {
+/// A class: every accessor's message closure captures it, and a 50,000-agent file would
+/// otherwise copy its fields hundreds of thousands of times.
+final class FieldReader {
     let pairs: [YAMLNode.Pair]
     let node: YAMLNode
     let owner: SourceLocation
     let path: DottedPath
     let context: DecodingContext
 
+    init(pairs: [YAMLNode.Pair], node: YAMLNode, owner: SourceLocation, path: DottedPath, context: DecodingContext) {
+        self.pairs = pairs
+        self.node = node
+        self.owner = owner
+        self.path = path
+        self.context = context
+    }
+
     subscript(key: String) -> YAMLNode? {
-        for pair in pairs where pair.key.scalar == key { return pair.value }
+        for index in pairs.indices {
+            if case .scalar(let text, _) = pairs[index].key.kind, text.isSameKey(as: key) { return pairs[index].value }
+        }
         return nil
     }
+
 
     /// The value node of `key`; nil when absent (reported when required) or null (treated as absent).
     func value(_ key: String, required: Bool) -> YAMLNode? {

@@ -197,23 +197,25 @@ public enum AddressFormat {
     /// `local@domain.tld`: one `@`, no spaces or control characters, a dot in the domain with
     /// something on both sides, no empty domain labels.
     public static func isEmail(_ text: String) -> Bool {
-        var at = -1
-        var lastDot = -1
-        var previous: UInt8 = 0
-        var count = 0
-        for (index, byte) in text.utf8.enumerated() {
-            count += 1
-            if byte <= 0x20 || byte == 0x7F { return false }
-            if byte == UInt8(ascii: "@") {
-                guard at < 0, index > 0 else { return false }
-                at = index
-            } else if byte == UInt8(ascii: "."), at >= 0 {
-                if previous == UInt8(ascii: ".") || previous == UInt8(ascii: "@") { return false }
-                lastDot = index
+        var text = text
+        return text.withUTF8 { bytes in
+            var at = -1
+            var lastDot = -1
+            var previous: UInt8 = 0
+            for index in 0..<bytes.count {
+                let byte = bytes[index]
+                if byte <= 0x20 || byte == 0x7F { return false }
+                if byte == UInt8(ascii: "@") {
+                    guard at < 0, index > 0 else { return false }
+                    at = index
+                } else if byte == UInt8(ascii: "."), at >= 0 {
+                    if previous == UInt8(ascii: ".") || previous == UInt8(ascii: "@") { return false }
+                    lastDot = index
+                }
+                previous = byte
             }
-            previous = byte
+            return at > 0 && lastDot > at + 1 && lastDot < bytes.count - 1
         }
-        return at > 0 && lastDot > at + 1 && lastDot < count - 1
     }
 }
 

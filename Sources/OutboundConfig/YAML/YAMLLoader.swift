@@ -222,7 +222,8 @@ private struct LoaderRun {
         var dropped = Set<Int>()
         if pairs.count <= 12 {
             for j in pairs.indices {
-                if let i = pairs[..<j].firstIndex(where: { $0.key.scalar == pairs[j].key.scalar }) {
+                guard case .scalar(let key, _) = pairs[j].key.kind else { continue }
+                if let i = pairs[..<j].firstIndex(where: { $0.key.scalar?.isSameKey(as: key) == true }) {
                     duplicates.append((pairs[i].key, pairs[j].key))
                     dropped.insert(j)
                 }

@@ -36,8 +36,10 @@ public struct YAMLNode: Sendable {
     /// True for an unquoted `~`, `null`, `Null`, `NULL` or empty scalar.
     public var isNull: Bool {
         guard case .scalar(let text, let plain) = kind, plain else { return false }
-        switch text {
-        case "", "~", "null", "Null", "NULL": return true
+        switch text.utf8.count {
+        case 0: return true
+        case 1: return text == "~"
+        case 4: return text == "null" || text == "Null" || text == "NULL"
         default: return false
         }
     }
@@ -54,5 +56,13 @@ public struct YAMLNode: Sendable {
             if ["true", "false", "True", "False", "TRUE", "FALSE"].contains(text) { return "a boolean" }
             return "a string"
         }
+    }
+}
+
+extension String {
+    /// Equality that rejects strings of another UTF-8 length before comparing them: looking a
+    /// key up among a mapping's keys mostly meets keys of other lengths.
+    func isSameKey(as other: String) -> Bool {
+        utf8.count == other.utf8.count && self == other
     }
 }
