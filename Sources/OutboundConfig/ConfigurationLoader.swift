@@ -56,34 +56,39 @@ public struct ConfigurationLoader: Sendable {
         }
         var merger = ConfigurationMerger()
         var source = FNV1a()
-        let parsing = ParallelLoad(paths: files, loader: self)
+        let loading = ParallelLoad(paths: files, loader: self)
         for index in files.indices {
-            let (file, problems) = parsing.take(index)
-            diagnostics += problems
-            if let file {
-                source.combine(file.sourceHash)
-                merger.add(file)
-            } else {
+            let (parsed, parts) = loading.take(index)
+            diagnostics += parsed.problems
+            guard !parts.isEmpty else {
                 merger.noteUnparsed(files[index])
+                continue
             }
+            source.combine(parsed.sourceHash)
+            for part in parts { merger.add(part) }
         }
         return finish(merger, files: files, diagnostics: diagnostics, sourceDigest: source.hex, alongside: work)
     }
 
-    /// Reads, parses and decodes one file (nil when it could not be read or parsed). A file
-    /// with a syntax error contributes nothing; duplicate keys still leave a usable tree.
-    func parseAndDecode(_ path: String) -> (DecodedFile?, [Diagnostic]) {
-        var diagnostics: [Diagnostic] = []
-        guard let data = read(path, diagnostics: &diagnostics) else { return (nil, diagnostics) }
-        let (file, problems) = data.withUnsafeBytes { YAMLLoader(limits: limits).load(bytes: $0, path: path) }
-        return decodeIfUsable(file, problems: problems, sourceHash: data.withUnsafeBytes { Self.sourceHash(path, $0) })
+    /// One file read and parsed: its tree when there is something to decode (a syntax error
+    /// leaves nothing; duplicate keys still leave a usable tree), its problems, and the hash
+    /// of its path and bytes for `LoadResult.sourceDigest`.
+    struct ParsedFile: Sendable {
+        var file: YAMLFile?
+        var problems: [Diagnostic]
+        var sourceHash: UInt64
     }
 
-    private func decodeIfUsable(_ file: YAMLFile, problems: [Diagnostic], sourceHash: UInt64) -> (DecodedFile?, [Diagnostic]) {
-        guard problems.allSatisfy({ $0.code == .duplicateKey }) else { return (nil, problems) }
-        var decoded = ConfigurationDecoder.decode(file)
-        decoded.sourceHash = sourceHash
-        return (decoded, problems)
+    func parse(_ path: String) -> ParsedFile {
+        var diagnostics: [Diagnostic] = []
+        guard let data = read(path, diagnostics: &diagnostics) else { return ParsedFile(file: nil, problems: diagnostics, sourceHash: 0) }
+        let (file, problems) = data.withUnsafeBytes { YAMLLoader(limits: limits).load(bytes: $0, path: path) }
+        return ParsedFile(file: Self.isUsable(problems) ? file : nil, problems: problems,
+                          sourceHash: data.withUnsafeBytes { Self.sourceHash(path, $0) })
+    }
+
+    private static func isUsable(_ problems: [Diagnostic]) -> Bool {
+        problems.allSatisfy { $0.code == .duplicateKey }
     }
 
     private static func sourceHash(_ path: String, _ bytes: UnsafeRawBufferPointer) -> UInt64 {
@@ -103,11 +108,9 @@ public struct ConfigurationLoader: Sendable {
         for document in documents {
             let bytes = Array(document.text.utf8)
             let (file, problems) = loader.load(bytes, path: document.path)
-            let hash = bytes.withUnsafeBytes { Self.sourceHash(document.path, $0) }
-            let (decoded, syntax) = decodeIfUsable(file, problems: problems, sourceHash: hash)
-            diagnostics += syntax
-            source.combine(hash)
-            if let decoded { merger.add(decoded) } else { merger.noteUnparsed(document.path) }
+            diagnostics += problems
+            source.combine(bytes.withUnsafeBytes { Self.sourceHash(document.path, $0) })
+            if Self.isUsable(problems) { merger.add(ConfigurationDecoder.decode(file)) } else { merger.noteUnparsed(document.path) }
         }
         return finish(merger, files: documents.map(\.path), diagnostics: diagnostics, sourceDigest: source.hex, alongside: { _, _ in () }).0
     }

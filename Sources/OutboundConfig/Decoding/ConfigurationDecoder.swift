@@ -4,8 +4,6 @@ import Foundation
 /// a partial configuration, where its tenant was defined, and its diagnostics.
 public struct DecodedFile: Sendable {
     public var path: String
-    /// FNV-1a of the file's path and bytes, for `LoadResult.sourceDigest`.
-    public var sourceHash: UInt64 = 0
     public var configuration: Configuration
     public var tenantLocation: SourceLocation?
     public var diagnostics: [Diagnostic]
@@ -46,18 +44,30 @@ public final class ConfigurationDecoder {
 
     /// Decodes one file's sections.
     public static func decode(_ file: YAMLFile) -> DecodedFile {
+        decode(file, part: .wholeFile)
+    }
+
+    /// Decodes one share of a file (see `DecodingPart.parts(of:)`); the parts of a file,
+    /// merged in order, hold what decoding the whole file holds.
+    static func decode(_ file: YAMLFile, part: DecodingPart) -> DecodedFile {
         let decoder = ConfigurationDecoder()
-        decoder.add(file)
+        decoder.add(file, part: part)
         return DecodedFile(path: file.path, configuration: decoder.configuration, tenantLocation: decoder.tenantLocation,
                            diagnostics: decoder.context.diagnostics)
     }
 
-    private func add(_ file: YAMLFile) {
+    private func add(_ file: YAMLFile, part: DecodingPart) {
         context.file = file.path
         guard let root = file.root else { return }
         guard case .mapping(let pairs) = root.kind else {
-            context.report(.notAMapping, "the top level of a configuration file must be a mapping of sections, found \(root.typeName)", at: root, path: "")
+            if part == .wholeFile || part == .topLevel {
+                context.report(.notAMapping, "the top level of a configuration file must be a mapping of sections, found \(root.typeName)", at: root, path: "")
+            }
             return
+        }
+        if case .entries(let pairIndex, let entries) = part {
+            guard let key = pairs[pairIndex].key.scalar, let section = Section(rawValue: key) else { return }
+            return decodeSection(section, pairs[pairIndex].value, entries: entries, context: context)
         }
         for pair in pairs {
             guard let key = pair.key.scalar else { continue }
@@ -67,7 +77,8 @@ public final class ConfigurationDecoder {
                 tenantLocation = context.location(pair.key)
                 configuration.tenant = decodeTenant(pair.value, at: tenantLocation!, context: context)
             } else if let section = Section(rawValue: key) {
-                decodeSection(section, pair.value, context: context)
+                guard part == .wholeFile || !DecodingPart.isShared(pair.value) else { continue }
+                decodeSection(section, pair.value, entries: nil, context: context)
             } else {
                 context.report(.unknownKey, "unknown section '\(key)'\(Suggestion.hint(for: key, in: Self.topLevelKeys))", at: pair.key, path: key)
             }
@@ -81,13 +92,13 @@ public final class ConfigurationDecoder {
         }
     }
 
-    private func decodeSection(_ section: Section, _ node: YAMLNode, context: DecodingContext) {
+    private func decodeSection(_ section: Section, _ node: YAMLNode, entries: Range<Int>?, context: DecodingContext) {
         if node.isNull { return }
         guard case .mapping(let pairs) = node.kind else {
             context.report(.notAMapping, "section '\(section.rawValue)' must map ids to definitions, found \(node.typeName)", at: node, path: section.rawValue)
             return
         }
-        for pair in pairs {
+        for pair in pairs[entries ?? pairs.indices] {
             guard let id = pair.key.scalar else { continue }
             let path = DottedPath(parent: section.rawValue, last: id)
             let location = context.location(pair.key)
