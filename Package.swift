@@ -23,7 +23,7 @@ let package = Package(
         .target(name: "OutboundConfig", dependencies: ["CYAML", .product(name: "Crypto", package: "swift-crypto")]),
         .target(
             name: "OutboundStore",
-            dependencies: ["OutboundConfig", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["OutboundConfig", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift")]
         ),
         .executableTarget(
             name: "outboundctl",

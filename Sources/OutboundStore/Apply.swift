@@ -193,22 +193,32 @@ extension OutboundStore {
                         """,
                     arguments: [revision, Self.timestamp(now), author, message, desired.digest, desired.sourceDigest ?? "", CanonicalForm.version,
                                 desired.date.description, desired.document, plan.count(.create), plan.count(.update), deletes])
-                let upsertEntity = try db.cachedStatement(sql: "INSERT OR REPLACE INTO entities (kind, id, data, hash, revision) VALUES (?, ?, ?, ?, ?)")
+                var upsertEntity = try BulkInsert(db, sql: "INSERT OR REPLACE INTO entities (kind, id, data, hash, revision) VALUES (?, ?, ?, ?, ?)")
                 let deleteEntity = try db.cachedStatement(sql: "DELETE FROM entities WHERE kind = ? AND id = ?")
                 for change in plan.changes {
                     if let text = change.new {
-                        try upsertEntity.execute(arguments: [change.key.kind, change.key.id, text, desired.entityHashes[change.key]!, revision])
+                        upsertEntity.bind(change.key.kind)
+                        upsertEntity.bind(change.key.id)
+                        upsertEntity.bind(text)
+                        upsertEntity.bind(desired.entityHashes[change.key]!)
+                        upsertEntity.bind(revision)
+                        try upsertEntity.insertRow()
                     } else {
                         try deleteEntity.execute(arguments: [change.key.kind, change.key.id])
                     }
                 }
-                let upsertRow = try db.cachedStatement(sql: """
+                var upsertRow = try BulkInsert(db, sql: """
                     INSERT OR REPLACE INTO availability (agent_id, team_id, channel, available, reasons, revision) VALUES (?, ?, ?, ?, ?, ?)
                     """)
                 let deleteRow = try db.cachedStatement(sql: "DELETE FROM availability WHERE agent_id = ? AND team_id = ? AND channel = ?")
                 for (key, reasons) in difference.rowUpdates.sorted(by: { $0.0 < $1.0 }) {
-                    try upsertRow.execute(arguments: [key.agent, key.team, key.channel.rawValue, reasons.isEmpty ? 1 : 0,
-                                                      reasons.map(\.rawValue).joined(separator: ","), revision])
+                    upsertRow.bind(key.agent)
+                    upsertRow.bind(key.team)
+                    upsertRow.bind(key.channel.rawValue)
+                    upsertRow.bind(reasons.isEmpty ? 1 : 0)
+                    upsertRow.bind(reasons.map(\.rawValue).joined(separator: ","))
+                    upsertRow.bind(revision)
+                    try upsertRow.insertRow()
                 }
                 for key in difference.rowDeletes {
                     try deleteRow.execute(arguments: [key.agent, key.team, key.channel.rawValue])

@@ -54,6 +54,6 @@ struct ApplyCommand: ParsableCommand {
             try revision.flow(store, output: output)
                 .run(desired, message: revision.message ?? "", base: base)
         }
-        finish(status: 0)
+        finish(status: 0, keeping: desired)
     }
 }

@@ -38,6 +38,6 @@ struct DiffCommand: ParsableCommand {
         var output = PlanReporter(terminal: output.terminal).report(plan, format: format)
         if format == .text, !plan.hasChanges { output = "No changes between \(old) and \(new).\n" }
         emit(output)
-        finish(status: detailedExitcode && plan.hasChanges ? 2 : 0)
+        finish(status: detailedExitcode && plan.hasChanges ? 2 : 0, keeping: (before, after, plan))
     }
 }

@@ -77,7 +77,7 @@ struct ExplainCommand: ParsableCommand {
                 : .object([("agent", .string(agent)), ("available", .bool(available)), ("answers", .array(answers.map { $0.json(source: source) }))])
             emit(json.rendered(pretty: true) + "\n")
         }
-        finish(status: available ? 0 : 1)
+        finish(status: available ? 0 : 1, keeping: gate)
     }
 }
 

@@ -38,19 +38,18 @@ struct MatrixCommand: ParsableCommand {
 
     func run() throws {
         let reporter = MatrixReporter(terminal: output.terminal, quiet: output.quiet)
-        let rendered: [UInt8]
-        if paths.isEmpty {
+        guard !paths.isEmpty else {
             let cells = try store.withExistingStore { try $0.availabilityRows(site: site) }
-            rendered = reporter.report(filter(cells), format: format)
-        } else {
-            // The rows are evaluated and rendered while the rules check the files.
-            rendered = try loadValidResult(paths, date: date, quiet: output.quiet) { [self] configuration, _ in
-                let gate = OutboundGate(configuration: configuration, date: date)
-                return reporter.report(filter(gate.matrix { [site] agent in site == nil || agent.site.value == site }), format: format)
-            }.1
+            emit(bytes: reporter.report(filter(cells), format: format))
+            finish(status: 0, keeping: cells)
+        }
+        // The rows are evaluated and rendered while the rules check the files.
+        let (loaded, rendered) = try loadValidResult(paths, date: date, quiet: output.quiet) { [self] configuration, _ in
+            let gate = OutboundGate(configuration: configuration, date: date)
+            return reporter.report(filter(gate.matrix { [site] agent in site == nil || agent.site.value == site }), format: format)
         }
         emit(bytes: rendered)
-        finish(status: 0)
+        finish(status: 0, keeping: loaded)
     }
 
     private func filter(_ cells: [(AvailabilityKey, [ReasonCode])]) -> [MatrixRow] {

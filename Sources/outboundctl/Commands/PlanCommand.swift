@@ -40,7 +40,7 @@ struct PlanCommand: ParsableCommand {
             try SavedPlan(base: base, digest: desired.digest, document: desired.document, plan: plan).write(to: out)
             if format == .text, !output.quiet { emit("Saved the plan to \(out); apply it with `outboundctl apply --plan \(out)`.\n") }
         }
-        finish(status: detailedExitcode && plan.hasChanges ? 2 : 0)
+        finish(status: detailedExitcode && plan.hasChanges ? 2 : 0, keeping: (desired, plan))
     }
 }
 

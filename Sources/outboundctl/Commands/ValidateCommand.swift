@@ -26,6 +26,6 @@ struct ValidateCommand: ParsableCommand {
         let paths = paths.isEmpty ? ["."] : paths
         let result = loadWithProgress(paths, quiet: output.quiet) { ConfigurationLoader().load(paths: paths) }
         emit(format.reporter(terminal: output.terminal, quiet: output.quiet).report(result))
-        finish(status: result.isValid ? 0 : 1)
+        finish(status: result.isValid ? 0 : 1, keeping: result)
     }
 }

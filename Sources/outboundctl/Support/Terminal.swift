@@ -52,10 +52,13 @@ func emit(bytes: [UInt8]) {
     FileHandle.standardOutput.write(Data(bytes))
 }
 
-/// Ends the process with `status` once the output is written, without tearing down the
-/// loaded configuration: freeing a 50,000-agent model object by object costs more than
-/// the rest of a validate's output, and the operating system reclaims it at once.
-func finish(status: Int32) -> Never {
-    fflush(nil)
-    exit(status)
+/// Ends the process with `status` once the output is written, without tearing down `kept`
+/// (the loaded configuration, the desired state): freeing a 50,000-agent model object by
+/// object costs more than a whole matrix's output, and the operating system reclaims it at
+/// once. Swift ends a value's lifetime at its last use, so commands hand theirs over here.
+func finish<Kept>(status: Int32, keeping kept: Kept) -> Never {
+    withExtendedLifetime(kept) {
+        fflush(nil)
+        exit(status)
+    }
 }
