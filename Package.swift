@@ -20,10 +20,15 @@ let package = Package(
             pkgConfig: "yaml-0.1",
             providers: [.apt(["libyaml-dev"])]
         ),
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
         .target(name: "OutboundConfig", dependencies: ["CYAML", .product(name: "Crypto", package: "swift-crypto")]),
         .target(
             name: "OutboundStore",
-            dependencies: ["OutboundConfig", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift")]
+            dependencies: ["OutboundConfig", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"), "CZlib"]
         ),
         .executableTarget(
             name: "outboundctl",

@@ -22,7 +22,7 @@ public final class DesiredState: Sendable {
     /// `LoadResult.sourceDigest` of the files, when they came from files.
     public let sourceDigest: String?
     private let rows: Background<Rows>
-    private let snapshot: Background<(document: String, digest: String)>
+    private let snapshot: Background<(document: String, digest: String, deflated: Data?)>
 
     /// The canonical text of every entity, and its FNV-1a hash as the store keeps it for quick comparison.
     private struct Rows: Sendable {
@@ -40,7 +40,7 @@ public final class DesiredState: Sendable {
         self.rows = rows
         snapshot = Background {
             let document = CanonicalForm.document(from: rows.value.entities)
-            return (document, CanonicalForm.digest(of: document))
+            return (document, CanonicalForm.digest(of: document), SnapshotCompression.compress(document))
         }
     }
 
@@ -52,6 +52,11 @@ public final class DesiredState: Sendable {
     var entityHashes: [CanonicalForm.Key: Int64] { rows.value.hashes }
     public var document: String { snapshot.value.document }
     public var digest: String { snapshot.value.digest }
+    /// The snapshot as the store keeps it: (encoding, value).
+    var storedSnapshot: (encoding: String, value: DatabaseValueConvertible) {
+        if let deflated = snapshot.value.deflated { return (SnapshotCompression.deflate, deflated) }
+        return (SnapshotCompression.text, snapshot.value.document)
+    }
 
     /// The day licences are judged on.
     public var date: CalendarDate { gate.date }
@@ -188,11 +193,12 @@ extension OutboundStore {
                 try db.execute(
                     sql: """
                         INSERT INTO revisions (number, time, author, message, digest, source_digest, canonical_version, evaluated_on,
-                                               snapshot, creates, updates, deletes)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                               snapshot, snapshot_encoding, creates, updates, deletes)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """,
                     arguments: [revision, Self.timestamp(now), author, message, desired.digest, desired.sourceDigest ?? "", CanonicalForm.version,
-                                desired.date.description, desired.document, plan.count(.create), plan.count(.update), deletes])
+                                desired.date.description, desired.storedSnapshot.value, desired.storedSnapshot.encoding,
+                                plan.count(.create), plan.count(.update), deletes])
                 var upsertEntity = try BulkInsert(db, sql: "INSERT OR REPLACE INTO entities (kind, id, data, hash, revision) VALUES (?, ?, ?, ?, ?)")
                 let deleteEntity = try db.cachedStatement(sql: "DELETE FROM entities WHERE kind = ? AND id = ?")
                 for change in plan.changes {

@@ -126,8 +126,12 @@ public final class OutboundStore {
     public func snapshot(revision: Int? = nil) throws -> (revision: Int, document: String) {
         try read { db in
             let number = try revision ?? Self.currentRevision(db)
-            guard let document = try String.fetchOne(db, sql: "SELECT snapshot FROM revisions WHERE number = ?", arguments: [number]) else {
+            guard let row = try Row.fetchOne(db, sql: "SELECT snapshot, snapshot_encoding FROM revisions WHERE number = ?", arguments: [number]) else {
                 throw StoreError.unknownRevision(number)
+            }
+            if row["snapshot_encoding"] == SnapshotCompression.text { return (number, row["snapshot"]) }
+            guard let data: Data = row["snapshot"], let document = SnapshotCompression.decompress(data) else {
+                throw StoreError.unreadable(path, "the snapshot of revision \(number) cannot be decompressed; the store is damaged")
             }
             return (number, document)
         }

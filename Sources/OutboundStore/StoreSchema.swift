@@ -46,6 +46,11 @@ enum StoreSchema {
                 """)
             try db.execute(sql: "INSERT INTO meta (key, value) VALUES ('store_id', ?)", arguments: [UUID().uuidString.lowercased()])
         }
+        // Snapshots from here on are deflated (`SnapshotCompression`); a tool that only knows
+        // v1 would read them as text, so it refuses the store as newer.
+        migrator.registerMigration("v2") { db in
+            try db.execute(sql: "ALTER TABLE revisions ADD COLUMN snapshot_encoding TEXT NOT NULL DEFAULT 'text'")
+        }
         return migrator
     }
 }

@@ -49,6 +49,35 @@ final class OutboundStoreTests: XCTestCase {
         return result.configuration
     }
 
+    /// Snapshots are stored deflated, and read back as the very document whose SHA-256 is the
+    /// revision's digest; a text snapshot written before compression still reads.
+    func testSnapshotsAreDeflatedAndReadBackExactly() throws {
+        let store = try OutboundStore.open(path: path)
+        let desired = DesiredState(tenant(agents: 300))
+        _ = try store.apply(desired, author: "t", message: "", allowDeletes: false)
+        let queue = try DatabaseQueue(path: path)
+        let (encoding, stored, digest) = try queue.read { db in
+            let row = try XCTUnwrap(try Row.fetchOne(db, sql: "SELECT snapshot_encoding, length(snapshot), digest FROM revisions WHERE number = 1"))
+            return (row[0] as String, row[1] as Int, row[2] as String)
+        }
+        XCTAssertEqual(encoding, "deflate")
+        XCTAssertLessThan(stored, desired.document.utf8.count / 4, "deflated")
+        let read = try store.snapshot(revision: 1)
+        XCTAssertEqual(read.document, desired.document)
+        XCTAssertEqual(CanonicalForm.digest(of: read.document), digest)
+
+        try queue.write { db in
+            try db.execute(sql: "UPDATE revisions SET snapshot = ?, snapshot_encoding = 'text' WHERE number = 1", arguments: [desired.document])
+        }
+        XCTAssertEqual(try store.snapshot(revision: 1).document, desired.document)
+        try queue.write { db in
+            try db.execute(sql: "UPDATE revisions SET snapshot = ?, snapshot_encoding = 'deflate' WHERE number = 1", arguments: [Data("not zlib".utf8)])
+        }
+        XCTAssertThrowsError(try store.snapshot(revision: 1)) { error in
+            XCTAssertTrue("\(error)".contains("cannot be decompressed"), "\(error)")
+        }
+    }
+
     func testOneAgentChangeRewritesOnlyThatAgentsRows() throws {
         let store = try OutboundStore.open(path: path)
         guard case .applied(1, let first, let firstRows) = try store.apply(DesiredState(tenant(agents: 200)), author: "t", message: "", allowDeletes: false) else {
