@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 import OutboundConfig
 
 /// What an apply is checked against: the store and revision a saved plan was made on.
@@ -24,10 +25,12 @@ public final class DesiredState: Sendable {
     private let rows: Background<Rows>
     private let snapshot: Background<(document: String, digest: String, deflated: Data?)>
 
-    /// The canonical text of every entity, and its FNV-1a hash as the store keeps it for quick comparison.
+    /// The canonical text of every entity, its FNV-1a hash as the store keeps it for quick
+    /// comparison, and the keys in order.
     private struct Rows: Sendable {
         var entities: [CanonicalForm.Key: String]
         var hashes: [CanonicalForm.Key: Int64]
+        var sortedKeys: [CanonicalForm.Key]
     }
 
     public init(_ configuration: OutboundConfig.Configuration, date: CalendarDate? = nil, sourceDigest: String? = nil) {
@@ -35,11 +38,11 @@ public final class DesiredState: Sendable {
         self.sourceDigest = sourceDigest.flatMap { $0.isEmpty ? nil : $0 }
         let rows = Background {
             let entities = CanonicalForm.renderedEntities(configuration)
-            return Rows(entities: entities, hashes: entities.mapValues { Int64(bitPattern: FNV1a.hash($0)) })
+            return Rows(entities: entities, hashes: entities.mapValues { Int64(bitPattern: FNV1a.hash($0)) }, sortedKeys: entities.keys.sorted())
         }
         self.rows = rows
         snapshot = Background {
-            let document = CanonicalForm.document(from: rows.value.entities)
+            let document = CanonicalForm.document(from: rows.value.entities, sortedKeys: rows.value.sortedKeys)
             return (document, CanonicalForm.digest(of: document), SnapshotCompression.compress(document))
         }
     }
@@ -50,6 +53,7 @@ public final class DesiredState: Sendable {
 
     public var entities: [CanonicalForm.Key: String] { rows.value.entities }
     var entityHashes: [CanonicalForm.Key: Int64] { rows.value.hashes }
+    var sortedKeys: [CanonicalForm.Key] { rows.value.sortedKeys }
     public var document: String { snapshot.value.document }
     public var digest: String { snapshot.value.digest }
     /// The snapshot as the store keeps it: (encoding, value).
@@ -130,19 +134,68 @@ extension OutboundStore {
     }
 
     /// Entity changes, comparing row hashes first and reading the text of changed rows only.
+    /// The stored rows are read in primary-key order straight through SQLite's C API and
+    /// merged with the desired keys, kind by kind: ids are ASCII (the id pattern), so SQLite's
+    /// byte order and `String`'s order agree, and no dictionary of 50,000 keys is built.
     static func entityChanges(_ db: Database, to desired: DesiredState) throws -> [Plan.Change] {
-        var oldHashes: [CanonicalForm.Key: Int64] = [:]
-        let rows = try Row.fetchCursor(db, sql: "SELECT kind, id, hash FROM entities")
-        while let row = try rows.next() { oldHashes[CanonicalForm.Key(kind: row[0], id: row[1])] = row[2] }
-        let newHashes = desired.entityHashes
+        let keys = desired.sortedKeys
+        let hashes = desired.entityHashes
+        var runs: [String: Range<Int>] = [:]
+        var start = 0
+        for index in keys.indices where index + 1 == keys.count || keys[index + 1].kind != keys[index].kind {
+            runs[keys[index].kind] = start..<(index + 1)
+            start = index + 1
+        }
+        var created: [CanonicalForm.Key] = []
+        var updated: [CanonicalForm.Key] = []
+        var gone: [CanonicalForm.Key] = []
+        var kind = ""
+        var cursor = 0
+        var end = 0
+        func finishKind() {
+            created += keys[cursor..<end]
+            runs[kind] = nil
+        }
+        let statement = try db.makeStatement(sql: "SELECT kind, id, hash FROM entities ORDER BY kind, id")
+        let sqlite = statement.sqliteStatement
+        defer { sqlite3_reset(sqlite) }
+        while true {
+            let code = sqlite3_step(sqlite)
+            if code == SQLITE_DONE { break }
+            guard code == SQLITE_ROW else {
+                throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+            }
+            let rowKind = String(cString: sqlite3_column_text(sqlite, 0))
+            let id = String(cString: sqlite3_column_text(sqlite, 1))
+            let hash = sqlite3_column_int64(sqlite, 2)
+            if rowKind != kind {
+                finishKind()
+                kind = rowKind
+                (cursor, end) = runs[kind].map { ($0.lowerBound, $0.upperBound) } ?? (0, 0)
+            }
+            while cursor < end, keys[cursor].id < id {
+                created.append(keys[cursor])
+                cursor += 1
+            }
+            if cursor < end, keys[cursor].id == id {
+                if hashes[keys[cursor]] != hash { updated.append(keys[cursor]) }
+                cursor += 1
+            } else {
+                gone.append(CanonicalForm.Key(kind: rowKind, id: id))
+            }
+        }
+        finishKind()
+        for run in runs.values { created += keys[run] }
+
         var old: [CanonicalForm.Key: String] = [:]
         var new: [CanonicalForm.Key: String] = [:]
         let text = try db.cachedStatement(sql: "SELECT data FROM entities WHERE kind = ? AND id = ?")
-        for (key, hash) in newHashes where oldHashes[key] != hash {
+        for key in created { new[key] = desired.entities[key] }
+        for key in updated {
             new[key] = desired.entities[key]
-            if oldHashes[key] != nil { old[key] = try String.fetchOne(text, arguments: [key.kind, key.id]) }
+            old[key] = try String.fetchOne(text, arguments: [key.kind, key.id])
         }
-        for key in oldHashes.keys where newHashes[key] == nil {
+        for key in gone {
             old[key] = try String.fetchOne(text, arguments: [key.kind, key.id])
         }
         return Plan.changes(from: old, to: new)

@@ -65,12 +65,13 @@ public enum CanonicalForm {
     /// The whole configuration as one compact JSON document, `{"version":1,"tenant":…,
     /// "licences":{…},…}`, built from rendered entities. It is also YAML that the loader reads
     /// back: the store's snapshots, digests and rollbacks use it.
-    public static func document(from rendered: [Key: String]) -> String {
+    /// `sortedKeys` are `rendered`'s keys in order, when the caller has them already.
+    public static func document(from rendered: [Key: String], sortedKeys: [Key]? = nil) -> String {
         var text: [UInt8] = []
         text.reserveCapacity(rendered.values.reduce(64) { $0 + $1.utf8.count + 40 })
         text += #"{"version":1"#.utf8
         var section: String?
-        for key in rendered.keys.sorted() {
+        for key in sortedKeys ?? rendered.keys.sorted() {
             if key == .tenant {
                 text += #","tenant":"#.utf8
                 text += rendered[key]!.utf8
