@@ -43,7 +43,8 @@ public final class DesiredState: Sendable {
         self.rows = rows
         snapshot = Background {
             let document = CanonicalForm.document(from: rows.value.entities, sortedKeys: rows.value.sortedKeys)
-            return (document, CanonicalForm.digest(of: document), SnapshotCompression.compress(document))
+            let deflated = Background { SnapshotCompression.compress(document) }
+            return (document, CanonicalForm.digest(of: document), deflated.value)
         }
     }
 
