@@ -90,6 +90,7 @@ public enum ApplyOutcome: Sendable {
 /// Everything that differs between the store and a desired state.
 struct Difference {
     var plan: Plan
+    /// In key order, as the table keeps its rows.
     var rowUpdates: [(AvailabilityKey, [ReasonCode])]
     var rowDeletes: [AvailabilityKey]
 
@@ -120,16 +121,19 @@ extension OutboundStore {
         if sameDay, changes.isEmpty { return unchanged }
         let old: Availability
         let new: Availability
+        let updates: [(AvailabilityKey, [ReasonCode])]
         if sameDay, revision > 0, changes.allSatisfy({ $0.key.kind == Section.agents.rawValue }) {
             let agents = Set(changes.map(\.key.id))
             old = try availability(db, of: agents)
             new = desired.availability(of: agents)
+            updates = new.filter { old[$0.key] != $0.value }.map { ($0.key, $0.value) }.sorted { $0.0 < $1.0 }
         } else {
             old = try availability(db)
-            new = desired.availability()
+            let cells = desired.gate.sortedCells()
+            new = desired.gate.availability(cells)
+            updates = cells.filter { old[$0.0] != $0.1 }
         }
         let plan = Plan(baseRevision: revision, changes: changes, impact: Plan.impact(before: old, after: new))
-        let updates = new.filter { old[$0.key] != $0.value }.map { ($0.key, $0.value) }
         let deletes = old.keys.filter { new[$0] == nil }
         return Difference(plan: plan, rowUpdates: updates, rowDeletes: deletes)
     }
@@ -188,18 +192,16 @@ extension OutboundStore {
         finishKind()
         for run in runs.values { created += keys[run] }
 
-        var old: [CanonicalForm.Key: String] = [:]
-        var new: [CanonicalForm.Key: String] = [:]
+        let entities = desired.entities
         let text = try db.cachedStatement(sql: "SELECT data FROM entities WHERE kind = ? AND id = ?")
-        for key in created { new[key] = desired.entities[key] }
+        var changes = created.map { Plan.Change(action: .create, key: $0, old: nil, new: entities[$0]) }
         for key in updated {
-            new[key] = desired.entities[key]
-            old[key] = try String.fetchOne(text, arguments: [key.kind, key.id])
+            changes.append(Plan.Change(action: .update, key: key, old: try String.fetchOne(text, arguments: [key.kind, key.id]), new: entities[key]))
         }
         for key in gone {
-            old[key] = try String.fetchOne(text, arguments: [key.kind, key.id])
+            changes.append(Plan.Change(action: .delete, key: key, old: try String.fetchOne(text, arguments: [key.kind, key.id]), new: nil))
         }
-        return Plan.changes(from: old, to: new)
+        return changes.sorted { $0.key < $1.key }
     }
 
     static func availability(_ db: Database, of agents: Set<String>) throws -> Availability {
@@ -271,7 +273,7 @@ extension OutboundStore {
                     INSERT OR REPLACE INTO availability (agent_id, team_id, channel, available, reasons, revision) VALUES (?, ?, ?, ?, ?, ?)
                     """)
                 let deleteRow = try db.cachedStatement(sql: "DELETE FROM availability WHERE agent_id = ? AND team_id = ? AND channel = ?")
-                for (key, reasons) in difference.rowUpdates.sorted(by: { $0.0 < $1.0 }) {
+                for (key, reasons) in difference.rowUpdates {
                     upsertRow.bind(key.agent)
                     upsertRow.bind(key.team)
                     upsertRow.bind(key.channel.rawValue)

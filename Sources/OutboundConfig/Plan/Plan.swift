@@ -20,6 +20,13 @@ public struct Plan: Sendable {
         public var old: String?
         public var new: String?
 
+        public init(action: Action, key: CanonicalForm.Key, old: String?, new: String?) {
+            self.action = action
+            self.key = key
+            self.old = old
+            self.new = new
+        }
+
         /// Field-level differences, computed when asked for: an apply of 50,000 creates needs
         /// none of them.
         public var fields: [FieldChange] {
@@ -140,12 +147,18 @@ extension OutboundGate {
         availability(cells(Array(configuration.agents.values)))
     }
 
+    /// The same cells as `availability()`, in key order (agent, team, channel): what the store
+    /// writes, in the order its table keeps them.
+    public func sortedCells() -> [(AvailabilityKey, [ReasonCode])] {
+        cells(configuration.agents.values.sorted { $0.id < $1.id })
+    }
+
     /// The availability of some agents only (agents not in the configuration have no cells).
     public func availability(of agents: Set<String>) -> Availability {
         availability(cells(agents.compactMap { configuration.agents[$0] }))
     }
 
-    private func availability(_ cells: [(AvailabilityKey, [ReasonCode])]) -> Availability {
+    public func availability(_ cells: [(AvailabilityKey, [ReasonCode])]) -> Availability {
         var result: Availability = [:]
         result.reserveCapacity(cells.count)
         for (key, reasons) in cells { result[key] = reasons }
