@@ -15,15 +15,17 @@ public struct PlanBase: Sendable, Equatable {
 }
 
 /// The desired state, prepared outside the write transaction. Its canonical rows and their
-/// hashes, then the snapshot document and its digest, are computed on other threads from the
-/// moment it exists (they overlap with the rule checks and with reading the store); an apply
-/// whose sources are byte-for-byte those of the current revision never waits for them.
-public final class DesiredState: Sendable {
+/// hashes are computed on other threads from the moment it exists (overlapping with the rule
+/// checks); the snapshot (document, digest, deflated form) from the moment a write needs it
+/// (overlapping with reading the store). An apply whose sources are byte-for-byte those of
+/// the current revision waits for neither, and `plan` and `diff` never build a snapshot.
+public final class DesiredState: @unchecked Sendable {
     public let gate: OutboundGate
     /// `LoadResult.sourceDigest` of the files, when they came from files.
     public let sourceDigest: String?
     private let rows: Background<Rows>
-    private let snapshot: Background<(document: String, digest: String, deflated: Data?)>
+    private let snapshotLock = NSLock()
+    private var startedSnapshot: Background<Snapshot>?
 
     /// The canonical text of every entity, its FNV-1a hash as the store keeps it for quick
     /// comparison, and the keys in order.
@@ -33,19 +35,35 @@ public final class DesiredState: Sendable {
         var sortedKeys: [CanonicalForm.Key]
     }
 
+    struct Snapshot: Sendable {
+        var document: String
+        var digest: String
+        var deflated: Data?
+    }
+
     public init(_ configuration: OutboundConfig.Configuration, date: CalendarDate? = nil, sourceDigest: String? = nil) {
         gate = OutboundGate(configuration: configuration, date: date)
         self.sourceDigest = sourceDigest.flatMap { $0.isEmpty ? nil : $0 }
-        let rows = Background {
+        rows = Background {
             let entities = CanonicalForm.renderedEntities(configuration)
             return Rows(entities: entities, hashes: entities.mapValues { Int64(bitPattern: FNV1a.hash($0)) }, sortedKeys: entities.keys.sorted())
         }
-        self.rows = rows
-        snapshot = Background {
+    }
+
+    /// Starts building the snapshot on other threads, once; later calls return the same one.
+    @discardableResult
+    func prepareSnapshot() -> Background<Snapshot> {
+        snapshotLock.lock()
+        defer { snapshotLock.unlock() }
+        if let startedSnapshot { return startedSnapshot }
+        let rows = rows
+        let snapshot = Background {
             let document = CanonicalForm.document(from: rows.value.entities, sortedKeys: rows.value.sortedKeys)
             let deflated = Background { SnapshotCompression.compress(document) }
-            return (document, CanonicalForm.digest(of: document), deflated.value)
+            return Snapshot(document: document, digest: CanonicalForm.digest(of: document), deflated: deflated.value)
         }
+        startedSnapshot = snapshot
+        return snapshot
     }
 
     public convenience init(_ result: LoadResult, date: CalendarDate? = nil) {
@@ -55,12 +73,13 @@ public final class DesiredState: Sendable {
     public var entities: [CanonicalForm.Key: String] { rows.value.entities }
     var entityHashes: [CanonicalForm.Key: Int64] { rows.value.hashes }
     var sortedKeys: [CanonicalForm.Key] { rows.value.sortedKeys }
-    public var document: String { snapshot.value.document }
-    public var digest: String { snapshot.value.digest }
+    public var document: String { prepareSnapshot().value.document }
+    public var digest: String { prepareSnapshot().value.digest }
     /// The snapshot as the store keeps it: (encoding, value).
     var storedSnapshot: (encoding: String, value: DatabaseValueConvertible) {
-        if let deflated = snapshot.value.deflated { return (SnapshotCompression.deflate, deflated) }
-        return (SnapshotCompression.text, snapshot.value.document)
+        let snapshot = prepareSnapshot().value
+        if let deflated = snapshot.deflated { return (SnapshotCompression.deflate, deflated) }
+        return (SnapshotCompression.text, snapshot.document)
     }
 
     /// The day licences are judged on.
@@ -117,6 +136,7 @@ extension OutboundStore {
             && current?["canonical_version"] == CanonicalForm.version
         let unchanged = Difference(plan: Plan(baseRevision: revision, changes: [], impact: []), rowUpdates: [], rowDeletes: [])
         if sameDay, sameSources { return unchanged }
+        desired.prepareSnapshot()
         let changes = try entityChanges(db, to: desired)
         if sameDay, changes.isEmpty { return unchanged }
         let old: Availability
