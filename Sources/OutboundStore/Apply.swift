@@ -35,7 +35,7 @@ public final class DesiredState: @unchecked Sendable {
         var sortedKeys: [CanonicalForm.Key]
     }
 
-    struct Snapshot: Sendable {
+    public struct Snapshot: Sendable {
         var document: String
         var digest: String
         var deflated: Data?
@@ -51,8 +51,9 @@ public final class DesiredState: @unchecked Sendable {
     }
 
     /// Starts building the snapshot on other threads, once; later calls return the same one.
+    /// `apply` starts it as soon as the configuration is loaded: most applies write.
     @discardableResult
-    func prepareSnapshot() -> Background<Snapshot> {
+    public func prepareSnapshot() -> Background<Snapshot> {
         snapshotLock.lock()
         defer { snapshotLock.unlock() }
         if let startedSnapshot { return startedSnapshot }

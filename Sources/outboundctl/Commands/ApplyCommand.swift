@@ -47,7 +47,9 @@ struct ApplyCommand: ParsableCommand {
             base = saved.base
         } else {
             desired = try loadValidResult(paths.isEmpty ? ["."] : paths, quiet: output.quiet) {
-                DesiredState($0, sourceDigest: $1)
+                let desired = DesiredState($0, sourceDigest: $1)
+                desired.prepareSnapshot()
+                return desired
             }.1
         }
         try store.withStore { store in
