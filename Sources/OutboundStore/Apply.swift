@@ -35,7 +35,7 @@ public final class DesiredState: @unchecked Sendable {
         var sortedKeys: [CanonicalForm.Key]
     }
 
-    public struct Snapshot: Sendable {
+    private struct Snapshot: Sendable {
         var document: String
         var digest: String
         var deflated: Data?
@@ -50,10 +50,15 @@ public final class DesiredState: @unchecked Sendable {
         }
     }
 
-    /// Starts building the snapshot on other threads, once; later calls return the same one.
-    /// `apply` starts it as soon as the configuration is loaded: most applies write.
-    @discardableResult
-    public func prepareSnapshot() -> Background<Snapshot> {
+    /// Starts building the snapshot on other threads, if not started yet. The store's apply
+    /// starts it before comparing; the `apply` command as soon as the configuration is
+    /// loaded, since most applies write.
+    public func prepareSnapshot() {
+        _ = snapshot()
+    }
+
+    /// The snapshot being built, started on first call.
+    private func snapshot() -> Background<Snapshot> {
         snapshotLock.lock()
         defer { snapshotLock.unlock() }
         if let startedSnapshot { return startedSnapshot }
@@ -74,11 +79,11 @@ public final class DesiredState: @unchecked Sendable {
     public var entities: [CanonicalForm.Key: String] { rows.value.entities }
     var entityHashes: [CanonicalForm.Key: Int64] { rows.value.hashes }
     var sortedKeys: [CanonicalForm.Key] { rows.value.sortedKeys }
-    public var document: String { prepareSnapshot().value.document }
-    public var digest: String { prepareSnapshot().value.digest }
+    public var document: String { snapshot().value.document }
+    public var digest: String { snapshot().value.digest }
     /// The snapshot as the store keeps it: (encoding, value).
     var storedSnapshot: (encoding: String, value: DatabaseValueConvertible) {
-        let snapshot = prepareSnapshot().value
+        let snapshot = snapshot().value
         if let deflated = snapshot.deflated { return (SnapshotCompression.deflate, deflated) }
         return (SnapshotCompression.text, snapshot.document)
     }
@@ -137,7 +142,6 @@ extension OutboundStore {
             && current?["canonical_version"] == CanonicalForm.version
         let unchanged = Difference(plan: Plan(baseRevision: revision, changes: [], impact: []), rowUpdates: [], rowDeletes: [])
         if sameDay, sameSources { return unchanged }
-        desired.prepareSnapshot()
         let changes = try entityChanges(db, to: desired)
         if sameDay, changes.isEmpty { return unchanged }
         let old: Availability
@@ -245,6 +249,7 @@ extension OutboundStore {
     public func apply(_ desired: DesiredState, author: String, message: String, base: PlanBase? = nil,
                       allowDeletes: Bool, now: Date = Date()) throws -> ApplyOutcome {
         var outcome = ApplyOutcome.unchanged(revision: 0)
+        desired.prepareSnapshot()
         try StoreError.wrap(path) {
             try queue.inTransaction(.immediate) { db in
                 let startChanges = db.totalChangesCount
@@ -267,6 +272,7 @@ extension OutboundStore {
                 let deletes = plan.count(.delete)
                 if deletes > 0, !allowDeletes { throw StoreError.deletionsNeedConfirmation(deletes) }
                 let revision = current + 1
+                let snapshot = desired.storedSnapshot
                 try db.execute(
                     sql: """
                         INSERT INTO revisions (number, time, author, message, digest, source_digest, canonical_version, evaluated_on,
@@ -274,7 +280,7 @@ extension OutboundStore {
                         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """,
                     arguments: [revision, Self.timestamp(now), author, message, desired.digest, desired.sourceDigest ?? "", CanonicalForm.version,
-                                desired.date.description, desired.storedSnapshot.value, desired.storedSnapshot.encoding,
+                                desired.date.description, snapshot.value, snapshot.encoding,
                                 plan.count(.create), plan.count(.update), deletes])
                 var upsertEntity = try BulkInsert(db, sql: "INSERT OR REPLACE INTO entities (kind, id, data, hash, revision) VALUES (?, ?, ?, ?, ?)")
                 let deleteEntity = try db.cachedStatement(sql: "DELETE FROM entities WHERE kind = ? AND id = ?")
