@@ -1,4 +1,5 @@
 import Crypto
+
 /// The meaning of a configuration without its spelling: every entity as a JSON object with
 /// fields in the file format's order, defaults omitted, sets sorted, and both slot forms
 /// folded into one (`social: 2` for auto-pushed, `{assignment: manual, slots: n}` otherwise).
@@ -214,8 +215,7 @@ public enum CanonicalForm {
         text.write(#","site":"#)
         JSON.escape(agent.site.value, into: &text)
         text.write(#","teams":["#)
-        let teams = agent.teams.count == 1 ? [agent.teams[0].value] : Array(Set(agent.teams.map(\.value))).sorted()
-        for (index, team) in teams.enumerated() {
+        for (index, team) in sortedIds(agent.teams).enumerated() {
             if index > 0 { text.append(UInt8(ascii: ",")) }
             JSON.escape(team, into: &text)
         }
@@ -240,7 +240,12 @@ public enum CanonicalForm {
     }
 
     private static func ids(_ ids: [Located<String>]) -> JSON {
-        .array(Array(Set(ids.map(\.value))).sorted().map { .string($0) })
+        .array(sortedIds(ids).map { .string($0) })
+    }
+
+    /// A list of ids as the canonical form keeps it: a set, sorted.
+    private static func sortedIds(_ ids: [Located<String>]) -> [String] {
+        ids.count == 1 ? [ids[0].value] : Array(Set(ids.map(\.value))).sorted()
     }
 
     private static func selection(_ selection: Selection) -> JSON? {
