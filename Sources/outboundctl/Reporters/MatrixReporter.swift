@@ -55,11 +55,7 @@ struct MatrixReporter {
     /// One row per line, compact: the rows of a large tenant would triple in size
     /// pretty-printed. Written directly as bytes for the same reason, in chunks on all cores.
     private func json(_ rows: [MatrixRow]) -> [UInt8] {
-        let chunks = ParallelMap.mapChunks(rows) { [Self.jsonRows($0)] }
-        var output: [UInt8] = []
-        output.reserveCapacity(chunks.reduce(512) { $0 + $1.count })
-        output.write("{\"rows\":[")
-        for chunk in chunks { output += chunk }
+        var output = Self.rendered(rows, after: "{\"rows\":[", Self.jsonRows)
         let summary = JSON.object(summaries(rows).map { channel, summary in
             (channel.rawValue, .object([
                 ("available", .int(summary.available)),
@@ -96,10 +92,16 @@ struct MatrixReporter {
     }
 
     private func csv(_ rows: [MatrixRow]) -> [UInt8] {
-        let chunks = ParallelMap.mapChunks(rows) { [Self.csvRows($0)] }
+        Self.rendered(rows, after: "agent,team,channel,available,reasons\n", Self.csvRows)
+    }
+
+    /// `header`, then `rows` rendered by `render` in chunks on all cores, in order.
+    private static func rendered(_ rows: [MatrixRow], after header: StaticString,
+                                 _ render: @Sendable (ArraySlice<MatrixRow>) -> [UInt8]) -> [UInt8] {
+        let chunks = ParallelMap.mapChunks(rows) { [render($0)] }
         var output: [UInt8] = []
-        output.reserveCapacity(chunks.reduce(64) { $0 + $1.count })
-        output.write("agent,team,channel,available,reasons\n")
+        output.reserveCapacity(chunks.reduce(header.utf8CodeUnitCount + 512) { $0 + $1.count })
+        output.write(header)
         for chunk in chunks { output += chunk }
         return output
     }
