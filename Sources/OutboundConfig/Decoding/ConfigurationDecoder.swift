@@ -74,8 +74,9 @@ public final class ConfigurationDecoder {
             if key == "version" {
                 decodeVersion(pair.value, context: context)
             } else if key == "tenant" {
-                tenantLocation = context.location(pair.key)
-                configuration.tenant = decodeTenant(pair.value, at: tenantLocation!, context: context)
+                let here = context.location(pair.key)
+                tenantLocation = here
+                configuration.tenant = decodeTenant(pair.value, at: here, context: context)
             } else if let section = Section(rawValue: key) {
                 guard part == .wholeFile || !DecodingPart.isShared(pair.value) else { continue }
                 decodeSection(section, pair.value, entries: nil, context: context)

@@ -57,7 +57,6 @@ final class FieldReader {
         return nil
     }
 
-
     /// The value node of `key`; nil when absent (reported when required) or null (treated as absent).
     func value(_ key: String, required: Bool) -> YAMLNode? {
         guard let value = self[key], !value.isNull else {
