@@ -1,5 +1,6 @@
-/// A YAML node with its position: what libyaml's events become. Keys keep their own
-/// positions, so "unknown key" points at the key and "wrong type" at the value.
+/// A node with its document: the convenient, self-contained view of the tree for tests and
+/// occasional callers. Decoders work on `YAMLDocument.NodeID`s instead, which copy without
+/// reference counting.
 public struct YAMLNode: Sendable {
     public enum Kind: Sendable {
         /// `plain` is false for quoted and block scalars: `"3"` is a string, `3` an integer.
@@ -13,48 +14,26 @@ public struct YAMLNode: Sendable {
         public var value: YAMLNode
     }
 
-    public var kind: Kind
-    /// 1-based line and column of the node's first character.
-    public var line: Int32
-    public var column: Int32
-    /// Number of nodes in this subtree, which is what an alias to it costs.
-    var size: Int32
+    public let document: YAMLDocument
+    public let id: YAMLDocument.NodeID
 
-    init(_ kind: Kind, line: Int32, column: Int32, size: Int32 = 1) {
-        self.kind = kind
-        self.line = line
-        self.column = column
-        self.size = size
-    }
+    public var line: Int32 { document.line(id) }
+    public var column: Int32 { document.column(id) }
+    public var scalar: String? { document.scalar(id) }
+    public var isNull: Bool { document.isNull(id) }
+    public var typeName: String { document.typeName(id) }
 
-    /// The scalar text, if this node is a scalar.
-    public var scalar: String? {
-        if case .scalar(let text, _) = kind { return text }
-        return nil
-    }
-
-    /// True for an unquoted `~`, `null`, `Null`, `NULL` or empty scalar.
-    public var isNull: Bool {
-        guard case .scalar(let text, let plain) = kind, plain else { return false }
-        switch text.utf8.count {
-        case 0: return true
-        case 1: return text == "~"
-        case 4: return text == "null" || text == "Null" || text == "NULL"
-        default: return false
-        }
-    }
-
-    /// What a person would call this node's type, for "expected X, found Y" messages.
-    public var typeName: String {
-        switch kind {
-        case .mapping: return "a mapping"
-        case .sequence: return "a list"
-        case .scalar(let text, let plain):
-            if isNull { return "nothing (null)" }
-            guard plain else { return "a string" }
-            if Int(text) != nil { return "an integer" }
-            if ["true", "false", "True", "False", "TRUE", "FALSE"].contains(text) { return "a boolean" }
-            return "a string"
+    public var kind: Kind {
+        switch document.kind(id) {
+        case .plainScalar: return .scalar(document.string(id), plain: true)
+        case .quotedScalar: return .scalar(document.string(id), plain: false)
+        case .sequence:
+            return .sequence((0..<document.count(id)).map { YAMLNode(document: document, id: document.item(id, $0)) })
+        case .mapping:
+            return .mapping((0..<document.count(id)).map {
+                Pair(key: YAMLNode(document: document, id: document.key(id, $0)),
+                     value: YAMLNode(document: document, id: document.value(id, $0)))
+            })
         }
     }
 }
