@@ -15,6 +15,8 @@ public struct DecodedFile: Sendable {
 /// they cause no second wave of "unknown reference" errors. `ConfigurationMerger` joins the
 /// files and reports ids defined in more than one.
 public final class ConfigurationDecoder {
+    typealias Node = YAMLDocument.NodeID
+
     static let topLevelKeys = ["version", "tenant"] + Section.allCases.map(\.rawValue)
     // The known keys of each definition, for "unknown key" hints.
     static let tenantKeys = ["name", "digitalChannels", "timezone"]
@@ -29,11 +31,14 @@ public final class ConfigurationDecoder {
     static let agentKeys = ["name", "email", "licence", "site", "teams", "desktopProfile", "multimediaProfile", "active"]
     static let slotKeys = ["assignment", "slots"]
 
-    private let context = DecodingContext()
+    private let context: DecodingContext
+    private var document: YAMLDocument { context.document }
     private var configuration = Configuration()
     private var tenantLocation: SourceLocation?
 
-    private init() {}
+    private init(context: DecodingContext) {
+        self.context = context
+    }
 
     /// Decodes and merges several files (in-memory documents, snapshots, tests).
     public static func decode(_ files: [YAMLFile]) -> (Configuration, [Diagnostic]) {
@@ -50,75 +55,79 @@ public final class ConfigurationDecoder {
     /// Decodes one share of a file (see `DecodingPart.parts(of:)`); the parts of a file,
     /// merged in order, hold what decoding the whole file holds.
     static func decode(_ file: YAMLFile, part: DecodingPart) -> DecodedFile {
-        let decoder = ConfigurationDecoder()
-        decoder.add(file, part: part)
+        guard let document = file.document else {
+            return DecodedFile(path: file.path, configuration: Configuration(), tenantLocation: nil, diagnostics: [])
+        }
+        let decoder = ConfigurationDecoder(context: DecodingContext(document: document, file: file.path))
+        decoder.add(document.root, part: part)
         return DecodedFile(path: file.path, configuration: decoder.configuration, tenantLocation: decoder.tenantLocation,
                            diagnostics: decoder.context.diagnostics)
     }
 
-    private func add(_ file: YAMLFile, part: DecodingPart) {
-        context.file = file.path
-        guard let root = file.root else { return }
-        guard case .mapping(let pairs) = root.kind else {
+    private func add(_ root: Node, part: DecodingPart) {
+        guard document.isMapping(root) else {
             if part == .wholeFile || part == .topLevel {
-                context.report(.notAMapping, "the top level of a configuration file must be a mapping of sections, found \(root.typeName)", at: root, path: "")
+                context.report(.notAMapping, "the top level of a configuration file must be a mapping of sections, found \(document.typeName(root))", at: root, path: "")
             }
             return
         }
         if case .entries(let pairIndex, let entries) = part {
-            guard let key = pairs[pairIndex].key.scalar, let section = Section(rawValue: key) else { return }
-            return decodeSection(section, pairs[pairIndex].value, entries: entries, context: context)
+            guard let section = Section(rawValue: document.string(document.key(root, pairIndex))) else { return }
+            return decodeSection(section, document.value(root, pairIndex), entries: entries, context: context)
         }
-        for pair in pairs {
-            guard let key = pair.key.scalar else { continue }
+        for index in 0..<document.count(root) {
+            let keyNode = document.key(root, index)
+            let value = document.value(root, index)
+            let key = document.string(keyNode)
             if key == "version" {
-                decodeVersion(pair.value, context: context)
+                decodeVersion(value, context: context)
             } else if key == "tenant" {
-                let here = context.location(pair.key)
+                let here = context.location(keyNode)
                 tenantLocation = here
-                configuration.tenant = decodeTenant(pair.value, at: here, context: context)
+                configuration.tenant = decodeTenant(value, at: here, context: context)
             } else if let section = Section(rawValue: key) {
-                guard part == .wholeFile || !DecodingPart.isShared(pair.value) else { continue }
-                decodeSection(section, pair.value, entries: nil, context: context)
+                guard part == .wholeFile || !DecodingPart.isShared(value, in: document) else { continue }
+                decodeSection(section, value, entries: nil, context: context)
             } else {
-                context.report(.unknownKey, "unknown section '\(key)'\(Suggestion.hint(for: key, in: Self.topLevelKeys))", at: pair.key, path: key)
+                context.report(.unknownKey, "unknown section '\(key)'\(Suggestion.hint(for: key, in: Self.topLevelKeys))", at: keyNode, path: key)
             }
         }
     }
 
-    private func decodeVersion(_ node: YAMLNode, context: DecodingContext) {
+    private func decodeVersion(_ node: Node, context: DecodingContext) {
         guard let version = context.int(node, in: Int.min...Int.max, path: "version") else { return }
         if version.value != 1 {
             context.report(.unsupportedVersion, "version \(version.value) is not supported; the only version is 1", at: node, path: "version")
         }
     }
 
-    private func decodeSection(_ section: Section, _ node: YAMLNode, entries: Range<Int>?, context: DecodingContext) {
-        if node.isNull { return }
-        guard case .mapping(let pairs) = node.kind else {
-            context.report(.notAMapping, "section '\(section.rawValue)' must map ids to definitions, found \(node.typeName)", at: node, path: section.rawValue)
+    private func decodeSection(_ section: Section, _ node: Node, entries: Range<Int>?, context: DecodingContext) {
+        if document.isNull(node) { return }
+        guard document.isMapping(node) else {
+            context.report(.notAMapping, "section '\(section.rawValue)' must map ids to definitions, found \(document.typeName(node))", at: node, path: section.rawValue)
             return
         }
-        for pair in pairs[entries ?? pairs.indices] {
-            guard let id = pair.key.scalar else { continue }
+        for index in entries ?? 0..<document.count(node) {
+            let keyNode = document.key(node, index)
+            let id = document.string(keyNode)
             let path = DottedPath(parent: section.rawValue, last: id)
-            let location = context.location(pair.key)
+            let location = context.location(keyNode)
             guard Identifier.isValid(id) else {
-                context.report(.invalidId, "\(section.noun) id '\(id)' must match ^[a-z0-9][a-z0-9._-]{0,63}$ (lowercase letters, digits, '.', '_', '-')", at: pair.key, path: path.description)
+                context.report(.invalidId, "\(section.noun) id '\(id)' must match ^[a-z0-9][a-z0-9._-]{0,63}$ (lowercase letters, digits, '.', '_', '-')", at: keyNode, path: path.description)
                 continue
             }
             if section == .multimediaProfiles, id == MultimediaProfile.defaultTelephonyId {
-                context.report(.reservedId, "'\(id)' is the built-in multimedia profile (blended, voice 1, no digital slots) and cannot be redefined; choose another id", at: pair.key, path: path.description)
+                context.report(.reservedId, "'\(id)' is the built-in multimedia profile (blended, voice 1, no digital slots) and cannot be redefined; choose another id", at: keyNode, path: path.description)
                 continue
             }
-            decodeEntry(section, id: id, node: pair.value, location: location, path: path, context: context)
+            decodeEntry(section, id: id, node: document.value(node, index), location: location, path: path, context: context)
         }
     }
 
     /// Decodes one entry. An entry whose required fields are missing or invalid is left out of
     /// the model (its id stays defined); invalid optional fields are reported and left unset, so
     /// the rules still check the rest of the entry.
-    private func decodeEntry(_ section: Section, id: String, node: YAMLNode, location: SourceLocation, path: DottedPath,
+    private func decodeEntry(_ section: Section, id: String, node: Node, location: SourceLocation, path: DottedPath,
                              context: DecodingContext) {
         var decoded = true
         switch section {
@@ -137,7 +146,7 @@ public final class ConfigurationDecoder {
 
     // MARK: Sections
 
-    private func decodeTenant(_ node: YAMLNode, at location: SourceLocation, context: DecodingContext) -> Tenant? {
+    private func decodeTenant(_ node: Node, at location: SourceLocation, context: DecodingContext) -> Tenant? {
         guard let f = context.fields(of: node, path: DottedPath(parent: "", last: "tenant"), known: Self.tenantKeys, owner: location) else { return nil }
         let name = f.string("name")
         let digital = f.enumeration("digitalChannels", DigitalChannels.self, required: true)
@@ -151,7 +160,7 @@ public final class ConfigurationDecoder {
         return Tenant(name: name, digitalChannels: digital, timezone: timezone, location: location)
     }
 
-    private func decodeLicence(_ id: String, _ node: YAMLNode, _ location: SourceLocation, _ path: DottedPath, _ context: DecodingContext) -> Licence? {
+    private func decodeLicence(_ id: String, _ node: Node, _ location: SourceLocation, _ path: DottedPath, _ context: DecodingContext) -> Licence? {
         guard let f = context.fields(of: node, path: path, known: Self.licenceKeys, owner: location) else { return nil }
         let type = f.enumeration("type", LicenceType.self, required: true)
         let seats = f.int("seats", in: 0...Int.max, required: true)
@@ -162,7 +171,7 @@ public final class ConfigurationDecoder {
         return Licence(id: id, location: location, description: description, type: type, seats: seats, validFrom: validFrom, validUntil: validUntil)
     }
 
-    private func decodeProfile(_ id: String, _ node: YAMLNode, _ location: SourceLocation, _ path: DottedPath, _ context: DecodingContext) -> MultimediaProfile? {
+    private func decodeProfile(_ id: String, _ node: Node, _ location: SourceLocation, _ path: DottedPath, _ context: DecodingContext) -> MultimediaProfile? {
         guard let f = context.fields(of: node, path: path, known: Self.profileKeys, owner: location) else { return nil }
         let description = f.string("description")
         let blending = f.enumeration("blending", Blending.self, required: true)
@@ -182,8 +191,8 @@ public final class ConfigurationDecoder {
         guard let node = f.value(key, required: false) else { return nil }
         let path = "\(f.path).\(key)"
         let context = f.context
-        switch node.kind {
-        case .scalar:
+        switch document.kind(node) {
+        case .plainScalar, .quotedScalar:
             guard let slots = context.int(node, in: Int.min...Int.max, path: path) else { return nil }
             return SlotAssignment(assignment: .autoPushed, slots: slots.value, location: slots.location, assignmentLocation: slots.location)
         case .mapping:
@@ -200,13 +209,13 @@ public final class ConfigurationDecoder {
         }
     }
 
-    private func decodeSite(_ id: String, _ node: YAMLNode, _ location: SourceLocation, _ path: DottedPath, _ context: DecodingContext) -> Site? {
-        if node.isNull { return Site(id: id, location: location, name: nil, multimediaProfile: nil) }
+    private func decodeSite(_ id: String, _ node: Node, _ location: SourceLocation, _ path: DottedPath, _ context: DecodingContext) -> Site? {
+        if document.isNull(node) { return Site(id: id, location: location, name: nil, multimediaProfile: nil) }
         guard let f = context.fields(of: node, path: path, known: Self.siteKeys, owner: location) else { return nil }
         return Site(id: id, location: location, name: f.string("name"), multimediaProfile: f.string("multimediaProfile"))
     }
 
-    private func decodeTeam(_ id: String, _ node: YAMLNode, _ location: SourceLocation, _ path: DottedPath, _ context: DecodingContext) -> Team? {
+    private func decodeTeam(_ id: String, _ node: Node, _ location: SourceLocation, _ path: DottedPath, _ context: DecodingContext) -> Team? {
         guard let f = context.fields(of: node, path: path, known: Self.teamKeys, owner: location) else { return nil }
         let name = f.string("name")
         let site = f.string("site", required: true)
@@ -215,8 +224,8 @@ public final class ConfigurationDecoder {
         return Team(id: id, location: location, name: name, site: site, multimediaProfile: profile)
     }
 
-    private func decodeDesktopProfile(_ id: String, _ node: YAMLNode, _ location: SourceLocation, _ path: DottedPath, _ context: DecodingContext) -> DesktopProfile? {
-        if node.isNull {
+    private func decodeDesktopProfile(_ id: String, _ node: Node, _ location: SourceLocation, _ path: DottedPath, _ context: DecodingContext) -> DesktopProfile? {
+        if document.isNull(node) {
             let all = Located(Selection.all, at: location)
             return DesktopProfile(id: id, location: location, description: nil, outboundEntryPoints: all, wrapUpReasons: all, autoWrapUpSeconds: nil)
         }
@@ -230,7 +239,7 @@ public final class ConfigurationDecoder {
                               wrapUpReasons: reasons, autoWrapUpSeconds: autoWrapUp)
     }
 
-    private func decodeEntryPoint(_ id: String, _ node: YAMLNode, _ location: SourceLocation, _ path: DottedPath, _ context: DecodingContext) -> EntryPoint? {
+    private func decodeEntryPoint(_ id: String, _ node: Node, _ location: SourceLocation, _ path: DottedPath, _ context: DecodingContext) -> EntryPoint? {
         guard let f = context.fields(of: node, path: path, known: Self.entryPointKeys, owner: location) else { return nil }
         let description = f.string("description")
         let channel = f.enumeration("channel", Channel.self, required: true)
@@ -241,7 +250,7 @@ public final class ConfigurationDecoder {
         return EntryPoint(id: id, location: location, description: description, channel: channel, address: address, outbound: outbound, queue: queue)
     }
 
-    private func decodeQueue(_ id: String, _ node: YAMLNode, _ location: SourceLocation, _ path: DottedPath, _ context: DecodingContext) -> Queue? {
+    private func decodeQueue(_ id: String, _ node: Node, _ location: SourceLocation, _ path: DottedPath, _ context: DecodingContext) -> Queue? {
         guard let f = context.fields(of: node, path: path, known: Self.queueKeys, owner: location) else { return nil }
         let description = f.string("description")
         let channel = f.enumeration("channel", Channel.self, required: true)
@@ -256,7 +265,7 @@ public final class ConfigurationDecoder {
                      serviceLevelSeconds: serviceLevel, maxTimeInQueueSeconds: maxTime, wrapUpReasons: reasons)
     }
 
-    private func decodeWrapUpReason(_ id: String, _ node: YAMLNode, _ location: SourceLocation, _ path: DottedPath, _ context: DecodingContext) -> WrapUpReason? {
+    private func decodeWrapUpReason(_ id: String, _ node: Node, _ location: SourceLocation, _ path: DottedPath, _ context: DecodingContext) -> WrapUpReason? {
         guard let f = context.fields(of: node, path: path, known: Self.wrapUpKeys, owner: location) else { return nil }
         let description = f.string("description")
         let isDefault = f.bool("default", default: false)
@@ -265,7 +274,7 @@ public final class ConfigurationDecoder {
         return WrapUpReason(id: id, location: location, description: description, isDefault: isDefault, active: active)
     }
 
-    private func decodeAgent(_ id: String, _ node: YAMLNode, _ location: SourceLocation, _ path: DottedPath, _ context: DecodingContext) -> Agent? {
+    private func decodeAgent(_ id: String, _ node: Node, _ location: SourceLocation, _ path: DottedPath, _ context: DecodingContext) -> Agent? {
         guard let f = context.fields(of: node, path: path, known: Self.agentKeys, owner: location) else { return nil }
         let name = f.string("name", required: true)
         let email = f.string("email")

@@ -14,19 +14,21 @@ enum DecodingPart: Sendable, Equatable {
     static let sliceSize = 2_000
 
     /// Whether a section's node is decoded in slices rather than with the top level.
-    static func isShared(_ section: YAMLNode) -> Bool {
-        if case .mapping(let entries) = section.kind { return entries.count > sliceSize }
-        return false
+    static func isShared(_ section: YAMLDocument.NodeID, in document: YAMLDocument) -> Bool {
+        document.isMapping(section) && document.count(section) > sliceSize
     }
 
     /// The parts of `file`, in merge order: the whole file when nothing in it is large.
     static func parts(of file: YAMLFile) -> [DecodingPart] {
-        guard case .mapping(let pairs)? = file.root?.kind else { return [.wholeFile] }
+        guard let document = file.document, document.isMapping(document.root) else { return [.wholeFile] }
+        let root = document.root
         var parts: [DecodingPart] = []
-        for (index, pair) in pairs.enumerated() where pair.key.scalar.flatMap(Section.init(rawValue:)) != nil && isShared(pair.value) {
-            guard case .mapping(let entries) = pair.value.kind else { continue }
-            for start in stride(from: 0, to: entries.count, by: sliceSize) {
-                parts.append(.entries(pairIndex: index, entries: start..<min(entries.count, start + sliceSize)))
+        for index in 0..<document.count(root) {
+            let section = document.value(root, index)
+            guard Section(rawValue: document.string(document.key(root, index))) != nil, isShared(section, in: document) else { continue }
+            let entries = document.count(section)
+            for start in stride(from: 0, to: entries, by: sliceSize) {
+                parts.append(.entries(pairIndex: index, entries: start..<min(entries, start + sliceSize)))
             }
         }
         return parts.isEmpty ? [.wholeFile] : [.topLevel] + parts

@@ -1,33 +1,40 @@
-/// Collects the diagnostics of one decoding run and knows which file it is in.
+/// Collects the diagnostics of one decoding run and knows which document it reads.
 final class DecodingContext {
+    typealias Node = YAMLDocument.NodeID
+
     var diagnostics: [Diagnostic] = []
-    private var fileIndex: Int32 = 0
-    var file: String = "" {
-        didSet { fileIndex = SourceLocation(file: file, line: 0, column: 0).fileIndexValue }
+    let document: YAMLDocument
+    private let fileIndex: Int32
+
+    init(document: YAMLDocument, file: String) {
+        self.document = document
+        fileIndex = SourceLocation(file: file, line: 0, column: 0).fileIndexValue
     }
 
-    func location(_ node: YAMLNode) -> SourceLocation {
-        SourceLocation(fileIndex: fileIndex, line: node.line, column: node.column)
+    func location(_ node: Node) -> SourceLocation {
+        SourceLocation(fileIndex: fileIndex, line: document.line(node), column: document.column(node))
     }
 
-    func report(_ code: DiagnosticCode, _ message: String, at node: YAMLNode, path: String, notes: [Diagnostic.Note] = []) {
+    func report(_ code: DiagnosticCode, _ message: String, at node: Node, path: String, notes: [Diagnostic.Note] = []) {
         diagnostics.append(Diagnostic(code, message, at: location(node), path: path, notes: notes))
     }
 
     /// The fields of a mapping node, after reporting its unknown keys; nil (and a diagnostic)
     /// when the node is not a mapping.
     /// `owner` is where "missing field" errors point (an entry's id key); the node itself by default.
-    func fields(of node: YAMLNode, path: DottedPath, known: [String], owner: SourceLocation? = nil) -> FieldReader? {
-        guard case .mapping(let pairs) = node.kind else {
-            report(.wrongType, "\(path) must be a mapping, found \(node.typeName)", at: node, path: path.description)
+    func fields(of node: Node, path: DottedPath, known: [String], owner: SourceLocation? = nil) -> FieldReader? {
+        guard document.isMapping(node) else {
+            report(.wrongType, "\(path) must be a mapping, found \(document.typeName(node))", at: node, path: path.description)
             return nil
         }
-        for pair in pairs {
-            guard let key = pair.key.scalar, !known.contains(where: { $0.isSameKey(as: key) }) else { continue }
+        for index in 0..<document.count(node) {
+            let keyNode = document.key(node, index)
+            guard !known.contains(where: { document.scalarEquals(keyNode, $0) }) else { continue }
+            let key = document.string(keyNode)
             report(.unknownKey, "unknown key '\(key)' in \(path)\(Suggestion.hint(for: key, in: known))",
-                   at: pair.key, path: "\(path).\(key)")
+                   at: keyNode, path: "\(path).\(key)")
         }
-        return FieldReader(pairs: pairs, node: node, owner: owner ?? location(node), path: path, context: self)
+        return FieldReader(node: node, owner: owner ?? location(node), path: path, context: self)
     }
 }
 
@@ -36,30 +43,27 @@ final class DecodingContext {
 /// A class: every accessor's message closure captures it, and a 50,000-agent file would
 /// otherwise copy its fields hundreds of thousands of times.
 final class FieldReader {
-    let pairs: [YAMLNode.Pair]
-    let node: YAMLNode
+    typealias Node = YAMLDocument.NodeID
+
+    let node: Node
     let owner: SourceLocation
     let path: DottedPath
     let context: DecodingContext
 
-    init(pairs: [YAMLNode.Pair], node: YAMLNode, owner: SourceLocation, path: DottedPath, context: DecodingContext) {
-        self.pairs = pairs
+    init(node: Node, owner: SourceLocation, path: DottedPath, context: DecodingContext) {
         self.node = node
         self.owner = owner
         self.path = path
         self.context = context
     }
 
-    subscript(key: String) -> YAMLNode? {
-        for index in pairs.indices {
-            if case .scalar(let text, _) = pairs[index].key.kind, text.isSameKey(as: key) { return pairs[index].value }
-        }
-        return nil
+    subscript(key: String) -> Node? {
+        context.document.value(node, forKey: key)
     }
 
     /// The value node of `key`; nil when absent (reported when required) or null (treated as absent).
-    func value(_ key: String, required: Bool) -> YAMLNode? {
-        guard let value = self[key], !value.isNull else {
+    func value(_ key: String, required: Bool) -> Node? {
+        guard let value = self[key], !context.document.isNull(value) else {
             if required {
                 let location = self[key].map(context.location) ?? owner
                 context.diagnostics.append(Diagnostic(.missingField, "\(path) is missing required field '\(key)'", at: location, path: "\(path).\(key)"))
@@ -107,9 +111,9 @@ final class FieldReader {
     /// `all` or a list of ids; absent means `all`.
     func selection(_ key: String) -> Located<Selection>? {
         guard let value = value(key, required: false) else { return Located(.all, at: context.location(node)) }
-        if case .scalar("all", _) = value.kind { return Located(.all, at: context.location(value)) }
-        guard case .sequence = value.kind else {
-            context.report(.wrongType, "\(path).\(key) must be 'all' or a list of ids, found \(value.typeName)", at: value, path: "\(path).\(key)")
+        if context.document.scalarEquals(value, "all") { return Located(.all, at: context.location(value)) }
+        guard context.document.isSequence(value) else {
+            context.report(.wrongType, "\(path).\(key) must be 'all' or a list of ids, found \(context.document.typeName(value))", at: value, path: "\(path).\(key)")
             return nil
         }
         return context.idList(value, path: "\(path).\(key)", nonEmpty: false).map { Located(.only($0), at: context.location(value)) }
@@ -117,17 +121,17 @@ final class FieldReader {
 }
 
 extension DecodingContext {
-    func string(_ node: YAMLNode, path: @autoclosure () -> String) -> Located<String>? {
-        guard case .scalar(let text, _) = node.kind, !node.isNull else {
-            report(.wrongType, "\(path()) must be a string, found \(node.typeName)", at: node, path: path())
+    func string(_ node: Node, path: @autoclosure () -> String) -> Located<String>? {
+        guard document.isScalar(node), !document.isNull(node) else {
+            report(.wrongType, "\(path()) must be a string, found \(document.typeName(node))", at: node, path: path())
             return nil
         }
-        return Located(text, at: location(node))
+        return Located(document.string(node), at: location(node))
     }
 
-    func int(_ node: YAMLNode, in range: ClosedRange<Int>, path: @autoclosure () -> String) -> Located<Int>? {
-        guard case .scalar(let text, true) = node.kind, let number = Int(text) else {
-            report(.wrongType, "\(path()) must be an integer, found \(node.typeName)", at: node, path: path())
+    func int(_ node: Node, in range: ClosedRange<Int>, path: @autoclosure () -> String) -> Located<Int>? {
+        guard document.isPlainScalar(node), let number = Int(document.string(node)) else {
+            report(.wrongType, "\(path()) must be an integer, found \(document.typeName(node))", at: node, path: path())
             return nil
         }
         guard range.contains(number) else {
@@ -138,8 +142,9 @@ extension DecodingContext {
         return Located(number, at: location(node))
     }
 
-    func bool(_ node: YAMLNode, path: @autoclosure () -> String) -> Located<Bool>? {
-        if case .scalar(let text, true) = node.kind {
+    func bool(_ node: Node, path: @autoclosure () -> String) -> Located<Bool>? {
+        if document.isPlainScalar(node) {
+            let text = document.string(node)
             switch text {
             case "true", "True", "TRUE": return Located(true, at: location(node))
             case "false", "False", "FALSE": return Located(false, at: location(node))
@@ -152,36 +157,39 @@ extension DecodingContext {
             default: break
             }
         }
-        report(.wrongType, "\(path()) must be true or false, found \(node.typeName)", at: node, path: path())
+        report(.wrongType, "\(path()) must be true or false, found \(document.typeName(node))", at: node, path: path())
         return nil
     }
 
-    func enumeration<E: ConfigEnum>(_ node: YAMLNode, _ type: E.Type, path: @autoclosure () -> String) -> Located<E>? {
-        let allowed = E.allCases.map(\.rawValue)
-        guard case .scalar(let text, _) = node.kind, !node.isNull else {
-            report(.wrongType, "\(path()) must be one of \(allowed.joined(separator: ", ")), found \(node.typeName)", at: node, path: path())
+    func enumeration<E: ConfigEnum>(_ node: Node, _ type: E.Type, path: @autoclosure () -> String) -> Located<E>? {
+        guard document.isScalar(node), !document.isNull(node) else {
+            let allowed = E.allCases.map(\.rawValue)
+            report(.wrongType, "\(path()) must be one of \(allowed.joined(separator: ", ")), found \(document.typeName(node))", at: node, path: path())
             return nil
         }
+        let text = document.string(node)
         guard let value = E(rawValue: text) else {
+            let allowed = E.allCases.map(\.rawValue)
             report(.invalidValue, "\(path()) must be one of \(allowed.joined(separator: ", ")), found '\(text)'\(Suggestion.hint(for: text, in: allowed))", at: node, path: path())
             return nil
         }
         return Located(value, at: location(node))
     }
 
-    func idList(_ node: YAMLNode, path: @autoclosure () -> String, nonEmpty: Bool) -> [Located<String>]? {
-        guard case .sequence(let items) = node.kind else {
-            report(.wrongType, "\(path()) must be a list of ids, found \(node.typeName)", at: node, path: path())
+    func idList(_ node: Node, path: @autoclosure () -> String, nonEmpty: Bool) -> [Located<String>]? {
+        guard document.isSequence(node) else {
+            report(.wrongType, "\(path()) must be a list of ids, found \(document.typeName(node))", at: node, path: path())
             return nil
         }
-        if nonEmpty, items.isEmpty {
+        let count = document.count(node)
+        if nonEmpty, count == 0 {
             report(.invalidValue, "\(path()) must list at least one id", at: node, path: path())
             return nil
         }
         var ids: [Located<String>] = []
-        ids.reserveCapacity(items.count)
-        for (index, item) in items.enumerated() {
-            if let id = string(item, path: "\(path())[\(index)]") { ids.append(id) }
+        ids.reserveCapacity(count)
+        for index in 0..<count {
+            if let id = string(document.item(node, index), path: "\(path())[\(index)]") { ids.append(id) }
         }
         return ids
     }

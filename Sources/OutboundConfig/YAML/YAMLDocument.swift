@@ -28,6 +28,7 @@ public final class YAMLDocument: Sendable {
     func kind(_ node: NodeID) -> NodeStore.Kind { store[node].kind }
 
     public func isScalar(_ node: NodeID) -> Bool { store[node].kind.isScalar }
+    public func isPlainScalar(_ node: NodeID) -> Bool { store[node].kind == .plainScalar }
     public func isMapping(_ node: NodeID) -> Bool { store[node].kind == .mapping }
     public func isSequence(_ node: NodeID) -> Bool { store[node].kind == .sequence }
 

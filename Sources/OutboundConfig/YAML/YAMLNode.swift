@@ -37,11 +37,3 @@ public struct YAMLNode: Sendable {
         }
     }
 }
-
-extension String {
-    /// Equality that rejects strings of another UTF-8 length before comparing them: looking a
-    /// key up among a mapping's keys mostly meets keys of other lengths.
-    func isSameKey(as other: String) -> Bool {
-        utf8.count == other.utf8.count && self == other
-    }
-}
