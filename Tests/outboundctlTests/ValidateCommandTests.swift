@@ -30,6 +30,20 @@ final class ValidateCommandTests: XCTestCase {
         XCTAssertTrue(summary.hasPrefix("14 errors, ") && summary.hasSuffix(" in 4 files"), summary)
     }
 
+    func testSourceLinesFollowYAMLLineBreaks() throws {
+        let directory = try temporaryDirectory(self)
+        let cases = ["crlf.yaml": "\r\n", "cr.yaml": "\r", "lf.yaml": "\n"]
+        for (name, newline) in cases {
+            let text = ["sites:", "  hq: {name: HQ}", "teams:", "  t1: {name: T, site: nowhere}", ""]
+                .joined(separator: newline)
+            try Data(text.utf8).write(to: directory.appendingPathComponent(name))
+            let run = try outboundctl(["validate", directory.appendingPathComponent(name).path])
+            XCTAssertEqual(run.status, 1, "\(name): \(run.stdout)")
+            XCTAssertTrue(run.stdout.contains("\(name):4:23: error[OB201]: unknown site 'nowhere'"), "\(name): \(run.stdout)")
+            XCTAssertTrue(run.stdout.contains("4 |   t1: {name: T, site: nowhere}\n  |                       ^\n"), "\(name): \(run.stdout)")
+        }
+    }
+
     func testJSONHasTheContractShape() throws {
         let run = try outboundctl(["validate", "examples/broken", "--format", "json"])
         XCTAssertEqual(run.status, 1)
