@@ -27,16 +27,15 @@ public final class DesiredState: @unchecked Sendable {
     private let snapshotLock = NSLock()
     private var startedSnapshot: Background<Snapshot>?
 
-    /// The canonical text of every entity, its FNV-1a hash as the store keeps it for quick
-    /// comparison, and the keys in order.
-    private struct Rows: Sendable {
-        var entities: [CanonicalForm.Key: String]
-        var hashes: [CanonicalForm.Key: Int64]
-        var sortedKeys: [CanonicalForm.Key]
+    /// The canonical text of every entity in key order, and at the same index its FNV-1a hash
+    /// as the store keeps it for quick comparison.
+    struct Rows: Sendable {
+        var entities: [CanonicalForm.Entity]
+        var hashes: [Int64]
     }
 
     private struct Snapshot: Sendable {
-        var document: String
+        var document: [UInt8]
         var digest: String
         var deflated: Data?
     }
@@ -45,8 +44,8 @@ public final class DesiredState: @unchecked Sendable {
         gate = OutboundGate(configuration: configuration, date: date)
         self.sourceDigest = sourceDigest.flatMap { $0.isEmpty ? nil : $0 }
         rows = Background {
-            let entities = CanonicalForm.renderedEntities(configuration)
-            return Rows(entities: entities, hashes: entities.mapValues { Int64(bitPattern: FNV1a.hash($0)) }, sortedKeys: entities.keys.sorted())
+            let entities = CanonicalForm.sortedEntities(configuration)
+            return Rows(entities: entities, hashes: ParallelMap.map(entities) { Int64(bitPattern: FNV1a.hash($0.text)) })
         }
     }
 
@@ -64,7 +63,7 @@ public final class DesiredState: @unchecked Sendable {
         if let startedSnapshot { return startedSnapshot }
         let rows = rows
         let snapshot = Background {
-            let document = CanonicalForm.document(from: rows.value.entities, sortedKeys: rows.value.sortedKeys)
+            let document = CanonicalForm.documentBytes(from: rows.value.entities)
             let deflated = Background { SnapshotCompression.compress(document) }
             return Snapshot(document: document, digest: CanonicalForm.digest(of: document), deflated: deflated.value)
         }
@@ -76,16 +75,18 @@ public final class DesiredState: @unchecked Sendable {
         self.init(result.configuration, date: date, sourceDigest: result.sourceDigest)
     }
 
-    public var entities: [CanonicalForm.Key: String] { rows.value.entities }
-    var entityHashes: [CanonicalForm.Key: Int64] { rows.value.hashes }
-    var sortedKeys: [CanonicalForm.Key] { rows.value.sortedKeys }
-    public var document: String { snapshot().value.document }
+    /// Every entity's canonical text by key.
+    public var entities: [CanonicalForm.Key: String] {
+        Dictionary(uniqueKeysWithValues: rows.value.entities.map { ($0.key, $0.text) })
+    }
+    var sortedRows: Rows { rows.value }
+    public var document: String { String(decoding: snapshot().value.document, as: UTF8.self) }
     public var digest: String { snapshot().value.digest }
     /// The snapshot as the store keeps it: (encoding, value).
     var storedSnapshot: (encoding: String, value: DatabaseValueConvertible) {
         let snapshot = snapshot().value
         if let deflated = snapshot.deflated { return (SnapshotCompression.deflate, deflated) }
-        return (SnapshotCompression.text, snapshot.document)
+        return (SnapshotCompression.text, String(decoding: snapshot.document, as: UTF8.self))
     }
 
     /// The day licences are judged on.
@@ -115,6 +116,8 @@ public enum ApplyOutcome: Sendable {
 /// Everything that differs between the store and a desired state.
 struct Difference {
     var plan: Plan
+    /// The stored hash of each of `plan.changes`' new text (nil for deletions).
+    var entityHashes: [Int64?]
     /// In key order, as the table keeps its rows.
     var rowUpdates: [(AvailabilityKey, [ReasonCode])]
     var rowDeletes: [AvailabilityKey]
@@ -140,9 +143,9 @@ extension OutboundStore {
         let sameDay = current?["evaluated_on"] == desired.date.description
         let sameSources = desired.sourceDigest != nil && current?["source_digest"] == desired.sourceDigest
             && current?["canonical_version"] == CanonicalForm.version
-        let unchanged = Difference(plan: Plan(baseRevision: revision, changes: [], impact: []), rowUpdates: [], rowDeletes: [])
+        let unchanged = Difference(plan: Plan(baseRevision: revision, changes: [], impact: []), entityHashes: [], rowUpdates: [], rowDeletes: [])
         if sameDay, sameSources { return unchanged }
-        let changes = try entityChanges(db, to: desired)
+        let (changes, hashes) = try entityChanges(db, to: desired)
         if sameDay, changes.isEmpty { return unchanged }
         let old: Availability
         let new: Availability
@@ -160,32 +163,18 @@ extension OutboundStore {
         }
         let plan = Plan(baseRevision: revision, changes: changes, impact: Plan.impact(before: old, after: new))
         let deletes = old.keys.filter { new[$0] == nil }
-        return Difference(plan: plan, rowUpdates: updates, rowDeletes: deletes)
+        return Difference(plan: plan, entityHashes: hashes, rowUpdates: updates, rowDeletes: deletes)
     }
 
-    /// Entity changes, comparing row hashes first and reading the text of changed rows only.
-    /// The stored rows are read in primary-key order straight through SQLite's C API and
-    /// merged with the desired keys, kind by kind: ids are ASCII (the id pattern), so SQLite's
-    /// byte order and `String`'s order agree, and no dictionary of 50,000 keys is built.
-    static func entityChanges(_ db: Database, to desired: DesiredState) throws -> [Plan.Change] {
-        let keys = desired.sortedKeys
-        let hashes = desired.entityHashes
-        var runs: [String: Range<Int>] = [:]
-        var start = 0
-        for index in keys.indices where index + 1 == keys.count || keys[index + 1].kind != keys[index].kind {
-            runs[keys[index].kind] = start..<(index + 1)
-            start = index + 1
-        }
-        var created: [CanonicalForm.Key] = []
-        var updated: [CanonicalForm.Key] = []
-        var gone: [CanonicalForm.Key] = []
-        var kind = ""
-        var cursor = 0
-        var end = 0
-        func finishKind() {
-            created += keys[cursor..<end]
-            runs[kind] = nil
-        }
+    /// Entity changes, comparing row hashes first and reading the text of changed rows only,
+    /// with the stored hash of each change's new text (nil for deletions) at the same index.
+    /// The stored rows are read in primary-key order straight through SQLite's C API first
+    /// (while the desired rows may still be rendering on other threads), then merged with the
+    /// desired entities, which are in key order too, kind by kind: ids are ASCII (the id
+    /// pattern), so SQLite's byte order and `String`'s order agree, and no dictionary of
+    /// 50,000 keys is built.
+    static func entityChanges(_ db: Database, to desired: DesiredState) throws -> (changes: [Plan.Change], hashes: [Int64?]) {
+        var stored: [(kind: String, id: String, hash: Int64)] = []
         let statement = try db.makeStatement(sql: "SELECT kind, id, hash FROM entities ORDER BY kind, id")
         let sqlite = statement.sqliteStatement
         defer { sqlite3_reset(sqlite) }
@@ -195,38 +184,60 @@ extension OutboundStore {
             guard code == SQLITE_ROW else {
                 throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
             }
-            let rowKind = String(cString: sqlite3_column_text(sqlite, 0))
-            let id = String(cString: sqlite3_column_text(sqlite, 1))
-            let hash = sqlite3_column_int64(sqlite, 2)
-            if rowKind != kind {
+            stored.append((String(cString: sqlite3_column_text(sqlite, 0)), String(cString: sqlite3_column_text(sqlite, 1)),
+                           sqlite3_column_int64(sqlite, 2)))
+        }
+
+        let rows = desired.sortedRows
+        let entities = rows.entities
+        var runs: [String: Range<Int>] = [:]
+        var start = 0
+        for index in entities.indices where index + 1 == entities.count || entities[index + 1].key.kind != entities[index].key.kind {
+            runs[entities[index].key.kind] = start..<(index + 1)
+            start = index + 1
+        }
+        var created: [Int] = []
+        var updated: [Int] = []
+        var gone: [CanonicalForm.Key] = []
+        var kind = ""
+        var cursor = 0
+        var end = 0
+        func finishKind() {
+            created += cursor..<end
+            runs[kind] = nil
+        }
+        for row in stored {
+            if row.kind != kind {
                 finishKind()
-                kind = rowKind
+                kind = row.kind
                 (cursor, end) = runs[kind].map { ($0.lowerBound, $0.upperBound) } ?? (0, 0)
             }
-            while cursor < end, keys[cursor].id < id {
-                created.append(keys[cursor])
+            while cursor < end, entities[cursor].key.id < row.id {
+                created.append(cursor)
                 cursor += 1
             }
-            if cursor < end, keys[cursor].id == id {
-                if hashes[keys[cursor]] != hash { updated.append(keys[cursor]) }
+            if cursor < end, entities[cursor].key.id == row.id {
+                if rows.hashes[cursor] != row.hash { updated.append(cursor) }
                 cursor += 1
             } else {
-                gone.append(CanonicalForm.Key(kind: rowKind, id: id))
+                gone.append(CanonicalForm.Key(kind: row.kind, id: row.id))
             }
         }
         finishKind()
-        for run in runs.values { created += keys[run] }
+        for run in runs.values { created += run }
 
-        let entities = desired.entities
         let text = try db.cachedStatement(sql: "SELECT data FROM entities WHERE kind = ? AND id = ?")
-        var changes = created.map { Plan.Change(action: .create, key: $0, old: nil, new: entities[$0]) }
-        for key in updated {
-            changes.append(Plan.Change(action: .update, key: key, old: try String.fetchOne(text, arguments: [key.kind, key.id]), new: entities[key]))
+        var changes = created.map { (Plan.Change(action: .create, key: entities[$0].key, old: nil, new: entities[$0].text), Optional(rows.hashes[$0])) }
+        for index in updated {
+            let key = entities[index].key
+            let old = try String.fetchOne(text, arguments: [key.kind, key.id])
+            changes.append((Plan.Change(action: .update, key: key, old: old, new: entities[index].text), rows.hashes[index]))
         }
         for key in gone {
-            changes.append(Plan.Change(action: .delete, key: key, old: try String.fetchOne(text, arguments: [key.kind, key.id]), new: nil))
+            changes.append((Plan.Change(action: .delete, key: key, old: try String.fetchOne(text, arguments: [key.kind, key.id]), new: nil), nil))
         }
-        return changes.sorted { $0.key < $1.key }
+        changes.sort { $0.0.key < $1.0.key }
+        return (changes.map(\.0), changes.map(\.1))
     }
 
     static func availability(_ db: Database, of agents: Set<String>) throws -> Availability {
@@ -284,12 +295,12 @@ extension OutboundStore {
                                 plan.count(.create), plan.count(.update), deletes])
                 var upsertEntity = try BulkInsert(db, sql: "INSERT OR REPLACE INTO entities (kind, id, data, hash, revision) VALUES (?, ?, ?, ?, ?)")
                 let deleteEntity = try db.cachedStatement(sql: "DELETE FROM entities WHERE kind = ? AND id = ?")
-                for change in plan.changes {
-                    if let text = change.new {
+                for (change, hash) in zip(plan.changes, difference.entityHashes) {
+                    if let text = change.new, let hash {
                         upsertEntity.bind(change.key.kind)
                         upsertEntity.bind(change.key.id)
                         upsertEntity.bind(text)
-                        upsertEntity.bind(desired.entityHashes[change.key]!)
+                        upsertEntity.bind(hash)
                         upsertEntity.bind(revision)
                         try upsertEntity.insertRow()
                     } else {

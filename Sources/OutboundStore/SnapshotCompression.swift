@@ -15,8 +15,7 @@ enum SnapshotCompression {
 
     /// The deflated document; nil if zlib fails (out of memory), and the snapshot is then
     /// stored as text.
-    static func compress(_ document: String) -> Data? {
-        let bytes = Array(document.utf8)
+    static func compress(_ bytes: [UInt8]) -> Data? {
         let pieces = stride(from: 0, to: max(bytes.count, 1), by: pieceSize).map { $0..<min(bytes.count, $0 + pieceSize) }
         let deflated = ParallelMap.map(pieces, minimumCount: 2) { piece in
             bytes[piece].withUnsafeBufferPointer { compress(piece: UnsafeRawBufferPointer($0)) }

@@ -27,14 +27,17 @@ enum Phases {
         let warnings = ReadinessWarnings.check(configuration)
         lap("warnings")
         print("agents \(configuration.agents.count), diagnostics \(problems.count + rules.count + warnings.count)")
-        let entities = CanonicalForm.renderedEntities(configuration)
+        let sorted = CanonicalForm.sortedEntities(configuration)
         lap("canonical")
-        let document = CanonicalForm.document(from: entities)
+        let hashes = ParallelMap.map(sorted) { FNV1a.hash($0.text) }
+        lap("hashes")
+        let document = CanonicalForm.documentBytes(from: sorted)
         lap("document")
         _ = CanonicalForm.digest(of: document)
         lap("digest")
         let availability = OutboundGate(configuration: configuration).availability()
         lap("gate")
+        print("entities \(hashes.count)")
         let storePath = NSTemporaryDirectory() + "phases-\(getpid()).sqlite"
         defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: storePath + suffix) } }
         do {
@@ -49,6 +52,7 @@ enum Phases {
             lap("read availability")
             _ = try store.apply(desired, author: "bench", message: "", allowDeletes: true)
             lap("re-apply")
+            let entities = CanonicalForm.renderedEntities(configuration)
             _ = Plan.changes(from: entities, to: entities)
             lap("diff entities")
             _ = Plan.impact(before: availability, after: availability)

@@ -50,6 +50,18 @@ final class CanonicalFormTests: XCTestCase {
         XCTAssertEqual(CanonicalForm.renderedEntities(reloaded.configuration), entities)
     }
 
+    func testSortedEntitiesAreInKeyOrderAndMakeTheSameDocument() {
+        let configuration = ConfigurationLoader().load(documents: RuleExample.baseFiles).configuration
+        let sorted = CanonicalForm.sortedEntities(configuration)
+        XCTAssertGreaterThan(Set(sorted.map(\.key.kind)).count, 5, "several sections")
+        XCTAssertEqual(sorted.first?.key, .tenant)
+        XCTAssertEqual(sorted.map(\.key), sorted.map(\.key).sorted())
+        XCTAssertEqual(Set(sorted.map(\.key)).count, sorted.count, "each key once")
+        let document = CanonicalForm.document(from: CanonicalForm.renderedEntities(configuration))
+        XCTAssertEqual(String(decoding: CanonicalForm.documentBytes(from: sorted), as: UTF8.self), document)
+        XCTAssertEqual(CanonicalForm.digest(of: CanonicalForm.documentBytes(from: sorted)), CanonicalForm.digest(of: document))
+    }
+
     func testJSONParserReadsWhatTheWriterWrites() throws {
         let value = JSON.object([
             ("a", .string("quote \" backslash \\ newline \n tab \t control \u{1} unicode é 🚀")),

@@ -39,43 +39,71 @@ public enum CanonicalForm {
         }
     }
 
-    /// Every entity of `configuration` as compact canonical JSON text: what the store keeps
-    /// and plans compare. Agents are rendered on all cores; each tree is freed as soon as it
-    /// is written.
-    public static func renderedEntities(_ configuration: Configuration) -> [Key: String] {
-        var entities: [Key: String] = [:]
-        entities.reserveCapacity(configuration.agents.count + 64)
-        func add(_ kind: Section, _ id: String, _ json: JSON) {
-            entities[Key(kind: kind.rawValue, id: id)] = json.rendered()
+    /// One entity's canonical text under its key.
+    public struct Entity: Sendable, Equatable {
+        public let key: Key
+        public let text: String
+
+        public init(key: Key, text: String) {
+            self.key = key
+            self.text = text
         }
-        if let tenant = configuration.tenant { entities[.tenant] = json(tenant).rendered() }
-        for value in configuration.licences.values { add(.licences, value.id, json(value)) }
-        for value in configuration.multimediaProfiles.values { add(.multimediaProfiles, value.id, json(value)) }
-        for value in configuration.sites.values { add(.sites, value.id, json(value)) }
-        for value in configuration.teams.values { add(.teams, value.id, json(value)) }
-        for value in configuration.desktopProfiles.values { add(.desktopProfiles, value.id, json(value)) }
-        for value in configuration.entryPoints.values { add(.entryPoints, value.id, json(value)) }
-        for value in configuration.queues.values { add(.queues, value.id, json(value)) }
-        for value in configuration.wrapUpReasons.values { add(.wrapUpReasons, value.id, json(value)) }
-        for (id, text) in ParallelMap.map(Array(configuration.agents.values), { ($0.id, render($0)) }) {
-            entities[Key(kind: Section.agents.rawValue, id: id)] = text
+    }
+
+    /// Every entity of `configuration` as compact canonical JSON text, in key order: what the
+    /// store keeps and plans compare. Agents are sorted, then rendered on all cores in place;
+    /// each tree is freed as soon as it is written. Being in order already, the entities
+    /// merge with the store's rows and make the document without a lookup.
+    public static func sortedEntities(_ configuration: Configuration) -> [Entity] {
+        var entities: [Entity] = []
+        entities.reserveCapacity(configuration.agents.count + 64)
+        func add<Value: ConfigurationEntity>(_ section: Section, _ values: [String: Value], _ json: (Value) -> JSON) {
+            for value in values.values.sorted(by: { $0.id < $1.id }) {
+                entities.append(Entity(key: Key(kind: section.rawValue, id: value.id), text: json(value).rendered()))
+            }
+        }
+        if let tenant = configuration.tenant { entities.append(Entity(key: .tenant, text: json(tenant).rendered())) }
+        for section in Section.allCases {
+            switch section {
+            case .licences: add(section, configuration.licences, json)
+            case .multimediaProfiles: add(section, configuration.multimediaProfiles, json)
+            case .sites: add(section, configuration.sites, json)
+            case .teams: add(section, configuration.teams, json)
+            case .desktopProfiles: add(section, configuration.desktopProfiles, json)
+            case .entryPoints: add(section, configuration.entryPoints, json)
+            case .queues: add(section, configuration.queues, json)
+            case .wrapUpReasons: add(section, configuration.wrapUpReasons, json)
+            case .agents:
+                let agents = configuration.agents.values.sorted { $0.id < $1.id }
+                entities += ParallelMap.map(agents) { Entity(key: Key(kind: section.rawValue, id: $0.id), text: render($0)) }
+            }
         }
         return entities
+    }
+
+    /// The same entities by key, for comparing two configurations without a store.
+    public static func renderedEntities(_ configuration: Configuration) -> [Key: String] {
+        Dictionary(uniqueKeysWithValues: sortedEntities(configuration).map { ($0.key, $0.text) })
     }
 
     /// The whole configuration as one compact JSON document, `{"version":1,"tenant":…,
     /// "licences":{…},…}`, built from rendered entities. It is also YAML that the loader reads
     /// back: the store's snapshots, digests and rollbacks use it.
-    /// `sortedKeys` are `rendered`'s keys in order, when the caller has them already.
-    public static func document(from rendered: [Key: String], sortedKeys: [Key]? = nil) -> String {
+    public static func document(from rendered: [Key: String]) -> String {
+        String(decoding: documentBytes(from: rendered.map { Entity(key: $0.key, text: $0.value) }.sorted { $0.key < $1.key }), as: UTF8.self)
+    }
+
+    /// The document's UTF-8 bytes from entities in key order (`sortedEntities`).
+    public static func documentBytes(from sorted: [Entity]) -> [UInt8] {
         var text: [UInt8] = []
-        text.reserveCapacity(rendered.values.reduce(64) { $0 + $1.utf8.count + 40 })
+        text.reserveCapacity(sorted.reduce(64) { $0 + $1.text.utf8.count + $1.key.id.utf8.count + 4 })
         text += #"{"version":1"#.utf8
         var section: String?
-        for key in sortedKeys ?? rendered.keys.sorted() {
+        for entity in sorted {
+            let key = entity.key
             if key == .tenant {
                 text += #","tenant":"#.utf8
-                text += rendered[key]!.utf8
+                text += entity.text.utf8
                 continue
             }
             if section != key.kind {
@@ -88,23 +116,29 @@ public enum CanonicalForm {
             }
             JSON.escape(key.id, into: &text)
             text.append(UInt8(ascii: ":"))
-            text += rendered[key]!.utf8
+            text += entity.text.utf8
         }
         if section != nil { text.append(UInt8(ascii: "}")) }
         text.append(UInt8(ascii: "}"))
-        return String(decoding: text, as: UTF8.self)
+        return text
     }
 
     /// SHA-256 of a canonical document: the configuration's identity in plans and history.
     public static func digest(of document: String) -> String {
         var document = document
-        let digest = document.withUTF8 { bytes in
-            var hasher = Crypto.SHA256()
-            hasher.update(bufferPointer: UnsafeRawBufferPointer(bytes))
-            return hasher.finalize()
-        }
+        return document.withUTF8 { digest(of: UnsafeRawBufferPointer($0)) }
+    }
+
+    /// The same, of the document's bytes.
+    public static func digest(of bytes: [UInt8]) -> String {
+        bytes.withUnsafeBytes { digest(of: $0) }
+    }
+
+    private static func digest(of bytes: UnsafeRawBufferPointer) -> String {
+        var hasher = Crypto.SHA256()
+        hasher.update(bufferPointer: bytes)
         let digits = Array("0123456789abcdef".utf8)
-        return String(decoding: digest.flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 0x0F)]] }, as: UTF8.self)
+        return String(decoding: hasher.finalize().flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 0x0F)]] }, as: UTF8.self)
     }
 
     // MARK: Entities
