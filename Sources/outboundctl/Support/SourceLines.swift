@@ -25,17 +25,24 @@ final class SourceLines {
     private func load(_ path: String) -> File {
         let bytes = FileManager.default.contents(atPath: path).map { [UInt8]($0) } ?? []
         var lineStarts = [0]
-        for (offset, byte) in bytes.enumerated() {
-            if byte == UInt8(ascii: "\n") || (byte == UInt8(ascii: "\r") && bytes[safe: offset + 1] != UInt8(ascii: "\n")) {
-                lineStarts.append(offset + 1)
+        bytes.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return }
+            if memchr(base, Int32(UInt8(ascii: "\r")), buffer.count) == nil {
+                var next = base
+                while let newline = memchr(next, Int32(UInt8(ascii: "\n")), buffer.count - (next - base)) {
+                    next = UnsafePointer(newline.assumingMemoryBound(to: UInt8.self)) + 1
+                    lineStarts.append(next - base)
+                }
+                return
+            }
+            for (offset, byte) in buffer.enumerated() {
+                if byte == UInt8(ascii: "\n") || (byte == UInt8(ascii: "\r") && (offset + 1 == buffer.count || buffer[offset + 1] != UInt8(ascii: "\n"))) {
+                    lineStarts.append(offset + 1)
+                }
             }
         }
         let file = File(bytes: bytes, lineStarts: lineStarts)
         cache[path] = file
         return file
     }
-}
-
-private extension Array {
-    subscript(safe index: Int) -> Element? { indices.contains(index) ? self[index] : nil }
 }
