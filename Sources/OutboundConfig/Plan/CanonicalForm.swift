@@ -1,5 +1,3 @@
-import Crypto
-
 /// The meaning of a configuration without its spelling: every entity as a JSON object with
 /// fields in the file format's order, defaults omitted, sets sorted, and both slot forms
 /// folded into one (`social: 2` for auto-pushed, `{assignment: manual, slots: n}` otherwise).
@@ -121,24 +119,6 @@ public enum CanonicalForm {
         if section != nil { text.append(UInt8(ascii: "}")) }
         text.append(UInt8(ascii: "}"))
         return text
-    }
-
-    /// SHA-256 of a canonical document: the configuration's identity in plans and history.
-    public static func digest(of document: String) -> String {
-        var document = document
-        return document.withUTF8 { digest(of: UnsafeRawBufferPointer($0)) }
-    }
-
-    /// The same, of the document's bytes.
-    public static func digest(of bytes: [UInt8]) -> String {
-        bytes.withUnsafeBytes { digest(of: $0) }
-    }
-
-    private static func digest(of bytes: UnsafeRawBufferPointer) -> String {
-        var hasher = Crypto.SHA256()
-        hasher.update(bufferPointer: bytes)
-        let digits = Array("0123456789abcdef".utf8)
-        return String(decoding: hasher.finalize().flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 0x0F)]] }, as: UTF8.self)
     }
 
     // MARK: Entities
