@@ -89,8 +89,9 @@ enum Benchmark {
             }
         }
         let medians = samples.map { Measure.median($0.map(\.seconds)) }
+        let firstComparedWithValidate = cases.firstIndex { $0.reference == 1 }
         for (index, benchCase) in cases.enumerated() {
-            if index == 3 { print("ratios to validate:") }
+            if index == firstComparedWithValidate { print("ratios to validate:") }
             let ratio = benchCase.reference.map { String(format: "  %.2f×", medians[index] / medians[$0]) } ?? ""
             let peak = samples[index].map(\.peakMegabytes).max() ?? 0
             let statuses = Set(samples[index].map(\.status)).sorted()

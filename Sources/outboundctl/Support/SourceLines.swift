@@ -26,15 +26,6 @@ final class SourceLines {
         let bytes = FileManager.default.contents(atPath: path).map { [UInt8]($0) } ?? []
         var lineStarts = [0]
         bytes.withUnsafeBufferPointer { buffer in
-            guard let base = buffer.baseAddress else { return }
-            if memchr(base, Int32(UInt8(ascii: "\r")), buffer.count) == nil {
-                var next = base
-                while let newline = memchr(next, Int32(UInt8(ascii: "\n")), buffer.count - (next - base)) {
-                    next = UnsafePointer(newline.assumingMemoryBound(to: UInt8.self)) + 1
-                    lineStarts.append(next - base)
-                }
-                return
-            }
             for (offset, byte) in buffer.enumerated() {
                 if byte == UInt8(ascii: "\n") || (byte == UInt8(ascii: "\r") && (offset + 1 == buffer.count || buffer[offset + 1] != UInt8(ascii: "\n"))) {
                     lineStarts.append(offset + 1)
