@@ -61,6 +61,28 @@ final class DecodingTests: XCTestCase {
                        ["agents.bob.licence", "agents.bob.site", "agents.bob.teams[1]", "agents.bob.actve"])
     }
 
+    func testAnIdListedTwiceIsReportedAtEachRepeatInShortAndLongLists() throws {
+        let teams = (1...20).map { "t\($0)" }
+        let longList = teams.map { $0 == "t7" ? "4️⃣t7" : $0 }.joined(separator: ", ")
+        let marked = MarkedText("""
+            teams:
+            \(teams.map { "  \($0): {site: hq}" }.joined(separator: "\n"))
+            queues:
+              short-q: {channel: chat, teams: [support, t1, 1️⃣support]}
+              long-q: {channel: chat, teams: [\(longList), 2️⃣t7, 3️⃣t7]}
+            """)
+        let result = loadWithBase(marked.text)
+        assertDiagnostic(.duplicateListEntry, in: result.diagnostics, at: "1️⃣", of: marked, file: "example.yaml")
+        assertDiagnostic(.duplicateListEntry, in: result.diagnostics, at: "2️⃣", of: marked, file: "example.yaml")
+        assertDiagnostic(.duplicateListEntry, in: result.diagnostics, at: "3️⃣", of: marked, file: "example.yaml")
+        XCTAssertEqual(result.diagnostics.count, 3, "\(result.diagnostics)")
+        let repeated = try XCTUnwrap(result.diagnostics.first { $0.path == "queues.long-q.teams[20]" })
+        XCTAssertEqual(repeated.message, "queues.long-q.teams lists 't7' twice")
+        let first = try XCTUnwrap(marked.positions["4️⃣"])
+        XCTAssertEqual(repeated.notes.first?.location, SourceLocation(file: "example.yaml", line: first.line, column: first.column))
+        XCTAssertEqual(result.configuration.queues["long-q"]?.teams.map(\.value), teams, "the model keeps each id once")
+    }
+
     func testMissingFieldsPointAtTheEntryId() {
         let marked = MarkedText("queues:\n  1️⃣chat-q:\n    channel: chat\n")
         let result = loadWithBase(marked.text)

@@ -188,8 +188,18 @@ extension DecodingContext {
         }
         var ids: [Located<String>] = []
         ids.reserveCapacity(count)
+        // Agents' lists are short: a scan beats hashing there; long lists get an index.
+        var positions: [String: Int]? = count > 16 ? [:] : nil
         for index in 0..<count {
-            if let id = string(document.item(node, index), path: "\(path())[\(index)]") { ids.append(id) }
+            guard let id = string(document.item(node, index), path: "\(path())[\(index)]") else { continue }
+            let earlier = if let positions { positions[id.value] } else { ids.firstIndex { $0.value == id.value } }
+            if let earlier {
+                report(.duplicateListEntry, "\(path()) lists '\(id.value)' twice", at: document.item(node, index), path: "\(path())[\(index)]",
+                       notes: [.init("first listed here", at: ids[earlier].location)])
+                continue
+            }
+            positions?[id.value] = ids.count
+            ids.append(id)
         }
         return ids
     }

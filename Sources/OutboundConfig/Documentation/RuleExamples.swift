@@ -58,6 +58,7 @@ public struct RuleExample: Sendable {
         RuleExample(code: .invalidId, failing: "sites:\n  1️⃣Porto: {name: Porto}\n", passing: "sites:\n  porto: {name: Porto}\n"),
         RuleExample(code: .duplicateId, failing: "sites:\n  1️⃣hq: {name: Head office}\n", passing: "sites:\n  hq2: {name: Head office}\n"),
         RuleExample(code: .unsupportedVersion, failing: "version: 1️⃣2\n", passing: "version: 1\n"),
+        RuleExample(code: .duplicateListEntry, failing: "queues:\n  chat-q: {channel: chat, teams: [support, 1️⃣support]}\n", passing: "queues:\n  chat-q: {channel: chat, teams: [support]}\n"),
         RuleExample(code: .unknownReference, failing: "teams:\n  night: {site: 1️⃣hqq}\n", passing: "teams:\n  night: {site: hq}\n"),
         RuleExample(code: .queueChannelMismatch, failing: "entryPoints:\n  sms-2: {channel: sms, address: \"+14155550111\", queue: 1️⃣email-q}\n", passing: "entryPoints:\n  sms-2: {channel: sms, address: \"+14155550111\", queue: sms-q}\n"),
         RuleExample(code: .tenantMissing, failing: "1️⃣sites:\n  porto: {name: Porto}\n", passing: "tenant: {name: Example, digitalChannels: enabled}\n", replacing: ["tenant.yaml", "base.yaml"]),

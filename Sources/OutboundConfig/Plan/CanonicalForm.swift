@@ -257,9 +257,9 @@ public enum CanonicalForm {
         .array(sortedIds(ids).map { .string($0) })
     }
 
-    /// A list of ids as the canonical form keeps it: a set, sorted.
+    /// A list of ids as the canonical form keeps it: sorted (decoding leaves no id twice, OB117).
     private static func sortedIds(_ ids: [Located<String>]) -> [String] {
-        ids.count == 1 ? [ids[0].value] : Array(Set(ids.map(\.value))).sorted()
+        ids.count == 1 ? [ids[0].value] : ids.map(\.value).sorted()
     }
 
     private static func selection(_ selection: Selection) -> JSON? {

@@ -111,7 +111,7 @@ private struct ValidationRun {
             let path = "entryPoints.\(entryPoint.id)"
             let channel = entryPoint.channel.value
             if entryPoint.outbound.value, !channel.supportsOutbound {
-                report(.outboundNotSupported, "\(path) is a \(channel.rawValue) entry point; outbound: true is only possible on email and sms",
+                report(.outboundNotSupported, "\(path) has channel \(channel.rawValue); outbound: true is only possible on email and sms",
                        at: entryPoint.outbound.location, path: "\(path).outbound")
             }
             if let address = entryPoint.address {
@@ -128,7 +128,7 @@ private struct ValidationRun {
             }
             checkReference(entryPoint.queue, to: .queues, path: "\(path).queue")
             if let queueId = entryPoint.queue, let queue = configuration.queues[queueId.value], queue.channel.value != channel {
-                report(.queueChannelMismatch, "\(path) is a \(channel.rawValue) entry point but its queue '\(queue.id)' serves \(queue.channel.value.rawValue)",
+                report(.queueChannelMismatch, "\(path) has channel \(channel.rawValue) but its queue '\(queue.id)' serves \(queue.channel.value.rawValue)",
                        at: queueId.location, path: "\(path).queue", notes: [.init("the queue's channel is set here", at: queue.channel.location)])
             }
         }

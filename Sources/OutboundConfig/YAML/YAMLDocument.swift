@@ -54,6 +54,7 @@ public final class YAMLDocument: Sendable {
             if isNull(node) { return "nothing (null)" }
             let text = string(node)
             if Int(text) != nil { return "an integer" }
+            if Double(text) != nil, let first = text.first, first.isNumber || "+-.".contains(first) { return "a decimal number" }
             if ["true", "false", "True", "False", "TRUE", "FALSE"].contains(text) { return "a boolean" }
             return "a string"
         }

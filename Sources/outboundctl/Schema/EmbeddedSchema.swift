@@ -156,7 +156,7 @@ let embeddedSchema = #"""
             "enabled",
             "disabled"
           ],
-          "description": "Whether digital channels (email, SMS, \u2026) are enabled for the tenant. When disabled, no agent can start an outbound conversation (reason tenant-digital-disabled).",
+          "description": "Whether digital channels (email, SMS, …) are enabled for the tenant. When disabled, no agent can start an outbound conversation (reason tenant-digital-disabled).",
           "x-outbound": "Check 2 of the gate: disabled makes every agent unavailable (tenant-digital-disabled)."
         },
         "timezone": {
@@ -437,7 +437,8 @@ let embeddedSchema = #"""
           "items": {
             "type": "string",
             "pattern": "^[a-z0-9][a-z0-9._-]{0,63}$"
-          }
+          },
+          "uniqueItems": true
         }
       ]
     },
@@ -555,7 +556,8 @@ let embeddedSchema = #"""
             "description": "Id of a team defined in `teams`."
           },
           "description": "Teams that serve the queue (at least one).",
-          "minItems": 1
+          "minItems": 1,
+          "uniqueItems": true
         },
         "serviceLevelSeconds": {
           "type": "integer",
@@ -574,7 +576,8 @@ let embeddedSchema = #"""
             "pattern": "^[a-z0-9][a-z0-9._-]{0,63}$",
             "description": "Id of a wrap-up reason defined in `wrapUpReasons`."
           },
-          "description": "Wrap-up reasons offered after conversations of this queue; default: every active reason."
+          "description": "Wrap-up reasons offered after conversations of this queue; default: every active reason.",
+          "uniqueItems": true
         }
       }
     },
@@ -639,7 +642,8 @@ let embeddedSchema = #"""
           },
           "description": "Teams the agent can sign into (at least one); each may resolve a different multimedia profile.",
           "minItems": 1,
-          "x-outbound": "The gate answers per team: each team may resolve a different multimedia profile."
+          "x-outbound": "The gate answers per team: each team may resolve a different multimedia profile.",
+          "uniqueItems": true
         },
         "desktopProfile": {
           "type": "string",
