@@ -91,10 +91,16 @@ final class DecodingTests: XCTestCase {
     }
 
     func testQuotedNumbersAndYAML11BooleansAreWrongTypes() {
-        let marked = MarkedText("agents:\n  bob: {name: Bob, licence: premium, site: hq, teams: [support], desktopProfile: frontline, active: 1️⃣yes}\nlicences:\n  x: {type: standard-agent, seats: 2️⃣\"3\"}\n")
+        let marked = MarkedText("agents:\n  bob: {name: Bob, licence: premium, site: hq, teams: [support], desktopProfile: frontline, active: 1️⃣yes}\nlicences:\n  x: {type: standard-agent, seats: 2️⃣\"3\"}\n  y: {type: standard-agent, seats: 3️⃣3.0}\n")
         let result = loadWithBase(marked.text)
         assertDiagnostic(.wrongType, in: result.diagnostics, at: "1️⃣", of: marked, file: "example.yaml")
         assertDiagnostic(.wrongType, in: result.diagnostics, at: "2️⃣", of: marked, file: "example.yaml")
+        assertDiagnostic(.wrongType, in: result.diagnostics, at: "3️⃣", of: marked, file: "example.yaml")
+        XCTAssertEqual(result.diagnostics.map(\.message).sorted(), [
+            "agents.bob.active must be true or false; 'yes' is ambiguous across YAML versions, write true",
+            "licences.x.seats must be an integer, found a string",
+            "licences.y.seats must be an integer, found a decimal number",
+        ])
     }
 
     func testEnumTyposGetAHint() {
