@@ -9,12 +9,16 @@ public struct LoadResult: Sendable {
     /// A hash of every file's path and bytes, in reading order: identical sources give an
     /// identical configuration, which lets an unchanged apply stop early.
     public var sourceDigest: String
+    /// False when a file could not be parsed: the checks across files were then skipped
+    /// (see `ConfigurationValidator.complete`), and more problems may show once it parses.
+    public var everyFileParsed: Bool
 
-    public init(configuration: Configuration, diagnostics: [Diagnostic], files: [String], sourceDigest: String = "") {
+    public init(configuration: Configuration, diagnostics: [Diagnostic], files: [String], sourceDigest: String = "", everyFileParsed: Bool = true) {
         self.configuration = configuration
         self.diagnostics = diagnostics
         self.files = files
         self.sourceDigest = sourceDigest
+        self.everyFileParsed = everyFileParsed
     }
 
     public var isValid: Bool { !diagnostics.hasErrors }
@@ -121,11 +125,13 @@ public struct ConfigurationLoader: Sendable {
         let (configuration, decodingProblems) = merger.finish()
         diagnostics += decodingProblems
         let worthWorking = !diagnostics.hasErrors
-        let rules = Background { ConfigurationValidator().validate(configuration) }
-        let warnings = readinessWarnings ? Background { [date] in ReadinessWarnings.check(configuration, date: date) } : nil
+        let complete = merger.everyFileParsed
+        let rules = Background { ConfigurationValidator(complete: complete).validate(configuration) }
+        let warnings = readinessWarnings && complete ? Background { [date] in ReadinessWarnings.check(configuration, date: date) } : nil
         let result = worthWorking ? work(configuration, sourceDigest) : nil
         diagnostics += rules.value + (warnings?.value ?? [])
-        return (LoadResult(configuration: configuration, diagnostics: diagnostics.sortedByLocation(), files: files, sourceDigest: sourceDigest), result)
+        return (LoadResult(configuration: configuration, diagnostics: diagnostics.sortedByLocation(), files: files, sourceDigest: sourceDigest,
+                           everyFileParsed: complete), result)
     }
 
     private func read(_ path: String, diagnostics: inout [Diagnostic]) -> Data? {

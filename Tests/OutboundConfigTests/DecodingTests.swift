@@ -83,6 +83,25 @@ final class DecodingTests: XCTestCase {
         XCTAssertEqual(result.configuration.queues["long-q"]?.teams.map(\.value), teams, "the model keeps each id once")
     }
 
+    func testAFileThatDoesNotParseHoldsBackOnlyTheChecksAcrossFiles() {
+        let others = RuleExample.baseFiles.filter { $0.path != "tenant.yaml" } + [("more.yaml", """
+            agents:
+              bob: {name: Bob, licence: premium, site: hq, teams: [night-shift], desktopProfile: frontline, nmae: x}
+            entryPoints:
+              sms-2: {channel: sms, address: "12"}
+            """)]
+        let broken = ConfigurationLoader().load(documents: [("tenant.yaml", "tenant: {name: [Example\n")] + others)
+        XCTAssertFalse(broken.everyFileParsed)
+        XCTAssertEqual(broken.diagnostics.map(\.code), [.unknownKey, .addressMismatch, .yamlSyntax],
+                       "the syntax error, and the problems other files have on their own; no unknown team, no missing tenant")
+
+        let fixed = ConfigurationLoader().load(documents: [("tenant.yaml", "tenant: {name: Example, digitalChannels: enabled}\n")] + others)
+        XCTAssertTrue(fixed.everyFileParsed)
+        XCTAssertEqual(Set(fixed.diagnostics.map(\.code)), [.unknownKey, .unknownReference, .addressMismatch])
+        let withoutTenant = ConfigurationLoader().load(documents: others)
+        XCTAssertTrue(withoutTenant.diagnostics.contains { $0.code == .tenantMissing })
+    }
+
     func testMissingFieldsPointAtTheEntryId() {
         let marked = MarkedText("queues:\n  1️⃣chat-q:\n    channel: chat\n")
         let result = loadWithBase(marked.text)

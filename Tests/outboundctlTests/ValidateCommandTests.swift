@@ -97,6 +97,38 @@ final class ValidateCommandTests: XCTestCase {
         XCTAssertFalse(run.stdout.contains("ignored.yaml"), "hidden directories are skipped")
     }
 
+    func testAnUnparsableFileIsReportedAloneAndSaysWhatWaits() throws {
+        let directory = try temporaryDirectory(self)
+        try FileManager.default.copyItem(at: repositoryRoot.appendingPathComponent("examples/acme"), to: directory.appendingPathComponent("acme"))
+        let organisation = directory.appendingPathComponent("acme/organisation.yaml")
+        let text = try String(contentsOf: organisation, encoding: .utf8)
+        try text.replacingOccurrences(of: "sites:\n", with: "sites: [\n").write(to: organisation, atomically: true, encoding: .utf8)
+        let run = try outboundctl(["validate", directory.appendingPathComponent("acme").path])
+        XCTAssertEqual(run.status, 1)
+        let lines = run.stdout.split(separator: "\n").map(String.init)
+        XCTAssertEqual(lines.filter { $0.contains("error[") || $0.contains("warning[") }.count, 1, run.stdout)
+        XCTAssertTrue(lines.first?.contains("organisation.yaml:") == true && lines.first?.contains("error[OB100]") == true, run.stdout)
+        XCTAssertEqual(lines.suffix(2), [
+            "note: checks across files (references, the tenant, readiness warnings) wait until every file parses",
+            "1 error, 0 warnings in 5 files",
+        ])
+    }
+
+    func testALongSourceLineIsShownAroundTheColumn() throws {
+        let directory = try temporaryDirectory(self)
+        let sites = (0..<40).map { "s\($0): {name: S}" } + ["s40: {nmae: x}"] + (0..<40).map { "z\($0): {}" }
+        let file = directory.appendingPathComponent("long.yaml")
+        try "tenant: {name: T, digitalChannels: enabled}\nsites: {\(sites.joined(separator: ", "))}\n".write(to: file, atomically: true, encoding: .utf8)
+        let run = try outboundctl(["validate", file.path])
+        let lines = run.stdout.split(separator: "\n").map(String.init)
+        XCTAssertTrue(lines[0].hasSuffix("long.yaml:2:645: error[OB110]: unknown key 'nmae' in sites.s40; did you mean 'name'?"), run.stdout)
+        XCTAssertTrue(lines[1].hasPrefix("2 | …") && lines[1].hasSuffix("…"), lines[1])
+        XCTAssertEqual(lines[1].count, "2 | ".count + 1 + 120 + 1)
+        let caret = try XCTUnwrap(lines[2].firstIndex(of: "^"))
+        let underCaret = lines[1][lines[1].index(lines[1].startIndex, offsetBy: lines[2].distance(from: lines[2].startIndex, to: caret))...]
+        XCTAssertTrue(underCaret.hasPrefix("nmae: x}"), String(underCaret))
+    }
+
     func testEveryBadInputIsALocatedErrorNeverACrash() throws {
         let directory = try temporaryDirectory(self)
         var laughs = "a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n"

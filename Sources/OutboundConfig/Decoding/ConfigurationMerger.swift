@@ -6,6 +6,10 @@ public struct ConfigurationMerger {
     private var diagnostics: [Diagnostic] = []
     private var tenantLocation: SourceLocation?
     private var firstFile: String?
+    /// Whether every file could be parsed. When one could not, what it defines is unknown:
+    /// checks about what is missing (unknown references, no tenant, no default wrap-up reason)
+    /// and the readiness warnings would only bury its syntax error under false reports.
+    public private(set) var everyFileParsed = true
 
     public init() {}
 
@@ -33,14 +37,15 @@ public struct ConfigurationMerger {
         merge(.agents, part.agents, into: \.agents, brokenIds: part)
     }
 
-    /// Records a file that could not be parsed, so "tenant missing" points at the first file.
+    /// Records a file that could not be parsed.
     public mutating func noteUnparsed(_ path: String) {
         if firstFile == nil { firstFile = path }
+        everyFileParsed = false
     }
 
     public func finish() -> (Configuration, [Diagnostic]) {
         var diagnostics = diagnostics
-        if tenantLocation == nil, let firstFile {
+        if tenantLocation == nil, everyFileParsed, let firstFile {
             diagnostics.append(Diagnostic(
                 .tenantMissing, "no file defines the 'tenant' section (name and digitalChannels)",
                 at: SourceLocation(file: firstFile, line: 1, column: 1), path: "tenant"))

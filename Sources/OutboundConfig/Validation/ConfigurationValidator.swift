@@ -2,10 +2,17 @@
 /// sections, slot ranges, addresses, seats, wrap-up defaults. Each rule appends diagnostics and
 /// never stops the others.
 public struct ConfigurationValidator {
-    public init() {}
+    /// Whether the configuration holds every file. When a file could not be parsed, the rules
+    /// that report something missing (an unknown reference, no default wrap-up reason) are
+    /// skipped: the missing thing may well be in that file.
+    public var complete: Bool
+
+    public init(complete: Bool = true) {
+        self.complete = complete
+    }
 
     public func validate(_ configuration: Configuration) -> [Diagnostic] {
-        var run = ValidationRun(configuration: configuration)
+        var run = ValidationRun(configuration: configuration, complete: complete)
         run.checkLicences()
         run.checkProfiles()
         run.checkSitesAndTeams()
@@ -20,10 +27,12 @@ public struct ConfigurationValidator {
 
 private struct ValidationRun {
     let configuration: Configuration
+    let complete: Bool
     var diagnostics: [Diagnostic] = []
 
-    init(configuration: Configuration) {
+    init(configuration: Configuration, complete: Bool) {
         self.configuration = configuration
+        self.complete = complete
     }
 
     mutating func report(_ code: DiagnosticCode, _ message: String, at location: SourceLocation, path: String, notes: [Diagnostic.Note] = []) {
@@ -32,7 +41,7 @@ private struct ValidationRun {
 
     /// Reports `reference` when it names no entry of `section`, with a "did you mean".
     mutating func checkReference(_ reference: Located<String>?, to section: Section, path: @autoclosure () -> String) {
-        guard let reference, !configuration.defines(reference.value, in: section) else { return }
+        guard complete, let reference, !configuration.defines(reference.value, in: section) else { return }
         var candidates = configuration.ids(in: section)
         if section == .multimediaProfiles { candidates.append(MultimediaProfile.defaultTelephonyId) }
         report(.unknownReference, "unknown \(section.noun) '\(reference.value)'\(Suggestion.hint(for: reference.value, in: candidates))",
@@ -147,7 +156,7 @@ private struct ValidationRun {
         let active = configuration.wrapUpReasons.values.filter(\.active.value).sorted { $0.location < $1.location }
         guard let first = active.first else { return }
         let defaults = active.filter(\.isDefault.value)
-        if defaults.isEmpty {
+        if defaults.isEmpty, complete {
             report(.wrapUpDefaultCount, "no active wrap-up reason is the default; set default: true on exactly one",
                    at: first.location, path: "wrapUpReasons.\(first.id)")
         }

@@ -13,8 +13,11 @@ struct TextDiagnosticReporter: DiagnosticReporter {
         for diagnostic in result.diagnostics {
             output += render(diagnostic, sources: sources)
         }
-        if !quiet { output += summary(result) + "\n" }
-        return output
+        guard !quiet else { return output }
+        if !result.everyFileParsed {
+            output += "\(terminal.paint("note", .cyan)): checks across files (references, the tenant, readiness warnings) wait until every file parses\n"
+        }
+        return output + summary(result) + "\n"
     }
 
     func render(_ diagnostic: Diagnostic, sources: SourceLines) -> String {
@@ -33,12 +36,29 @@ struct TextDiagnosticReporter: DiagnosticReporter {
         return output
     }
 
+    /// Widest excerpt shown: a longer line (generated or minified YAML) is cut to this many
+    /// characters around the column, with `…` where text was left out.
+    static let excerptWidth = 120
+
     private func excerpt(at location: SourceLocation, sources: SourceLines) -> String {
         guard let line = sources.line(location.line, in: location.file) else { return "" }
         let number = String(location.line)
         let gutter = String(repeating: " ", count: number.count)
-        let caretOffset = String(line.prefix(max(0, location.column - 1)).map { $0 == "\t" ? "\t" : " " })
-        return "\(terminal.paint(number + " |", .dim)) \(line)\n\(terminal.paint(gutter + " |", .dim)) \(caretOffset)\(terminal.paint("^", .red))\n"
+        let (shown, caretColumn) = Self.window(line, column: location.column)
+        let caretOffset = String(shown.prefix(max(0, caretColumn - 1)).map { $0 == "\t" ? "\t" : " " })
+        return "\(terminal.paint(number + " |", .dim)) \(shown)\n\(terminal.paint(gutter + " |", .dim)) \(caretOffset)\(terminal.paint("^", .red))\n"
+    }
+
+    /// The part of `line` to show, and where `column` falls in it.
+    static func window(_ line: String, column: Int) -> (text: String, column: Int) {
+        let count = line.count
+        guard count > excerptWidth else { return (line, column) }
+        let start = min(max(0, column - 1 - excerptWidth / 2), count - excerptWidth)
+        let from = line.index(line.startIndex, offsetBy: start)
+        let to = line.index(from, offsetBy: excerptWidth)
+        let lead = start > 0 ? "…" : ""
+        let tail = to < line.endIndex ? "…" : ""
+        return (lead + line[from..<to] + tail, column - start + lead.count)
     }
 
     private func summary(_ result: LoadResult) -> String {
