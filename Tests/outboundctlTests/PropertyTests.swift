@@ -152,7 +152,8 @@ final class PropertyTests: XCTestCase {
             for item in impact {
                 XCTAssertEqual(expected[item.key]?.0, item.before, "seed \(seed) \(item.key)")
                 XCTAssertEqual(expected[item.key]?.1, item.after, "seed \(seed) \(item.key)")
-                XCTAssertEqual(item.reasons, after[item.key] ?? [], "seed \(seed) \(item.key)")
+                let gone = !after.keys.contains { $0.agent == item.key.agent }
+                XCTAssertEqual(item.reasons, after[item.key] ?? (gone ? [.agentInactive] : []), "seed \(seed) \(item.key)")
             }
         }
     }

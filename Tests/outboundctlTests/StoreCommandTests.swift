@@ -205,6 +205,34 @@ final class StoreCommandTests: XCTestCase {
         XCTAssertEqual(try outboundctl(["diff", "examples/acme", "examples/broken"]).status, 1)
     }
 
+    func testImpactOfADeletedAgentIsAgentInactiveAndOfALeftTeamIsNoReason() throws {
+        let head = try copyExample("acme", self)
+        let agents = head.appendingPathComponent("agents.yaml")
+        var inAna = false
+        let kept = try String(contentsOf: agents, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false).filter { line in
+            if line.hasPrefix("  ") && !line.hasPrefix("   ") { inAna = line.hasPrefix("  ana.silva:") }
+            return !inAna
+        }
+        try kept.joined(separator: "\n").write(to: agents, atomically: true, encoding: .utf8)
+        let diff = try outboundctl(["diff", "examples/acme", head.path, "--format", "json"])
+        XCTAssertEqual(diff.status, 0, diff.stderr)
+        let impact = try XCTUnwrap(diff.json?["impact"] as? [[String: Any]])
+        XCTAssertFalse(impact.isEmpty)
+        for item in impact {
+            XCTAssertEqual(item["agent"] as? String, "ana.silva")
+            XCTAssertEqual(item["after"] as? Bool, false)
+            XCTAssertEqual(item["reasons"] as? [String], ["agent-inactive"])
+        }
+        let tenant = try copyExample("acme", self)
+        try edit(tenant.appendingPathComponent("agents.yaml"), replacing: "    teams: [digital-tier1, email-desk]", with: "    teams: [digital-tier1]")
+        let left = try outboundctl(["diff", "examples/acme", tenant.path, "--format", "json"])
+        let leftImpact = try XCTUnwrap(left.json?["impact"] as? [[String: Any]], left.stderr)
+        let lost = leftImpact.filter { $0["before"] as? Bool == true && $0["after"] as? Bool == false }
+        XCTAssertEqual(lost.map { "\($0["agent"] ?? "") \($0["team"] ?? "")" }, ["sara.teixeira email-desk"])
+        XCTAssertTrue(lost.allSatisfy { ($0["reasons"] as? [String]) == [] })
+        XCTAssertTrue(try outboundctl(["diff", "examples/acme", tenant.path]).stdout.contains("available → unavailable (no longer in this team)"))
+    }
+
     func testBadInputIsRefusedAndWritesNothing() throws {
         XCTAssertEqual(try run(["apply", "examples/broken"]).status, 1)
         XCTAssertFalse(FileManager.default.fileExists(atPath: storePath))

@@ -104,7 +104,8 @@ public struct Plan: Sendable {
     }
 
     /// The (agent, team, channel) keys whose availability differs, sorted; a key missing on
-    /// one side counts as unavailable there.
+    /// one side counts as unavailable there. A deleted agent fails the gate's first check
+    /// (agent-inactive); an agent that left a team has no reason: the cell is simply gone.
     public static func impact(before: Availability, after: Availability) -> [Impact] {
         var impact: [Impact] = []
         for (key, reasons) in after {
@@ -113,8 +114,11 @@ public struct Plan: Sendable {
                 impact.append(Impact(key: key, before: wasAvailable, after: reasons.isEmpty, reasons: reasons))
             }
         }
+        var remaining: Set<String>?
         for (key, reasons) in before where after[key] == nil && reasons.isEmpty {
-            impact.append(Impact(key: key, before: true, after: false, reasons: []))
+            let agents = remaining ?? Set(after.keys.map(\.agent))
+            remaining = agents
+            impact.append(Impact(key: key, before: true, after: false, reasons: agents.contains(key.agent) ? [] : [.agentInactive]))
         }
         return impact.sorted { $0.key < $1.key }
     }

@@ -108,7 +108,8 @@ struct PlanReporter {
             for item in impact {
                 let key = item.key
                 let change = item.after ? terminal.paint("unavailable → available", .green)
-                                        : terminal.paint("available → unavailable", .red) + " (\(item.reasons.map(\.rawValue).joined(separator: ", ")))"
+                                        : terminal.paint("available → unavailable", .red)
+                                            + (item.reasons.isEmpty ? " (no longer in this team)" : " (\(item.reasons.map(\.rawValue).joined(separator: ", ")))")
                 output += "  \(key.agent) · \(key.team) · \(key.channel.rawValue): \(change)\n"
             }
             if impact.count < plan.impact.count { output += "  … and \(plan.impact.count - impact.count) more\n" }

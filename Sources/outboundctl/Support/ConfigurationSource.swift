@@ -21,9 +21,9 @@ func loadValidResult<Work: Sendable>(_ paths: [String], date: CalendarDate? = ni
     let (result, output) = loadWithProgress(paths, quiet: quiet) { loader.load(paths: paths, alongside: work) }
     guard result.isValid, let output else {
         let reporter = TextDiagnosticReporter(terminal: .standardError())
-        printError(reporter.report(LoadResult(configuration: result.configuration,
-                                              diagnostics: result.diagnostics.filter { $0.severity == .error },
-                                              files: result.files)), terminator: "")
+        var errorsOnly = result
+        errorsOnly.diagnostics.removeAll { $0.severity != .error }
+        printError(reporter.report(errorsOnly), terminator: "")
         throw ExitCode.failure
     }
     return (result, output)
