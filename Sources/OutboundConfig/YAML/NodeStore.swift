@@ -1,3 +1,5 @@
+import Foundation
+
 /// The flat storage behind `YAMLDocument`: node records, the children of collections and the
 /// text of scalars. `YAMLLoader` appends to it while it walks libyaml's events.
 struct NodeStore {
@@ -40,10 +42,12 @@ struct NodeStore {
     /// Whether `node` is a scalar whose text is exactly `expected`, without making a string.
     func scalarEquals(_ node: NodeID, _ expected: String) -> Bool {
         let record = self[node]
-        guard record.kind.isScalar, Int(record.count) == expected.utf8.count else { return false }
-        return text.withUnsafeBufferPointer { buffer in
-            let bytes = UnsafeBufferPointer(rebasing: buffer[Int(record.start)..<Int(record.start + record.count)])
-            return expected.utf8.withContiguousStorageIfAvailable { $0.elementsEqual(bytes) } ?? expected.utf8.elementsEqual(bytes)
+        let count = Int(record.count)
+        guard record.kind.isScalar, count == expected.utf8.count else { return false }
+        guard count > 0 else { return true }
+        var expected = expected
+        return expected.withUTF8 { wanted in
+            text.withUnsafeBytes { memcmp($0.baseAddress! + Int(record.start), wanted.baseAddress!, count) == 0 }
         }
     }
 
@@ -51,10 +55,9 @@ struct NodeStore {
     func sameScalar(_ first: NodeID, _ second: NodeID) -> Bool {
         let a = self[first]
         let b = self[second]
-        guard a.count == b.count else { return false }
-        return text.withUnsafeBufferPointer { buffer in
-            buffer[Int(a.start)..<Int(a.start + a.count)].elementsEqual(buffer[Int(b.start)..<Int(b.start + b.count)])
-        }
+        guard a.kind.isScalar, b.kind.isScalar, a.count == b.count else { return false }
+        guard a.count > 0 else { return true }
+        return text.withUnsafeBytes { memcmp($0.baseAddress! + Int(a.start), $0.baseAddress! + Int(b.start), Int(a.count)) == 0 }
     }
 
     /// The FNV-1a hash of a scalar's bytes.
