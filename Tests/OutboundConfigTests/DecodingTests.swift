@@ -102,6 +102,16 @@ final class DecodingTests: XCTestCase {
         XCTAssertTrue(withoutTenant.diagnostics.contains { $0.code == .tenantMissing })
     }
 
+    func testAgentOrdersHoldEveryAgentOnce() {
+        let agents = (0..<300).map { "  agent-\($0 * 7919 % 1000): {name: A, licence: premium, site: hq, teams: [support], desktopProfile: frontline}" }
+        let configuration = loadWithBase("agents:\n" + agents.joined(separator: "\n") + "\n").configuration
+        XCTAssertEqual(configuration.agents.count, 301)
+        XCTAssertEqual(configuration.agentsById().map(\.id), configuration.agents.keys.sorted())
+        let inMemory = configuration.agentsInMemoryOrder()
+        XCTAssertEqual(inMemory.count, 301)
+        XCTAssertEqual(Set(inMemory.map(\.id)), Set(configuration.agents.keys))
+    }
+
     func testMissingFieldsPointAtTheEntryId() {
         let marked = MarkedText("queues:\n  1️⃣chat-q:\n    channel: chat\n")
         let result = loadWithBase(marked.text)

@@ -84,7 +84,7 @@ public final class OutboundGate: Sendable {
     /// The reasons for every active agent (by id) × team (by id) × outbound channel, as
     /// `matrix` lists them; agents are evaluated on all cores.
     public func matrix(agents filter: @Sendable (Agent) -> Bool = { _ in true }) -> [(AvailabilityKey, [ReasonCode])] {
-        cells(configuration.agents.values.filter { $0.active.value && filter($0) }.sorted { $0.id < $1.id })
+        cells(configuration.agentsById().filter { $0.active.value && filter($0) })
     }
 
     /// Every (agent, team, channel) cell of `agents`, in their order, teams and channels sorted.

@@ -4,18 +4,19 @@ public enum ReadinessWarnings {
     public static func check(_ configuration: Configuration, date: CalendarDate? = nil) -> [Diagnostic] {
         var diagnostics: [Diagnostic] = []
         let gate = OutboundGate(configuration: configuration, date: date)
-        premiumLicencesUnused(gate, into: &diagnostics)
+        let agents = configuration.agentsInMemoryOrder()
+        premiumLicencesUnused(gate, agents, into: &diagnostics)
         entryPointsWithoutFollowUp(configuration, into: &diagnostics)
-        unusedProfiles(configuration, into: &diagnostics)
-        digitalDisabledWithPremium(configuration, into: &diagnostics)
+        unusedProfiles(configuration, agents, into: &diagnostics)
+        digitalDisabledWithPremium(configuration, agents, into: &diagnostics)
         return diagnostics
     }
 
     /// OB401: an active agent holds a Premium licence but no team × channel is available.
-    private static func premiumLicencesUnused(_ gate: OutboundGate, into diagnostics: inout [Diagnostic]) {
+    private static func premiumLicencesUnused(_ gate: OutboundGate, _ agents: [Agent], into diagnostics: inout [Diagnostic]) {
         let configuration = gate.configuration
         var memo = OutboundGate.Memo(gate: gate)
-        for agent in configuration.agents.values where agent.active.value {
+        for agent in agents where agent.active.value {
             guard let licence = configuration.licences[agent.licence.value], licence.type.value.isPremium else { continue }
             var reasons = Set<ReasonCode>()
             var anyAvailable = false
@@ -63,13 +64,13 @@ public enum ReadinessWarnings {
     }
 
     /// OB404 and OB405.
-    private static func unusedProfiles(_ configuration: Configuration, into diagnostics: inout [Diagnostic]) {
-        let usedDesktops = Set(configuration.agents.values.map(\.desktopProfile.value))
+    private static func unusedProfiles(_ configuration: Configuration, _ agents: [Agent], into diagnostics: inout [Diagnostic]) {
+        let usedDesktops = Set(agents.map(\.desktopProfile.value))
         for desktop in configuration.desktopProfiles.values where !usedDesktops.contains(desktop.id) {
             diagnostics.append(Diagnostic(.unusedDesktopProfile, "no agent uses desktop profile '\(desktop.id)'",
                                           at: desktop.location, path: "desktopProfiles.\(desktop.id)"))
         }
-        var usedProfiles = Set(configuration.agents.values.compactMap(\.multimediaProfile?.value))
+        var usedProfiles = Set(agents.compactMap(\.multimediaProfile?.value))
         usedProfiles.formUnion(configuration.teams.values.compactMap(\.multimediaProfile?.value))
         usedProfiles.formUnion(configuration.sites.values.compactMap(\.multimediaProfile?.value))
         for profile in configuration.multimediaProfiles.values where !usedProfiles.contains(profile.id) {
@@ -79,9 +80,9 @@ public enum ReadinessWarnings {
     }
 
     /// OB406.
-    private static func digitalDisabledWithPremium(_ configuration: Configuration, into diagnostics: inout [Diagnostic]) {
+    private static func digitalDisabledWithPremium(_ configuration: Configuration, _ agents: [Agent], into diagnostics: inout [Diagnostic]) {
         guard let tenant = configuration.tenant, tenant.digitalChannels.value == .disabled else { return }
-        let holders = configuration.agents.values.filter { agent in
+        let holders = agents.filter { agent in
             agent.active.value && configuration.licences[agent.licence.value]?.type.value.isPremium == true
         }
         guard !holders.isEmpty else { return }

@@ -72,8 +72,7 @@ public enum CanonicalForm {
             case .queues: add(section, configuration.queues, json)
             case .wrapUpReasons: add(section, configuration.wrapUpReasons, json)
             case .agents:
-                let agents = configuration.agents.values.sorted { $0.id < $1.id }
-                entities += ParallelMap.map(agents) { Entity(key: Key(kind: section.rawValue, id: $0.id), text: render($0)) }
+                entities += ParallelMap.map(configuration.agentsById()) { Entity(key: Key(kind: section.rawValue, id: $0.id), text: render($0)) }
             }
         }
         return entities

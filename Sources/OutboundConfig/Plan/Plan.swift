@@ -148,13 +148,13 @@ extension OutboundGate {
     /// The availability of every agent (inactive ones too, with agent-inactive), team and
     /// outbound channel: what the store materialises.
     public func availability() -> Availability {
-        availability(cells(Array(configuration.agents.values)))
+        availability(cells(configuration.agentsInMemoryOrder()))
     }
 
     /// The same cells as `availability()`, in key order (agent, team, channel): what the store
     /// writes, in the order its table keeps them.
     public func sortedCells() -> [(AvailabilityKey, [ReasonCode])] {
-        cells(configuration.agents.values.sorted { $0.id < $1.id })
+        cells(configuration.agentsById())
     }
 
     /// The availability of some agents only (agents not in the configuration have no cells).

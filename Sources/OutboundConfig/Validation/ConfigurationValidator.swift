@@ -28,11 +28,13 @@ public struct ConfigurationValidator {
 private struct ValidationRun {
     let configuration: Configuration
     let complete: Bool
+    let agents: [Agent]
     var diagnostics: [Diagnostic] = []
 
     init(configuration: Configuration, complete: Bool) {
         self.configuration = configuration
         self.complete = complete
+        agents = configuration.agentsInMemoryOrder()
     }
 
     mutating func report(_ code: DiagnosticCode, _ message: String, at location: SourceLocation, path: String, notes: [Diagnostic.Note] = []) {
@@ -56,7 +58,7 @@ private struct ValidationRun {
 
     mutating func checkLicences() {
         var holders: [String: Int] = [:]
-        for agent in configuration.agents.values where agent.active.value {
+        for agent in agents where agent.active.value {
             holders[agent.licence.value, default: 0] += 1
         }
         for licence in configuration.licences.values {
@@ -168,7 +170,7 @@ private struct ValidationRun {
     }
 
     mutating func checkAgents() {
-        for agent in configuration.agents.values {
+        for agent in agents {
             let path = DottedPath(parent: "agents", last: agent.id)
             checkReference(agent.licence, to: .licences, path: "\(path).licence")
             checkReference(agent.site, to: .sites, path: "\(path).site")
