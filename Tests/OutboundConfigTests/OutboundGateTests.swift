@@ -174,6 +174,28 @@ final class OutboundGateTests: XCTestCase {
         }
     }
 
+    func testBulkCellsAreInKeyOrderAndMatchTheExplainedAnswers() throws {
+        let gate = try gate(state: .idle)
+        let all = gate.sortedCells()
+        XCTAssertEqual(all.map(\.0), all.map(\.0).sorted(), "agents, then teams, then channels in order")
+        var expected: [AvailabilityKey] = []
+        for agent in gate.configuration.agents.values {
+            for team in agent.teams {
+                for channel in Channel.outbound { expected.append(AvailabilityKey(agent: agent.id, team: team.value, channel: channel)) }
+            }
+        }
+        XCTAssertEqual(all.map(\.0), expected.sorted())
+        for (key, reasons) in all {
+            let agent = try XCTUnwrap(gate.configuration.agents[key.agent])
+            XCTAssertEqual(reasons, gate.evaluate(agent, team: key.team, channel: key.channel).reasons, "\(key)")
+        }
+        let matrix = gate.matrix { $0.site.value == "lisbon" }
+        XCTAssertEqual(matrix.map(\.0), all.map(\.0).filter { key in
+            let agent = gate.configuration.agents[key.agent]!
+            return agent.active.value && agent.site.value == "lisbon"
+        })
+    }
+
     func testReadinessWarnings() throws {
         let result = ConfigurationLoader(date: CalendarDate("2026-06-01")).load(documents: [(path: "gate.yaml", text: OutboundGateTests.tenant.text)])
         let warned = Dictionary(grouping: result.diagnostics.filter { $0.severity == .warning }, by: \.code)

@@ -84,25 +84,56 @@ public final class OutboundGate: Sendable {
     /// The reasons for every active agent (by id) × team (by id) × outbound channel, as
     /// `matrix` lists them; agents are evaluated on all cores.
     public func matrix(agents filter: @Sendable (Agent) -> Bool = { _ in true }) -> [(AvailabilityKey, [ReasonCode])] {
-        cells(configuration.agentsById().filter { $0.active.value && filter($0) })
+        cellsById { $0.active.value && filter($0) }
     }
 
     /// Every (agent, team, channel) cell of `agents`, in their order, teams and channels sorted.
     func cells(_ agents: [Agent]) -> [(AvailabilityKey, [ReasonCode])] {
-        let channels = Channel.outbound.sorted()
-        return ParallelMap.mapChunks(agents) { slice in
+        ParallelMap.mapChunks(agents) { slice in
             var memo = Memo(gate: self)
             var cells: [(AvailabilityKey, [ReasonCode])] = []
-            cells.reserveCapacity(slice.count * 2 * channels.count)
-            for agent in slice {
-                let teams = agent.teams.count == 1 ? [agent.teams[0].value] : agent.teams.map(\.value).sorted()
-                for team in teams {
-                    for channel in channels {
-                        cells.append((AvailabilityKey(agent: agent.id, team: team, channel: channel), memo.reasons(agent, team: team, channel: channel)))
-                    }
-                }
-            }
+            cells.reserveCapacity(slice.count * 2 * Channel.outbound.count)
+            for agent in slice { appendCells(of: agent, to: &cells, memo: &memo) }
             return cells
+        }
+    }
+
+    /// The cells of the agents `include` accepts, agents by id. Agents are evaluated in memory
+    /// order (in id order nearly every agent read misses the cache), each chunk keeping where
+    /// its agents' cells start; the cells are then laid out by sorting those spans by id.
+    func cellsById(where include: @Sendable (Agent) -> Bool) -> [(AvailabilityKey, [ReasonCode])] {
+        typealias Chunk = (spans: [(id: String, start: Int, count: Int)], cells: [(AvailabilityKey, [ReasonCode])])
+        let chunks: [Chunk] = ParallelMap.mapChunks(configuration.agentsInMemoryOrder()) { slice in
+            var memo = Memo(gate: self)
+            var chunk: Chunk = ([], [])
+            chunk.spans.reserveCapacity(slice.count)
+            chunk.cells.reserveCapacity(slice.count * 2 * Channel.outbound.count)
+            for agent in slice where include(agent) {
+                let start = chunk.cells.count
+                appendCells(of: agent, to: &chunk.cells, memo: &memo)
+                chunk.spans.append((agent.id, start, chunk.cells.count - start))
+            }
+            return [chunk]
+        }
+        var order: [(id: String, chunk: Int, start: Int, count: Int)] = []
+        order.reserveCapacity(chunks.reduce(0) { $0 + $1.spans.count })
+        for (index, chunk) in chunks.enumerated() {
+            for span in chunk.spans { order.append((span.id, index, span.start, span.count)) }
+        }
+        order.sort { $0.id < $1.id }
+        var cells: [(AvailabilityKey, [ReasonCode])] = []
+        cells.reserveCapacity(chunks.reduce(0) { $0 + $1.cells.count })
+        for span in order { cells += chunks[span.chunk].cells[span.start..<span.start + span.count] }
+        return cells
+    }
+
+    /// Appends an agent's cells: its teams sorted by id, each with the outbound channels in order.
+    private func appendCells(of agent: Agent, to cells: inout [(AvailabilityKey, [ReasonCode])], memo: inout Memo) {
+        let teams = agent.teams.count == 1 ? [agent.teams[0].value] : agent.teams.map(\.value).sorted()
+        for team in teams {
+            for (channel, reasons) in zip(Memo.channels, memo.reasonsByChannel(agent, team: team)) {
+                cells.append((AvailabilityKey(agent: agent.id, team: team, channel: channel), reasons))
+            }
         }
     }
 
@@ -110,10 +141,13 @@ public final class OutboundGate: Sendable {
     /// has tens of thousands of agents in hundreds of teams, but few distinct combinations of
     /// licence, resolved multimedia profile and desktop profile.
     struct Memo {
+        /// The outbound channels an answer covers, in this order (one lookup per agent and team).
+        static let channels = Channel.outbound.sorted()
+
         let gate: OutboundGate
         private let index: Index
         private let profiles: [String: MultimediaProfile]
-        private var answers: [Inputs: [ReasonCode]] = [:]
+        private var answers: [Inputs: [[ReasonCode]]] = [:]
 
         init(gate: OutboundGate) {
             self.gate = gate
@@ -128,7 +162,6 @@ public final class OutboundGate: Sendable {
             var licence: String
             var profile: String
             var desktop: String
-            var channel: Channel
 
             /// One FNV-1a pass over the ids instead of a SipHash round per string: this is
             /// looked up for every cell of a 100,000-cell matrix.
@@ -139,17 +172,16 @@ public final class OutboundGate: Sendable {
                 ids.combine(desktop)
                 hasher.combine(ids.value)
                 hasher.combine(active)
-                hasher.combine(channel)
             }
         }
 
-        mutating func reasons(_ agent: Agent, team: String, channel: Channel) -> [ReasonCode] {
+        /// The reasons on each of `Memo.channels`, in that order.
+        mutating func reasonsByChannel(_ agent: Agent, team: String) -> [[ReasonCode]] {
             let profile = ResolvedProfile.resolvedId(agent: agent, team: team, teams: index.teamProfiles, sites: index.siteProfiles,
                                                      profiles: profiles)
-            let inputs = Inputs(active: agent.active.value, licence: agent.licence.value, profile: profile,
-                                desktop: agent.desktopProfile.value, channel: channel)
+            let inputs = Inputs(active: agent.active.value, licence: agent.licence.value, profile: profile, desktop: agent.desktopProfile.value)
             if let known = answers[inputs] { return known }
-            let computed = gate.reasons(agent, team: team, channel: channel)
+            let computed = Self.channels.map { gate.reasons(agent, team: team, channel: $0) }
             answers[inputs] = computed
             return computed
         }

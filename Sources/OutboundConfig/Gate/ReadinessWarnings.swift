@@ -21,8 +21,7 @@ public enum ReadinessWarnings {
             var reasons = Set<ReasonCode>()
             var anyAvailable = false
             search: for team in agent.teams {
-                for channel in Channel.outbound {
-                    let found = memo.reasons(agent, team: team.value, channel: channel)
+                for found in memo.reasonsByChannel(agent, team: team.value) {
                     if found.isEmpty {
                         anyAvailable = true
                         break search

@@ -154,7 +154,7 @@ extension OutboundGate {
     /// The same cells as `availability()`, in key order (agent, team, channel): what the store
     /// writes, in the order its table keeps them.
     public func sortedCells() -> [(AvailabilityKey, [ReasonCode])] {
-        cells(configuration.agentsById())
+        cellsById { _ in true }
     }
 
     /// The availability of some agents only (agents not in the configuration have no cells).
