@@ -418,7 +418,7 @@ private struct KeyTable {
 
     /// MurmurHash3's finaliser: FNV-1a over whole words mixes a byte only into the bits above
     /// it, so without this `agent-1234` and `agent-5634` share their low bits and pile up in
-    /// one run of slots (10,000 keys cost 60 M instructions instead of 1 M).
+    /// one run of slots (duplicate checks of 10,000 agents cost 65 M instructions instead of 8 M).
     private static func spread(_ hash: UInt64) -> UInt64 {
         var k = hash
         k ^= k >> 33
