@@ -12,18 +12,50 @@ public final class OutboundStore {
     /// How long a command waits for another process's write lock before giving up (exit 3).
     public static let busyTimeout: TimeInterval = 5
 
-    private init(path: String, queue: DatabaseQueue) {
+    /// False for a store of an older schema opened for reading: it is read as it is, and
+    /// the commands say `outboundctl store migrate` brings it up to date.
+    public let isCurrentSchema: Bool
+    /// Whether revisions say how their snapshot is encoded (schema v2 and later).
+    private let hasSnapshotEncoding: Bool
+
+    private init(path: String, queue: DatabaseQueue, isCurrentSchema: Bool, hasSnapshotEncoding: Bool) {
         self.path = path
         self.queue = queue
+        self.isCurrentSchema = isCurrentSchema
+        self.hasSnapshotEncoding = hasSnapshotEncoding
     }
 
-    /// Opens an existing store for reading; `StoreError.missing` when there is none.
-    public static func openExisting(path: String) throws -> OutboundStore {
+    /// Opens an existing store for reading only: never creates, migrates or checkpoints it,
+    /// works for a user who may only read the file, and never waits for an apply (a WAL reader
+    /// sees the last committed revision). A store of an older schema is read as it is
+    /// (`isCurrentSchema` false); one of a newer schema is refused.
+    public static func openForReading(path: String) throws -> OutboundStore {
         guard FileManager.default.fileExists(atPath: path) else { throw StoreError.missing(path) }
-        return try open(path: path)
+        return try StoreError.wrap(path) {
+            var configuration = GRDB.Configuration()
+            configuration.readonly = true
+            configuration.busyMode = .timeout(busyTimeout)
+            configuration.label = "outboundctl-reader"
+            configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA cache_size = -65536") }
+            let queue = try ReadOnlyOpening.open(path: path, configuration: configuration)
+            let (superseded, complete, tables) = try queue.read { db in
+                let migrator = StoreSchema.migrator
+                return (try migrator.hasBeenSuperseded(db), try migrator.hasCompletedMigrations(db),
+                        try Set(String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")))
+            }
+            if superseded { throw StoreError.newerSchema(path) }
+            guard tables.contains("grdb_migrations"), tables.contains("revisions") else {
+                throw StoreError.unreadable(path, tables.isEmpty
+                    ? "the file is empty, not an outboundctl store; run `outboundctl apply` to create one"
+                    : "the file is a SQLite database but not an outboundctl store")
+            }
+            let encoded = try queue.read { db in try db.columns(in: "revisions").contains { $0.name == "snapshot_encoding" } }
+            return OutboundStore(path: path, queue: queue, isCurrentSchema: complete, hasSnapshotEncoding: encoded)
+        }
     }
 
-    /// Opens the store, creating it (and migrating it to the current schema) if needed.
+    /// Opens the store for writing, creating it (and migrating it to the current schema) if
+    /// needed: `apply`, `rollback` and `store migrate` only.
     public static func open(path: String) throws -> OutboundStore {
         try StoreError.wrap(path) {
             var configuration = GRDB.Configuration()
@@ -32,8 +64,12 @@ public final class OutboundStore {
             configuration.label = "outboundctl"
             // WAL with synchronous=NORMAL keeps every transaction atomic and the file consistent
             // after a crash; only the newest commits may be lost on power failure (docs/store.md).
+            // The -wal and -shm files are kept after the last connection closes, with the
+            // store's owner and mode, so that a user who may only read the store can still
+            // open it (SQLite needs both to exist for a read-only WAL reader).
             configuration.prepareDatabase { db in
-                try db.execute(sql: "PRAGMA page_size = 16384; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536")
+                try db.execute(sql: "PRAGMA page_size = 16384; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536; PRAGMA journal_size_limit = 1048576")
+                PersistentWAL.enable(db)
             }
             let queue = try DatabaseQueue(path: path, configuration: configuration)
             let migrator = StoreSchema.migrator
@@ -48,7 +84,7 @@ public final class OutboundStore {
                 guard isStore else { throw StoreError.unreadable(path, "the file is a SQLite database but not an outboundctl store") }
                 try migrator.migrate(queue)
             }
-            return OutboundStore(path: path, queue: queue)
+            return OutboundStore(path: path, queue: queue, isCurrentSchema: true, hasSnapshotEncoding: true)
         }
     }
 
@@ -126,7 +162,8 @@ public final class OutboundStore {
     public func snapshot(revision: Int? = nil) throws -> (revision: Int, document: String) {
         try read { db in
             let number = try revision ?? Self.currentRevision(db)
-            guard let row = try Row.fetchOne(db, sql: "SELECT snapshot, snapshot_encoding FROM revisions WHERE number = ?", arguments: [number]) else {
+            let encoding = hasSnapshotEncoding ? "snapshot_encoding" : "'\(SnapshotCompression.text)' AS snapshot_encoding"
+            guard let row = try Row.fetchOne(db, sql: "SELECT snapshot, \(encoding) FROM revisions WHERE number = ?", arguments: [number]) else {
                 throw StoreError.unknownRevision(number)
             }
             if row["snapshot_encoding"] == SnapshotCompression.text { return (number, row["snapshot"]) }

@@ -156,6 +156,7 @@ public final class ConfigurationDecoder {
                 .invalidTimezone, "tenant.timezone '\(timezone.value)' is not an IANA time zone name (e.g. Europe/Lisbon)",
                 at: timezone.location, path: "tenant.timezone"))
         }
+        f.reportMissingFields()
         guard let digital else { return nil }
         return Tenant(name: name, digitalChannels: digital, timezone: timezone, location: location)
     }
@@ -167,6 +168,12 @@ public final class ConfigurationDecoder {
         let validFrom = f.date("validFrom")
         let validUntil = f.date("validUntil")
         let description = f.string("description")
+        f.reportMissingFields()
+        if let validFrom, let validUntil, validFrom.value > validUntil.value {
+            context.diagnostics.append(Diagnostic(
+                .licenceDatesReversed, "\(path).validFrom \(validFrom.value) is after validUntil \(validUntil.value)",
+                at: validFrom.location, path: "\(path).validFrom", notes: [.init("validUntil is here", at: validUntil.location)]))
+        }
         guard let type, let seats else { return nil }
         return Licence(id: id, location: location, description: description, type: type, seats: seats, validFrom: validFrom, validUntil: validUntil)
     }
@@ -179,6 +186,23 @@ public final class ConfigurationDecoder {
         let chat = f.int("chat", in: 0...5)
         let email = decodeSlots(f, media: .email)
         let social = decodeSlots(f, media: .social)
+        f.reportMissingFields()
+        for (media, slots) in [(Media.email, email), (.social, social)] {
+            guard let slots else { continue }
+            let range = SlotRules.range(for: media, assignment: slots.assignment, mappingForm: slots.isMappingForm)
+            if !range.contains(slots.slots) {
+                let form = slots.isMappingForm ? "\(slots.assignment.rawValue) assignment" : "the integer form (0 = none)"
+                context.diagnostics.append(Diagnostic(
+                    .slotsOutOfRange, "\(path).\(media.rawValue) slots must be from \(range.lowerBound) to \(range.upperBound) for \(form), found \(slots.slots)",
+                    at: slots.location, path: slots.isMappingForm ? "\(path).\(media.rawValue).slots" : "\(path).\(media.rawValue)"))
+            }
+        }
+        if let blending, blending.value == .blendedRealtime, (voice?.value ?? 0) != 1 || (chat?.value ?? 0) < 1 {
+            context.diagnostics.append(Diagnostic(
+                .blendedRealtimeNeedsVoiceAndChat,
+                "\(path) is blended-realtime, which needs voice: 1 and chat of at least 1 (found voice \(voice?.value ?? 0), chat \(chat?.value ?? 0))",
+                at: blending.location, path: "\(path).blending"))
+        }
         guard let blending else { return nil }
         return MultimediaProfile(id: id, location: location, description: description, blending: blending,
                                  voice: voice, chat: chat, email: email, social: social)
@@ -220,6 +244,7 @@ public final class ConfigurationDecoder {
         let name = f.string("name")
         let site = f.string("site", required: true)
         let profile = f.string("multimediaProfile")
+        f.reportMissingFields()
         guard let site else { return nil }
         return Team(id: id, location: location, name: name, site: site, multimediaProfile: profile)
     }
@@ -234,6 +259,7 @@ public final class ConfigurationDecoder {
         let entryPoints = f.selection("outboundEntryPoints")
         let reasons = f.selection("wrapUpReasons")
         let autoWrapUp = f.int("autoWrapUpSeconds", in: 1...3600)
+        f.reportMissingFields()
         guard let entryPoints, let reasons else { return nil }
         return DesktopProfile(id: id, location: location, description: description, outboundEntryPoints: entryPoints,
                               wrapUpReasons: reasons, autoWrapUpSeconds: autoWrapUp)
@@ -246,6 +272,8 @@ public final class ConfigurationDecoder {
         let address = f.string("address")
         let outbound = f.bool("outbound", default: false)
         let queue = f.string("queue")
+        f.reportMissingFields()
+        if let channel { checkEntryPoint(channel: channel.value, address: address, outbound: outbound, entry: location, path: path) }
         guard let channel, let outbound else { return nil }
         return EntryPoint(id: id, location: location, description: description, channel: channel, address: address, outbound: outbound, queue: queue)
     }
@@ -260,6 +288,7 @@ public final class ConfigurationDecoder {
         let serviceLevel = f.int("serviceLevelSeconds", in: 1...Int.max)
         let maxTime = f.int("maxTimeInQueueSeconds", in: 1...Int.max)
         let reasons = f.idList("wrapUpReasons")
+        f.reportMissingFields()
         guard let channel, let routing, let teams else { return nil }
         return Queue(id: id, location: location, description: description, channel: channel, routing: routing, teams: teams,
                      serviceLevelSeconds: serviceLevel, maxTimeInQueueSeconds: maxTime, wrapUpReasons: reasons)
@@ -270,6 +299,7 @@ public final class ConfigurationDecoder {
         let description = f.string("description")
         let isDefault = f.bool("default", default: false)
         let active = f.bool("active", default: true)
+        f.reportMissingFields()
         guard let isDefault, let active else { return nil }
         return WrapUpReason(id: id, location: location, description: description, isDefault: isDefault, active: active)
     }
@@ -284,8 +314,38 @@ public final class ConfigurationDecoder {
         let desktop = f.string("desktopProfile", required: true)
         let profile = f.string("multimediaProfile")
         let active = f.bool("active", default: true)
+        f.reportMissingFields()
+        if let email, !AddressFormat.isEmail(email.value) {
+            context.diagnostics.append(Diagnostic(.invalidValue, "\(path).email '\(email.value)' is not an email address", at: email.location, path: "\(path).email"))
+        }
         guard let name, let licence, let site, let teams, let desktop, let active else { return nil }
         return Agent(id: id, location: location, name: name, email: email, licence: licence, site: site, teams: teams,
                      desktopProfile: desktop, multimediaProfile: profile, active: active)
+    }
+
+    /// The rules of one entry point that need only its own fields: outbound only where the
+    /// channel allows it, and an address of the channel's kind. Checked here, where a broken
+    /// neighbour field cannot hide them.
+    private func checkEntryPoint(channel: Channel, address: Located<String>?, outbound: Located<Bool>?, entry: SourceLocation, path: DottedPath) {
+        if let outbound, outbound.value, !channel.supportsOutbound {
+            context.diagnostics.append(Diagnostic(
+                .outboundNotSupported, "\(path) has channel \(channel.rawValue); outbound: true is only possible on email and sms",
+                at: outbound.location, path: "\(path).outbound"))
+        }
+        if let address {
+            if channel.usesPhoneAddress, !AddressFormat.isE164(address.value) {
+                context.diagnostics.append(Diagnostic(
+                    .addressMismatch, "\(path).address '\(address.value)' must be an E.164 number for \(channel.rawValue) ('+' and 8 to 15 digits)",
+                    at: address.location, path: "\(path).address"))
+            } else if channel == .email, !AddressFormat.isEmail(address.value) {
+                context.diagnostics.append(Diagnostic(
+                    .addressMismatch, "\(path).address '\(address.value)' must be an email address for an email entry point",
+                    at: address.location, path: "\(path).address"))
+            }
+        } else if channel == .email || channel == .sms || channel == .whatsapp {
+            context.diagnostics.append(Diagnostic(
+                .missingField, "\(path) is missing required field 'address' (the \(channel == .email ? "email address" : "E.164 number") customers see)",
+                at: entry, path: "\(path).address"))
+        }
     }
 }

@@ -22,19 +22,24 @@ final class DecodingContext {
     /// The fields of a mapping node, after reporting its unknown keys; nil (and a diagnostic)
     /// when the node is not a mapping.
     /// `owner` is where "missing field" errors point (an entry's id key); the node itself by default.
+    /// An unknown key that looks like a misspelt known key which is absent (`licnce`) is said
+    /// once, with the hint: that key is then not reported missing as well.
     func fields(of node: Node, path: DottedPath, known: [String], owner: SourceLocation? = nil) -> FieldReader? {
         guard document.isMapping(node) else {
             report(.wrongType, "\(path) must be a mapping, found \(document.typeName(node))", at: node, path: path.description)
             return nil
         }
+        var misspelt: [String] = []
         for index in 0..<document.count(node) {
             let keyNode = document.key(node, index)
             guard !known.contains(where: { document.scalarEquals(keyNode, $0) }) else { continue }
             let key = document.string(keyNode)
-            report(.unknownKey, "unknown key '\(key)' in \(path)\(Suggestion.hint(for: key, in: known))",
+            let suggestion = Suggestion.closest(to: key, in: known)
+            if let suggestion, document.value(node, forKey: suggestion) == nil { misspelt.append(suggestion) }
+            report(.unknownKey, "unknown key '\(key)' in \(path)\(suggestion.map { "; did you mean '\($0)'?" } ?? "")",
                    at: keyNode, path: "\(path).\(key)")
         }
-        return FieldReader(node: node, owner: owner ?? location(node), path: path, context: self)
+        return FieldReader(node: node, owner: owner ?? location(node), path: path, context: self, misspelt: misspelt)
     }
 }
 
@@ -50,11 +55,28 @@ final class FieldReader {
     let path: DottedPath
     let context: DecodingContext
 
-    init(node: Node, owner: SourceLocation, path: DottedPath, context: DecodingContext) {
+    /// Known keys an unknown key was taken for a misspelling of (already reported).
+    private let misspelt: [String]
+    /// Required keys found absent, reported together by `reportMissingFields()`.
+    private var missing: [String] = []
+
+    init(node: Node, owner: SourceLocation, path: DottedPath, context: DecodingContext, misspelt: [String] = []) {
         self.node = node
         self.owner = owner
         self.path = path
         self.context = context
+        self.misspelt = misspelt
+    }
+
+    /// One error for all the required fields an entry lacks ("missing required fields 'a',
+    /// 'b'"), at the entry; a field taken for a misspelt key is not repeated here.
+    func reportMissingFields() {
+        let absent = missing.filter { !misspelt.contains($0) }
+        guard let first = absent.first else { return }
+        let message = absent.count == 1
+            ? "\(path) is missing required field '\(first)'"
+            : "\(path) is missing required fields \(absent.map { "'\($0)'" }.joined(separator: ", "))"
+        context.diagnostics.append(Diagnostic(.missingField, message, at: owner, path: absent.count == 1 ? "\(path).\(first)" : path.description))
     }
 
     subscript(key: String) -> Node? {
@@ -65,8 +87,11 @@ final class FieldReader {
     func value(_ key: String, required: Bool) -> Node? {
         guard let value = self[key], !context.document.isNull(value) else {
             if required {
-                let location = self[key].map(context.location) ?? owner
-                context.diagnostics.append(Diagnostic(.missingField, "\(path) is missing required field '\(key)'", at: location, path: "\(path).\(key)"))
+                if let present = self[key] {
+                    context.diagnostics.append(Diagnostic(.missingField, "\(path).\(key) is required and cannot be empty", at: context.location(present), path: "\(path).\(key)"))
+                } else {
+                    missing.append(key)
+                }
             }
             return nil
         }

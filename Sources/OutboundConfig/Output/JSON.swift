@@ -67,18 +67,27 @@ public indirect enum JSON: Sendable, Equatable {
 
     private static let hexDigits = Array("0123456789abcdef".utf8)
 
-    /// Appends `text` as a JSON string literal, copying runs of plain bytes at once.
+    /// Appends `text` as a JSON string literal, copying runs of plain bytes at once. Control
+    /// characters, DEL and the C1 controls (U+0080–U+009F) are written as `\u` escapes, so a
+    /// document shown on a terminal carries no byte a terminal would act on.
     public static func escape(_ text: String, into output: inout [UInt8]) {
         output.append(UInt8(ascii: "\""))
         var text = text
         text.withUTF8 { bytes in
             var runStart = 0
-            for index in 0..<bytes.count {
+            var index = 0
+            while index < bytes.count {
                 let byte = bytes[index]
-                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+                let isC1 = byte == 0xC2 && index + 1 < bytes.count && bytes[index + 1] < 0xA0
+                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte == 0x7F || isC1 else {
+                    index += 1
+                    continue
+                }
                 output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
-                runStart = index + 1
-                switch byte {
+                let code = isC1 ? bytes[index + 1] : byte
+                index += isC1 ? 2 : 1
+                runStart = index
+                switch code {
                 case UInt8(ascii: "\""): output += "\\\"".utf8
                 case UInt8(ascii: "\\"): output += "\\\\".utf8
                 case 0x0A: output += "\\n".utf8
@@ -86,8 +95,8 @@ public indirect enum JSON: Sendable, Equatable {
                 case 0x09: output += "\\t".utf8
                 default:
                     output += "\\u00".utf8
-                    output.append(hexDigits[Int(byte >> 4)])
-                    output.append(hexDigits[Int(byte & 0x0F)])
+                    output.append(hexDigits[Int(code >> 4)])
+                    output.append(hexDigits[Int(code & 0x0F)])
                 }
             }
             output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<bytes.count]))

@@ -14,7 +14,6 @@ public struct ConfigurationValidator {
     public func validate(_ configuration: Configuration) -> [Diagnostic] {
         var run = ValidationRun(configuration: configuration, complete: complete)
         run.checkLicences()
-        run.checkProfiles()
         run.checkSitesAndTeams()
         run.checkDesktopProfiles()
         run.checkEntryPoints()
@@ -63,34 +62,10 @@ private struct ValidationRun {
         }
         for licence in configuration.licences.values {
             let path = "licences.\(licence.id)"
-            if let from = licence.validFrom, let until = licence.validUntil, from.value > until.value {
-                report(.licenceDatesReversed, "\(path).validFrom \(from.value) is after validUntil \(until.value)",
-                       at: from.location, path: "\(path).validFrom", notes: [.init("validUntil is here", at: until.location)])
-            }
             let held = holders[licence.id] ?? 0
             if held > licence.seats.value {
                 report(.licenceSeatsExceeded, "licence '\(licence.id)' has \(plural(licence.seats.value, "seat")) but \(held) active agents hold it",
                        at: licence.seats.location, path: "\(path).seats")
-            }
-        }
-    }
-
-    mutating func checkProfiles() {
-        for profile in configuration.multimediaProfiles.values {
-            let path = "multimediaProfiles.\(profile.id)"
-            for media in [Media.email, .social] {
-                guard let slots = profile.slots(for: media) else { continue }
-                let range = SlotRules.range(for: media, assignment: slots.assignment, mappingForm: slots.isMappingForm)
-                if !range.contains(slots.slots) {
-                    let form = slots.isMappingForm ? "\(slots.assignment.rawValue) assignment" : "the integer form (0 = none)"
-                    report(.slotsOutOfRange, "\(path).\(media.rawValue) slots must be from \(range.lowerBound) to \(range.upperBound) for \(form), found \(slots.slots)",
-                           at: slots.location, path: slots.isMappingForm ? "\(path).\(media.rawValue).slots" : "\(path).\(media.rawValue)")
-                }
-            }
-            if profile.blending.value == .blendedRealtime, (profile.voice?.value ?? 0) != 1 || (profile.chat?.value ?? 0) < 1 {
-                report(.blendedRealtimeNeedsVoiceAndChat,
-                       "\(path) is blended-realtime, which needs voice: 1 and chat of at least 1 (found voice \(profile.voice?.value ?? 0), chat \(profile.chat?.value ?? 0))",
-                       at: profile.blending.location, path: "\(path).blending")
             }
         }
     }
@@ -121,22 +96,6 @@ private struct ValidationRun {
         for entryPoint in configuration.entryPoints.values {
             let path = "entryPoints.\(entryPoint.id)"
             let channel = entryPoint.channel.value
-            if entryPoint.outbound.value, !channel.supportsOutbound {
-                report(.outboundNotSupported, "\(path) has channel \(channel.rawValue); outbound: true is only possible on email and sms",
-                       at: entryPoint.outbound.location, path: "\(path).outbound")
-            }
-            if let address = entryPoint.address {
-                if channel.usesPhoneAddress, !AddressFormat.isE164(address.value) {
-                    report(.addressMismatch, "\(path).address '\(address.value)' must be an E.164 number for \(channel.rawValue) ('+' and 8 to 15 digits)",
-                           at: address.location, path: "\(path).address")
-                } else if channel == .email, !AddressFormat.isEmail(address.value) {
-                    report(.addressMismatch, "\(path).address '\(address.value)' must be an email address for an email entry point",
-                           at: address.location, path: "\(path).address")
-                }
-            } else if channel == .email || channel == .sms || channel == .whatsapp {
-                report(.missingField, "\(path) is missing required field 'address' (the \(channel == .email ? "email address" : "E.164 number") customers see)",
-                       at: entryPoint.location, path: "\(path).address")
-            }
             checkReference(entryPoint.queue, to: .queues, path: "\(path).queue")
             if let queueId = entryPoint.queue, let queue = configuration.queues[queueId.value], queue.channel.value != channel {
                 report(.queueChannelMismatch, "\(path) has channel \(channel.rawValue) but its queue '\(queue.id)' serves \(queue.channel.value.rawValue)",
@@ -177,9 +136,6 @@ private struct ValidationRun {
             checkReferences(agent.teams, to: .teams, path: "\(path).teams")
             checkReference(agent.desktopProfile, to: .desktopProfiles, path: "\(path).desktopProfile")
             checkReference(agent.multimediaProfile, to: .multimediaProfiles, path: "\(path).multimediaProfile")
-            if let email = agent.email, !AddressFormat.isEmail(email.value) {
-                report(.invalidValue, "\(path).email '\(email.value)' is not an email address", at: email.location, path: "\(path).email")
-            }
         }
     }
 }

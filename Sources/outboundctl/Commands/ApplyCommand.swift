@@ -52,7 +52,7 @@ struct ApplyCommand: ParsableCommand {
                 return desired
             }.1
         }
-        try store.withStore { store in
+        try store.writing { store in
             try revision.flow(store, output: output)
                 .run(desired, message: revision.message ?? "", base: base)
         }

@@ -44,7 +44,7 @@ struct ExplainCommand: ParsableCommand {
         let configuration: Configuration
         let source: AnswerSource
         if paths.isEmpty {
-            let found = try store.withExistingStore { store in
+            let found = try store.reading { store in
                 try store.configurationForExplaining(agent: agent).map { ($0, nil) } ?? (nil, try store.agentIds())
             }
             guard let (partial, revision) = found.0 else {

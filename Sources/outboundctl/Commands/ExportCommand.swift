@@ -32,7 +32,7 @@ struct ExportCommand: ParsableCommand {
     var format: AnswerFormat = .text
 
     func run() throws {
-        let (revision, entities) = try store.withExistingStore { store in
+        let (revision, entities) = try store.reading { store in
             (try store.currentRevision(), try store.entities())
         }
         let manager = FileManager.default

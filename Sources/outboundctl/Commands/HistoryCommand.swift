@@ -20,7 +20,7 @@ struct HistoryCommand: ParsableCommand {
     @OptionGroup var store: StoreOptions
 
     func run() throws {
-        let revisions = try store.withExistingStore { try $0.history() }
+        let revisions = try store.reading { try $0.history() }
         switch format {
         case .json:
             emit(JSON.object([("revisions", .array(revisions.map { revision in

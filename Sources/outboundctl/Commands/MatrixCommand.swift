@@ -39,7 +39,7 @@ struct MatrixCommand: ParsableCommand {
     func run() throws {
         let reporter = MatrixReporter(terminal: output.terminal, quiet: output.quiet)
         guard !paths.isEmpty else {
-            let cells = try store.withExistingStore { try $0.availabilityRows(site: site) }
+            let cells = try store.reading { try $0.availabilityRows(site: site) }
             emit(bytes: reporter.report(filter(cells), format: format))
             finish(status: 0, keeping: cells)
         }

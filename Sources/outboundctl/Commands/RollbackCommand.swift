@@ -27,7 +27,7 @@ struct RollbackCommand: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        try store.withExistingStore { store in
+        try store.writingExisting { store in
             let snapshot = try store.snapshot(revision: revision)
             let result = ConfigurationLoader(readinessWarnings: false).load(documents: [(path: "revision \(revision)", text: snapshot.document)])
             let desired = DesiredState(result.configuration)

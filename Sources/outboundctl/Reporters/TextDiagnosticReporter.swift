@@ -24,13 +24,15 @@ struct TextDiagnosticReporter: DiagnosticReporter {
         let severity = diagnostic.severity == .error
             ? terminal.paint("error[\(diagnostic.code.rawValue)]", .red)
             : terminal.paint("warning[\(diagnostic.code.rawValue)]", .yellow)
-        var output = "\(terminal.paint(diagnostic.location.description, .bold)): \(severity): \(diagnostic.message)\n"
+        let place = VisibleText.escaping(diagnostic.location.description)
+        var output = "\(terminal.paint(place, .bold)): \(severity): \(VisibleText.escaping(diagnostic.message))\n"
         output += excerpt(at: diagnostic.location, sources: sources)
         for note in diagnostic.notes {
+            let message = VisibleText.escaping(note.message)
             if let location = note.location, !location.isBuiltIn {
-                output += "  \(terminal.paint("note", .cyan)): \(location): \(note.message)\n"
+                output += "  \(terminal.paint("note", .cyan)): \(VisibleText.escaping(location.description)): \(message)\n"
             } else {
-                output += "  \(terminal.paint("note", .cyan)): \(note.message)\n"
+                output += "  \(terminal.paint("note", .cyan)): \(message)\n"
             }
         }
         return output
@@ -41,24 +43,27 @@ struct TextDiagnosticReporter: DiagnosticReporter {
     static let excerptWidth = 120
 
     private func excerpt(at location: SourceLocation, sources: SourceLines) -> String {
-        guard let line = sources.line(location.line, in: location.file) else { return "" }
+        guard let line = sources.line(location.line, in: location.file, column: location.column, width: Self.excerptWidth) else { return "" }
         let number = String(location.line)
         let gutter = String(repeating: " ", count: number.count)
-        let (shown, caretColumn) = Self.window(line, column: location.column)
+        let (shown, caretColumn) = Self.window(line.text, column: location.column, isCut: line.isCut)
         let caretOffset = String(shown.prefix(max(0, caretColumn - 1)).map { $0 == "\t" ? "\t" : " " })
         return "\(terminal.paint(number + " |", .dim)) \(shown)\n\(terminal.paint(gutter + " |", .dim)) \(caretOffset)\(terminal.paint("^", .red))\n"
     }
 
-    /// The part of `line` to show, and where `column` falls in it.
-    static func window(_ line: String, column: Int) -> (text: String, column: Int) {
-        let count = line.count
-        guard count > excerptWidth else { return (line, column) }
-        let start = min(max(0, column - 1 - excerptWidth / 2), count - excerptWidth)
-        let from = line.index(line.startIndex, offsetBy: start)
-        let to = line.index(from, offsetBy: excerptWidth)
+    /// The part of `line` to show, with its control characters made visible, and where
+    /// `column` falls in it. `isCut`: the line goes on past `line` (shown with `…`).
+    static func window(_ line: String, column: Int, isCut: Bool = false) -> (text: String, column: Int) {
+        let characters = Array(line)
+        let start = characters.count > excerptWidth ? min(max(0, column - 1 - excerptWidth / 2), characters.count - excerptWidth) : 0
+        let end = min(characters.count, start + excerptWidth)
         let lead = start > 0 ? "…" : ""
-        let tail = to < line.endIndex ? "…" : ""
-        return (lead + line[from..<to] + tail, column - start + lead.count)
+        let tail = end < characters.count || isCut ? "…" : ""
+        let caretIndex = min(max(0, column - 1), characters.count)
+        // Escapes widen what they replace: the caret moves with them.
+        let before = VisibleText.escaping(String(characters[start..<max(start, min(caretIndex, end))]), keepingTabs: true)
+        let after = VisibleText.escaping(String(characters[max(start, min(caretIndex, end))..<end]), keepingTabs: true)
+        return (lead + before + after + tail, lead.count + before.count + 1)
     }
 
     private func summary(_ result: LoadResult) -> String {

@@ -9,4 +9,8 @@ struct OutputOptions: ParsableArguments {
     var quiet = false
 
     var terminal: Terminal { .standardOutput(noColor: noColor) }
+
+    func validate() throws {
+        if noColor { TerminalSafety.colourForbidden = true }
+    }
 }

@@ -13,14 +13,29 @@ struct StoreOptions: ParsableArguments {
         store ?? ProcessInfo.processInfo.environment["OUTBOUNDCTL_STORE"].flatMap { $0.isEmpty ? nil : $0 } ?? "./outbound.sqlite"
     }
 
-    /// Runs `body` with the existing store (read commands: a missing store is exit 3).
-    func withExistingStore<T>(_ body: (OutboundStore) throws -> T) throws -> T {
-        try storeErrorsExit { try body(OutboundStore.openExisting(path: path)) }
+    /// Runs `body` with the existing store opened read-only (read commands: a missing store
+    /// is exit 3; an older schema is read as it is, with a warning).
+    func reading<T>(_ body: (OutboundStore) throws -> T) throws -> T {
+        try storeErrorsExit {
+            let store = try OutboundStore.openForReading(path: path)
+            if !store.isCurrentSchema {
+                printError("warning: the store at \(path) was written by an older outboundctl; run `outboundctl store migrate --store \(path)` to bring it up to date")
+            }
+            return try body(store)
+        }
     }
 
-    /// Runs `body` with the store, creating it if needed (apply, rollback).
-    func withStore<T>(_ body: (OutboundStore) throws -> T) throws -> T {
+    /// Runs `body` with the store opened for writing, created and migrated if needed (`apply`).
+    func writing<T>(_ body: (OutboundStore) throws -> T) throws -> T {
         try storeErrorsExit { try body(OutboundStore.open(path: path)) }
+    }
+
+    /// The same for commands that need a store to exist already (`rollback`, `store migrate`).
+    func writingExisting<T>(_ body: (OutboundStore) throws -> T) throws -> T {
+        try storeErrorsExit {
+            guard FileManager.default.fileExists(atPath: path) else { throw StoreError.missing(path) }
+            return try body(OutboundStore.open(path: path))
+        }
     }
 
     /// The store's current plan base, or an empty one when there is no store yet (`plan`
@@ -29,7 +44,7 @@ struct StoreOptions: ParsableArguments {
         guard FileManager.default.fileExists(atPath: path) else {
             return (desired.plan(from: nil, baseRevision: 0), PlanBase(storeId: nil, revision: 0))
         }
-        return try withExistingStore { store in
+        return try reading { store in
             let plan = try store.plan(to: desired)
             return (plan, PlanBase(storeId: try store.identity(), revision: plan.baseRevision ?? 0))
         }

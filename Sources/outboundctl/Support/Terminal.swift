@@ -11,11 +11,11 @@ struct Terminal {
     let colour: Bool
 
     static func standardOutput(noColor: Bool = false) -> Terminal {
-        Terminal(colour: !noColor && isatty(STDOUT_FILENO) == 1 && colourAllowedByEnvironment)
+        Terminal(colour: !noColor && !TerminalSafety.colourForbidden && isatty(STDOUT_FILENO) == 1 && colourAllowedByEnvironment)
     }
 
     static func standardError(noColor: Bool = false) -> Terminal {
-        Terminal(colour: !noColor && isatty(STDERR_FILENO) == 1 && colourAllowedByEnvironment)
+        Terminal(colour: !noColor && !TerminalSafety.colourForbidden && isatty(STDERR_FILENO) == 1 && colourAllowedByEnvironment)
     }
 
     static var standardInputIsInteractive: Bool { isatty(STDIN_FILENO) == 1 }
@@ -40,16 +40,17 @@ struct Terminal {
 
 /// Writes to standard error, for messages that are not the command's result.
 func printError(_ message: String, terminator: String = "\n") {
-    FileHandle.standardError.write(Data((message + terminator).utf8))
+    let bytes = TerminalSafety.clean(Array((message + terminator).utf8), colour: Terminal.standardError().colour)
+    FileHandle.standardError.write(Data(bytes))
 }
 
 /// Writes the command's result to standard output in one piece.
 func emit(_ text: String) {
-    FileHandle.standardOutput.write(Data(text.utf8))
+    emit(bytes: Array(text.utf8))
 }
 
 func emit(bytes: [UInt8]) {
-    FileHandle.standardOutput.write(Data(bytes))
+    FileHandle.standardOutput.write(Data(TerminalSafety.clean(bytes, colour: Terminal.standardOutput().colour)))
 }
 
 /// Ends the process with `status` once the output is written, without tearing down `kept`
