@@ -38,7 +38,10 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .executableTarget(name: "outboundctl-bench", dependencies: ["OutboundConfig", "OutboundStore", "CYAML"]),
+        .executableTarget(
+            name: "outboundctl-bench",
+            dependencies: ["OutboundConfig", "OutboundStore", "CYAML", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
         .testTarget(name: "OutboundConfigTests", dependencies: ["OutboundConfig"]),
         .testTarget(name: "OutboundStoreTests", dependencies: ["OutboundStore", "OutboundConfig"]),
         .testTarget(name: "outboundctlTests", dependencies: ["outboundctl", "outboundctl-bench", "OutboundConfig"]),

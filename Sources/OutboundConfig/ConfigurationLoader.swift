@@ -71,7 +71,7 @@ public struct ConfigurationLoader: Sendable {
             source.combine(parsed.sourceHash)
             for part in parts { merger.add(part) }
         }
-        return finish(merger, files: files, diagnostics: diagnostics, sourceDigest: source.hex, alongside: work)
+        return finish(merger, files: files, paths: paths, diagnostics: diagnostics, sourceDigest: source.hex, alongside: work)
     }
 
     /// One file read and parsed: its tree when there is something to decode (a syntax error
@@ -116,10 +116,10 @@ public struct ConfigurationLoader: Sendable {
             source.combine(bytes.withUnsafeBytes { Self.sourceHash(document.path, $0) })
             if Self.isUsable(problems) { merger.add(ConfigurationDecoder.decode(file)) } else { merger.noteUnparsed(document.path) }
         }
-        return finish(merger, files: documents.map(\.path), diagnostics: diagnostics, sourceDigest: source.hex, alongside: { _, _ in () }).0
+        return finish(merger, files: documents.map(\.path), paths: [], diagnostics: diagnostics, sourceDigest: source.hex, alongside: { _, _ in () }).0
     }
 
-    private func finish<Work: Sendable>(_ merger: ConfigurationMerger, files: [String], diagnostics: [Diagnostic], sourceDigest: String,
+    private func finish<Work: Sendable>(_ merger: ConfigurationMerger, files: [String], paths: [String], diagnostics: [Diagnostic], sourceDigest: String,
                                         alongside work: @escaping @Sendable (Configuration, String) -> Work) -> (LoadResult, Work?) {
         var diagnostics = diagnostics
         let (configuration, decodingProblems) = merger.finish()
@@ -127,7 +127,7 @@ public struct ConfigurationLoader: Sendable {
         let worthWorking = !diagnostics.hasErrors
         let complete = merger.everyFileParsed
         let rules = Background { ConfigurationValidator(complete: complete).validate(configuration) }
-        let warnings = readinessWarnings && complete ? Background { [date] in ReadinessWarnings.check(configuration, date: date) } : nil
+        let warnings = readinessWarnings && complete ? Background { [date] in ReadinessWarnings.check(configuration, date: date, paths: paths) } : nil
         let result = worthWorking ? work(configuration, sourceDigest) : nil
         diagnostics += rules.value + (warnings?.value ?? [])
         return (LoadResult(configuration: configuration, diagnostics: diagnostics.sortedByLocation(), files: files, sourceDigest: sourceDigest,
@@ -171,8 +171,16 @@ public struct ConfigurationLoader: Sendable {
             }
             files += found.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
         }
+        // The same file named twice (`. ./tenant.yaml`, a link) is read once, under its first name.
         var seen = Set<String>()
-        return files.filter { seen.insert($0).inserted }
+        return files.filter { seen.insert(Self.identity(of: $0)).inserted }
+    }
+
+    /// What makes two paths the same file: its device and inode, else its absolute path.
+    private static func identity(of path: String) -> String {
+        var status = stat()
+        if stat(path, &status) == 0 { return "\(status.st_dev):\(status.st_ino)" }
+        return URL(fileURLWithPath: path).standardizedFileURL.path
     }
 
     /// Walks at most 64 directories deep, so a symbolic link loop ends.

@@ -256,9 +256,10 @@ extension OutboundStore {
     /// Writes `desired` as a new revision in one IMMEDIATE transaction: the difference is
     /// computed inside it, so concurrent applies serialise and none is lost. Nothing is
     /// written when nothing differs, when `base` no longer matches (stale plan) or when the
-    /// plan deletes and `allowDeletes` is false.
+    /// plan deletes and `allowDeletes` is false. `willCommit` runs just before the commit
+    /// (the CLI defers Ctrl-C from there, so it can say truthfully what was written).
     public func apply(_ desired: DesiredState, author: String, message: String, base: PlanBase? = nil,
-                      allowDeletes: Bool, now: Date = Date()) throws -> ApplyOutcome {
+                      allowDeletes: Bool, now: Date = Date(), willCommit: () -> Void = {}) throws -> ApplyOutcome {
         var outcome = ApplyOutcome.unchanged(revision: 0)
         desired.prepareSnapshot()
         try StoreError.wrap(path) {
@@ -324,6 +325,7 @@ extension OutboundStore {
                     try deleteRow.execute(arguments: [key.agent, key.team, key.channel.rawValue])
                 }
                 outcome = .applied(revision: revision, plan: plan, rowsWritten: db.totalChangesCount - startChanges)
+                willCommit()
                 return .commit
             }
         }

@@ -222,9 +222,9 @@ public final class OutboundStore {
         }
     }
 
-    /// Every agent id, for "did you mean" after an unknown agent.
-    public func agentIds() throws -> [String] {
-        try read { db in try String.fetchAll(db, sql: "SELECT id FROM entities WHERE kind = 'agents'") }
+    /// Every id of a section, for "did you mean" after an unknown agent, team or site.
+    public func ids(in section: Section) throws -> [String] {
+        try read { db in try String.fetchAll(db, sql: "SELECT id FROM entities WHERE kind = ?", arguments: [section.rawValue]) }
     }
 
     func read<T>(_ body: (Database) throws -> T) throws -> T {

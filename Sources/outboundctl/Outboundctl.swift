@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import OutboundConfig
 
 @main
@@ -8,10 +9,39 @@ struct Outboundctl: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "outboundctl",
         abstract: "Validate, plan and apply a contact center's outbound configuration; explain outbound availability.",
+        discussion: """
+            Exit status: 0 success, 1 invalid configuration, refused operation or unavailable verdict,
+            2 changes found (plan/diff --detailed-exitcode), 3 store error, 64 usage error.
+            """,
         version: version,
         subcommands: [
             ValidateCommand.self, PlanCommand.self, ApplyCommand.self, ExplainCommand.self, MatrixCommand.self,
             DiffCommand.self, HistoryCommand.self, RollbackCommand.self, ExportCommand.self, SchemaCommand.self,
+            StoreCommand.self,
         ]
     )
+
+    /// Parses and runs the command, reporting a `CommandFailure` in one place: as text, and
+    /// as an error document when a machine format was asked for (usage errors included).
+    static func main() {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        var command: ParsableCommand
+        do {
+            command = try parseAsRoot(arguments)
+        } catch {
+            if exitCode(for: error) != .success, let format = MachineFormat.requested(in: arguments) {
+                emit(CommandFailure("usage", message(for: error), status: ExitCode.validationFailure.rawValue).document(format))
+            }
+            exit(withError: error)
+        }
+        do {
+            try command.run()
+        } catch let failure as CommandFailure {
+            failure.report(format: (command as? MachineReadableCommand)?.machineFormat)
+            fflush(nil)
+            Foundation.exit(failure.status)
+        } catch {
+            exit(withError: error)
+        }
+    }
 }

@@ -154,7 +154,7 @@ final class OutboundStoreTests: XCTestCase {
     }
 
     func testMissingStoreIsNotCreatedByReads() throws {
-        XCTAssertThrowsError(try OutboundStore.openExisting(path: path)) { error in
+        XCTAssertThrowsError(try OutboundStore.openForReading(path: path)) { error in
             XCTAssertEqual(error as? StoreError, .missing(path))
         }
         XCTAssertFalse(FileManager.default.fileExists(atPath: path))

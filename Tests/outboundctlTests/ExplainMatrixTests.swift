@@ -16,7 +16,7 @@ final class ExplainMatrixTests: XCTestCase {
         let checks = try XCTUnwrap(json["checks"] as? [[String: Any]])
         XCTAssertEqual(checks.map { $0["check"] as? String }, ["agent-active", "digital-channels", "premium-licence", "licence-valid", "media-slots",
                                                                "auto-pushed", "outbound-entry-point", "desktop-entry-points", "agent-state"])
-        for check in checks { XCTAssertEqual(Set(check.keys), ["check", "passed", "detail", "reason", "source"]) }
+        for check in checks { XCTAssertEqual(Set(check.keys), ["check", "passed", "outcome", "detail", "reason", "source"]) }
         let autoPushed = checks[5]
         XCTAssertEqual(autoPushed["passed"] as? Bool, false)
         XCTAssertEqual(autoPushed["reason"] as? String, "slot-manual")
@@ -35,7 +35,7 @@ final class ExplainMatrixTests: XCTestCase {
         let available = try outboundctl(["explain", "bruno.costa", "examples/acme", "--channel", "sms"] + today)
         XCTAssertEqual(available.status, 0)
         XCTAssertTrue(available.stdout.contains("AVAILABLE"))
-        XCTAssertTrue(available.stdout.contains("From: sms-support · transfer queues: sms-tier1 · wrap-up reasons: callback-scheduled, escalated, no-response, resolved"), available.stdout)
+        XCTAssertTrue(available.stdout.contains("From: sms-support · transfer queues: sms-tier1 · wrap-up reasons: escalated, no-response, resolved"), available.stdout)
     }
 
     func testExplainWithoutChannelAnswersBothAndFollowsTheBestAnswer() throws {

@@ -187,14 +187,27 @@ public final class OutboundGate: Sendable {
         }
     }
 
-    /// What an available agent will see: From entry points, transfer queues, wrap-up reasons.
+    /// What an available agent will see: From entry points, transfer queues, and the wrap-up
+    /// reasons offered after the conversation — those of the queues behind its From entry
+    /// points (a queue's own `wrapUpReasons`, else every active reason), as far as the desktop
+    /// profile allows them.
     private func offer(for subject: GateSubject) -> GateAnswer.Offer? {
         guard let desktop = subject.desktop else { return nil }
-        let from = visibleEntryPoints(desktop: desktop, channel: subject.channel).map(\.id)
+        let entryPoints = visibleEntryPoints(desktop: desktop, channel: subject.channel)
         let queues = configuration.queues.values.filter { $0.channel.value == subject.channel }.map(\.id).sorted()
-        let reasons = configuration.wrapUpReasons.values
-            .filter { $0.active.value && desktop.wrapUpReasons.value.includes($0.id) }.map(\.id).sorted()
-        return GateAnswer.Offer(fromEntryPoints: from, transferQueues: queues, wrapUpReasons: reasons)
+        var offered = Set<String>()
+        for entryPoint in entryPoints {
+            let queue = entryPoint.queue.flatMap { configuration.queues[$0.value] }
+            if let own = queue?.wrapUpReasons {
+                offered.formUnion(own.map(\.value))
+            } else {
+                offered.formUnion(configuration.wrapUpReasons.keys)
+            }
+        }
+        let reasons = offered.filter { id in
+            configuration.wrapUpReasons[id].map { $0.active.value && desktop.wrapUpReasons.value.includes(id) } ?? false
+        }
+        return GateAnswer.Offer(fromEntryPoints: entryPoints.map(\.id), transferQueues: queues, wrapUpReasons: reasons.sorted())
     }
 
     /// Today's date in the tenant's time zone (UTC when it has none).

@@ -1,11 +1,15 @@
+import Foundation
+
 /// The warnings of SPEC §2 that need the gate: configurations that are valid but broken in
 /// practice for outbound work, or that pay for what nobody uses.
 public enum ReadinessWarnings {
-    public static func check(_ configuration: Configuration, date: CalendarDate? = nil) -> [Diagnostic] {
+    /// `paths`: what the configuration was loaded from, so that a hint's command reads the
+    /// same files (`outboundctl explain AGENT PATHS`) and works as printed.
+    public static func check(_ configuration: Configuration, date: CalendarDate? = nil, paths: [String] = []) -> [Diagnostic] {
         var diagnostics: [Diagnostic] = []
         let gate = OutboundGate(configuration: configuration, date: date)
         let agents = configuration.agentsInMemoryOrder()
-        premiumLicencesUnused(gate, agents, into: &diagnostics)
+        premiumLicencesUnused(gate, agents, paths: paths, into: &diagnostics)
         entryPointsWithoutFollowUp(configuration, into: &diagnostics)
         unusedProfiles(configuration, agents, into: &diagnostics)
         digitalDisabledWithPremium(configuration, agents, into: &diagnostics)
@@ -13,7 +17,8 @@ public enum ReadinessWarnings {
     }
 
     /// OB401: an active agent holds a Premium licence but no team × channel is available.
-    private static func premiumLicencesUnused(_ gate: OutboundGate, _ agents: [Agent], into diagnostics: inout [Diagnostic]) {
+    private static func premiumLicencesUnused(_ gate: OutboundGate, _ agents: [Agent], paths: [String], into diagnostics: inout [Diagnostic]) {
+        let explainPaths = paths.map { " " + ShellWord.quoted($0) }.joined()
         let configuration = gate.configuration
         var memo = OutboundGate.Memo(gate: gate)
         for agent in agents where agent.active.value {
@@ -32,7 +37,7 @@ public enum ReadinessWarnings {
             guard !anyAvailable else { continue }
             diagnostics.append(Diagnostic(
                 .premiumLicenceUnused,
-                "\(agent.id) holds Premium licence '\(licence.id)' but can start no outbound channel (\(reasons.sorted().map(\.rawValue).joined(separator: ", "))); run `outboundctl explain \(agent.id)`",
+                "\(agent.id) holds Premium licence '\(licence.id)' but can start no outbound channel (\(reasons.sorted().map(\.rawValue).joined(separator: ", "))); run `outboundctl explain \(agent.id)\(explainPaths)`",
                 at: agent.licence.location, path: "agents.\(agent.id).licence"))
         }
     }
@@ -89,5 +94,16 @@ public enum ReadinessWarnings {
             .digitalDisabledWithPremium,
             "digital channels are disabled while \(plural(holders.count, "active agent")) hold\(holders.count == 1 ? "s" : "") a Premium licence; enable them or assign standard licences",
             at: tenant.digitalChannels.location, path: "tenant.digitalChannels"))
+    }
+}
+
+/// A word for a shell command line: as it is when it holds only characters no shell treats
+/// specially, else in single quotes.
+public enum ShellWord {
+    public static func quoted(_ word: String) -> String {
+        let plain = !word.isEmpty && word.utf8.allSatisfy { byte in
+            (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) || "_./:=@%+-,".utf8.contains(byte)
+        }
+        return plain ? word : "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 }

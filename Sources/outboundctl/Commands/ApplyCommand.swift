@@ -7,14 +7,13 @@ struct ApplyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "apply",
         abstract: "Validate, plan and write the configuration to the store as a new revision, in one transaction.",
-        discussion: """
-            The store is created on first apply. Nothing to change: exit 0 and no revision.
-            Deletions need confirmation on a terminal, or --yes without one.
-            Exit status: 0 success, 1 invalid configuration or refused (stale plan, unconfirmed deletions), 3 store error.
-
-            Example:
-              outboundctl apply examples/acme --message "Q4 rollout"
-            """
+        discussion: HelpText.discussion(
+            ["The store is created on first apply. With nothing to change, apply exits 0 and writes no revision.",
+             "Deletions need confirmation on a terminal, or --yes without one. Ctrl-C before the commit leaves the store as it was.",
+             "The author is --author, else $USER, else the login name."],
+            exits: [(0, "applied, or nothing to change"), (1, "invalid configuration, or refused (stale plan, unconfirmed deletions)"),
+                    HelpText.storeError, HelpText.usageError],
+            examples: ["outboundctl apply examples/acme --message \"Q4 rollout\"", "outboundctl apply --plan plan.json --yes"])
     )
 
     @Argument(help: "Configuration files or directories (default: the current directory).")
@@ -40,8 +39,7 @@ struct ApplyCommand: ParsableCommand {
             let saved = try SavedPlan.read(from: planFile)
             let result = ConfigurationLoader(readinessWarnings: false).load(documents: [(path: planFile, text: saved.document)])
             guard result.isValid else {
-                printError("error: the configuration in \(planFile) is not valid")
-                throw ExitCode.failure
+                throw CommandFailure("invalid-plan", "the configuration in \(planFile) is not valid", invalid: result)
             }
             desired = DesiredState(result.configuration)
             base = saved.base

@@ -6,12 +6,11 @@ struct DiffCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "diff",
         abstract: "Plan between two configurations without a store (e.g. a pull request's base and head).",
-        discussion: """
-            Exit status: 0 success (with --detailed-exitcode: no changes), 2 changes (--detailed-exitcode), 1 invalid configuration.
-
-            Example:
-              outboundctl diff base/config head/config --detailed-exitcode
-            """
+        discussion: HelpText.discussion(
+            ["Compares two checkouts of the configuration, impact included, without a store: for a pull request's base and head."],
+            exits: [(0, "success (with --detailed-exitcode: no changes)"), (1, "invalid configuration"),
+                    (2, "changes found (with --detailed-exitcode)"), HelpText.usageError],
+            examples: ["outboundctl diff base/config head/config --detailed-exitcode"])
     )
 
     @Argument(help: "The old configuration: a file or directory.")

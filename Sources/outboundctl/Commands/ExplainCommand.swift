@@ -5,14 +5,12 @@ struct ExplainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "explain",
         abstract: "Explain why an agent can or cannot start an outbound SMS or email.",
-        discussion: """
-            Runs every check of the outbound gate and shows what decided it and how to fix it.
-            Reads the configuration files when paths are given, else the store.
-            Exit status: 0 available (the best answer when several), 1 unavailable or unknown agent, 64 usage error.
-
-            Example:
-              outboundctl explain ana.silva examples/acme --channel email
-            """
+        discussion: HelpText.discussion(
+            ["Runs every check of the outbound gate and shows what decided it and how to fix it.",
+             "Reads the configuration files when paths are given, else the store."],
+            exits: [(0, "available (the best answer when several)"), (1, "unavailable, invalid configuration, unknown agent or team"),
+                    HelpText.storeError, HelpText.usageError],
+            examples: ["outboundctl explain ana.silva examples/acme --channel email", "outboundctl explain ana.silva --date 2027-01-02"])
     )
 
     @Argument(help: "The agent id.")
@@ -45,11 +43,10 @@ struct ExplainCommand: ParsableCommand {
         let source: AnswerSource
         if paths.isEmpty {
             let found = try store.reading { store in
-                try store.configurationForExplaining(agent: agent).map { ($0, nil) } ?? (nil, try store.agentIds())
+                try store.configurationForExplaining(agent: agent).map { ($0, nil) } ?? (nil, try store.ids(in: .agents))
             }
             guard let (partial, revision) = found.0 else {
-                printError("error: unknown agent '\(agent)'\(Suggestion.hint(for: agent, in: found.1 ?? []))")
-                throw ExitCode.failure
+                throw CommandFailure("agent-not-found", "unknown agent '\(agent)'\(Suggestion.hint(for: agent, in: found.1 ?? []))")
             }
             configuration = partial
             source = .revision(revision)
@@ -59,12 +56,10 @@ struct ExplainCommand: ParsableCommand {
         }
         let gate = OutboundGate(configuration: configuration, date: date, state: state)
         guard let found = configuration.agents[agent] else {
-            printError("error: unknown agent '\(agent)'\(Suggestion.hint(for: agent, in: configuration.agents.keys))")
-            throw ExitCode.failure
+            throw CommandFailure("agent-not-found", "unknown agent '\(agent)'\(Suggestion.hint(for: agent, in: configuration.agents.keys))")
         }
         if let team, !found.teams.contains(where: { $0.value == team }) {
-            printError("error: \(agent) is not in team '\(team)'; its teams are \(found.teams.map(\.value).joined(separator: ", "))")
-            throw ExitCode.failure
+            throw CommandFailure("not-in-team", "\(agent) is not in team '\(team)'; its teams are \(found.teams.map(\.value).joined(separator: ", "))")
         }
         let answers = gate.answers(for: found, team: team, channels: channel.map { [$0.channel] } ?? Channel.outbound)
         let available = answers.contains(where: \.available)

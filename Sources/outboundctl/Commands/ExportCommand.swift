@@ -7,14 +7,11 @@ struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
         abstract: "Write the store's current configuration as YAML files, one per section.",
-        discussion: """
-            The files validate and plan to no change against the store. --out is created if missing;
-            a non-empty directory is refused unless --force.
-            Exit status: 0 success, 1 refused, 3 store error.
-
-            Example:
-              outboundctl export --out exported/
-            """
+        discussion: HelpText.discussion(
+            ["Writes the store's current configuration as YAML files that validate and plan to no change against the store.",
+             "--out is created if missing; a non-empty directory is refused unless --force."],
+            exits: [(0, "exported"), (1, "refused (a non-empty directory) or not writable"), HelpText.storeError, HelpText.usageError],
+            examples: ["outboundctl export --out exported/"])
     )
 
     @Option(help: "The directory to write to.")
@@ -25,8 +22,7 @@ struct ExportCommand: ParsableCommand {
 
     @OptionGroup var store: StoreOptions
 
-    @Flag(name: [.short, .long], help: "Print nothing on success.")
-    var quiet = false
+    @OptionGroup var output: OutputOptions
 
     @Option(help: "Output format: text or json ({\"revision\", \"directory\", \"files\"}).")
     var format: AnswerFormat = .text
@@ -38,8 +34,7 @@ struct ExportCommand: ParsableCommand {
         let manager = FileManager.default
         let contents = (try? manager.contentsOfDirectory(atPath: out)) ?? []
         if !contents.isEmpty, !force {
-            printError("error: \(out) is not empty; pass --force to write into it")
-            throw ExitCode.failure
+            throw CommandFailure("directory-not-empty", "\(out) is not empty; pass --force to write into it")
         }
         let files = ExportedFiles.render(entities: entities, revision: revision)
         do {
@@ -48,12 +43,11 @@ struct ExportCommand: ParsableCommand {
                 try text.write(toFile: (out as NSString).appendingPathComponent(name), atomically: true, encoding: .utf8)
             }
         } catch {
-            printError("error: cannot write to \(out): \(error.localizedDescription)")
-            throw ExitCode.failure
+            throw CommandFailure("write-failed", "cannot write to \(out): \(error.localizedDescription)")
         }
         if format == .json {
             emit(JSON.object([("revision", .int(revision)), ("directory", .string(out)), ("files", .array(files.map { .string($0.0) }))]).rendered(pretty: true) + "\n")
-        } else if !quiet { emit("Exported revision \(revision) to \(out): \(files.map(\.0).joined(separator: ", ")).\n") }
+        } else if !output.quiet { emit("Exported revision \(revision) to \(out): \(files.map(\.0).joined(separator: ", ")).\n") }
     }
 }
 

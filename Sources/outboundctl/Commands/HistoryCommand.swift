@@ -1,3 +1,4 @@
+import Foundation
 import ArgumentParser
 import OutboundConfig
 import OutboundStore
@@ -6,18 +7,18 @@ struct HistoryCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "history",
         abstract: "List the store's revisions: number, time, author, message and change counts.",
-        discussion: """
-            Exit status: 0 success, 3 store error (including a missing store).
-
-            Example:
-              outboundctl history --format json
-            """
+        discussion: HelpText.discussion(
+            ["Newest first. Time is UTC; changes count created, updated and deleted objects."],
+            exits: [(0, "success"), HelpText.storeError, HelpText.usageError],
+            examples: ["outboundctl history", "outboundctl history --format json"])
     )
 
     @Option(help: "Output format: text or json.")
     var format: AnswerFormat = .text
 
     @OptionGroup var store: StoreOptions
+
+    @OptionGroup var output: OutputOptions
 
     func run() throws {
         let revisions = try store.reading { try $0.history() }
@@ -35,16 +36,22 @@ struct HistoryCommand: ParsableCommand {
             }))]).rendered(pretty: true) + "\n")
         case .text:
             guard !revisions.isEmpty else { return emit("No revisions yet.\n") }
-            var output = "REV  TIME                  AUTHOR          CHANGES          MESSAGE\n"
-            for revision in revisions.reversed() {
-                let changes = "+\(revision.creates) ~\(revision.updates) -\(revision.deletes)"
-                output += "\(pad(String(revision.number), 4)) \(pad(revision.time, 21)) \(pad(revision.author, 15)) \(pad(changes, 16)) \(revision.message)\n"
-            }
-            emit(output)
+            emit(Self.table(revisions.reversed()))
         }
     }
 
-    private func pad(_ text: String, _ width: Int) -> String {
-        text + String(repeating: " ", count: max(0, width - text.count))
+    /// Columns as wide as their widest cell (authors and counts can be long); the message,
+    /// last, is never cut. Text from the store is shown with control characters escaped.
+    static func table(_ revisions: [RevisionInfo]) -> String {
+        let header = ["REV", "TIME", "AUTHOR", "CHANGES", "MESSAGE"]
+        let rows = revisions.map { revision in
+            [String(revision.number), revision.time, VisibleText.escaping(revision.author),
+             "+\(revision.creates) ~\(revision.updates) -\(revision.deletes)", VisibleText.escaping(revision.message)]
+        }
+        let widths = (0..<header.count - 1).map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }
+        return ([header] + rows).map { cells in
+            (zip(cells, widths).map { $0 + String(repeating: " ", count: $1 - $0.count) } + [cells[header.count - 1]])
+                .joined(separator: "  ").trimmingCharacters(in: .whitespaces) + "\n"
+        }.joined()
     }
 }

@@ -5,13 +5,11 @@ struct MatrixCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "matrix",
         abstract: "Show outbound availability of every active agent, team and channel, with reason counts.",
-        discussion: """
-            Reads the configuration files when paths are given, else the store.
-            The summary counts rows (an agent in two teams has a row per team and channel).
-
-            Example:
-              outboundctl matrix examples/acme --unavailable-only --format csv
-            """
+        discussion: HelpText.discussion(
+            ["Reads the configuration files when paths are given, else the store.",
+             "The summary counts rows (an agent in two teams has a row per team and channel)."],
+            exits: [(0, "success"), (1, "invalid configuration, or an unknown team or site"), HelpText.storeError, HelpText.usageError],
+            examples: ["outboundctl matrix examples/acme --unavailable-only", "outboundctl matrix --team support --format csv"])
     )
 
     @Argument(help: "Configuration files or directories; without them, the store is read.")
@@ -39,7 +37,10 @@ struct MatrixCommand: ParsableCommand {
     func run() throws {
         let reporter = MatrixReporter(terminal: output.terminal, quiet: output.quiet)
         guard !paths.isEmpty else {
-            let cells = try store.reading { try $0.availabilityRows(site: site) }
+            let cells = try store.reading { store in
+                try checkFilters(teams: store.ids(in: .teams), sites: store.ids(in: .sites))
+                return try store.availabilityRows(site: site)
+            }
             emit(bytes: reporter.report(filter(cells), format: format))
             finish(status: 0, keeping: cells)
         }
@@ -48,8 +49,19 @@ struct MatrixCommand: ParsableCommand {
             let gate = OutboundGate(configuration: configuration, date: date)
             return reporter.report(filter(gate.matrix { [site] agent in site == nil || agent.site.value == site }), format: format)
         }
+        try checkFilters(teams: loaded.configuration.teams.keys, sites: loaded.configuration.sites.keys)
         emit(bytes: rendered)
         finish(status: 0, keeping: loaded)
+    }
+
+    /// An unknown `--team` or `--site` is a mistake, not an empty table.
+    private func checkFilters<Teams: Collection<String>, Sites: Collection<String>>(teams: Teams, sites: Sites) throws {
+        if let team, !teams.contains(team) {
+            throw CommandFailure("unknown-team", "unknown team '\(team)'\(Suggestion.hint(for: team, in: teams))")
+        }
+        if let site, !sites.contains(site) {
+            throw CommandFailure("unknown-site", "unknown site '\(site)'\(Suggestion.hint(for: site, in: sites))")
+        }
     }
 
     private func filter(_ cells: [(AvailabilityKey, [ReasonCode])]) -> [MatrixRow] {

@@ -7,13 +7,12 @@ struct PlanCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plan",
         abstract: "Show what apply would change in the store, and whose outbound availability it changes.",
-        discussion: """
-            A missing store plans from nothing (all creates) and creates nothing.
-            Exit status: 0 success (with --detailed-exitcode: no changes), 2 changes (--detailed-exitcode), 1 invalid configuration, 3 store error.
-
-            Example:
-              outboundctl plan examples/acme --out acme.plan && outboundctl apply --plan acme.plan
-            """
+        discussion: HelpText.discussion(
+            ["Creates, updates (field by field, old → new) and deletes, then whose outbound availability changes.",
+             "A missing store plans from nothing (all creates) and creates nothing. The store is only read."],
+            exits: [(0, "success (with --detailed-exitcode: no changes)"), (1, "invalid configuration"),
+                    (2, "changes found (with --detailed-exitcode)"), HelpText.storeError, HelpText.usageError],
+            examples: ["outboundctl plan examples/acme", "outboundctl plan examples/acme --out acme.plan", "outboundctl apply --plan acme.plan"])
     )
 
     @Argument(help: "Configuration files or directories (default: the current directory).")
@@ -66,30 +65,25 @@ struct SavedPlan {
         do {
             try (json.rendered() + "\n").write(toFile: path, atomically: true, encoding: .utf8)
         } catch {
-            printError("error: cannot write the plan to \(path): \(error.localizedDescription)")
-            throw ExitCode.failure
+            throw CommandFailure("write-failed", "cannot write the plan to \(path): \(error.localizedDescription)")
         }
     }
 
     static func read(from path: String) throws -> SavedPlan {
         guard let data = FileManager.default.contents(atPath: path) else {
-            printError("error: cannot read the saved plan \(path)")
-            throw ExitCode.failure
+            throw CommandFailure("invalid-plan", "cannot read the saved plan \(path)")
         }
         guard let json = try? JSON.parse(String(decoding: data, as: UTF8.self)), json["outboundctlPlan"] == .int(1),
               case .int(let revision)? = json["baseRevision"], let digest = json["digest"]?.stringValue,
               let document = json["document"]?.stringValue
         else {
-            printError("error: \(path) is not a plan saved by `outboundctl plan --out`")
-            throw ExitCode.failure
+            throw CommandFailure("invalid-plan", "\(path) is not a plan saved by `outboundctl plan --out`")
         }
         if let version = json["toolVersion"]?.stringValue, version != Outboundctl.version {
-            printError("error: saved plan is stale: it was made by outboundctl \(version), this is \(Outboundctl.version); run `outboundctl plan` again")
-            throw ExitCode.failure
+            throw CommandFailure("stale-plan", "saved plan is stale: it was made by outboundctl \(version), this is \(Outboundctl.version); run `outboundctl plan` again")
         }
         guard CanonicalForm.digest(of: document) == digest else {
-            printError("error: \(path) was modified after it was saved (digest mismatch)")
-            throw ExitCode.failure
+            throw CommandFailure("invalid-plan", "\(path) was modified after it was saved (digest mismatch)")
         }
         return SavedPlan(base: PlanBase(storeId: json["storeId"]?.stringValue, revision: revision), digest: digest, document: document, plan: nil)
     }

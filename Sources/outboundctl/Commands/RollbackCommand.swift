@@ -7,14 +7,11 @@ struct RollbackCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rollback",
         abstract: "Make a revision's configuration current again, as a new revision.",
-        discussion: """
-            Shows the plan it carried out; the message defaults to "rollback to revision REV".
-            Deletions are confirmed on a terminal and need --yes without one.
-            Exit status: 0 success, 1 unknown revision or refused, 3 store error.
-
-            Example:
-              outboundctl rollback 3 --yes
-            """
+        discussion: HelpText.discussion(
+            ["Shows the plan it carried out; the message defaults to \"rollback to revision REV\".",
+             "Deletions are confirmed on a terminal and need --yes without one."],
+            exits: [(0, "rolled back, or nothing to change"), (1, "unknown revision, or refused"), HelpText.storeError, HelpText.usageError],
+            examples: ["outboundctl rollback 3 --yes"])
     )
 
     @Argument(help: "The revision to restore.")

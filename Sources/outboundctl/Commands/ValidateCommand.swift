@@ -5,13 +5,10 @@ struct ValidateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "validate",
         abstract: "Load the configuration files and report every problem with its location.",
-        discussion: """
-            Directories are searched for *.yaml and *.yml files (hidden entries skipped), in sorted order.
-            Exit status: 0 valid (warnings allowed), 1 invalid, 64 usage error.
-
-            Example:
-              outboundctl validate examples/acme --format json
-            """
+        discussion: HelpText.discussion(
+            ["Directories are searched for *.yaml and *.yml files (hidden entries skipped), in sorted order."],
+            exits: [(0, "valid (warnings allowed)"), (1, "invalid"), HelpText.usageError],
+            examples: ["outboundctl validate examples/acme", "outboundctl validate . --format sarif > results.sarif"])
     )
 
     @Argument(help: "Configuration files or directories (default: the current directory).")

@@ -25,10 +25,10 @@ struct ExplainTextReporter {
             case .failed: mark = terminal.paint("✘", .red)
             case .skipped: mark = terminal.paint("–", .dim)
             }
-            output += "  \(mark) \(check.order). \(check.summary): \(result.detail)\(location(result))\n"
+            output += "  \(mark) \(check.order). \(check.summary): \(VisibleText.escaping(result.detail))\(location(result))\n"
             if let fix = result.fix {
                 let place = if case .files = source, let location = result.source { "\(location) " } else { "" }
-                output += "       \(terminal.paint("fix:", .yellow)) \(place)\(fix)\n"
+                output += "       \(terminal.paint("fix:", .yellow)) \(VisibleText.escaping(place + fix))\n"
             }
         }
         if let offer = answer.offer {

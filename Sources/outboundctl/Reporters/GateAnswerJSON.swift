@@ -21,12 +21,15 @@ extension GateAnswer {
 }
 
 extension CheckResult {
+    /// A skipped check has no deciding node: its `source` is null.
     func json(source origin: AnswerSource) -> JSON {
         let sourceJSON: JSON
-        switch origin {
-        case .files:
+        switch (origin, outcome) {
+        case (_, .skipped):
+            sourceJSON = .null
+        case (.files, _):
             sourceJSON = source.map { .object([("file", .string($0.file)), ("line", .int($0.line)), ("column", .int($0.column))]) } ?? .null
-        case .revision(let revision):
+        case (.revision(let revision), _):
             sourceJSON = .object([("revision", .int(revision))])
         }
         var text = outcome == .skipped ? "skipped: \(detail)" : detail
@@ -34,6 +37,7 @@ extension CheckResult {
         return .object([
             ("check", .string(check)),
             ("passed", .bool(passed)),
+            ("outcome", .string(outcome.rawValue)),
             ("detail", .string(text)),
             ("reason", reason.map { .string($0.rawValue) } ?? .null),
             ("source", sourceJSON),

@@ -47,6 +47,27 @@ struct SARIFDiagnosticReporter: DiagnosticReporter {
         ]).rendered(pretty: true) + "\n"
     }
 
+    /// A run that could not check anything (a usage error): no results, and an invocation
+    /// that says it failed, with the reason as a tool notification.
+    static func failedRun(code: String, message: String) -> String {
+        JSON.object([
+            ("$schema", .string("https://json.schemastore.org/sarif-2.1.0.json")),
+            ("version", .string("2.1.0")),
+            ("runs", .array([.object([
+                ("tool", .object([("driver", .object([("name", .string("outboundctl")), ("version", .string(Outboundctl.version))]))])),
+                ("invocations", .array([.object([
+                    ("executionSuccessful", .bool(false)),
+                    ("toolExecutionNotifications", .array([.object([
+                        ("level", .string("error")),
+                        ("descriptor", .object([("id", .string(code))])),
+                        ("message", .object([("text", .string(message))])),
+                    ])])),
+                ])])),
+                ("results", .array([])),
+            ])])),
+        ]).rendered(pretty: true) + "\n"
+    }
+
     /// FNV-1a over code, file and path: stable across runs and line moves.
     private func fingerprint(_ diagnostic: Diagnostic) -> String {
         var hasher = FNV1a()

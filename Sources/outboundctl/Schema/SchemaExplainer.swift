@@ -39,6 +39,11 @@ struct SchemaExplainer {
     func explain(_ path: String) throws -> String {
         let node = try node(at: path)
         var output = "FIELD:       \(path)\nTYPE:        \(typeDescription(node))\n"
+        var segments = path.split(separator: ".").map(String.init)
+        if let name = segments.popLast() {
+            let parent = try self.node(at: segments.joined(separator: "."))
+            output += "REQUIRED:    \(requiredNames(of: parent).contains(name) ? "yes" : "no")\n"
+        }
         if let value = node["default"] { output += "DEFAULT:     \(value.rendered())\n" }
         if let description = node["description"]?.stringValue { output += "\nDESCRIPTION:\n  \(description)\n" }
         if let effect = node["x-outbound"]?.stringValue { output += "\nOUTBOUND AVAILABILITY:\n  \(effect)\n" }
@@ -48,7 +53,8 @@ struct SchemaExplainer {
             let width = fields.map(\.count).max() ?? 0
             for name in fields {
                 let child = field(name, of: node).map(resolve) ?? .null
-                output += "  \(name.padding(toLength: width, withPad: " ", startingAt: 0))  \(typeDescription(child))\n"
+                let required = requiredNames(of: node).contains(name) ? " (required)" : ""
+                output += "  \(name.padding(toLength: width, withPad: " ", startingAt: 0))  \(typeDescription(child))\(required)\n"
             }
         }
         return output
@@ -87,6 +93,17 @@ struct SchemaExplainer {
         for alternative in alternatives(node) {
             if case .object(let properties)? = alternative["properties"] { names += properties.map(\.0) }
             if case .object? = alternative["additionalProperties"] { names += fieldNames(of: alternative["additionalProperties"]!) }
+        }
+        return names
+    }
+
+    /// The fields a node's schema requires (`required`, through its alternatives and the
+    /// definitions of a section's entries).
+    private func requiredNames(of node: JSON) -> Set<String> {
+        var names = Set<String>()
+        for alternative in alternatives(node) {
+            if case .array(let list)? = alternative["required"] { names.formUnion(list.compactMap(\.stringValue)) }
+            if case .object? = alternative["additionalProperties"] { names.formUnion(requiredNames(of: alternative["additionalProperties"]!)) }
         }
         return names
     }

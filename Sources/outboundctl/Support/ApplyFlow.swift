@@ -26,8 +26,7 @@ struct ApplyFlow {
                 emit(reporter.text(plan))
                 emit("\nThis deletes \(plural(deletions, "object")). Only 'yes' will be accepted to approve: ")
                 guard readLine()?.trimmingCharacters(in: .whitespaces) == "yes" else {
-                    printError("Cancelled; nothing was written.")
-                    throw ExitCode.failure
+                    throw CommandFailure("cancelled", "cancelled; nothing was written")
                 }
                 base = base ?? PlanBase(storeId: nil, revision: plan.baseRevision ?? 0)
                 return try write(desired, message: message, base: base, allowDeletes: true, planShown: true)
@@ -45,7 +44,10 @@ struct ApplyFlow {
     }
 
     private func write(_ desired: DesiredState, message: String, base: PlanBase?, allowDeletes: Bool, planShown: Bool) throws {
-        let outcome = try store.apply(desired, author: author, message: message, base: base, allowDeletes: allowDeletes)
+        let outcome = try InterruptGuard.whileWriting { willCommit in
+            try store.apply(desired, author: author, message: message, base: base, allowDeletes: allowDeletes, willCommit: willCommit)
+        }
+        if case .applied(let revision, _, _) = outcome { InterruptGuard.honourPendingSignal(written: revision) }
         if json {
             let (applied, revision, plan): (Bool, Int, Plan) = switch outcome {
             case .unchanged(let revision): (false, revision, Plan(baseRevision: revision, changes: [], impact: []))

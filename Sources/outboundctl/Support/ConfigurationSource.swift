@@ -20,11 +20,10 @@ func loadValidResult<Work: Sendable>(_ paths: [String], date: CalendarDate? = ni
     let loader = ConfigurationLoader(date: date, readinessWarnings: false)
     let (result, output) = loadWithProgress(paths, quiet: quiet) { loader.load(paths: paths, alongside: work) }
     guard result.isValid, let output else {
-        let reporter = TextDiagnosticReporter(terminal: .standardError())
         var errorsOnly = result
         errorsOnly.diagnostics.removeAll { $0.severity != .error }
-        printError(reporter.report(errorsOnly), terminator: "")
-        throw ExitCode.failure
+        throw CommandFailure("invalid-configuration", "the configuration has \(plural(errorsOnly.diagnostics.count, "error")); nothing was done",
+                             invalid: errorsOnly)
     }
     return (result, output)
 }

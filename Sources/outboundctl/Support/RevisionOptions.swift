@@ -7,7 +7,7 @@ struct RevisionOptions: ParsableArguments {
     @Option(name: [.short, .long], help: "The revision's message.")
     var message: String?
 
-    @Option(help: "The revision's author (default: $USER).")
+    @Option(help: "The revision's author (default: $USER, else the login name).")
     var author: String?
 
     @Flag(help: "Apply deletions without asking.")
@@ -19,6 +19,14 @@ struct RevisionOptions: ParsableArguments {
     /// The flow that writes the revision with these options.
     func flow(_ store: OutboundStore, output: OutputOptions) -> ApplyFlow {
         ApplyFlow(store: store, terminal: output.terminal, quiet: output.quiet, yes: yes,
-                  author: author ?? ProcessInfo.processInfo.environment["USER"] ?? "unknown", json: format == .json)
+                  author: author ?? Self.defaultAuthor, json: format == .json)
+    }
+
+    /// `$USER`, else the login name (of the terminal, else of the effective user).
+    static var defaultAuthor: String {
+        if let user = ProcessInfo.processInfo.environment["USER"], !user.isEmpty { return user }
+        if let login = getlogin() { return String(cString: login) }
+        if let entry = getpwuid(geteuid()) { return String(cString: entry.pointee.pw_name) }
+        return "uid \(geteuid())"
     }
 }

@@ -56,7 +56,6 @@ func storeErrorsExit<T>(_ body: () throws -> T) throws -> T {
     do {
         return try body()
     } catch let error as StoreError {
-        printError("error: \(error)")
-        throw ExitCode(error.isRefusal ? 1 : 3)
+        throw CommandFailure(error)
     }
 }
