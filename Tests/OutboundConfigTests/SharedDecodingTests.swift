@@ -11,7 +11,7 @@ final class SharedDecodingTests: XCTestCase {
         var agents = "version: 1\nagents:\n"
         for index in 0..<(DecodingPart.sliceSize * 2 + 500) {
             agents += "  agent-\(index):\n"
-            agents += index == 7 ? "    nmae: Typo\n" : "    name: Agent \(index)\n"
+            agents += index == 7 ? "    nickname: Typo\n" : "    name: Agent \(index)\n"
             agents += "    licence: \(index == DecodingPart.sliceSize + 3 ? "nowhere" : "l")\n"
             agents += "    site: s\n    teams: [t]\n    desktopProfile: d\n"
             if index == DecodingPart.sliceSize * 2 + 10 { agents += "    active: maybe\n" }

@@ -66,7 +66,7 @@ final class TerminalTests: XCTestCase {
         for command in ["validate", "plan", "apply", "explain", "matrix", "diff", "history", "rollback", "export", "schema"] {
             let help = try outboundctl([command, "--help"])
             XCTAssertEqual(help.status, 0, command)
-            XCTAssertTrue(help.stdout.contains("Example:\n  outboundctl \(command)") || help.stdout.contains("Example:\n    outboundctl \(command)"), "\(command): \(help.stdout)")
+            XCTAssertTrue(help.stdout.contains("Example:\n  outboundctl \(command)") || help.stdout.contains("Examples:\n  outboundctl \(command)"), "\(command): \(help.stdout)")
         }
         let version = try outboundctl(["--version"])
         XCTAssertEqual(version.stdout.trimmingCharacters(in: .whitespacesAndNewlines), "0.1.0")

@@ -10,7 +10,7 @@ public struct GateCheck: Sendable {
     let decide: @Sendable (GateSubject) -> Decision
     let describe: @Sendable (GateSubject, Decision) -> (detail: String, fix: String?)
 
-    /// SPEC §3, in order.
+    /// docs/reference.md §3, in order.
     public static let all: [GateCheck] = [
         GateCheck(id: "agent-active", order: 1, summary: "agent exists and is active", reasons: [.agentInactive],
                   decide: GateRules.decideAgentActive, describe: GateRules.describeAgentActive),

@@ -1,6 +1,6 @@
 import Foundation
 
-/// The warnings of SPEC §2 that need the gate: configurations that are valid but broken in
+/// The warnings of docs/reference.md §2 that need the gate: configurations that are valid but broken in
 /// practice for outbound work, or that pay for what nobody uses.
 public enum ReadinessWarnings {
     /// `paths`: what the configuration was loaded from, so that a hint's command reads the

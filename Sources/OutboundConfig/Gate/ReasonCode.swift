@@ -1,4 +1,4 @@
-/// Why an agent cannot start an outbound conversation on a channel (SPEC §3). These strings
+/// Why an agent cannot start an outbound conversation on a channel (docs/reference.md §3). These strings
 /// are a contract: the store's view, `explain` and `matrix` output them as they are.
 public enum ReasonCode: String, CaseIterable, Hashable, Sendable, Comparable {
     case agentInactive = "agent-inactive"

@@ -1,5 +1,5 @@
 /// A JSON value with ordered object keys, so machine output keeps the key order of the
-/// contract (SPEC §4) and is byte-for-byte deterministic.
+/// contract (docs/reference.md §5) and is byte-for-byte deterministic.
 public indirect enum JSON: Sendable, Equatable {
     case null
     case bool(Bool)

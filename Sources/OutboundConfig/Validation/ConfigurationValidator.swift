@@ -140,7 +140,7 @@ private struct ValidationRun {
     }
 }
 
-/// Slot ranges per media and assignment (SPEC §2): the integer form counts auto-pushed slots
+/// Slot ranges per media and assignment (docs/reference.md §2): the integer form counts auto-pushed slots
 /// with 0 meaning none; the mapping form needs at least one slot.
 public enum SlotRules {
     public static func range(for media: Media, assignment: Assignment, mappingForm: Bool) -> ClosedRange<Int> {

@@ -33,6 +33,7 @@ struct ApplyCommand: ParsableCommand {
     }
 
     func run() throws {
+        InterruptGuard.arm()
         let desired: DesiredState
         var base: PlanBase?
         if let planFile {

@@ -24,6 +24,7 @@ struct RollbackCommand: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
+        InterruptGuard.arm()
         try store.writingExisting { store in
             let snapshot = try store.snapshot(revision: revision)
             let result = ConfigurationLoader(readinessWarnings: false).load(documents: [(path: "revision \(revision)", text: snapshot.document)])

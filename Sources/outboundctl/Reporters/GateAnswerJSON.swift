@@ -7,7 +7,7 @@ enum AnswerSource {
 }
 
 extension GateAnswer {
-    /// `explain --format json`, one answer (SPEC §4).
+    /// `explain --format json`, one answer (docs/reference.md §5).
     func json(source: AnswerSource) -> JSON {
         .object([
             ("agent", .string(agent)),

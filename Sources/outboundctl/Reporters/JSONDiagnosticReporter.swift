@@ -1,6 +1,6 @@
 import OutboundConfig
 
-/// `validate --format json`, exactly the shape of SPEC §4.
+/// `validate --format json`, exactly the shape of docs/reference.md §5.
 struct JSONDiagnosticReporter: DiagnosticReporter {
     func report(_ result: LoadResult) -> String {
         JSON.object([

@@ -15,7 +15,7 @@ enum MatrixFormat: String, ExpressibleByArgument, CaseIterable {
     case text, csv, json
 }
 
-/// Renders matrix rows as a table for people, CSV, or the JSON of SPEC §4, each followed by
+/// Renders matrix rows as a table for people, CSV, or the JSON of docs/reference.md §5, each followed by
 /// (or including) the per-channel summary.
 struct MatrixReporter {
     let terminal: Terminal

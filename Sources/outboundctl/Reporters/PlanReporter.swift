@@ -6,7 +6,7 @@ enum PlanFormat: String, ExpressibleByArgument, CaseIterable {
 }
 
 /// Renders a plan: Terraform-style text (`+` create, `~` update, `-` delete, then the impact
-/// and a summary line) or the JSON of SPEC §4.
+/// and a summary line) or the JSON of docs/reference.md §5.
 struct PlanReporter {
     let terminal: Terminal
     /// At most this many changes are listed in text (nil: all of them).

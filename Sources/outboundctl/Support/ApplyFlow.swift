@@ -44,10 +44,9 @@ struct ApplyFlow {
     }
 
     private func write(_ desired: DesiredState, message: String, base: PlanBase?, allowDeletes: Bool, planShown: Bool) throws {
-        let outcome = try InterruptGuard.whileWriting { willCommit in
+        let outcome = try InterruptGuard.writing({ willCommit in
             try store.apply(desired, author: author, message: message, base: base, allowDeletes: allowDeletes, willCommit: willCommit)
-        }
-        if case .applied(let revision, _, _) = outcome { InterruptGuard.honourPendingSignal(written: revision) }
+        }, revision: { if case .applied(let revision, _, _) = $0 { revision } else { nil } })
         if json {
             let (applied, revision, plan): (Bool, Int, Plan) = switch outcome {
             case .unchanged(let revision): (false, revision, Plan(baseRevision: revision, changes: [], impact: []))

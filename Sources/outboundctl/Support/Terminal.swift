@@ -60,6 +60,7 @@ func emit(bytes: [UInt8]) {
 func finish<Kept>(status: Int32, keeping kept: Kept) -> Never {
     withExtendedLifetime(kept) {
         fflush(nil)
+        InterruptGuard.honourPendingSignal()
         exit(status)
     }
 }

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# The whole test suite, on a fresh machine too: installs what the build and the tests need
+# when it is missing (Debian packages, Python modules), then runs `swift test`.
+# Extra arguments go to `swift test` (e.g. `scripts/test.sh --filter StoreCommandTests`).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+missing=()
+pkg-config --exists yaml-0.1 2>/dev/null || missing+=(libyaml-dev)
+pkg-config --exists sqlite3 2>/dev/null || missing+=(libsqlite3-dev)
+pkg-config --exists zlib 2>/dev/null || missing+=(zlib1g-dev)
+command -v pkg-config >/dev/null || missing+=(pkg-config)
+command -v runuser >/dev/null || missing+=(util-linux)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing: ${missing[*]}" >&2
+  apt-get update
+  DEBIAN_FRONTEND=noninteractive apt-get install -y "${missing[@]}"
+fi
+# The schema tests run scripts/check-schema.py (jsonschema validates, PyYAML reads the files);
+# the reporter tests parse JUnit with Python's own xml module.
+for module in jsonschema:jsonschema yaml:pyyaml; do
+  python3 -c "import ${module%%:*}" 2>/dev/null \
+    || python3 -m pip install --quiet "${module#*:}" \
+    || python3 -m pip install --quiet --break-system-packages "${module#*:}"
+done
+
+exec swift test "$@"
