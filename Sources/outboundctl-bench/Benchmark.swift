@@ -132,6 +132,14 @@ struct Benchmark: ParsableCommand {
         try? FileManager.default.removeItem(atPath: small)
         try SyntheticTenant(agents: 100).write(to: small)
         defer { try? FileManager.default.removeItem(atPath: small) }
+        // A sparse 2 GB file: over the size limit, so validate must reject it without reading it.
+        let huge = NSTemporaryDirectory() + "outboundctl-bench-huge.yaml"
+        FileManager.default.createFile(atPath: huge, contents: Data("sites: {}\n".utf8))
+        if let handle = FileHandle(forWritingAtPath: huge) {
+            try handle.truncate(atOffset: 2 << 30)
+            try handle.close()
+        }
+        defer { try? FileManager.default.removeItem(atPath: huge) }
         let smallStore = small + "/bench.sqlite"
         _ = Measure.run([tool, "apply", small, "--store", smallStore])
 
@@ -142,6 +150,7 @@ struct Benchmark: ParsableCommand {
             Case("libyaml parse (baseline)", [bench, "parse"] + paths),
             Case("validate", [tool, "validate", directory, "--format", "json"], reference: 0),
             Case("validate, text output", [tool, "validate", directory], reference: 0),
+            Case("validate, 2 GB file over the limit", [tool, "validate", huge], reference: 0),
             Case("matrix (files)", [tool, "matrix", directory, "--format", "json"], reference: 1),
             Case("apply, first (new store)", [tool, "apply", directory, "--store", store], reference: 1) {
                 for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: store + suffix) }
