@@ -30,15 +30,18 @@ public struct LoadResult: Sendable {
 /// sorted order; a path naming a file is read whatever its extension.
 public struct ConfigurationLoader: Sendable {
     public var limits: LoaderLimits
-    /// The day readiness warnings judge licences on (nil: today in the tenant's time zone).
+    /// The day readiness warnings judge licences on (nil: the day `now` falls on in the tenant's time zone).
     public var date: CalendarDate?
+    /// The caller's clock: the core never reads the time by itself.
+    public var now: Date
     /// Whether to run the gate's readiness warnings (OB4xx); commands that only need a valid
     /// configuration skip them.
     public var readinessWarnings: Bool
 
-    public init(limits: LoaderLimits = .default, date: CalendarDate? = nil, readinessWarnings: Bool = true) {
+    public init(limits: LoaderLimits = .default, date: CalendarDate? = nil, now: Date, readinessWarnings: Bool = true) {
         self.limits = limits
         self.date = date
+        self.now = now
         self.readinessWarnings = readinessWarnings
     }
 
@@ -127,7 +130,7 @@ public struct ConfigurationLoader: Sendable {
         let worthWorking = !diagnostics.hasErrors
         let complete = merger.everyFileParsed
         let rules = Background { ConfigurationValidator(complete: complete).validate(configuration) }
-        let warnings = readinessWarnings && complete ? Background { [date] in ReadinessWarnings.check(configuration, date: date, paths: paths) } : nil
+        let warnings = readinessWarnings && complete ? Background { [date, now] in ReadinessWarnings.check(configuration, date: date, now: now, paths: paths) } : nil
         let result = worthWorking ? work(configuration, sourceDigest) : nil
         diagnostics += rules.value + (warnings?.value ?? [])
         return (LoadResult(configuration: configuration, diagnostics: diagnostics.sortedByLocation(), files: files, sourceDigest: sourceDigest,

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Runs every stage of the front end on one file's bytes, as the fuzzer and the fuzz
 /// regression tests do: nothing may crash, hang or exhaust memory, whatever the input.
 public enum FrontEnd {
@@ -9,7 +11,7 @@ public enum FrontEnd {
         let (file, syntax) = YAMLLoader().load(bytes: bytes, path: "input.yaml")
         let (configuration, decoding) = ConfigurationDecoder.decode([file])
         var diagnostics = syntax + decoding + ConfigurationValidator().validate(configuration)
-        diagnostics += ReadinessWarnings.check(configuration, date: day)
+        diagnostics += ReadinessWarnings.check(configuration, date: day, now: Date(timeIntervalSince1970: 0))
         let gate = OutboundGate(configuration: configuration, date: day, state: .idle)
         for agent in configuration.agents.values {
             for answer in gate.answers(for: agent) { _ = answer.checks.map(\.detail) }

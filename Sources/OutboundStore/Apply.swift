@@ -20,7 +20,12 @@ public struct PlanBase: Sendable, Equatable {
 /// (overlapping with reading the store). An apply whose sources are byte-for-byte those of
 /// the current revision waits for neither, and `plan` and `diff` never build a snapshot.
 public final class DesiredState: @unchecked Sendable {
+    /// The gate judging licences at `now` (or on the caller's day): the plan's impact.
     public let gate: OutboundGate
+    /// The instant the impact is judged at: stored cells are evaluated at it too.
+    public let now: Date
+    /// Every cell as the store keeps it (date-independent reasons and licence windows), in key order.
+    private let storedCells: Background<[(AvailabilityKey, AvailabilityCell)]>
     /// `LoadResult.sourceDigest` of the files, when they came from files.
     public let sourceDigest: String?
     private let rows: Background<Rows>
@@ -40,9 +45,11 @@ public final class DesiredState: @unchecked Sendable {
         var deflated: Data?
     }
 
-    public init(_ configuration: OutboundConfig.Configuration, date: CalendarDate? = nil, sourceDigest: String? = nil) {
-        gate = OutboundGate(configuration: configuration, date: date)
+    public init(_ configuration: OutboundConfig.Configuration, date: CalendarDate? = nil, now: Date, sourceDigest: String? = nil) {
+        gate = OutboundGate(configuration: configuration, date: date, now: now)
+        self.now = now
         self.sourceDigest = sourceDigest.flatMap { $0.isEmpty ? nil : $0 }
+        storedCells = Background { OutboundGate.dateIndependent(configuration).availabilityCells() }
         rows = Background {
             let entities = CanonicalForm.sortedEntities(configuration)
             return Rows(entities: entities, hashes: ParallelMap.map(entities) { Int64(bitPattern: FNV1a.hash($0.text)) })
@@ -71,8 +78,8 @@ public final class DesiredState: @unchecked Sendable {
         return snapshot
     }
 
-    public convenience init(_ result: LoadResult, date: CalendarDate? = nil) {
-        self.init(result.configuration, date: date, sourceDigest: result.sourceDigest)
+    public convenience init(_ result: LoadResult, date: CalendarDate? = nil, now: Date) {
+        self.init(result.configuration, date: date, now: now, sourceDigest: result.sourceDigest)
     }
 
     /// Every entity's canonical text by key.
@@ -104,6 +111,14 @@ public final class DesiredState: @unchecked Sendable {
 
     /// The availability of some agents only (absent agents have no cells).
     public func availability(of agents: Set<String>) -> Availability { gate.availability(of: agents) }
+
+    /// Every cell as the store keeps it, in key order.
+    var cells: [(AvailabilityKey, AvailabilityCell)] { storedCells.value }
+
+    /// The stored cells of some agents only, in key order.
+    func cells(of agents: Set<String>) -> [(AvailabilityKey, AvailabilityCell)] {
+        OutboundGate.dateIndependent(gate.configuration).availabilityCells(of: agents).sorted { $0.0 < $1.0 }
+    }
 }
 
 public enum ApplyOutcome: Sendable {
@@ -119,7 +134,7 @@ struct Difference {
     /// The stored hash of each of `plan.changes`' new text (nil for deletions).
     var entityHashes: [Int64?]
     /// In key order, as the table keeps its rows.
-    var rowUpdates: [(AvailabilityKey, [ReasonCode])]
+    var rowUpdates: [(AvailabilityKey, AvailabilityCell)]
     var rowDeletes: [AvailabilityKey]
 
     var isEmpty: Bool { plan.changes.isEmpty && rowUpdates.isEmpty && rowDeletes.isEmpty }
@@ -131,38 +146,39 @@ extension OutboundStore {
         try read { db in try Self.difference(db, to: desired).plan }
     }
 
-    /// Compares the store with `desired`, reading no more than needed. The same configuration
-    /// judged on the same day as the current revision is unchanged by construction (the
-    /// availability is a function of both). Otherwise entity rows are compared; when only
-    /// agents changed on the same day, only their availability is recomputed and read, since
-    /// the gate looks at no other agent.
+    /// Compares the store with `desired`, reading no more than needed. The same sources as
+    /// the current revision's give the same configuration, and the stored cells do not depend
+    /// on the day, so that is unchanged by construction. Otherwise entity rows are compared;
+    /// when only agents changed, only their cells are recomputed and read, since the gate
+    /// looks at no other agent. The impact compares both sides at `desired.now`.
     static func difference(_ db: Database, to desired: DesiredState) throws -> Difference {
         let revision = try currentRevision(db)
         let current = try Row.fetchOne(
-            db, sql: "SELECT digest, source_digest, canonical_version, evaluated_on FROM revisions WHERE number = ?", arguments: [revision])
-        let sameDay = current?["evaluated_on"] == desired.date.description
+            db, sql: "SELECT digest, source_digest, canonical_version FROM revisions WHERE number = ?", arguments: [revision])
         let sameSources = desired.sourceDigest != nil && current?["source_digest"] == desired.sourceDigest
             && current?["canonical_version"] == CanonicalForm.version
         let unchanged = Difference(plan: Plan(baseRevision: revision, changes: [], impact: []), entityHashes: [], rowUpdates: [], rowDeletes: [])
-        if sameDay, sameSources { return unchanged }
+        if sameSources { return unchanged }
         let (changes, hashes) = try entityChanges(db, to: desired)
-        if sameDay, changes.isEmpty { return unchanged }
-        let old: Availability
-        let new: Availability
-        let updates: [(AvailabilityKey, [ReasonCode])]
-        if sameDay, revision > 0, changes.allSatisfy({ $0.key.kind == Section.agents.rawValue }) {
+        if changes.isEmpty { return unchanged }
+        let old: [AvailabilityKey: AvailabilityCell]
+        let new: [(AvailabilityKey, AvailabilityCell)]
+        if revision > 0, changes.allSatisfy({ $0.key.kind == Section.agents.rawValue }) {
             let agents = Set(changes.map(\.key.id))
             old = try availability(db, of: agents)
-            new = desired.availability(of: agents)
-            updates = new.filter { old[$0.key] != $0.value }.map { ($0.key, $0.value) }.sorted { $0.0 < $1.0 }
+            new = desired.cells(of: agents)
         } else {
             old = try availability(db)
-            let cells = desired.gate.sortedCells()
-            new = desired.gate.availability(cells)
-            updates = cells.filter { old[$0.0] != $0.1 }
+            new = desired.cells
         }
-        let plan = Plan(baseRevision: revision, changes: changes, impact: Plan.impact(before: old, after: new))
-        let deletes = old.keys.filter { new[$0] == nil }
+        var newByKey: [AvailabilityKey: AvailabilityCell] = [:]
+        newByKey.reserveCapacity(new.count)
+        for (key, cell) in new { newByKey[key] = cell }
+        let updates = new.filter { old[$0.0] != $0.1 }
+        let now = desired.now
+        let plan = Plan(baseRevision: revision, changes: changes,
+                        impact: Plan.impact(before: old.mapValues { $0.reasons(at: now) }, after: newByKey.mapValues { $0.reasons(at: now) }))
+        let deletes = old.keys.filter { newByKey[$0] == nil }.sorted()
         return Difference(plan: plan, entityHashes: hashes, rowUpdates: updates, rowDeletes: deletes)
     }
 
@@ -240,14 +256,14 @@ extension OutboundStore {
         return (changes.map(\.0), changes.map(\.1))
     }
 
-    static func availability(_ db: Database, of agents: Set<String>) throws -> Availability {
-        var result: Availability = [:]
-        let statement = try db.cachedStatement(sql: "SELECT team_id, channel, reasons FROM availability WHERE agent_id = ?")
+    static func availability(_ db: Database, of agents: Set<String>) throws -> [AvailabilityKey: AvailabilityCell] {
+        var result: [AvailabilityKey: AvailabilityCell] = [:]
+        let statement = try db.cachedStatement(sql: "SELECT agent_id, team_id, channel, \(StoredCellColumns.list) FROM availability WHERE agent_id = ?")
         for agent in agents {
             let rows = try Row.fetchCursor(statement, arguments: [agent])
             while let row = try rows.next() {
-                guard let channel = Channel(rawValue: row[1]) else { continue }
-                result[AvailabilityKey(agent: agent, team: row[0], channel: channel)] = reasons(row[2])
+                guard let (key, cell) = StoredCellColumns.decode(row) else { continue }
+                result[key] = cell
             }
         }
         return result
@@ -292,7 +308,7 @@ extension OutboundStore {
                         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """,
                     arguments: [revision, Self.timestamp(now), author, message, desired.digest, desired.sourceDigest ?? "", CanonicalForm.version,
-                                desired.date.description, snapshot.value, snapshot.encoding,
+                                Self.timestamp(desired.now), snapshot.value, snapshot.encoding,
                                 plan.count(.create), plan.count(.update), deletes])
                 var upsertEntity = try BulkInsert(db, sql: "INSERT OR REPLACE INTO entities (kind, id, data, hash, revision) VALUES (?, ?, ?, ?, ?)")
                 let deleteEntity = try db.cachedStatement(sql: "DELETE FROM entities WHERE kind = ? AND id = ?")
@@ -309,15 +325,18 @@ extension OutboundStore {
                     }
                 }
                 var upsertRow = try BulkInsert(db, sql: """
-                    INSERT OR REPLACE INTO availability (agent_id, team_id, channel, available, reasons, revision) VALUES (?, ?, ?, ?, ?, ?)
+                    INSERT OR REPLACE INTO availability (agent_id, team_id, channel, reasons_before, reasons_after, valid_from, valid_until, revision)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                     """)
                 let deleteRow = try db.cachedStatement(sql: "DELETE FROM availability WHERE agent_id = ? AND team_id = ? AND channel = ?")
-                for (key, reasons) in difference.rowUpdates {
+                for (key, cell) in difference.rowUpdates {
                     upsertRow.bind(key.agent)
                     upsertRow.bind(key.team)
                     upsertRow.bind(key.channel.rawValue)
-                    upsertRow.bind(reasons.isEmpty ? 1 : 0)
-                    upsertRow.bind(reasons.map(\.rawValue).joined(separator: ","))
+                    upsertRow.bind(StoredCellColumns.text(cell.before))
+                    upsertRow.bind(StoredCellColumns.text(cell.after))
+                    upsertRow.bind(cell.window.from.map(LicenceWindow.text))
+                    upsertRow.bind(cell.window.until.map(LicenceWindow.text))
                     upsertRow.bind(revision)
                     try upsertRow.insertRow()
                 }

@@ -29,6 +29,16 @@ struct BulkInsert {
         }
     }
 
+    /// Binds the row's next value, NULL for nil.
+    mutating func bind(_ text: String?) {
+        guard let text else {
+            index += 1
+            _ = sqlite3_bind_null(statement.sqliteStatement, index)
+            return
+        }
+        bind(text)
+    }
+
     mutating func bind(_ number: Int64) {
         index += 1
         _ = sqlite3_bind_int64(statement.sqliteStatement, index, number)

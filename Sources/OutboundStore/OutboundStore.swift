@@ -118,31 +118,34 @@ public final class OutboundStore {
         return result
     }
 
-    /// The materialised availability of every agent, team and channel.
-    public func availability() throws -> Availability {
-        try read { db in try Self.availability(db) }
+    /// The availability of every agent, team and channel at `now`.
+    public func availability(at now: Date) throws -> Availability {
+        try read { db in try Self.availability(db).mapValues { $0.reasons(at: now) } }
     }
 
-    static func availability(_ db: Database) throws -> Availability {
-        var result: Availability = [:]
-        let rows = try Row.fetchCursor(db, sql: "SELECT agent_id, team_id, channel, reasons FROM availability")
+    static func availability(_ db: Database) throws -> [AvailabilityKey: AvailabilityCell] {
+        var result: [AvailabilityKey: AvailabilityCell] = [:]
+        let rows = try Row.fetchCursor(db, sql: "SELECT agent_id, team_id, channel, \(StoredCellColumns.list) FROM availability")
         while let row = try rows.next() {
-            guard let channel = Channel(rawValue: row[2]) else { continue }
-            result[AvailabilityKey(agent: row[0], team: row[1], channel: channel)] = reasons(row[3])
+            guard let (key, cell) = StoredCellColumns.decode(row) else { continue }
+            result[key] = cell
         }
         return result
     }
 
-    static func reasons(_ text: String) -> [ReasonCode] {
-        text.isEmpty ? [] : text.split(separator: ",").compactMap { ReasonCode(rawValue: String($0)) }
-    }
-
-    /// The rows of the public view for active agents, sorted by agent, team and channel;
-    /// optionally only one site's agents.
-    public func availabilityRows(site: String? = nil) throws -> [(AvailabilityKey, [ReasonCode])] {
-        try read { db in
+    /// The rows of active agents at `now`, sorted by agent, team and channel, optionally only
+    /// one site's agents: what the view `outbound_availability` answers at that moment. A store
+    /// of an older schema, whose rows were judged on the day of their apply, is answered from
+    /// its entities instead, so the answer is right for `now` there too.
+    /// With `date`, the answers on that day (in the tenant's time zone), from the entities.
+    public func availabilityRows(site: String? = nil, on date: CalendarDate? = nil, now: Date) throws -> [(AvailabilityKey, [ReasonCode])] {
+        guard isCurrentSchema, date == nil else {
+            let configuration = try read { db in try Self.configuration(fromEntities: Self.entities(db), revision: Self.currentRevision(db)) }
+            return OutboundGate(configuration: configuration, date: date, now: now).matrix { site == nil || $0.site.value == site }
+        }
+        return try read { db in
             var sql = """
-                SELECT v.agent_id, v.team_id, v.channel, v.reasons FROM outbound_availability v
+                SELECT v.agent_id, v.team_id, v.channel, \(StoredCellColumns.list) FROM availability v
                 JOIN entities a ON a.kind = 'agents' AND a.id = v.agent_id
                 WHERE json_extract(a.data, '$.active') IS NOT 0
                 """
@@ -153,7 +156,7 @@ public final class OutboundStore {
             }
             sql += " ORDER BY v.agent_id, v.team_id, v.channel"
             return try Row.fetchAll(db, sql: sql, arguments: arguments).compactMap { row in
-                Channel(rawValue: row[2]).map { (AvailabilityKey(agent: row[0], team: row[1], channel: $0), Self.reasons(row[3])) }
+                StoredCellColumns.decode(row).map { ($0.0, $0.1.reasons(at: now)) }
             }
         }
     }
@@ -215,11 +218,15 @@ public final class OutboundStore {
             try fetch("multimediaProfiles", siteData?["multimediaProfile"]?.stringValue)
             let shared = try Row.fetchCursor(db, sql: "SELECT kind, id, data FROM entities WHERE kind IN ('entryPoints', 'queues', 'wrapUpReasons')")
             while let row = try shared.next() { rows[CanonicalForm.Key(kind: row[0], id: row[1])] = row[2] }
-            let document = CanonicalForm.document(from: rows)
-            let (file, _) = YAMLLoader().load(document, path: "store revision \(revision)")
-            let (configuration, _) = ConfigurationDecoder.decode([file])
-            return (configuration, revision)
+            return (Self.configuration(fromEntities: rows, revision: revision), revision)
         }
+    }
+
+    /// The model of canonical entity rows (all of a revision's, or just what one answer needs).
+    static func configuration(fromEntities rows: [CanonicalForm.Key: String], revision: Int) -> OutboundConfig.Configuration {
+        let document = CanonicalForm.document(from: rows)
+        let (file, _) = YAMLLoader().load(document, path: "store revision \(revision)")
+        return ConfigurationDecoder.decode([file]).0
     }
 
     /// Every id of a section, for "did you mean" after an unknown agent, team or site.

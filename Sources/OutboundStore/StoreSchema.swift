@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import OutboundConfig
 
 /// The store's schema, built by migrations that are never edited once shipped: add a new one.
 /// The view `outbound_availability` is the public contract for other programs (docs/store.md).
@@ -51,6 +52,69 @@ enum StoreSchema {
         migrator.registerMigration("v2") { db in
             try db.execute(sql: "ALTER TABLE revisions ADD COLUMN snapshot_encoding TEXT NOT NULL DEFAULT 'text'")
         }
+        // Availability right on every day (docs/store.md): rows keep the date-independent
+        // reasons around check 4 and the licence window as UTC instants; the view judges the
+        // window at the time of the query and says until when its answer holds. The rows are
+        // recomputed from the current entities; each keeps the revision that last changed it.
+        migrator.registerMigration("v3") { db in
+            var revisions: [AvailabilityKey: Int] = [:]
+            let old = try Row.fetchCursor(db, sql: "SELECT agent_id, team_id, channel, revision FROM availability")
+            while let row = try old.next() {
+                guard let channel = Channel(rawValue: row[2]) else { continue }
+                revisions[AvailabilityKey(agent: row[0], team: row[1], channel: channel)] = row[3]
+            }
+            let current = try OutboundStore.currentRevision(db)
+            try db.execute(sql: """
+                DROP VIEW outbound_availability;
+                DROP TABLE availability;
+                CREATE TABLE availability (
+                    agent_id TEXT NOT NULL,
+                    team_id TEXT NOT NULL,
+                    channel TEXT NOT NULL,
+                    reasons_before TEXT NOT NULL,
+                    reasons_after TEXT NOT NULL,
+                    valid_from TEXT,
+                    valid_until TEXT,
+                    revision INTEGER NOT NULL,
+                    PRIMARY KEY (agent_id, team_id, channel)
+                ) WITHOUT ROWID;
+                CREATE INDEX availability_by_agent_channel ON availability (agent_id, channel);
+                """)
+            try db.execute(sql: availabilityView)
+            let entities = try OutboundStore.entities(db)
+            guard !entities.isEmpty else { return }
+            let configuration = OutboundStore.configuration(fromEntities: entities, revision: current)
+            let insert = try db.makeStatement(sql: """
+                INSERT INTO availability (agent_id, team_id, channel, \(StoredCellColumns.list), revision) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+            for (key, cell) in OutboundGate.dateIndependent(configuration).availabilityCells() {
+                try insert.execute(arguments: [key.agent, key.team, key.channel.rawValue, StoredCellColumns.text(cell.before),
+                                               StoredCellColumns.text(cell.after), cell.window.from.map(LicenceWindow.text),
+                                               cell.window.until.map(LicenceWindow.text), revisions[key] ?? current])
+            }
+        }
         return migrator
     }
+
+    /// The public view (docs/store.md, docs/reference.md §6), judged at the time of the query:
+    /// check 4's reason comes from the licence window and `'now'`, and `until` is the next
+    /// window boundary ahead. A flattenable subquery, so a lookup by agent and channel still
+    /// uses the index `availability_by_agent_channel`.
+    static let availabilityView = """
+        CREATE VIEW outbound_availability AS
+        SELECT agent_id, team_id, channel,
+               CASE WHEN reasons_before = '' AND licence = '' AND reasons_after = '' THEN 1 ELSE 0 END AS available,
+               reasons_before
+                 || CASE WHEN reasons_before <> '' AND licence <> '' THEN ',' ELSE '' END || licence
+                 || CASE WHEN (reasons_before <> '' OR licence <> '') AND reasons_after <> '' THEN ',' ELSE '' END || reasons_after
+                 AS reasons,
+               revision,
+               CASE WHEN valid_from IS NOT NULL AND now < valid_from THEN valid_from
+                    WHEN valid_until IS NOT NULL AND now < valid_until THEN valid_until END AS until
+        FROM (SELECT agent_id, team_id, channel, reasons_before, reasons_after, valid_from, valid_until, revision, now,
+                     CASE WHEN valid_from IS NOT NULL AND now < valid_from THEN 'licence-not-yet-valid'
+                          WHEN valid_until IS NOT NULL AND now >= valid_until THEN 'licence-expired'
+                          ELSE '' END AS licence
+              FROM (SELECT *, strftime('%Y-%m-%dT%H:%M:%SZ', 'now') AS now FROM availability))
+        """
 }

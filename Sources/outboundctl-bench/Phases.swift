@@ -12,7 +12,7 @@ enum Phases {
             clock = now
         }
         var diagnostics: [Diagnostic] = []
-        let paths = ConfigurationLoader().discover(paths: [directory], diagnostics: &diagnostics)
+        let paths = ConfigurationLoader(now: Date()).discover(paths: [directory], diagnostics: &diagnostics)
         let data = paths.compactMap { FileManager.default.contents(atPath: $0) }
         lap("read")
         _ = PlainParse.run(paths: paths)
@@ -24,7 +24,7 @@ enum Phases {
         lap("decode")
         let rules = ConfigurationValidator().validate(configuration)
         lap("rules")
-        let warnings = ReadinessWarnings.check(configuration)
+        let warnings = ReadinessWarnings.check(configuration, now: Date())
         lap("warnings")
         print("agents \(configuration.agents.count), diagnostics \(problems.count + rules.count + warnings.count)")
         let sorted = CanonicalForm.sortedEntities(configuration)
@@ -35,20 +35,20 @@ enum Phases {
         lap("document")
         _ = CanonicalForm.digest(of: document)
         lap("digest")
-        let availability = OutboundGate(configuration: configuration).availability()
+        let availability = OutboundGate(configuration: configuration, now: Date()).availability()
         lap("gate")
         print("entities \(hashes.count)")
         let storePath = NSTemporaryDirectory() + "phases-\(getpid()).sqlite"
         defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: storePath + suffix) } }
         do {
             let store = try OutboundStore.open(path: storePath)
-            let desired = DesiredState(configuration)
+            let desired = DesiredState(configuration, now: Date())
             lap("desired")
             _ = try store.apply(desired, author: "bench", message: "", allowDeletes: true)
             lap("first apply")
             _ = try store.entities()
             lap("read entities")
-            _ = try store.availability()
+            _ = try store.availability(at: Date())
             lap("read availability")
             _ = try store.apply(desired, author: "bench", message: "", allowDeletes: true)
             lap("re-apply")

@@ -42,16 +42,16 @@ final class CanonicalFormTests: XCTestCase {
     }
 
     func testTheDocumentLoadsBackToTheSameForm() {
-        let result = ConfigurationLoader().load(documents: RuleExample.baseFiles)
+        let result = ConfigurationLoader(now: Date()).load(documents: RuleExample.baseFiles)
         let entities = CanonicalForm.renderedEntities(result.configuration)
         let document = CanonicalForm.document(from: entities)
-        let reloaded = ConfigurationLoader().load(documents: [(path: "doc", text: document)])
+        let reloaded = ConfigurationLoader(now: Date()).load(documents: [(path: "doc", text: document)])
         XCTAssertTrue(reloaded.isValid, "\(reloaded.diagnostics)")
         XCTAssertEqual(CanonicalForm.renderedEntities(reloaded.configuration), entities)
     }
 
     func testSortedEntitiesAreInKeyOrderAndMakeTheSameDocument() {
-        let configuration = ConfigurationLoader().load(documents: RuleExample.baseFiles).configuration
+        let configuration = ConfigurationLoader(now: Date()).load(documents: RuleExample.baseFiles).configuration
         let sorted = CanonicalForm.sortedEntities(configuration)
         XCTAssertGreaterThan(Set(sorted.map(\.key.kind)).count, 5, "several sections")
         XCTAssertEqual(sorted.first?.key, .tenant)

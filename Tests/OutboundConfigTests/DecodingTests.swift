@@ -3,7 +3,7 @@ import XCTest
 
 final class DecodingTests: XCTestCase {
     private func loadWithBase(_ snippet: String) -> LoadResult {
-        ConfigurationLoader().load(documents: RuleExample.baseFiles + [("example.yaml", snippet)])
+        ConfigurationLoader(now: Date()).load(documents: RuleExample.baseFiles + [("example.yaml", snippet)])
     }
 
     func testBothSlotFormsDecode() throws {
@@ -29,7 +29,7 @@ final class DecodingTests: XCTestCase {
     }
 
     func testIdDefinedTwiceAcrossFilesNamesBothPlaces() {
-        let result = ConfigurationLoader().load(documents: RuleExample.baseFiles + [("more.yaml", "\n\nteams:\n  support: {site: hq}\n")])
+        let result = ConfigurationLoader(now: Date()).load(documents: RuleExample.baseFiles + [("more.yaml", "\n\nteams:\n  support: {site: hq}\n")])
         let duplicate = result.diagnostics.filter { $0.code == .duplicateId }
         XCTAssertEqual(duplicate.count, 1)
         XCTAssertEqual(duplicate.first?.location, SourceLocation(file: "more.yaml", line: 4, column: 3))
@@ -90,15 +90,15 @@ final class DecodingTests: XCTestCase {
             entryPoints:
               sms-2: {channel: sms, address: "12"}
             """)]
-        let broken = ConfigurationLoader().load(documents: [("tenant.yaml", "tenant: {name: [Example\n")] + others)
+        let broken = ConfigurationLoader(now: Date()).load(documents: [("tenant.yaml", "tenant: {name: [Example\n")] + others)
         XCTAssertFalse(broken.everyFileParsed)
         XCTAssertEqual(broken.diagnostics.map(\.code), [.unknownKey, .addressMismatch, .yamlSyntax],
                        "the syntax error, and the problems other files have on their own; no unknown team, no missing tenant")
 
-        let fixed = ConfigurationLoader().load(documents: [("tenant.yaml", "tenant: {name: Example, digitalChannels: enabled}\n")] + others)
+        let fixed = ConfigurationLoader(now: Date()).load(documents: [("tenant.yaml", "tenant: {name: Example, digitalChannels: enabled}\n")] + others)
         XCTAssertTrue(fixed.everyFileParsed)
         XCTAssertEqual(Set(fixed.diagnostics.map(\.code)), [.unknownKey, .unknownReference, .addressMismatch])
-        let withoutTenant = ConfigurationLoader().load(documents: others)
+        let withoutTenant = ConfigurationLoader(now: Date()).load(documents: others)
         XCTAssertTrue(withoutTenant.diagnostics.contains { $0.code == .tenantMissing })
     }
 

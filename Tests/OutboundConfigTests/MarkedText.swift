@@ -37,7 +37,7 @@ struct MarkedText {
 
 /// Loads in-memory files through the whole front end.
 func load(_ documents: [(String, String)]) -> LoadResult {
-    ConfigurationLoader().load(documents: documents.map { (path: $0.0, text: $0.1) })
+    ConfigurationLoader(now: Date()).load(documents: documents.map { (path: $0.0, text: $0.1) })
 }
 
 /// Asserts `diagnostics` holds `code` exactly at the marker's line and column of `file`.

@@ -49,7 +49,7 @@ final class OutboundGateTests: XCTestCase {
         """)
 
     private func gate(date: String = "2026-06-01", state: AgentState? = nil, tenant: String = OutboundGateTests.tenant.text) throws -> OutboundGate {
-        let result = ConfigurationLoader().load(documents: [(path: "gate.yaml", text: tenant)])
+        let result = ConfigurationLoader(now: Date()).load(documents: [(path: "gate.yaml", text: tenant)])
         XCTAssertEqual(result.diagnostics.filter { $0.severity == .error }.map(\.message), [])
         return OutboundGate(configuration: result.configuration, date: try XCTUnwrap(CalendarDate(date)), state: state)
     }
@@ -197,7 +197,7 @@ final class OutboundGateTests: XCTestCase {
     }
 
     func testReadinessWarnings() throws {
-        let result = ConfigurationLoader(date: CalendarDate("2026-06-01")).load(documents: [(path: "gate.yaml", text: OutboundGateTests.tenant.text)])
+        let result = ConfigurationLoader(date: CalendarDate("2026-06-01"), now: Date()).load(documents: [(path: "gate.yaml", text: OutboundGateTests.tenant.text)])
         let warned = Dictionary(grouping: result.diagnostics.filter { $0.severity == .warning }, by: \.code)
         XCTAssertEqual(Set(warned[.premiumLicenceUnused, default: []].map(\.path)),
                        ["agents.early.licence", "agents.builtin.licence", "agents.blind.licence"])

@@ -5,14 +5,14 @@ import XCTest
 /// its marker, the passing one is a valid configuration.
 final class RuleExampleTests: XCTestCase {
     func testBaseFilesAreValid() {
-        let result = ConfigurationLoader().load(documents: RuleExample.baseFiles)
+        let result = ConfigurationLoader(now: Date()).load(documents: RuleExample.baseFiles)
         XCTAssertEqual(result.diagnostics.map { "\($0.code.rawValue) \($0.location) \($0.message)" }, [])
     }
 
     func testFailingExamplesReportTheirCodeAtTheMarker() {
         for example in RuleExample.all {
             let marked = MarkedText(example.failing)
-            let result = ConfigurationLoader().load(documents: example.files(failing: true))
+            let result = ConfigurationLoader(now: Date()).load(documents: example.files(failing: true))
             assertDiagnostic(example.code, in: result.diagnostics, of: marked, file: "example.yaml")
             if example.code.severity == .error {
                 XCTAssertFalse(result.isValid, "\(example.code.rawValue) failing example must be invalid")
@@ -24,7 +24,7 @@ final class RuleExampleTests: XCTestCase {
 
     func testPassingExamplesAreValid() {
         for example in RuleExample.all {
-            let result = ConfigurationLoader().load(documents: example.files(failing: false))
+            let result = ConfigurationLoader(now: Date()).load(documents: example.files(failing: false))
             XCTAssertEqual(result.diagnostics.map { "\($0.code.rawValue) \($0.location) \($0.message)" }, [],
                            "\(example.code.rawValue) passing example")
             XCTAssertFalse(result.diagnostics.contains { $0.code == example.code }, "\(example.code.rawValue) passing example")

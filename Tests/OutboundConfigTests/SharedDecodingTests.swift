@@ -45,7 +45,7 @@ final class SharedDecodingTests: XCTestCase {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         for (name, text) in files() { try text.write(toFile: "\(directory)/\(name)", atomically: true, encoding: .utf8) }
 
-        let loader = ConfigurationLoader(readinessWarnings: false)
+        let loader = ConfigurationLoader(now: Date(), readinessWarnings: false)
         let shared = loader.load(paths: [directory])
         let whole = loader.load(documents: files().map { ("\(directory)/\($0.path)", $0.text) })
 

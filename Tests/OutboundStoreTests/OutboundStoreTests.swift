@@ -44,7 +44,7 @@ final class OutboundStoreTests: XCTestCase {
         for index in 0..<count {
             text += "  agent-\(index): {name: A\(index), licence: premium, site: hq, teams: [\(index % 7 == 0 ? "b" : "a")], desktopProfile: all\(change(index))}\n"
         }
-        let result = ConfigurationLoader().load(documents: [(path: "t.yaml", text: text)])
+        let result = ConfigurationLoader(now: Date()).load(documents: [(path: "t.yaml", text: text)])
         XCTAssertTrue(result.isValid, "\(result.diagnostics.prefix(3))")
         return result.configuration
     }
@@ -53,7 +53,7 @@ final class OutboundStoreTests: XCTestCase {
     /// revision's digest; a text snapshot written before compression still reads.
     func testSnapshotsAreDeflatedAndReadBackExactly() throws {
         let store = try OutboundStore.open(path: path)
-        let desired = DesiredState(tenant(agents: 300))
+        let desired = DesiredState(tenant(agents: 300), now: Date())
         _ = try store.apply(desired, author: "t", message: "", allowDeletes: false)
         let queue = try DatabaseQueue(path: path)
         let (encoding, stored, digest) = try queue.read { db in
@@ -80,13 +80,13 @@ final class OutboundStoreTests: XCTestCase {
 
     func testOneAgentChangeRewritesOnlyThatAgentsRows() throws {
         let store = try OutboundStore.open(path: path)
-        guard case .applied(1, let first, let firstRows) = try store.apply(DesiredState(tenant(agents: 200)), author: "t", message: "", allowDeletes: false) else {
+        guard case .applied(1, let first, let firstRows) = try store.apply(DesiredState(tenant(agents: 200), now: Date()), author: "t", message: "", allowDeletes: false) else {
             return XCTFail("first apply must write revision 1")
         }
         XCTAssertEqual(first.count(.create), 200 + 13)
         XCTAssertEqual(firstRows, 1 + 213 + 400, "revision + entities + availability rows")
 
-        let changed = DesiredState(tenant(agents: 200) { $0 == 43 ? ", multimediaProfile: manual" : "" })
+        let changed = DesiredState(tenant(agents: 200) { $0 == 43 ? ", multimediaProfile: manual" : "" }, now: Date())
         guard case .applied(2, let plan, let rows) = try store.apply(changed, author: "t", message: "", allowDeletes: false) else {
             return XCTFail("the change must write revision 2")
         }
@@ -102,11 +102,11 @@ final class OutboundStoreTests: XCTestCase {
 
     func testTheViewAnswersOneAgentWithAnIndexedLookup() throws {
         let store = try OutboundStore.open(path: path)
-        _ = try store.apply(DesiredState(tenant(agents: 50)), author: "t", message: "", allowDeletes: false)
+        _ = try store.apply(DesiredState(tenant(agents: 50), now: Date()), author: "t", message: "", allowDeletes: false)
         let queue = try DatabaseQueue(path: path)
         try queue.read { db in
             let columns = try db.columns(in: "outbound_availability").map(\.name)
-            XCTAssertEqual(columns, ["agent_id", "team_id", "channel", "available", "reasons", "revision"])
+            XCTAssertEqual(columns, ["agent_id", "team_id", "channel", "available", "reasons", "revision", "until"])
             let row = try XCTUnwrap(try Row.fetchOne(db, sql: "SELECT available, reasons, revision FROM outbound_availability WHERE agent_id = 'agent-7' AND channel = 'email'"))
             XCTAssertEqual(row[0] as Int, 0)
             XCTAssertEqual(row[1] as String, "slot-manual")
@@ -120,36 +120,36 @@ final class OutboundStoreTests: XCTestCase {
 
     func testDeletionsAreRefusedUnlessAllowed() throws {
         let store = try OutboundStore.open(path: path)
-        _ = try store.apply(DesiredState(tenant(agents: 10)), author: "t", message: "", allowDeletes: false)
-        XCTAssertThrowsError(try store.apply(DesiredState(tenant(agents: 9)), author: "t", message: "", allowDeletes: false)) { error in
+        _ = try store.apply(DesiredState(tenant(agents: 10), now: Date()), author: "t", message: "", allowDeletes: false)
+        XCTAssertThrowsError(try store.apply(DesiredState(tenant(agents: 9), now: Date()), author: "t", message: "", allowDeletes: false)) { error in
             XCTAssertEqual(error as? StoreError, .deletionsNeedConfirmation(1))
         }
         XCTAssertEqual(try store.currentRevision(), 1)
-        XCTAssertEqual(try store.availability().count, 20)
-        _ = try store.apply(DesiredState(tenant(agents: 9)), author: "t", message: "", allowDeletes: true)
-        XCTAssertEqual(try store.availability().count, 18)
+        XCTAssertEqual(try store.availability(at: Date()).count, 20)
+        _ = try store.apply(DesiredState(tenant(agents: 9), now: Date()), author: "t", message: "", allowDeletes: true)
+        XCTAssertEqual(try store.availability(at: Date()).count, 18)
     }
 
     func testSavedPlanBaseIsChecked() throws {
         let store = try OutboundStore.open(path: path)
         let identity = try store.identity()
-        _ = try store.apply(DesiredState(tenant(agents: 3)), author: "t", message: "", allowDeletes: false)
-        XCTAssertThrowsError(try store.apply(DesiredState(tenant(agents: 4)), author: "t", message: "", base: PlanBase(storeId: identity, revision: 0), allowDeletes: false))
-        XCTAssertThrowsError(try store.apply(DesiredState(tenant(agents: 4)), author: "t", message: "", base: PlanBase(storeId: "other", revision: 1), allowDeletes: false))
+        _ = try store.apply(DesiredState(tenant(agents: 3), now: Date()), author: "t", message: "", allowDeletes: false)
+        XCTAssertThrowsError(try store.apply(DesiredState(tenant(agents: 4), now: Date()), author: "t", message: "", base: PlanBase(storeId: identity, revision: 0), allowDeletes: false))
+        XCTAssertThrowsError(try store.apply(DesiredState(tenant(agents: 4), now: Date()), author: "t", message: "", base: PlanBase(storeId: "other", revision: 1), allowDeletes: false))
         XCTAssertEqual(try store.currentRevision(), 1)
-        _ = try store.apply(DesiredState(tenant(agents: 4)), author: "t", message: "", base: PlanBase(storeId: identity, revision: 1), allowDeletes: false)
+        _ = try store.apply(DesiredState(tenant(agents: 4), now: Date()), author: "t", message: "", base: PlanBase(storeId: identity, revision: 1), allowDeletes: false)
         XCTAssertEqual(try store.currentRevision(), 2)
     }
 
     func testSnapshotsKeepEveryRevision() throws {
         let store = try OutboundStore.open(path: path)
-        let first = DesiredState(tenant(agents: 5))
+        let first = DesiredState(tenant(agents: 5), now: Date())
         _ = try store.apply(first, author: "t", message: "", allowDeletes: false)
-        _ = try store.apply(DesiredState(tenant(agents: 6)), author: "t", message: "", allowDeletes: false)
+        _ = try store.apply(DesiredState(tenant(agents: 6), now: Date()), author: "t", message: "", allowDeletes: false)
         XCTAssertEqual(try store.snapshot(revision: 1).document, first.document)
-        let reloaded = ConfigurationLoader().load(documents: [(path: "snapshot", text: try store.snapshot(revision: 1).document)])
+        let reloaded = ConfigurationLoader(now: Date()).load(documents: [(path: "snapshot", text: try store.snapshot(revision: 1).document)])
         XCTAssertTrue(reloaded.isValid)
-        XCTAssertEqual(DesiredState(reloaded.configuration).digest, first.digest)
+        XCTAssertEqual(DesiredState(reloaded.configuration, now: Date()).digest, first.digest)
         XCTAssertThrowsError(try store.snapshot(revision: 7))
     }
 
@@ -162,11 +162,13 @@ final class OutboundStoreTests: XCTestCase {
 }
 
 final class EvaluationDayTests: XCTestCase {
-    func testANewDayRefreshesAvailabilityWithoutConfigurationChanges() throws {
+    /// Rows do not depend on the day of the apply: a later apply of the same configuration
+    /// writes nothing, and the stored answer turns at the licence boundary by itself.
+    func testALaterDayNeedsNoApplyAndTheAnswerTurnsAtTheBoundary() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("day-\(UUID().uuidString).sqlite").path
         addTeardownBlock { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
         let text = """
-            tenant: {name: T, digitalChannels: enabled}
+            tenant: {name: T, digitalChannels: enabled, timezone: America/Sao_Paulo}
             licences:
               l: {type: premium-agent, seats: 1, validUntil: 2026-06-30}
             multimediaProfiles:
@@ -186,17 +188,18 @@ final class EvaluationDayTests: XCTestCase {
             agents:
               a: {name: A, licence: l, site: s, teams: [t], desktopProfile: d}
             """
-        let configuration = ConfigurationLoader().load(documents: [(path: "t.yaml", text: text)]).configuration
+        let june30 = try XCTUnwrap(LicenceWindow.instant("2026-06-30T12:00:00Z"))
+        let boundary = try XCTUnwrap(LicenceWindow.instant("2026-07-01T03:00:00Z"), "midnight in São Paulo (UTC-3)")
+        let configuration = ConfigurationLoader(now: june30).load(documents: [(path: "t.yaml", text: text)]).configuration
         let store = try OutboundStore.open(path: path)
-        _ = try store.apply(DesiredState(configuration, date: CalendarDate("2026-06-30")), author: "t", message: "", allowDeletes: false)
-        guard case .unchanged = try store.apply(DesiredState(configuration, date: CalendarDate("2026-06-30")), author: "t", message: "", allowDeletes: false) else {
-            return XCTFail("same configuration, same day: unchanged")
+        _ = try store.apply(DesiredState(configuration, now: june30), author: "t", message: "", allowDeletes: false)
+        guard case .unchanged = try store.apply(DesiredState(configuration, now: boundary.addingTimeInterval(86_400)), author: "t", message: "", allowDeletes: false) else {
+            return XCTFail("same configuration on a later day: unchanged")
         }
-        guard case .applied(2, let plan, _) = try store.apply(DesiredState(configuration, date: CalendarDate("2026-07-01")), author: "t", message: "", allowDeletes: false) else {
-            return XCTFail("the licence expired: availability must be refreshed")
-        }
-        XCTAssertTrue(plan.changes.isEmpty)
-        XCTAssertEqual(plan.impact.map(\.reasons), [[.licenceExpired]])
-        XCTAssertEqual(try store.availability()[AvailabilityKey(agent: "a", team: "t", channel: .email)], [.licenceExpired])
+        let key = AvailabilityKey(agent: "a", team: "t", channel: .email)
+        XCTAssertEqual(try store.availability(at: boundary.addingTimeInterval(-1))[key], [])
+        XCTAssertEqual(try store.availability(at: boundary)[key], [.licenceExpired])
+        let rows = try store.availabilityRows(now: boundary.addingTimeInterval(-1))
+        XCTAssertEqual(rows.first { $0.0 == key }?.1, [])
     }
 }

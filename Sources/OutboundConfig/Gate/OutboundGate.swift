@@ -6,15 +6,38 @@ import Foundation
 /// each of a large tenant's 100,000 cells shares it instead of copying the configuration.
 public final class OutboundGate: Sendable {
     public let configuration: Configuration
+    /// The day check 4 judges licences on, in the tenant's time zone.
     public let date: CalendarDate
     public let state: AgentState?
+    /// False for the gate whose cells the store keeps: check 4 then passes, and the licence
+    /// window is judged whenever a cell is read (`availabilityCells()`).
+    public let judgesLicenceDates: Bool
     let index: Index
 
-    public init(configuration: Configuration, date: CalendarDate? = nil, state: AgentState? = nil) {
+    /// A gate judging licences on `date`, or on the day `now` falls on in the tenant's time
+    /// zone. The clock is the caller's: nothing in the core reads the time by itself.
+    public convenience init(configuration: Configuration, date: CalendarDate? = nil, state: AgentState? = nil, now: Date) {
+        self.init(configuration: configuration, date: date ?? OutboundGate.today(in: configuration.tenant?.timezone?.value, now: now),
+                  state: state, judgesLicenceDates: true)
+    }
+
+    /// A gate judging licences on `date`.
+    public convenience init(configuration: Configuration, date: CalendarDate, state: AgentState? = nil) {
+        self.init(configuration: configuration, date: date, state: state, judgesLicenceDates: true)
+    }
+
+    private init(configuration: Configuration, date: CalendarDate, state: AgentState?, judgesLicenceDates: Bool) {
         self.configuration = configuration
-        self.date = date ?? OutboundGate.today(in: configuration.tenant?.timezone?.value)
+        self.date = date
         self.state = state
+        self.judgesLicenceDates = judgesLicenceDates
         self.index = Index(configuration)
+    }
+
+    /// The gate whose answers do not depend on the date: check 4 passes, and each cell carries
+    /// its licence window instead (what the store keeps). Its `date` means nothing.
+    public static func dateIndependent(_ configuration: Configuration) -> OutboundGate {
+        OutboundGate(configuration: configuration, date: CalendarDate(year: 1970, month: 1, day: 1), state: nil, judgesLicenceDates: false)
     }
 
     struct Index: Sendable {
@@ -211,7 +234,7 @@ public final class OutboundGate: Sendable {
     }
 
     /// Today's date in the tenant's time zone (UTC when it has none).
-    public static func today(in timezone: String?, now: Date = Date()) -> CalendarDate {
+    public static func today(in timezone: String?, now: Date) -> CalendarDate {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = timezone.flatMap(TimeZone.init(identifier:)) ?? TimeZone(identifier: "UTC")!
         let parts = calendar.dateComponents([.year, .month, .day], from: now)

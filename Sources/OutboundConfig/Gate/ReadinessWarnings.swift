@@ -5,9 +5,9 @@ import Foundation
 public enum ReadinessWarnings {
     /// `paths`: what the configuration was loaded from, so that a hint's command reads the
     /// same files (`outboundctl explain AGENT PATHS`) and works as printed.
-    public static func check(_ configuration: Configuration, date: CalendarDate? = nil, paths: [String] = []) -> [Diagnostic] {
+    public static func check(_ configuration: Configuration, date: CalendarDate? = nil, now: Date, paths: [String] = []) -> [Diagnostic] {
         var diagnostics: [Diagnostic] = []
-        let gate = OutboundGate(configuration: configuration, date: date)
+        let gate = OutboundGate(configuration: configuration, date: date, now: now)
         let agents = configuration.agentsInMemoryOrder()
         premiumLicencesUnused(gate, agents, paths: paths, into: &diagnostics)
         entryPointsWithoutFollowUp(configuration, into: &diagnostics)

@@ -12,6 +12,12 @@ public enum ReasonCode: String, CaseIterable, Hashable, Sendable, Comparable {
     case entryPointNotAllowed = "entry-point-not-allowed"
     case stateNotAllowed = "state-not-allowed"
 
+    /// The order of the check that gives this reason (from `GateCheck.all`).
+    public var check: Int { Self.checkOrder[self]! }
+
+    private static let checkOrder: [ReasonCode: Int] = Dictionary(
+        uniqueKeysWithValues: GateCheck.all.flatMap { check in check.reasons.map { ($0, check.order) } })
+
     /// Orders by the gate's check order, so reason lists read like the checks.
     public static func < (lhs: ReasonCode, rhs: ReasonCode) -> Bool {
         allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!

@@ -1,3 +1,5 @@
+import Foundation
+
 /// What applying a configuration would do: entity changes (field by field, old → new) and
 /// their impact on outbound availability. Computed the same way by `plan`, `apply`, `diff`
 /// and `rollback`, from canonical forms and gate answers, never from SQL.
@@ -166,6 +168,38 @@ extension OutboundGate {
         var result: Availability = [:]
         result.reserveCapacity(cells.count)
         for (key, reasons) in cells { result[key] = reasons }
+        return result
+    }
+
+    /// Every cell in key order as it stays right on every day (`AvailabilityCell`): the
+    /// date-independent reasons of this gate (which must not judge licence dates) with the
+    /// window of the agent's licence.
+    public func availabilityCells() -> [(AvailabilityKey, AvailabilityCell)] {
+        cellsWithWindows(sortedCells())
+    }
+
+    /// The same for some agents only.
+    public func availabilityCells(of agents: Set<String>) -> [(AvailabilityKey, AvailabilityCell)] {
+        cellsWithWindows(cells(agents.compactMap { configuration.agents[$0] }))
+    }
+
+    private func cellsWithWindows(_ cells: [(AvailabilityKey, [ReasonCode])]) -> [(AvailabilityKey, AvailabilityCell)] {
+        precondition(!judgesLicenceDates, "availability cells come from the date-independent gate")
+        let timezone = configuration.tenant?.timezone?.value
+        let windows = configuration.licences.mapValues { LicenceWindow($0, timezone: timezone) }
+        return cells.map { key, reasons in
+            let window = configuration.agents[key.agent].flatMap { windows[$0.licence.value] } ?? LicenceWindow()
+            return (key, AvailabilityCell(reasons: reasons, window: window))
+        }
+    }
+}
+
+extension [(AvailabilityKey, AvailabilityCell)] {
+    /// The answers at `instant`.
+    public func availability(at instant: Date) -> Availability {
+        var result: Availability = [:]
+        result.reserveCapacity(count)
+        for (key, cell) in self { result[key] = cell.reasons(at: instant) }
         return result
     }
 }

@@ -38,15 +38,15 @@ struct ApplyCommand: ParsableCommand {
         var base: PlanBase?
         if let planFile {
             let saved = try SavedPlan.read(from: planFile)
-            let result = ConfigurationLoader(readinessWarnings: false).load(documents: [(path: planFile, text: saved.document)])
+            let result = ConfigurationLoader(now: Date(), readinessWarnings: false).load(documents: [(path: planFile, text: saved.document)])
             guard result.isValid else {
                 throw CommandFailure("invalid-plan", "the configuration in \(planFile) is not valid", invalid: result)
             }
-            desired = DesiredState(result.configuration)
+            desired = DesiredState(result.configuration, now: Date())
             base = saved.base
         } else {
             desired = try loadValidResult(paths.isEmpty ? ["."] : paths, quiet: output.quiet) {
-                let desired = DesiredState($0, sourceDigest: $1)
+                let desired = DesiredState($0, now: Date(), sourceDigest: $1)
                 desired.prepareSnapshot()
                 return desired
             }.1

@@ -1,3 +1,4 @@
+import Foundation
 import ArgumentParser
 import OutboundConfig
 import OutboundStore
@@ -31,8 +32,9 @@ struct DiffCommand: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        let before = DesiredState(try loadValidConfiguration([old], date: date, quiet: output.quiet), date: date)
-        let after = DesiredState(try loadValidConfiguration([new], date: date, quiet: output.quiet), date: date)
+        let now = Date()
+        let before = DesiredState(try loadValidConfiguration([old], date: date, quiet: output.quiet), date: date, now: now)
+        let after = DesiredState(try loadValidConfiguration([new], date: date, quiet: output.quiet), date: date, now: now)
         let plan = after.plan(from: before, baseRevision: nil)
         var output = PlanReporter(terminal: output.terminal).report(plan, format: format)
         if format == .text, !plan.hasChanges { output = "No changes between \(old) and \(new).\n" }

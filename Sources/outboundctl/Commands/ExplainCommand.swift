@@ -1,3 +1,4 @@
+import Foundation
 import ArgumentParser
 import OutboundConfig
 
@@ -54,7 +55,7 @@ struct ExplainCommand: ParsableCommand {
             configuration = try loadValidConfiguration(paths, date: date, quiet: output.quiet)
             source = .files
         }
-        let gate = OutboundGate(configuration: configuration, date: date, state: state)
+        let gate = OutboundGate(configuration: configuration, date: date, state: state, now: Date())
         guard let found = configuration.agents[agent] else {
             throw CommandFailure("agent-not-found", "unknown agent '\(agent)'\(Suggestion.hint(for: agent, in: configuration.agents.keys))")
         }

@@ -1,3 +1,4 @@
+import Foundation
 import ArgumentParser
 import OutboundConfig
 
@@ -39,14 +40,14 @@ struct MatrixCommand: ParsableCommand {
         guard !paths.isEmpty else {
             let cells = try store.reading { store in
                 try checkFilters(teams: store.ids(in: .teams), sites: store.ids(in: .sites))
-                return try store.availabilityRows(site: site)
+                return try store.availabilityRows(site: site, on: date, now: Date())
             }
             emit(bytes: reporter.report(filter(cells), format: format))
             finish(status: 0, keeping: cells)
         }
         // The rows are evaluated and rendered while the rules check the files.
         let (loaded, rendered) = try loadValidResult(paths, date: date, quiet: output.quiet) { [self] configuration, _ in
-            let gate = OutboundGate(configuration: configuration, date: date)
+            let gate = OutboundGate(configuration: configuration, date: date, now: Date())
             return reporter.report(filter(gate.matrix { [site] agent in site == nil || agent.site.value == site }), format: format)
         }
         try checkFilters(teams: loaded.configuration.teams.keys, sites: loaded.configuration.sites.keys)

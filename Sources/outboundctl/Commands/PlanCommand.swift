@@ -32,7 +32,7 @@ struct PlanCommand: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        let desired = try loadValidResult(paths.isEmpty ? ["."] : paths, quiet: output.quiet) { DesiredState($0, sourceDigest: $1) }.1
+        let desired = try loadValidResult(paths.isEmpty ? ["."] : paths, quiet: output.quiet) { DesiredState($0, now: Date(), sourceDigest: $1) }.1
         let (plan, base) = try store.planIfExists(to: desired)
         emit(PlanReporter(terminal: output.terminal).report(plan, format: format))
         if let out {

@@ -27,8 +27,8 @@ struct RollbackCommand: ParsableCommand {
         InterruptGuard.arm()
         try store.writingExisting { store in
             let snapshot = try store.snapshot(revision: revision)
-            let result = ConfigurationLoader(readinessWarnings: false).load(documents: [(path: "revision \(revision)", text: snapshot.document)])
-            let desired = DesiredState(result.configuration)
+            let result = ConfigurationLoader(now: Date(), readinessWarnings: false).load(documents: [(path: "revision \(revision)", text: snapshot.document)])
+            let desired = DesiredState(result.configuration, now: Date())
             try options.flow(store, output: output)
                 .run(desired, message: options.message ?? "rollback to revision \(revision)", base: nil)
         }

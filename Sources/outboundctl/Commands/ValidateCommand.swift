@@ -1,3 +1,4 @@
+import Foundation
 import ArgumentParser
 import OutboundConfig
 
@@ -21,7 +22,7 @@ struct ValidateCommand: ParsableCommand {
 
     func run() throws {
         let paths = paths.isEmpty ? ["."] : paths
-        let result = loadWithProgress(paths, quiet: output.quiet) { ConfigurationLoader().load(paths: paths) }
+        let result = loadWithProgress(paths, quiet: output.quiet) { ConfigurationLoader(now: Date()).load(paths: paths) }
         emit(format.reporter(terminal: output.terminal, quiet: output.quiet).report(result))
         finish(status: result.isValid ? 0 : 1, keeping: result)
     }

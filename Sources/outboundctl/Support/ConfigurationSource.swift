@@ -1,3 +1,4 @@
+import Foundation
 import ArgumentParser
 import OutboundConfig
 
@@ -17,7 +18,7 @@ func loadValidResult(_ paths: [String], date: CalendarDate? = nil, quiet: Bool =
 /// (see `ConfigurationLoader.load(paths:alongside:)`); its result is returned only when valid.
 func loadValidResult<Work: Sendable>(_ paths: [String], date: CalendarDate? = nil, quiet: Bool = false,
                                      alongside work: @escaping @Sendable (Configuration, _ sourceDigest: String) -> Work) throws -> (LoadResult, Work) {
-    let loader = ConfigurationLoader(date: date, readinessWarnings: false)
+    let loader = ConfigurationLoader(date: date, now: Date(), readinessWarnings: false)
     let (result, output) = loadWithProgress(paths, quiet: quiet) { loader.load(paths: paths, alongside: work) }
     guard result.isValid, let output else {
         var errorsOnly = result
