@@ -60,15 +60,22 @@ public final class OutboundStore {
         try StoreError.wrap(path) {
             var configuration = GRDB.Configuration()
             configuration.busyMode = .timeout(busyTimeout)
-            configuration.journalMode = .wal
             configuration.label = "outboundctl"
             // WAL with synchronous=NORMAL keeps every transaction atomic and the file consistent
             // after a crash; only the newest commits may be lost on power failure (docs/store.md).
             // The -wal and -shm files are kept after the last connection closes, with the
             // store's owner and mode, so that a user who may only read the store can still
             // open it (SQLite needs both to exist for a read-only WAL reader).
+            // WAL is set here rather than through GRDB's `journalMode = .wal`, which writes a
+            // table and drops it whenever the -wal file is empty: every apply, even one with
+            // nothing to change, would then write to the store. (page_size must come first: it
+            // cannot change once a database is in WAL mode.)
             configuration.prepareDatabase { db in
-                try db.execute(sql: "PRAGMA page_size = 16384; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536; PRAGMA journal_size_limit = 1048576")
+                try db.execute(sql: "PRAGMA page_size = 16384")
+                guard try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL") == "wal" else {
+                    throw StoreError.unreadable(path, "WAL mode could not be turned on")
+                }
+                try db.execute(sql: "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536; PRAGMA journal_size_limit = 1048576")
                 PersistentWAL.enable(db)
             }
             let queue = try DatabaseQueue(path: path, configuration: configuration)

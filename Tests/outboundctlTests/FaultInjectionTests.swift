@@ -83,7 +83,7 @@ final class FaultInjectionTests: XCTestCase {
         for (index, configuration) in configurations.enumerated() {
             let reference = directory.appendingPathComponent("reference-\(index).sqlite").path
             XCTAssertEqual(try outboundctl(["apply", configuration.path, "--store", reference]).status, 0)
-            expected.append(try sqlite(reference, "SELECT agent_id, team_id, channel, available, reasons FROM availability ORDER BY 1, 2, 3"))
+            expected.append(try sqlite(reference, "SELECT agent_id, team_id, channel, available, reasons FROM outbound_availability ORDER BY 1, 2, 3"))
         }
         let store = directory.appendingPathComponent("outbound.sqlite").path
         XCTAssertEqual(try outboundctl(["apply", configurations[0].path, "--store", store]).status, 0)
@@ -104,7 +104,7 @@ final class FaultInjectionTests: XCTestCase {
             }
             process.waitUntilExit()
             XCTAssertEqual(try sqlite(store, "PRAGMA integrity_check"), "ok\n", "iteration \(iteration)")
-            let availability = try sqlite(store, "SELECT agent_id, team_id, channel, available, reasons FROM availability ORDER BY 1, 2, 3")
+            let availability = try sqlite(store, "SELECT agent_id, team_id, channel, available, reasons FROM outbound_availability ORDER BY 1, 2, 3")
             let matches = expected.firstIndex(of: availability)
             XCTAssertNotNil(matches, "iteration \(iteration): the availability is exactly one complete configuration's")
             if let matches {

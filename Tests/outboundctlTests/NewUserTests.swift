@@ -138,7 +138,7 @@ final class NewUserTests: XCTestCase {
         let migrate = try outboundctl(["store", "migrate", "--store", storePath, "--format", "json"])
         XCTAssertEqual(migrate.status, 0, migrate.stderr)
         XCTAssertEqual(migrate.json?["migrated"] as? Bool, true)
-        XCTAssertEqual(try sqlite(storePath, "SELECT identifier FROM grdb_migrations ORDER BY identifier"), "v1\nv2\n")
+        XCTAssertEqual(try sqlite(storePath, "SELECT identifier FROM grdb_migrations ORDER BY identifier"), "v1\nv2\nv3\n")
         let after = try outboundctl(["history", "--store", storePath])
         XCTAssertEqual(after.status, 0)
         XCTAssertFalse(after.stderr.contains("migrate"), after.stderr)

@@ -87,9 +87,11 @@ enum RandomTenant {
 /// Properties of the store over random tenants A and B (SPEC §5 "Honest").
 final class PropertyTests: XCTestCase {
     private let day = CalendarDate(year: 2026, month: 8, day: 1)
+    /// Noon UTC on `day`: the same day in every zone the random tenants use.
+    private let moment = Date(timeIntervalSince1970: 1_785_585_600)
 
     private func configuration(_ text: String, seed: UInt64) throws -> Configuration {
-        let result = ConfigurationLoader(date: day, now: Date()).load(documents: [(path: "random-\(seed).yaml", text: text)])
+        let result = ConfigurationLoader(date: day, now: moment).load(documents: [(path: "random-\(seed).yaml", text: text)])
         XCTAssertEqual(result.diagnostics.filter { $0.severity == .error }.map(\.message), [], "seed \(seed):\n\(text)")
         return result.configuration
     }
@@ -113,8 +115,8 @@ final class PropertyTests: XCTestCase {
             var random = SeededGenerator(state: seed)
             let a = try configuration(RandomTenant.yaml(&random), seed: seed)
             let b = try configuration(RandomTenant.yaml(&random), seed: seed)
-            let desiredA = DesiredState(a, date: day, now: Date())
-            let desiredB = DesiredState(b, date: day, now: Date())
+            let desiredA = DesiredState(a, date: day, now: moment)
+            let desiredB = DesiredState(b, date: day, now: moment)
             let store = try store(self)
             _ = try store.apply(desiredA, author: "p", message: "A", allowDeletes: true)
             if case .applied(_, let plan, _) = try store.apply(desiredB, author: "p", message: "B", allowDeletes: true) {
@@ -124,21 +126,21 @@ final class PropertyTests: XCTestCase {
                 if reasons.isEmpty { cells.available += 1 } else { cells.unavailable += 1 }
             }
             XCTAssertEqual(try store.entities(), desiredB.entities, "seed \(seed): the store's configuration is B")
-            XCTAssertEqual(try store.availability(at: Date()), desiredB.availability(), "seed \(seed): the availability is the gate on B")
+            XCTAssertEqual(try store.availability(at: moment), desiredB.availability(), "seed \(seed): the availability is the gate on B")
             XCTAssertFalse(try store.plan(to: desiredB).hasChanges, "seed \(seed): planning B against B is empty")
 
             let exported = ExportedFiles.render(entities: try store.entities(), revision: try store.currentRevision())
-            let reloaded = ConfigurationLoader(date: day, now: Date()).load(documents: exported.map { (path: $0.0, text: $0.1) })
+            let reloaded = ConfigurationLoader(date: day, now: moment).load(documents: exported.map { (path: $0.0, text: $0.1) })
             XCTAssertTrue(reloaded.isValid, "seed \(seed): \(reloaded.diagnostics.prefix(3))")
-            XCTAssertFalse(try store.plan(to: DesiredState(reloaded.configuration, date: day, now: Date())).hasChanges, "seed \(seed): the export plans to no change")
+            XCTAssertFalse(try store.plan(to: DesiredState(reloaded.configuration, date: day, now: moment)).hasChanges, "seed \(seed): the export plans to no change")
         }
     }
 
     func testDiffImpactIsTheDifferenceOfAvailabilities() throws {
         for seed in UInt64(100)...140 {
             var random = SeededGenerator(state: seed)
-            let a = DesiredState(try configuration(RandomTenant.yaml(&random), seed: seed), date: day, now: Date())
-            let b = DesiredState(try configuration(RandomTenant.yaml(&random), seed: seed), date: day, now: Date())
+            let a = DesiredState(try configuration(RandomTenant.yaml(&random), seed: seed), date: day, now: moment)
+            let b = DesiredState(try configuration(RandomTenant.yaml(&random), seed: seed), date: day, now: moment)
             let before = a.availability()
             let after = b.availability()
             let impact = Plan.impact(before: before, after: after)
@@ -161,18 +163,18 @@ final class PropertyTests: XCTestCase {
     func testRollbackRestoresAExactly() throws {
         for seed in UInt64(200)...230 {
             var random = SeededGenerator(state: seed)
-            let a = DesiredState(try configuration(RandomTenant.yaml(&random), seed: seed), date: day, now: Date())
-            let b = DesiredState(try configuration(RandomTenant.yaml(&random), seed: seed), date: day, now: Date())
+            let a = DesiredState(try configuration(RandomTenant.yaml(&random), seed: seed), date: day, now: moment)
+            let b = DesiredState(try configuration(RandomTenant.yaml(&random), seed: seed), date: day, now: moment)
             let store = try store(self)
             guard case .applied(let revisionA, _, _) = try store.apply(a, author: "p", message: "A", allowDeletes: true) else {
                 return XCTFail("seed \(seed): A must apply to an empty store")
             }
             _ = try store.apply(b, author: "p", message: "B", allowDeletes: true)
             let snapshot = try store.snapshot(revision: revisionA)
-            let restored = ConfigurationLoader(date: day, now: Date()).load(documents: [(path: "snapshot", text: snapshot.document)])
-            _ = try store.apply(DesiredState(restored.configuration, date: day, now: Date()), author: "p", message: "rollback", allowDeletes: true)
+            let restored = ConfigurationLoader(date: day, now: moment).load(documents: [(path: "snapshot", text: snapshot.document)])
+            _ = try store.apply(DesiredState(restored.configuration, date: day, now: moment), author: "p", message: "rollback", allowDeletes: true)
             XCTAssertEqual(try store.entities(), a.entities, "seed \(seed)")
-            XCTAssertEqual(try store.availability(at: Date()), a.availability(), "seed \(seed)")
+            XCTAssertEqual(try store.availability(at: moment), a.availability(), "seed \(seed)")
         }
     }
 }
