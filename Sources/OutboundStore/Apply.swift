@@ -274,7 +274,8 @@ extension OutboundStore {
     /// written when nothing differs, when `base` no longer matches (stale plan) or when the
     /// plan deletes and `allowDeletes` is false. `willCommit` runs just before the commit
     /// (the CLI defers Ctrl-C from there, so it can say truthfully what was written).
-    public func apply(_ desired: DesiredState, author: String, message: String, base: PlanBase? = nil,
+    /// `expectedRevision` (`--expect-revision`): refuse unless the store is at that revision.
+    public func apply(_ desired: DesiredState, author: String, message: String, base: PlanBase? = nil, expectedRevision: Int? = nil,
                       allowDeletes: Bool, now: Date = Date(), willCommit: () -> Void = {}) throws -> ApplyOutcome {
         var outcome = ApplyOutcome.unchanged(revision: 0)
         desired.prepareSnapshot()
@@ -282,6 +283,7 @@ extension OutboundStore {
             try queue.inTransaction(.immediate) { db in
                 let startChanges = db.totalChangesCount
                 let current = try Self.currentRevision(db)
+                if let expectedRevision, expectedRevision != current { throw StoreError.moved(expected: expectedRevision, actual: current) }
                 if let base {
                     let identity = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'store_id'")
                     if let expected = base.storeId, expected != identity {

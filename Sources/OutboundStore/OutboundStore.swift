@@ -9,8 +9,11 @@ public final class OutboundStore {
     public let path: String
     let queue: DatabaseQueue
 
-    /// How long a command waits for another process's write lock before giving up (exit 3).
+    /// How long a reader waits for SQLite's own brief locks (WAL recovery); readers never
+    /// wait for an apply.
     public static let busyTimeout: TimeInterval = 5
+    /// How long a writer waits for another apply by default (`--lock-timeout`).
+    public static let defaultLockTimeout: TimeInterval = 30
 
     /// False for a store of an older schema opened for reading: it is read as it is, and
     /// the commands say `outboundctl store migrate` brings it up to date.
@@ -56,10 +59,11 @@ public final class OutboundStore {
 
     /// Opens the store for writing, creating it (and migrating it to the current schema) if
     /// needed: `apply`, `rollback` and `store migrate` only.
-    public static func open(path: String) throws -> OutboundStore {
+    /// `lockTimeout`: how long to wait for another apply's write lock (then `StoreError.locked`).
+    public static func open(path: String, lockTimeout: TimeInterval = defaultLockTimeout) throws -> OutboundStore {
         try StoreError.wrap(path) {
             var configuration = GRDB.Configuration()
-            configuration.busyMode = .timeout(busyTimeout)
+            configuration.busyMode = .timeout(lockTimeout)
             configuration.label = "outboundctl"
             // WAL with synchronous=NORMAL keeps every transaction atomic and the file consistent
             // after a crash; only the newest commits may be lost on power failure (docs/store.md).

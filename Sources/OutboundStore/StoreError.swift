@@ -11,23 +11,26 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
     case stalePlan(String)
     case deletionsNeedConfirmation(Int)
     case unknownRevision(Int)
+    /// `apply --expect-revision N` on a store at another revision.
+    case moved(expected: Int, actual: Int)
 
     public var description: String {
         switch self {
         case .missing(let path): "no store at \(path); run `outboundctl apply` to create it, or pass --store"
         case .unreadable(let path, let reason): "cannot use the store at \(path): \(reason)"
-        case .locked(let path): "the store at \(path) is locked by another process (busy timeout expired); try again"
+        case .locked(let path): "another apply holds the store at \(path) (the lock timeout passed); nothing was written, try again"
         case .newerSchema(let path): "the store at \(path) was written by a newer outboundctl; upgrade outboundctl to use it"
         case .stalePlan(let reason): "saved plan is stale: \(reason); run `outboundctl plan` again"
         case .deletionsNeedConfirmation(let count): "the plan deletes \(count) object\(count == 1 ? "" : "s"); pass --yes to apply it without a terminal"
         case .unknownRevision(let revision): "the store has no revision \(revision)"
+        case .moved(let expected, let actual): "the store moved: it is at revision \(actual), not \(expected); nothing was written (plan again)"
         }
     }
 
     /// True for refusals that leave the store as it was and are not store faults.
     public var isRefusal: Bool {
         switch self {
-        case .stalePlan, .deletionsNeedConfirmation, .unknownRevision: true
+        case .stalePlan, .deletionsNeedConfirmation, .unknownRevision, .moved: true
         default: false
         }
     }

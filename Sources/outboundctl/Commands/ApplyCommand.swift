@@ -51,7 +51,7 @@ struct ApplyCommand: ParsableCommand {
                 return desired
             }.1
         }
-        try store.writing { store in
+        try store.writing(lockTimeout: revision.lockTimeout) { store in
             try revision.flow(store, output: output)
                 .run(desired, message: revision.message ?? "", base: base)
         }

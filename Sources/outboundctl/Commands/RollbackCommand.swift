@@ -25,7 +25,7 @@ struct RollbackCommand: ParsableCommand {
 
     func run() throws {
         InterruptGuard.arm()
-        try store.writingExisting { store in
+        try store.writingExisting(lockTimeout: options.lockTimeout) { store in
             let snapshot = try store.snapshot(revision: revision)
             let result = ConfigurationLoader(now: Date(), readinessWarnings: false).load(documents: [(path: "revision \(revision)", text: snapshot.document)])
             let desired = DesiredState(result.configuration, now: Date())

@@ -11,6 +11,7 @@ struct ApplyFlow {
     let terminal: Terminal
     let quiet: Bool
     let yes: Bool
+    let expectedRevision: Int?
     let author: String
     /// Print the outcome as JSON (`{"applied", "revision", "plan"}`) instead of text.
     var json = false
@@ -45,7 +46,8 @@ struct ApplyFlow {
 
     private func write(_ desired: DesiredState, message: String, base: PlanBase?, allowDeletes: Bool, planShown: Bool) throws {
         let outcome = try InterruptGuard.writing({ willCommit in
-            try store.apply(desired, author: author, message: message, base: base, allowDeletes: allowDeletes, willCommit: willCommit)
+            try store.apply(desired, author: author, message: message, base: base, expectedRevision: expectedRevision,
+                            allowDeletes: allowDeletes, willCommit: willCommit)
         }, revision: { if case .applied(let revision, _, _) = $0 { revision } else { nil } })
         if json {
             let (applied, revision, plan): (Bool, Int, Plan) = switch outcome {

@@ -100,6 +100,7 @@ extension StoreError {
         case .stalePlan: "stale-plan"
         case .deletionsNeedConfirmation: "deletions-need-confirmation"
         case .unknownRevision: "unknown-revision"
+        case .moved: "store-moved"
         }
     }
 }

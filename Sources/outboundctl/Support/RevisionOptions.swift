@@ -13,12 +13,22 @@ struct RevisionOptions: ParsableArguments {
     @Flag(help: "Apply deletions without asking.")
     var yes = false
 
+    @Option(help: "Refuse (exit 1, nothing written) unless the store is at this revision.")
+    var expectRevision: Int?
+
+    @Option(help: "Seconds to wait for another apply holding the store (then exit 3).")
+    var lockTimeout: Double = OutboundStore.defaultLockTimeout
+
     @Option(help: "Output format: text or json ({\"applied\", \"revision\", \"plan\"}).")
     var format: AnswerFormat = .text
 
+    func validate() throws {
+        guard lockTimeout >= 0, lockTimeout.isFinite else { throw ValidationError("--lock-timeout must be a number of seconds, 0 or more") }
+    }
+
     /// The flow that writes the revision with these options.
     func flow(_ store: OutboundStore, output: OutputOptions) -> ApplyFlow {
-        ApplyFlow(store: store, terminal: output.terminal, quiet: output.quiet, yes: yes,
+        ApplyFlow(store: store, terminal: output.terminal, quiet: output.quiet, yes: yes, expectedRevision: expectRevision,
                   author: author ?? Self.defaultAuthor, json: format == .json)
     }
 

@@ -25,16 +25,17 @@ struct StoreOptions: ParsableArguments {
         }
     }
 
-    /// Runs `body` with the store opened for writing, created and migrated if needed (`apply`).
-    func writing<T>(_ body: (OutboundStore) throws -> T) throws -> T {
-        try storeErrorsExit { try body(OutboundStore.open(path: path)) }
+    /// Runs `body` with the store opened for writing, created and migrated if needed (`apply`);
+    /// another apply is waited for at most `lockTimeout` seconds.
+    func writing<T>(lockTimeout: Double = OutboundStore.defaultLockTimeout, _ body: (OutboundStore) throws -> T) throws -> T {
+        try storeErrorsExit { try body(OutboundStore.open(path: path, lockTimeout: lockTimeout)) }
     }
 
     /// The same for commands that need a store to exist already (`rollback`, `store migrate`).
-    func writingExisting<T>(_ body: (OutboundStore) throws -> T) throws -> T {
+    func writingExisting<T>(lockTimeout: Double = OutboundStore.defaultLockTimeout, _ body: (OutboundStore) throws -> T) throws -> T {
         try storeErrorsExit {
             guard FileManager.default.fileExists(atPath: path) else { throw StoreError.missing(path) }
-            return try body(OutboundStore.open(path: path))
+            return try body(OutboundStore.open(path: path, lockTimeout: lockTimeout))
         }
     }
 
