@@ -342,8 +342,10 @@ extension OutboundStore {
                     upsertRow.bind(revision)
                     try upsertRow.insertRow()
                 }
+                let recordRemoval = try db.cachedStatement(sql: "INSERT INTO availability_removals (revision, agent_id, team_id, channel) VALUES (?, ?, ?, ?)")
                 for key in difference.rowDeletes {
                     try deleteRow.execute(arguments: [key.agent, key.team, key.channel.rawValue])
+                    try recordRemoval.execute(arguments: [revision, key.agent, key.team, key.channel.rawValue])
                 }
                 outcome = .applied(revision: revision, plan: plan, rowsWritten: db.totalChangesCount - startChanges)
                 willCommit()

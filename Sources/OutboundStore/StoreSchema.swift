@@ -56,6 +56,8 @@ enum StoreSchema {
         // reasons around check 4 and the licence window as UTC instants; the view judges the
         // window at the time of the query and says until when its answer holds. The rows are
         // recomputed from the current entities; each keeps the revision that last changed it.
+        // What each revision changed is then `availability.revision` (indexed), and what it
+        // removed `availability_removals`: the change feed of `serve` (/v1/changes).
         migrator.registerMigration("v3") { db in
             var revisions: [AvailabilityKey: Int] = [:]
             let old = try Row.fetchCursor(db, sql: "SELECT agent_id, team_id, channel, revision FROM availability")
@@ -79,6 +81,14 @@ enum StoreSchema {
                     PRIMARY KEY (agent_id, team_id, channel)
                 ) WITHOUT ROWID;
                 CREATE INDEX availability_by_agent_channel ON availability (agent_id, channel);
+                CREATE INDEX availability_by_revision ON availability (revision);
+                CREATE TABLE availability_removals (
+                    revision INTEGER NOT NULL,
+                    agent_id TEXT NOT NULL,
+                    team_id TEXT NOT NULL,
+                    channel TEXT NOT NULL,
+                    PRIMARY KEY (revision, agent_id, team_id, channel)
+                ) WITHOUT ROWID;
                 """)
             try db.execute(sql: availabilityView)
             let entities = try OutboundStore.entities(db)

@@ -153,6 +153,39 @@ final class OutboundStoreTests: XCTestCase {
         XCTAssertThrowsError(try store.snapshot(revision: 7))
     }
 
+    func testTheChangeFeedListsWhatLaterRevisionsChangedAndRemoved() throws {
+        let store = try OutboundStore.open(path: path)
+        _ = try store.apply(DesiredState(tenant(agents: 10), now: Date()), author: "t", message: "", allowDeletes: false)
+        // Revision 2: agent-3 moves to the manual team (its email cell changes), agent-9 goes.
+        let second = tenant(agents: 9) { $0 == 3 ? ", multimediaProfile: manual" : "" }
+        _ = try store.apply(DesiredState(second, now: Date()), author: "t", message: "", allowDeletes: true)
+        let feed = try store.changes(since: 1, now: Date())
+        XCTAssertEqual(feed.revision, 2)
+        XCTAssertEqual(feed.changes.map(\.key), [AvailabilityKey(agent: "agent-3", team: "a", channel: .email)])
+        XCTAssertEqual(feed.changes.first?.reasons, [.slotManual])
+        XCTAssertEqual(feed.changes.first?.revision, 2)
+        XCTAssertEqual(Set(feed.removals.map(\.key)), [AvailabilityKey(agent: "agent-9", team: "a", channel: .email),
+                                                     AvailabilityKey(agent: "agent-9", team: "a", channel: .sms)])
+        XCTAssertNil(feed.next)
+        XCTAssertTrue(try store.changes(since: 2, now: Date()).changes.isEmpty)
+        XCTAssertThrowsError(try store.changes(since: 3, now: Date()))
+        // Paged three at a time, the whole feed since 0 comes once, in order.
+        let whole = try store.changes(since: 0, now: Date())
+        var paged = (changes: [ChangeFeed.Change](), removals: [ChangeFeed.Removal]())
+        var cursor: ChangeFeed.Cursor?
+        repeat {
+            let page = try store.changes(since: 0, after: cursor, limit: 3, now: Date())
+            XCTAssertLessThanOrEqual(page.changes.count + page.removals.count, 3)
+            paged.changes += page.changes
+            paged.removals += page.removals
+            cursor = page.next
+        } while cursor != nil
+        XCTAssertEqual(paged.changes, whole.changes)
+        XCTAssertEqual(paged.removals, whole.removals)
+        XCTAssertEqual(whole.changes.count, 18)
+        XCTAssertEqual(whole.removals.count, 2)
+    }
+
     func testMissingStoreIsNotCreatedByReads() throws {
         XCTAssertThrowsError(try OutboundStore.openForReading(path: path)) { error in
             XCTAssertEqual(error as? StoreError, .missing(path))
