@@ -37,6 +37,13 @@ public final class DesiredState: @unchecked Sendable {
     struct Rows: Sendable {
         var entities: [CanonicalForm.Entity]
         var hashes: [Int64]
+        /// At the same index: the entity's `EntitySources` text ("" when the configuration did
+        /// not come from files) and its hash.
+        var sources: [String]
+        var sourceHashes: [Int64]
+        /// False for a configuration that did not come from files: places already kept for
+        /// unchanged entities are then left as they are.
+        var hasSources: Bool
     }
 
     private struct Snapshot: Sendable {
@@ -45,14 +52,26 @@ public final class DesiredState: @unchecked Sendable {
         var deflated: Data?
     }
 
-    public init(_ configuration: OutboundConfig.Configuration, date: CalendarDate? = nil, now: Date, sourceDigest: String? = nil) {
+    /// `sourcePaths`: the paths the configuration was loaded from, so the store can keep where
+    /// each node stood (nil when it did not come from files: a rollback, a saved plan).
+    public init(_ configuration: OutboundConfig.Configuration, date: CalendarDate? = nil, now: Date, sourceDigest: String? = nil,
+                sourcePaths: [String]? = nil) {
         gate = OutboundGate(configuration: configuration, date: date, now: now)
         self.now = now
         self.sourceDigest = sourceDigest.flatMap { $0.isEmpty ? nil : $0 }
         storedCells = Background { OutboundGate.dateIndependent(configuration).availabilityCells() }
         rows = Background {
             let entities = CanonicalForm.sortedEntities(configuration)
-            return Rows(entities: entities, hashes: ParallelMap.map(entities) { Int64(bitPattern: FNV1a.hash($0.text)) })
+            let hashes = ParallelMap.map(entities) { Int64(bitPattern: FNV1a.hash($0.text)) }
+            guard let sourcePaths else {
+                return Rows(entities: entities, hashes: hashes, sources: Array(repeating: "", count: entities.count),
+                            sourceHashes: Array(repeating: 0, count: entities.count), hasSources: false)
+            }
+            let sources = ParallelMap.map(entities) { entity in
+                EntitySources.of(entity.key, in: configuration) { EntitySources.relativeName(of: $0, among: sourcePaths) }?.text ?? ""
+            }
+            return Rows(entities: entities, hashes: hashes, sources: sources, sourceHashes: sources.map { Int64(bitPattern: FNV1a.hash($0)) },
+                        hasSources: true)
         }
     }
 
@@ -78,8 +97,8 @@ public final class DesiredState: @unchecked Sendable {
         return snapshot
     }
 
-    public convenience init(_ result: LoadResult, date: CalendarDate? = nil, now: Date) {
-        self.init(result.configuration, date: date, now: now, sourceDigest: result.sourceDigest)
+    public convenience init(_ result: LoadResult, date: CalendarDate? = nil, now: Date, sourcePaths: [String]? = nil) {
+        self.init(result.configuration, date: date, now: now, sourceDigest: result.sourceDigest, sourcePaths: sourcePaths)
     }
 
     /// Every entity's canonical text by key.
@@ -133,11 +152,17 @@ struct Difference {
     var plan: Plan
     /// The stored hash of each of `plan.changes`' new text (nil for deletions).
     var entityHashes: [Int64?]
+    /// The sources text and hash of each of `plan.changes`' new entity (nil for deletions).
+    var entitySources: [(text: String, hash: Int64)?] = []
+    /// Entities whose content is unchanged but whose nodes moved in the files.
+    var sourceUpdates: [(key: CanonicalForm.Key, text: String, hash: Int64)] = []
     /// In key order, as the table keeps its rows.
     var rowUpdates: [(AvailabilityKey, AvailabilityCell)]
     var rowDeletes: [AvailabilityKey]
 
-    var isEmpty: Bool { plan.changes.isEmpty && rowUpdates.isEmpty && rowDeletes.isEmpty }
+    var isEmpty: Bool { plan.changes.isEmpty && rowUpdates.isEmpty && rowDeletes.isEmpty && sourceUpdates.isEmpty }
+    /// Only nodes moved: their places are updated in place, without a revision.
+    var onlySourcesMoved: Bool { plan.changes.isEmpty && rowUpdates.isEmpty && rowDeletes.isEmpty && !sourceUpdates.isEmpty }
 }
 
 extension OutboundStore {
@@ -159,8 +184,12 @@ extension OutboundStore {
             && current?["canonical_version"] == CanonicalForm.version
         let unchanged = Difference(plan: Plan(baseRevision: revision, changes: [], impact: []), entityHashes: [], rowUpdates: [], rowDeletes: [])
         if sameSources { return unchanged }
-        let (changes, hashes) = try entityChanges(db, to: desired)
-        if changes.isEmpty { return unchanged }
+        let (changes, hashes, sources, moved) = try entityChanges(db, to: desired)
+        if changes.isEmpty {
+            var onlyMoved = unchanged
+            onlyMoved.sourceUpdates = moved
+            return onlyMoved
+        }
         let old: [AvailabilityKey: AvailabilityCell]
         let new: [(AvailabilityKey, AvailabilityCell)]
         if revision > 0, changes.allSatisfy({ $0.key.kind == Section.agents.rawValue }) {
@@ -179,7 +208,7 @@ extension OutboundStore {
         let plan = Plan(baseRevision: revision, changes: changes,
                         impact: Plan.impact(before: old.mapValues { $0.reasons(at: now) }, after: newByKey.mapValues { $0.reasons(at: now) }))
         let deletes = old.keys.filter { newByKey[$0] == nil }.sorted()
-        return Difference(plan: plan, entityHashes: hashes, rowUpdates: updates, rowDeletes: deletes)
+        return Difference(plan: plan, entityHashes: hashes, entitySources: sources, sourceUpdates: moved, rowUpdates: updates, rowDeletes: deletes)
     }
 
     /// Entity changes, comparing row hashes first and reading the text of changed rows only,
@@ -189,9 +218,10 @@ extension OutboundStore {
     /// desired entities, which are in key order too, kind by kind: ids are ASCII (the id
     /// pattern), so SQLite's byte order and `String`'s order agree, and no dictionary of
     /// 50,000 keys is built.
-    static func entityChanges(_ db: Database, to desired: DesiredState) throws -> (changes: [Plan.Change], hashes: [Int64?]) {
-        var stored: [(kind: String, id: String, hash: Int64)] = []
-        let statement = try db.makeStatement(sql: "SELECT kind, id, hash FROM entities ORDER BY kind, id")
+    static func entityChanges(_ db: Database, to desired: DesiredState) throws
+        -> (changes: [Plan.Change], hashes: [Int64?], sources: [(text: String, hash: Int64)?], moved: [(key: CanonicalForm.Key, text: String, hash: Int64)]) {
+        var stored: [(kind: String, id: String, hash: Int64, sourcesHash: Int64)] = []
+        let statement = try db.makeStatement(sql: "SELECT kind, id, hash, sources_hash FROM entities ORDER BY kind, id")
         let sqlite = statement.sqliteStatement
         defer { sqlite3_reset(sqlite) }
         while true {
@@ -201,7 +231,7 @@ extension OutboundStore {
                 throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
             }
             stored.append((String(cString: sqlite3_column_text(sqlite, 0)), String(cString: sqlite3_column_text(sqlite, 1)),
-                           sqlite3_column_int64(sqlite, 2)))
+                           sqlite3_column_int64(sqlite, 2), sqlite3_column_int64(sqlite, 3)))
         }
 
         let rows = desired.sortedRows
@@ -214,6 +244,7 @@ extension OutboundStore {
         }
         var created: [Int] = []
         var updated: [Int] = []
+        var moved: [Int] = []
         var gone: [CanonicalForm.Key] = []
         var kind = ""
         var cursor = 0
@@ -233,7 +264,11 @@ extension OutboundStore {
                 cursor += 1
             }
             if cursor < end, entities[cursor].key.id == row.id {
-                if rows.hashes[cursor] != row.hash { updated.append(cursor) }
+                if rows.hashes[cursor] != row.hash {
+                    updated.append(cursor)
+                } else if rows.hasSources, rows.sourceHashes[cursor] != row.sourcesHash {
+                    moved.append(cursor)
+                }
                 cursor += 1
             } else {
                 gone.append(CanonicalForm.Key(kind: row.kind, id: row.id))
@@ -243,17 +278,19 @@ extension OutboundStore {
         for run in runs.values { created += run }
 
         let text = try db.cachedStatement(sql: "SELECT data FROM entities WHERE kind = ? AND id = ?")
-        var changes = created.map { (Plan.Change(action: .create, key: entities[$0].key, old: nil, new: entities[$0].text), Optional(rows.hashes[$0])) }
+        typealias Sources = (text: String, hash: Int64)
+        func sources(_ index: Int) -> Sources? { (rows.sources[index], rows.sourceHashes[index]) }
+        var changes = created.map { (Plan.Change(action: .create, key: entities[$0].key, old: nil, new: entities[$0].text), Optional(rows.hashes[$0]), sources($0)) }
         for index in updated {
             let key = entities[index].key
             let old = try String.fetchOne(text, arguments: [key.kind, key.id])
-            changes.append((Plan.Change(action: .update, key: key, old: old, new: entities[index].text), rows.hashes[index]))
+            changes.append((Plan.Change(action: .update, key: key, old: old, new: entities[index].text), rows.hashes[index], sources(index)))
         }
         for key in gone {
-            changes.append((Plan.Change(action: .delete, key: key, old: try String.fetchOne(text, arguments: [key.kind, key.id]), new: nil), nil))
+            changes.append((Plan.Change(action: .delete, key: key, old: try String.fetchOne(text, arguments: [key.kind, key.id]), new: nil), nil, nil))
         }
         changes.sort { $0.0.key < $1.0.key }
-        return (changes.map(\.0), changes.map(\.1))
+        return (changes.map(\.0), changes.map(\.1), changes.map(\.2), moved.map { (entities[$0].key, rows.sources[$0], rows.sourceHashes[$0]) })
     }
 
     static func availability(_ db: Database, of agents: Set<String>) throws -> [AvailabilityKey: AvailabilityCell] {
@@ -298,6 +335,12 @@ extension OutboundStore {
                     outcome = .unchanged(revision: current)
                     return .rollback
                 }
+                try Self.writeSourceUpdates(db, difference.sourceUpdates)
+                if difference.onlySourcesMoved {
+                    outcome = .unchanged(revision: current)
+                    willCommit()
+                    return .commit
+                }
                 let plan = difference.plan
                 let deletes = plan.count(.delete)
                 if deletes > 0, !allowDeletes { throw StoreError.deletionsNeedConfirmation(deletes) }
@@ -312,15 +355,19 @@ extension OutboundStore {
                     arguments: [revision, Self.timestamp(now), author, message, desired.digest, desired.sourceDigest ?? "", CanonicalForm.version,
                                 Self.timestamp(desired.now), snapshot.value, snapshot.encoding,
                                 plan.count(.create), plan.count(.update), deletes])
-                var upsertEntity = try BulkInsert(db, sql: "INSERT OR REPLACE INTO entities (kind, id, data, hash, revision) VALUES (?, ?, ?, ?, ?)")
+                var upsertEntity = try BulkInsert(db, sql: """
+                    INSERT OR REPLACE INTO entities (kind, id, data, hash, revision, sources, sources_hash) VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """)
                 let deleteEntity = try db.cachedStatement(sql: "DELETE FROM entities WHERE kind = ? AND id = ?")
-                for (change, hash) in zip(plan.changes, difference.entityHashes) {
-                    if let text = change.new, let hash {
+                for (index, change) in plan.changes.enumerated() {
+                    if let text = change.new, let hash = difference.entityHashes[index], let sources = difference.entitySources[index] {
                         upsertEntity.bind(change.key.kind)
                         upsertEntity.bind(change.key.id)
                         upsertEntity.bind(text)
                         upsertEntity.bind(hash)
                         upsertEntity.bind(revision)
+                        upsertEntity.bind(sources.text)
+                        upsertEntity.bind(sources.hash)
                         try upsertEntity.insertRow()
                     } else {
                         try deleteEntity.execute(arguments: [change.key.kind, change.key.id])
@@ -353,6 +400,13 @@ extension OutboundStore {
             }
         }
         return outcome
+    }
+
+    /// Entities whose nodes moved in the files, their content unchanged: new places, same revision.
+    static func writeSourceUpdates(_ db: Database, _ updates: [(key: CanonicalForm.Key, text: String, hash: Int64)]) throws {
+        guard !updates.isEmpty else { return }
+        let update = try db.cachedStatement(sql: "UPDATE entities SET sources = ?, sources_hash = ? WHERE kind = ? AND id = ?")
+        for entity in updates { try update.execute(arguments: [entity.text, entity.hash, entity.key.kind, entity.key.id]) }
     }
 
     static func timestamp(_ date: Date) -> String {

@@ -200,19 +200,24 @@ public final class OutboundStore {
     /// Just what the gate needs to explain one agent: the agent, its teams, site, licence,
     /// desktop profile, the profiles they name, the tenant, and the entry points, queues and
     /// wrap-up reasons. Indexed lookups: the cost does not grow with the number of agents.
-    public func configurationForExplaining(agent id: String) throws -> (configuration: OutboundConfig.Configuration, revision: Int)? {
+    public func configurationForExplaining(agent id: String) throws -> ExplainingContext? {
         try read { db in
             let revision = try Self.currentRevision(db)
-            guard let agentText = try String.fetchOne(db, sql: "SELECT data FROM entities WHERE kind = 'agents' AND id = ?", arguments: [id]) else {
-                return nil
+            let sourcesColumn = isCurrentSchema ? "sources" : "''"
+            let lookup = try db.makeStatement(sql: "SELECT data, revision, \(sourcesColumn) FROM entities WHERE kind = ? AND id = ?")
+            var rows: [CanonicalForm.Key: String] = [:]
+            var origins: [CanonicalForm.Key: ExplainingContext.Origin] = [:]
+            @discardableResult
+            func fetch(_ kind: String, _ entityId: String?) throws -> Bool {
+                guard let entityId else { return false }
+                let key = CanonicalForm.Key(kind: kind, id: entityId)
+                guard rows[key] == nil else { return true }
+                guard let row = try Row.fetchOne(lookup, arguments: [kind, entityId]) else { return false }
+                rows[key] = row[0]
+                origins[key] = ExplainingContext.Origin(revision: row[1], sources: EntitySources(text: row[2]))
+                return true
             }
-            var rows: [CanonicalForm.Key: String] = [CanonicalForm.Key(kind: "agents", id: id): agentText]
-            func fetch(_ kind: String, _ entityId: String?) throws {
-                guard let entityId, rows[CanonicalForm.Key(kind: kind, id: entityId)] == nil else { return }
-                if let data = try String.fetchOne(db, sql: "SELECT data FROM entities WHERE kind = ? AND id = ?", arguments: [kind, entityId]) {
-                    rows[CanonicalForm.Key(kind: kind, id: entityId)] = data
-                }
-            }
+            guard try fetch("agents", id), let agentText = rows[CanonicalForm.Key(kind: "agents", id: id)] else { return nil }
             let agent = (try? JSON.parse(agentText)) ?? .null
             let teams: [String] = agent["teams"].flatMap { if case .array(let items) = $0 { items.compactMap(\.stringValue) } else { nil } } ?? []
             try fetch("tenant", "tenant")
@@ -227,9 +232,13 @@ public final class OutboundStore {
             }
             let siteData = agent["site"]?.stringValue.flatMap { rows[CanonicalForm.Key(kind: "sites", id: $0)] }.flatMap { try? JSON.parse($0) }
             try fetch("multimediaProfiles", siteData?["multimediaProfile"]?.stringValue)
-            let shared = try Row.fetchCursor(db, sql: "SELECT kind, id, data FROM entities WHERE kind IN ('entryPoints', 'queues', 'wrapUpReasons')")
-            while let row = try shared.next() { rows[CanonicalForm.Key(kind: row[0], id: row[1])] = row[2] }
-            return (Self.configuration(fromEntities: rows, revision: revision), revision)
+            let shared = try Row.fetchCursor(db, sql: "SELECT kind, id, data, revision, \(sourcesColumn) FROM entities WHERE kind IN ('entryPoints', 'queues', 'wrapUpReasons')")
+            while let row = try shared.next() {
+                let key = CanonicalForm.Key(kind: row[0], id: row[1])
+                rows[key] = row[2]
+                origins[key] = ExplainingContext.Origin(revision: row[3], sources: EntitySources(text: row[4]))
+            }
+            return ExplainingContext(configuration: Self.configuration(fromEntities: rows, revision: revision), revision: revision, origins: origins)
         }
     }
 
@@ -255,6 +264,27 @@ extension JSON {
     public var stringValue: String? {
         if case .string(let text) = self { return text }
         return nil
+    }
+}
+
+/// What `explain` from the store needs: the configuration around one agent, the current
+/// revision, and for each entity read the revision that last changed it and where its nodes
+/// stood in the files that revision was applied from.
+public struct ExplainingContext: Sendable {
+    public struct Origin: Sendable {
+        public var revision: Int
+        /// Nil for stores written before places were kept, and after a rollback or a saved plan.
+        public var sources: EntitySources?
+    }
+
+    public var configuration: OutboundConfig.Configuration
+    public var revision: Int
+    public var origins: [CanonicalForm.Key: Origin]
+
+    /// The deciding node's origin: the revision of its entity and, when kept, its file:line:column.
+    public func origin(of node: NodeReference) -> (revision: Int, place: (file: String, line: Int, column: Int)?)? {
+        guard let origin = origins[CanonicalForm.Key(kind: node.kind, id: node.id)] else { return nil }
+        return (origin.revision, origin.sources?.location(of: node.field))
     }
 }
 

@@ -91,6 +91,12 @@ enum StoreSchema {
                 ) WITHOUT ROWID;
                 """)
             try db.execute(sql: availabilityView)
+            // Where each entity's nodes stood in the files of the current revision
+            // (`EntitySources`); empty for stores written before they were kept.
+            try db.execute(sql: """
+                ALTER TABLE entities ADD COLUMN sources TEXT NOT NULL DEFAULT '';
+                ALTER TABLE entities ADD COLUMN sources_hash INTEGER NOT NULL DEFAULT 0;
+                """)
             let entities = try OutboundStore.entities(db)
             guard !entities.isEmpty else { return }
             let configuration = OutboundStore.configuration(fromEntities: entities, revision: current)

@@ -38,9 +38,12 @@ struct Decision: Sendable {
     var outcome: CheckResult.Outcome
     var reason: ReasonCode?
     var source: SourceLocation?
+    var node: NodeReference?
 
-    static func passed(at source: SourceLocation?) -> Decision { Decision(outcome: .passed, source: source) }
-    static func failed(_ reason: ReasonCode, at source: SourceLocation?) -> Decision { Decision(outcome: .failed, reason: reason, source: source) }
+    static func passed(at source: SourceLocation?, _ node: NodeReference?) -> Decision { Decision(outcome: .passed, source: source, node: node) }
+    static func failed(_ reason: ReasonCode, at source: SourceLocation?, _ node: NodeReference?) -> Decision {
+        Decision(outcome: .failed, reason: reason, source: source, node: node)
+    }
     static let skipped = Decision(outcome: .skipped)
 }
 
@@ -59,6 +62,8 @@ public struct CheckResult: Sendable, Equatable {
     public var fix: String?
     /// The configuration node that decided the check; nil for built-in or absent subjects.
     public var source: SourceLocation?
+    /// The same node by entity and field, for looking it up in a store's sources.
+    public var node: NodeReference?
 
     /// Skipped checks did not fail: they count as passed in machine output.
     public var passed: Bool { outcome != .failed }

@@ -18,7 +18,8 @@ struct GateSubject {
 enum GateRules {
     // 1
     static func decideAgentActive(_ s: GateSubject) -> Decision {
-        s.agent.active.value ? .passed(at: s.agent.location) : .failed(.agentInactive, at: s.agent.active.location)
+        s.agent.active.value ? .passed(at: s.agent.location, NodeReference(.agents, s.agent.id))
+                             : .failed(.agentInactive, at: s.agent.active.location, NodeReference(.agents, s.agent.id, "active"))
     }
 
     static func describeAgentActive(_ s: GateSubject, _ d: Decision) -> (detail: String, fix: String?) {
@@ -30,8 +31,9 @@ enum GateRules {
     // 2
     static func decideDigitalChannels(_ s: GateSubject) -> Decision {
         guard let tenant = s.gate.configuration.tenant else { return .skipped }
+        let node = NodeReference.tenant("digitalChannels")
         return tenant.digitalChannels.value == .enabled
-            ? .passed(at: tenant.digitalChannels.location) : .failed(.tenantDigitalDisabled, at: tenant.digitalChannels.location)
+            ? .passed(at: tenant.digitalChannels.location, node) : .failed(.tenantDigitalDisabled, at: tenant.digitalChannels.location, node)
     }
 
     static func describeDigitalChannels(_ s: GateSubject, _ d: Decision) -> (detail: String, fix: String?) {
@@ -45,7 +47,8 @@ enum GateRules {
     // 3
     static func decidePremiumLicence(_ s: GateSubject) -> Decision {
         guard let licence = s.licence else { return .skipped }
-        return licence.type.value.isPremium ? .passed(at: licence.type.location) : .failed(.licenceNotPremium, at: licence.type.location)
+        let node = NodeReference(.licences, licence.id, "type")
+        return licence.type.value.isPremium ? .passed(at: licence.type.location, node) : .failed(.licenceNotPremium, at: licence.type.location, node)
     }
 
     static func describePremiumLicence(_ s: GateSubject, _ d: Decision) -> (detail: String, fix: String?) {
@@ -59,10 +62,13 @@ enum GateRules {
     // 4
     static func decideLicenceValid(_ s: GateSubject) -> Decision {
         guard let licence = s.licence else { return .skipped }
-        guard s.gate.judgesLicenceDates else { return .passed(at: licence.validUntil?.location ?? licence.validFrom?.location ?? licence.location) }
-        if let from = licence.validFrom, s.gate.date < from.value { return .failed(.licenceNotYetValid, at: from.location) }
-        if let until = licence.validUntil, s.gate.date > until.value { return .failed(.licenceExpired, at: until.location) }
-        return .passed(at: licence.validUntil?.location ?? licence.validFrom?.location ?? licence.location)
+        func node(_ field: String) -> NodeReference { NodeReference(.licences, licence.id, field) }
+        let window = licence.validUntil.map { ($0.location, node("validUntil")) } ?? licence.validFrom.map { ($0.location, node("validFrom")) }
+            ?? (licence.location, node(""))
+        guard s.gate.judgesLicenceDates else { return .passed(at: window.0, window.1) }
+        if let from = licence.validFrom, s.gate.date < from.value { return .failed(.licenceNotYetValid, at: from.location, node("validFrom")) }
+        if let until = licence.validUntil, s.gate.date > until.value { return .failed(.licenceExpired, at: until.location, node("validUntil")) }
+        return .passed(at: window.0, window.1)
     }
 
     static func describeLicenceValid(_ s: GateSubject, _ d: Decision) -> (detail: String, fix: String?) {
@@ -83,8 +89,12 @@ enum GateRules {
 
     // 5
     static func decideMediaSlots(_ s: GateSubject) -> Decision {
-        if let slots = s.slots, slots.slots >= 1 { return .passed(at: slots.location) }
-        return .failed(.slotNone, at: s.slots?.location ?? s.profile.reference ?? s.profile.profile.location)
+        let profile = NodeReference(.multimediaProfiles, s.profile.profile.id)
+        let media = s.channel.media.rawValue
+        if let slots = s.slots, slots.slots >= 1 { return .passed(at: slots.location, NodeReference(.multimediaProfiles, profile.id, media)) }
+        if let slots = s.slots { return .failed(.slotNone, at: slots.location, NodeReference(.multimediaProfiles, profile.id, media)) }
+        if let reference = s.profile.reference { return .failed(.slotNone, at: reference, s.profile.referenceNode(agent: s.agent.id)) }
+        return .failed(.slotNone, at: s.profile.profile.location, profile)
     }
 
     static func describeMediaSlots(_ s: GateSubject, _ d: Decision) -> (detail: String, fix: String?) {
@@ -100,7 +110,11 @@ enum GateRules {
     // 6
     static func decideAutoPushed(_ s: GateSubject) -> Decision {
         guard let slots = s.slots, slots.slots >= 1 else { return .skipped }
-        return slots.assignment == .autoPushed ? .passed(at: slots.assignmentLocation) : .failed(.slotManual, at: slots.assignmentLocation)
+        let media = s.channel.media.rawValue
+        // Where the assignment was decided: the `assignment` value, or the media's value when
+        // none is written (the integer form, or a mapping without the key).
+        let node = NodeReference(.multimediaProfiles, s.profile.profile.id, "\(media).assignment")
+        return slots.assignment == .autoPushed ? .passed(at: slots.assignmentLocation, node) : .failed(.slotManual, at: slots.assignmentLocation, node)
     }
 
     static func describeAutoPushed(_ s: GateSubject, _ d: Decision) -> (detail: String, fix: String?) {
@@ -117,8 +131,9 @@ enum GateRules {
 
     // 7
     static func decideOutboundEntryPoint(_ s: GateSubject) -> Decision {
-        if let first = s.outboundEntryPoints.first { return .passed(at: first.outbound.location) }
-        return .failed(.noEntryPoint, at: inboundCandidate(s)?.outbound.location)
+        if let first = s.outboundEntryPoints.first { return .passed(at: first.outbound.location, NodeReference(.entryPoints, first.id, "outbound")) }
+        let candidate = inboundCandidate(s)
+        return .failed(.noEntryPoint, at: candidate?.outbound.location, candidate.map { NodeReference(.entryPoints, $0.id, "outbound") })
     }
 
     private static func inboundCandidate(_ s: GateSubject) -> EntryPoint? {
@@ -137,9 +152,10 @@ enum GateRules {
     // 8
     static func decideDesktopEntryPoints(_ s: GateSubject) -> Decision {
         guard !s.outboundEntryPoints.isEmpty, let desktop = s.desktop else { return .skipped }
+        let node = NodeReference(.desktopProfiles, desktop.id, "outboundEntryPoints")
         return s.gate.visibleEntryPoints(desktop: desktop, channel: s.channel).isEmpty
-            ? .failed(.entryPointNotAllowed, at: desktop.outboundEntryPoints.location)
-            : .passed(at: desktop.outboundEntryPoints.location)
+            ? .failed(.entryPointNotAllowed, at: desktop.outboundEntryPoints.location, node)
+            : .passed(at: desktop.outboundEntryPoints.location, node)
     }
 
     static func describeDesktopEntryPoints(_ s: GateSubject, _ d: Decision) -> (detail: String, fix: String?) {
@@ -158,7 +174,7 @@ enum GateRules {
     // 9
     static func decideAgentState(_ s: GateSubject) -> Decision {
         guard let state = s.gate.state else { return .skipped }
-        return state.allowsOutbound ? .passed(at: nil) : .failed(.stateNotAllowed, at: nil)
+        return state.allowsOutbound ? .passed(at: nil, nil) : .failed(.stateNotAllowed, at: nil, nil)
     }
 
     static func describeAgentState(_ s: GateSubject, _ d: Decision) -> (detail: String, fix: String?) {

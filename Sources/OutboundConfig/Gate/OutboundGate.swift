@@ -77,7 +77,8 @@ public final class OutboundGate: Sendable {
             let decision = check.decide(subject)
             let (detail, fix) = check.describe(subject, decision)
             return CheckResult(check: check.id, outcome: decision.outcome, detail: detail, reason: decision.reason, fix: fix,
-                               source: decision.source.flatMap { $0.isBuiltIn ? nil : $0 })
+                               source: decision.source.flatMap { $0.isBuiltIn ? nil : $0 },
+                               node: decision.source?.isBuiltIn == true ? nil : decision.node)
         }
         let available = checks.allSatisfy(\.passed)
         return GateAnswer(agent: agent.id, team: team, channel: channel, checks: checks, profile: subject.profile,

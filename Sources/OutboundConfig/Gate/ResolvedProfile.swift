@@ -13,6 +13,16 @@ public struct ResolvedProfile: Sendable {
     /// The `multimediaProfile:` reference that chose it (nil for the built-in fallback).
     public var reference: SourceLocation?
 
+    /// The `multimediaProfile:` reference as a node (nil for the built-in fallback).
+    public func referenceNode(agent: String) -> NodeReference? {
+        switch origin {
+        case .agent: NodeReference(.agents, agent, "multimediaProfile")
+        case .team(let team): NodeReference(.teams, team, "multimediaProfile")
+        case .site(let site): NodeReference(.sites, site, "multimediaProfile")
+        case .builtIn: nil
+        }
+    }
+
     public var originDescription: String {
         switch origin {
         case .agent: "agent-level profile"

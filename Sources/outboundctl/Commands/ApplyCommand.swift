@@ -45,8 +45,9 @@ struct ApplyCommand: ParsableCommand {
             desired = DesiredState(result.configuration, now: Date())
             base = saved.base
         } else {
-            desired = try loadValidResult(paths.isEmpty ? ["."] : paths, quiet: output.quiet) {
-                let desired = DesiredState($0, now: Date(), sourceDigest: $1)
+            let paths = paths.isEmpty ? ["."] : paths
+            desired = try loadValidResult(paths, quiet: output.quiet) {
+                let desired = DesiredState($0, now: Date(), sourceDigest: $1, sourcePaths: paths)
                 desired.prepareSnapshot()
                 return desired
             }.1

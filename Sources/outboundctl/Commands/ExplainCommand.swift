@@ -1,6 +1,7 @@
 import Foundation
 import ArgumentParser
 import OutboundConfig
+import OutboundStore
 
 struct ExplainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -43,14 +44,15 @@ struct ExplainCommand: ParsableCommand {
         let configuration: Configuration
         let source: AnswerSource
         if paths.isEmpty {
-            let found = try store.reading { store in
-                try store.configurationForExplaining(agent: agent).map { ($0, nil) } ?? (nil, try store.ids(in: .agents))
+            let found: (context: ExplainingContext?, known: [String]) = try store.reading { store in
+                if let context = try store.configurationForExplaining(agent: agent) { return (context, []) }
+                return (nil, try store.ids(in: .agents))
             }
-            guard let (partial, revision) = found.0 else {
-                throw CommandFailure("agent-not-found", "unknown agent '\(agent)'\(Suggestion.hint(for: agent, in: found.1 ?? []))")
+            guard let context = found.context else {
+                throw CommandFailure("agent-not-found", "unknown agent '\(agent)'\(Suggestion.hint(for: agent, in: found.known))")
             }
-            configuration = partial
-            source = .revision(revision)
+            configuration = context.configuration
+            source = .store(context)
         } else {
             configuration = try loadValidConfiguration(paths, date: date, quiet: output.quiet)
             source = .files

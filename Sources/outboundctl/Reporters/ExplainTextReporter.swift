@@ -27,8 +27,7 @@ struct ExplainTextReporter {
             }
             output += "  \(mark) \(check.order). \(check.summary): \(VisibleText.escaping(result.detail))\(location(result))\n"
             if let fix = result.fix {
-                let place = if case .files = source, let location = result.source { "\(location) " } else { "" }
-                output += "       \(terminal.paint("fix:", .yellow)) \(VisibleText.escaping(place + fix))\n"
+                output += "       \(terminal.paint("fix:", .yellow)) \(VisibleText.escaping(fixPlace(result) + fix))\n"
             }
         }
         if let offer = answer.offer {
@@ -38,9 +37,24 @@ struct ExplainTextReporter {
     }
 
     private func location(_ result: CheckResult) -> String {
+        guard result.outcome != .skipped else { return "" }
         switch source {
-        case .files: result.source.map { terminal.paint("  (\($0))", .dim) } ?? ""
-        case .revision(let revision): result.outcome == .skipped ? "" : terminal.paint("  (store revision \(revision))", .dim)
+        case .files: return result.source.map { terminal.paint("  (\(VisibleText.escaping($0.description)))", .dim) } ?? ""
+        case .store(let context):
+            guard let origin = result.node.flatMap(context.origin) else { return "" }
+            let place = origin.place.map { "\($0.file):\($0.line):\($0.column), " } ?? ""
+            return terminal.paint("  (\(VisibleText.escaping(place))revision \(origin.revision))", .dim)
+        }
+    }
+
+    /// Where the fix goes: the node's file:line:column (and, from a store, the revision that last changed it).
+    private func fixPlace(_ result: CheckResult) -> String {
+        switch source {
+        case .files: return result.source.map { "\($0) " } ?? ""
+        case .store(let context):
+            guard let origin = result.node.flatMap(context.origin) else { return "" }
+            let place = origin.place.map { "\($0.file):\($0.line):\($0.column) " } ?? ""
+            return "\(place)(changed in revision \(origin.revision)) "
         }
     }
 

@@ -1,9 +1,12 @@
 import OutboundConfig
+import OutboundStore
 
-/// Where a gate answer's sources come from: files (file:line:column) or a store revision.
+/// Where a gate answer's sources come from: files (file:line:column), or a store, which names
+/// the revision that last changed the deciding node's entity and where the node stood in the
+/// files that revision was applied from (when it kept that).
 enum AnswerSource {
     case files
-    case revision(Int)
+    case store(ExplainingContext)
 }
 
 extension GateAnswer {
@@ -29,8 +32,16 @@ extension CheckResult {
             sourceJSON = .null
         case (.files, _):
             sourceJSON = source.map { .object([("file", .string($0.file)), ("line", .int($0.line)), ("column", .int($0.column))]) } ?? .null
-        case (.revision(let revision), _):
-            sourceJSON = .object([("revision", .int(revision))])
+        case (.store(let context), _):
+            if let origin = node.flatMap(context.origin) {
+                var members: [(String, JSON)] = [("revision", .int(origin.revision))]
+                if let place = origin.place {
+                    members += [("file", .string(place.file)), ("line", .int(place.line)), ("column", .int(place.column))]
+                }
+                sourceJSON = .object(members)
+            } else {
+                sourceJSON = .null
+            }
         }
         var text = outcome == .skipped ? "skipped: \(detail)" : detail
         if let fix { text += "; fix: \(fix)" }
