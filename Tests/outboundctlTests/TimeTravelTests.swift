@@ -156,7 +156,8 @@ final class TimeTravelTests: XCTestCase {
         // Turn it into a schema-v2 store: availability judged on its apply day, no windows.
         _ = try sqlite(storePath, "CREATE TABLE old AS SELECT agent_id, team_id, channel, available, reasons, revision FROM outbound_availability")
         try sqliteScript(storePath, """
-            DROP VIEW outbound_availability; DROP TABLE availability;
+            DROP VIEW outbound_availability; DROP TABLE availability; DROP TABLE availability_removals;
+            ALTER TABLE entities DROP COLUMN sources; ALTER TABLE entities DROP COLUMN sources_hash;
             CREATE TABLE availability (agent_id TEXT NOT NULL, team_id TEXT NOT NULL, channel TEXT NOT NULL, available INTEGER NOT NULL,
               reasons TEXT NOT NULL, revision INTEGER NOT NULL, PRIMARY KEY (agent_id, team_id, channel)) WITHOUT ROWID;
             INSERT INTO availability SELECT * FROM old; DROP TABLE old;
