@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "outboundctl", targets: ["outboundctl"]),
         .library(name: "OutboundConfig", targets: ["OutboundConfig"]),
         .library(name: "OutboundStore", targets: ["OutboundStore"]),
+        .library(name: "OutboundStoreSQLite", targets: ["OutboundStoreSQLite"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -26,24 +27,29 @@ let package = Package(
             providers: [.apt(["zlib1g-dev"])]
         ),
         .target(name: "OutboundConfig", dependencies: ["CYAML", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "OutboundStore", dependencies: ["OutboundConfig", "CZlib"]),
         .target(
-            name: "OutboundStore",
-            dependencies: ["OutboundConfig", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"), "CZlib"]
+            name: "OutboundStoreSQLite",
+            dependencies: ["OutboundStore", "OutboundConfig", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift")]
         ),
         .executableTarget(
             name: "outboundctl",
             dependencies: [
                 "OutboundConfig",
                 "OutboundStore",
+                "OutboundStoreSQLite",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(
             name: "outboundctl-bench",
-            dependencies: ["OutboundConfig", "OutboundStore", "CYAML", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["OutboundConfig", "OutboundStore", "OutboundStoreSQLite", "CYAML", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(name: "OutboundConfigTests", dependencies: ["OutboundConfig"]),
-        .testTarget(name: "OutboundStoreTests", dependencies: ["OutboundStore", "OutboundConfig"]),
-        .testTarget(name: "outboundctlTests", dependencies: ["outboundctl", "outboundctl-bench", "OutboundConfig"]),
+        .testTarget(
+            name: "OutboundStoreTests",
+            dependencies: ["OutboundStore", "OutboundStoreSQLite", "OutboundConfig", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .testTarget(name: "outboundctlTests", dependencies: ["outboundctl", "outboundctl-bench", "OutboundConfig", "OutboundStore", "OutboundStoreSQLite"]),
     ]
 )

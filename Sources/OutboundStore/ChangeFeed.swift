@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import OutboundConfig
 
 /// What changed in the store after a revision: every cell a later revision wrote (its state
@@ -34,52 +33,34 @@ public struct ChangeFeed: Sendable {
 }
 
 extension OutboundStore {
-    /// The feed after `revision`, at most `limit` entries from `cursor` on. A revision ahead of
-    /// the store is `StoreError.unknownRevision`.
+    /// The feed after `revision`, at most `limit` entries from `cursor` on, all from one
+    /// revision of the store. A revision ahead of the store is `StoreError.unknownRevision`.
     public func changes(since revision: Int, after cursor: ChangeFeed.Cursor? = nil, limit: Int = 10_000, now: Date) throws -> ChangeFeed {
-        try read { db in
-            let current = try Self.currentRevision(db)
+        try read { session in
+            let current = try session.currentRevision()
             guard revision <= current, revision >= 0 else { throw StoreError.unknownRevision(revision) }
             var feed = ChangeFeed(revision: current, changes: [], removals: [], next: nil)
-            var removalsFrom: (revision: Int, key: AvailabilityKey)?
-            switch cursor {
-            case .removal(let revision, let key): removalsFrom = (revision, key)
-            case .change, nil:
-                var sql = "SELECT agent_id, team_id, channel, \(StoredCellColumns.list), revision FROM availability WHERE revision > ?"
-                var arguments: StatementArguments = [revision]
-                if case .change(let key) = cursor {
-                    sql += " AND (agent_id, team_id, channel) > (?, ?, ?)"
-                    arguments += [key.agent, key.team, key.channel.rawValue]
-                }
-                sql += " ORDER BY agent_id, team_id, channel LIMIT ?"
-                arguments += [limit + 1]
-                for row in try Row.fetchAll(db, sql: sql, arguments: arguments) {
-                    guard let (key, cell) = StoredCellColumns.decode(row) else { continue }
+            var removalsAfter: (revision: Int, key: AvailabilityKey)?
+            if case .removal(let revision, let key) = cursor {
+                removalsAfter = (revision, key)
+            } else {
+                let after: AvailabilityKey? = if case .change(let key) = cursor { key } else { nil }
+                for (key, cell, changed) in try session.changedCells(since: revision, after: after, limit: limit + 1) {
                     if feed.changes.count == limit {
                         feed.next = .change(feed.changes[limit - 1].key)
                         return feed
                     }
-                    feed.changes.append(.init(key: key, reasons: cell.reasons(at: now), until: cell.until(at: now), revision: row[7]))
+                    feed.changes.append(.init(key: key, reasons: cell.reasons(at: now), until: cell.until(at: now), revision: changed))
                 }
             }
             let room = limit - feed.changes.count
-            var sql = "SELECT revision, agent_id, team_id, channel FROM availability_removals WHERE revision > ?"
-            var arguments: StatementArguments = [revision]
-            if let from = removalsFrom {
-                sql += " AND (revision, agent_id, team_id, channel) > (?, ?, ?, ?)"
-                arguments += [from.revision, from.key.agent, from.key.team, from.key.channel.rawValue]
-            }
-            sql += " ORDER BY revision, agent_id, team_id, channel LIMIT ?"
-            arguments += [room + 1]
-            for row in try Row.fetchAll(db, sql: sql, arguments: arguments) {
-                guard let channel = Channel(rawValue: row[3]) else { continue }
+            for (key, removed) in try session.removedCells(since: revision, after: removalsAfter, limit: room + 1) {
                 if feed.changes.count + feed.removals.count == limit {
-                    let last = feed.removals.last.map { ChangeFeed.Cursor.removal(revision: $0.revision, $0.key) }
+                    feed.next = feed.removals.last.map { ChangeFeed.Cursor.removal(revision: $0.revision, $0.key) }
                         ?? feed.changes.last.map { ChangeFeed.Cursor.change($0.key) }
-                    feed.next = last
                     return feed
                 }
-                feed.removals.append(.init(key: AvailabilityKey(agent: row[1], team: row[2], channel: channel), revision: row[0]))
+                feed.removals.append(.init(key: key, revision: removed))
             }
             return feed
         }

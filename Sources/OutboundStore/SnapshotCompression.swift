@@ -6,16 +6,16 @@ import Foundation
 /// text and under 1 MB deflated, and every byte a revision writes is written twice (WAL, then
 /// checkpoint) and kept forever. The document is deflated in 1 MiB pieces on all cores, each
 /// its own zlib stream, stored back to back; inflating reads stream after stream.
-enum SnapshotCompression {
+public enum SnapshotCompression {
     /// How `revisions.snapshot` is stored, in `revisions.snapshot_encoding`.
-    static let deflate = "deflate"
-    static let text = "text"
+    public static let deflate = "deflate"
+    public static let text = "text"
 
     static let pieceSize = 1 << 20
 
     /// The deflated document; nil if zlib fails (out of memory), and the snapshot is then
     /// stored as text.
-    static func compress(_ bytes: [UInt8]) -> Data? {
+    @Sendable public static func compress(_ bytes: [UInt8]) -> Data? {
         let pieces = stride(from: 0, to: max(bytes.count, 1), by: pieceSize).map { $0..<min(bytes.count, $0 + pieceSize) }
         let deflated = ParallelMap.map(pieces, minimumCount: 2) { piece in
             bytes[piece].withUnsafeBufferPointer { compress(piece: UnsafeRawBufferPointer($0)) }
@@ -37,7 +37,18 @@ enum SnapshotCompression {
     }
 
     /// The document back; nil when the bytes are not zlib streams (a damaged store).
-    static func decompress(_ data: Data) -> String? {
+    /// The document of a stored snapshot, nil when it cannot be decoded.
+    public static func decode(_ snapshot: StoredSnapshot) -> String? {
+        snapshot.encoding == text ? String(decoding: snapshot.bytes, as: UTF8.self) : decompress(snapshot.bytes)
+    }
+
+    /// A desired state's snapshot as a store keeps it.
+    public static func stored(_ snapshot: DesiredState.Snapshot) -> StoredSnapshot {
+        if let encoded = snapshot.encoded { return StoredSnapshot(encoding: deflate, bytes: encoded) }
+        return StoredSnapshot(encoding: text, bytes: Data(snapshot.document))
+    }
+
+    public static func decompress(_ data: Data) -> String? {
         var stream = z_stream()
         guard inflateInit_(&stream, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else { return nil }
         defer { inflateEnd(&stream) }

@@ -1,6 +1,7 @@
 import Foundation
 import OutboundConfig
 import OutboundStore
+import OutboundStoreSQLite
 
 /// `outboundctl-bench phases DIR`: where validate's time goes, phase by phase, in-process.
 enum Phases {
@@ -41,7 +42,7 @@ enum Phases {
         let storePath = NSTemporaryDirectory() + "phases-\(getpid()).sqlite"
         defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: storePath + suffix) } }
         do {
-            let store = try OutboundStore.open(path: storePath)
+            let store = try OutboundStore.sqlite(path: storePath)
             let desired = DesiredState(configuration, now: Date())
             lap("desired")
             _ = try store.apply(desired, author: "bench", message: "", allowDeletes: true)

@@ -2,10 +2,34 @@ import Foundation
 import GRDB
 import OutboundConfig
 import OutboundStore
+import OutboundStoreSQLite
 import XCTest
 
-final class OutboundStoreTests: XCTestCase {
-    private var path: String!
+/// The store contract: what every backend must do, through the engine (`OutboundStore`).
+/// It runs over every backend of `ContractBackend`; a new backend joins by adding a case.
+enum ContractBackend: CaseIterable {
+    case sqlite
+
+    func open(_ path: String) throws -> OutboundStore {
+        switch self {
+        case .sqlite: try OutboundStore.sqlite(path: path)
+        }
+    }
+
+    func openForReading(_ path: String) throws -> OutboundStore {
+        switch self {
+        case .sqlite: try OutboundStore.sqliteForReading(path: path)
+        }
+    }
+}
+
+/// What the store tests share: a fresh store path and a generated tenant.
+class StoreTestCase: XCTestCase {
+    var path: String!
+    /// The backend this run of the contract exercises.
+    var backend: ContractBackend { .sqlite }
+
+    func makeStore() throws -> OutboundStore { try backend.open(path) }
 
     override func setUpWithError() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("store-tests-\(UUID().uuidString)")
@@ -15,7 +39,7 @@ final class OutboundStoreTests: XCTestCase {
     }
 
     /// A tenant of `count` agents, one in every seventh team with a manual email profile.
-    private func tenant(agents count: Int, change: (Int) -> String = { _ in "" }) -> OutboundConfig.Configuration {
+    func tenant(agents count: Int, change: (Int) -> String = { _ in "" }) -> OutboundConfig.Configuration {
         var text = """
             tenant: {name: T, digitalChannels: enabled}
             licences:
@@ -48,38 +72,12 @@ final class OutboundStoreTests: XCTestCase {
         XCTAssertTrue(result.isValid, "\(result.diagnostics.prefix(3))")
         return result.configuration
     }
+}
 
-    /// Snapshots are stored deflated, and read back as the very document whose SHA-256 is the
-    /// revision's digest; a text snapshot written before compression still reads.
-    func testSnapshotsAreDeflatedAndReadBackExactly() throws {
-        let store = try OutboundStore.open(path: path)
-        let desired = DesiredState(tenant(agents: 300), now: Date())
-        _ = try store.apply(desired, author: "t", message: "", allowDeletes: false)
-        let queue = try DatabaseQueue(path: path)
-        let (encoding, stored, digest) = try queue.read { db in
-            let row = try XCTUnwrap(try Row.fetchOne(db, sql: "SELECT snapshot_encoding, length(snapshot), digest FROM revisions WHERE number = 1"))
-            return (row[0] as String, row[1] as Int, row[2] as String)
-        }
-        XCTAssertEqual(encoding, "deflate")
-        XCTAssertLessThan(stored, desired.document.utf8.count / 4, "deflated")
-        let read = try store.snapshot(revision: 1)
-        XCTAssertEqual(read.document, desired.document)
-        XCTAssertEqual(CanonicalForm.digest(of: read.document), digest)
-
-        try queue.write { db in
-            try db.execute(sql: "UPDATE revisions SET snapshot = ?, snapshot_encoding = 'text' WHERE number = 1", arguments: [desired.document])
-        }
-        XCTAssertEqual(try store.snapshot(revision: 1).document, desired.document)
-        try queue.write { db in
-            try db.execute(sql: "UPDATE revisions SET snapshot = ?, snapshot_encoding = 'deflate' WHERE number = 1", arguments: [Data("not zlib".utf8)])
-        }
-        XCTAssertThrowsError(try store.snapshot(revision: 1)) { error in
-            XCTAssertTrue("\(error)".contains("cannot be decompressed"), "\(error)")
-        }
-    }
-
+/// The contract suite itself, on `backend`.
+class StoreContractTests: StoreTestCase {
     func testOneAgentChangeRewritesOnlyThatAgentsRows() throws {
-        let store = try OutboundStore.open(path: path)
+        let store = try makeStore()
         guard case .applied(1, let first, let firstRows) = try store.apply(DesiredState(tenant(agents: 200), now: Date()), author: "t", message: "", allowDeletes: false) else {
             return XCTFail("first apply must write revision 1")
         }
@@ -100,26 +98,8 @@ final class OutboundStoreTests: XCTestCase {
         XCTAssertEqual(try store.history().count, 2)
     }
 
-    func testTheViewAnswersOneAgentWithAnIndexedLookup() throws {
-        let store = try OutboundStore.open(path: path)
-        _ = try store.apply(DesiredState(tenant(agents: 50), now: Date()), author: "t", message: "", allowDeletes: false)
-        let queue = try DatabaseQueue(path: path)
-        try queue.read { db in
-            let columns = try db.columns(in: "outbound_availability").map(\.name)
-            XCTAssertEqual(columns, ["agent_id", "team_id", "channel", "available", "reasons", "revision", "until"])
-            let row = try XCTUnwrap(try Row.fetchOne(db, sql: "SELECT available, reasons, revision FROM outbound_availability WHERE agent_id = 'agent-7' AND channel = 'email'"))
-            XCTAssertEqual(row[0] as Int, 0)
-            XCTAssertEqual(row[1] as String, "slot-manual")
-            XCTAssertEqual(row[2] as Int, 1)
-            let detail = try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN SELECT * FROM outbound_availability WHERE agent_id = 'agent-7' AND channel = 'sms'")
-                .map { $0["detail"] as String? ?? "" }.joined(separator: " ")
-            XCTAssertTrue(detail.contains("USING INDEX") || detail.contains("USING PRIMARY KEY"), detail)
-            XCTAssertFalse(detail.contains("SCAN"), detail)
-        }
-    }
-
     func testDeletionsAreRefusedUnlessAllowed() throws {
-        let store = try OutboundStore.open(path: path)
+        let store = try makeStore()
         _ = try store.apply(DesiredState(tenant(agents: 10), now: Date()), author: "t", message: "", allowDeletes: false)
         XCTAssertThrowsError(try store.apply(DesiredState(tenant(agents: 9), now: Date()), author: "t", message: "", allowDeletes: false)) { error in
             XCTAssertEqual(error as? StoreError, .deletionsNeedConfirmation(1))
@@ -131,7 +111,7 @@ final class OutboundStoreTests: XCTestCase {
     }
 
     func testSavedPlanBaseIsChecked() throws {
-        let store = try OutboundStore.open(path: path)
+        let store = try makeStore()
         let identity = try store.identity()
         _ = try store.apply(DesiredState(tenant(agents: 3), now: Date()), author: "t", message: "", allowDeletes: false)
         XCTAssertThrowsError(try store.apply(DesiredState(tenant(agents: 4), now: Date()), author: "t", message: "", base: PlanBase(storeId: identity, revision: 0), allowDeletes: false))
@@ -142,7 +122,7 @@ final class OutboundStoreTests: XCTestCase {
     }
 
     func testSnapshotsKeepEveryRevision() throws {
-        let store = try OutboundStore.open(path: path)
+        let store = try makeStore()
         let first = DesiredState(tenant(agents: 5), now: Date())
         _ = try store.apply(first, author: "t", message: "", allowDeletes: false)
         _ = try store.apply(DesiredState(tenant(agents: 6), now: Date()), author: "t", message: "", allowDeletes: false)
@@ -154,7 +134,7 @@ final class OutboundStoreTests: XCTestCase {
     }
 
     func testTheChangeFeedListsWhatLaterRevisionsChangedAndRemoved() throws {
-        let store = try OutboundStore.open(path: path)
+        let store = try makeStore()
         _ = try store.apply(DesiredState(tenant(agents: 10), now: Date()), author: "t", message: "", allowDeletes: false)
         // Revision 2: agent-3 moves to the manual team (its email cell changes), agent-9 goes.
         let second = tenant(agents: 9) { $0 == 3 ? ", multimediaProfile: manual" : "" }
@@ -186,20 +166,47 @@ final class OutboundStoreTests: XCTestCase {
         XCTAssertEqual(whole.removals.count, 2)
     }
 
+    /// A watcher (what `serve` will use) sees a revision another connection commits, and the
+    /// async API runs the store's blocking work off the cooperative pool.
+    func testAWatcherSeesARevisionCommittedElsewhere() async throws {
+        let writer = try makeStore()
+        let reader = try backend.openForReading(path)
+        let revisions = reader.revisions(every: .milliseconds(20))
+        let seen = Task {
+            var values: [Int] = []
+            for try await revision in revisions {
+                values.append(revision)
+                if revision == 1 { break }
+            }
+            return values
+        }
+        try await Task.sleep(for: .milliseconds(100))
+        let configuration = tenant(agents: 3)
+        _ = try await writer.perform { try $0.apply(DesiredState(configuration, now: Date()), author: "t", message: "", allowDeletes: false) }
+        let deadline = Task {
+            try await Task.sleep(for: .seconds(10))
+            seen.cancel()
+        }
+        let values = try await seen.value
+        deadline.cancel()
+        XCTAssertEqual(values, [0, 1])
+        let revision = try await reader.perform { try $0.currentRevision() }
+        XCTAssertEqual(revision, 1)
+    }
+
     func testMissingStoreIsNotCreatedByReads() throws {
-        XCTAssertThrowsError(try OutboundStore.openForReading(path: path)) { error in
+        XCTAssertThrowsError(try backend.openForReading(path)) { error in
             XCTAssertEqual(error as? StoreError, .missing(path))
         }
         XCTAssertFalse(FileManager.default.fileExists(atPath: path))
     }
 }
 
-final class EvaluationDayTests: XCTestCase {
+/// Time-correct cells, on the contract's backend.
+final class EvaluationDayTests: StoreTestCase {
     /// Rows do not depend on the day of the apply: a later apply of the same configuration
     /// writes nothing, and the stored answer turns at the licence boundary by itself.
     func testALaterDayNeedsNoApplyAndTheAnswerTurnsAtTheBoundary() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("day-\(UUID().uuidString).sqlite").path
-        addTeardownBlock { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
         let text = """
             tenant: {name: T, digitalChannels: enabled, timezone: America/Sao_Paulo}
             licences:
@@ -224,7 +231,7 @@ final class EvaluationDayTests: XCTestCase {
         let june30 = try XCTUnwrap(LicenceWindow.instant("2026-06-30T12:00:00Z"))
         let boundary = try XCTUnwrap(LicenceWindow.instant("2026-07-01T03:00:00Z"), "midnight in São Paulo (UTC-3)")
         let configuration = ConfigurationLoader(now: june30).load(documents: [(path: "t.yaml", text: text)]).configuration
-        let store = try OutboundStore.open(path: path)
+        let store = try makeStore()
         _ = try store.apply(DesiredState(configuration, now: june30), author: "t", message: "", allowDeletes: false)
         guard case .unchanged = try store.apply(DesiredState(configuration, now: boundary.addingTimeInterval(86_400)), author: "t", message: "", allowDeletes: false) else {
             return XCTFail("same configuration on a later day: unchanged")
@@ -234,5 +241,56 @@ final class EvaluationDayTests: XCTestCase {
         XCTAssertEqual(try store.availability(at: boundary)[key], [.licenceExpired])
         let rows = try store.availabilityRows(now: boundary.addingTimeInterval(-1))
         XCTAssertEqual(rows.first { $0.0 == key }?.1, [])
+    }
+}
+
+/// What the SQLite backend adds to the contract: deflated snapshots in its table, the public
+/// view and its index.
+final class SQLiteBackendTests: StoreTestCase {
+    /// Snapshots are stored deflated, and read back as the very document whose SHA-256 is the
+    /// revision's digest; a text snapshot written before compression still reads.
+    func testSnapshotsAreDeflatedAndReadBackExactly() throws {
+        let store = try makeStore()
+        let desired = DesiredState(tenant(agents: 300), now: Date())
+        _ = try store.apply(desired, author: "t", message: "", allowDeletes: false)
+        let queue = try DatabaseQueue(path: path)
+        let (encoding, stored, digest) = try queue.read { db in
+            let row = try XCTUnwrap(try Row.fetchOne(db, sql: "SELECT snapshot_encoding, length(snapshot), digest FROM revisions WHERE number = 1"))
+            return (row[0] as String, row[1] as Int, row[2] as String)
+        }
+        XCTAssertEqual(encoding, "deflate")
+        XCTAssertLessThan(stored, desired.document.utf8.count / 4, "deflated")
+        let read = try store.snapshot(revision: 1)
+        XCTAssertEqual(read.document, desired.document)
+        XCTAssertEqual(CanonicalForm.digest(of: read.document), digest)
+
+        try queue.write { db in
+            try db.execute(sql: "UPDATE revisions SET snapshot = ?, snapshot_encoding = 'text' WHERE number = 1", arguments: [desired.document])
+        }
+        XCTAssertEqual(try store.snapshot(revision: 1).document, desired.document)
+        try queue.write { db in
+            try db.execute(sql: "UPDATE revisions SET snapshot = ?, snapshot_encoding = 'deflate' WHERE number = 1", arguments: [Data("not zlib".utf8)])
+        }
+        XCTAssertThrowsError(try store.snapshot(revision: 1)) { error in
+            XCTAssertTrue("\(error)".contains("cannot be decompressed"), "\(error)")
+        }
+    }
+
+    func testTheViewAnswersOneAgentWithAnIndexedLookup() throws {
+        let store = try makeStore()
+        _ = try store.apply(DesiredState(tenant(agents: 50), now: Date()), author: "t", message: "", allowDeletes: false)
+        let queue = try DatabaseQueue(path: path)
+        try queue.read { db in
+            let columns = try db.columns(in: "outbound_availability").map(\.name)
+            XCTAssertEqual(columns, ["agent_id", "team_id", "channel", "available", "reasons", "revision", "until"])
+            let row = try XCTUnwrap(try Row.fetchOne(db, sql: "SELECT available, reasons, revision FROM outbound_availability WHERE agent_id = 'agent-7' AND channel = 'email'"))
+            XCTAssertEqual(row[0] as Int, 0)
+            XCTAssertEqual(row[1] as String, "slot-manual")
+            XCTAssertEqual(row[2] as Int, 1)
+            let detail = try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN SELECT * FROM outbound_availability WHERE agent_id = 'agent-7' AND channel = 'sms'")
+                .map { $0["detail"] as String? ?? "" }.joined(separator: " ")
+            XCTAssertTrue(detail.contains("USING INDEX") || detail.contains("USING PRIMARY KEY"), detail)
+            XCTAssertFalse(detail.contains("SCAN"), detail)
+        }
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 @testable import outboundctl
 import OutboundConfig
 import OutboundStore
+import OutboundStoreSQLite
 import XCTest
 
 /// SplitMix64: a small seeded generator, so a failing case can be replayed from its seed.
@@ -98,7 +99,7 @@ final class PropertyTests: XCTestCase {
 
     private func store(_ test: XCTestCase) throws -> OutboundStore {
         let path = try temporaryDirectory(test).appendingPathComponent("p.sqlite").path
-        return try OutboundStore.open(path: path)
+        return try OutboundStore.sqlite(path: path)
     }
 
     func testApplyingBAfterAStoresExactlyB() throws {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import OutboundConfig
 import OutboundStore
+import OutboundStoreSQLite
 
 /// `--store PATH`, else `$OUTBOUNDCTL_STORE`, else `./outbound.sqlite`; and the mapping of store
 /// failures to exit codes (3 for store errors, 1 for refusals).
@@ -17,7 +18,7 @@ struct StoreOptions: ParsableArguments {
     /// is exit 3; an older schema is read as it is, with a warning).
     func reading<T>(_ body: (OutboundStore) throws -> T) throws -> T {
         try storeErrorsExit {
-            let store = try OutboundStore.openForReading(path: path)
+            let store = try OutboundStore.sqliteForReading(path: path)
             if !store.isCurrentSchema {
                 printError("warning: the store at \(path) was written by an older outboundctl; run `outboundctl store migrate --store \(path)` to bring it up to date")
             }
@@ -28,14 +29,14 @@ struct StoreOptions: ParsableArguments {
     /// Runs `body` with the store opened for writing, created and migrated if needed (`apply`);
     /// another apply is waited for at most `lockTimeout` seconds.
     func writing<T>(lockTimeout: Double = OutboundStore.defaultLockTimeout, _ body: (OutboundStore) throws -> T) throws -> T {
-        try storeErrorsExit { try body(OutboundStore.open(path: path, lockTimeout: lockTimeout)) }
+        try storeErrorsExit { try body(OutboundStore.sqlite(path: path, lockTimeout: lockTimeout)) }
     }
 
     /// The same for commands that need a store to exist already (`rollback`, `store migrate`).
     func writingExisting<T>(lockTimeout: Double = OutboundStore.defaultLockTimeout, _ body: (OutboundStore) throws -> T) throws -> T {
         try storeErrorsExit {
             guard FileManager.default.fileExists(atPath: path) else { throw StoreError.missing(path) }
-            return try body(OutboundStore.open(path: path, lockTimeout: lockTimeout))
+            return try body(OutboundStore.sqlite(path: path, lockTimeout: lockTimeout))
         }
     }
 

@@ -65,7 +65,7 @@ enum StoreSchema {
                 guard let channel = Channel(rawValue: row[2]) else { continue }
                 revisions[AvailabilityKey(agent: row[0], team: row[1], channel: channel)] = row[3]
             }
-            let current = try OutboundStore.currentRevision(db)
+            let current = try Int.fetchOne(db, sql: "SELECT MAX(number) FROM revisions") ?? 0
             try db.execute(sql: """
                 DROP VIEW outbound_availability;
                 DROP TABLE availability;
@@ -97,9 +97,10 @@ enum StoreSchema {
                 ALTER TABLE entities ADD COLUMN sources TEXT NOT NULL DEFAULT '';
                 ALTER TABLE entities ADD COLUMN sources_hash INTEGER NOT NULL DEFAULT 0;
                 """)
-            let entities = try OutboundStore.entities(db)
+            var entities: [CanonicalForm.Key: String] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT kind, id, data FROM entities") { entities[CanonicalForm.Key(kind: row[0], id: row[1])] = row[2] }
             guard !entities.isEmpty else { return }
-            let configuration = OutboundStore.configuration(fromEntities: entities, revision: current)
+            let configuration = CanonicalForm.configuration(from: entities, name: "store revision \(current)")
             let insert = try db.makeStatement(sql: """
                 INSERT INTO availability (agent_id, team_id, channel, \(StoredCellColumns.list), revision) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 """)

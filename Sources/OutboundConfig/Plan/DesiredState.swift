@@ -1,0 +1,134 @@
+import Foundation
+
+/// The desired state: a configuration prepared for comparing with a store (or with another
+/// configuration, for `diff`). Its canonical rows and their hashes are computed on other
+/// threads from the moment it exists (overlapping with the rule checks); its snapshot
+/// (document, digest, and the store's encoding of it) from the moment a write needs it. An
+/// apply whose sources are byte-for-byte those of the current revision waits for neither,
+/// and `plan` and `diff` never build a snapshot.
+public final class DesiredState: @unchecked Sendable {
+    /// The gate judging licences at `now` (or on the caller's day): the plan's impact.
+    public let gate: OutboundGate
+    /// The instant the impact is judged at: stored cells are evaluated at it too.
+    public let now: Date
+    /// `LoadResult.sourceDigest` of the files, when they came from files.
+    public let sourceDigest: String?
+    private let storedCells: Background<[(AvailabilityKey, AvailabilityCell)]>
+    private let sortedRows: Background<Rows>
+    private let snapshotLock = NSLock()
+    private var startedSnapshot: Background<Snapshot>?
+
+    /// The canonical text of every entity in key order, and at the same index its FNV-1a hash
+    /// as stores keep it for quick comparison, and where its nodes stood.
+    public struct Rows: Sendable {
+        public var entities: [CanonicalForm.Entity]
+        public var hashes: [Int64]
+        /// The entity's `EntitySources` text ("" when the configuration did not come from
+        /// files) and its hash.
+        public var sources: [String]
+        public var sourceHashes: [Int64]
+        /// False for a configuration that did not come from files: places already kept for
+        /// unchanged entities are then left as they are.
+        public var hasSources: Bool
+    }
+
+    /// The canonical document, its SHA-256 digest, and its encoded form for storage (nil
+    /// when the encoder failed or none was given: then it is kept as text).
+    public struct Snapshot: Sendable {
+        public var document: [UInt8]
+        public var digest: String
+        public var encoded: Data?
+    }
+
+    /// `sourcePaths`: the paths the configuration was loaded from, so a store can keep where
+    /// each node stood (nil when it did not come from files: a rollback, a saved plan).
+    public init(_ configuration: Configuration, date: CalendarDate? = nil, now: Date, sourceDigest: String? = nil,
+                sourcePaths: [String]? = nil) {
+        gate = OutboundGate(configuration: configuration, date: date, now: now)
+        self.now = now
+        self.sourceDigest = sourceDigest.flatMap { $0.isEmpty ? nil : $0 }
+        storedCells = Background { OutboundGate.dateIndependent(configuration).availabilityCells() }
+        sortedRows = Background {
+            let entities = CanonicalForm.sortedEntities(configuration)
+            let hashes = ParallelMap.map(entities) { Int64(bitPattern: FNV1a.hash($0.text)) }
+            guard let sourcePaths else {
+                return Rows(entities: entities, hashes: hashes, sources: Array(repeating: "", count: entities.count),
+                            sourceHashes: Array(repeating: 0, count: entities.count), hasSources: false)
+            }
+            let sources = ParallelMap.map(entities) { entity in
+                EntitySources.of(entity.key, in: configuration) { EntitySources.relativeName(of: $0, among: sourcePaths) }?.text ?? ""
+            }
+            return Rows(entities: entities, hashes: hashes, sources: sources, sourceHashes: sources.map { Int64(bitPattern: FNV1a.hash($0)) },
+                        hasSources: true)
+        }
+    }
+
+    public convenience init(_ result: LoadResult, date: CalendarDate? = nil, now: Date, sourcePaths: [String]? = nil) {
+        self.init(result.configuration, date: date, now: now, sourceDigest: result.sourceDigest, sourcePaths: sourcePaths)
+    }
+
+    /// Starts building the snapshot on other threads, if not started yet, encoding it with
+    /// `encoder` (a store's compression) alongside the digest. A store's apply starts it
+    /// before comparing; the `apply` command as soon as the configuration is loaded.
+    public func prepareSnapshot(encoder: @escaping @Sendable ([UInt8]) -> Data?) {
+        _ = snapshot(encoder: encoder)
+    }
+
+    /// The snapshot, started now if nothing started it (then without encoding).
+    public var snapshot: Snapshot { snapshot(encoder: nil).value }
+
+    private func snapshot(encoder: (@Sendable ([UInt8]) -> Data?)?) -> Background<Snapshot> {
+        snapshotLock.lock()
+        defer { snapshotLock.unlock() }
+        if let startedSnapshot { return startedSnapshot }
+        let rows = sortedRows
+        let snapshot = Background {
+            let document = CanonicalForm.documentBytes(from: rows.value.entities)
+            let encoded = encoder.map { encode in Background { encode(document) } }
+            return Snapshot(document: document, digest: CanonicalForm.digest(of: document), encoded: encoded?.value ?? nil)
+        }
+        startedSnapshot = snapshot
+        return snapshot
+    }
+
+    /// Every entity's canonical text by key.
+    public var entities: [CanonicalForm.Key: String] {
+        Dictionary(uniqueKeysWithValues: sortedRows.value.entities.map { ($0.key, $0.text) })
+    }
+
+    public var rows: Rows { sortedRows.value }
+    public var document: String { String(decoding: snapshot.document, as: UTF8.self) }
+    public var digest: String { snapshot.digest }
+
+    /// The day licences are judged on.
+    public var date: CalendarDate { gate.date }
+
+    /// The availability of every agent, team and channel.
+    public func availability() -> Availability { gate.availability() }
+
+    /// The availability of some agents only (absent agents have no cells).
+    public func availability(of agents: Set<String>) -> Availability { gate.availability(of: agents) }
+
+    /// The plan from `previous` (nil: nothing) to this state, without a store: what `diff`
+    /// shows, and `plan` against a store that does not exist yet.
+    public func plan(from previous: DesiredState?, baseRevision: Int?) -> Plan {
+        Plan(baseRevision: baseRevision, changes: Plan.changes(from: previous?.entities ?? [:], to: entities),
+             impact: Plan.impact(before: previous?.availability() ?? [:], after: availability()))
+    }
+
+    /// Every cell as a store keeps it (date-independent reasons, licence windows), in key order.
+    public var cells: [(AvailabilityKey, AvailabilityCell)] { storedCells.value }
+
+    /// The stored cells of some agents only, in key order.
+    public func cells(of agents: Set<String>) -> [(AvailabilityKey, AvailabilityCell)] {
+        OutboundGate.dateIndependent(gate.configuration).availabilityCells(of: agents).sorted { $0.0 < $1.0 }
+    }
+}
+
+extension CanonicalForm {
+    /// The model of canonical entity rows (all of a revision's, or just what one answer needs).
+    public static func configuration(from rows: [Key: String], name: String) -> Configuration {
+        let (file, _) = YAMLLoader().load(document(from: rows), path: name)
+        return ConfigurationDecoder.decode([file]).0
+    }
+}

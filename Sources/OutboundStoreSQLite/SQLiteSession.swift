@@ -1,0 +1,244 @@
+import Foundation
+import GRDB
+import GRDBSQLite
+import OutboundConfig
+import OutboundStore
+
+/// One SQLite transaction seen as a `StoreWriteSession`: every SQL statement of the store
+/// lives here and in `StoreSchema`. SQLite's `BINARY` collation is byte order, which the
+/// engine relies on for sorted lists.
+struct SQLiteSession: StoreWriteSession {
+    let db: Database
+    let backend: SQLiteBackend
+    /// SQLite's change count when the transaction began (the connection's count is cumulative).
+    private let startChanges: Int
+
+    init(db: Database, backend: SQLiteBackend) {
+        self.db = db
+        self.backend = backend
+        startChanges = db.totalChangesCount
+    }
+
+    private var sourcesColumn: String { backend.hasSources ? "sources" : "''" }
+    private var sourcesHashColumn: String { backend.hasSources ? "sources_hash" : "0" }
+
+    func meta(_ key: String) throws -> String? {
+        try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = ?", arguments: [key])
+    }
+
+    func currentRevision() throws -> Int {
+        try Int.fetchOne(db, sql: "SELECT MAX(number) FROM revisions") ?? 0
+    }
+
+    func revisionHead(_ number: Int) throws -> RevisionHead? {
+        try Row.fetchOne(db, sql: "SELECT digest, source_digest, canonical_version FROM revisions WHERE number = ?", arguments: [number])
+            .map { RevisionHead(digest: $0[0], sourceDigest: $0[1], canonicalVersion: $0[2]) }
+    }
+
+    func revisions() throws -> [RevisionInfo] {
+        try Row.fetchAll(db, sql: "SELECT number, time, author, message, digest, creates, updates, deletes FROM revisions ORDER BY number").map {
+            RevisionInfo(number: $0[0], time: $0[1], author: $0[2], message: $0[3], digest: $0[4], creates: $0[5], updates: $0[6], deletes: $0[7])
+        }
+    }
+
+    func snapshot(_ number: Int) throws -> StoredSnapshot? {
+        let encoding = backend.hasSnapshotEncoding ? "snapshot_encoding" : "'\(SnapshotCompression.text)'"
+        guard let row = try Row.fetchOne(db, sql: "SELECT snapshot, \(encoding) FROM revisions WHERE number = ?", arguments: [number]) else {
+            return nil
+        }
+        let value: DatabaseValue = row[0]
+        let bytes: Data = switch value.storage {
+        case .blob(let data): data
+        case .string(let text): Data(text.utf8)
+        default: Data()
+        }
+        return StoredSnapshot(encoding: row[1], bytes: bytes)
+    }
+
+    /// Read straight through SQLite's C API, in primary-key order: building GRDB rows for
+    /// 50,000 entities cost more than the comparison itself.
+    func entityHashes() throws -> [EntityHash] {
+        var stored: [EntityHash] = []
+        let statement = try db.makeStatement(sql: "SELECT kind, id, hash, \(sourcesHashColumn) FROM entities ORDER BY kind, id")
+        let sqlite = statement.sqliteStatement
+        defer { sqlite3_reset(sqlite) }
+        while true {
+            let code = sqlite3_step(sqlite)
+            if code == SQLITE_DONE { break }
+            guard code == SQLITE_ROW else {
+                throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+            }
+            stored.append(EntityHash(key: CanonicalForm.Key(kind: String(cString: sqlite3_column_text(sqlite, 0)), id: String(cString: sqlite3_column_text(sqlite, 1))),
+                                     hash: sqlite3_column_int64(sqlite, 2), sourcesHash: sqlite3_column_int64(sqlite, 3)))
+        }
+        return stored
+    }
+
+    func entity(_ key: CanonicalForm.Key) throws -> StoredEntity? {
+        let statement = try db.cachedStatement(sql: "SELECT data, revision, \(sourcesColumn) FROM entities WHERE kind = ? AND id = ?")
+        return try Row.fetchOne(statement, arguments: [key.kind, key.id]).map { StoredEntity(data: $0[0], revision: $0[1], sources: $0[2]) }
+    }
+
+    func entities(kinds: [String]?) throws -> [CanonicalForm.Key: StoredEntity] {
+        var sql = "SELECT kind, id, data, revision, \(sourcesColumn) FROM entities"
+        var arguments: StatementArguments = []
+        if let kinds {
+            sql += " WHERE kind IN (\(kinds.map { _ in "?" }.joined(separator: ", ")))"
+            arguments = StatementArguments(kinds)
+        }
+        var result: [CanonicalForm.Key: StoredEntity] = [:]
+        let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
+        while let row = try rows.next() {
+            result[CanonicalForm.Key(kind: row[0], id: row[1])] = StoredEntity(data: row[2], revision: row[3], sources: row[4])
+        }
+        return result
+    }
+
+    func ids(kind: String) throws -> [String] {
+        try String.fetchAll(db, sql: "SELECT id FROM entities WHERE kind = ? ORDER BY id", arguments: [kind])
+    }
+
+    func cells(agents: Set<String>?) throws -> [AvailabilityKey: AvailabilityCell] {
+        var result: [AvailabilityKey: AvailabilityCell] = [:]
+        let columns = "agent_id, team_id, channel, \(StoredCellColumns.list)"
+        guard let agents else {
+            let rows = try Row.fetchCursor(db, sql: "SELECT \(columns) FROM availability")
+            while let row = try rows.next() {
+                if let (key, cell) = StoredCellColumns.decode(row) { result[key] = cell }
+            }
+            return result
+        }
+        let statement = try db.cachedStatement(sql: "SELECT \(columns) FROM availability WHERE agent_id = ?")
+        for agent in agents {
+            let rows = try Row.fetchCursor(statement, arguments: [agent])
+            while let row = try rows.next() {
+                if let (key, cell) = StoredCellColumns.decode(row) { result[key] = cell }
+            }
+        }
+        return result
+    }
+
+    func activeCells(site: String?) throws -> [(AvailabilityKey, AvailabilityCell)] {
+        var sql = """
+            SELECT v.agent_id, v.team_id, v.channel, \(StoredCellColumns.list) FROM availability v
+            JOIN entities a ON a.kind = 'agents' AND a.id = v.agent_id
+            WHERE json_extract(a.data, '$.active') IS NOT 0
+            """
+        var arguments: StatementArguments = []
+        if let site {
+            sql += " AND json_extract(a.data, '$.site') = ?"
+            arguments = [site]
+        }
+        sql += " ORDER BY v.agent_id, v.team_id, v.channel"
+        return try Row.fetchAll(db, sql: sql, arguments: arguments).compactMap(StoredCellColumns.decode)
+    }
+
+    func changedCells(since revision: Int, after cursor: AvailabilityKey?, limit: Int) throws -> [(AvailabilityKey, AvailabilityCell, revision: Int)] {
+        var sql = "SELECT agent_id, team_id, channel, \(StoredCellColumns.list), revision FROM availability WHERE revision > ?"
+        var arguments: StatementArguments = [revision]
+        if let cursor {
+            sql += " AND (agent_id, team_id, channel) > (?, ?, ?)"
+            arguments += [cursor.agent, cursor.team, cursor.channel.rawValue]
+        }
+        sql += " ORDER BY agent_id, team_id, channel LIMIT ?"
+        arguments += [limit]
+        return try Row.fetchAll(db, sql: sql, arguments: arguments).compactMap { row in
+            StoredCellColumns.decode(row).map { ($0.0, $0.1, revision: row[7]) }
+        }
+    }
+
+    func removedCells(since revision: Int, after cursor: (revision: Int, key: AvailabilityKey)?, limit: Int) throws -> [(AvailabilityKey, revision: Int)] {
+        var sql = "SELECT revision, agent_id, team_id, channel FROM availability_removals WHERE revision > ?"
+        var arguments: StatementArguments = [revision]
+        if let cursor {
+            sql += " AND (revision, agent_id, team_id, channel) > (?, ?, ?, ?)"
+            arguments += [cursor.revision, cursor.key.agent, cursor.key.team, cursor.key.channel.rawValue]
+        }
+        sql += " ORDER BY revision, agent_id, team_id, channel LIMIT ?"
+        arguments += [limit]
+        return try Row.fetchAll(db, sql: sql, arguments: arguments).compactMap { row in
+            Channel(rawValue: row[3]).map { (AvailabilityKey(agent: row[1], team: row[2], channel: $0), revision: row[0]) }
+        }
+    }
+
+    // MARK: Writing
+
+    func insertRevision(_ revision: NewRevision) throws {
+        let snapshot: DatabaseValueConvertible = revision.snapshot.encoding == SnapshotCompression.text
+            ? String(decoding: revision.snapshot.bytes, as: UTF8.self) : revision.snapshot.bytes
+        try db.execute(
+            sql: """
+                INSERT INTO revisions (number, time, author, message, digest, source_digest, canonical_version, evaluated_on,
+                                       snapshot, snapshot_encoding, creates, updates, deletes)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [revision.number, revision.time, revision.author, revision.message, revision.digest, revision.sourceDigest,
+                        revision.canonicalVersion, revision.time, snapshot, revision.snapshot.encoding,
+                        revision.creates, revision.updates, revision.deletes])
+    }
+
+    func upsertEntities(_ rows: [EntityWrite], revision: Int) throws {
+        guard !rows.isEmpty else { return }
+        var upsert = try BulkInsert(db, sql: "INSERT OR REPLACE INTO entities (kind, id, data, hash, revision, sources, sources_hash) VALUES (?, ?, ?, ?, ?, ?, ?)")
+        for row in rows {
+            upsert.bind(row.key.kind)
+            upsert.bind(row.key.id)
+            upsert.bind(row.data)
+            upsert.bind(row.hash)
+            upsert.bind(revision)
+            upsert.bind(row.sources)
+            upsert.bind(row.sourcesHash)
+            try upsert.insertRow()
+        }
+    }
+
+    func deleteEntities(_ keys: [CanonicalForm.Key]) throws {
+        let delete = try db.cachedStatement(sql: "DELETE FROM entities WHERE kind = ? AND id = ?")
+        for key in keys { try delete.execute(arguments: [key.kind, key.id]) }
+    }
+
+    func updateSources(_ updates: [EntitySourcesWrite]) throws {
+        guard !updates.isEmpty else { return }
+        let update = try db.cachedStatement(sql: "UPDATE entities SET sources = ?, sources_hash = ? WHERE kind = ? AND id = ?")
+        for entity in updates { try update.execute(arguments: [entity.sources, entity.sourcesHash, entity.key.kind, entity.key.id]) }
+    }
+
+    func upsertCells(_ cells: [(AvailabilityKey, AvailabilityCell)], revision: Int) throws {
+        guard !cells.isEmpty else { return }
+        var upsert = try BulkInsert(db, sql: """
+            INSERT OR REPLACE INTO availability (agent_id, team_id, channel, \(StoredCellColumns.list), revision) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        // Few licence windows serve many cells: their texts are made once each.
+        var instants: [Date: String] = [:]
+        func text(_ instant: Date?) -> String? {
+            guard let instant else { return nil }
+            if let known = instants[instant] { return known }
+            let made = LicenceWindow.text(instant)
+            instants[instant] = made
+            return made
+        }
+        for (key, cell) in cells {
+            upsert.bind(key.agent)
+            upsert.bind(key.team)
+            upsert.bind(key.channel.rawValue)
+            upsert.bind(StoredCellColumns.text(cell.before))
+            upsert.bind(StoredCellColumns.text(cell.after))
+            upsert.bind(text(cell.window.from))
+            upsert.bind(text(cell.window.until))
+            upsert.bind(revision)
+            try upsert.insertRow()
+        }
+    }
+
+    func removeCells(_ keys: [AvailabilityKey], revision: Int) throws {
+        guard !keys.isEmpty else { return }
+        let delete = try db.cachedStatement(sql: "DELETE FROM availability WHERE agent_id = ? AND team_id = ? AND channel = ?")
+        let record = try db.cachedStatement(sql: "INSERT INTO availability_removals (revision, agent_id, team_id, channel) VALUES (?, ?, ?, ?)")
+        for key in keys {
+            try delete.execute(arguments: [key.agent, key.team, key.channel.rawValue])
+            try record.execute(arguments: [revision, key.agent, key.team, key.channel.rawValue])
+        }
+    }
+
+    var rowsWritten: Int { db.totalChangesCount - startChanges }
+}
