@@ -63,6 +63,13 @@ final class FileNames: @unchecked Sendable {
         defer { lock.unlock() }
         return names[Int(index)]
     }
+
+    /// Every name so far.
+    var all: [String] {
+        lock.lock()
+        defer { lock.unlock() }
+        return names
+    }
 }
 
 /// A value together with the place in the files it came from.

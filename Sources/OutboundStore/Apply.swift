@@ -67,13 +67,13 @@ extension OutboundStore {
             old = try session.cells(agents: nil)
             new = desired.cells
         }
-        var newByKey: [AvailabilityKey: AvailabilityCell] = [:]
-        newByKey.reserveCapacity(new.count)
-        for (key, cell) in new { newByKey[key] = cell }
         let now = desired.now
-        difference.plan.impact = Plan.impact(before: old.mapValues { $0.reasons(at: now) }, after: newByKey.mapValues { $0.reasons(at: now) })
-        difference.cellUpdates = new.filter { old[$0.0] != $0.1 }
-        difference.cellDeletes = old.keys.filter { newByKey[$0] == nil }.sorted()
+        var after: Availability = [:]
+        after.reserveCapacity(new.count)
+        for (key, cell) in new { after[key] = cell.reasons(at: now) }
+        difference.plan.impact = Plan.impact(before: old.mapValues { $0.reasons(at: now) }, after: after)
+        difference.cellUpdates = old.isEmpty ? new : new.filter { old[$0.0] != $0.1 }
+        difference.cellDeletes = old.keys.filter { after[$0] == nil }.sorted()
         return difference
     }
 

@@ -39,6 +39,16 @@ struct BulkInsert {
         bind(text)
     }
 
+    /// Binds the row's next value, NULL for nil.
+    mutating func bind(_ number: Int64?) {
+        guard let number else {
+            index += 1
+            _ = sqlite3_bind_null(statement.sqliteStatement, index)
+            return
+        }
+        bind(number)
+    }
+
     mutating func bind(_ number: Int64) {
         index += 1
         _ = sqlite3_bind_int64(statement.sqliteStatement, index, number)

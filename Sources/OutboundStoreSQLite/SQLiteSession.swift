@@ -208,23 +208,14 @@ struct SQLiteSession: StoreWriteSession {
         var upsert = try BulkInsert(db, sql: """
             INSERT OR REPLACE INTO availability (agent_id, team_id, channel, \(StoredCellColumns.list), revision) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             """)
-        // Few licence windows serve many cells: their texts are made once each.
-        var instants: [Date: String] = [:]
-        func text(_ instant: Date?) -> String? {
-            guard let instant else { return nil }
-            if let known = instants[instant] { return known }
-            let made = LicenceWindow.text(instant)
-            instants[instant] = made
-            return made
-        }
         for (key, cell) in cells {
             upsert.bind(key.agent)
             upsert.bind(key.team)
             upsert.bind(key.channel.rawValue)
             upsert.bind(StoredCellColumns.text(cell.before))
             upsert.bind(StoredCellColumns.text(cell.after))
-            upsert.bind(text(cell.window.from))
-            upsert.bind(text(cell.window.until))
+            upsert.bind(cell.window.from.map(StoredCellColumns.seconds))
+            upsert.bind(cell.window.until.map(StoredCellColumns.seconds))
             upsert.bind(revision)
             try upsert.insertRow()
         }

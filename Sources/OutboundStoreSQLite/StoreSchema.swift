@@ -56,8 +56,10 @@ enum StoreSchema {
         // reasons around check 4 and the licence window as UTC instants; the view judges the
         // window at the time of the query and says until when its answer holds. The rows are
         // recomputed from the current entities; each keeps the revision that last changed it.
-        // What each revision changed is then `availability.revision` (indexed), and what it
-        // removed `availability_removals`: the change feed of `serve` (/v1/changes).
+        // What each revision changed is then `availability.revision`, and what it removed
+        // `availability_removals`: the change feed (/v1/changes). `revision` has no index: it
+        // cost a tenth of a first apply, and a feed read scans the rows once (a server holds
+        // them in memory anyway).
         migrator.registerMigration("v3") { db in
             var revisions: [AvailabilityKey: Int] = [:]
             let old = try Row.fetchCursor(db, sql: "SELECT agent_id, team_id, channel, revision FROM availability")
@@ -75,13 +77,12 @@ enum StoreSchema {
                     channel TEXT NOT NULL,
                     reasons_before TEXT NOT NULL,
                     reasons_after TEXT NOT NULL,
-                    valid_from TEXT,
-                    valid_until TEXT,
+                    valid_from INTEGER,
+                    valid_until INTEGER,
                     revision INTEGER NOT NULL,
                     PRIMARY KEY (agent_id, team_id, channel)
                 ) WITHOUT ROWID;
                 CREATE INDEX availability_by_agent_channel ON availability (agent_id, channel);
-                CREATE INDEX availability_by_revision ON availability (revision);
                 CREATE TABLE availability_removals (
                     revision INTEGER NOT NULL,
                     agent_id TEXT NOT NULL,
@@ -106,8 +107,8 @@ enum StoreSchema {
                 """)
             for (key, cell) in OutboundGate.dateIndependent(configuration).availabilityCells() {
                 try insert.execute(arguments: [key.agent, key.team, key.channel.rawValue, StoredCellColumns.text(cell.before),
-                                               StoredCellColumns.text(cell.after), cell.window.from.map(LicenceWindow.text),
-                                               cell.window.until.map(LicenceWindow.text), revisions[key] ?? current])
+                                               StoredCellColumns.text(cell.after), cell.window.from.map(StoredCellColumns.seconds),
+                                               cell.window.until.map(StoredCellColumns.seconds), revisions[key] ?? current])
             }
         }
         return migrator
@@ -126,12 +127,12 @@ enum StoreSchema {
                  || CASE WHEN (reasons_before <> '' OR licence <> '') AND reasons_after <> '' THEN ',' ELSE '' END || reasons_after
                  AS reasons,
                revision,
-               CASE WHEN valid_from IS NOT NULL AND now < valid_from THEN valid_from
-                    WHEN valid_until IS NOT NULL AND now < valid_until THEN valid_until END AS until
+               CASE WHEN valid_from IS NOT NULL AND now < valid_from THEN strftime('%Y-%m-%dT%H:%M:%SZ', valid_from, 'unixepoch')
+                    WHEN valid_until IS NOT NULL AND now < valid_until THEN strftime('%Y-%m-%dT%H:%M:%SZ', valid_until, 'unixepoch') END AS until
         FROM (SELECT agent_id, team_id, channel, reasons_before, reasons_after, valid_from, valid_until, revision, now,
                      CASE WHEN valid_from IS NOT NULL AND now < valid_from THEN 'licence-not-yet-valid'
                           WHEN valid_until IS NOT NULL AND now >= valid_until THEN 'licence-expired'
                           ELSE '' END AS licence
-              FROM (SELECT *, strftime('%Y-%m-%dT%H:%M:%SZ', 'now') AS now FROM availability))
+              FROM (SELECT *, CAST(strftime('%s', 'now') AS INTEGER) AS now FROM availability))
         """
 }

@@ -13,7 +13,10 @@ public final class DesiredState: @unchecked Sendable {
     public let now: Date
     /// `LoadResult.sourceDigest` of the files, when they came from files.
     public let sourceDigest: String?
-    private let storedCells: Background<[(AvailabilityKey, AvailabilityCell)]>
+    private let configuration: Configuration
+    /// Started on first use: a one-agent change needs only that agent's cells, and evaluating
+    /// all 100,000 on the side cost a core for the whole apply.
+    private var storedCells: Background<[(AvailabilityKey, AvailabilityCell)]>?
     private let sortedRows: Background<Rows>
     private let snapshotLock = NSLock()
     private var startedSnapshot: Background<Snapshot>?
@@ -47,7 +50,7 @@ public final class DesiredState: @unchecked Sendable {
         gate = OutboundGate(configuration: configuration, date: date, now: now)
         self.now = now
         self.sourceDigest = sourceDigest.flatMap { $0.isEmpty ? nil : $0 }
-        storedCells = Background { OutboundGate.dateIndependent(configuration).availabilityCells() }
+        self.configuration = configuration
         sortedRows = Background {
             let entities = CanonicalForm.sortedEntities(configuration)
             let hashes = ParallelMap.map(entities) { Int64(bitPattern: FNV1a.hash($0.text)) }
@@ -55,9 +58,9 @@ public final class DesiredState: @unchecked Sendable {
                 return Rows(entities: entities, hashes: hashes, sources: Array(repeating: "", count: entities.count),
                             sourceHashes: Array(repeating: 0, count: entities.count), hasSources: false)
             }
-            let sources = ParallelMap.map(entities) { entity in
-                EntitySources.of(entity.key, in: configuration) { EntitySources.relativeName(of: $0, among: sourcePaths) }?.text ?? ""
-            }
+            // Few files hold many entities: each file's name is worked out once.
+            let names = EntitySources.fileNames(relativeTo: sourcePaths)
+            let sources = ParallelMap.map(entities) { EntitySources.text(of: $0.key, in: configuration, names: names) ?? "" }
             return Rows(entities: entities, hashes: hashes, sources: sources, sourceHashes: sources.map { Int64(bitPattern: FNV1a.hash($0)) },
                         hasSources: true)
         }
@@ -117,11 +120,17 @@ public final class DesiredState: @unchecked Sendable {
     }
 
     /// Every cell as a store keeps it (date-independent reasons, licence windows), in key order.
-    public var cells: [(AvailabilityKey, AvailabilityCell)] { storedCells.value }
+    public var cells: [(AvailabilityKey, AvailabilityCell)] {
+        snapshotLock.lock()
+        let cells = storedCells ?? Background { [configuration] in OutboundGate.dateIndependent(configuration).availabilityCells() }
+        storedCells = cells
+        snapshotLock.unlock()
+        return cells.value
+    }
 
     /// The stored cells of some agents only, in key order.
     public func cells(of agents: Set<String>) -> [(AvailabilityKey, AvailabilityCell)] {
-        OutboundGate.dateIndependent(gate.configuration).availabilityCells(of: agents).sorted { $0.0 < $1.0 }
+        OutboundGate.dateIndependent(configuration).availabilityCells(of: agents).sorted { $0.0 < $1.0 }
     }
 }
 

@@ -44,7 +44,18 @@ public struct EntitySources: Sendable, Equatable {
 
     /// The sources of the entity at `key`, its file named by `name`; nil when it is not defined.
     public static func of(_ key: CanonicalForm.Key, in configuration: Configuration, name: (String) -> String) -> EntitySources? {
-        var located: [(String, SourceLocation?)] = []
+        let names = FileNames.shared.all.map(name)
+        return text(of: key, in: configuration, names: names).flatMap { EntitySources(text: $0) }
+    }
+
+    /// The stored text of `of(_:in:name:)`, written straight to bytes: an apply renders it for
+    /// every entity of a 50,000-agent tenant, and building a dictionary per entity cost more
+    /// than the whole comparison with the store.
+    /// `names`: what each file is called, by its index in the process's table of file names
+    /// (`fileNames(relativeTo:)`), so no entity looks its file up by text.
+    public static func text(of key: CanonicalForm.Key, in configuration: Configuration, names: [String]) -> String? {
+        var located: [(StaticString, SourceLocation?)] = []
+        located.reserveCapacity(6)
         switch key.kind {
         case "tenant":
             guard let tenant = configuration.tenant else { return nil }
@@ -55,11 +66,8 @@ public struct EntitySources: Sendable, Equatable {
                        ("validUntil", licence.validUntil?.location)]
         case Section.multimediaProfiles.rawValue:
             guard let profile = configuration.multimediaProfiles[key.id] else { return nil }
-            located = [("", profile.location)]
-            for media in [Media.email, .social] {
-                guard let slots = profile.slots(for: media) else { continue }
-                located += [(media.rawValue, slots.location), ("\(media.rawValue).assignment", slots.assignmentLocation)]
-            }
+            located = [("", profile.location), ("email", profile.email?.location), ("email.assignment", profile.email?.assignmentLocation),
+                       ("social", profile.social?.location), ("social.assignment", profile.social?.assignmentLocation)]
         case Section.sites.rawValue:
             guard let site = configuration.sites[key.id] else { return nil }
             located = [("", site.location), ("multimediaProfile", site.multimediaProfile?.location)]
@@ -82,12 +90,38 @@ public struct EntitySources: Sendable, Equatable {
         default:
             return nil
         }
-        guard let entity = located.first?.1 else { return nil }
-        var fields: [String: Position] = [:]
-        for case let (field, location?) in located where !location.isBuiltIn && location.file == entity.file {
-            fields[field] = Position(line: location.line, column: location.column)
+        guard let entity = located.first?.1, !entity.isBuiltIn else { return nil }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(128)
+        let index = Int(entity.fileIndexValue)
+        bytes += (index < names.count ? names[index] : entity.file).utf8
+        bytes.append(0x0A)
+        // Fields in the order `text` sorts them, so both spellings of the same places are equal.
+        for (field, location) in located.sorted(by: { $0.0.description < $1.0.description }) {
+            guard let location, !location.isBuiltIn, location.fileIndexValue == entity.fileIndexValue else { continue }
+            field.withUTF8Buffer { bytes.append(contentsOf: $0) }
+            bytes.append(0x09)
+            appendDecimal(location.line, to: &bytes)
+            bytes.append(0x09)
+            appendDecimal(location.column, to: &bytes)
+            bytes.append(0x0A)
         }
-        return EntitySources(file: name(entity.file), fields: fields)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    private static func appendDecimal(_ value: Int, to bytes: inout [UInt8]) {
+        var digits: [UInt8] = []
+        var rest = max(0, value)
+        repeat {
+            digits.append(UInt8(ascii: "0") + UInt8(rest % 10))
+            rest /= 10
+        } while rest > 0
+        bytes += digits.reversed()
+    }
+
+    /// Every file of this process named as in sources, by file index (see `text(of:in:names:)`).
+    public static func fileNames(relativeTo paths: [String]) -> [String] {
+        FileNames.shared.all.map { relativeName(of: $0, among: paths) }
     }
 
     /// How files are named in sources: relative to the path they were found under (a directory
