@@ -85,3 +85,22 @@ final class CanonicalFormTests: XCTestCase {
         XCTAssertEqual(changes[1].fields, [Plan.FieldChange(path: "name", old: nil, new: .string("S"))])
     }
 }
+
+final class EntitySourcesTests: XCTestCase {
+    /// The bytes written for the store and the parsed value's own text agree for every kind
+    /// (the writer relies on its field lists being in sorted order).
+    func testStoredTextIsTheCanonicalTextForEveryKind() throws {
+        let result = ConfigurationLoader(now: Date()).load(documents: RuleExample.baseFiles)
+        let entities = CanonicalForm.sortedEntities(result.configuration)
+        XCTAssertFalse(entities.isEmpty)
+        var kinds = Set<String>()
+        for entity in entities {
+            let text = try XCTUnwrap(EntitySources.text(of: entity.key, in: result.configuration, names: EntitySources.fileNames(relativeTo: [])))
+            let parsed = try XCTUnwrap(EntitySources(text: text), text)
+            XCTAssertEqual(parsed.text, text, "\(entity.key)")
+            XCTAssertNotNil(parsed.location(of: ""), "\(entity.key) keeps its own place")
+            kinds.insert(entity.key.kind)
+        }
+        XCTAssertGreaterThanOrEqual(kinds.count, 8)
+    }
+}

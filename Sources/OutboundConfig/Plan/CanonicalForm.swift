@@ -53,14 +53,26 @@ public enum CanonicalForm {
     /// each tree is freed as soon as it is written. Being in order already, the entities
     /// merge with the store's rows and make the document without a lookup.
     public static func sortedEntities(_ configuration: Configuration) -> [Entity] {
+        sortedEntities(configuration, sourceNames: nil).entities
+    }
+
+    /// The same, with each entity's `EntitySources` text at the same index when `sourceNames`
+    /// (file names by index) are given: agents' are written in the same pass as their JSON.
+    public static func sortedEntities(_ configuration: Configuration, sourceNames: [String]?) -> (entities: [Entity], sources: [String]) {
         var entities: [Entity] = []
+        var sources: [String] = []
         entities.reserveCapacity(configuration.agents.count + 64)
         func add<Value: ConfigurationEntity>(_ section: Section, _ values: [String: Value], _ json: (Value) -> JSON) {
             for value in values.values.sorted(by: { $0.id < $1.id }) {
-                entities.append(Entity(key: Key(kind: section.rawValue, id: value.id), text: json(value).rendered()))
+                let key = Key(kind: section.rawValue, id: value.id)
+                entities.append(Entity(key: key, text: json(value).rendered()))
+                if let sourceNames { sources.append(EntitySources.text(of: key, in: configuration, names: sourceNames) ?? "") }
             }
         }
-        if let tenant = configuration.tenant { entities.append(Entity(key: .tenant, text: json(tenant).rendered())) }
+        if let tenant = configuration.tenant {
+            entities.append(Entity(key: .tenant, text: json(tenant).rendered()))
+            if let sourceNames { sources.append(EntitySources.text(of: .tenant, in: configuration, names: sourceNames) ?? "") }
+        }
         for section in Section.allCases {
             switch section {
             case .licences: add(section, configuration.licences, json)
@@ -72,10 +84,15 @@ public enum CanonicalForm {
             case .queues: add(section, configuration.queues, json)
             case .wrapUpReasons: add(section, configuration.wrapUpReasons, json)
             case .agents:
-                entities += ParallelMap.map(configuration.agentsById()) { Entity(key: Key(kind: section.rawValue, id: $0.id), text: render($0)) }
+                let rendered = ParallelMap.map(configuration.agentsById()) { agent in
+                    (Entity(key: Key(kind: section.rawValue, id: agent.id), text: render(agent)),
+                     sourceNames.map { EntitySources.text(of: agent, names: $0) } ?? "")
+                }
+                entities += rendered.map(\.0)
+                if sourceNames != nil { sources += rendered.map(\.1) }
             }
         }
-        return entities
+        return (entities, sources)
     }
 
     /// The same entities by key, for comparing two configurations without a store.

@@ -52,15 +52,14 @@ public final class DesiredState: @unchecked Sendable {
         self.sourceDigest = sourceDigest.flatMap { $0.isEmpty ? nil : $0 }
         self.configuration = configuration
         sortedRows = Background {
-            let entities = CanonicalForm.sortedEntities(configuration)
+            // Few files hold many entities: each file's name is worked out once.
+            let names = sourcePaths.map { EntitySources.fileNames(relativeTo: $0) }
+            let (entities, sources) = CanonicalForm.sortedEntities(configuration, sourceNames: names)
             let hashes = ParallelMap.map(entities) { Int64(bitPattern: FNV1a.hash($0.text)) }
-            guard let sourcePaths else {
+            guard names != nil else {
                 return Rows(entities: entities, hashes: hashes, sources: Array(repeating: "", count: entities.count),
                             sourceHashes: Array(repeating: 0, count: entities.count), hasSources: false)
             }
-            // Few files hold many entities: each file's name is worked out once.
-            let names = EntitySources.fileNames(relativeTo: sourcePaths)
-            let sources = ParallelMap.map(entities) { EntitySources.text(of: $0.key, in: configuration, names: names) ?? "" }
             return Rows(entities: entities, hashes: hashes, sources: sources, sourceHashes: sources.map { Int64(bitPattern: FNV1a.hash($0)) },
                         hasSources: true)
         }

@@ -49,74 +49,72 @@ public struct EntitySources: Sendable, Equatable {
     }
 
     /// The stored text of `of(_:in:name:)`, written straight to bytes: an apply renders it for
-    /// every entity of a 50,000-agent tenant, and building a dictionary per entity cost more
-    /// than the whole comparison with the store.
+    /// every entity of a 50,000-agent tenant, and building a dictionary (or even a sorted list)
+    /// per entity cost as much as rendering the entities themselves.
     /// `names`: what each file is called, by its index in the process's table of file names
     /// (`fileNames(relativeTo:)`), so no entity looks its file up by text.
     public static func text(of key: CanonicalForm.Key, in configuration: Configuration, names: [String]) -> String? {
-        var located: [(StaticString, SourceLocation?)] = []
-        located.reserveCapacity(6)
+        // Each entity's fields are written in the order `text` sorts them (byte order), so both
+        // spellings of the same places are equal.
         switch key.kind {
         case "tenant":
             guard let tenant = configuration.tenant else { return nil }
-            located = [("", tenant.location), ("digitalChannels", tenant.digitalChannels.location)]
+            var writer = SourcesWriter(tenant.location, names)
+            writer.field("digitalChannels", tenant.digitalChannels.location)
+            return writer.text
         case Section.licences.rawValue:
             guard let licence = configuration.licences[key.id] else { return nil }
-            located = [("", licence.location), ("type", licence.type.location), ("validFrom", licence.validFrom?.location),
-                       ("validUntil", licence.validUntil?.location)]
+            var writer = SourcesWriter(licence.location, names)
+            writer.field("type", licence.type.location)
+            writer.field("validFrom", licence.validFrom?.location)
+            writer.field("validUntil", licence.validUntil?.location)
+            return writer.text
         case Section.multimediaProfiles.rawValue:
             guard let profile = configuration.multimediaProfiles[key.id] else { return nil }
-            located = [("", profile.location), ("email", profile.email?.location), ("email.assignment", profile.email?.assignmentLocation),
-                       ("social", profile.social?.location), ("social.assignment", profile.social?.assignmentLocation)]
+            var writer = SourcesWriter(profile.location, names)
+            writer.field("email", profile.email?.location)
+            writer.field("email.assignment", profile.email?.assignmentLocation)
+            writer.field("social", profile.social?.location)
+            writer.field("social.assignment", profile.social?.assignmentLocation)
+            return writer.text
         case Section.sites.rawValue:
             guard let site = configuration.sites[key.id] else { return nil }
-            located = [("", site.location), ("multimediaProfile", site.multimediaProfile?.location)]
+            var writer = SourcesWriter(site.location, names)
+            writer.field("multimediaProfile", site.multimediaProfile?.location)
+            return writer.text
         case Section.teams.rawValue:
             guard let team = configuration.teams[key.id] else { return nil }
-            located = [("", team.location), ("multimediaProfile", team.multimediaProfile?.location)]
+            var writer = SourcesWriter(team.location, names)
+            writer.field("multimediaProfile", team.multimediaProfile?.location)
+            return writer.text
         case Section.desktopProfiles.rawValue:
             guard let desktop = configuration.desktopProfiles[key.id] else { return nil }
-            located = [("", desktop.location), ("outboundEntryPoints", desktop.outboundEntryPoints.location)]
+            var writer = SourcesWriter(desktop.location, names)
+            writer.field("outboundEntryPoints", desktop.outboundEntryPoints.location)
+            return writer.text
         case Section.entryPoints.rawValue:
             guard let entryPoint = configuration.entryPoints[key.id] else { return nil }
-            located = [("", entryPoint.location), ("outbound", entryPoint.outbound.location)]
+            var writer = SourcesWriter(entryPoint.location, names)
+            writer.field("outbound", entryPoint.outbound.location)
+            return writer.text
         case Section.queues.rawValue:
-            located = [("", configuration.queues[key.id]?.location)]
+            return configuration.queues[key.id].map { SourcesWriter($0.location, names).text }
         case Section.wrapUpReasons.rawValue:
-            located = [("", configuration.wrapUpReasons[key.id]?.location)]
+            return configuration.wrapUpReasons[key.id].map { SourcesWriter($0.location, names).text }
         case Section.agents.rawValue:
-            guard let agent = configuration.agents[key.id] else { return nil }
-            located = [("", agent.location), ("active", agent.active.location), ("multimediaProfile", agent.multimediaProfile?.location)]
+            return configuration.agents[key.id].map { text(of: $0, names: names) }
         default:
             return nil
         }
-        guard let entity = located.first?.1, !entity.isBuiltIn else { return nil }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(128)
-        let index = Int(entity.fileIndexValue)
-        bytes += (index < names.count ? names[index] : entity.file).utf8
-        bytes.append(0x0A)
-        // Fields in the order `text` sorts them, so both spellings of the same places are equal.
-        for (field, location) in located.sorted(by: { $0.0.description < $1.0.description }) {
-            guard let location, !location.isBuiltIn, location.fileIndexValue == entity.fileIndexValue else { continue }
-            field.withUTF8Buffer { bytes.append(contentsOf: $0) }
-            bytes.append(0x09)
-            appendDecimal(location.line, to: &bytes)
-            bytes.append(0x09)
-            appendDecimal(location.column, to: &bytes)
-            bytes.append(0x0A)
-        }
-        return String(decoding: bytes, as: UTF8.self)
     }
 
-    private static func appendDecimal(_ value: Int, to bytes: inout [UInt8]) {
-        var digits: [UInt8] = []
-        var rest = max(0, value)
-        repeat {
-            digits.append(UInt8(ascii: "0") + UInt8(rest % 10))
-            rest /= 10
-        } while rest > 0
-        bytes += digits.reversed()
+    /// An agent's text, for callers that hold the agent (`CanonicalForm.sortedEntities`): a
+    /// lookup by id in 50,000 agents cost more than writing the text.
+    static func text(of agent: Agent, names: [String]) -> String {
+        var writer = SourcesWriter(agent.location, names)
+        writer.field("active", agent.active.location)
+        writer.field("multimediaProfile", agent.multimediaProfile?.location)
+        return writer.text
     }
 
     /// Every file of this process named as in sources, by file index (see `text(of:in:names:)`).
@@ -135,4 +133,46 @@ public struct EntitySources: Sendable, Equatable {
         }
         return file
     }
+}
+
+/// Writes `EntitySources.text`: the file, the entity's own place, then one line per field of
+/// the same file, with numbers written digit by digit into one buffer.
+private struct SourcesWriter {
+    private var bytes: [UInt8] = []
+    private let file: Int32
+
+    init(_ entity: SourceLocation, _ names: [String]) {
+        file = entity.fileIndexValue
+        bytes.reserveCapacity(96)
+        let index = Int(file)
+        bytes += (index < names.count ? names[index] : entity.file).utf8
+        bytes.append(0x0A)
+        place(entity)
+    }
+
+    mutating func field(_ name: StaticString, _ location: SourceLocation?) {
+        guard let location, !location.isBuiltIn, location.fileIndexValue == file else { return }
+        name.withUTF8Buffer { bytes.append(contentsOf: $0) }
+        place(location)
+    }
+
+    private mutating func place(_ location: SourceLocation) {
+        bytes.append(0x09)
+        decimal(location.line)
+        bytes.append(0x09)
+        decimal(location.column)
+        bytes.append(0x0A)
+    }
+
+    private mutating func decimal(_ value: Int) {
+        let value = max(0, value)
+        var divisor = 1
+        while divisor <= value / 10 { divisor *= 10 }
+        while divisor > 0 {
+            bytes.append(UInt8(ascii: "0") + UInt8((value / divisor) % 10))
+            divisor /= 10
+        }
+    }
+
+    var text: String { String(decoding: bytes, as: UTF8.self) }
 }
