@@ -70,9 +70,7 @@ struct ExplainCommand: ParsableCommand {
         case .text:
             emit(ExplainTextReporter(terminal: output.terminal, source: source, quiet: output.quiet).report(answers, date: gate.date))
         case .json:
-            let json: JSON = answers.count == 1
-                ? answers[0].json(source: source)
-                : .object([("agent", .string(agent)), ("available", .bool(available)), ("answers", .array(answers.map { $0.json(source: source) }))])
+            let json = GateAnswer.explainJSON(agent: agent, answers: answers, source: source.json)
             emit(json.rendered(pretty: true) + "\n")
         }
         finish(status: available ? 0 : 1, keeping: gate)

@@ -24,16 +24,7 @@ struct HistoryCommand: ParsableCommand {
         let revisions = try store.reading { try $0.history() }
         switch format {
         case .json:
-            emit(JSON.object([("revisions", .array(revisions.map { revision in
-                .object([
-                    ("revision", .int(revision.number)),
-                    ("time", .string(revision.time)),
-                    ("author", .string(revision.author)),
-                    ("message", .string(revision.message)),
-                    ("digest", .string(revision.digest)),
-                    ("changes", .object([("create", .int(revision.creates)), ("update", .int(revision.updates)), ("delete", .int(revision.deletes))])),
-                ])
-            }))]).rendered(pretty: true) + "\n")
+            emit(RevisionInfo.historyJSON(revisions).rendered(pretty: true) + "\n")
         case .text:
             guard !revisions.isEmpty else { return emit("No revisions yet.\n") }
             emit(Self.table(revisions.reversed()))

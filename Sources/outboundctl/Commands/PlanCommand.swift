@@ -60,7 +60,7 @@ struct SavedPlan {
             ("baseRevision", .int(base.revision)),
             ("digest", .string(digest)),
             ("document", .string(document)),
-            ("plan", plan.map(PlanReporter.json) ?? .null),
+            ("plan", plan.map(\.json) ?? .null),
         ])
         do {
             try (json.rendered() + "\n").write(toFile: path, atomically: true, encoding: .utf8)

@@ -14,7 +14,7 @@ struct PlanReporter {
 
     func report(_ plan: Plan, format: PlanFormat) -> String {
         switch format {
-        case .json: Self.json(plan).rendered(pretty: true) + "\n"
+        case .json: plan.json.rendered(pretty: true) + "\n"
         case .text: text(plan)
         case .markdown: markdown(plan)
         }
@@ -54,31 +54,6 @@ struct PlanReporter {
         "`" + (value.map { $0.rendered() } ?? "(none)").replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "`", with: "'") + "`"
     }
 
-    static func json(_ plan: Plan) -> JSON {
-        .object([
-            ("baseRevision", plan.baseRevision.map { .int($0) } ?? .null),
-            ("changes", .array(plan.changes.map { change in
-                .object([
-                    ("action", .string(change.action.rawValue)),
-                    ("kind", .string(change.key.kind)),
-                    ("id", .string(change.key.id)),
-                    ("fields", .array(change.fields.map { field in
-                        .object([("path", .string(field.path)), ("old", field.old ?? .null), ("new", field.new ?? .null)])
-                    })),
-                ])
-            })),
-            ("impact", .array(plan.impact.map { impact in
-                .object([
-                    ("agent", .string(impact.key.agent)),
-                    ("team", .string(impact.key.team)),
-                    ("channel", .string(impact.key.channel.rawValue)),
-                    ("before", .bool(impact.before)),
-                    ("after", .bool(impact.after)),
-                    ("reasons", .array(impact.reasons.map { .string($0.rawValue) })),
-                ])
-            })),
-        ])
-    }
 
     func text(_ plan: Plan) -> String {
         guard plan.hasChanges else {

@@ -54,7 +54,7 @@ struct ApplyFlow {
             case .unchanged(let revision): (false, revision, Plan(baseRevision: revision, changes: [], impact: []))
             case .applied(let revision, let plan, _): (true, revision, plan)
             }
-            return emit(JSON.object([("applied", .bool(applied)), ("revision", .int(revision)), ("plan", PlanReporter.json(plan))]).rendered(pretty: true) + "\n")
+            return emit(JSON.object([("applied", .bool(applied)), ("revision", .int(revision)), ("plan", plan.json)]).rendered(pretty: true) + "\n")
         }
         switch outcome {
         case .unchanged(let revision):
