@@ -46,23 +46,7 @@ final class NewUserTests: XCTestCase {
 
     /// Runs the binary as user `nobody` (who may read the store but not write it or its folder).
     private func runAsNobody(_ arguments: [String]) throws -> RunResult {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/sbin/runuser")
-        process.arguments = ["-u", "nobody", "--", binary] + arguments
-        process.currentDirectoryURL = repositoryRoot
-        var environment = ProcessInfo.processInfo.environment
-        environment["NO_COLOR"] = "1"
-        process.environment = environment
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return RunResult(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                         stderr: String(decoding: errData, as: UTF8.self))
+        try runProgram("/usr/sbin/runuser", ["-u", "nobody", "--", binary] + arguments)
     }
 
     func testAUserWhoMayOnlyReadTheStoreCanReadIt() throws {
@@ -106,13 +90,7 @@ final class NewUserTests: XCTestCase {
         holder.standardOutput = out
         try holder.run()
         defer { holder.terminate() }
-        var said = ""
-        while !said.contains("locked") {
-            let data = out.fileHandleForReading.availableData
-            XCTAssertFalse(data.isEmpty, "the lock holder ended")
-            if data.isEmpty { return }
-            said += String(decoding: data, as: UTF8.self)
-        }
+        guard waitFor("locked", on: out) else { return XCTFail("the lock holder ended") }
         for command in [["history", "--format", "json"], ["matrix"], ["explain", "bruno.costa", "--channel", "sms"]] {
             let run = try outboundctl(command + ["--store", storePath])
             XCTAssertTrue([0, 1].contains(run.status), "\(command) while locked: \(run.stderr)")

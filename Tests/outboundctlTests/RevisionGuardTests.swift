@@ -39,12 +39,7 @@ final class RevisionGuardTests: XCTestCase {
         holder.standardOutput = out
         try holder.run()
         defer { holder.terminate() }
-        var said = ""
-        while !said.contains("locked") {
-            let data = out.fileHandleForReading.availableData
-            if data.isEmpty { return XCTFail("the lock holder ended") }
-            said += String(decoding: data, as: UTF8.self)
-        }
+        guard waitFor("locked", on: out) else { return XCTFail("the lock holder ended") }
         let blocked = try outboundctl(["apply", "examples/launch-day", "--store", storePath, "--yes", "--lock-timeout", "0.5"])
         XCTAssertEqual(blocked.status, 3, blocked.stderr)
         XCTAssertTrue(blocked.stderr.contains("another apply holds the store"), blocked.stderr)

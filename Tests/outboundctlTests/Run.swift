@@ -30,8 +30,15 @@ let productsDirectory: URL = {
 /// Runs `outboundctl` with `arguments` in `directory` (default: the repository root).
 func outboundctl(_ arguments: [String], in directory: URL = repositoryRoot, environment: [String: String] = [:],
                  input: String? = nil) throws -> RunResult {
+    try runProgram(productsDirectory.appendingPathComponent("outboundctl").path, arguments, in: directory, environment: environment, input: input)
+}
+
+/// Runs any program with the test environment (`NO_COLOR`, no `OUTBOUNDCTL_STORE`) plus
+/// `environment`, and collects what it printed.
+func runProgram(_ executable: String, _ arguments: [String], in directory: URL = repositoryRoot, environment: [String: String] = [:],
+                input: String? = nil) throws -> RunResult {
     let process = Process()
-    process.executableURL = productsDirectory.appendingPathComponent("outboundctl")
+    process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
     process.currentDirectoryURL = directory
     var env = ProcessInfo.processInfo.environment
@@ -53,6 +60,18 @@ func outboundctl(_ arguments: [String], in directory: URL = repositoryRoot, envi
     process.waitUntilExit()
     return RunResult(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
                      stderr: String(decoding: errData, as: UTF8.self))
+}
+
+/// Reads `pipe` until `text` appears (a helper process saying it is ready); false when the
+/// helper ended first.
+func waitFor(_ text: String, on pipe: Pipe) -> Bool {
+    var said = ""
+    while !said.contains(text) {
+        let data = pipe.fileHandleForReading.availableData
+        if data.isEmpty { return false }
+        said += String(decoding: data, as: UTF8.self)
+    }
+    return true
 }
 
 /// A fresh temporary directory, removed after the test.

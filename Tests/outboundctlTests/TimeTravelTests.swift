@@ -47,26 +47,7 @@ final class TimeTravelTests: XCTestCase {
 
     /// Runs `arguments` (a program and its arguments) with the clock at `instant` (UTC).
     private func at(_ instant: String, _ arguments: [String]) throws -> RunResult {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/faketime")
-        process.arguments = [instant] + arguments
-        process.currentDirectoryURL = repositoryRoot
-        var environment = ProcessInfo.processInfo.environment
-        environment["TZ"] = "UTC"
-        environment["NO_COLOR"] = "1"
-        environment["FAKETIME_DONT_FAKE_MONOTONIC"] = "1"
-        environment.removeValue(forKey: "OUTBOUNDCTL_STORE")
-        process.environment = environment
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return RunResult(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                         stderr: String(decoding: errData, as: UTF8.self))
+        try runProgram("/usr/bin/faketime", [instant] + arguments, environment: ["TZ": "UTC", "FAKETIME_DONT_FAKE_MONOTONIC": "1"])
     }
 
     private func outboundctl(at instant: String, _ arguments: [String]) throws -> RunResult {
