@@ -194,6 +194,54 @@ class StoreContractTests: StoreTestCase {
         XCTAssertEqual(revision, 1)
     }
 
+    /// A rollback is a new revision whose configuration is an old snapshot's.
+    func testRollingBackRestoresARevisionAsANewOne() throws {
+        let store = try makeStore()
+        let first = DesiredState(tenant(agents: 6), now: Date())
+        _ = try store.apply(first, author: "t", message: "one", allowDeletes: false)
+        _ = try store.apply(DesiredState(tenant(agents: 4) { $0 == 1 ? ", active: false" : "" }, now: Date()), author: "t", message: "two", allowDeletes: true)
+        let snapshot = try store.snapshot(revision: 1)
+        let restored = ConfigurationLoader(now: Date(), readinessWarnings: false).load(documents: [(path: "revision 1", text: snapshot.document)])
+        guard case .applied(3, let plan, _) = try store.apply(DesiredState(restored.configuration, now: Date()), author: "t", message: "back", allowDeletes: true) else {
+            return XCTFail("the rollback writes revision 3")
+        }
+        XCTAssertEqual(plan.count(.create), 2)
+        XCTAssertEqual(try store.entities(), first.entities)
+        XCTAssertEqual(try store.availability(at: Date()), first.availability())
+        XCTAssertEqual(try store.history().map(\.message), ["one", "two", "back"])
+    }
+
+    /// Applies from several connections at once serialise: each is a revision of its own or
+    /// finds nothing to change, numbers stay contiguous, and the store holds the last one.
+    func testConcurrentAppliesSerialise() throws {
+        _ = try makeStore()
+        let configurations = (0..<4).map { index in tenant(agents: 5 + index) }
+        let group = DispatchGroup()
+        let failures = NSLock()
+        nonisolated(unsafe) var errors: [Error] = []
+        for configuration in configurations {
+            DispatchQueue.global().async(group: group) { [backend, path] in
+                do {
+                    let store = try backend.open(path!)
+                    _ = try store.apply(DesiredState(configuration, now: Date()), author: "t", message: "", allowDeletes: true)
+                } catch {
+                    failures.lock()
+                    errors.append(error)
+                    failures.unlock()
+                }
+            }
+        }
+        group.wait()
+        XCTAssertTrue(errors.isEmpty, "\(errors)")
+        let store = try makeStore()
+        let numbers = try store.history().map(\.number)
+        XCTAssertEqual(numbers, Array(1...numbers.count), "contiguous revisions")
+        XCTAssertGreaterThanOrEqual(numbers.count, 2)
+        let last = try XCTUnwrap(try store.snapshot().document)
+        let reloaded = ConfigurationLoader(now: Date(), readinessWarnings: false).load(documents: [(path: "last", text: last)])
+        XCTAssertFalse(try store.plan(to: DesiredState(reloaded.configuration, now: Date())).hasChanges, "entities agree with the last snapshot")
+    }
+
     func testMissingStoreIsNotCreatedByReads() throws {
         XCTAssertThrowsError(try backend.openForReading(path)) { error in
             XCTAssertEqual(error as? StoreError, .missing(path))
