@@ -137,7 +137,7 @@ final class NewUserTests: XCTestCase {
                 sites:
                   hq: { name: "\\e[31mred\\u009b" }
                 teams:
-                  t1: { site: "h\\eq" }
+                  t1: { site: "h\\eq\\0" }
 
                 """,
         ], to: tenant)
@@ -153,7 +153,7 @@ final class NewUserTests: XCTestCase {
         }
         let text = try outboundctl(["validate", tenant.path])
         XCTAssertTrue(text.stdout.contains("found 'enabled\\x1b[2J'"), text.stdout)
-        XCTAssertTrue(text.stdout.contains("unknown site 'h\\x1bq'"), text.stdout)
+        XCTAssertTrue(text.stdout.contains("unknown site 'h\\x1bq\\x00'"), text.stdout)
         let excerpt = try outboundctl(["validate", binary.path])
         XCTAssertTrue(excerpt.stdout.contains("2 |   \\x1b]0;x\\x07\\x00\\xff\n"), "the binary file's excerpt: \(excerpt.stdout)")
         let json = try XCTUnwrap(try outboundctl(["validate", tenant.path, "--format", "json"]).json)
