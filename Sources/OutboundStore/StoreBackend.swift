@@ -58,13 +58,12 @@ public protocol StoreWriteSession: StoreSession {
     var rowsWritten: Int { get }
 }
 
+/// What an apply compares its sources with: the files' digest and the canonical form's version.
 public struct RevisionHead: Sendable {
-    public var digest: String
     public var sourceDigest: String
     public var canonicalVersion: Int
 
-    public init(digest: String, sourceDigest: String, canonicalVersion: Int) {
-        self.digest = digest
+    public init(sourceDigest: String, canonicalVersion: Int) {
         self.sourceDigest = sourceDigest
         self.canonicalVersion = canonicalVersion
     }

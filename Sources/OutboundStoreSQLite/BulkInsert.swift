@@ -30,23 +30,14 @@ struct BulkInsert {
     }
 
     /// Binds the row's next value, NULL for nil.
-    mutating func bind(_ text: String?) {
-        guard let text else {
-            index += 1
-            _ = sqlite3_bind_null(statement.sqliteStatement, index)
-            return
-        }
-        bind(text)
+    mutating func bind(_ number: Int64?) {
+        guard let number else { return bindNull() }
+        bind(number)
     }
 
-    /// Binds the row's next value, NULL for nil.
-    mutating func bind(_ number: Int64?) {
-        guard let number else {
-            index += 1
-            _ = sqlite3_bind_null(statement.sqliteStatement, index)
-            return
-        }
-        bind(number)
+    private mutating func bindNull() {
+        index += 1
+        _ = sqlite3_bind_null(statement.sqliteStatement, index)
     }
 
     mutating func bind(_ number: Int64) {

@@ -31,8 +31,8 @@ struct SQLiteSession: StoreWriteSession {
     }
 
     func revisionHead(_ number: Int) throws -> RevisionHead? {
-        try Row.fetchOne(db, sql: "SELECT digest, source_digest, canonical_version FROM revisions WHERE number = ?", arguments: [number])
-            .map { RevisionHead(digest: $0[0], sourceDigest: $0[1], canonicalVersion: $0[2]) }
+        try Row.fetchOne(db, sql: "SELECT source_digest, canonical_version FROM revisions WHERE number = ?", arguments: [number])
+            .map { RevisionHead(sourceDigest: $0[0], canonicalVersion: $0[1]) }
     }
 
     func revisions() throws -> [RevisionInfo] {

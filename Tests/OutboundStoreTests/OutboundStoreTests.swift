@@ -276,8 +276,8 @@ final class EvaluationDayTests: StoreTestCase {
             agents:
               a: {name: A, licence: l, site: s, teams: [t], desktopProfile: d}
             """
-        let june30 = try XCTUnwrap(LicenceWindow.instant("2026-06-30T12:00:00Z"))
-        let boundary = try XCTUnwrap(LicenceWindow.instant("2026-07-01T03:00:00Z"), "midnight in São Paulo (UTC-3)")
+        let june30 = try XCTUnwrap(ISO8601DateFormatter().date(from: "2026-06-30T12:00:00Z"))
+        let boundary = try XCTUnwrap(ISO8601DateFormatter().date(from: "2026-07-01T03:00:00Z"), "midnight in São Paulo (UTC-3)")
         let configuration = ConfigurationLoader(now: june30).load(documents: [(path: "t.yaml", text: text)]).configuration
         let store = try makeStore()
         _ = try store.apply(DesiredState(configuration, now: june30), author: "t", message: "", allowDeletes: false)

@@ -50,20 +50,6 @@ public struct LicenceWindow: Sendable, Hashable {
         func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
         return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))Z"
     }
-
-    /// The instant of a `YYYY-MM-DDTHH:MM:SSZ` text.
-    public static func instant(_ text: String) -> Date? {
-        let fields = text.split(whereSeparator: { "-T:Z".contains($0) }).compactMap { Int32($0) }
-        guard fields.count == 6, text.count == 20, text.hasSuffix("Z") else { return nil }
-        var parts = tm()
-        parts.tm_year = fields[0] - 1900
-        parts.tm_mon = fields[1] - 1
-        parts.tm_mday = fields[2]
-        parts.tm_hour = fields[3]
-        parts.tm_min = fields[4]
-        parts.tm_sec = fields[5]
-        return Date(timeIntervalSince1970: TimeInterval(timegm(&parts)))
-    }
 }
 
 /// One (agent, team, channel) answer as it stays right on every day: the reasons that do not

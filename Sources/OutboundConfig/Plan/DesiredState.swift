@@ -18,7 +18,8 @@ public final class DesiredState: @unchecked Sendable {
     /// all 100,000 on the side cost a core for the whole apply.
     private var storedCells: Background<[(AvailabilityKey, AvailabilityCell)]>?
     private let sortedRows: Background<Rows>
-    private let snapshotLock = NSLock()
+    /// Guards the lazily started snapshot and cells.
+    private let lock = NSLock()
     private var startedSnapshot: Background<Snapshot>?
 
     /// The canonical text of every entity in key order, and at the same index its FNV-1a hash
@@ -80,8 +81,8 @@ public final class DesiredState: @unchecked Sendable {
     public var snapshot: Snapshot { snapshot(encoder: nil).value }
 
     private func snapshot(encoder: (@Sendable ([UInt8]) -> Data?)?) -> Background<Snapshot> {
-        snapshotLock.lock()
-        defer { snapshotLock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         if let startedSnapshot { return startedSnapshot }
         let rows = sortedRows
         let snapshot = Background {
@@ -108,9 +109,6 @@ public final class DesiredState: @unchecked Sendable {
     /// The availability of every agent, team and channel.
     public func availability() -> Availability { gate.availability() }
 
-    /// The availability of some agents only (absent agents have no cells).
-    public func availability(of agents: Set<String>) -> Availability { gate.availability(of: agents) }
-
     /// The plan from `previous` (nil: nothing) to this state, without a store: what `diff`
     /// shows, and `plan` against a store that does not exist yet.
     public func plan(from previous: DesiredState?, baseRevision: Int?) -> Plan {
@@ -120,10 +118,10 @@ public final class DesiredState: @unchecked Sendable {
 
     /// Every cell as a store keeps it (date-independent reasons, licence windows), in key order.
     public var cells: [(AvailabilityKey, AvailabilityCell)] {
-        snapshotLock.lock()
+        lock.lock()
         let cells = storedCells ?? Background { [configuration] in OutboundGate.dateIndependent(configuration).availabilityCells() }
         storedCells = cells
-        snapshotLock.unlock()
+        lock.unlock()
         return cells.value
     }
 

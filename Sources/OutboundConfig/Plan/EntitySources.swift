@@ -42,13 +42,7 @@ public struct EntitySources: Sendable, Equatable {
         }
     }
 
-    /// The sources of the entity at `key`, its file named by `name`; nil when it is not defined.
-    public static func of(_ key: CanonicalForm.Key, in configuration: Configuration, name: (String) -> String) -> EntitySources? {
-        let names = FileNames.shared.all.map(name)
-        return text(of: key, in: configuration, names: names).flatMap { EntitySources(text: $0) }
-    }
-
-    /// The stored text of `of(_:in:name:)`, written straight to bytes: an apply renders it for
+    /// The stored text of the entity at `key` (nil when it is not defined), written straight to bytes: an apply renders it for
     /// every entity of a 50,000-agent tenant, and building a dictionary (or even a sorted list)
     /// per entity cost as much as rendering the entities themselves.
     /// `names`: what each file is called, by its index in the process's table of file names

@@ -159,11 +159,6 @@ extension OutboundGate {
         cellsById { _ in true }
     }
 
-    /// The availability of some agents only (agents not in the configuration have no cells).
-    public func availability(of agents: Set<String>) -> Availability {
-        availability(cells(agents.compactMap { configuration.agents[$0] }))
-    }
-
     public func availability(_ cells: [(AvailabilityKey, [ReasonCode])]) -> Availability {
         var result: Availability = [:]
         result.reserveCapacity(cells.count)

@@ -40,10 +40,9 @@ struct ExplainTextReporter {
         guard result.outcome != .skipped else { return "" }
         switch source {
         case .files: return result.source.map { terminal.paint("  (\(VisibleText.escaping($0.description)))", .dim) } ?? ""
-        case .store(let context):
-            guard let origin = result.node.flatMap(context.origin) else { return "" }
-            let place = origin.place.map { "\($0.file):\($0.line):\($0.column), " } ?? ""
-            return terminal.paint("  (\(VisibleText.escaping(place))revision \(origin.revision))", .dim)
+        case .store:
+            guard let origin = storeOrigin(result) else { return "" }
+            return terminal.paint("  (\(VisibleText.escaping(origin.place.map { "\($0), " } ?? ""))revision \(origin.revision))", .dim)
         }
     }
 
@@ -51,11 +50,16 @@ struct ExplainTextReporter {
     private func fixPlace(_ result: CheckResult) -> String {
         switch source {
         case .files: return result.source.map { "\($0) " } ?? ""
-        case .store(let context):
-            guard let origin = result.node.flatMap(context.origin) else { return "" }
-            let place = origin.place.map { "\($0.file):\($0.line):\($0.column) " } ?? ""
-            return "\(place)(changed in revision \(origin.revision)) "
+        case .store:
+            guard let origin = storeOrigin(result) else { return "" }
+            return (origin.place.map { "\($0) " } ?? "") + "(changed in revision \(origin.revision)) "
         }
+    }
+
+    /// From a store: the deciding node's `file:line:column` when kept, and its entity's revision.
+    private func storeOrigin(_ result: CheckResult) -> (place: String?, revision: Int)? {
+        guard case .store(let context) = source, let origin = result.node.flatMap(context.origin) else { return nil }
+        return (origin.place.map { "\($0.file):\($0.line):\($0.column)" }, origin.revision)
     }
 
     private func list(_ items: [String]) -> String {
