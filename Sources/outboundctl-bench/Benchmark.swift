@@ -134,7 +134,7 @@ struct Benchmark: ParsableCommand {
         defer { try? FileManager.default.removeItem(atPath: small) }
         // A sparse 2 GB file: over the size limit, so validate must reject it without reading it.
         let huge = NSTemporaryDirectory() + "outboundctl-bench-huge.yaml"
-        FileManager.default.createFile(atPath: huge, contents: Data("sites: {}\n".utf8))
+        try Data("sites: {}\n".utf8).write(to: URL(fileURLWithPath: huge))
         if let handle = FileHandle(forWritingAtPath: huge) {
             try handle.truncate(atOffset: 2 << 30)
             try handle.close()

@@ -21,6 +21,20 @@ enum ContractBackend: CaseIterable {
         case .sqlite: try OutboundStore.sqliteForReading(path: path)
         }
     }
+
+    /// What `--store` names this store as, for the real binary.
+    func storeArgument(_ path: String) -> String {
+        switch self {
+        case .sqlite: path
+        }
+    }
+
+    /// The backend's own check that its files or tables are whole ("ok" when they are).
+    func integrityCheck(_ path: String) throws -> String {
+        switch self {
+        case .sqlite: try DatabaseQueue(path: path).read { try String.fetchOne($0, sql: "PRAGMA integrity_check") ?? "" }
+        }
+    }
 }
 
 /// What the store tests share: a fresh store path and a generated tenant.
@@ -40,6 +54,13 @@ class StoreTestCase: XCTestCase {
 
     /// A tenant of `count` agents, one in every seventh team with a manual email profile.
     func tenant(agents count: Int, change: (Int) -> String = { _ in "" }) -> OutboundConfig.Configuration {
+        let result = ConfigurationLoader(now: Date()).load(documents: [(path: "t.yaml", text: tenantText(agents: count, change: change))])
+        XCTAssertTrue(result.isValid, "\(result.diagnostics.prefix(3))")
+        return result.configuration
+    }
+
+    /// The same tenant as YAML text.
+    func tenantText(agents count: Int, change: (Int) -> String = { _ in "" }) -> String {
         var text = """
             tenant: {name: T, digitalChannels: enabled}
             licences:
@@ -68,9 +89,7 @@ class StoreTestCase: XCTestCase {
         for index in 0..<count {
             text += "  agent-\(index): {name: A\(index), licence: premium, site: hq, teams: [\(index % 7 == 0 ? "b" : "a")], desktopProfile: all\(change(index))}\n"
         }
-        let result = ConfigurationLoader(now: Date()).load(documents: [(path: "t.yaml", text: text)])
-        XCTAssertTrue(result.isValid, "\(result.diagnostics.prefix(3))")
-        return result.configuration
+        return text
     }
 }
 
@@ -240,6 +259,83 @@ class StoreContractTests: StoreTestCase {
         let last = try XCTUnwrap(try store.snapshot().document)
         let reloaded = ConfigurationLoader(now: Date(), readinessWarnings: false).load(documents: [(path: "last", text: last)])
         XCTAssertFalse(try store.plan(to: DesiredState(reloaded.configuration, now: Date())).hasChanges, "entities agree with the last snapshot")
+    }
+
+    /// An export of the stored entities loads back to the same configuration: same digest, and
+    /// applying it changes nothing.
+    func testAnExportLoadsBackToTheSameConfiguration() throws {
+        let store = try makeStore()
+        let desired = DesiredState(tenant(agents: 40) { index in
+            switch index {
+            case 3: ", multimediaProfile: manual"
+            case 5: ", email: \"o'neil+x@b.example\", active: false"
+            case 8: ", multimediaProfile: digital"
+            default: ""
+            }
+        }, now: Date())
+        _ = try store.apply(desired, author: "t", message: "", allowDeletes: false)
+        let files = ExportedFiles.render(entities: try store.entities(), revision: try store.currentRevision())
+        XCTAssertEqual(files.map(\.0).first, "tenant.yaml")
+        let reloaded = ConfigurationLoader(now: Date()).load(documents: files.map { (path: $0.0, text: $0.1) })
+        XCTAssertTrue(reloaded.isValid, "\(reloaded.diagnostics.prefix(3))")
+        let again = DesiredState(reloaded.configuration, now: Date())
+        XCTAssertEqual(again.digest, desired.digest)
+        guard case .unchanged(1) = try store.apply(again, author: "t", message: "", allowDeletes: false) else {
+            return XCTFail("the export applies as no change")
+        }
+    }
+
+    /// kill -9 at random points of applies by the real binary never leaves a half-written
+    /// store: it is whole by the backend's own check, its availability is exactly one complete
+    /// configuration's, and its entities are that configuration's.
+    func testKillsAtRandomPointsLeaveTheLastCompleteRevision() throws {
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
+        let texts = [tenantText(agents: 2_000), tenantText(agents: 2_300) { $0 % 3 == 0 ? ", active: false" : "" }]
+        var files: [String] = []
+        var expected: [DesiredState] = []
+        for (index, text) in texts.enumerated() {
+            let file = directory.appendingPathComponent("tenant-\(index).yaml")
+            try text.write(to: file, atomically: true, encoding: .utf8)
+            files.append(file.path)
+            let result = ConfigurationLoader(now: Date()).load(documents: [(path: file.path, text: text)])
+            expected.append(DesiredState(result.configuration, now: Date()))
+        }
+        _ = try makeStore().apply(expected[0], author: "t", message: "", allowDeletes: false)
+        let binary = Bundle.main.bundleURL.appendingPathComponent("outboundctl").path
+        func startApply(_ file: String) throws -> Process {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: binary)
+            process.arguments = ["apply", file, "--store", backend.storeArgument(path), "--yes"]
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            return process
+        }
+        // Kills land anywhere in an apply's run: from its start to a little past its end.
+        let started = Date()
+        let timed = try startApply(files[1])
+        timed.waitUntilExit()
+        let duration = Date().timeIntervalSince(started)
+        XCTAssertEqual(timed.terminationStatus, 0)
+        var killed = 0
+        for iteration in 0..<40 {
+            let process = try startApply(files[iteration % 2])
+            Thread.sleep(forTimeInterval: Double.random(in: 0...(duration * 1.2)))
+            if process.isRunning {
+                kill(process.processIdentifier, SIGKILL)
+                killed += 1
+            }
+            process.waitUntilExit()
+            XCTAssertEqual(try backend.integrityCheck(path), "ok", "iteration \(iteration)")
+            let store = try backend.openForReading(path)
+            let availability = try store.availability(at: Date())
+            let match = expected.firstIndex { $0.availability() == availability }
+            XCTAssertNotNil(match, "iteration \(iteration): the availability is exactly one complete configuration's")
+            if let match {
+                XCTAssertEqual(try store.entities(), expected[match].entities, "iteration \(iteration): entities agree with the availability")
+            }
+        }
+        XCTAssertGreaterThan(killed, 5, "some applies must have been interrupted")
     }
 
     func testMissingStoreIsNotCreatedByReads() throws {

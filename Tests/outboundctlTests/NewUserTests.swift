@@ -197,7 +197,7 @@ final class NewUserTests: XCTestCase {
 
     func testAnOverLimitFileIsRejectedWithoutBeingRead() throws {
         let huge = directory.appendingPathComponent("huge.yaml")
-        FileManager.default.createFile(atPath: huge.path, contents: Data("sites: {}\n".utf8))
+        try Data("sites: {}\n".utf8).write(to: huge)
         let handle = try FileHandle(forWritingTo: huge)
         try handle.truncate(atOffset: 2 << 30)
         try handle.close()

@@ -129,19 +129,18 @@ public final class ConfigurationDecoder {
     /// the rules still check the rest of the entry.
     private func decodeEntry(_ section: Section, id: String, node: Node, location: SourceLocation, path: DottedPath,
                              context: DecodingContext) {
-        var decoded = true
-        switch section {
-        case .licences: if let entity = decodeLicence(id, node, location, path, context) { configuration.licences[id] = entity } else { decoded = false }
-        case .multimediaProfiles: if let entity = decodeProfile(id, node, location, path, context) { configuration.multimediaProfiles[id] = entity } else { decoded = false }
-        case .sites: if let entity = decodeSite(id, node, location, path, context) { configuration.sites[id] = entity } else { decoded = false }
-        case .teams: if let entity = decodeTeam(id, node, location, path, context) { configuration.teams[id] = entity } else { decoded = false }
-        case .desktopProfiles: if let entity = decodeDesktopProfile(id, node, location, path, context) { configuration.desktopProfiles[id] = entity } else { decoded = false }
-        case .entryPoints: if let entity = decodeEntryPoint(id, node, location, path, context) { configuration.entryPoints[id] = entity } else { decoded = false }
-        case .queues: if let entity = decodeQueue(id, node, location, path, context) { configuration.queues[id] = entity } else { decoded = false }
-        case .wrapUpReasons: if let entity = decodeWrapUpReason(id, node, location, path, context) { configuration.wrapUpReasons[id] = entity } else { decoded = false }
-        case .agents: if let entity = decodeAgent(id, node, location, path, context) { configuration.agents[id] = entity } else { decoded = false }
+        let entity: (any SectionEntity)? = switch section {
+        case .licences: decodeLicence(id, node, location, path, context)
+        case .multimediaProfiles: decodeProfile(id, node, location, path, context)
+        case .sites: decodeSite(id, node, location, path, context)
+        case .teams: decodeTeam(id, node, location, path, context)
+        case .desktopProfiles: decodeDesktopProfile(id, node, location, path, context)
+        case .entryPoints: decodeEntryPoint(id, node, location, path, context)
+        case .queues: decodeQueue(id, node, location, path, context)
+        case .wrapUpReasons: decodeWrapUpReason(id, node, location, path, context)
+        case .agents: decodeAgent(id, node, location, path, context)
         }
-        if !decoded { configuration.brokenIds[section, default: [:]][id] = location }
+        if let entity { configuration.insert(entity) } else { configuration.brokenIds[section, default: [:]][id] = location }
     }
 
     // MARK: Sections

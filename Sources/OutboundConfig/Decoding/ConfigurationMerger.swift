@@ -26,15 +26,7 @@ public struct ConfigurationMerger {
             }
         }
         let part = file.configuration
-        merge(.licences, part.licences, into: \.licences, brokenIds: part)
-        merge(.multimediaProfiles, part.multimediaProfiles, into: \.multimediaProfiles, brokenIds: part)
-        merge(.sites, part.sites, into: \.sites, brokenIds: part)
-        merge(.teams, part.teams, into: \.teams, brokenIds: part)
-        merge(.desktopProfiles, part.desktopProfiles, into: \.desktopProfiles, brokenIds: part)
-        merge(.entryPoints, part.entryPoints, into: \.entryPoints, brokenIds: part)
-        merge(.queues, part.queues, into: \.queues, brokenIds: part)
-        merge(.wrapUpReasons, part.wrapUpReasons, into: \.wrapUpReasons, brokenIds: part)
-        merge(.agents, part.agents, into: \.agents, brokenIds: part)
+        for section in Section.allCases { merge(section, section.entityType, from: part) }
     }
 
     /// Records a file that could not be parsed.
@@ -53,10 +45,9 @@ public struct ConfigurationMerger {
         return (configuration, diagnostics)
     }
 
-    private mutating func merge<Entity: ConfigurationEntity>(
-        _ section: Section, _ incoming: [String: Entity], into table: WritableKeyPath<Configuration, [String: Entity]>,
-        brokenIds part: Configuration
-    ) {
+    private mutating func merge<Entity: SectionEntity>(_ section: Section, _ type: Entity.Type, from part: Configuration) {
+        let table = Entity.entries
+        let incoming = part[keyPath: table]
         let broken = part.brokenIds[section] ?? [:]
         if configuration[keyPath: table].isEmpty, configuration.brokenIds[section] == nil {
             configuration[keyPath: table] = incoming
@@ -94,19 +85,3 @@ public struct ConfigurationMerger {
                                       path: "\(section.rawValue).\(id)", notes: [.init("first defined here", at: first)]))
     }
 }
-
-/// What every section's entry has: an id and the location of its key.
-public protocol ConfigurationEntity: Sendable {
-    var id: String { get }
-    var location: SourceLocation { get }
-}
-
-extension Licence: ConfigurationEntity {}
-extension MultimediaProfile: ConfigurationEntity {}
-extension Site: ConfigurationEntity {}
-extension Team: ConfigurationEntity {}
-extension DesktopProfile: ConfigurationEntity {}
-extension EntryPoint: ConfigurationEntity {}
-extension Queue: ConfigurationEntity {}
-extension WrapUpReason: ConfigurationEntity {}
-extension Agent: ConfigurationEntity {}

@@ -21,52 +21,31 @@ public struct Configuration: Sendable {
     /// Is `id` defined in `section` (for profiles, the built-in one counts)?
     public func defines(_ id: String, in section: Section) -> Bool {
         if section == .multimediaProfiles, id == MultimediaProfile.defaultTelephonyId { return true }
-        let decoded = switch section {
-        case .licences: licences.index(forKey: id) != nil
-        case .multimediaProfiles: multimediaProfiles.index(forKey: id) != nil
-        case .sites: sites.index(forKey: id) != nil
-        case .teams: teams.index(forKey: id) != nil
-        case .desktopProfiles: desktopProfiles.index(forKey: id) != nil
-        case .entryPoints: entryPoints.index(forKey: id) != nil
-        case .queues: queues.index(forKey: id) != nil
-        case .wrapUpReasons: wrapUpReasons.index(forKey: id) != nil
-        case .agents: agents.index(forKey: id) != nil
-        }
-        return decoded || (!brokenIds.isEmpty && brokenIds[section]?[id] != nil)
+        return decodedLocation(of: id, in: section.entityType) != nil || (!brokenIds.isEmpty && brokenIds[section]?[id] != nil)
     }
 
     /// Where `id` is defined in `section`, decoded or broken.
     public func location(of id: String, in section: Section) -> SourceLocation? {
-        let decoded: SourceLocation? = switch section {
-        case .licences: licences[id]?.location
-        case .multimediaProfiles: multimediaProfiles[id]?.location
-        case .sites: sites[id]?.location
-        case .teams: teams[id]?.location
-        case .desktopProfiles: desktopProfiles[id]?.location
-        case .entryPoints: entryPoints[id]?.location
-        case .queues: queues[id]?.location
-        case .wrapUpReasons: wrapUpReasons[id]?.location
-        case .agents: agents[id]?.location
-        }
-        if let decoded { return decoded }
+        if let decoded = decodedLocation(of: id, in: section.entityType) { return decoded }
         return brokenIds.isEmpty ? nil : brokenIds[section]?[id]
     }
 
     /// Every id defined in `section`, decoded or broken.
     public func ids(in section: Section) -> [String] {
-        let decoded: [String]
-        switch section {
-        case .licences: decoded = Array(licences.keys)
-        case .multimediaProfiles: decoded = Array(multimediaProfiles.keys)
-        case .sites: decoded = Array(sites.keys)
-        case .teams: decoded = Array(teams.keys)
-        case .desktopProfiles: decoded = Array(desktopProfiles.keys)
-        case .entryPoints: decoded = Array(entryPoints.keys)
-        case .queues: decoded = Array(queues.keys)
-        case .wrapUpReasons: decoded = Array(wrapUpReasons.keys)
-        case .agents: decoded = Array(agents.keys)
-        }
-        return decoded + (brokenIds[section].map { Array($0.keys) } ?? [])
+        decodedIds(section.entityType) + (brokenIds[section].map { Array($0.keys) } ?? [])
+    }
+
+    private func decodedLocation<Entity: SectionEntity>(of id: String, in type: Entity.Type) -> SourceLocation? {
+        self[keyPath: Entity.entries][id]?.location
+    }
+
+    private func decodedIds<Entity: SectionEntity>(_ type: Entity.Type) -> [String] {
+        Array(self[keyPath: Entity.entries].keys)
+    }
+
+    /// Adds a decoded entity to its section.
+    mutating func insert<Entity: SectionEntity>(_ entity: Entity) {
+        self[keyPath: Entity.entries][entity.id] = entity
     }
 
     /// The agents in the order their objects lie in memory, which is about the order they were

@@ -70,37 +70,29 @@ public enum CanonicalForm {
         var entities: [Entity] = []
         var sources: [String] = []
         entities.reserveCapacity(configuration.agents.count + 64)
-        func add<Value: ConfigurationEntity>(_ section: Section, _ values: [String: Value], _ json: (Value) -> JSON) {
-            for value in values.values.sorted(by: { $0.id < $1.id }) {
-                let key = Key(kind: section.rawValue, id: value.id)
-                entities.append(Entity(key: key, text: json(value).rendered()))
-                if let sourceNames { sources.append(EntitySources.text(of: key, in: configuration, names: sourceNames) ?? "") }
-            }
-        }
         if let tenant = configuration.tenant {
             entities.append(Entity(key: .tenant, text: json(tenant).rendered()))
             if let sourceNames { sources.append(EntitySources.text(of: .tenant, in: configuration, names: sourceNames) ?? "") }
         }
         for section in Section.allCases {
-            switch section {
-            case .licences: add(section, configuration.licences, json)
-            case .multimediaProfiles: add(section, configuration.multimediaProfiles, json)
-            case .sites: add(section, configuration.sites, json)
-            case .teams: add(section, configuration.teams, json)
-            case .desktopProfiles: add(section, configuration.desktopProfiles, json)
-            case .entryPoints: add(section, configuration.entryPoints, json)
-            case .queues: add(section, configuration.queues, json)
-            case .wrapUpReasons: add(section, configuration.wrapUpReasons, json)
-            case .agents:
-                let rendered = ParallelMap.map(configuration.agentsById()) { agent in
-                    (Entity(key: Key(kind: section.rawValue, id: agent.id), text: render(agent)),
-                     sourceNames.map { EntitySources.text(of: agent, names: $0) } ?? "")
-                }
-                entities += rendered.map(\.0)
-                if sourceNames != nil { sources += rendered.map(\.1) }
-            }
+            let rendered = rendered(section, section.entityType, of: configuration, sourceNames: sourceNames)
+            entities += rendered.map(\.0)
+            if sourceNames != nil { sources += rendered.map(\.1) }
         }
         return (entities, sources)
+    }
+
+    /// One section's entities in id order, rendered on all cores when there are many (agents).
+    /// The (id, entity) pairs are sorted, not the entities by `id`: that would read two
+    /// entities per comparison, at random.
+    private static func rendered<Value: SectionEntity>(
+        _ section: Section, _ type: Value.Type, of configuration: Configuration, sourceNames: [String]?
+    ) -> [(Entity, String)] {
+        let values = configuration[keyPath: Value.entries].sorted { $0.key < $1.key }.map(\.value)
+        return ParallelMap.map(values) { value in
+            (Entity(key: Key(kind: section.rawValue, id: value.id), text: value.canonicalText),
+             sourceNames.map { EntitySources.text(of: value, names: $0) } ?? "")
+        }
     }
 
     /// The same entities by key, for comparing two configurations without a store.

@@ -48,66 +48,25 @@ public struct EntitySources: Sendable, Equatable {
     /// `names`: what each file is called, by its index in the process's table of file names
     /// (`fileNames(relativeTo:)`), so no entity looks its file up by text.
     public static func text(of key: CanonicalForm.Key, in configuration: Configuration, names: [String]) -> String? {
-        // Each entity's fields are written in the order `text` sorts them (byte order), so both
-        // spellings of the same places are equal.
-        switch key.kind {
-        case "tenant":
+        if key == .tenant {
             guard let tenant = configuration.tenant else { return nil }
             var writer = SourcesWriter(tenant.location, names)
             writer.field("digitalChannels", tenant.digitalChannels.location)
             return writer.text
-        case Section.licences.rawValue:
-            guard let licence = configuration.licences[key.id] else { return nil }
-            var writer = SourcesWriter(licence.location, names)
-            writer.field("type", licence.type.location)
-            writer.field("validFrom", licence.validFrom?.location)
-            writer.field("validUntil", licence.validUntil?.location)
-            return writer.text
-        case Section.multimediaProfiles.rawValue:
-            guard let profile = configuration.multimediaProfiles[key.id] else { return nil }
-            var writer = SourcesWriter(profile.location, names)
-            writer.field("email", profile.email?.location)
-            writer.field("email.assignment", profile.email?.assignmentLocation)
-            writer.field("social", profile.social?.location)
-            writer.field("social.assignment", profile.social?.assignmentLocation)
-            return writer.text
-        case Section.sites.rawValue:
-            guard let site = configuration.sites[key.id] else { return nil }
-            var writer = SourcesWriter(site.location, names)
-            writer.field("multimediaProfile", site.multimediaProfile?.location)
-            return writer.text
-        case Section.teams.rawValue:
-            guard let team = configuration.teams[key.id] else { return nil }
-            var writer = SourcesWriter(team.location, names)
-            writer.field("multimediaProfile", team.multimediaProfile?.location)
-            return writer.text
-        case Section.desktopProfiles.rawValue:
-            guard let desktop = configuration.desktopProfiles[key.id] else { return nil }
-            var writer = SourcesWriter(desktop.location, names)
-            writer.field("outboundEntryPoints", desktop.outboundEntryPoints.location)
-            return writer.text
-        case Section.entryPoints.rawValue:
-            guard let entryPoint = configuration.entryPoints[key.id] else { return nil }
-            var writer = SourcesWriter(entryPoint.location, names)
-            writer.field("outbound", entryPoint.outbound.location)
-            return writer.text
-        case Section.queues.rawValue:
-            return configuration.queues[key.id].map { SourcesWriter($0.location, names).text }
-        case Section.wrapUpReasons.rawValue:
-            return configuration.wrapUpReasons[key.id].map { SourcesWriter($0.location, names).text }
-        case Section.agents.rawValue:
-            return configuration.agents[key.id].map { text(of: $0, names: names) }
-        default:
-            return nil
         }
+        guard let section = Section(rawValue: key.kind) else { return nil }
+        return text(of: key.id, in: section.entityType, of: configuration, names: names)
     }
 
-    /// An agent's text, for callers that hold the agent (`CanonicalForm.sortedEntities`): a
+    private static func text<Entity: SectionEntity>(of id: String, in type: Entity.Type, of configuration: Configuration, names: [String]) -> String? {
+        configuration[keyPath: Entity.entries][id].map { text(of: $0, names: names) }
+    }
+
+    /// An entity's text, for callers that hold the entity (`CanonicalForm.sortedEntities`): a
     /// lookup by id in 50,000 agents cost more than writing the text.
-    static func text(of agent: Agent, names: [String]) -> String {
-        var writer = SourcesWriter(agent.location, names)
-        writer.field("active", agent.active.location)
-        writer.field("multimediaProfile", agent.multimediaProfile?.location)
+    static func text(of entity: some SectionEntity, names: [String]) -> String {
+        var writer = SourcesWriter(entity.location, names)
+        entity.recordFieldSources(&writer)
         return writer.text
     }
 
@@ -131,7 +90,7 @@ public struct EntitySources: Sendable, Equatable {
 
 /// Writes `EntitySources.text`: the file, the entity's own place, then one line per field of
 /// the same file, with numbers written digit by digit into one buffer.
-private struct SourcesWriter {
+struct SourcesWriter {
     private var bytes: [UInt8] = []
     private let file: Int32
 
