@@ -129,18 +129,22 @@ public final class ConfigurationDecoder {
     /// the rules still check the rest of the entry.
     private func decodeEntry(_ section: Section, id: String, node: Node, location: SourceLocation, path: DottedPath,
                              context: DecodingContext) {
-        let entity: (any SectionEntity)? = switch section {
-        case .licences: decodeLicence(id, node, location, path, context)
-        case .multimediaProfiles: decodeProfile(id, node, location, path, context)
-        case .sites: decodeSite(id, node, location, path, context)
-        case .teams: decodeTeam(id, node, location, path, context)
-        case .desktopProfiles: decodeDesktopProfile(id, node, location, path, context)
-        case .entryPoints: decodeEntryPoint(id, node, location, path, context)
-        case .queues: decodeQueue(id, node, location, path, context)
-        case .wrapUpReasons: decodeWrapUpReason(id, node, location, path, context)
-        case .agents: decodeAgent(id, node, location, path, context)
+        switch section {
+        case .licences: keep(decodeLicence(id, node, location, path, context), section, id, location)
+        case .multimediaProfiles: keep(decodeProfile(id, node, location, path, context), section, id, location)
+        case .sites: keep(decodeSite(id, node, location, path, context), section, id, location)
+        case .teams: keep(decodeTeam(id, node, location, path, context), section, id, location)
+        case .desktopProfiles: keep(decodeDesktopProfile(id, node, location, path, context), section, id, location)
+        case .entryPoints: keep(decodeEntryPoint(id, node, location, path, context), section, id, location)
+        case .queues: keep(decodeQueue(id, node, location, path, context), section, id, location)
+        case .wrapUpReasons: keep(decodeWrapUpReason(id, node, location, path, context), section, id, location)
+        case .agents: keep(decodeAgent(id, node, location, path, context), section, id, location)
         }
-        if let entity { configuration.insert(entity) } else { configuration.brokenIds[section, default: [:]][id] = location }
+    }
+
+    /// Adds a decoded entity to its section, or records the id as broken.
+    private func keep<Entity: SectionEntity>(_ entity: Entity?, _ section: Section, _ id: String, _ location: SourceLocation) {
+        if let entity { configuration[keyPath: Entity.entries][id] = entity } else { configuration.brokenIds[section, default: [:]][id] = location }
     }
 
     // MARK: Sections

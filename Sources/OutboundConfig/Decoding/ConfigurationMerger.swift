@@ -26,7 +26,7 @@ public struct ConfigurationMerger {
             }
         }
         let part = file.configuration
-        for section in Section.allCases { merge(section, section.entityType, from: part) }
+        for section in Section.allCases { section.visit(SectionMerge(section: section, part: part))(&self) }
     }
 
     /// Records a file that could not be parsed.
@@ -71,6 +71,15 @@ public struct ConfigurationMerger {
         swap(&merged, &configuration[keyPath: table])
         for (id, location) in broken where !isDuplicate(id, in: section, at: location) {
             configuration.brokenIds[section, default: [:]][id] = location
+        }
+    }
+
+    /// Merges one section of a file, typed for its entities.
+    private struct SectionMerge: SectionVisitor {
+        let section: Section
+        let part: Configuration
+        func visit<Entity: SectionEntity>(_ type: Entity.Type) -> (inout ConfigurationMerger) -> Void {
+            { [section, part] merger in merger.merge(section, Entity.self, from: part) }
         }
     }
 

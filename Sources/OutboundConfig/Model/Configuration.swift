@@ -21,31 +21,33 @@ public struct Configuration: Sendable {
     /// Is `id` defined in `section` (for profiles, the built-in one counts)?
     public func defines(_ id: String, in section: Section) -> Bool {
         if section == .multimediaProfiles, id == MultimediaProfile.defaultTelephonyId { return true }
-        return decodedLocation(of: id, in: section.entityType) != nil || (!brokenIds.isEmpty && brokenIds[section]?[id] != nil)
+        return section.visit(DecodedLocation(id: id, configuration: self)) != nil || (!brokenIds.isEmpty && brokenIds[section]?[id] != nil)
     }
 
     /// Where `id` is defined in `section`, decoded or broken.
     public func location(of id: String, in section: Section) -> SourceLocation? {
-        if let decoded = decodedLocation(of: id, in: section.entityType) { return decoded }
+        if let decoded = section.visit(DecodedLocation(id: id, configuration: self)) { return decoded }
         return brokenIds.isEmpty ? nil : brokenIds[section]?[id]
     }
 
     /// Every id defined in `section`, decoded or broken.
     public func ids(in section: Section) -> [String] {
-        decodedIds(section.entityType) + (brokenIds[section].map { Array($0.keys) } ?? [])
+        section.visit(DecodedIds(configuration: self)) + (brokenIds[section].map { Array($0.keys) } ?? [])
     }
 
-    private func decodedLocation<Entity: SectionEntity>(of id: String, in type: Entity.Type) -> SourceLocation? {
-        self[keyPath: Entity.entries][id]?.location
+    private struct DecodedLocation: SectionVisitor {
+        let id: String
+        let configuration: Configuration
+        func visit<Entity: SectionEntity>(_ type: Entity.Type) -> SourceLocation? {
+            configuration[keyPath: Entity.entries][id]?.location
+        }
     }
 
-    private func decodedIds<Entity: SectionEntity>(_ type: Entity.Type) -> [String] {
-        Array(self[keyPath: Entity.entries].keys)
-    }
-
-    /// Adds a decoded entity to its section.
-    mutating func insert<Entity: SectionEntity>(_ entity: Entity) {
-        self[keyPath: Entity.entries][entity.id] = entity
+    private struct DecodedIds: SectionVisitor {
+        let configuration: Configuration
+        func visit<Entity: SectionEntity>(_ type: Entity.Type) -> [String] {
+            Array(configuration[keyPath: Entity.entries].keys)
+        }
     }
 
     /// The agents in the order their objects lie in memory, which is about the order they were

@@ -75,7 +75,7 @@ public enum CanonicalForm {
             if let sourceNames { sources.append(EntitySources.text(of: .tenant, in: configuration, names: sourceNames) ?? "") }
         }
         for section in Section.allCases {
-            let rendered = rendered(section, section.entityType, of: configuration, sourceNames: sourceNames)
+            let rendered = section.visit(RenderedSection(section: section, configuration: configuration, sourceNames: sourceNames))
             entities += rendered.map(\.0)
             if sourceNames != nil { sources += rendered.map(\.1) }
         }
@@ -85,13 +85,17 @@ public enum CanonicalForm {
     /// One section's entities in id order, rendered on all cores when there are many (agents).
     /// The (id, entity) pairs are sorted, not the entities by `id`: that would read two
     /// entities per comparison, at random.
-    private static func rendered<Value: SectionEntity>(
-        _ section: Section, _ type: Value.Type, of configuration: Configuration, sourceNames: [String]?
-    ) -> [(Entity, String)] {
-        let values = configuration[keyPath: Value.entries].sorted { $0.key < $1.key }.map(\.value)
-        return ParallelMap.map(values) { value in
-            (Entity(key: Key(kind: section.rawValue, id: value.id), text: value.canonicalText),
-             sourceNames.map { EntitySources.text(of: value, names: $0) } ?? "")
+    private struct RenderedSection: SectionVisitor {
+        let section: Section
+        let configuration: Configuration
+        let sourceNames: [String]?
+
+        func visit<Value: SectionEntity>(_ type: Value.Type) -> [(Entity, String)] {
+            let values = configuration[keyPath: Value.entries].sorted { $0.key < $1.key }.map(\.value)
+            return ParallelMap.map(values) { [section, sourceNames] value in
+                (Entity(key: Key(kind: section.rawValue, id: value.id), text: value.canonicalText),
+                 sourceNames.map { EntitySources.text(of: value, names: $0) } ?? "")
+            }
         }
     }
 

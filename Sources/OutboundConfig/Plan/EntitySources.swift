@@ -55,11 +55,16 @@ public struct EntitySources: Sendable, Equatable {
             return writer.text
         }
         guard let section = Section(rawValue: key.kind) else { return nil }
-        return text(of: key.id, in: section.entityType, of: configuration, names: names)
+        return section.visit(StoredText(id: key.id, configuration: configuration, names: names))
     }
 
-    private static func text<Entity: SectionEntity>(of id: String, in type: Entity.Type, of configuration: Configuration, names: [String]) -> String? {
-        configuration[keyPath: Entity.entries][id].map { text(of: $0, names: names) }
+    private struct StoredText: SectionVisitor {
+        let id: String
+        let configuration: Configuration
+        let names: [String]
+        func visit<Entity: SectionEntity>(_ type: Entity.Type) -> String? {
+            configuration[keyPath: Entity.entries][id].map { EntitySources.text(of: $0, names: names) }
+        }
     }
 
     /// An entity's text, for callers that hold the entity (`CanonicalForm.sortedEntities`): a
