@@ -9,11 +9,17 @@ let package = Package(
         .library(name: "OutboundConfig", targets: ["OutboundConfig"]),
         .library(name: "OutboundStore", targets: ["OutboundStore"]),
         .library(name: "OutboundStoreSQLite", targets: ["OutboundStoreSQLite"]),
+        .library(name: "OutboundGateServer", targets: ["OutboundGateServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         .systemLibrary(
@@ -32,12 +38,25 @@ let package = Package(
             name: "OutboundStoreSQLite",
             dependencies: ["OutboundStore", "OutboundConfig", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift")]
         ),
+        .target(
+            name: "OutboundGateServer",
+            dependencies: [
+                "OutboundStore",
+                "OutboundConfig",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
+        ),
         .executableTarget(
             name: "outboundctl",
             dependencies: [
                 "OutboundConfig",
                 "OutboundStore",
                 "OutboundStoreSQLite",
+                "OutboundGateServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -4,6 +4,8 @@ public indirect enum JSON: Sendable, Equatable {
     case null
     case bool(Bool)
     case int(Int)
+    /// A number with a fraction (durations in log lines); not finite is written as null.
+    case number(Double)
     case string(String)
     case array([JSON])
     case object([(String, JSON)])
@@ -13,6 +15,7 @@ public indirect enum JSON: Sendable, Equatable {
         case (.null, .null): true
         case (.bool(let a), .bool(let b)): a == b
         case (.int(let a), .int(let b)): a == b
+        case (.number(let a), .number(let b)): a == b
         case (.string(let a), .string(let b)): a == b
         case (.array(let a), .array(let b)): a == b
         case (.object(let a), .object(let b)): a.count == b.count && zip(a, b).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
@@ -33,6 +36,7 @@ public indirect enum JSON: Sendable, Equatable {
         case .null: output += "null".utf8
         case .bool(let value): output += (value ? "true" : "false").utf8
         case .int(let value): output += String(value).utf8
+        case .number(let value): output += (value.isFinite ? String(value) : "null").utf8
         case .string(let value): JSON.escape(value, into: &output)
         case .array(let items):
             if items.isEmpty { output += "[]".utf8; return }

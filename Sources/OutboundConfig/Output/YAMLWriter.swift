@@ -23,6 +23,7 @@ public enum YAMLWriter {
         case .null: "null"
         case .bool(let flag): flag ? "true" : "false"
         case .int(let number): String(number)
+        case .number(let number): number.isFinite ? String(number) : ".nan"
         case .string(let text): scalar(text)
         case .array(let items): "[" + items.map(inline).joined(separator: ", ") + "]"
         case .object(let members): "{" + members.map { "\(scalar($0.0)): \(inline($0.1))" }.joined(separator: ", ") + "}"

@@ -1,0 +1,29 @@
+import HTTPTypes
+import OutboundConfig
+
+/// An error answer of the API: `{"error": {"code", "message"}}` with its status and any
+/// headers the status calls for (`Allow`, `Retry-After`, `WWW-Authenticate`).
+struct APIError: Error {
+    var status: HTTPResponse.Status
+    var code: String
+    var message: String
+    var headers: HTTPFields = [:]
+
+    static func badRequest(_ message: String) -> APIError { APIError(status: .badRequest, code: "bad-request", message: message) }
+
+    static func notFound(_ message: String) -> APIError { APIError(status: .notFound, code: "not-found", message: message) }
+
+    static func agentNotFound(_ agent: String, among ids: [String]) -> APIError {
+        APIError(status: .notFound, code: "agent-not-found", message: "unknown agent '\(agent)'\(Suggestion.hint(for: agent, in: ids))")
+    }
+
+    static func revisionNotVisible(_ message: String) -> APIError {
+        APIError(status: .conflict, code: "revision-not-visible", message: message, headers: [.retryAfter: "1"])
+    }
+
+    static func storeUnavailable(_ message: String) -> APIError {
+        APIError(status: .serviceUnavailable, code: "store-unavailable", message: message, headers: [.retryAfter: "1"])
+    }
+
+    var json: JSON { .object([("error", .object([("code", .string(code)), ("message", .string(message))]))]) }
+}

@@ -1,0 +1,114 @@
+import Foundation
+import NIOCore
+import OutboundConfig
+
+/// The body of `POST /v1/outbound/check`, read field by field so every error names its field.
+struct CheckBatch {
+    struct Item {
+        var id: String
+        var agent: String
+        var channel: OutboundConfig.Channel
+        var team: String?
+        var state: AgentState?
+    }
+
+    var checks: [Item]
+    var minRevision: Int?
+
+    init(_ body: ByteBuffer, maxChecks: Int) throws {
+        guard let text = body.getString(at: body.readerIndex, length: body.readableBytes), text.utf8.count == body.readableBytes,
+              text.unicodeScalars.allSatisfy({ $0 != "\u{FFFD}" }) else {
+            throw APIError.badRequest("the body is not UTF-8 text")
+        }
+        let json: JSON
+        do { json = try JSON.parse(text) } catch { throw APIError.badRequest("the body is not JSON: \(error)") }
+        guard case .object = json else { throw APIError.badRequest("the body must be an object {\"checks\": [...]}") }
+        switch json["minRevision"] {
+        case nil, .null?: minRevision = nil
+        case .int(let value)? where value >= 0: minRevision = value
+        default: throw APIError.badRequest("minRevision: must be a whole number ≥ 0")
+        }
+        guard case .array(let items)? = json["checks"] else { throw APIError.badRequest("checks: required, an array of 1 to \(maxChecks) checks") }
+        guard (1...maxChecks).contains(items.count) else {
+            throw APIError.badRequest("checks: \(items.count) checks; a batch holds 1 to \(maxChecks)")
+        }
+        checks = try items.enumerated().map { index, item in try Item(item, at: "checks[\(index)]") }
+    }
+}
+
+extension CheckBatch.Item {
+    init(_ json: JSON, at path: String) throws {
+        guard case .object = json else { throw APIError.badRequest("\(path): must be an object") }
+        func text(_ name: String, required: Bool) throws -> String? {
+            switch json[name] {
+            case .string(let value)? where !value.isEmpty: return value
+            case nil, .null?: if required { throw APIError.badRequest("\(path).\(name): required") } else { return nil }
+            default: throw APIError.badRequest("\(path).\(name): must be a non-empty string")
+            }
+        }
+        id = try text("id", required: true)!
+        agent = try text("agent", required: true)!
+        let channelText = try text("channel", required: true)!
+        guard let channel = OutboundConfig.Channel.outbound.first(where: { $0.rawValue == channelText }) else {
+            throw APIError.badRequest("\(path).channel: '\(GateAPI.visible(channelText))' is not sms or email")
+        }
+        self.channel = channel
+        team = try text("team", required: false)
+        if let stateText = try text("state", required: false) {
+            guard let state = AgentState(rawValue: stateText) else {
+                throw APIError.badRequest("\(path).state: '\(GateAPI.visible(stateText))' is not one of \(AgentState.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            self.state = state
+        } else {
+            state = nil
+        }
+    }
+}
+
+/// One result of a batch. Without a team, an agent whose teams answer differently gets
+/// `team-required`: never a grant that the team it is signed into may not allow.
+struct BatchAnswer {
+    var item: CheckBatch.Item
+    var team: String?
+    var available = false
+    var reasons: [ReasonCode] = []
+    var until: String?
+    var error: (code: String, message: String)?
+
+    init(_ item: CheckBatch.Item, in snapshot: GateSnapshot, at now: Date) {
+        self.item = item
+        team = item.team
+        guard let cells = snapshot.cellsByAgent[item.agent] else {
+            error = ("agent-not-found", "unknown agent '\(item.agent)'\(Suggestion.hint(for: item.agent, in: snapshot.agentIds))")
+            return
+        }
+        let answers = cells.filter { $0.channel == item.channel && (item.team == nil || $0.team == item.team) }
+            .map { EvaluatedAnswer($0, at: now, state: item.state) }
+        guard let first = answers.first else {
+            if let team = item.team {
+                error = ("not-in-team", "\(item.agent) is not in team '\(team)'")
+            } else {
+                error = ("agent-has-no-team", "\(item.agent) is in no team, so it has no answer")
+            }
+            return
+        }
+        if answers.contains(where: { $0.reasons != first.reasons }) {
+            error = ("team-required", "\(item.agent)'s teams answer differently (\(answers.map { $0.team }.joined(separator: ", "))); pass the team it is signed into")
+            return
+        }
+        if answers.count == 1 { team = first.team }
+        available = first.available
+        reasons = first.reasons
+        until = answers.compactMap { $0.until }.min().map(LicenceWindow.text)
+    }
+
+    var json: JSON {
+        var members: [(String, JSON)] = [
+            ("id", .string(item.id)), ("agent", .string(item.agent)), ("channel", .string(item.channel.rawValue)),
+            ("team", team.map { .string($0) } ?? .null), ("available", .bool(available)),
+            ("reasons", .array(reasons.map { .string($0.rawValue) })), ("until", until.map { .string($0) } ?? .null),
+        ]
+        if let error { members.append(("error", .object([("code", .string(error.code)), ("message", .string(error.message))]))) }
+        return .object(members)
+    }
+}

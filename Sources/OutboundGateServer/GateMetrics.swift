@@ -1,0 +1,54 @@
+import CoreMetrics
+import Foundation
+import Prometheus
+
+/// The server's metrics (SPEC §6), in a registry of its own: `/metrics` renders it, and
+/// nothing is bootstrapped process-wide.
+final class GateMetrics: Sendable {
+    let registry = PrometheusCollectorRegistry()
+    private let factory: PrometheusMetricsFactory
+    private let revision: CoreMetrics.Gauge
+    private let reloads: CoreMetrics.Counter
+    private let reloadErrors: CoreMetrics.Counter
+    private let droppedLogLines: CoreMetrics.Counter
+
+    init() {
+        var factory = PrometheusMetricsFactory(registry: registry)
+        factory.defaultDurationHistogramBuckets = [
+            .microseconds(100), .microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2.5), .milliseconds(5),
+            .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500),
+            .seconds(1), .seconds(2.5), .seconds(5), .seconds(10), .seconds(30), .seconds(60),
+        ]
+        self.factory = factory
+        revision = CoreMetrics.Gauge(label: "outboundctl_store_revision", factory: factory)
+        reloads = CoreMetrics.Counter(label: "outboundctl_store_reloads_total", factory: factory)
+        reloadErrors = CoreMetrics.Counter(label: "outboundctl_store_reload_errors_total", factory: factory)
+        droppedLogLines = CoreMetrics.Counter(label: "outboundctl_log_lines_dropped_total", factory: factory)
+    }
+
+    func revisionLoaded(_ number: Int) {
+        revision.record(number)
+        reloads.increment()
+    }
+
+    func reloadFailed() { reloadErrors.increment() }
+
+    func logLinesDropped(_ count: Int) { droppedLogLines.increment(by: count) }
+
+    func request(route: String, status: Int, duration: Duration) {
+        CoreMetrics.Counter(label: "outboundctl_http_requests_total", dimensions: [("route", route), ("status", String(status))], factory: factory).increment()
+        CoreMetrics.Timer(label: "outboundctl_http_request_duration_seconds", dimensions: [("route", route)], factory: factory)
+            .recordNanoseconds(Int64(duration.components.seconds) * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
+    }
+
+    func checked(channel: String, available: Bool) {
+        CoreMetrics.Counter(label: "outboundctl_checks_total", dimensions: [("channel", channel), ("available", String(available))], factory: factory).increment()
+    }
+
+    /// The Prometheus text format.
+    func exposition() -> [UInt8] {
+        var buffer: [UInt8] = []
+        registry.emit(into: &buffer)
+        return buffer
+    }
+}

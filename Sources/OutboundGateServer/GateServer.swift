@@ -1,0 +1,111 @@
+import Dispatch
+import Foundation
+import Hummingbird
+import Logging
+import OutboundConfig
+import OutboundStore
+import ServiceLifecycle
+
+/// `outboundctl serve`: the gate over HTTP for agent desktop back ends (SPEC §6). The store
+/// is only read; the current revision's gate is held in memory and swapped when a new one
+/// lands.
+public struct GateServer: Sendable {
+    public struct Options: Sendable {
+        public var host: String
+        public var port: Int
+        public var tokenFile: String?
+        public var maxStale: TimeInterval
+
+        public init(host: String = "127.0.0.1", port: Int = 8470, tokenFile: String? = nil, maxStale: TimeInterval = 300) {
+            self.host = host
+            self.port = port
+            self.tokenFile = tokenFile
+            self.maxStale = maxStale
+        }
+
+        /// Loopback addresses: the only ones served without tokens.
+        public var isLoopback: Bool {
+            host == "localhost" || host == "::1" || host.hasPrefix("127.")
+        }
+    }
+
+    let options: Options
+    let open: @Sendable () throws -> OutboundStore
+    let first: ServedRevision
+    let tokens: TokenFile?
+
+    /// Reads the token file and the store's current revision: a missing or unreadable store
+    /// is thrown here, before anything listens.
+    public init(options: Options, open: @escaping @Sendable () throws -> OutboundStore) throws {
+        self.options = options
+        self.open = open
+        tokens = try options.tokenFile.map(TokenFile.init(path:))
+        first = try open().servedRevision()
+    }
+
+    /// Serves until SIGTERM or SIGINT, then finishes the requests in flight (at most 10 s).
+    public func run() async throws {
+        let metrics = GateMetrics()
+        let log = AccessLog(onDrop: { metrics.logLinesDropped($0) })
+        defer { log.flush() }
+        let logger = Logger(label: "outboundctl.serve") { _ in JSONLogHandler(log: log) }
+        let state = GateState(GateSnapshot(first))
+        metrics.revisionLoaded(first.revision)
+        let holder = TokenHolder(tokens)
+        let hangUp = reloadTokensOnHangUp(holder, logger: logger)
+        defer { hangUp?.cancel() }
+        let api = GateAPI(state: state, tokens: holder, metrics: metrics, log: log, open: open, maxStale: options.maxStale, longPolls: LongPollLimit())
+        let loader = RevisionLoader(open: open, state: state, metrics: metrics, logger: logger)
+        let application = Application(
+            responder: api,
+            configuration: ApplicationConfiguration(address: .hostname(options.host, port: options.port), serverName: nil),
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? options.port
+                logger.info("listening", metadata: ["url": "http://\(options.host.contains(":") ? "[\(options.host)]" : options.host):\(port)"])
+            },
+            logger: logger)
+        var configuration = ServiceGroupConfiguration(
+            services: [.init(service: application), .init(service: loader)],
+            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        configuration.maximumGracefulShutdownDuration = .seconds(10)
+        try await ServiceGroup(configuration: configuration).run()
+    }
+
+    private func reloadTokensOnHangUp(_ holder: TokenHolder, logger: Logger) -> DispatchSourceSignal? {
+        guard let path = options.tokenFile else { return nil }
+        signal(SIGHUP, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: SIGHUP, queue: .global())
+        source.setEventHandler {
+            do {
+                holder.replace(try TokenFile(path: path))
+                logger.info("token file reloaded")
+            } catch {
+                logger.error("token file not reloaded; the previous tokens stay in force", metadata: ["error": "\(error)"])
+            }
+        }
+        source.resume()
+        return source
+    }
+}
+
+/// swift-log lines as JSON lines through the access log's writer, so standard error holds
+/// only JSON lines.
+struct JSONLogHandler: LogHandler {
+    let log: AccessLog
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level = .info
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        var fields: [(String, JSON)] = [("time", .string(ISO8601DateFormatter().string(from: Date()))), ("level", .string(event.level.rawValue)),
+                                        ("message", .string("\(event.message)"))]
+        for (key, value) in metadata.merging(event.metadata ?? [:], uniquingKeysWith: { $1 }).sorted(by: { $0.key < $1.key }) {
+            fields.append((key, .string("\(value)")))
+        }
+        log.record(fields)
+    }
+}

@@ -1,0 +1,52 @@
+import HummingbirdCore
+import OutboundConfig
+
+/// A request's query parameters, read by name with the error naming the parameter.
+struct Query {
+    private let values: [String: [String]]
+
+    init(_ uri: URI) throws {
+        var values: [String: [String]] = [:]
+        for (key, value) in uri.queryParameters {
+            values[String(key), default: []].append(String(value))
+        }
+        self.values = values
+    }
+
+    func string(_ name: String) throws -> String? {
+        guard let given = values[name] else { return nil }
+        guard given.count == 1 else { throw APIError.badRequest("\(name): given \(given.count) times; give it once") }
+        guard !given[0].isEmpty else { throw APIError.badRequest("\(name): empty") }
+        return given[0]
+    }
+
+    func integer(_ name: String, in range: ClosedRange<Int> = 0...Int(Int32.max)) throws -> Int? {
+        guard let text = try string(name) else { return nil }
+        guard text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), text.utf8.count <= 10, let value = Int(text), range.contains(value) else {
+            throw APIError.badRequest("\(name): '\(GateAPI.visible(text))' is not a whole number from \(range.lowerBound) to \(range.upperBound)")
+        }
+        return value
+    }
+
+    func channel() throws -> OutboundConfig.Channel? {
+        guard let text = try string("channel") else { return nil }
+        guard let channel = OutboundConfig.Channel.outbound.first(where: { $0.rawValue == text }) else {
+            throw APIError.badRequest("channel: '\(GateAPI.visible(text))' is not sms or email")
+        }
+        return channel
+    }
+
+    func state() throws -> AgentState? {
+        guard let text = try string("state") else { return nil }
+        guard let state = AgentState(rawValue: text) else {
+            throw APIError.badRequest("state: '\(GateAPI.visible(text))' is not one of \(AgentState.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        return state
+    }
+
+    func date() throws -> CalendarDate? {
+        guard let text = try string("date") else { return nil }
+        guard let date = CalendarDate(text) else { throw APIError.badRequest("date: '\(GateAPI.visible(text))' is not a date YYYY-MM-DD") }
+        return date
+    }
+}

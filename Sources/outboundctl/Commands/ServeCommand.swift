@@ -1,0 +1,73 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import OutboundGateServer
+import OutboundStore
+import OutboundStoreSQLite
+
+struct ServeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve the gate over HTTP for agent desktop back ends (docs/serve.md).",
+        discussion: HelpText.discussion(
+            ["Answers from the store's current revision, held in memory; a revision applied by any process is served within a second. The store is only read.",
+             "Listening beyond loopback needs --token-file. One JSON line per request on standard error. SIGHUP re-reads the token file; SIGTERM or SIGINT stops after the requests in flight."],
+            exits: [(0, "stopped by SIGTERM or SIGINT"), HelpText.storeError, (64, "usage error, a non-loopback --listen without --token-file, or a bad token file")],
+            examples: ["outboundctl serve", "outboundctl serve --listen 0.0.0.0:8470 --token-file /etc/outboundctl/tokens"])
+    )
+
+    @Option(help: "HOST:PORT to listen on (port 0: any free port, named in the 'listening' line).")
+    var listen: String = "127.0.0.1:8470"
+
+    @Option(help: "Bearer tokens, one per line; 'TOKEN scope=check' limits one to the checks.")
+    var tokenFile: String?
+
+    @Option(help: "Seconds to keep answering from the last good revision while the store cannot be read.")
+    var maxStale: Int = 300
+
+    @OptionGroup var store: StoreOptions
+
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+        var options = try Self.address(listen)
+        guard options.isLoopback || tokenFile != nil else {
+            throw CommandFailure("usage", "--listen \(listen) is not a loopback address: pass --token-file so that only holders of a token can ask", status: 64)
+        }
+        guard maxStale >= 0 else { throw CommandFailure("usage", "--max-stale must be 0 or more seconds", status: 64) }
+        options.tokenFile = tokenFile
+        options.maxStale = TimeInterval(maxStale)
+        let path = store.path
+        let server: GateServer
+        do {
+            server = try storeErrorsExit {
+                let opened = try OutboundStore.sqliteForReading(path: path)
+                guard opened.isCurrentSchema else {
+                    throw CommandFailure("store-outdated", "the store at \(path) was written by an older outboundctl; run `outboundctl store migrate --store \(path)` first", status: 3)
+                }
+                return try GateServer(options: options) { try OutboundStore.sqliteForReading(path: path) }
+            }
+        } catch let error as TokenFileError {
+            throw CommandFailure("token-file", error.description, status: 64)
+        }
+        let done = DispatchSemaphore(value: 0)
+        nonisolated(unsafe) var failure: Error?
+        Task.detached {
+            do { try await server.run() } catch { failure = error }
+            done.signal()
+        }
+        done.wait()
+        if let failure { throw CommandFailure("serve-failed", "the server stopped: \(failure)", status: 3) }
+    }
+
+    /// `HOST:PORT`, `[IPv6]:PORT` or `:PORT` (loopback).
+    static func address(_ text: String) throws -> GateServer.Options {
+        let bad = CommandFailure("usage", "--listen \(text): expected HOST:PORT, e.g. 127.0.0.1:8470", status: 64)
+        guard let colon = text.lastIndex(of: ":") else { throw bad }
+        var host = String(text[..<colon])
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        if host.isEmpty { host = "127.0.0.1" }
+        guard let port = Int(text[text.index(after: colon)...]), (0...65_535).contains(port), !host.contains(" ") else { throw bad }
+        return GateServer.Options(host: host, port: port)
+    }
+}

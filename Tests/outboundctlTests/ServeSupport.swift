@@ -1,0 +1,117 @@
+import Foundation
+import XCTest
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// A running `outboundctl serve` on a free port of 127.0.0.1, with its standard error
+/// collected line by line.
+final class ServeProcess: @unchecked Sendable {
+    let process = Process()
+    private let lock = NSLock()
+    private var errorText = ""
+    private(set) var baseURL = URL(string: "http://127.0.0.1")!
+
+    /// Starts serve with `arguments` and waits for its "listening" line.
+    init(_ arguments: [String], environment: [String: String] = [:]) throws {
+        process.executableURL = productsDirectory.appendingPathComponent("outboundctl")
+        process.arguments = ["serve", "--listen", "127.0.0.1:0"] + arguments
+        var merged = ProcessInfo.processInfo.environment
+        merged["NO_COLOR"] = "1"
+        merged.removeValue(forKey: "OUTBOUNDCTL_STORE")
+        for (key, value) in environment { merged[key] = value }
+        process.environment = merged
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        errors.fileHandleForReading.readabilityHandler = { [weak self] handle in
+            let data = handle.availableData
+            guard let self, !data.isEmpty else { return }
+            self.lock.withLock { self.errorText += String(decoding: data, as: UTF8.self) }
+        }
+        try process.run()
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline {
+            if let line = logLines.first(where: { $0["message"] as? String == "listening" }), let url = line["url"] as? String {
+                baseURL = URL(string: url)!
+                return
+            }
+            guard process.isRunning else { throw ServeFailure("serve exited with \(process.terminationStatus): \(stderr)") }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        throw ServeFailure("serve did not say it was listening: \(stderr)")
+    }
+
+    var stderr: String { lock.withLock { errorText } }
+
+    /// Every JSON line written so far.
+    var logLines: [[String: Any]] {
+        stderr.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+    }
+
+    func signal(_ number: Int32) { kill(process.processIdentifier, number) }
+
+    /// SIGTERM, then the exit status.
+    @discardableResult
+    func stop() -> Int32 {
+        if process.isRunning { signal(SIGTERM) }
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    deinit { if process.isRunning { process.terminate() } }
+}
+
+struct ServeFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// One HTTP exchange over a real socket.
+struct HTTPAnswer {
+    var status: Int
+    var headers: [String: String]
+    var body: Data
+
+    var text: String { String(decoding: body, as: UTF8.self) }
+    var json: [String: Any] { (try? JSONSerialization.jsonObject(with: body) as? [String: Any]) ?? [:] }
+    var errorCode: String? { (json["error"] as? [String: Any])?["code"] as? String }
+
+    func header(_ name: String) -> String? {
+        headers.first { $0.key.lowercased() == name.lowercased() }?.value
+    }
+}
+
+func http(_ method: String, _ url: URL, headers: [String: String] = [:], body: Data? = nil, timeout: TimeInterval = 30) throws -> HTTPAnswer {
+    var request = URLRequest(url: url, cachePolicy: .reloadIgnoringLocalAndRemoteCacheData, timeoutInterval: timeout)
+    request.httpMethod = method
+    for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
+    request.httpBody = body
+    let configuration = URLSessionConfiguration.ephemeral
+    configuration.urlCache = nil
+    let session = URLSession(configuration: configuration)
+    defer { session.finishTasksAndInvalidate() }
+    let done = DispatchSemaphore(value: 0)
+    nonisolated(unsafe) var result: Result<HTTPAnswer, Error> = .failure(ServeFailure("no answer"))
+    session.dataTask(with: request) { data, response, error in
+        if let error {
+            result = .failure(error)
+        } else if let response = response as? HTTPURLResponse {
+            let headers = Dictionary(response.allHeaderFields.map { ("\($0.key)", "\($0.value)") }, uniquingKeysWith: { $1 })
+            result = .success(HTTPAnswer(status: response.statusCode, headers: headers, body: data ?? Data()))
+        }
+        done.signal()
+    }.resume()
+    done.wait()
+    return try result.get()
+}
+
+extension ServeProcess {
+    func get(_ path: String, headers: [String: String] = [:]) throws -> HTTPAnswer {
+        try http("GET", URL(string: baseURL.absoluteString + path)!, headers: headers)
+    }
+
+    func post(_ path: String, json: String, headers: [String: String] = ["Content-Type": "application/json"]) throws -> HTTPAnswer {
+        try http("POST", URL(string: baseURL.absoluteString + path)!, headers: headers, body: Data(json.utf8))
+    }
+}

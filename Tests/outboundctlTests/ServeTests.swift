@@ -1,0 +1,243 @@
+import Foundation
+import XCTest
+
+/// `outboundctl serve` through the real binary on a real socket of 127.0.0.1, over a store
+/// built by `apply` (SPEC §6).
+final class ServeTests: XCTestCase {
+    private func appliedStore(_ example: String = "acme") throws -> (store: String, configuration: URL) {
+        let configuration = try copyExample(example, self)
+        let store = configuration.deletingLastPathComponent().appendingPathComponent("outbound.sqlite").path
+        let applied = try outboundctl(["apply", configuration.path, "--store", store])
+        XCTAssertEqual(applied.status, 0, applied.stderr)
+        return (store, configuration)
+    }
+
+    /// Every (agent, team, channel) of `matrix --format csv` gets the same answer from the
+    /// batch check, and the single-agent route agrees with the batch.
+    func testAnswersEqualTheMatrixOfTheSameStore() throws {
+        let (store, _) = try appliedStore()
+        let server = try ServeProcess(["--store", store])
+        defer { server.stop() }
+        let csv = try outboundctl(["matrix", "--store", store, "--format", "csv"]).stdout
+        let rows = csv.split(separator: "\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        XCTAssertGreaterThan(rows.count, 20)
+        let checks = rows.enumerated().map { index, row in #"{"id":"\#(index)","agent":"\#(row[0])","team":"\#(row[1])","channel":"\#(row[2])"}"# }
+        let answer = try server.post("/v1/outbound/check", json: #"{"checks":[\#(checks.joined(separator: ","))]}"#)
+        XCTAssertEqual(answer.status, 200, answer.text)
+        XCTAssertEqual(answer.header("X-Outbound-Revision"), "1")
+        let results = try XCTUnwrap(answer.json["results"] as? [[String: Any]])
+        XCTAssertEqual(results.count, rows.count)
+        for (row, result) in zip(rows, results) {
+            XCTAssertEqual(result["available"] as? Bool, row[3] == "true", "\(row)")
+            XCTAssertEqual((result["reasons"] as? [String])?.joined(separator: ";"), row[4], "\(row)")
+            XCTAssertNil(result["error"], "\(row)")
+        }
+        let single = try server.get("/v1/agents/ana.silva/outbound")
+        XCTAssertEqual(single.status, 200)
+        let answers = try XCTUnwrap(single.json["answers"] as? [[String: Any]])
+        XCTAssertEqual(answers.map { "\($0["team"]!) \($0["channel"]!) \($0["available"]!)" },
+                       rows.filter { $0[0] == "ana.silva" }.map { "\($0[1]) \($0[2]) \($0[3] == "true" ? 1 : 0)" })
+        XCTAssertEqual(try server.get("/v1/agents/ana.silva/outbound?channel=sms").json["answers"].map { ($0 as! [Any]).count }, 1)
+    }
+
+    func testBatchRules() throws {
+        let (store, _) = try appliedStore()
+        let server = try ServeProcess(["--store", store])
+        defer { server.stop() }
+        let answer = try server.post("/v1/outbound/check", json: """
+            {"checks": [{"id": "a", "agent": "diogo.ferreira", "channel": "sms"},
+                        {"id": "b", "agent": "diogo.ferreira", "channel": "sms", "team": "digital-tier1"},
+                        {"id": "c", "agent": "ana.silv", "channel": "sms"},
+                        {"id": "d", "agent": "ana.silva", "channel": "sms", "state": "idle"}]}
+            """)
+        XCTAssertEqual(answer.status, 200, answer.text)
+        let results = try XCTUnwrap(answer.json["results"] as? [[String: Any]])
+        XCTAssertEqual(results.map { $0["id"] as? String }, ["a", "b", "c", "d"])
+        XCTAssertEqual(results[0]["available"] as? Bool, false, "teams disagree: never a grant")
+        XCTAssertEqual((results[0]["error"] as? [String: Any])?["code"] as? String, "team-required")
+        XCTAssertEqual(results[1]["available"] as? Bool, true)
+        XCTAssertEqual((results[2]["error"] as? [String: Any])?["code"] as? String, "agent-not-found")
+        XCTAssertTrue(((results[2]["error"] as? [String: Any])?["message"] as? String ?? "").contains("ana.silva"), "did you mean")
+        XCTAssertEqual(results[3]["reasons"] as? [String], ["state-not-allowed"])
+
+        for (body, field) in [("{}", "checks"), (#"{"checks": []}"#, "checks"), (#"{"checks": [{"id": "1", "agent": "x", "channel": "fax"}]}"#, "checks[0].channel"),
+                              (#"{"checks": [{"id": "1", "agent": "x"}]}"#, "checks[0].channel"), ("{\"checks\": [", "JSON"),
+                              (#"{"checks": [{"id": "1", "agent": "x", "channel": "sms"}], "minRevision": -1}"#, "minRevision")] {
+            let refused = try server.post("/v1/outbound/check", json: body)
+            XCTAssertEqual(refused.status, 400, body)
+            XCTAssertEqual(refused.errorCode, "bad-request", body)
+            XCTAssertTrue(refused.text.contains(field), "\(body): \(refused.text)")
+        }
+        let many = Array(repeating: #"{"id": "1", "agent": "ana.silva", "channel": "sms"}"#, count: 1_001).joined(separator: ",")
+        XCTAssertEqual(try server.post("/v1/outbound/check", json: #"{"checks": [\#(many)]}"#).status, 400)
+        XCTAssertEqual(try server.post("/v1/outbound/check", json: "{}", headers: ["Content-Type": "text/plain"]).status, 415)
+        let huge = try server.post("/v1/outbound/check", json: String(repeating: " ", count: (1 << 20) + 10))
+        XCTAssertEqual(huge.status, 413)
+        XCTAssertEqual(huge.errorCode, "too-large")
+        XCTAssertEqual(try server.get("/healthz").status, 200, "the server still answers")
+    }
+
+    func testRoutesHeadersAndErrors() throws {
+        let (store, _) = try appliedStore()
+        let server = try ServeProcess(["--store", store])
+        defer { server.stop() }
+        let first = try server.get("/v1/agents/ana.silva/outbound", headers: ["X-Request-Id": "ticket-42"])
+        let etag = try XCTUnwrap(first.header("ETag"))
+        XCTAssertEqual(first.header("X-Request-Id"), "ticket-42")
+        let again = try server.get("/v1/agents/ana.silva/outbound", headers: ["If-None-Match": etag])
+        XCTAssertEqual(again.status, 304)
+        XCTAssertEqual(try server.get("/v1/agents/ana.silva/outbound?channel=email", headers: ["If-None-Match": etag]).status, 200, "another answer, another ETag")
+
+        let unknown = try server.get("/v1/agents/ana.silv/outbound")
+        XCTAssertEqual(unknown.status, 404)
+        XCTAssertEqual(unknown.errorCode, "agent-not-found")
+        XCTAssertTrue(unknown.text.contains("did you mean 'ana.silva'"), unknown.text)
+        XCTAssertEqual(try server.get("/v1/agents/ana.silva/outbound?channel=fax").errorCode, "bad-request")
+        XCTAssertEqual(try server.get("/v1/agents/ana.silva/outbound?state=asleep").errorCode, "bad-request")
+        XCTAssertEqual(try server.get("/v1/agents/ana.silva/outbound?team=nope").status, 404)
+        XCTAssertEqual(try server.get("/nowhere").errorCode, "not-found")
+        let wrongMethod = try http("DELETE", URL(string: server.baseURL.absoluteString + "/v1/status")!)
+        XCTAssertEqual(wrongMethod.status, 405)
+        XCTAssertEqual(wrongMethod.header("Allow"), "GET")
+        XCTAssertEqual(try http("GET", URL(string: server.baseURL.absoluteString + "/v1/outbound/check")!).header("Allow"), "POST")
+
+        let status = try server.get("/v1/status").json
+        XCTAssertEqual(status["revision"] as? Int, 1)
+        XCTAssertEqual(status["agents"] as? Int, 20)
+        XCTAssertEqual(status["stale"] as? Bool, false)
+        XCTAssertEqual((status["storeId"] as? String)?.isEmpty, false)
+        XCTAssertEqual(try server.get("/readyz").status, 200)
+
+        let explain = try server.get("/v1/agents/ana.silva/explain?channel=email")
+        XCTAssertEqual(explain.status, 200, explain.text)
+        XCTAssertEqual(explain.json["revision"] as? Int, 1)
+        let checks = try XCTUnwrap(explain.json["checks"] as? [[String: Any]])
+        let failed = try XCTUnwrap(checks.first { $0["passed"] as? Bool == false })
+        let source = try XCTUnwrap(failed["source"] as? [String: Any])
+        XCTAssertEqual(source["file"] as? String, "profiles.yaml", "the deciding node: the profile's email.assignment")
+        XCTAssertEqual(source["revision"] as? Int, 1)
+        let lines = try String(contentsOf: repositoryRoot.appendingPathComponent("examples/acme/profiles.yaml"), encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+        let line = try XCTUnwrap(source["line"] as? Int)
+        let column = try XCTUnwrap(source["column"] as? Int)
+        XCTAssertTrue(lines[line - 1].contains("assignment:") && lines[line - 1].dropFirst(column - 1).hasPrefix("manual"), "\(lines[line - 1]) at column \(column): the value of email.assignment")
+        XCTAssertEqual(try server.get("/v1/agents/ana.silva/explain?date=2027-13-01").errorCode, "bad-request")
+        let lateDay = try server.get("/v1/agents/ana.silva/explain?channel=sms&date=2027-01-02").json
+        XCTAssertEqual(lateDay["reasons"] as? [String], ["licence-expired"], "the date moves check 4")
+
+        let metrics = try server.get("/metrics").text
+        XCTAssertTrue(metrics.contains(#"outboundctl_http_requests_total{route="/v1/agents/{agent}/outbound",status="304"} 1"#), metrics)
+        XCTAssertTrue(metrics.contains("outboundctl_store_revision 1"), metrics)
+        XCTAssertTrue(metrics.contains("outboundctl_checks_total"), metrics)
+        let openapi = try server.get("/openapi.json")
+        XCTAssertEqual(openapi.body, try Data(contentsOf: repositoryRoot.appendingPathComponent("schemas/openapi.json")), "the same file")
+
+        XCTAssertEqual(server.stop(), 0, "SIGTERM stops cleanly")
+        let logged = server.logLines.filter { $0["method"] != nil }
+        XCTAssertTrue(logged.contains { $0["requestId"] as? String == "ticket-42" && $0["status"] as? Int == 200 && $0["path"] as? String == "/v1/agents/ana.silva/outbound" })
+        XCTAssertTrue(logged.allSatisfy { $0["durationMs"] is NSNumber && $0["revision"] is NSNumber && $0["time"] is String })
+        XCTAssertFalse(logged.contains { ($0["path"] as? String ?? "").contains("?") }, "no query strings in the log")
+    }
+
+    /// A revision applied by another process is served within a second; `minRevision`
+    /// waits, then 409; the change feed lists what changed, and a long-poll returns when
+    /// the revision lands.
+    func testNewRevisionsAreServedAndFollowed() throws {
+        let (store, configuration) = try appliedStore()
+        let server = try ServeProcess(["--store", store])
+        defer { server.stop() }
+        let ahead = try server.get("/v1/agents/ana.silva/outbound?minRevision=2")
+        XCTAssertEqual(ahead.status, 409)
+        XCTAssertEqual(ahead.errorCode, "revision-not-visible")
+        XCTAssertEqual(ahead.header("Retry-After"), "1")
+        XCTAssertEqual(try server.get("/v1/changes?since=5").status, 409)
+
+        nonisolated(unsafe) var held: HTTPAnswer?
+        let waiting = Thread { held = try? server.get("/v1/changes?since=1&wait=20") }
+        waiting.start()
+        Thread.sleep(forTimeInterval: 0.5)
+        try edit(configuration.appendingPathComponent("profiles.yaml"), replacing: "email: { assignment: manual, slots: 3 }", with: "email: 3")
+        let started = Date()
+        XCTAssertEqual(try outboundctl(["apply", configuration.path, "--store", store, "--yes"]).status, 0)
+        let answer = try server.get("/v1/agents/ana.silva/outbound?channel=email&minRevision=2")
+        XCTAssertEqual(answer.status, 200, answer.text)
+        XCTAssertLessThan(Date().timeIntervalSince(started), 5)
+        XCTAssertEqual(answer.header("X-Outbound-Revision"), "2")
+        while waiting.isExecuting || !waiting.isFinished { Thread.sleep(forTimeInterval: 0.05) }
+        let feed = try XCTUnwrap(held, "the long-poll answered").json
+        XCTAssertEqual(feed["revision"] as? Int, 2)
+        let changes = try XCTUnwrap(feed["changes"] as? [[String: Any]])
+        XCTAssertFalse(changes.isEmpty)
+        XCTAssertTrue(changes.allSatisfy { $0["revision"] as? Int == 2 })
+        XCTAssertEqual(try server.get("/v1/changes?since=2").json["changes"].map { ($0 as! [Any]).count }, 0)
+        XCTAssertEqual(try server.get("/v1/changes?since=0&cursor=bogus").errorCode, "bad-request")
+        XCTAssertEqual(try server.get("/v1/changes?since=0&wait=61").errorCode, "bad-request")
+    }
+
+    func testTokensScopesAndReload() throws {
+        let (store, _) = try appliedStore()
+        let tokens = try temporaryDirectory(self).appendingPathComponent("tokens")
+        try "# support\nfull-token\ndesk-token scope=check\n".write(to: tokens, atomically: true, encoding: .utf8)
+        let server = try ServeProcess(["--store", store, "--token-file", tokens.path])
+        defer { server.stop() }
+        let anonymous = try server.get("/v1/status")
+        XCTAssertEqual(anonymous.status, 401)
+        XCTAssertEqual(anonymous.header("WWW-Authenticate")?.hasPrefix("Bearer"), true)
+        XCTAssertEqual(try server.get("/v1/status", headers: ["Authorization": "Bearer wrong"]).status, 401)
+        XCTAssertEqual(try server.get("/v1/status", headers: ["Authorization": "Bearer desk-token"]).status, 200)
+        XCTAssertEqual(try server.get("/v1/agents/ana.silva/explain", headers: ["Authorization": "Bearer desk-token"]).errorCode, "forbidden")
+        XCTAssertEqual(try server.get("/metrics", headers: ["Authorization": "Bearer desk-token"]).status, 403)
+        XCTAssertEqual(try server.get("/v1/agents/ana.silva/explain", headers: ["Authorization": "Bearer full-token"]).status, 200)
+        XCTAssertEqual(try server.get("/healthz").status, 200)
+        XCTAssertEqual(try server.get("/readyz").status, 200)
+        try "full-token\n".write(to: tokens, atomically: true, encoding: .utf8)
+        server.signal(SIGHUP)
+        var refused = false
+        for _ in 0..<40 where !refused {
+            refused = try server.get("/v1/status", headers: ["Authorization": "Bearer desk-token"]).status == 401
+            if !refused { Thread.sleep(forTimeInterval: 0.05) }
+        }
+        XCTAssertTrue(refused, "a token taken out of the file is refused after SIGHUP")
+        XCTAssertFalse(server.stderr.contains("desk-token"), "tokens are never logged")
+    }
+
+    func testRefusalsAtStart() throws {
+        let directory = try temporaryDirectory(self)
+        let missing = try outboundctl(["serve", "--store", directory.appendingPathComponent("none.sqlite").path])
+        XCTAssertEqual(missing.status, 3, missing.stderr)
+        let (store, _) = try appliedStore()
+        let open = try outboundctl(["serve", "--store", store, "--listen", "0.0.0.0:0"])
+        XCTAssertEqual(open.status, 64)
+        XCTAssertTrue(open.stderr.contains("--token-file"), open.stderr)
+        XCTAssertEqual(try outboundctl(["serve", "--store", store, "--listen", "nonsense"]).status, 64)
+    }
+
+    /// The store removed: readiness fails at once, answers keep coming from the last good
+    /// revision for --max-stale seconds, then 503; the store back, answers again.
+    func testADegradedStoreIsServedStaleThenRefused() throws {
+        let (store, _) = try appliedStore()
+        let server = try ServeProcess(["--store", store, "--max-stale", "2"])
+        defer { server.stop() }
+        let aside = store + ".aside"
+        try FileManager.default.moveItem(atPath: store, toPath: aside)
+        var notReady = false
+        for _ in 0..<40 where !notReady {
+            notReady = try server.get("/readyz").status == 503
+            if !notReady { Thread.sleep(forTimeInterval: 0.05) }
+        }
+        XCTAssertTrue(notReady, "readiness turns 503 within a second or two")
+        XCTAssertEqual(try server.get("/v1/agents/ana.silva/outbound").status, 200, "answers from the last good revision")
+        XCTAssertEqual(try server.get("/v1/status").json["stale"] as? Bool, true)
+        Thread.sleep(forTimeInterval: 2.5)
+        let refused = try server.get("/v1/agents/ana.silva/outbound")
+        XCTAssertEqual(refused.status, 503)
+        XCTAssertEqual(refused.errorCode, "store-unavailable")
+        try FileManager.default.moveItem(atPath: aside, toPath: store)
+        var back = false
+        for _ in 0..<40 where !back {
+            back = try server.get("/v1/agents/ana.silva/outbound").status == 200
+            if !back { Thread.sleep(forTimeInterval: 0.05) }
+        }
+        XCTAssertTrue(back, "the store readable again, answers again")
+        XCTAssertEqual(try server.get("/readyz").status, 200)
+    }
+}
