@@ -19,8 +19,9 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y "${missing[@]}"
 fi
 # The schema tests run scripts/check-schema.py (jsonschema validates, PyYAML reads the files);
-# the reporter tests parse JUnit with Python's own xml module.
-for module in jsonschema:jsonschema yaml:pyyaml; do
+# the reporter tests parse JUnit with Python's own xml module; the serve tests check
+# schemas/openapi.json with openapi-spec-validator.
+for module in jsonschema:jsonschema yaml:pyyaml openapi_spec_validator:openapi-spec-validator; do
   python3 -c "import ${module%%:*}" 2>/dev/null \
     || python3 -m pip install --quiet "${module#*:}" \
     || python3 -m pip install --quiet --break-system-packages "${module#*:}"

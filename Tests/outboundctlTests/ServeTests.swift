@@ -200,6 +200,21 @@ final class ServeTests: XCTestCase {
         XCTAssertFalse(server.stderr.contains("desk-token"), "tokens are never logged")
     }
 
+    /// schemas/openapi.json is a valid OpenAPI 3.1 document (openapi-spec-validator) and
+    /// describes every route of SPEC §6.
+    func testTheOpenAPIDocumentIsValidAndComplete() throws {
+        let document = repositoryRoot.appendingPathComponent("schemas/openapi.json")
+        let validated = try runProgram("/usr/bin/env", ["python3", "-m", "openapi_spec_validator", document.path])
+        XCTAssertFalse(validated.stderr.contains("No module named"), "needs openapi-spec-validator: pip install openapi-spec-validator (scripts/test.sh installs it)")
+        XCTAssertEqual(validated.status, 0, validated.stdout + validated.stderr)
+        let json = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: document)) as? [String: Any])
+        XCTAssertEqual(json["openapi"] as? String, "3.1.0")
+        let paths = try XCTUnwrap(json["paths"] as? [String: [String: Any]])
+        XCTAssertEqual(Set(paths.keys), ["/v1/agents/{agent}/outbound", "/v1/outbound/check", "/v1/agents/{agent}/explain", "/v1/changes",
+                                         "/v1/status", "/healthz", "/readyz", "/metrics", "/openapi.json"])
+        XCTAssertEqual(Set(paths["/v1/outbound/check"]!.keys), ["post"])
+    }
+
     func testRefusalsAtStart() throws {
         let directory = try temporaryDirectory(self)
         let missing = try outboundctl(["serve", "--store", directory.appendingPathComponent("none.sqlite").path])
