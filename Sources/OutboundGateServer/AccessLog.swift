@@ -1,12 +1,14 @@
 import Foundation
 import OutboundConfig
 
-/// One JSON line per request on standard error, written by a thread of its own: a request
-/// only appends its line to a bounded buffer, so a slow or blocked stderr never holds it.
-/// Lines that find the buffer full are dropped and counted (`/metrics`).
+/// One JSON line per request on standard error, written on a serial queue of its own: a
+/// request only appends its line to a bounded buffer, so a slow or blocked stderr never holds
+/// it. Lines that find the buffer full are dropped and counted (`/metrics`).
 final class AccessLog: @unchecked Sendable {
-    private let condition = NSCondition()
+    private let lock = NSLock()
+    private let queue = DispatchQueue(label: "outboundctl.access-log")
     private var pending: [String] = []
+    private var drainScheduled = false
     private var dropped = 0
     private let capacity: Int
     private let onDrop: @Sendable (Int) -> Void
@@ -14,47 +16,37 @@ final class AccessLog: @unchecked Sendable {
     init(capacity: Int = 10_000, onDrop: @escaping @Sendable (Int) -> Void) {
         self.capacity = capacity
         self.onDrop = onDrop
-        let thread = Thread { [unowned self] in self.drain() }
-        thread.name = "access-log"
-        thread.start()
     }
 
     func record(_ fields: [(String, JSON)]) {
         let line = JSON.object(fields).rendered() + "\n"
-        condition.lock()
-        if pending.count < capacity {
+        let schedule: Bool = lock.withLock {
+            guard pending.count < capacity else {
+                dropped += 1
+                return false
+            }
             pending.append(line)
-            condition.signal()
-        } else {
-            dropped += 1
+            defer { drainScheduled = true }
+            return !drainScheduled
         }
-        condition.unlock()
+        if schedule { queue.async { self.drain() } }
     }
 
-    /// Writes what is buffered now; used before exit.
+    /// Writes what is buffered; called before exit too.
     func flush() {
-        condition.lock()
-        let lines = pending
-        pending = []
-        condition.unlock()
-        write(lines)
+        queue.sync { drain() }
     }
 
     private func drain() {
-        while true {
-            condition.lock()
-            while pending.isEmpty { condition.wait() }
-            let lines = pending
-            pending = []
-            let droppedNow = dropped
-            dropped = 0
-            condition.unlock()
-            if droppedNow > 0 { onDrop(droppedNow) }
-            write(lines)
+        let (lines, droppedNow): ([String], Int) = lock.withLock {
+            defer {
+                pending = []
+                dropped = 0
+                drainScheduled = false
+            }
+            return (pending, dropped)
         }
-    }
-
-    private func write(_ lines: [String]) {
+        if droppedNow > 0 { onDrop(droppedNow) }
         guard !lines.isEmpty else { return }
         FileHandle.standardError.write(Data(lines.joined().utf8))
     }

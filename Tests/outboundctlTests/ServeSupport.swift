@@ -36,7 +36,11 @@ final class ServeProcess: @unchecked Sendable {
                 baseURL = URL(string: url)!
                 return
             }
-            guard process.isRunning else { throw ServeFailure("serve exited with \(process.terminationStatus): \(stderr)") }
+            guard process.isRunning else {
+                process.waitUntilExit()
+                Thread.sleep(forTimeInterval: 0.2)
+                throw ServeFailure("serve exited with \(process.terminationStatus) (\(process.terminationReason == .uncaughtSignal ? "signal" : "exit")): \(stderr)")
+            }
             Thread.sleep(forTimeInterval: 0.05)
         }
         throw ServeFailure("serve did not say it was listening: \(stderr)")
@@ -114,4 +118,14 @@ extension ServeProcess {
     func post(_ path: String, json: String, headers: [String: String] = ["Content-Type": "application/json"]) throws -> HTTPAnswer {
         try http("POST", URL(string: baseURL.absoluteString + path)!, headers: headers, body: Data(json.utf8))
     }
+}
+
+/// Whether `condition` holds within `seconds`, asked every 50 ms.
+func eventually(within seconds: TimeInterval = 2, _ condition: () throws -> Bool) rethrows -> Bool {
+    let deadline = Date().addingTimeInterval(seconds)
+    repeat {
+        if try condition() { return true }
+        Thread.sleep(forTimeInterval: 0.05)
+    } while Date() < deadline
+    return false
 }
