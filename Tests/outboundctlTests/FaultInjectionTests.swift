@@ -6,40 +6,15 @@ import XCTest
 /// store at its last complete revision. (kill -9 during applies is in the store contract suite,
 /// on every backend.)
 final class FaultInjectionTests: XCTestCase {
-    private func run(_ executable: String, _ arguments: [String]) throws -> Int32 {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        return process.terminationStatus
-    }
-
-    private func generate(agents: Int, into directory: URL) throws {
-        XCTAssertEqual(try run(productsDirectory.appendingPathComponent("outboundctl-bench").path,
-                               ["generate", "--agents", String(agents), directory.path]), 0)
-    }
-
     func testAReadOnlyStoreIsAStoreError() throws {
         let directory = try temporaryDirectory(self)
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: directory.path)
         let store = directory.appendingPathComponent("outbound.sqlite").path
         XCTAssertEqual(try outboundctl(["apply", "examples/acme", "--store", store]).status, 0)
         let binary = productsDirectory.appendingPathComponent("outboundctl").path
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
-        process.arguments = ["--reuid=65534", "--regid=65534", "--clear-groups", binary, "apply", "examples/launch-day", "--store", store, "--yes"]
-        process.currentDirectoryURL = repositoryRoot
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        XCTAssertEqual(process.terminationStatus, 3, message)
-        XCTAssertTrue(message.contains("cannot use the store"), message)
+        let refused = try runProgram("/usr/bin/setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", binary, "apply", "examples/launch-day", "--store", store, "--yes"])
+        XCTAssertEqual(refused.status, 3, refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("cannot use the store"), refused.stderr)
         XCTAssertEqual(try sqlite(store, "PRAGMA integrity_check"), "ok\n")
         XCTAssertEqual(try sqlite(store, "SELECT MAX(number) FROM revisions"), "1\n")
     }
@@ -48,12 +23,12 @@ final class FaultInjectionTests: XCTestCase {
         let directory = try temporaryDirectory(self)
         let mountPoint = directory.appendingPathComponent("small")
         try FileManager.default.createDirectory(at: mountPoint, withIntermediateDirectories: true)
-        XCTAssertEqual(try run("/usr/bin/mount", ["-t", "tmpfs", "-o", "size=3m", "tmpfs", mountPoint.path]), 0, "needs mount (root)")
-        defer { _ = try? run("/usr/bin/umount", [mountPoint.path]) }
+        XCTAssertEqual(try runProgram("/usr/bin/mount", ["-t", "tmpfs", "-o", "size=3m", "tmpfs", mountPoint.path]).status, 0, "needs mount (root)")
+        defer { _ = try? runProgram("/usr/bin/umount", [mountPoint.path]) }
         let store = mountPoint.appendingPathComponent("outbound.sqlite").path
         XCTAssertEqual(try outboundctl(["apply", "examples/acme", "--store", store]).status, 0)
         let large = directory.appendingPathComponent("large")
-        try generate(agents: 20_000, into: large)
+        try generateTenant(agents: 20_000, into: large)
         let full = try outboundctl(["apply", large.path, "--store", store, "--yes"])
         XCTAssertEqual(full.status, 3, full.stderr)
         XCTAssertTrue(full.stderr.contains("full"), full.stderr)

@@ -256,26 +256,16 @@ final class NewUserTests: XCTestCase {
     // MARK: 5. Machine-readable output is always machine-readable
 
     private func parseXML(_ text: String) throws -> [String: Int] {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", """
+        let parsed = try runProgram("/usr/bin/env", ["python3", "-c", """
             import sys, xml.etree.ElementTree as ET
             root = ET.fromstring(sys.stdin.read())
             cases = root.findall(".//testcase")
             failed = [c for c in cases if c.find("failure") is not None]
             errored = [c for c in cases if c.find("error") is not None]
             print(root.get("tests"), root.get("failures"), root.get("errors") or "0", len(cases), len(failed), len(errored))
-            """]
-        let input = Pipe()
-        let out = Pipe()
-        process.standardInput = input
-        process.standardOutput = out
-        try process.run()
-        input.fileHandleForWriting.write(Data(text.utf8))
-        try input.fileHandleForWriting.close()
-        let fields = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).split(separator: " ").map { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1 }
-        process.waitUntilExit()
-        XCTAssertEqual(process.terminationStatus, 0, "not XML: \(text)")
+            """], input: text)
+        let fields = parsed.stdout.split(separator: " ").map { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1 }
+        XCTAssertEqual(parsed.status, 0, "not XML: \(text)")
         guard fields.count == 6 else { return [:] }
         return ["tests": fields[0], "failures": fields[1], "errors": fields[2], "cases": fields[3], "failed": fields[4], "errored": fields[5]]
     }
@@ -374,18 +364,9 @@ final class NewUserTests: XCTestCase {
         XCTAssertFalse(hints.isEmpty, validate.stdout)
         for hint in hints {
             XCTAssertTrue(hint.hasPrefix("outboundctl "), hint)
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/bin/sh")
-            process.arguments = ["-c", "PATH=\(productsDirectory.path):$PATH " + hint]
-            process.currentDirectoryURL = acme
-            let err = Pipe()
-            process.standardError = err
-            process.standardOutput = FileHandle.nullDevice
-            try process.run()
-            let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
-            XCTAssertTrue([0, 1].contains(process.terminationStatus), "\(hint): \(message)")
-            XCTAssertFalse(message.contains("error:"), "\(hint): \(message)")
+            let ran = try runProgram("/bin/sh", ["-c", "PATH=\(productsDirectory.path):$PATH " + hint], in: acme)
+            XCTAssertTrue([0, 1].contains(ran.status), "\(hint): \(ran.stderr)")
+            XCTAssertFalse(ran.stderr.contains("error:"), "\(hint): \(ran.stderr)")
         }
     }
 
@@ -474,14 +455,7 @@ final class NewUserTests: XCTestCase {
         }
         let bench = productsDirectory.appendingPathComponent("outboundctl-bench").path
         for command in [["--help"], ["generate", "--help"], ["compare", "--help"], ["parse", "--help"]] {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: bench)
-            process.arguments = command
-            process.currentDirectoryURL = empty
-            process.standardOutput = FileHandle.nullDevice
-            try process.run()
-            process.waitUntilExit()
-            XCTAssertEqual(process.terminationStatus, 0, "outboundctl-bench \(command)")
+            XCTAssertEqual(try runProgram(bench, command, in: empty).status, 0, "outboundctl-bench \(command)")
         }
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: empty.path), [], "--help wrote files")
     }
@@ -489,11 +463,7 @@ final class NewUserTests: XCTestCase {
     func testInterruptingAnApplySaysWhatWasWritten() throws {
         try applyAcme()
         let large = directory.appendingPathComponent("large")
-        let generate = Process()
-        generate.executableURL = productsDirectory.appendingPathComponent("outboundctl-bench")
-        generate.arguments = ["generate", "--agents", "20000", large.path]
-        try generate.run()
-        generate.waitUntilExit()
+        try generateTenant(agents: 20_000, into: large)
         for delay in [0.3, 1.5] {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: binary)

@@ -18,12 +18,7 @@ final class ReliabilityTests: XCTestCase {
     func testKillDuringALargeApplyLeavesThePreviousRevisionIntact() throws {
         let directory = try temporaryDirectory(self)
         let tenant = directory.appendingPathComponent("tenant").path
-        let generate = Process()
-        generate.executableURL = productsDirectory.appendingPathComponent("outboundctl-bench")
-        generate.arguments = ["generate", "--agents", "50000", tenant]
-        try generate.run()
-        generate.waitUntilExit()
-        XCTAssertEqual(generate.terminationStatus, 0)
+        try generateTenant(agents: 50_000, into: URL(fileURLWithPath: tenant))
 
         let store = directory.appendingPathComponent("outbound.sqlite").path
         XCTAssertEqual(try outboundctl(["apply", "examples/acme", "--store", store]).status, 0)

@@ -74,6 +74,13 @@ func waitFor(_ text: String, on pipe: Pipe) -> Bool {
     return true
 }
 
+/// Writes a synthetic tenant of `agents` agents into `directory` with `outboundctl-bench generate`.
+func generateTenant(agents: Int, into directory: URL, line: UInt = #line) throws {
+    let generated = try runProgram(productsDirectory.appendingPathComponent("outboundctl-bench").path,
+                                   ["generate", "--agents", String(agents), directory.path])
+    XCTAssertEqual(generated.status, 0, generated.stderr, line: line)
+}
+
 /// A fresh temporary directory, removed after the test.
 func temporaryDirectory(_ test: XCTestCase) throws -> URL {
     let url = FileManager.default.temporaryDirectory.appendingPathComponent("outboundctl-tests-\(UUID().uuidString)")
