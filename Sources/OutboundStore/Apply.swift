@@ -68,9 +68,7 @@ extension OutboundStore {
             new = desired.cells
         }
         let now = desired.now
-        var after: Availability = [:]
-        after.reserveCapacity(new.count)
-        for (key, cell) in new { after[key] = cell.reasons(at: now) }
+        let after = new.availability(at: now)
         difference.plan.impact = Plan.impact(before: old.mapValues { $0.reasons(at: now) }, after: after)
         difference.cellUpdates = old.isEmpty ? new : new.filter { old[$0.0] != $0.1 }
         difference.cellDeletes = old.keys.filter { after[$0] == nil }.sorted()
