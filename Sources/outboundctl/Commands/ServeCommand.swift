@@ -1,6 +1,7 @@
 import ArgumentParser
 import Dispatch
 import Foundation
+import OutboundConfig
 import OutboundGateServer
 import OutboundStore
 import OutboundStoreSQLite
@@ -43,7 +44,7 @@ struct ServeCommand: ParsableCommand {
             server = try storeErrorsExit {
                 let opened = try OutboundStore.sqliteForReading(path: path)
                 guard opened.isCurrentSchema else {
-                    throw CommandFailure("store-outdated", "the store at \(path) was written by an older outboundctl; run `outboundctl store migrate --store \(path)` first", status: 3)
+                    throw CommandFailure("store-outdated", "the store at \(path) was written by an older outboundctl; run `outboundctl store migrate --store \(ShellWord.quoted(path))` first", status: 3)
                 }
                 return try GateServer(options: options) { try OutboundStore.sqliteForReading(path: path) }
             }

@@ -20,7 +20,7 @@ struct StoreOptions: ParsableArguments {
         try storeErrorsExit {
             let store = try OutboundStore.sqliteForReading(path: path)
             if !store.isCurrentSchema {
-                printError("warning: the store at \(path) was written by an older outboundctl; run `outboundctl store migrate --store \(path)` to bring it up to date")
+                printError("warning: the store at \(path) was written by an older outboundctl; run `outboundctl store migrate --store \(ShellWord.quoted(path))` to bring it up to date")
             }
             return try body(store)
         }
