@@ -1,6 +1,7 @@
 import ArgumentParser
 import OutboundConfig
 import OutboundStore
+import OutboundStoreSQLite
 
 /// `outboundctl store …`: work on the store itself.
 struct StoreCommand: ParsableCommand {
@@ -29,7 +30,9 @@ struct StoreMigrateCommand: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        let wasCurrent = try store.reading { $0.isCurrentSchema }
+        // Opened directly, not through `store.reading`, whose warning would tell this very
+        // command to run itself.
+        let wasCurrent = try storeErrorsExit { try OutboundStore.sqliteForReading(path: store.path).isCurrentSchema }
         let revision = try store.writingExisting { try $0.currentRevision() }
         switch format {
         case .json:
