@@ -31,9 +31,6 @@ struct Difference {
     var cellUpdates: [(AvailabilityKey, AvailabilityCell)] = []
     var cellDeletes: [AvailabilityKey] = []
 
-    var isEmpty: Bool { plan.changes.isEmpty && cellUpdates.isEmpty && cellDeletes.isEmpty && sourceUpdates.isEmpty }
-    /// Only nodes moved: their places are updated in place, without a revision.
-    var onlySourcesMoved: Bool { plan.changes.isEmpty && cellUpdates.isEmpty && cellDeletes.isEmpty && !sourceUpdates.isEmpty }
 }
 
 extension OutboundStore {
@@ -164,12 +161,19 @@ extension OutboundStore {
                 }
             }
             let difference = try Self.difference(session, to: desired)
-            guard !difference.isEmpty else { return (ApplyOutcome.unchanged(revision: current), false) }
-            try session.updateSources(difference.sourceUpdates)
-            if difference.onlySourcesMoved {
+            if difference.plan.changes.isEmpty {
+                // The same configuration from other bytes: no revision. Moved nodes get their
+                // new places, and the revision learns these sources' digest, so the next apply
+                // of the same files takes the fast path instead of comparing every entity.
+                let head = current > 0 ? try session.revisionHead(current) : nil
+                let newDigest = head == nil ? nil : desired.sourceDigest.flatMap { $0 == head?.sourceDigest ? nil : $0 }
+                guard !difference.sourceUpdates.isEmpty || newDigest != nil else { return (.unchanged(revision: current), false) }
+                try session.updateSources(difference.sourceUpdates)
+                if let newDigest { try session.updateSourceDigest(newDigest, revision: current) }
                 willCommit()
                 return (.unchanged(revision: current), true)
             }
+            try session.updateSources(difference.sourceUpdates)
             let plan = difference.plan
             let deletes = plan.count(.delete)
             if deletes > 0, !allowDeletes { throw StoreError.deletionsNeedConfirmation(deletes) }

@@ -51,6 +51,9 @@ public protocol StoreWriteSession: StoreSession {
     func deleteEntities(_ keys: [CanonicalForm.Key]) throws
     /// New places for entities whose content did not change.
     func updateSources(_ updates: [EntitySourcesWrite]) throws
+    /// Records that `revision`'s configuration also comes from sources of `digest` (the same
+    /// configuration applied again from other bytes), for the next apply's fast path.
+    func updateSourceDigest(_ digest: String, revision: Int) throws
     func upsertCells(_ cells: [(AvailabilityKey, AvailabilityCell)], revision: Int) throws
     /// Deletes cells and records their removal in `revision`.
     func removeCells(_ keys: [AvailabilityKey], revision: Int) throws

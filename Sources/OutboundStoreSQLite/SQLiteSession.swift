@@ -215,6 +215,10 @@ struct SQLiteSession: StoreWriteSession {
         for entity in updates { try update.execute(arguments: [entity.sources, entity.sourcesHash, entity.key.kind, entity.key.id]) }
     }
 
+    func updateSourceDigest(_ digest: String, revision: Int) throws {
+        try db.execute(sql: "UPDATE revisions SET source_digest = ? WHERE number = ?", arguments: [digest, revision])
+    }
+
     func upsertCells(_ cells: [(AvailabilityKey, AvailabilityCell)], revision: Int) throws {
         guard !cells.isEmpty else { return }
         var upsert = try BulkInsert(db, sql: """

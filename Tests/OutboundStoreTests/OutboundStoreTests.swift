@@ -261,6 +261,22 @@ class StoreContractTests: StoreTestCase {
         XCTAssertFalse(try store.plan(to: DesiredState(reloaded.configuration, now: Date())).hasChanges, "entities agree with the last snapshot")
     }
 
+    /// The same configuration from other bytes (a comment edited) writes no revision, and the
+    /// revision learns those sources' digest, so applying them again takes the fast path.
+    func testTheSameConfigurationFromOtherBytesTeachesTheRevisionTheirDigest() throws {
+        let store = try makeStore()
+        let configuration = tenant(agents: 5)
+        _ = try store.apply(DesiredState(configuration, now: Date(), sourceDigest: "first-bytes"), author: "t", message: "", allowDeletes: false)
+        guard case .unchanged(1) = try store.apply(DesiredState(configuration, now: Date(), sourceDigest: "edited-bytes"), author: "t", message: "", allowDeletes: false) else {
+            return XCTFail("the same configuration is no new revision")
+        }
+        XCTAssertEqual(try store.backend.read { try $0.revisionHead(1)?.sourceDigest }, "edited-bytes")
+        XCTAssertEqual(try store.history().count, 1)
+        guard case .unchanged(1) = try store.apply(DesiredState(configuration, now: Date(), sourceDigest: "edited-bytes"), author: "t", message: "", allowDeletes: false) else {
+            return XCTFail("unchanged")
+        }
+    }
+
     /// An export of the stored entities loads back to the same configuration: same digest, and
     /// applying it changes nothing.
     func testAnExportLoadsBackToTheSameConfiguration() throws {
