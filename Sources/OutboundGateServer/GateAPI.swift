@@ -40,7 +40,7 @@ struct GateAPI: HTTPResponder {
         let route = matched?.0.rawValue ?? "unmatched"
         metrics.request(route: route, status: response.status.code, duration: duration)
         log.record([
-            ("time", .string(ISO8601DateFormatter().string(from: Date()))),
+            ("time", .string(LicenceWindow.text(Date()))),
             ("method", .string(request.method.rawValue)),
             ("path", .string(request.uri.path)),
             ("status", .int(response.status.code)),
@@ -88,7 +88,7 @@ struct GateAPI: HTTPResponder {
         let snapshot = state.snapshot
         if let failing = health.failingSince {
             let body = JSON.object([("status", .string("unavailable")),
-                                    ("message", .string("the store could not be read since \(ISO8601DateFormatter().string(from: failing))"))])
+                                    ("message", .string("the store could not be read since \(LicenceWindow.text(failing))"))])
             return (Self.json(body, status: .serviceUnavailable), snapshot.revision)
         }
         return (Self.json(.object([("status", .string("ready")), ("revision", .int(snapshot.revision))])), snapshot.revision)

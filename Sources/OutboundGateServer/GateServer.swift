@@ -101,7 +101,7 @@ struct JSONLogHandler: LogHandler {
     }
 
     func log(event: LogEvent) {
-        var fields: [(String, JSON)] = [("time", .string(ISO8601DateFormatter().string(from: Date()))), ("level", .string(event.level.rawValue)),
+        var fields: [(String, JSON)] = [("time", .string(LicenceWindow.text(Date()))), ("level", .string(event.level.rawValue)),
                                         ("message", .string("\(event.message)"))]
         for (key, value) in metadata.merging(event.metadata ?? [:], uniquingKeysWith: { $1 }).sorted(by: { $0.key < $1.key }) {
             fields.append((key, .string("\(value)")))
