@@ -63,7 +63,7 @@ struct GateAPI: HTTPResponder {
         }
         try authorize(request, for: route.access)
         if route.isVersioned { try checkNotTooStale() }
-        let query = try Query(request.uri)
+        let query = Query(request.uri)
         switch route {
         case .healthz: return (Self.json(.object([("status", .string("ok"))])), state.snapshot.revision)
         case .readyz: return readiness()

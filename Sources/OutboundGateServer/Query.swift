@@ -5,7 +5,7 @@ import OutboundConfig
 struct Query {
     private let values: [String: [String]]
 
-    init(_ uri: URI) throws {
+    init(_ uri: URI) {
         var values: [String: [String]] = [:]
         for (key, value) in uri.queryParameters {
             values[String(key), default: []].append(String(value))
