@@ -204,7 +204,8 @@ struct GateAPI: HTTPResponder {
             }
             defer { longPolls.leave() }
             let state = self.state
-            snapshot = (try? await cancelWhenGracefulShutdown { await state.snapshot(atLeast: since + 1, within: .seconds(wait)) }) ?? state.snapshot
+            // A graceful shutdown cancels the wait, which then answers at once.
+            snapshot = await cancelWhenGracefulShutdown { await state.snapshot(atLeast: since + 1, within: .seconds(wait)) }
         }
         let feed: ChangeFeed
         do {
