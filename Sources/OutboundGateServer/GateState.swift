@@ -49,12 +49,13 @@ final class GateState: @unchecked Sendable {
         while true {
             let served = snapshot
             if served.revision >= revision || ContinuousClock.now >= deadline || Task.isCancelled { return served }
-            await waitForPublish(until: deadline)
+            await waitForPublish(of: revision, until: deadline)
         }
     }
 
-    /// Suspends until the next `publish`, the deadline, or cancellation.
-    private func waitForPublish(until deadline: ContinuousClock.Instant) async {
+    /// Suspends until the next `publish`, the deadline, or cancellation; at once when
+    /// `revision` was published since the caller looked (checked under the lock `publish` takes).
+    private func waitForPublish(of revision: Int, until deadline: ContinuousClock.Instant) async {
         let id = UUID()
         let timer = Task { [weak self] in
             try? await Task.sleep(until: deadline, clock: .continuous)
@@ -63,7 +64,7 @@ final class GateState: @unchecked Sendable {
         await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
                 let resumeNow = lock.withLock {
-                    if Task.isCancelled || ContinuousClock.now >= deadline { return true }
+                    if current.revision >= revision || Task.isCancelled || ContinuousClock.now >= deadline { return true }
                     waiters[id] = continuation
                     return false
                 }
