@@ -3,8 +3,8 @@ import NIOCore
 import OutboundConfig
 
 /// The body of `POST /v1/outbound/check`, read field by field so every error names its field.
-struct CheckBatch {
-    struct Item {
+struct CheckBatch: Sendable {
+    struct Item: Sendable {
         var id: String
         var agent: String
         var channel: OutboundConfig.Channel
@@ -75,11 +75,15 @@ struct BatchAnswer {
     var until: String?
     var error: (code: String, message: String)?
 
-    init(_ item: CheckBatch.Item, in snapshot: GateSnapshot, at now: Date) {
+    /// `hints`: the "did you mean" of each unknown agent so far, so a batch naming one unknown
+    /// agent many times compares it with every agent id once.
+    init(_ item: CheckBatch.Item, in snapshot: GateSnapshot, at now: Date, hints: inout [String: String]) {
         self.item = item
         team = item.team
         guard let cells = snapshot.cellsByAgent[item.agent] else {
-            error = ("agent-not-found", "unknown agent '\(item.agent)'\(Suggestion.hint(for: item.agent, in: snapshot.agentIds))")
+            let hint = hints[item.agent] ?? Suggestion.hint(for: item.agent, in: snapshot.agentIds)
+            hints[item.agent] = hint
+            error = ("agent-not-found", "unknown agent '\(item.agent)'\(hint)")
             return
         }
         let answers = cells.filter { $0.channel == item.channel && (item.team == nil || $0.team == item.team) }

@@ -112,7 +112,7 @@ struct GateAPI: HTTPResponder {
         let team = try query.string("team")
         let state = try query.state()
         let snapshot = try await snapshot(minRevision: try query.integer("minRevision"))
-        guard let cells = snapshot.cellsByAgent[agent] else { throw APIError.agentNotFound(agent, among: snapshot.agentIds) }
+        guard let cells = snapshot.cellsByAgent[agent] else { throw try await Self.agentNotFound(agent, among: snapshot.agentIds) }
         if let team, !cells.contains(where: { $0.team == team }) {
             throw APIError.notFound("\(agent) is not in team '\(team)'; its teams are \(Set(cells.map(\.team)).sorted().joined(separator: ", "))")
         }
@@ -157,10 +157,14 @@ struct GateAPI: HTTPResponder {
         let batch = try CheckBatch(bytes, maxChecks: Self.maxChecks)
         let snapshot = try await snapshot(minRevision: batch.minRevision)
         let now = Date()
-        let results: [JSON] = batch.checks.map { item in
-            let result = BatchAnswer(item, in: snapshot, at: now)
-            if result.error == nil { metrics.checked(channel: item.channel.rawValue, available: result.available) }
-            return result.json
+        // Off the cooperative pool: a "did you mean" compares with every agent id.
+        let results: [JSON] = try await BlockingWork.run { [metrics] in
+            var hints: [String: String] = [:]
+            return batch.checks.map { item in
+                let result = BatchAnswer(item, in: snapshot, at: now, hints: &hints)
+                if result.error == nil { metrics.checked(channel: item.channel.rawValue, available: result.available) }
+                return result.json
+            }
         }
         return (Self.json(.object([("revision", .int(snapshot.revision)), ("results", .array(results))])), snapshot.revision)
     }
@@ -173,12 +177,11 @@ struct GateAPI: HTTPResponder {
         let known = state.snapshot.agentIds
         let context: ExplainingContext?
         do {
-            context = try await RevisionLoader.offPool { [open] in try open().configurationForExplaining(agent: agent) }
+            context = try await BlockingWork.run { [open] in try open().configurationForExplaining(agent: agent) }
         } catch {
             throw APIError.storeUnavailable("the store cannot be read: \(error)")
         }
-        guard let context else { throw APIError.agentNotFound(agent, among: known) }
-        guard let found = context.configuration.agents[agent] else { throw APIError.agentNotFound(agent, among: known) }
+        guard let context, let found = context.configuration.agents[agent] else { throw try await Self.agentNotFound(agent, among: known) }
         if let team, !found.teams.contains(where: { $0.value == team }) {
             throw APIError.notFound("\(agent) is not in team '\(team)'; its teams are \(found.teams.map(\.value).joined(separator: ", "))")
         }
@@ -209,7 +212,7 @@ struct GateAPI: HTTPResponder {
         }
         let feed: ChangeFeed
         do {
-            feed = try await RevisionLoader.offPool { [open] in try open().changes(since: since, after: cursor, now: Date()) }
+            feed = try await BlockingWork.run { [open] in try open().changes(since: since, after: cursor, now: Date()) }
         } catch StoreError.unknownRevision {
             throw APIError.revisionNotVisible("since \(since) is ahead of the store's revision \(snapshot.revision)")
         } catch {
@@ -263,6 +266,12 @@ struct GateAPI: HTTPResponder {
     private func checkNotTooStale() throws {
         guard let failing = state.storeHealth.failingSince, Date().timeIntervalSince(failing) > maxStale else { return }
         throw APIError.storeUnavailable("the store has not been readable for over \(Int(maxStale)) s")
+    }
+
+    /// The 404 with its "did you mean", worked out off the cooperative pool: it compares the
+    /// id with every agent's.
+    static func agentNotFound(_ agent: String, among ids: [String]) async throws -> APIError {
+        try await BlockingWork.run { APIError.agentNotFound(agent, among: ids) }
     }
 
     static func json(_ body: JSON, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {

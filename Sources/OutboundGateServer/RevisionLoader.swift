@@ -28,15 +28,16 @@ struct RevisionLoader: Service {
     func check() async {
         let served = state.snapshot
         do {
-            let loaded: ServedRevision? = try await Self.offPool { [open] in
+            // The snapshot is built there too: grouping and sorting every cell is long work.
+            let loaded: GateSnapshot? = try await BlockingWork.run { [open] in
                 let store = try open()
                 let head = try store.head()
                 if head.revision == served.revision, head.storeId == served.storeId { return nil }
-                return try store.servedRevision()
+                return GateSnapshot(try store.servedRevision())
             }
             state.recordRead(error: nil, at: Date())
             if let loaded {
-                state.publish(GateSnapshot(loaded))
+                state.publish(loaded)
                 metrics.revisionLoaded(loaded.revision)
                 logger.info("loaded revision", metadata: ["revision": "\(loaded.revision)", "storeId": "\(loaded.storeId)"])
             }
@@ -45,13 +46,6 @@ struct RevisionLoader: Service {
             state.recordRead(error: "\(error)", at: Date())
             metrics.reloadFailed()
             if first { logger.error("the store cannot be read; answering from the last good revision", metadata: ["error": "\(error)"]) }
-        }
-    }
-
-    /// Blocking store work on a Dispatch thread, never on the cooperative pool.
-    static func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global(qos: .userInitiated).async { continuation.resume(with: Result { try body() }) }
         }
     }
 }

@@ -7,11 +7,7 @@ import Foundation
 /// when it is done.
 extension OutboundStore {
     public func perform<T: Sendable>(_ body: @escaping @Sendable (OutboundStore) throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global(qos: .userInitiated).async {
-                continuation.resume(with: Result { try body(self) })
-            }
-        }
+        try await BlockingWork.run { try body(self) }
     }
 
     /// The store's revision whenever it changes, from any process: the backend's watcher
@@ -44,6 +40,16 @@ extension StoreBackend {
                 }
             }
             continuation.onTermination = { _ in task.cancel() }
+        }
+    }
+}
+
+/// Blocking or long work from `async` code, on a Dispatch thread: the caller is resumed when
+/// it is done, and the cooperative pool (two threads on a two-core machine) stays free.
+public enum BlockingWork {
+    public static func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global(qos: .userInitiated).async { continuation.resume(with: Result { try body() }) }
         }
     }
 }
