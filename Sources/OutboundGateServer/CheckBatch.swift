@@ -16,8 +16,7 @@ struct CheckBatch: Sendable {
     var minRevision: Int?
 
     init(_ body: ByteBuffer, maxChecks: Int) throws {
-        guard let text = body.getString(at: body.readerIndex, length: body.readableBytes), text.utf8.count == body.readableBytes,
-              text.unicodeScalars.allSatisfy({ $0 != "\u{FFFD}" }) else {
+        guard let text = String(validating: body.readableBytesView, as: UTF8.self) else {
             throw APIError.badRequest("the body is not UTF-8 text")
         }
         let json: JSON

@@ -35,7 +35,7 @@ struct GateAPI: HTTPResponder {
             response = Self.error(APIError(status: .internalServerError, code: "internal", message: "the request could not be answered"))
         }
         response.headers[.xRequestId] = requestId
-        if matched?.0.isVersioned == true { response.headers[.xOutboundRevision] = String(revision) }
+        if request.uri.path.hasPrefix("/v1/") { response.headers[.xOutboundRevision] = String(revision) }
         let duration = ContinuousClock.now - started
         let route = matched?.0.rawValue ?? "unmatched"
         metrics.request(route: route, status: response.status.code, duration: duration)
@@ -53,15 +53,16 @@ struct GateAPI: HTTPResponder {
 
     /// The answer and the revision it came from.
     private func answer(_ request: Request, _ matched: (Route, agent: String?)?) async throws -> (Response, Int) {
+        // The token first: without one, every path but the probes is 401, whatever the method.
         guard let (route, agent) = matched else {
-            try authorize(request, for: .full)
+            try authorize(request, for: .check)
             throw APIError.notFound("no such path: \(Self.visible(request.uri.path))")
         }
+        try authorize(request, for: route.access)
         guard request.method.rawValue == route.method else {
             throw APIError(status: .methodNotAllowed, code: "method-not-allowed",
                            message: "\(route.rawValue) answers \(route.method) only", headers: [.allow: route.method])
         }
-        try authorize(request, for: route.access)
         if route.isVersioned { try checkNotTooStale() }
         let query = Query(request.uri)
         switch route {
@@ -76,7 +77,7 @@ struct GateAPI: HTTPResponder {
         case .status: return status()
         case .agentOutbound: return try await outbound(agent!, query, request)
         case .check: return try await check(request)
-        case .agentExplain: return try await explain(agent!, query)
+        case .agentExplain: return try await explain(agent!, query, request)
         case .changes: return try await changes(query)
         }
     }
@@ -129,20 +130,12 @@ struct GateAPI: HTTPResponder {
                          ("reasons", answer.reasonsJSON), ("until", answer.untilJSON)])
             })),
         ]).rendered()
-        // The body holds the revision and every `until`, so its digest changes whenever the
-        // answer may: a new revision or a licence boundary passing.
-        let etag = "\"\(snapshot.revision)-\(String(FNV1a.hash(body), radix: 16))\""
-        var headers = HTTPFields()
-        headers[.eTag] = etag
-        headers[.cacheControl] = "no-cache"
-        if let match = request.headers[.ifNoneMatch], match.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == etag || $0 == "*" }) {
-            return (Response(status: .notModified, headers: headers), snapshot.revision)
-        }
-        return (Self.json(text: body, headers: headers), snapshot.revision)
+        return (Self.tagged(body, revision: snapshot.revision, request), snapshot.revision)
     }
 
     private func check(_ request: Request) async throws -> (Response, Int) {
-        guard let type = request.headers[.contentType], type.lowercased().hasPrefix("application/json") else {
+        guard let type = request.headers[.contentType],
+              type.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased() == "application/json" else {
             throw APIError(status: .unsupportedMediaType, code: "unsupported-media-type", message: "the body must be JSON (Content-Type: application/json)")
         }
         if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > Self.maxBody {
@@ -169,7 +162,7 @@ struct GateAPI: HTTPResponder {
         return (Self.json(.object([("revision", .int(snapshot.revision)), ("results", .array(results))])), snapshot.revision)
     }
 
-    private func explain(_ agent: String, _ query: Query) async throws -> (Response, Int) {
+    private func explain(_ agent: String, _ query: Query, _ request: Request) async throws -> (Response, Int) {
         let channel = try query.channel()
         let team = try query.string("team")
         let agentState = try query.state()
@@ -189,7 +182,7 @@ struct GateAPI: HTTPResponder {
         let answers = gate.answers(for: found, team: team, channels: channel.map { [$0] } ?? OutboundConfig.Channel.outbound)
         var body = GateAnswer.explainJSON(agent: agent, answers: answers, source: context.sourceJSON(for:))
         if case .object(let members) = body { body = .object(members + [("revision", .int(context.revision))]) }
-        return (Self.json(body), context.revision)
+        return (Self.tagged(body.rendered(), revision: context.revision, request), context.revision)
     }
 
     private func changes(_ query: Query) async throws -> (Response, Int) {
@@ -266,6 +259,21 @@ struct GateAPI: HTTPResponder {
     private func checkNotTooStale() throws {
         guard let failing = state.storeHealth.failingSince, Date().timeIntervalSince(failing) > maxStale else { return }
         throw APIError.storeUnavailable("the store has not been readable for over \(Int(maxStale)) s")
+    }
+
+    /// A `GET /v1/agents/…` answer with its ETag, or 304 when `If-None-Match` names it. The
+    /// body holds the revision and every `until`, so its digest changes whenever the answer
+    /// may: a new revision or a licence boundary passing.
+    static func tagged(_ body: String, revision: Int, _ request: Request) -> Response {
+        let etag = "\"\(revision)-\(String(FNV1a.hash(body), radix: 16))\""
+        var headers = HTTPFields()
+        headers[.eTag] = etag
+        headers[.cacheControl] = "no-cache"
+        let given = request.headers[.ifNoneMatch]?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } ?? []
+        if given.contains(where: { $0 == etag || $0 == "W/" + etag || $0 == "*" }) {
+            return Response(status: .notModified, headers: headers)
+        }
+        return json(text: body, headers: headers)
     }
 
     /// The 404 with its "did you mean", worked out off the cooperative pool: it compares the
