@@ -23,9 +23,12 @@ public struct GateServer: Sendable {
             self.maxStale = maxStale
         }
 
-        /// Loopback addresses: the only ones served without tokens.
+        /// Loopback addresses, the only ones served without tokens: `localhost`, `::1`, or a
+        /// numeric IPv4 address in 127.0.0.0/8 — not any name that merely starts with "127.".
         public var isLoopback: Bool {
-            host == "localhost" || host == "::1" || host.hasPrefix("127.")
+            if host == "localhost" || host == "::1" { return true }
+            var address = in_addr()
+            return inet_pton(AF_INET, host, &address) == 1 && UInt32(bigEndian: address.s_addr) >> 24 == 127
         }
     }
 

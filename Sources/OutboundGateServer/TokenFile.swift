@@ -24,8 +24,9 @@ public struct TokenFile: Sendable {
         }
         guard let text = String(data: data, encoding: .utf8) else { throw TokenFileError("\(path) is not UTF-8 text") }
         var entries: [Entry] = []
-        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let trimmed = line.trimmingCharacters(in: .whitespaces.union(CharacterSet(charactersIn: "\r")))
+        // Split on any line end: in Swift "\r\n" is one Character, which a split on "\n" misses.
+        for (index, line) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
             if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
             let words = trimmed.split(whereSeparator: { $0 == " " || $0 == "\t" })
             let token = String(words[0])

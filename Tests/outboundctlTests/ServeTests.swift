@@ -183,7 +183,7 @@ final class ServeTests: XCTestCase {
     func testTokensScopesAndReload() throws {
         let (store, _) = try appliedStore()
         let tokens = try temporaryDirectory(self).appendingPathComponent("tokens")
-        try "# support\nfull-token\ndesk-token scope=check\n".write(to: tokens, atomically: true, encoding: .utf8)
+        try "# support\r\nfull-token\r\ndesk-token scope=check\r\n".write(to: tokens, atomically: true, encoding: .utf8)
         let server = try ServeProcess(["--store", store, "--token-file", tokens.path])
         defer { server.stop() }
         let anonymous = try server.get("/v1/status")
@@ -229,6 +229,7 @@ final class ServeTests: XCTestCase {
         XCTAssertEqual(open.status, 64)
         XCTAssertTrue(open.stderr.contains("--token-file"), open.stderr)
         XCTAssertEqual(try outboundctl(["serve", "--store", store, "--listen", "nonsense"]).status, 64)
+        XCTAssertEqual(try outboundctl(["serve", "--store", store, "--listen", "127.attacker.example:0"]).status, 64, "a name is not a loopback address")
     }
 
     /// The store removed: readiness fails at once, answers keep coming from the last good
