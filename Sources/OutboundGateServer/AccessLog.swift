@@ -48,6 +48,8 @@ final class AccessLog: @unchecked Sendable {
         }
         if droppedNow > 0 { onDrop(droppedNow) }
         guard !lines.isEmpty else { return }
-        FileHandle.standardError.write(Data(lines.joined().utf8))
+        // A write that fails (standard error closed, a full pipe) loses these lines; it must not
+        // stop the server, as `FileHandle.write(_:)` would.
+        try? FileHandle.standardError.write(contentsOf: Data(lines.joined().utf8))
     }
 }

@@ -48,6 +48,7 @@ public struct GateServer: Sendable {
 
     /// Serves until SIGTERM or SIGINT, then finishes the requests in flight (at most 10 s).
     public func run() async throws {
+        signal(SIGPIPE, SIG_IGN) // a reader of standard error going away must not end the server
         let metrics = GateMetrics()
         let log = AccessLog(onDrop: { metrics.logLinesDropped($0) })
         defer { log.flush() }

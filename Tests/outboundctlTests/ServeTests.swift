@@ -230,6 +230,10 @@ final class ServeTests: XCTestCase {
         XCTAssertTrue(open.stderr.contains("--token-file"), open.stderr)
         XCTAssertEqual(try outboundctl(["serve", "--store", store, "--listen", "nonsense"]).status, 64)
         XCTAssertEqual(try outboundctl(["serve", "--store", store, "--listen", "127.attacker.example:0"]).status, 64, "a name is not a loopback address")
+        let first = try ServeProcess(["--store", store])
+        defer { first.stop() }
+        let taken = try outboundctl(["serve", "--store", store, "--listen", "127.0.0.1:\(first.baseURL.port!)"])
+        XCTAssertEqual(taken.status, 1, "a taken port is no store error: \(taken.stderr)")
     }
 
     /// The store removed: readiness fails at once, answers keep coming from the last good

@@ -13,7 +13,7 @@ struct ServeCommand: ParsableCommand {
         discussion: HelpText.discussion(
             ["Answers from the store's current revision, held in memory; a revision applied by any process is served within a second. The store is only read.",
              "Listening beyond loopback needs --token-file. One JSON line per request on standard error. SIGHUP re-reads the token file; SIGTERM or SIGINT stops after the requests in flight."],
-            exits: [(0, "stopped by SIGTERM or SIGINT"), HelpText.storeError, (64, "usage error, a non-loopback --listen without --token-file, or a bad token file")],
+            exits: [(0, "stopped by SIGTERM or SIGINT"), (1, "the server could not listen (the port is taken) or stopped on an error"), HelpText.storeError, (64, "usage error, a non-loopback --listen without --token-file, or a bad token file")],
             examples: ["outboundctl serve", "outboundctl serve --listen 0.0.0.0:8470 --token-file /etc/outboundctl/tokens"])
     )
 
@@ -58,7 +58,8 @@ struct ServeCommand: ParsableCommand {
             done.signal()
         }
         done.wait()
-        if let failure { throw CommandFailure("serve-failed", "the server stopped: \(failure)", status: 3) }
+        // Not a store error (those are served around, §6): the port taken, the address wrong.
+        if let failure { throw CommandFailure("serve-failed", "the server stopped: \(failure)", status: 1) }
     }
 
     /// `HOST:PORT`, `[IPv6]:PORT` or `:PORT` (loopback).
