@@ -55,11 +55,18 @@ final class ServeProcess: @unchecked Sendable {
 
     func signal(_ number: Int32) { kill(process.processIdentifier, number) }
 
-    /// SIGTERM, then the exit status.
+    /// SIGTERM, then the exit status; a server still running 15 s later (past its 10 s
+    /// drain) is killed, so a shutdown that hangs fails the test instead of the suite.
     @discardableResult
     func stop() -> Int32 {
         if process.isRunning { signal(SIGTERM) }
-        process.waitUntilExit()
+        let deadline = Date().addingTimeInterval(15)
+        while process.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+        if process.isRunning {
+            signal(SIGKILL)
+            process.waitUntilExit()
+            XCTFail("serve did not stop within 15 s of SIGTERM")
+        }
         return process.terminationStatus
     }
 
