@@ -47,20 +47,9 @@ extension CheckBatch.Item {
         }
         id = try text("id", required: true)!
         agent = try text("agent", required: true)!
-        let channelText = try text("channel", required: true)!
-        guard let channel = OutboundConfig.Channel.outbound.first(where: { $0.rawValue == channelText }) else {
-            throw APIError.badRequest("\(path).channel: '\(GateAPI.visible(channelText))' is not sms or email")
-        }
-        self.channel = channel
+        channel = try Query.channel(text("channel", required: true)!, field: "\(path).channel")
         team = try text("team", required: false)
-        if let stateText = try text("state", required: false) {
-            guard let state = AgentState(rawValue: stateText) else {
-                throw APIError.badRequest("\(path).state: '\(GateAPI.visible(stateText))' is not one of \(AgentState.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-            self.state = state
-        } else {
-            state = nil
-        }
+        state = try text("state", required: false).map { try Query.state($0, field: "\(path).state") }
     }
 }
 
@@ -71,7 +60,7 @@ struct BatchAnswer {
     var team: String?
     var available = false
     var reasons: [ReasonCode] = []
-    var until: String?
+    var until: Date?
     var error: (code: String, message: String)?
 
     /// `hints`: the "did you mean" of each unknown agent so far, so a batch naming one unknown
@@ -102,14 +91,14 @@ struct BatchAnswer {
         if answers.count == 1 { team = first.team }
         available = first.available
         reasons = first.reasons
-        until = answers.compactMap { $0.until }.min().map(LicenceWindow.text)
+        until = answers.compactMap { $0.until }.min()
     }
 
     var json: JSON {
         var members: [(String, JSON)] = [
             ("id", .string(item.id)), ("agent", .string(item.agent)), ("channel", .string(item.channel.rawValue)),
             ("team", team.map { .string($0) } ?? .null), ("available", .bool(available)),
-            ("reasons", .array(reasons.map { .string($0.rawValue) })), ("until", until.map { .string($0) } ?? .null),
+            ("reasons", .reasons(reasons)), ("until", .until(until)),
         ]
         if let error { members.append(("error", .object([("code", .string(error.code)), ("message", .string(error.message))]))) }
         return .object(members)

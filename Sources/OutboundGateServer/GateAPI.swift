@@ -37,14 +37,15 @@ struct GateAPI: HTTPResponder {
         response.headers[.xRequestId] = requestId
         if request.uri.path.hasPrefix("/v1/") { response.headers[.xOutboundRevision] = String(revision) }
         let duration = ContinuousClock.now - started
+        let nanoseconds = duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000
         let route = matched?.0.rawValue ?? "unmatched"
-        metrics.request(route: route, status: response.status.code, duration: duration)
+        metrics.request(route: route, status: response.status.code, nanoseconds: nanoseconds)
         log.record([
             ("time", .string(LicenceWindow.text(Date()))),
             ("method", .string(request.method.rawValue)),
             ("path", .string(request.uri.path)),
             ("status", .int(response.status.code)),
-            ("durationMs", .number(((Double(duration.components.seconds) * 1_000 + Double(duration.components.attoseconds) / 1e15) * 1_000).rounded() / 1_000)),
+            ("durationMs", .number((Double(nanoseconds) / 1_000).rounded() / 1_000)),
             ("revision", .int(revision)),
             ("requestId", .string(requestId)),
         ])
@@ -127,7 +128,7 @@ struct GateAPI: HTTPResponder {
             ("revision", .int(snapshot.revision)),
             ("answers", .array(answers.map { answer in
                 .object([("team", .string(answer.team)), ("channel", .string(answer.channel.rawValue)), ("available", .bool(answer.available)),
-                         ("reasons", answer.reasonsJSON), ("until", answer.untilJSON)])
+                         ("reasons", .reasons(answer.reasons)), ("until", .until(answer.until))])
             })),
         ]).rendered()
         return (Self.tagged(body, revision: snapshot.revision, request), snapshot.revision)
@@ -215,8 +216,8 @@ struct GateAPI: HTTPResponder {
             ("revision", .int(feed.revision)),
             ("changes", .array(feed.changes.map { change in
                 .object([("agent", .string(change.key.agent)), ("team", .string(change.key.team)), ("channel", .string(change.key.channel.rawValue)),
-                         ("available", .bool(change.reasons.isEmpty)), ("reasons", .array(change.reasons.map { .string($0.rawValue) })),
-                         ("until", change.until.map { .string(LicenceWindow.text($0)) } ?? .null), ("revision", .int(change.revision))])
+                         ("available", .bool(change.reasons.isEmpty)), ("reasons", .reasons(change.reasons)),
+                         ("until", .until(change.until)), ("revision", .int(change.revision))])
             })),
             ("removed", .array(feed.removals.map { removal in
                 .object([("agent", .string(removal.key.agent)), ("team", .string(removal.key.team)), ("channel", .string(removal.key.channel.rawValue)),

@@ -35,10 +35,10 @@ final class GateMetrics: Sendable {
 
     func logLinesDropped(_ count: Int) { droppedLogLines.increment(by: count) }
 
-    func request(route: String, status: Int, duration: Duration) {
+    func request(route: String, status: Int, nanoseconds: Int64) {
         CoreMetrics.Counter(label: "outboundctl_http_requests_total", dimensions: [("route", route), ("status", String(status))], factory: factory).increment()
         CoreMetrics.Timer(label: "outboundctl_http_request_duration_seconds", dimensions: [("route", route)], factory: factory)
-            .recordNanoseconds(Int64(duration.components.seconds) * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
+            .recordNanoseconds(nanoseconds)
     }
 
     func checked(channel: String, available: Bool) {

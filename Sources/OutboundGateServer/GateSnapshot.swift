@@ -53,7 +53,12 @@ struct EvaluatedAnswer {
         if let state, !state.allowsOutbound { reasons.append(.stateNotAllowed) }
         until = cell.cell.until(at: now)
     }
+}
 
-    var untilJSON: JSON { until.map { .string(LicenceWindow.text($0)) } ?? .null }
-    var reasonsJSON: JSON { .array(reasons.map { .string($0.rawValue) }) }
+extension JSON {
+    /// Reason codes as the API writes them.
+    static func reasons(_ reasons: [ReasonCode]) -> JSON { .array(reasons.map { .string($0.rawValue) }) }
+
+    /// An answer's `until`: a UTC instant, or null when no boundary lies ahead.
+    static func until(_ instant: Date?) -> JSON { instant.map { .string(LicenceWindow.text($0)) } ?? .null }
 }

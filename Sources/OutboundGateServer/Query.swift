@@ -29,17 +29,25 @@ struct Query {
     }
 
     func channel() throws -> OutboundConfig.Channel? {
-        guard let text = try string("channel") else { return nil }
+        try string("channel").map { try Self.channel($0, field: "channel") }
+    }
+
+    func state() throws -> AgentState? {
+        try string("state").map { try Self.state($0, field: "state") }
+    }
+
+    /// An outbound channel named in `field` (a query parameter or a batch field).
+    static func channel(_ text: String, field: String) throws -> OutboundConfig.Channel {
         guard let channel = OutboundConfig.Channel.outbound.first(where: { $0.rawValue == text }) else {
-            throw APIError.badRequest("channel: '\(GateAPI.visible(text))' is not sms or email")
+            throw APIError.badRequest("\(field): '\(GateAPI.visible(text))' is not sms or email")
         }
         return channel
     }
 
-    func state() throws -> AgentState? {
-        guard let text = try string("state") else { return nil }
+    /// A runtime state named in `field`.
+    static func state(_ text: String, field: String) throws -> AgentState {
         guard let state = AgentState(rawValue: text) else {
-            throw APIError.badRequest("state: '\(GateAPI.visible(text))' is not one of \(AgentState.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw APIError.badRequest("\(field): '\(GateAPI.visible(text))' is not one of \(AgentState.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         return state
     }
