@@ -1,4 +1,5 @@
 import Foundation
+import OutboundConfig
 import XCTest
 
 /// `outboundctl serve` through the real binary on a real socket of 127.0.0.1, over a store
@@ -218,6 +219,11 @@ final class ServeTests: XCTestCase {
         XCTAssertEqual(Set(paths.keys), ["/v1/agents/{agent}/outbound", "/v1/outbound/check", "/v1/agents/{agent}/explain", "/v1/changes",
                                          "/v1/status", "/healthz", "/readyz", "/metrics", "/openapi.json"])
         XCTAssertEqual(Set(paths["/v1/outbound/check"]!.keys), ["post"])
+        // scripts/openapi.py spells the enumerations out; they must be the code's.
+        let schemas = try XCTUnwrap((json["components"] as? [String: Any])?["schemas"] as? [String: [String: Any]])
+        XCTAssertEqual(schemas["Reason"]?["enum"] as? [String], ReasonCode.allCases.map(\.rawValue))
+        XCTAssertEqual(schemas["AgentState"]?["enum"] as? [String], AgentState.allCases.map(\.rawValue))
+        XCTAssertEqual(Set(schemas["Channel"]?["enum"] as? [String] ?? []), Set(Channel.outbound.map(\.rawValue)))
     }
 
     func testRefusalsAtStart() throws {
