@@ -122,7 +122,7 @@ struct GateAPI: HTTPResponder {
         let answers = cells
             .filter { (channel == nil || $0.channel == channel) && (team == nil || $0.team == team) }
             .map { EvaluatedAnswer($0, at: now, state: state) }
-        for answer in answers { metrics.checked(channel: answer.channel.rawValue, available: answer.available) }
+        for answer in answers { metrics.checked(channel: answer.channel, available: answer.available) }
         let body = JSON.object([
             ("agent", .string(agent)),
             ("revision", .int(snapshot.revision)),
@@ -156,7 +156,7 @@ struct GateAPI: HTTPResponder {
             var hints: [String: String] = [:]
             return batch.checks.map { item in
                 let result = BatchAnswer(item, in: snapshot, at: now, hints: &hints)
-                if result.error == nil { metrics.checked(channel: item.channel.rawValue, available: result.available) }
+                if result.error == nil { metrics.checked(channel: item.channel, available: result.available) }
                 return result.json
             }
         }

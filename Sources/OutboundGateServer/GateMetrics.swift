@@ -1,5 +1,6 @@
 import CoreMetrics
 import Foundation
+import OutboundConfig
 import Prometheus
 
 /// The server's metrics (SPEC §6), in a registry of its own: `/metrics` renders it, and
@@ -11,6 +12,9 @@ final class GateMetrics: Sendable {
     private let reloads: CoreMetrics.Counter
     private let reloadErrors: CoreMetrics.Counter
     private let droppedLogLines: CoreMetrics.Counter
+    /// `outboundctl_checks_total` by channel and outcome: made once, as a batch counts up to
+    /// 1,000 answers.
+    private let checks: [String: CoreMetrics.Counter]
 
     init() {
         var factory = PrometheusMetricsFactory(registry: registry)
@@ -24,6 +28,14 @@ final class GateMetrics: Sendable {
         reloads = CoreMetrics.Counter(label: "outboundctl_store_reloads_total", factory: factory)
         reloadErrors = CoreMetrics.Counter(label: "outboundctl_store_reload_errors_total", factory: factory)
         droppedLogLines = CoreMetrics.Counter(label: "outboundctl_log_lines_dropped_total", factory: factory)
+        var checks: [String: CoreMetrics.Counter] = [:]
+        for channel in OutboundConfig.Channel.outbound.map(\.rawValue) {
+            for available in [true, false] {
+                checks["\(channel) \(available)"] = CoreMetrics.Counter(
+                    label: "outboundctl_checks_total", dimensions: [("channel", channel), ("available", String(available))], factory: factory)
+            }
+        }
+        self.checks = checks
     }
 
     func revisionLoaded(_ number: Int) {
@@ -41,8 +53,8 @@ final class GateMetrics: Sendable {
             .recordNanoseconds(nanoseconds)
     }
 
-    func checked(channel: String, available: Bool) {
-        CoreMetrics.Counter(label: "outboundctl_checks_total", dimensions: [("channel", channel), ("available", String(available))], factory: factory).increment()
+    func checked(channel: OutboundConfig.Channel, available: Bool) {
+        checks["\(channel.rawValue) \(available)"]?.increment()
     }
 
     /// The Prometheus text format.

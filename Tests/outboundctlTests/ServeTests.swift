@@ -135,7 +135,8 @@ final class ServeTests: XCTestCase {
         let metrics = try server.get("/metrics").text
         XCTAssertTrue(metrics.contains(#"outboundctl_http_requests_total{route="/v1/agents/{agent}/outbound",status="304"} 1"#), metrics)
         XCTAssertTrue(metrics.contains("outboundctl_store_revision 1"), metrics)
-        XCTAssertTrue(metrics.contains("outboundctl_checks_total"), metrics)
+        XCTAssertFalse(metrics.contains(#"outboundctl_checks_total{channel="sms",available="true"} 0"#), "ana.silva's sms answers were counted: \(metrics)")
+        XCTAssertTrue(metrics.contains(#"outboundctl_checks_total{channel="sms",available="false"} 0"#), metrics)
         let openapi = try server.get("/openapi.json")
         XCTAssertEqual(openapi.body, try Data(contentsOf: repositoryRoot.appendingPathComponent("schemas/openapi.json")), "the same file")
 
