@@ -62,7 +62,8 @@ let package = Package(
         ),
         .executableTarget(
             name: "outboundctl-bench",
-            dependencies: ["OutboundConfig", "OutboundStore", "OutboundStoreSQLite", "CYAML", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["OutboundConfig", "OutboundStore", "OutboundStoreSQLite", "CYAML", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                           .product(name: "Hummingbird", package: "hummingbird")]
         ),
         .testTarget(name: "OutboundConfigTests", dependencies: ["OutboundConfig"]),
         .testTarget(

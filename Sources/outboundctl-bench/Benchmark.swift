@@ -6,7 +6,7 @@ import OutboundConfig
 /// against a plain libyaml parse of the same files, in one run (the machine is noisy; only
 /// ratios within a run mean something).
 @main
-struct Benchmark: ParsableCommand {
+struct Benchmark: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "outboundctl-bench",
         abstract: "Benchmark outboundctl against a plain libyaml parse of the same synthetic tenant.",
@@ -21,23 +21,26 @@ struct Benchmark: ParsableCommand {
               outboundctl-bench compare --agents 50000 --runs 5
               outboundctl-bench generate --agents 1000 /tmp/tenant
             """,
-        subcommands: [Compare.self, Generate.self, Parse.self, Tree.self, PhasesCommand.self],
+        subcommands: [Compare.self, Generate.self, Parse.self, Tree.self, PhasesCommand.self, BareRoute.self],
         defaultSubcommand: Compare.self
     )
 
     /// `parse` is the benchmark's own baseline, run hundreds of times: it skips the argument
     /// parser (a few milliseconds of start-up that would be charged to libyaml) when called
     /// with file names only.
-    static func main() {
+    static func main() async {
         let arguments = Array(CommandLine.arguments.dropFirst())
         if arguments.first == "parse", arguments.count > 1, !arguments.dropFirst().contains(where: { $0.hasPrefix("-") }) {
             print(PlainParse.run(paths: files(in: Array(arguments.dropFirst()))))
             return
         }
-        var command: ParsableCommand
         do {
-            command = try parseAsRoot(arguments)
-            try command.run()
+            var command = try parseAsRoot(arguments)
+            if var asynchronous = command as? AsyncParsableCommand {
+                try await asynchronous.run()
+            } else {
+                try command.run()
+            }
         } catch {
             exit(withError: error)
         }

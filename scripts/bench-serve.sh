@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# The serve benchmark (issue #13): on a synthetic store of AGENTS agents (default 50,000),
+# wrk asks `outboundctl serve` for random agents' single checks and, in the same run and
+# alternating round by round, a bare Hummingbird route answering a fixed JSON of the same
+# size (`outboundctl-bench bare-route`). Prints medians over ROUNDS and the ratios that
+# count: serve's rate / the bare route's, serve's p99 / the bare route's, a 1,000-check
+# batch's p99 / a single check's (both on one connection, so queueing does not enter), the
+# start-up time, the resident memory, and how long an apply takes to be served.
+#   scripts/bench-serve.sh [AGENTS] [ROUNDS] [SECONDS]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+agents=${1:-50000}
+rounds=${2:-5}
+seconds=${3:-10}
+command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
+swift build -c release --product outboundctl >/dev/null
+swift build -c release --product outboundctl-bench >/dev/null
+bin=$(swift build -c release --show-bin-path)
+work=$(mktemp -d)
+pids=()
+cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+
+"$bin/outboundctl-bench" generate --agents "$agents" "$work/tenant"
+"$bin/outboundctl" apply "$work/tenant" --store "$work/outbound.sqlite" -q >/dev/null
+
+# Start-up: from exec to the "listening" line, with the whole revision loaded.
+started=$(date +%s.%N)
+"$bin/outboundctl" serve --store "$work/outbound.sqlite" --listen 127.0.0.1:18470 2>"$work/serve.log" &
+pids+=($!)
+serve_pid=$!
+until grep -q '"listening"' "$work/serve.log" 2>/dev/null; do sleep 0.01; done
+startup=$(echo "$(date +%s.%N) - $started" | bc)
+
+curl -s "http://127.0.0.1:18470/v1/agents/agent-1/outbound?channel=sms" >"$work/answer.json"
+"$bin/outboundctl-bench" bare-route --port 18471 --body "$work/answer.json" >"$work/bare.log" &
+pids+=($!)
+until grep -q listening "$work/bare.log" 2>/dev/null; do sleep 0.01; done
+
+python3 - "$agents" >"$work/batch.json" <<'PY'
+import json, random, sys
+agents = int(sys.argv[1])
+print(json.dumps({"checks": [{"id": str(i), "agent": f"agent-{random.randrange(agents)}", "channel": random.choice(["sms", "email"])} for i in range(1000)]}))
+PY
+
+run() { # PORT CONNECTIONS [ENV...] → "rps p50 p99"
+  local port=$1 connections=$2; shift 2
+  local line
+  line=$(env AGENTS="$agents" "$@" wrk -t1 -c"$connections" -d"${seconds}s" -s scripts/wrk/agents.lua "http://127.0.0.1:$port" | grep '^RESULT')
+  case "$line" in *"non2xx=0 errors=0"*) ;; *) echo "wrk saw errors: $line" >&2; exit 1;; esac
+  echo "$line" | sed -E 's/.*rps=([0-9.]+) p50=([0-9.]+) p99=([0-9.]+).*/\1 \2 \3/'
+}
+
+declare -A results
+for round in $(seq "$rounds"); do
+  results[serve]+="$(run 18470 64)"$'\n'
+  results[bare]+="$(run 18471 64)"$'\n'
+  results[single1]+="$(run 18470 1)"$'\n'
+  results[batch1]+="$(run 18470 1 BODY_FILE="$work/batch.json")"$'\n'
+  echo "round $round of $rounds done" >&2
+done
+median() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+column() { printf '%s' "${results[$1]}" | awk -v c="$2" 'NF { print $c }' | median; }
+
+rss=$(awk '/VmHWM/ { print $2 / 1024 }' "/proc/$serve_pid/status")
+
+# An apply made by another process: how long until serve answers from it.
+before=$(curl -s http://127.0.0.1:18470/v1/status | python3 -c 'import json,sys; print(json.load(sys.stdin)["revision"])')
+sed -i 's/^  agent-7:$/  agent-7:\n    active: false/' "$work/tenant/agents-000.yaml"
+"$bin/outboundctl" apply "$work/tenant" --store "$work/outbound.sqlite" -q --yes >/dev/null
+applied=$(date +%s.%N)
+until [ "$(curl -s http://127.0.0.1:18470/v1/status | python3 -c 'import json,sys; print(json.load(sys.stdin)["revision"])')" -gt "$before" ]; do sleep 0.01; done
+visible=$(echo "$(date +%s.%N) - $applied" | bc)
+
+printf '%s agents, %s rounds of %s s, medians; wrk -t1 on the same 2 cores\n' "$agents" "$rounds" "$seconds"
+printf '%-34s %10s %9s %9s\n' case req/s p50_ms p99_ms
+for name in serve bare single1 batch1; do
+  label=$(case $name in serve) echo "serve, single check, 64 conns";; bare) echo "bare route, 64 conns";;
+          single1) echo "serve, single check, 1 conn";; batch1) echo "serve, 1,000-check batch, 1 conn";; esac)
+  printf '%-34s %10s %9s %9s\n' "$label" "$(column $name 1)" "$(column $name 2)" "$(column $name 3)"
+done
+ratio() { echo "scale=3; $1 / $2" | bc; }
+echo "rate serve / bare:            $(ratio "$(column serve 1)" "$(column bare 1)")   (goal >= 0.70)"
+echo "p99 serve / bare:             $(ratio "$(column serve 3)" "$(column bare 3)")   (goal <= 1.5)"
+echo "p99 batch / single check:     $(ratio "$(column batch1 3)" "$(column single1 3)")   (goal <= 20)"
+echo "start-up:                     ${startup} s   (goal <= 1)"
+echo "resident peak:                ${rss} MB   (goal <= 150)"
+echo "apply visible after:          ${visible} s   (goal <= 1)"
