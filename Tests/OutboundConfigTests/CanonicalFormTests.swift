@@ -70,9 +70,18 @@ final class CanonicalFormTests: XCTestCase {
         XCTAssertEqual(try JSON.parse(value.rendered()), value)
         XCTAssertEqual(try JSON.parse(value.rendered(pretty: true)), value)
         XCTAssertEqual(try JSON.parse(#""\ud83d\ude80""#), .string("🚀"))
-        for bad in ["", "{", "[1,]", "{\"a\" 1}", "tru", "\"open"] {
+        for bad in ["", "{", "[1,]", "{\"a\" 1}", "tru", "\"open", "01", "1.", ".5", "1e", "-", "1e+", "1e999", "+1"] {
             XCTAssertThrowsError(try JSON.parse(bad), bad)
         }
+    }
+
+    /// Every number RFC 8259 allows reads (an HTTP body may carry any in a field nobody
+    /// reads): whole numbers that fit as `.int`, the rest as `.number`.
+    func testJSONParserReadsEveryNumber() throws {
+        XCTAssertEqual(try JSON.parse("[0, -0, 42, -7, 9223372036854775807]"), .array([.int(0), .int(0), .int(42), .int(-7), .int(Int.max)]))
+        XCTAssertEqual(try JSON.parse("1.8195345863424886e+206"), .number(1.8195345863424886e+206))
+        XCTAssertEqual(try JSON.parse("[2.5, -0.125, 1E3, 4e-2, 99999999999999999999]"),
+                       .array([.number(2.5), .number(-0.125), .number(1000), .number(0.04), .number(1e20)]))
     }
 
     func testFieldChangesDescendIntoObjects() {

@@ -1,5 +1,6 @@
 /// Reads the JSON that `JSON.rendered()` writes (the store's entity rows and saved plans),
-/// keeping object member order. Numbers are integers: the format has no other kind.
+/// keeping object member order, and the JSON bodies `serve` is sent. Whole numbers that fit
+/// are `.int`; other numbers `.number`.
 extension JSON {
     public struct ParseError: Error, CustomStringConvertible {
         public var offset: Int
@@ -61,12 +62,43 @@ extension JSON {
             case UInt8(ascii: "f"): try literal("false"); return .bool(false)
             case UInt8(ascii: "n"): try literal("null"); return .null
             default:
-                let start = index
-                if bytes[index] == UInt8(ascii: "-") { index += 1 }
-                while index < bytes.count, bytes[index] >= 0x30, bytes[index] <= 0x39 { index += 1 }
-                guard let number = Int(String(decoding: bytes[start..<index], as: UTF8.self)) else { throw ParseError(offset: start) }
-                return .int(number)
+                return try number()
             }
+        }
+
+        /// RFC 8259's number: an integer when it is one that fits, else a double (an HTTP body
+        /// may hold any number in a field the reader ignores).
+        mutating func number() throws -> JSON {
+            let start = index
+            if index < bytes.count, bytes[index] == UInt8(ascii: "-") { index += 1 }
+            let integerStart = index
+            skipDigits()
+            let integerDigits = index - integerStart
+            guard integerDigits > 0, integerDigits == 1 || bytes[integerStart] != UInt8(ascii: "0") else { throw ParseError(offset: start) }
+            var isInteger = true
+            if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
+                index += 1
+                isInteger = false
+                guard skipDigits() > 0 else { throw ParseError(offset: index) }
+            }
+            if index < bytes.count, bytes[index] | 0x20 == UInt8(ascii: "e") {
+                index += 1
+                isInteger = false
+                if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
+                guard skipDigits() > 0 else { throw ParseError(offset: index) }
+            }
+            let text = String(decoding: bytes[start..<index], as: UTF8.self)
+            if isInteger, let integer = Int(text) { return .int(integer) }
+            guard let double = Double(text), double.isFinite else { throw ParseError(offset: start) }
+            return .number(double)
+        }
+
+        /// Skips ASCII digits; how many there were.
+        @discardableResult
+        mutating func skipDigits() -> Int {
+            let start = index
+            while index < bytes.count, bytes[index] >= 0x30, bytes[index] <= 0x39 { index += 1 }
+            return index - start
         }
 
         /// After a member or item: true at the closing bracket, false after a comma.
