@@ -94,7 +94,7 @@ doc = {
                  "schema": {"type": "integer", "minimum": 0, "maximum": 2147483647}, "example": 0},
                 {"name": "wait", "in": "query", "required": False, "description": "Seconds to hold the request while nothing is newer than `since`.",
                  "schema": {"type": "integer", "minimum": 0, "maximum": 60}},
-                {"name": "cursor", "in": "query", "required": False, "description": "The `next` of the previous page.",
+                {"name": "cursor", "in": "query", "required": False, "description": "The `next` of the previous page: an opaque token only this server writes (400 for any other).",
                  "schema": {"type": "string", "minLength": 1}}],
             "responses": {"200": {"description": "At most 10,000 entries; `next` continues.", "headers": revision_header,
                                   "content": {"application/json": {"schema": ref("Changes"), "example": {"revision": 4, "changes": [
@@ -138,10 +138,11 @@ doc = {
                 "agent": {"type": "string"}, "revision": {"type": "integer", "minimum": 0}, "answers": {"type": "array", "items": ref("Answer")}}},
             "Check": {"type": "object", "required": ["id", "agent", "channel"], "properties": {
                 "id": {"type": "string", "minLength": 1}, "agent": {"type": "string", "minLength": 1}, "channel": ref("Channel"),
-                "team": {"type": "string", "minLength": 1}, "state": ref("AgentState")}},
+                "team": {"type": ["string", "null"], "minLength": 1, "description": "null is the same as absent."},
+                "state": {"anyOf": [ref("AgentState"), {"type": "null"}], "description": "null is the same as absent."}}},
             "CheckBatch": {"type": "object", "required": ["checks"], "properties": {
                 "checks": {"type": "array", "minItems": 1, "maxItems": 1000, "items": ref("Check")},
-                "minRevision": {"type": "integer", "minimum": 0, "maximum": 2147483647}}},
+                "minRevision": {"type": ["integer", "null"], "minimum": 0, "maximum": 2147483647, "description": "null is the same as absent."}}},
             "CheckResult": {"type": "object", "required": ["id", "agent", "channel", "team", "available", "reasons", "until"], "additionalProperties": False, "properties": {
                 "id": {"type": "string"}, "agent": {"type": "string"}, "channel": ref("Channel"), "team": {"type": ["string", "null"]},
                 "available": {"type": "boolean"}, "reasons": {"type": "array", "items": ref("Reason")}, "until": ref("Until"),

@@ -775,7 +775,7 @@ enum OpenAPIDocument {
             "name": "cursor",
             "in": "query",
             "required": false,
-            "description": "The `next` of the previous page.",
+            "description": "The `next` of the previous page: an opaque token only this server writes (400 for any other).",
             "schema": {
               "type": "string",
               "minLength": 1
@@ -1512,11 +1512,23 @@ enum OpenAPIDocument {
             "$ref": "#/components/schemas/Channel"
           },
           "team": {
-            "type": "string",
-            "minLength": 1
+            "type": [
+              "string",
+              "null"
+            ],
+            "minLength": 1,
+            "description": "null is the same as absent."
           },
           "state": {
-            "$ref": "#/components/schemas/AgentState"
+            "anyOf": [
+              {
+                "$ref": "#/components/schemas/AgentState"
+              },
+              {
+                "type": "null"
+              }
+            ],
+            "description": "null is the same as absent."
           }
         }
       },
@@ -1535,9 +1547,13 @@ enum OpenAPIDocument {
             }
           },
           "minRevision": {
-            "type": "integer",
+            "type": [
+              "integer",
+              "null"
+            ],
             "minimum": 0,
-            "maximum": 2147483647
+            "maximum": 2147483647,
+            "description": "null is the same as absent."
           }
         }
       },
