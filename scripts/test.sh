@@ -13,6 +13,9 @@ command -v pkg-config >/dev/null || missing+=(pkg-config)
 command -v runuser >/dev/null || missing+=(util-linux)
 command -v faketime >/dev/null || missing+=(faketime)     # the time-travel tests move other processes' clocks
 command -v sqlite3 >/dev/null || missing+=(sqlite3)
+command -v wrk >/dev/null || missing+=(wrk)               # scripts/bench-serve.sh
+command -v bc >/dev/null || missing+=(bc)
+command -v curl >/dev/null || missing+=(curl)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "installing: ${missing[*]}" >&2
   apt-get update
@@ -20,8 +23,8 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 # The schema tests run scripts/check-schema.py (jsonschema validates, PyYAML reads the files);
 # the reporter tests parse JUnit with Python's own xml module; the serve tests check
-# schemas/openapi.json with openapi-spec-validator.
-for module in jsonschema:jsonschema yaml:pyyaml openapi_spec_validator:openapi-spec-validator; do
+# schemas/openapi.json with openapi-spec-validator and drive a running serve with schemathesis.
+for module in jsonschema:jsonschema yaml:pyyaml openapi_spec_validator:openapi-spec-validator schemathesis:schemathesis; do
   python3 -c "import ${module%%:*}" 2>/dev/null \
     || python3 -m pip install --quiet "${module#*:}" \
     || python3 -m pip install --quiet --break-system-packages "${module#*:}"

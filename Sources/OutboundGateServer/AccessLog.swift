@@ -3,13 +3,13 @@ import OutboundConfig
 
 /// One JSON line per request on standard error, written on a serial queue of its own: a
 /// request only appends its line to a bounded buffer, so a slow or blocked stderr never holds
-/// it. Lines that find the buffer full are dropped and counted (`/metrics`).
+/// it. Lines that find the buffer full are dropped and counted (`/metrics`) at once: the drain
+/// that could report them may be the very thing stuck in a blocked write.
 final class AccessLog: @unchecked Sendable {
     private let lock = NSLock()
     private let queue = DispatchQueue(label: "outboundctl.access-log")
     private var pending: [String] = []
     private var drainScheduled = false
-    private var dropped = 0
     private let capacity: Int
     private let onDrop: @Sendable (Int) -> Void
 
@@ -20,16 +20,17 @@ final class AccessLog: @unchecked Sendable {
 
     func record(_ fields: [(String, JSON)]) {
         let line = JSON.object(fields).rendered() + "\n"
-        let schedule: Bool = lock.withLock {
-            guard pending.count < capacity else {
-                dropped += 1
-                return false
-            }
+        let outcome: Outcome = lock.withLock {
+            guard pending.count < capacity else { return .dropped }
             pending.append(line)
             defer { drainScheduled = true }
-            return !drainScheduled
+            return drainScheduled ? .buffered : .bufferedFirst
         }
-        if schedule { queue.async { self.drain() } }
+        switch outcome {
+        case .dropped: onDrop(1)
+        case .bufferedFirst: queue.async { self.drain() }
+        case .buffered: break
+        }
     }
 
     /// Writes what is buffered; called before exit too.
@@ -37,16 +38,16 @@ final class AccessLog: @unchecked Sendable {
         queue.sync { drain() }
     }
 
+    private enum Outcome { case dropped, buffered, bufferedFirst }
+
     private func drain() {
-        let (lines, droppedNow): ([String], Int) = lock.withLock {
+        let lines: [String] = lock.withLock {
             defer {
                 pending = []
-                dropped = 0
                 drainScheduled = false
             }
-            return (pending, dropped)
+            return pending
         }
-        if droppedNow > 0 { onDrop(droppedNow) }
         guard !lines.isEmpty else { return }
         // A write that fails (standard error closed, a full pipe) loses these lines; it must not
         // stop the server, as `FileHandle.write(_:)` would.

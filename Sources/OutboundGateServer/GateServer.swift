@@ -49,6 +49,7 @@ public struct GateServer: Sendable {
     /// Serves until SIGTERM or SIGINT, then finishes the requests in flight (at most 10 s).
     public func run() async throws {
         signal(SIGPIPE, SIG_IGN) // a reader of standard error going away must not end the server
+        Self.raiseOpenFileLimit()
         let metrics = GateMetrics()
         let log = AccessLog(onDrop: { metrics.logLinesDropped($0) })
         defer { log.flush() }
@@ -73,6 +74,17 @@ public struct GateServer: Sendable {
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         configuration.maximumGracefulShutdownDuration = .seconds(10)
         try await ServiceGroup(configuration: configuration).run()
+    }
+
+    /// 1,000 held long-polls, their clients and the store need more descriptors than Debian's
+    /// default soft limit of 1,024: take what the hard limit allows (at most 65,536).
+    private static func raiseOpenFileLimit() {
+        var limit = rlimit()
+        guard getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return }
+        let wanted = min(limit.rlim_max, 65_536)
+        guard limit.rlim_cur < wanted else { return }
+        limit.rlim_cur = wanted
+        setrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit)
     }
 
     private func reloadTokensOnHangUp(_ holder: TokenHolder, logger: Logger) -> DispatchSourceSignal? {
