@@ -11,24 +11,25 @@ final class ServeProcess: @unchecked Sendable {
     private let lock = NSLock()
     private var errorText = ""
     private(set) var baseURL = URL(string: "http://127.0.0.1")!
+    private let errors = Pipe()
 
-    /// Starts serve with `arguments` and waits for its "listening" line.
-    init(_ arguments: [String], environment: [String: String] = [:]) throws {
-        process.executableURL = productsDirectory.appendingPathComponent("outboundctl")
-        process.arguments = ["serve", "--listen", "127.0.0.1:0"] + arguments
+    /// Starts serve with `arguments` and waits for its "listening" line. With `throughEnv`, serve
+    /// is exec'd by `/usr/bin/env` (same process, same pid). Spawned straight from this test
+    /// with libfaketime preloaded, a Swift program sees no arguments (it prints its root help;
+    /// seen with Debian's libfaketime 0.9.10 and Swift 6.3); exec'd by a program that loaded
+    /// libfaketime first, as `env` or the `faketime` wrapper, it sees them all.
+    init(_ arguments: [String], environment: [String: String] = [:], throughEnv: Bool = false) throws {
+        let executable = productsDirectory.appendingPathComponent("outboundctl")
+        process.executableURL = throughEnv ? URL(fileURLWithPath: "/usr/bin/env") : executable
+        process.arguments = (throughEnv ? [executable.path] : []) + ["serve", "--listen", "127.0.0.1:0"] + arguments
         var merged = ProcessInfo.processInfo.environment
         merged["NO_COLOR"] = "1"
         merged.removeValue(forKey: "OUTBOUNDCTL_STORE")
         for (key, value) in environment { merged[key] = value }
         process.environment = merged
-        let errors = Pipe()
         process.standardError = errors
         process.standardOutput = FileHandle.nullDevice
-        errors.fileHandleForReading.readabilityHandler = { [weak self] handle in
-            let data = handle.availableData
-            guard let self, !data.isEmpty else { return }
-            self.lock.withLock { self.errorText += String(decoding: data, as: UTF8.self) }
-        }
+        readStandardError()
         try process.run()
         let deadline = Date().addingTimeInterval(30)
         while Date() < deadline {
@@ -47,6 +48,21 @@ final class ServeProcess: @unchecked Sendable {
     }
 
     var stderr: String { lock.withLock { errorText } }
+
+    /// Collects what serve writes to standard error (from the start, and again after
+    /// `stopReadingStandardError`).
+    func readStandardError() {
+        errors.fileHandleForReading.readabilityHandler = { [weak self] handle in
+            let data = handle.availableData
+            guard let self, !data.isEmpty else { return }
+            self.lock.withLock { self.errorText += String(decoding: data, as: UTF8.self) }
+        }
+    }
+
+    /// Leaves standard error unread, so that serve's writes to it block once the pipe is full.
+    func stopReadingStandardError() {
+        errors.fileHandleForReading.readabilityHandler = nil
+    }
 
     /// Every JSON line written so far.
     var logLines: [[String: Any]] {
