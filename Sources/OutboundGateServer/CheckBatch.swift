@@ -25,6 +25,8 @@ struct CheckBatch: Sendable {
         switch json["minRevision"] {
         case nil, .null?: minRevision = nil
         case .int(let value)? where value >= 0: minRevision = value
+        // JSON has one number type: 233.0 is the whole number 233 (JSON Schema's "integer" too).
+        case .number(let value)? where value >= 0 && value < 0x1p63 && value.rounded() == value: minRevision = Int(value)
         default: throw APIError.badRequest("minRevision: must be a whole number ≥ 0")
         }
         guard case .array(let items)? = json["checks"] else { throw APIError.badRequest("checks: required, an array of 1 to \(maxChecks) checks") }

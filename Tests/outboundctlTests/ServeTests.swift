@@ -63,11 +63,16 @@ final class ServeTests: XCTestCase {
 
         for (body, field) in [("{}", "checks"), (#"{"checks": []}"#, "checks"), (#"{"checks": [{"id": "1", "agent": "x", "channel": "fax"}]}"#, "checks[0].channel"),
                               (#"{"checks": [{"id": "1", "agent": "x"}]}"#, "checks[0].channel"), ("{\"checks\": [", "JSON"),
-                              (#"{"checks": [{"id": "1", "agent": "x", "channel": "sms"}], "minRevision": -1}"#, "minRevision")] {
+                              (#"{"checks": [{"id": "1", "agent": "x", "channel": "sms"}], "minRevision": -1}"#, "minRevision"),
+                              (#"{"checks": [{"id": "1", "agent": "x", "channel": "sms"}], "minRevision": 1.5}"#, "minRevision")] {
             let refused = try server.post("/v1/outbound/check", json: body)
             XCTAssertEqual(refused.status, 400, body)
             XCTAssertEqual(refused.errorCode, "bad-request", body)
             XCTAssertTrue(refused.text.contains(field), "\(body): \(refused.text)")
+        }
+        for whole in ["1.0", "1e0", "null", "0"] {
+            let accepted = try server.post("/v1/outbound/check", json: #"{"checks": [{"id": "1", "agent": "ana.silva", "channel": "sms"}], "minRevision": \#(whole)}"#)
+            XCTAssertEqual(accepted.status, 200, "minRevision \(whole) is a whole number (or none): \(accepted.text)")
         }
         let many = Array(repeating: #"{"id": "1", "agent": "ana.silva", "channel": "sms"}"#, count: 1_001).joined(separator: ",")
         XCTAssertEqual(try server.post("/v1/outbound/check", json: #"{"checks": [\#(many)]}"#).status, 400)
@@ -225,6 +230,38 @@ final class ServeTests: XCTestCase {
         XCTAssertEqual(schemas["Reason"]?["enum"] as? [String], ReasonCode.allCases.map(\.rawValue))
         XCTAssertEqual(schemas["AgentState"]?["enum"] as? [String], AgentState.allCases.map(\.rawValue))
         XCTAssertEqual(Set(schemas["Channel"]?["enum"] as? [String] ?? []), Set(Channel.outbound.map(\.rawValue)))
+    }
+
+    /// schemathesis (PyPI) drives the running server from schemas/openapi.json: at least 1,000
+    /// generated requests (counted in the server's own access log), no 5xx, and every answer's
+    /// status, headers, content type and body conform to the document.
+    func testTheServerConformsToItsOpenAPIDocument() throws {
+        let (store, _) = try appliedStore()
+        let server = try ServeProcess(["--store", store])
+        defer { server.stop() }
+        // A cursor is a token only the server writes: a well-formed string it did not write is
+        // rightly refused with 400, so "schema-valid data is accepted" cannot hold for it.
+        let scratch = try temporaryDirectory(self)
+        let config = scratch.appendingPathComponent("schemathesis.toml")
+        try """
+            [[operations]]
+            include-path = "/v1/changes"
+            checks.positive_data_acceptance.enabled = false
+
+            """.write(to: config, atomically: true, encoding: .utf8)
+        let run = try runProgram("/usr/bin/env", [
+            "python3", "-c", "import sys; from schemathesis.cli import schemathesis; sys.argv[0] = 'schemathesis'; sys.exit(schemathesis())",
+            "--config-file", config.path, "--no-color",
+            "run", repositoryRoot.appendingPathComponent("schemas/openapi.json").path, "--url", server.baseURL.absoluteString,
+            // Every check runs (the default); a --checks option would override the file's exception.
+            "--phases", "examples,coverage,fuzzing", "--max-examples", "300", "--workers", "2", "--seed", "20261202",
+            "--request-timeout", "5",
+        ], in: scratch)  // schemathesis keeps its cache in the working directory
+        XCTAssertFalse(run.stderr.contains("No module named"), "needs schemathesis: pip install schemathesis (scripts/test.sh installs it)")
+        XCTAssertEqual(run.status, 0, String((run.stdout + run.stderr).suffix(6_000)))
+        let requests = server.logLines.filter { $0["method"] != nil }
+        XCTAssertGreaterThanOrEqual(requests.count, 1_000, "schemathesis sent \(requests.count) requests")
+        XCTAssertEqual(requests.filter { ($0["status"] as? Int ?? 0) >= 500 }.count, 0)
     }
 
     func testRefusalsAtStart() throws {
