@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "OutboundConfig", targets: ["OutboundConfig"]),
         .library(name: "OutboundStore", targets: ["OutboundStore"]),
         .library(name: "OutboundStoreSQLite", targets: ["OutboundStoreSQLite"]),
+        .library(name: "OutboundStorePostgres", targets: ["OutboundStorePostgres"]),
         .library(name: "OutboundGateServer", targets: ["OutboundGateServer"]),
     ],
     dependencies: [
@@ -20,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         .systemLibrary(
@@ -39,6 +41,13 @@ let package = Package(
             dependencies: ["OutboundStore", "OutboundConfig", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift")]
         ),
         .target(
+            name: "OutboundStorePostgres",
+            dependencies: ["OutboundStore", "OutboundConfig", .product(name: "PostgresNIO", package: "postgres-nio"),
+                           .product(name: "Logging", package: "swift-log")]
+        ),
+        // Starts a throwaway PostgreSQL server for the tests of both test targets (scripts/dev-postgres.sh).
+        .target(name: "PostgresTestSupport", path: "Tests/PostgresTestSupport"),
+        .target(
             name: "OutboundGateServer",
             dependencies: [
                 "OutboundStore",
@@ -56,6 +65,7 @@ let package = Package(
                 "OutboundConfig",
                 "OutboundStore",
                 "OutboundStoreSQLite",
+                "OutboundStorePostgres",
                 "OutboundGateServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -68,8 +78,10 @@ let package = Package(
         .testTarget(name: "OutboundConfigTests", dependencies: ["OutboundConfig"]),
         .testTarget(
             name: "OutboundStoreTests",
-            dependencies: ["OutboundStore", "OutboundStoreSQLite", "OutboundConfig", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["OutboundStore", "OutboundStoreSQLite", "OutboundStorePostgres", "OutboundConfig", "PostgresTestSupport",
+                           .product(name: "GRDB", package: "GRDB.swift")]
         ),
-        .testTarget(name: "outboundctlTests", dependencies: ["outboundctl", "outboundctl-bench", "OutboundConfig", "OutboundStore", "OutboundStoreSQLite"]),
+        .testTarget(name: "outboundctlTests", dependencies: ["outboundctl", "outboundctl-bench", "OutboundConfig", "OutboundStore", "OutboundStoreSQLite",
+                                                            "PostgresTestSupport"]),
     ]
 )

@@ -6,7 +6,8 @@ import ServiceLifecycle
 /// Keeps the served snapshot current. Every `interval` it opens the store again by its
 /// location — so a store file replaced, removed or made unreadable is noticed, not hidden by
 /// a connection to the old file — reads the head, and when the revision or the store's
-/// identity moved, loads the new revision off the request path and publishes it.
+/// identity moved, loads the new revision off the request path and publishes it. A store that
+/// announces its revisions (PostgreSQL's LISTEN) also wakes it as soon as one commits.
 struct RevisionLoader: Service {
     let open: @Sendable () throws -> OutboundStore
     let state: GateState
@@ -16,10 +17,34 @@ struct RevisionLoader: Service {
 
     func run() async throws {
         await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                await check()
-                try? await Task.sleep(for: interval)
+            let (wakes, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { await listen(wake) }
+                group.addTask {
+                    while !Task.isCancelled {
+                        wake.yield()
+                        try? await Task.sleep(for: interval)
+                    }
+                    wake.finish()
+                }
+                for await _ in wakes { await check() }
+                group.cancelAll()
             }
+        }
+    }
+
+    /// Wakes the loader at each announced revision; returns at once for a store that only
+    /// polls. A lost announcement connection is made again a second later (the polling goes on).
+    private func listen(_ wake: AsyncStream<Void>.Continuation) async {
+        while !Task.isCancelled {
+            do {
+                let store = try await BlockingWork.run { [open] in try open() }
+                guard store.backend.announcesRevisions else { return }
+                for try await _ in store.revisions(every: .seconds(5)) { wake.yield() }
+            } catch {
+                // The polling look records why the store cannot be read.
+            }
+            try? await Task.sleep(for: .seconds(1))
         }
     }
 

@@ -18,6 +18,8 @@ extension OutboundStore {
 }
 
 extension StoreBackend {
+    public var announcesRevisions: Bool { false }
+
     /// The default watcher: a new read transaction every `interval`, yielding each new revision.
     public func revisionChanges(of store: OutboundStore, every interval: Duration) -> AsyncThrowingStream<Int, Error> {
         AsyncThrowingStream { continuation in

@@ -17,6 +17,9 @@ public protocol StoreBackend: AnyObject, Sendable {
     /// Tells a watcher when the revision changes, from any process (`AsyncStore.swift` has a
     /// polling default; a backend that can be notified does better).
     func revisionChanges(of store: OutboundStore, every interval: Duration) -> AsyncThrowingStream<Int, Error>
+    /// True when `revisionChanges` is told of each commit as it happens, so a watcher need not
+    /// poll often (false for the polling default).
+    var announcesRevisions: Bool { get }
 }
 
 /// What the engine reads within one transaction. Ids compare in byte order by contract,
@@ -42,6 +45,8 @@ public protocol StoreSession {
     func changedCells(since revision: Int, after cursor: AvailabilityKey?, limit: Int) throws -> [(AvailabilityKey, AvailabilityCell, revision: Int)]
     /// Cells removed after `revision`, by revision then key, after `cursor`, at most `limit`.
     func removedCells(since revision: Int, after cursor: (revision: Int, key: AvailabilityKey)?, limit: Int) throws -> [(AvailabilityKey, revision: Int)]
+    /// Everything the store keeps but its identity (`store copy`).
+    func contents() throws -> StoreContents
 }
 
 /// What the engine writes within one write transaction.
@@ -59,6 +64,26 @@ public protocol StoreWriteSession: StoreSession {
     func removeCells(_ keys: [AvailabilityKey], revision: Int) throws
     /// Rows written so far in this transaction.
     var rowsWritten: Int { get }
+    /// Writes another store's `contents` into this empty one (`store copy`).
+    func insert(_ contents: StoreContents) throws
+}
+
+/// A whole store as kept, but for its identity: every revision with its time, author,
+/// message, snapshot and source digest; the current entities with their sources and the
+/// revision that last changed each; the availability cells and the change feed's removals.
+public struct StoreContents: Sendable {
+    public var revisions: [NewRevision]
+    public var entities: [(EntityWrite, revision: Int)]
+    public var cells: [(AvailabilityKey, AvailabilityCell, revision: Int)]
+    public var removals: [(AvailabilityKey, revision: Int)]
+
+    public init(revisions: [NewRevision], entities: [(EntityWrite, revision: Int)], cells: [(AvailabilityKey, AvailabilityCell, revision: Int)],
+                removals: [(AvailabilityKey, revision: Int)]) {
+        self.revisions = revisions
+        self.entities = entities
+        self.cells = cells
+        self.removals = removals
+    }
 }
 
 /// What an apply compares its sources with: the files' digest and the canonical form's version.
@@ -121,6 +146,21 @@ public struct NewRevision: Sendable {
     public var creates: Int
     public var updates: Int
     public var deletes: Int
+
+    public init(number: Int, time: String, author: String, message: String, digest: String, sourceDigest: String, canonicalVersion: Int,
+                snapshot: StoredSnapshot, creates: Int, updates: Int, deletes: Int) {
+        self.number = number
+        self.time = time
+        self.author = author
+        self.message = message
+        self.digest = digest
+        self.sourceDigest = sourceDigest
+        self.canonicalVersion = canonicalVersion
+        self.snapshot = snapshot
+        self.creates = creates
+        self.updates = updates
+        self.deletes = deletes
+    }
 }
 
 public struct EntityWrite: Sendable {
@@ -129,6 +169,14 @@ public struct EntityWrite: Sendable {
     public var hash: Int64
     public var sources: String
     public var sourcesHash: Int64
+
+    public init(key: CanonicalForm.Key, data: String, hash: Int64, sources: String, sourcesHash: Int64) {
+        self.key = key
+        self.data = data
+        self.hash = hash
+        self.sources = sources
+        self.sourcesHash = sourcesHash
+    }
 }
 
 public struct EntitySourcesWrite: Sendable {

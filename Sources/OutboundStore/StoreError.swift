@@ -13,6 +13,8 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
     case unknownRevision(Int)
     /// `apply --expect-revision N` on a store at another revision.
     case moved(expected: Int, actual: Int)
+    /// `store copy` into a store that has revisions.
+    case targetNotEmpty(String)
 
     public var description: String {
         switch self {
@@ -24,13 +26,14 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
         case .deletionsNeedConfirmation(let count): "the plan deletes \(count) object\(count == 1 ? "" : "s"); pass --yes to apply it without a terminal"
         case .unknownRevision(let revision): "the store has no revision \(revision)"
         case .moved(let expected, let actual): "the store moved: it is at revision \(actual), not \(expected); nothing was written (plan again)"
+        case .targetNotEmpty(let location): "the store at \(location) already has revisions; store copy only fills an empty store (nothing was written)"
         }
     }
 
     /// True for refusals that leave the store as it was and are not store faults.
     public var isRefusal: Bool {
         switch self {
-        case .stalePlan, .deletionsNeedConfirmation, .unknownRevision, .moved: true
+        case .stalePlan, .deletionsNeedConfirmation, .unknownRevision, .moved, .targetNotEmpty: true
         default: false
         }
     }

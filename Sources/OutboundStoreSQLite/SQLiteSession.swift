@@ -173,6 +173,32 @@ struct SQLiteSession: StoreWriteSession {
         }
     }
 
+    func contents() throws -> StoreContents {
+        let encoding = backend.hasSnapshotEncoding ? "snapshot_encoding" : "'\(SnapshotCompression.text)'"
+        let revisions = try Row.fetchAll(db, sql: """
+            SELECT number, time, author, message, digest, source_digest, canonical_version, snapshot, \(encoding), creates, updates, deletes
+            FROM revisions ORDER BY number
+            """).map { row in
+            let value: DatabaseValue = row[7]
+            let bytes: Data = switch value.storage {
+            case .blob(let data): data
+            case .string(let text): Data(text.utf8)
+            default: Data()
+            }
+            return NewRevision(number: row[0], time: row[1], author: row[2], message: row[3], digest: row[4], sourceDigest: row[5],
+                               canonicalVersion: row[6], snapshot: StoredSnapshot(encoding: row[8], bytes: bytes),
+                               creates: row[9], updates: row[10], deletes: row[11])
+        }
+        let entities = try Row.fetchAll(db, sql: "SELECT kind, id, data, hash, revision, \(sourcesColumn), \(sourcesHashColumn) FROM entities ORDER BY kind, id")
+            .map { row in
+                (EntityWrite(key: CanonicalForm.Key(kind: row[0], id: row[1]), data: row[2], hash: row[3], sources: row[5], sourcesHash: row[6]),
+                 revision: row[4] as Int)
+            }
+        return StoreContents(revisions: revisions, entities: entities,
+                             cells: try changedCells(since: 0, after: nil, limit: Int(Int32.max)),
+                             removals: try removedCells(since: 0, after: nil, limit: Int(Int32.max)))
+    }
+
     // MARK: Writing
 
     func insertRevision(_ revision: NewRevision) throws {
@@ -243,6 +269,37 @@ struct SQLiteSession: StoreWriteSession {
         let record = try db.cachedStatement(sql: "INSERT INTO availability_removals (revision, agent_id, team_id, channel) VALUES (?, ?, ?, ?)")
         for key in keys {
             try delete.execute(arguments: [key.agent, key.team, key.channel.rawValue])
+            try record.execute(arguments: [revision, key.agent, key.team, key.channel.rawValue])
+        }
+    }
+
+    func insert(_ contents: StoreContents) throws {
+        for revision in contents.revisions { try insertRevision(revision) }
+        var entities = try BulkInsert(db, sql: "INSERT INTO entities (kind, id, data, hash, revision, sources, sources_hash) VALUES (?, ?, ?, ?, ?, ?, ?)")
+        for (row, revision) in contents.entities {
+            entities.bind(row.key.kind)
+            entities.bind(row.key.id)
+            entities.bind(row.data)
+            entities.bind(row.hash)
+            entities.bind(revision)
+            entities.bind(row.sources)
+            entities.bind(row.sourcesHash)
+            try entities.insertRow()
+        }
+        var cells = try BulkInsert(db, sql: "INSERT INTO availability (agent_id, team_id, channel, \(StoredCellColumns.list), revision) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+        for (key, cell, revision) in contents.cells {
+            cells.bind(key.agent)
+            cells.bind(key.team)
+            cells.bind(key.channel.rawValue)
+            cells.bind(StoredCellColumns.text(cell.before))
+            cells.bind(StoredCellColumns.text(cell.after))
+            cells.bind(cell.window.from.map(StoredCellColumns.seconds))
+            cells.bind(cell.window.until.map(StoredCellColumns.seconds))
+            cells.bind(revision)
+            try cells.insertRow()
+        }
+        let record = try db.cachedStatement(sql: "INSERT INTO availability_removals (revision, agent_id, team_id, channel) VALUES (?, ?, ?, ?)")
+        for (key, revision) in contents.removals {
             try record.execute(arguments: [revision, key.agent, key.team, key.channel.rawValue])
         }
     }

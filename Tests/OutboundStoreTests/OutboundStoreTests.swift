@@ -2,44 +2,77 @@ import Foundation
 import GRDB
 import OutboundConfig
 import OutboundStore
+import OutboundStorePostgres
 import OutboundStoreSQLite
+import PostgresTestSupport
 import XCTest
 
 /// The store contract: what every backend must do, through the engine (`OutboundStore`).
-/// It runs over every backend of `ContractBackend`; a new backend joins by adding a case.
+/// It runs over every backend of `ContractBackend`; a new backend joins by adding a case and a
+/// subclass of each contract class that names it (`PostgresContractTests.swift`).
 enum ContractBackend: CaseIterable {
     case sqlite
+    /// A schema of its own per test on the test server (`TestPostgres`); `path` is its URL.
+    case postgres
 
     func open(_ path: String) throws -> OutboundStore {
         switch self {
         case .sqlite: try OutboundStore.sqlite(path: path)
+        case .postgres: try OutboundStore.postgres(url: PostgresURL(parsing: path))
         }
     }
 
     func openForReading(_ path: String) throws -> OutboundStore {
         switch self {
         case .sqlite: try OutboundStore.sqliteForReading(path: path)
+        case .postgres: try OutboundStore.postgresForReading(url: PostgresURL(parsing: path))
+        }
+    }
+
+    /// How the backend names the store in its errors.
+    func location(_ path: String) throws -> String {
+        switch self {
+        case .sqlite: path
+        case .postgres: try PostgresURL(parsing: path).location
+        }
+    }
+
+    /// Whether anything of the store exists (the file, or the schema).
+    func exists(_ path: String) throws -> Bool {
+        switch self {
+        case .sqlite: FileManager.default.fileExists(atPath: path)
+        case .postgres: try TestPostgres.psql("SELECT count(*) FROM pg_namespace WHERE nspname = '\(try PostgresURL(parsing: path).schema)'") == "1"
         }
     }
 
     /// What `--store` names this store as, for the real binary.
     func storeArgument(_ path: String) -> String {
-        switch self {
-        case .sqlite: path
-        }
+        path
     }
 
     /// The backend's own check that its files or tables are whole ("ok" when they are).
     func integrityCheck(_ path: String) throws -> String {
         switch self {
         case .sqlite: try DatabaseQueue(path: path).read { try String.fetchOne($0, sql: "PRAGMA integrity_check") ?? "" }
+        case .postgres:
+            // PostgreSQL has no whole-database check to ask; what a half-written apply would
+            // break: contiguous revisions, and no row of a revision that is not there.
+            try TestPostgres.psql("""
+                SELECT CASE WHEN (SELECT count(*) FROM revisions) = (SELECT COALESCE(max(number), 0) FROM revisions)
+                             AND NOT EXISTS (SELECT 1 FROM entities WHERE revision > (SELECT COALESCE(max(number), 0) FROM revisions))
+                             AND NOT EXISTS (SELECT 1 FROM availability WHERE revision > (SELECT COALESCE(max(number), 0) FROM revisions))
+                        THEN 'ok' ELSE 'damaged' END
+                """, schema: try PostgresURL(parsing: path).schema)
         }
     }
 }
 
 /// What the store tests share: a fresh store path and a generated tenant.
 class StoreTestCase: XCTestCase {
+    /// The store: a file path, or a PostgreSQL URL.
     var path: String!
+    /// A fresh directory for the test's files.
+    var directory: URL!
     /// The backend this run of the contract exercises.
     var backend: ContractBackend { .sqlite }
 
@@ -49,7 +82,15 @@ class StoreTestCase: XCTestCase {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("store-tests-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         addTeardownBlock { try? FileManager.default.removeItem(at: directory) }
-        path = directory.appendingPathComponent("outbound.sqlite").path
+        self.directory = directory
+        switch backend {
+        case .sqlite:
+            path = directory.appendingPathComponent("outbound.sqlite").path
+        case .postgres:
+            let schema = TestPostgres.uniqueSchema()
+            path = try TestPostgres.server().url(schema: schema)
+            addTeardownBlock { _ = try? TestPostgres.psql("DROP SCHEMA IF EXISTS \"\(schema)\" CASCADE") }
+        }
     }
 
     /// A tenant of `count` agents, one in every seventh team with a manual email profile.
@@ -305,7 +346,6 @@ class StoreContractTests: StoreTestCase {
     /// store: it is whole by the backend's own check, its availability is exactly one complete
     /// configuration's, and its entities are that configuration's.
     func testKillsAtRandomPointsLeaveTheLastCompleteRevision() throws {
-        let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
         let texts = [tenantText(agents: 2_000), tenantText(agents: 2_300) { $0 % 3 == 0 ? ", active: false" : "" }]
         var files: [String] = []
         var expected: [DesiredState] = []
@@ -355,15 +395,16 @@ class StoreContractTests: StoreTestCase {
     }
 
     func testMissingStoreIsNotCreatedByReads() throws {
+        let location = try backend.location(path)
         XCTAssertThrowsError(try backend.openForReading(path)) { error in
-            XCTAssertEqual(error as? StoreError, .missing(path))
+            XCTAssertEqual(error as? StoreError, .missing(location))
         }
-        XCTAssertFalse(FileManager.default.fileExists(atPath: path))
+        XCTAssertFalse(try backend.exists(path))
     }
 }
 
 /// Time-correct cells, on the contract's backend.
-final class EvaluationDayTests: StoreTestCase {
+class EvaluationDayTests: StoreTestCase {
     /// Rows do not depend on the day of the apply: a later apply of the same configuration
     /// writes nothing, and the stored answer turns at the licence boundary by itself.
     func testALaterDayNeedsNoApplyAndTheAnswerTurnsAtTheBoundary() throws {

@@ -4,7 +4,6 @@ import Foundation
 import OutboundConfig
 import OutboundGateServer
 import OutboundStore
-import OutboundStoreSQLite
 
 struct ServeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -38,15 +37,15 @@ struct ServeCommand: ParsableCommand {
         guard maxStale >= 0 else { throw CommandFailure("usage", "--max-stale must be 0 or more seconds", status: 64) }
         options.tokenFile = tokenFile
         options.maxStale = TimeInterval(maxStale)
-        let path = store.path
+        let location = try store.location()
         let server: GateServer
         do {
             server = try storeErrorsExit {
-                let opened = try OutboundStore.sqliteForReading(path: path)
-                guard opened.isCurrentSchema else {
-                    throw CommandFailure("store-outdated", "the store at \(path) was written by an older outboundctl; run `outboundctl store migrate --store \(ShellWord.quoted(path))` first", status: 3)
+                let open = location.reader()
+                guard try open().isCurrentSchema else {
+                    throw CommandFailure("store-outdated", "the store at \(location.display) was written by an older outboundctl; run `outboundctl store migrate --store \(ShellWord.quoted(location.display))` first", status: 3)
                 }
-                return try GateServer(options: options) { try OutboundStore.sqliteForReading(path: path) }
+                return try GateServer(options: options, open: open)
             }
         } catch let error as TokenFileError {
             throw CommandFailure("token-file", error.description, status: 64)

@@ -1,14 +1,13 @@
 import ArgumentParser
 import OutboundConfig
 import OutboundStore
-import OutboundStoreSQLite
 
 /// `outboundctl store …`: work on the store itself.
 struct StoreCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "store",
         abstract: "Work on the store itself.",
-        subcommands: [StoreMigrateCommand.self]
+        subcommands: [StoreMigrateCommand.self, StoreCopyCommand.self]
     )
 }
 
@@ -32,7 +31,8 @@ struct StoreMigrateCommand: ParsableCommand {
     func run() throws {
         // Opened directly, not through `store.reading`, whose warning would tell this very
         // command to run itself.
-        let wasCurrent = try storeErrorsExit { try OutboundStore.sqliteForReading(path: store.path).isCurrentSchema }
+        let location = try store.location()
+        let wasCurrent = try storeErrorsExit { try location.openForReading().isCurrentSchema }
         let revision = try store.writingExisting { try $0.currentRevision() }
         switch format {
         case .json:

@@ -88,6 +88,7 @@ extension HistoryCommand: MachineReadableCommand { var formatName: String { form
 extension RollbackCommand: MachineReadableCommand { var formatName: String { options.format.rawValue } }
 extension ExportCommand: MachineReadableCommand { var formatName: String { format.rawValue } }
 extension SchemaCommand: MachineReadableCommand { var formatName: String { format.rawValue } }
+extension StoreCopyCommand: MachineReadableCommand { var formatName: String { format.rawValue } }
 
 extension StoreError {
     /// The failure code of `CommandFailure` for this store error.
@@ -101,6 +102,7 @@ extension StoreError {
         case .deletionsNeedConfirmation: "deletions-need-confirmation"
         case .unknownRevision: "unknown-revision"
         case .moved: "store-moved"
+        case .targetNotEmpty: "store-not-empty"
         }
     }
 }

@@ -1,0 +1,115 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// The backend's connections to one server: one per transaction in flight, kept for the next
+/// one when it ends cleanly (a CLI command uses one; `serve` answers several requests at once).
+/// The store API is synchronous and runs on Dispatch threads (`OutboundStore.perform` moves
+/// async callers there), so each call waits here for its NIO future; the cooperative pool is
+/// never blocked.
+final class PostgresConnections: @unchecked Sendable {
+    let url: PostgresURL
+    private let lock = NSLock()
+    private var idle: [PostgresConnection] = []
+    private var nextId = 0
+    /// At most this many connections wait idle; more are closed when done.
+    private static let idleLimit = 4
+
+    /// PostgresNIO logs nothing we want on a command's output: failures reach the user as
+    /// `StoreError`s, which name the store.
+    static let logger = Logger(label: "outboundctl.postgres") { _ in SwiftLogNoOpLogHandler() }
+
+    init(url: PostgresURL) {
+        self.url = url
+    }
+
+    deinit {
+        for connection in idle { Self.close(connection) }
+    }
+
+    /// Closes `connection` and waits for it (PostgresNIO wants a connection closed before it
+    /// goes; no store call runs on an event loop, where waiting is not allowed).
+    static func close(_ connection: PostgresConnection) {
+        _ = try? connection.close().wait()
+    }
+
+    /// Runs `body` on a connection of its own; the connection is kept only when `body`
+    /// succeeded and it is still open.
+    func with<T>(_ body: (PostgresConnection) throws -> T) throws -> T {
+        let connection = try take()
+        do {
+            let result = try body(connection)
+            give(connection)
+            return result
+        } catch {
+            Self.close(connection)
+            throw error
+        }
+    }
+
+    private func take() throws -> PostgresConnection {
+        lock.lock()
+        while let connection = idle.popLast() {
+            if !connection.isClosed {
+                lock.unlock()
+                return connection
+            }
+        }
+        nextId += 1
+        let id = nextId
+        lock.unlock()
+        return try PostgresConnection.connect(on: MultiThreadedEventLoopGroup.singleton.any(), configuration: try configuration(),
+                                              id: id, logger: Self.logger).wait()
+    }
+
+    private func give(_ connection: PostgresConnection) {
+        lock.lock()
+        defer { lock.unlock() }
+        if idle.count < Self.idleLimit, !connection.isClosed {
+            idle.append(connection)
+        } else {
+            Self.close(connection)
+        }
+    }
+
+    /// A new connection for `async` code (the LISTEN of `revisionChanges`), not pooled.
+    func connect() async throws -> PostgresConnection {
+        try await PostgresConnection.connect(configuration: try configuration(), id: 0, logger: Self.logger)
+    }
+
+    /// How to reach the server, from the URL.
+    func configuration() throws -> PostgresConnection.Configuration {
+        var configuration: PostgresConnection.Configuration
+        if let directory = url.socketDirectory {
+            configuration = .init(unixSocketPath: "\(directory)/.s.PGSQL.\(url.port)", username: url.user, password: url.password,
+                                  database: url.database)
+        } else {
+            let tls: PostgresConnection.Configuration.TLS
+            switch url.sslMode {
+            case .disable:
+                tls = .disable
+            case .require:
+                var client = TLSConfiguration.makeClientConfiguration()
+                client.certificateVerification = .none
+                tls = .require(try NIOSSLContext(configuration: client))
+            case .verifyFull:
+                var client = TLSConfiguration.makeClientConfiguration()
+                client.certificateVerification = .fullVerification
+                if let root = url.sslRootCertificate { client.trustRoots = .file(root) }
+                tls = .require(try NIOSSLContext(configuration: client))
+            }
+            configuration = .init(host: url.host, port: url.port, username: url.user, password: url.password, database: url.database, tls: tls)
+            configuration.options.tlsServerName = url.sslMode == .verifyFull ? url.host : nil
+        }
+        configuration.options.connectTimeout = .seconds(10)
+        return configuration
+    }
+}
+
+extension PostgresConnection {
+    /// Runs `sql` and collects its rows, waiting on this (non-NIO) thread.
+    @discardableResult
+    func run(_ query: PostgresQuery) throws -> [PostgresRow] {
+        try self.query(query, logger: PostgresConnections.logger).wait().rows
+    }
+}
