@@ -13,6 +13,9 @@ command -v pkg-config >/dev/null || missing+=(pkg-config)
 command -v runuser >/dev/null || missing+=(util-linux)
 command -v faketime >/dev/null || missing+=(faketime)     # the time-travel tests move other processes' clocks
 command -v sqlite3 >/dev/null || missing+=(sqlite3)
+# The PostgreSQL tests start a throwaway server (scripts/dev-postgres.sh); Debian keeps initdb
+# out of PATH, in /usr/lib/postgresql/VERSION/bin.
+command -v initdb >/dev/null || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 command -v wrk >/dev/null || missing+=(wrk)               # scripts/bench-serve.sh
 command -v bc >/dev/null || missing+=(bc)
 command -v curl >/dev/null || missing+=(curl)
