@@ -13,6 +13,7 @@
 #   tcp=postgres://postgres@127.0.0.1:PORT/outboundctl            (TCP; PGPASSWORD=postgres)
 #   dir=DIR
 #   stop=pg_ctl -D DIR/data stop -m immediate
+#   start=pg_ctl … start                                        (starts it again after a stop)
 # With --stop-with PID the server stops by itself once process PID has ended (the tests pass
 # their own, so a killed test run leaves no server behind).
 set -euo pipefail
@@ -57,9 +58,9 @@ echo postgres > "$dir/pwfile"
   || { cat "$dir/initdb.log" >&2; exit 1; }
 rm -f "$dir/pwfile"
 # fsync off: a throwaway server needs no durability across power loss, and the tests run faster.
-"${as_owner[@]}" "${bin}pg_ctl" --pgdata="$dir/data" --log="$dir/server.log" --wait \
-  --options="-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$dir -c fsync=off -c max_connections=200" \
-  start >/dev/null || { cat "$dir/server.log" >&2; exit 1; }
+start=("${as_owner[@]}" "${bin}pg_ctl" --pgdata="$dir/data" --log="$dir/server.log" --wait
+  "--options=-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$dir -c fsync=off -c max_connections=200" start)
+"${start[@]}" >/dev/null || { cat "$dir/server.log" >&2; exit 1; }
 "${as_owner[@]}" psql --quiet --host="$dir" --port="$port" --username=postgres --dbname=postgres \
   --command="CREATE DATABASE outboundctl" >/dev/null
 
@@ -76,3 +77,4 @@ echo "url=postgres://postgres@localhost:$port/outboundctl?host=$dir"
 echo "tcp=postgres://postgres@127.0.0.1:$port/outboundctl"
 echo "dir=$dir"
 echo "stop=${as_owner[*]} ${bin}pg_ctl -D $dir/data stop -m immediate"
+printf 'start='; printf '%q ' "${start[@]}"; echo

@@ -110,6 +110,33 @@ extension PostgresConnection {
     /// Runs `sql` and collects its rows, waiting on this (non-NIO) thread.
     @discardableResult
     func run(_ query: PostgresQuery) throws -> [PostgresRow] {
-        try self.query(query, logger: PostgresConnections.logger).wait().rows
+        try result(of: query).rows
+    }
+
+    /// Runs `query` and waits for its result, or for the connection's end: a query sent as
+    /// the server goes away (`pg_ctl stop -m immediate`) was seen never to complete.
+    func result(of query: PostgresQuery) throws -> PostgresQueryResult {
+        let promise = eventLoop.makePromise(of: PostgresQueryResult.self)
+        let settled = Settled()
+        self.query(query, logger: PostgresConnections.logger).whenComplete { result in
+            if settled.first() { promise.completeWith(result) }
+        }
+        closeFuture.whenComplete { _ in
+            if settled.first() { promise.fail(ConnectionLost()) }
+        }
+        return try promise.futureResult.wait()
+    }
+}
+
+/// The connection ended before a query's answer.
+struct ConnectionLost: Error {}
+
+/// Whether a promise was completed already (both callbacks run on the connection's event loop).
+private final class Settled: @unchecked Sendable {
+    private var done = false
+
+    func first() -> Bool {
+        defer { done = true }
+        return !done
     }
 }

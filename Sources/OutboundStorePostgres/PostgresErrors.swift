@@ -20,6 +20,7 @@ enum PostgresErrors {
     static func storeError(_ error: Error, _ url: PostgresURL) -> StoreError {
         let location = url.location
         if let urlError = error as? PostgresURLError { return .unreadable(location, urlError.message) }
+        if error is ConnectionLost { return lost(location) }
         guard let error = error as? PSQLError else {
             return .unreadable(location, "cannot reach the server: \(describe(error))")
         }
@@ -42,7 +43,7 @@ enum PostgresErrors {
             let cause = error.underlying.map(describe) ?? "unknown cause"
             return .unreadable(location, "cannot connect to the server at \(url.socketDirectory.map { "\($0)/.s.PGSQL.\(url.port)" } ?? "\(url.host):\(url.port)"): \(cause)")
         case .serverClosedConnection, .uncleanShutdown, .clientClosedConnection:
-            return .unreadable(location, "the connection to the server was lost; an apply is written whole or not at all (`outboundctl history` shows which)")
+            return lost(location)
         case .authMechanismRequiresPassword:
             return .unreadable(location, "the server asks user '\(url.user)' for a password and none was given (put it in PGPASSWORD or ~/.pgpass)")
         case .sslUnsupported:
@@ -52,6 +53,10 @@ enum PostgresErrors {
         default:
             return .unreadable(location, "the server connection failed (\(error.code))\(error.underlying.map { ": \(describe($0))" } ?? "")")
         }
+    }
+
+    private static func lost(_ location: String) -> StoreError {
+        .unreadable(location, "the connection to the server was lost; an apply is written whole or not at all (`outboundctl history` shows which)")
     }
 
     /// An underlying network or TLS error in words (NIO's descriptions are good; a

@@ -26,7 +26,7 @@ struct PostgresSession: StoreWriteSession {
 
     /// Runs a statement that writes, counting the rows it wrote.
     private func write(_ query: PostgresQuery) throws {
-        let result = try connection.query(query, logger: PostgresConnections.logger).wait()
+        let result = try connection.result(of: query)
         written.count += result.metadata.rows ?? 0
     }
 

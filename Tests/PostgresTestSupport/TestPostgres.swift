@@ -7,6 +7,21 @@ import Foundation
 /// need it fail, they never pass by skipping.
 public enum TestPostgres {
     public struct Server: Sendable {
+        /// Runs `stopCommand` or `startCommand`.
+        public func run(_ command: String?) throws {
+            guard let command else { throw Unavailable(description: "this server cannot be stopped or started by the tests") }
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/bin/bash")
+            // Inherited descriptors closed first, as in dev-postgres.sh: a server started here
+            // would hold them, and this wait would never end.
+            process.arguments = ["-c", """
+                for fd in /proc/$$/fd/*; do fd="${fd##*/}"; [ "$fd" -gt 2 ] && [ "$fd" -lt 255 ] && eval "exec $fd>&-" 2>/dev/null; done
+                \(command) >/dev/null 2>&1
+                """]
+            try process.run()
+            process.waitUntilExit()
+        }
+
         /// The URL over the unix socket (no password asked), without `schema`.
         public var url: String
         /// The URL over TCP on 127.0.0.1 (password `postgres`); nil for `OUTBOUNDCTL_TEST_POSTGRES`.
@@ -15,6 +30,8 @@ public enum TestPostgres {
         public var directory: String?
         /// The command that stops the server at once (`pg_ctl … stop -m immediate`).
         public var stopCommand: String?
+        /// The command that starts it again after a stop.
+        public var startCommand: String?
         /// The TCP port.
         public var port: Int?
 
@@ -81,6 +98,12 @@ public enum TestPostgres {
         if let url = ProcessInfo.processInfo.environment["OUTBOUNDCTL_TEST_POSTGRES"], !url.isEmpty {
             return .success(Server(url: url))
         }
+        return startPrivate()
+    }
+
+    /// A server of the caller's own, also with `OUTBOUNDCTL_TEST_POSTGRES` set (for tests
+    /// that stop it); it stops when the test process ends.
+    public static func startPrivate() -> Result<Server, Unavailable> {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
         process.arguments = [repositoryRoot.appendingPathComponent("scripts/dev-postgres.sh").path,
@@ -107,6 +130,7 @@ public enum TestPostgres {
                 """))
         }
         let port = fields["tcp"].flatMap { URLComponents(string: $0)?.port }
-        return .success(Server(url: url, tcpURL: fields["tcp"], directory: fields["dir"], stopCommand: fields["stop"], port: port))
+        return .success(Server(url: url, tcpURL: fields["tcp"], directory: fields["dir"], stopCommand: fields["stop"],
+                               startCommand: fields["start"], port: port))
     }
 }
