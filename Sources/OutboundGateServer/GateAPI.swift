@@ -17,6 +17,7 @@ struct GateAPI: HTTPResponder {
     let open: @Sendable () throws -> OutboundStore
     let maxStale: TimeInterval
     let longPolls: LongPollLimit
+    let console: Console
 
     static let maxBody = 1 << 20
     static let maxChecks = 1_000
@@ -38,7 +39,7 @@ struct GateAPI: HTTPResponder {
         if request.uri.path.hasPrefix("/v1/") { response.headers[.xOutboundRevision] = String(revision) }
         let duration = ContinuousClock.now - started
         let nanoseconds = duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000
-        let route = matched?.0.rawValue ?? "unmatched"
+        let route = matched?.0.rawValue ?? ConsolePage.match(request.uri.path)?.pattern ?? "unmatched"
         metrics.request(route: route, status: response.status.code, nanoseconds: nanoseconds)
         log.record([
             ("time", .string(LicenceWindow.text(Date()))),
@@ -56,6 +57,8 @@ struct GateAPI: HTTPResponder {
     private func answer(_ request: Request, _ matched: (Route, agent: String?)?) async throws -> (Response, Int) {
         // The token first: without one, every path but the probes is 401, whatever the method.
         guard let (route, agent) = matched else {
+            // The console's pages have their own login (a session cookie, not a bearer token).
+            if let page = ConsolePage.match(request.uri.path) { return (await console.respond(to: request, page: page), state.snapshot.revision) }
             try authorize(request, for: .check)
             throw APIError.notFound("no such path: \(Self.visible(request.uri.path))")
         }

@@ -59,7 +59,9 @@ public struct GateServer: Sendable {
         let holder = TokenHolder(tokens)
         let hangUp = reloadTokensOnHangUp(holder, logger: logger)
         defer { hangUp?.cancel() }
-        let api = GateAPI(state: state, tokens: holder, metrics: metrics, log: log, open: open, maxStale: options.maxStale, longPolls: LongPollLimit())
+        let console = Console(state: state, tokens: holder, open: open, trustsForwardedProto: options.isLoopback)
+        let api = GateAPI(state: state, tokens: holder, metrics: metrics, log: log, open: open, maxStale: options.maxStale, longPolls: LongPollLimit(),
+                          console: console)
         let loader = RevisionLoader(open: open, state: state, metrics: metrics, logger: logger)
         let application = Application(
             responder: api,

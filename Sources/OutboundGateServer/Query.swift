@@ -13,6 +13,11 @@ struct Query {
         self.values = values
     }
 
+    /// Parameters already split, as the console reads them from its forms (`FormFields`).
+    init(values: [String: [String]]) {
+        self.values = values
+    }
+
     func string(_ name: String) throws -> String? {
         guard let given = values[name] else { return nil }
         guard given.count == 1 else { throw APIError.badRequest("\(name): given \(given.count) times; give it once") }

@@ -66,9 +66,6 @@ struct MatrixCommand: ParsableCommand {
     }
 
     private func filter(_ cells: [(AvailabilityKey, [ReasonCode])]) -> [MatrixRow] {
-        var rows = cells.map { MatrixRow(agent: $0.0.agent, team: $0.0.team, channel: $0.0.channel, reasons: $0.1) }
-        if let team { rows = rows.filter { $0.team == team } }
-        if unavailableOnly { rows = rows.filter { !$0.available } }
-        return rows
+        MatrixRow.rows(cells, team: team, unavailableOnly: unavailableOnly)
     }
 }

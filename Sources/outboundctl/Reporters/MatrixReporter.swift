@@ -1,22 +1,12 @@
 import ArgumentParser
 import OutboundConfig
 
-/// One row of the matrix: an active agent signed into a team, on one channel.
-struct MatrixRow {
-    var agent: String
-    var team: String
-    var channel: Channel
-    var reasons: [ReasonCode]
-
-    var available: Bool { reasons.isEmpty }
-}
-
 enum MatrixFormat: String, ExpressibleByArgument, CaseIterable {
     case text, csv, json
 }
 
-/// Renders matrix rows as a table for people, CSV, or the JSON of docs/reference.md §5, each followed by
-/// (or including) the per-channel summary.
+/// Renders matrix rows as a table for people, CSV (`MatrixCSV`, shared with serve's console),
+/// or the JSON of docs/reference.md §5, each followed by (or including) the per-channel summary.
 struct MatrixReporter {
     let terminal: Terminal
     /// Leaves out the text summary.
@@ -26,37 +16,16 @@ struct MatrixReporter {
     func report(_ rows: [MatrixRow], format: MatrixFormat) -> [UInt8] {
         switch format {
         case .text: Array(text(rows).utf8)
-        case .csv: csv(rows)
+        case .csv: MatrixCSV.render(rows)
         case .json: json(rows)
         }
-    }
-
-    private struct Summary {
-        var available = 0
-        var unavailable = 0
-        var reasons: [ReasonCode: Int] = [:]
-    }
-
-    private func summaries(_ rows: [MatrixRow]) -> [(Channel, Summary)] {
-        let channels = [Channel.sms, .email]
-        var summaries = channels.map { _ in Summary() }
-        for row in rows {
-            let index = row.channel == .sms ? 0 : 1
-            if row.available {
-                summaries[index].available += 1
-            } else {
-                summaries[index].unavailable += 1
-                for reason in row.reasons { summaries[index].reasons[reason, default: 0] += 1 }
-            }
-        }
-        return Array(zip(channels, summaries))
     }
 
     /// One row per line, compact: the rows of a large tenant would triple in size
     /// pretty-printed. Written directly as bytes for the same reason, in chunks on all cores.
     private func json(_ rows: [MatrixRow]) -> [UInt8] {
         var output = Self.rendered(rows, after: "{\"rows\":[", Self.jsonRows)
-        let summary = JSON.object(summaries(rows).map { channel, summary in
+        let summary = JSON.object(MatrixSummary.perChannel(rows).map { channel, summary in
             (channel.rawValue, .object([
                 ("available", .int(summary.available)),
                 ("unavailable", .int(summary.unavailable)),
@@ -91,10 +60,6 @@ struct MatrixReporter {
         return output
     }
 
-    private func csv(_ rows: [MatrixRow]) -> [UInt8] {
-        Self.rendered(rows, after: "agent,team,channel,available,reasons\n", Self.csvRows)
-    }
-
     /// `header`, then `rows` rendered by `render` in chunks on all cores, in order.
     private static func rendered(_ rows: [MatrixRow], after header: StaticString,
                                  _ render: @Sendable (ArraySlice<MatrixRow>) -> [UInt8]) -> [UInt8] {
@@ -103,25 +68,6 @@ struct MatrixReporter {
         output.reserveCapacity(chunks.reduce(header.utf8CodeUnitCount + 512) { $0 + $1.count })
         output.write(header)
         for chunk in chunks { output += chunk }
-        return output
-    }
-
-    private static func csvRows(_ rows: ArraySlice<MatrixRow>) -> [UInt8] {
-        var output: [UInt8] = []
-        output.reserveCapacity(rows.count * 60)
-        for row in rows {
-            output += CSV.field(row.agent).utf8
-            output.append(UInt8(ascii: ","))
-            output += CSV.field(row.team).utf8
-            output.append(UInt8(ascii: ","))
-            output += row.channel.rawValue.utf8
-            output.write(row.available ? ",true," : ",false,")
-            for (index, reason) in row.reasons.enumerated() {
-                if index > 0 { output.append(UInt8(ascii: ";")) }
-                output += reason.rawValue.utf8
-            }
-            output.append(0x0A)
-        }
         return output
     }
 
@@ -147,19 +93,11 @@ struct MatrixReporter {
         }
         guard !quiet else { return output }
         output += "\n"
-        for (channel, summary) in summaries(rows) {
+        for (channel, summary) in MatrixSummary.perChannel(rows) {
             let reasons = summary.reasons.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { "\($0.key.rawValue) \($0.value)" }
             output += "\(channel.rawValue): \(summary.available) available, \(summary.unavailable) unavailable"
             output += reasons.isEmpty ? "\n" : " — \(reasons.joined(separator: ", "))\n"
         }
         return output
-    }
-}
-
-/// RFC 4180 quoting, for ids that never need it today but might in other columns.
-enum CSV {
-    static func field(_ text: String) -> String {
-        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) else { return text }
-        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }
