@@ -19,6 +19,8 @@ command -v initdb >/dev/null || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2
 command -v wrk >/dev/null || missing+=(wrk)               # scripts/bench-serve.sh
 command -v bc >/dev/null || missing+=(bc)
 command -v curl >/dev/null || missing+=(curl)
+command -v chromium >/dev/null || missing+=(chromium)               # the console's browser tests (Tests/Browser)
+command -v chromedriver >/dev/null || missing+=(chromium-driver)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "installing: ${missing[*]}" >&2
   apt-get update
@@ -32,5 +34,7 @@ for module in jsonschema:jsonschema yaml:pyyaml openapi_spec_validator:openapi-s
     || python3 -m pip install --quiet "${module#*:}" \
     || python3 -m pip install --quiet --break-system-packages "${module#*:}"
 done
+# The console's browser tests drive chromium with selenium.
+python3 -c "import selenium" 2>/dev/null || python3 -m pip install --quiet selenium || python3 -m pip install --quiet --break-system-packages selenium
 
 exec swift test "$@"
