@@ -219,6 +219,66 @@ def test_hostile_names(driver, base, expected):
     expect(driver.title != "pwned" and no_alert(driver), "no script from configuration ran")
 
 
+# Every element with text of its own: its colour (SVG text: its fill) against the first
+# opaque background behind it; the ones under 4.5:1 (WCAG AA for normal text).
+LOW_CONTRAST = """
+function rgb(text) { var m = text.match(/[\\d.]+/g); return m ? m.map(Number) : null; }
+function luminance(c) {
+  var v = c.slice(0, 3).map(function (x) { x /= 255; return x <= 0.03928 ? x / 12.92 : Math.pow((x + 0.055) / 1.055, 2.4); });
+  return 0.2126 * v[0] + 0.7152 * v[1] + 0.0722 * v[2];
+}
+function background(element) {
+  for (var e = element; e && e.nodeType === 1; e = e.parentElement) {
+    var c = rgb(getComputedStyle(e).backgroundColor);
+    if (c && (c.length < 4 || c[3] > 0)) { return c; }
+  }
+  return [255, 255, 255];
+}
+var low = [];
+document.querySelectorAll("body *").forEach(function (e) {
+  var own = Array.prototype.some.call(e.childNodes, function (n) { return n.nodeType === 3 && n.textContent.trim() !== ""; });
+  if (!own || e.getClientRects().length === 0) { return; }
+  var style = getComputedStyle(e);
+  if (style.visibility === "hidden" || e.closest(".skip")) { return; }
+  var colour = rgb(e instanceof SVGElement ? style.fill : style.color);
+  var a = luminance(colour), b = luminance(background(e));
+  var ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+  if (ratio < 4.5) { low.push(e.tagName + " '" + e.textContent.trim().slice(0, 40) + "' " + ratio.toFixed(2)); }
+});
+return low;
+"""
+
+UNLABELLED = """
+return Array.prototype.filter.call(document.querySelectorAll("input:not([type=hidden]), select, textarea"),
+  function (e) { return e.labels.length === 0 || e.labels[0].textContent.trim() === ""; }).map(function (e) { return e.outerHTML; });
+"""
+
+
+def test_accessibility(driver, base):
+    for path in ["/", "/agents?q=a", "/agents/ana.silva?date=2027-01-02", "/overview", "/revisions"]:
+        driver.get(base + path)
+        expect(driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en", f"{path}: lang")
+        low = driver.execute_script(LOW_CONTRAST)
+        expect(not low, f"{path}: text under 4.5:1 contrast: {low}")
+        unlabelled = driver.execute_script(UNLABELLED)
+        expect(not unlabelled, f"{path}: controls without a label: {unlabelled}")
+    # Keyboard only: the skip link comes first and shows its focus, then the search box.
+    driver.get(base + "/")
+    driver.find_element(By.TAG_NAME, "body").send_keys(Keys.TAB)
+    focused = driver.switch_to.active_element
+    expect(focused.get_attribute("class") == "skip", "Tab first reaches the skip link")
+    expect(focused.value_of_css_property("outline-style") != "none", "the focus is visible")
+    for _ in range(10):
+        if driver.switch_to.active_element.get_attribute("id") == "agent-search":
+            break
+        driver.switch_to.active_element.send_keys(Keys.TAB)
+    box = driver.switch_to.active_element
+    expect(box.get_attribute("id") == "agent-search", "Tab reaches the search box")
+    expect(box.value_of_css_property("outline-style") != "none", "the search box shows its focus")
+    box.send_keys("ana.silva", Keys.ENTER)
+    wait(driver, lambda d: d.current_url.endswith("/agents/ana.silva"), "Enter searches")
+
+
 def screenshots(base, directory):
     """The agent page, the overview and the revisions at 1280 and 390 pixels wide."""
     os.makedirs(directory, exist_ok=True)
@@ -261,6 +321,7 @@ def main():
         ("the login flow", lambda: test_login(driver, arguments.login, arguments.token, arguments.check_token)),
         ("the pages without JavaScript", lambda: test_without_javascript(arguments.plain)),
         ("the hostile-names tenant", lambda: test_hostile_names(driver, arguments.hostile, expected)),
+        ("labels, contrast and the keyboard", lambda: test_accessibility(driver, arguments.plain)),
     ]
     try:
         for name, step in steps:

@@ -48,7 +48,7 @@ final class ConsoleBrowserTests: XCTestCase {
                                                       "--hostile", hostile.baseURL.absoluteString, "--expected", expectedFile.path])
         XCTAssertEqual(run.status, 0, "\(run.stdout)\n\(run.stderr)")
         for step in ["search and open an agent", "the date changes the licence verdict", "the overview and its filters", "the login flow",
-                     "the pages without JavaScript", "the hostile-names tenant"] {
+                     "the pages without JavaScript", "the hostile-names tenant", "labels, contrast and the keyboard"] {
             XCTAssertTrue(run.stdout.contains("ok: \(step)"), "\(step): \(run.stdout)")
         }
     }

@@ -179,6 +179,9 @@ struct Console: Sendable {
     }
 }
 
+/// The pages take the request they answer as a `Visit`.
+typealias Visit = Console.Visit
+
 extension HTTPField.Name {
     static let referrerPolicy = HTTPField.Name("Referrer-Policy")!
     static let xForwardedProto = HTTPField.Name("X-Forwarded-Proto")!

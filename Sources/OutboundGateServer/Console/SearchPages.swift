@@ -59,5 +59,3 @@ enum SearchPages {
         """
     }
 }
-
-typealias Visit = Console.Visit
