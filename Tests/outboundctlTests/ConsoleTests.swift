@@ -171,6 +171,42 @@ final class ConsoleTests: XCTestCase {
         }
     }
 
+    /// The unavailable rows of a larger tenant, 50 to a page: the pages together are the CSV's
+    /// rows in its order, and the pager links each page to the next.
+    func testTheUnavailableRowsArePaged() throws {
+        let directory = try temporaryDirectory(self)
+        try generateTenant(agents: 400, into: directory.appendingPathComponent("tenant"))
+        let store = directory.appendingPathComponent("outbound.sqlite").path
+        let applied = try outboundctl(["apply", directory.appendingPathComponent("tenant").path, "--store", store])
+        XCTAssertEqual(applied.status, 0, applied.stderr)
+        let server = try ServeProcess(["--store", store])
+        defer { server.stop() }
+        let expected = try outboundctl(["matrix", "--store", store, "--format", "csv", "--unavailable-only"]).stdout
+            .split(separator: "\n").dropFirst().map { line -> String in
+                let fields = line.split(separator: ",", omittingEmptySubsequences: false)
+                return "\(fields[0]) \(fields[1]) \(fields[2]) \(fields[4].replacingOccurrences(of: ";", with: ", "))"
+            }
+        let pages = (expected.count + 49) / 50
+        XCTAssertGreaterThan(pages, 2, "the tenant has rows for several pages")
+        var listed: [String] = []
+        for page in 1...pages {
+            let text = try server.console("/overview?page=\(page)").text
+            let rows = text.components(separatedBy: "<tr><td data-label=\"Agent\">").dropFirst().map { row -> String in
+                let cells = row.components(separatedBy: "</td>").prefix(4).map { cell in
+                    cell.replacingOccurrences(of: #"<[^>]+>"#, with: "", options: .regularExpression).trimmingCharacters(in: .whitespacesAndNewlines)
+                }
+                return cells.joined(separator: " ")
+            }
+            XCTAssertEqual(rows.count, page < pages ? 50 : expected.count - 50 * (pages - 1), "page \(page)")
+            listed += rows
+            XCTAssertTrue(text.contains("Page \(page) of \(pages)"), "page \(page)")
+            XCTAssertEqual(text.contains("page=\(page + 1)#unavailable\" rel=\"next\""), page < pages, "page \(page) links the next")
+            XCTAssertEqual(text.contains("page=\(page - 1)#unavailable\" rel=\"prev\""), page > 1, "page \(page) links the previous")
+        }
+        XCTAssertEqual(listed, expected)
+        XCTAssertEqual(try server.console("/overview?page=\(pages + 1)").status, 404)
+    }
+
     /// Under `--token-file`: 401 with the login form, a session cookie (never the token)
     /// with its attributes, logout, and a token taken out of the file ending its sessions.
     func testLoginKeepsASessionUntilLogoutOrTheTokenLeaves() throws {
