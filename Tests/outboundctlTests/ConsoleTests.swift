@@ -42,6 +42,10 @@ final class ConsoleTests: XCTestCase {
         let revisions = try server.console("/revisions").text
         XCTAssertTrue(revisions.contains("<td data-label=\"Revision\">1</td>"), revisions)
 
+        let metrics = try server.get("/metrics").text
+        XCTAssertTrue(metrics.contains(#"outboundctl_http_requests_total{route="/agents/{agent}",status="200"} 2"#), "counted by pattern: \(metrics)")
+        XCTAssertTrue(eventually { server.logLines.contains { $0["path"] as? String == "/overview.csv" && $0["status"] as? Int == 200 } }, "logged like the API")
+
         // Wrong methods: 405 with Allow, as the API answers.
         for (method, path, allow) in [("POST", "/", "GET"), ("DELETE", "/agents/ana.silva", "GET"), ("GET", "/logout", "POST"), ("PUT", "/login", "GET, POST")] {
             let answer = try server.console(method, path)
