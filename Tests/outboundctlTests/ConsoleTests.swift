@@ -275,4 +275,26 @@ final class ConsoleTests: XCTestCase {
         XCTAssertEqual(try server.console("/", headers: keptSession).status, 200, "other sessions stay")
         XCTAssertFalse(server.stderr.contains("support-token") || server.stderr.contains("other-token"), "tokens are never logged")
     }
+
+    /// A session ends 12 hours after its login: serve's clock moved by libfaketime (reading the
+    /// time from a file on every call), as the licence-boundary test of serve does.
+    func testASessionEndsAfterTwelveHours() throws {
+        let library = "/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1"
+        XCTAssertTrue(FileManager.default.fileExists(atPath: library), "libfaketime is missing: apt-get install faketime (scripts/test.sh installs it)")
+        let (store, _) = try ConsoleFixture.store(self)
+        let directory = try temporaryDirectory(self)
+        let tokens = directory.appendingPathComponent("tokens"), clock = directory.appendingPathComponent("clock")
+        try "support-token\n".write(to: tokens, atomically: true, encoding: .utf8)
+        try "@2026-06-01 08:00:00\n".write(to: clock, atomically: true, encoding: .utf8)
+        let server = try ServeProcess(["--store", store, "--token-file", tokens.path], environment: [
+            "LD_PRELOAD": library, "FAKETIME_TIMESTAMP_FILE": clock.path, "FAKETIME_NO_CACHE": "1", "FAKETIME_DONT_FAKE_MONOTONIC": "1", "TZ": "UTC",
+        ], throughEnv: true)
+        defer { server.stop() }
+        let login = try server.console("POST", "/login", form: "token=support-token")
+        let session = ["Cookie": try XCTUnwrap(login.header("Set-Cookie")?.split(separator: ";").first.map(String.init))]
+        try "@2026-06-01 19:59:50\n".write(to: clock, atomically: true, encoding: .utf8)
+        XCTAssertEqual(try server.console("/revisions", headers: session).status, 200, "11 h 59 min after the login")
+        try "@2026-06-01 20:00:10\n".write(to: clock, atomically: true, encoding: .utf8)
+        XCTAssertEqual(try server.console("/revisions", headers: session).status, 401, "12 hours after the login")
+    }
 }
