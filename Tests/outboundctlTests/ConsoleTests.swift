@@ -107,6 +107,7 @@ final class ConsoleTests: XCTestCase {
             assertSecurityHeaders(answer, path)
         }
         XCTAssertEqual(try server.console("POST", "/login", form: "token=x").status, 404, "no login without a token file")
+        XCTAssertEqual(try server.console("POST", "/logout").status, 404, "nor a logout")
         XCTAssertEqual(try outboundctl(["history", "--store", store, "--format", "json"]).stdout, before, "no page writes")
         XCTAssertEqual(try server.console("/agents/ana.silva").status, 200, "still serving")
     }

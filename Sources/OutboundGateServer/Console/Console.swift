@@ -70,7 +70,7 @@ struct Console: Sendable {
         case .overviewCSV: return try await OverviewPage.csv(visit, open: open)
         case .revisions: return try await RevisionsPage.render(visit, open: open)
         case .login: return try await login(visit)
-        case .logout: return logout(visit)
+        case .logout: return try logout(visit)
         case .stylesheet: return Self.asset(ConsoleAssets.stylesheet, type: "text/css; charset=utf-8")
         case .script: return Self.asset(ConsoleAssets.script, type: "text/javascript; charset=utf-8")
         }
@@ -127,7 +127,8 @@ struct Console: Sendable {
         }
     }
 
-    private func logout(_ visit: Visit) -> Response {
+    private func logout(_ visit: Visit) throws -> Response {
+        guard tokens.current != nil else { throw APIError.notFound("serve runs without --token-file: the console needs no login") }
         if let id = sessionId(visit.request) { sessions.end(id) }
         var response = Self.redirect(to: "/login")
         response.headers[.setCookie] = cookie("", maxAge: 0, visit.request)
