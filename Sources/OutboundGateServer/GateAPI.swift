@@ -18,13 +18,14 @@ struct GateAPI: HTTPResponder {
     let maxStale: TimeInterval
     let longPolls: LongPollLimit
     let console: Console
+    let requestIds = RequestIds()
 
     static let maxBody = 1 << 20
     static let maxChecks = 1_000
 
     func respond(to request: Request, context: Context) async throws -> Response {
         let started = ContinuousClock.now
-        let requestId = Self.requestId(request.headers[.xRequestId])
+        let requestId = requestIds.id(given: request.headers[.xRequestId])
         let matched = Route.match(request.uri.path)
         var revision = state.snapshot.revision
         var response: Response
@@ -298,12 +299,6 @@ struct GateAPI: HTTPResponder {
 
     static func error(_ error: APIError) -> Response {
         json(error.json, status: error.status, headers: error.headers)
-    }
-
-    /// The client's `X-Request-Id` when it is short printable ASCII, else a new one.
-    static func requestId(_ given: String?) -> String {
-        if let given, !given.isEmpty, given.utf8.count <= 128, given.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) { return given }
-        return UUID().uuidString.lowercased()
     }
 
     /// A path for a message: printable ASCII kept, anything else escaped.

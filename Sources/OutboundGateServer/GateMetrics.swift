@@ -2,6 +2,7 @@ import CoreMetrics
 import Foundation
 import OutboundConfig
 import Prometheus
+import Synchronization
 
 /// The server's metrics (SPEC §6), in a registry of its own: `/metrics` renders it, and
 /// nothing is bootstrapped process-wide.
@@ -14,7 +15,20 @@ final class GateMetrics: Sendable {
     private let droppedLogLines: CoreMetrics.Counter
     /// `outboundctl_checks_total` by channel and outcome: made once, as a batch counts up to
     /// 1,000 answers.
-    private let checks: [String: CoreMetrics.Counter]
+    private let checks: [CheckOutcome: CoreMetrics.Counter]
+    /// Each request's counter and timer, made on a route's (and status's) first request: making
+    /// them anew per request (labels, a registry lookup under its lock) showed in the profile.
+    private let requestMetrics = Mutex<[RouteStatus: (CoreMetrics.Counter, CoreMetrics.Timer)]>([:])
+
+    private struct CheckOutcome: Hashable {
+        var channel: OutboundConfig.Channel
+        var available: Bool
+    }
+
+    private struct RouteStatus: Hashable {
+        var route: String
+        var status: Int
+    }
 
     init() {
         var factory = PrometheusMetricsFactory(registry: registry)
@@ -28,11 +42,11 @@ final class GateMetrics: Sendable {
         reloads = CoreMetrics.Counter(label: "outboundctl_store_reloads_total", factory: factory)
         reloadErrors = CoreMetrics.Counter(label: "outboundctl_store_reload_errors_total", factory: factory)
         droppedLogLines = CoreMetrics.Counter(label: "outboundctl_log_lines_dropped_total", factory: factory)
-        var checks: [String: CoreMetrics.Counter] = [:]
-        for channel in OutboundConfig.Channel.outbound.map(\.rawValue) {
+        var checks: [CheckOutcome: CoreMetrics.Counter] = [:]
+        for channel in OutboundConfig.Channel.outbound {
             for available in [true, false] {
-                checks["\(channel) \(available)"] = CoreMetrics.Counter(
-                    label: "outboundctl_checks_total", dimensions: [("channel", channel), ("available", String(available))], factory: factory)
+                checks[CheckOutcome(channel: channel, available: available)] = CoreMetrics.Counter(
+                    label: "outboundctl_checks_total", dimensions: [("channel", channel.rawValue), ("available", String(available))], factory: factory)
             }
         }
         self.checks = checks
@@ -48,13 +62,20 @@ final class GateMetrics: Sendable {
     func logLinesDropped(_ count: Int) { droppedLogLines.increment(by: count) }
 
     func request(route: String, status: Int, nanoseconds: Int64) {
-        CoreMetrics.Counter(label: "outboundctl_http_requests_total", dimensions: [("route", route), ("status", String(status))], factory: factory).increment()
-        CoreMetrics.Timer(label: "outboundctl_http_request_duration_seconds", dimensions: [("route", route)], factory: factory)
-            .recordNanoseconds(nanoseconds)
+        let key = RouteStatus(route: route, status: status)
+        let (counter, timer) = requestMetrics.withLock { made in
+            if let pair = made[key] { return pair }
+            let pair = (CoreMetrics.Counter(label: "outboundctl_http_requests_total", dimensions: [("route", route), ("status", String(status))], factory: factory),
+                        CoreMetrics.Timer(label: "outboundctl_http_request_duration_seconds", dimensions: [("route", route)], factory: factory))
+            made[key] = pair
+            return pair
+        }
+        counter.increment()
+        timer.recordNanoseconds(nanoseconds)
     }
 
     func checked(channel: OutboundConfig.Channel, available: Bool) {
-        checks["\(channel.rawValue) \(available)"]?.increment()
+        checks[CheckOutcome(channel: channel, available: available)]?.increment()
     }
 
     /// The Prometheus text format.

@@ -96,6 +96,9 @@ final class ServeTests: XCTestCase {
         XCTAssertEqual(first.header("X-Request-Id"), "ticket-42")
         let again = try server.get("/v1/agents/ana.silva/outbound", headers: ["If-None-Match": etag])
         XCTAssertEqual(again.status, 304)
+        let made = try (0..<3).map { _ in try XCTUnwrap(try server.get("/v1/status").header("X-Request-Id")) }
+        XCTAssertEqual(Set(made).count, 3, "every request without X-Request-Id gets an id of its own: \(made)")
+        XCTAssertTrue(eventually { made.allSatisfy { id in server.logLines.contains { $0["requestId"] as? String == id } } }, "the made ids are logged")
         XCTAssertEqual(try server.get("/v1/agents/ana.silva/outbound?channel=email", headers: ["If-None-Match": etag]).status, 200, "another answer, another ETag")
 
         let unknown = try server.get("/v1/agents/ana.silv/outbound")
