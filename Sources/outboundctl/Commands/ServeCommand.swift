@@ -8,9 +8,10 @@ import OutboundStore
 struct ServeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Serve the gate over HTTP for agent desktop back ends (docs/serve.md).",
+        abstract: "Serve the gate over HTTP for agent desktop back ends, and the support console at / (docs/serve.md, docs/console.md).",
         discussion: HelpText.discussion(
             ["Answers from the store's current revision, held in memory; a revision applied by any process is served within a second. The store is only read.",
+             "The API is under /v1 (schemas/openapi.json, also at /openapi.json); the support console's pages are at / and ask for a token once when --token-file is given.",
              "Listening beyond loopback needs --token-file. One JSON line per request on standard error. SIGHUP re-reads the token file; SIGTERM or SIGINT stops after the requests in flight."],
             exits: [(0, "stopped by SIGTERM or SIGINT"), (1, "the server could not listen (the port is taken) or stopped on an error"), HelpText.storeError, (64, "usage error, a non-loopback --listen without --token-file, or a bad token file")],
             examples: ["outboundctl serve", "outboundctl serve --listen 0.0.0.0:8470 --token-file /etc/outboundctl/tokens"])
