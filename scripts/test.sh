@@ -29,7 +29,8 @@ fi
 # The schema tests run scripts/check-schema.py (jsonschema validates, PyYAML reads the files);
 # the reporter tests parse JUnit with Python's own xml module; the serve tests check
 # schemas/openapi.json with openapi-spec-validator and drive a running serve with schemathesis.
-for module in jsonschema:jsonschema yaml:pyyaml openapi_spec_validator:openapi-spec-validator schemathesis:schemathesis; do
+# The Webex fixture tests check Tests/Fixtures/webex against Cisco's schemas with openapi-schema-validator.
+for module in jsonschema:jsonschema yaml:pyyaml openapi_spec_validator:openapi-spec-validator schemathesis:schemathesis openapi_schema_validator:openapi-schema-validator; do
   python3 -c "import ${module%%:*}" 2>/dev/null \
     || python3 -m pip install --quiet "${module#*:}" \
     || python3 -m pip install --quiet --break-system-packages "${module#*:}"
