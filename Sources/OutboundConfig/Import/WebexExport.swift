@@ -1,0 +1,85 @@
+import Foundation
+
+/// A Webex Contact Center tenant as its API lists it: what `import webex DIR` reads (SPEC §9),
+/// with pages joined in page order. Reading checks every item against the parts of Cisco's
+/// schema the import relies on (types, required fields, enumerations) and locates every problem;
+/// the full schema (patterns, formats) is checked on the test fixtures by
+/// scripts/webex-fixture-check.py.
+public struct WebexExport: Sendable {
+    public var multimediaProfiles: [WebexMultimediaProfile] = []
+    public var sites: [WebexSite] = []
+    public var teams: [WebexTeam] = []
+    public var users: [WebexUser] = []
+    public var userProfiles: [WebexUserProfile] = []
+    public var agentProfiles: [WebexAgentProfile] = []
+    public var entryPoints: [WebexEntryPoint] = []
+    public var queues: [WebexQueue] = []
+    public var auxiliaryCodes: [WebexAuxiliaryCode] = []
+
+    public init() {}
+
+    /// Reads every `*.json` file of `directory`. A missing resource is an empty list (a tenant
+    /// may have no queues); the mapping decides what a missing reference means. Other files
+    /// (`extra.yaml`) are not this reader's business.
+    public static func read(directory: URL) -> (export: WebexExport, problems: [WebexInputProblem]) {
+        var export = WebexExport()
+        var problems: [WebexInputProblem] = []
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".json") }.sorted()
+        } catch {
+            return (export, [WebexInputProblem(.error, file: directory.lastPathComponent, message: "cannot list the directory: \(error.localizedDescription)")])
+        }
+        var pages: [WebexResource: [Int: String]] = [:]
+        for name in names {
+            if let (resource, page) = WebexResource.parse(fileName: name) {
+                pages[resource, default: [:]][page] = name
+            } else {
+                let known = WebexResource.allCases.map(\.rawValue).joined(separator: ", ")
+                problems.append(WebexInputProblem(.warning, file: name, message: "not a Webex list this import reads (\(known)); left out"))
+            }
+        }
+        if pages.isEmpty {
+            problems.append(WebexInputProblem(.error, file: directory.lastPathComponent, message: "no Webex export files (NAME.json for \(WebexResource.allCases.map(\.rawValue).joined(separator: ", ")))"))
+        }
+        for resource in WebexResource.allCases {
+            guard let files = pages[resource] else { continue }
+            // A missing page would silently lose its items: pages must run 1, 2, … without a gap.
+            for page in 1...(files.keys.max() ?? 1) where files[page] == nil {
+                problems.append(WebexInputProblem(.error, file: resource.fileName(page: page),
+                                                  message: "missing: \(resource.fileName(page: files.keys.max()!)) is there, so every page before it must be"))
+            }
+            for page in files.keys.sorted() {
+                let name = files[page]!
+                let data: Data
+                do {
+                    data = try Data(contentsOf: directory.appendingPathComponent(name))
+                } catch {
+                    problems.append(WebexInputProblem(.error, file: name, message: "cannot read: \(error.localizedDescription)"))
+                    continue
+                }
+                problems += export.append(resource, file: name, data: data)
+            }
+        }
+        return (export, problems)
+    }
+
+    private mutating func append(_ resource: WebexResource, file: String, data: Data) -> [WebexInputProblem] {
+        func decode<Item: Decodable & Sendable>(_ list: inout [Item]) -> [WebexInputProblem] {
+            let decoded = WebexListFile<Item>(file: file, data: data)
+            list += decoded.items
+            return decoded.problems
+        }
+        switch resource {
+        case .multimediaProfile: return decode(&multimediaProfiles)
+        case .site: return decode(&sites)
+        case .team: return decode(&teams)
+        case .user: return decode(&users)
+        case .userProfile: return decode(&userProfiles)
+        case .agentProfile: return decode(&agentProfiles)
+        case .entryPoint: return decode(&entryPoints)
+        case .queue: return decode(&queues)
+        case .auxiliaryCode: return decode(&auxiliaryCodes)
+        }
+    }
+}

@@ -1,0 +1,57 @@
+/// Something wrong with a Webex export, located the way the admin can find it: the file and the
+/// JSON path inside it (`user.2.json`, `$.data[5].teamIds`). `import webex` writes nothing while
+/// any error stands (SPEC §9); warnings (an unknown file name) do not stop it.
+public struct WebexInputProblem: Hashable, Sendable, CustomStringConvertible {
+    public enum Severity: String, Sendable { case error, warning }
+
+    public var severity: Severity
+    /// The file's name inside the export directory.
+    public var file: String
+    /// `$` for the whole file, then `.key` and `[index]` steps.
+    public var jsonPath: String
+    public var message: String
+
+    public init(_ severity: Severity, file: String, jsonPath: String = "$", message: String) {
+        self.severity = severity
+        self.file = file
+        self.jsonPath = jsonPath
+        self.message = message
+    }
+
+    public var description: String { "\(file): \(jsonPath): \(severity.rawValue): \(message)" }
+
+    /// The JSON path of a decoding step list: array positions as `[i]`, keys as `.key`.
+    static func jsonPath(_ codingPath: [any CodingKey]) -> String {
+        codingPath.reduce("$") { path, key in
+            if let index = key.intValue { "\(path)[\(index)]" } else { "\(path).\(key.stringValue)" }
+        }
+    }
+
+    /// A decoding failure in words an admin reads, at the path where it happened.
+    /// `syntax` says where the text stops being JSON, when it does (JSONDecoder does not).
+    init(file: String, decodingError: DecodingError, syntax: String? = nil) {
+        func kind(_ type: Any.Type) -> String {
+            switch type {
+            case is String.Type: "a string"
+            case is Int.Type: "an integer"
+            case is Bool.Type: "a boolean"
+            case is [Any].Type: "an array"
+            case is [String: Any].Type: "an object"
+            default: "\(type)"
+            }
+        }
+        switch decodingError {
+        case let .typeMismatch(type, context):
+            self.init(.error, file: file, jsonPath: Self.jsonPath(context.codingPath), message: "expected \(kind(type))")
+        case let .valueNotFound(type, context):
+            self.init(.error, file: file, jsonPath: Self.jsonPath(context.codingPath), message: "expected \(kind(type)), found null")
+        case let .keyNotFound(key, context):
+            self.init(.error, file: file, jsonPath: Self.jsonPath(context.codingPath + [key]), message: "required by Cisco's schema, missing")
+        case let .dataCorrupted(context):
+            let message = context.codingPath.isEmpty ? "not valid JSON" + (syntax.map { ": \($0)" } ?? "") : context.debugDescription
+            self.init(.error, file: file, jsonPath: Self.jsonPath(context.codingPath), message: message)
+        @unknown default:
+            self.init(.error, file: file, message: "\(decodingError)")
+        }
+    }
+}

@@ -1,0 +1,63 @@
+import Foundation
+
+/// One file of an export, decoded: a list endpoint's response in either form the API returns,
+/// a plain array or the paged `/v2/` envelope `{"meta": …, "data": […]}`. Every item is decoded
+/// on its own, so one run reports the first problem of every bad item, not only of the first.
+struct WebexListFile<Item: Decodable & Sendable>: Sendable {
+    var items: [Item] = []
+    var problems: [WebexInputProblem] = []
+
+    /// An item, or the error that stopped its decoding (its coding path is the full JSON path).
+    private struct Entry: Decodable {
+        let result: Result<Item, DecodingError>
+
+        init(from decoder: any Decoder) throws {
+            do {
+                result = .success(try Item(from: decoder))
+            } catch let error as DecodingError {
+                result = .failure(error)
+            }
+        }
+    }
+
+    /// The paged form; `meta` (page numbers and links) is not needed once the pages are files.
+    private struct Envelope: Decodable {
+        let data: [Entry]
+    }
+
+    /// Where `data` stops being JSON ("Invalid value around character 11."), as
+    /// JSONSerialization says it; nil when it is JSON.
+    private static func syntaxError(in data: Data) -> String? {
+        do {
+            _ = try JSONSerialization.jsonObject(with: data, options: .fragmentsAllowed)
+            return nil
+        } catch {
+            return (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? error.localizedDescription
+        }
+    }
+
+    init(file: String, data: Data) {
+        let entries: [Entry]
+        do {
+            // The first significant byte tells the two forms apart; anything else is left to
+            // the array decoder, whose error says what it found.
+            if data.first(where: { ![0x20, 0x0A, 0x0D, 0x09].contains($0) }) == UInt8(ascii: "{") {
+                entries = try JSONDecoder().decode(Envelope.self, from: data).data
+            } else {
+                entries = try JSONDecoder().decode([Entry].self, from: data)
+            }
+        } catch let error as DecodingError {
+            problems.append(WebexInputProblem(file: file, decodingError: error, syntax: Self.syntaxError(in: data)))
+            return
+        } catch {
+            problems.append(WebexInputProblem(.error, file: file, message: "\(error)"))
+            return
+        }
+        for entry in entries {
+            switch entry.result {
+            case let .success(item): items.append(item)
+            case let .failure(error): problems.append(WebexInputProblem(file: file, decodingError: error))
+            }
+        }
+    }
+}

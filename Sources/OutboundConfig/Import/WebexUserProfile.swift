@@ -1,0 +1,15 @@
+/// An item of `user-profile.json`: Cisco's `UserProfileDTO`, the fields the import maps. Its
+/// `profileType` decides the licence type of the users holding it.
+public struct WebexUserProfile: Decodable, Hashable, Sendable {
+    public enum ProfileType: String, WebexEnumeration {
+        case administrator = "ADMINISTRATOR", administratorOnly = "ADMINISTRATOR_ONLY", supervisor = "SUPERVISOR"
+        case premiumAgent = "PREMIUM_AGENT", standardAgent = "STANDARD_AGENT"
+        case analyzerAdministrator = "ANALYZER_ADMINISTRATOR", analyzerSupervisor = "ANALYZER_SUPERVISOR", analyzerUser = "ANALYZER_USER"
+    }
+
+    /// Required here although optional in the schema: users refer to it.
+    public var id: String
+    public var name: String
+    public var profileType: ProfileType
+    public var active: Bool
+}

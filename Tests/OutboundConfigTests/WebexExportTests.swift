@@ -1,0 +1,115 @@
+import Foundation
+import OutboundConfig
+import XCTest
+
+/// Reading a Webex export (SPEC §9): both list forms, pages in order, and every problem
+/// located by file and JSON path.
+final class WebexExportTests: XCTestCase {
+    private let tenant = repositoryRoot.appendingPathComponent("Tests/Fixtures/webex/tenant")
+
+    private func directory(_ files: [String: String]) throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("webex-export-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(at: url) }
+        for (name, text) in files {
+            try Data(text.utf8).write(to: url.appendingPathComponent(name))
+        }
+        return url
+    }
+
+    private func problems(_ files: [String: String]) throws -> [String] {
+        WebexExport.read(directory: try directory(files)).problems.map(\.description)
+    }
+
+    private let site = #"{"id": "s1", "name": "Lisbon", "active": true, "multimediaProfileId": "m1"}"#
+
+    func testTheFixtureTenantReadsWithoutProblems() throws {
+        let (export, problems) = WebexExport.read(directory: tenant)
+        XCTAssertEqual(problems, [])
+        XCTAssertEqual(export.sites.map(\.name), ["Lisbon", "Porto Harbor", "Sao Paulo"])
+        XCTAssertEqual(export.teams.count, 7)
+        XCTAssertEqual(export.users.count, 200)
+        XCTAssertEqual(export.multimediaProfiles.count, 7)
+        XCTAssertEqual(export.userProfiles.count, 5)
+        XCTAssertEqual(export.agentProfiles.count, 4)
+        XCTAssertEqual(export.entryPoints.count, 14)
+        XCTAssertEqual(export.queues.count, 9)
+        XCTAssertEqual(export.auxiliaryCodes.count, 9)
+        let emailManual = try XCTUnwrap(export.multimediaProfiles.first { $0.name == "Email Manual" })
+        XCTAssertEqual(emailManual.manuallyAssignable?.email, 5)
+        XCTAssertEqual(emailManual.pushed.email, 0)
+        let sms = try XCTUnwrap(export.entryPoints.first { $0.name == "Support SMS" })
+        XCTAssertEqual(sms.channelType, .socialChannel)
+        XCTAssertEqual(sms.socialChannelType, .messageBird)
+        let email = try XCTUnwrap(export.queues.first { $0.name == "Email Tier 1" })
+        XCTAssertEqual(email.teamIds.count, 2)
+    }
+
+    func testPagesJoinInPageOrderWhateverTheirNamesSortAs() throws {
+        func page(_ ids: [Int]) -> String {
+            #"{"meta": {"page": 0}, "data": ["# + ids.map { #"{"id": "u\#($0)"}"# }.joined(separator: ",") + "]}"
+        }
+        // "user.10.json" sorts before "user.2.json" as text; page 10 must still come last.
+        var files = ["user.json": page([1]), "site.json": "[\(site)]"]
+        for number in 2...10 { files["user.\(number).json"] = page([number]) }
+        let (export, problems) = WebexExport.read(directory: try directory(files))
+        XCTAssertEqual(problems, [])
+        XCTAssertEqual(export.users.map(\.id), (1...10).map { "u\($0)" })
+        XCTAssertEqual(export.sites.map(\.id), ["s1"])
+    }
+
+    func testAMissingPageIsAnError() throws {
+        XCTAssertEqual(try problems(["user.json": "[]", "user.3.json": "[]"]),
+                       ["user.2.json: $: error: missing: user.3.json is there, so every page before it must be"])
+    }
+
+    func testInvalidJSONIsLocatedAtItsFile() throws {
+        XCTAssertEqual(try problems(["site.json": "[{\"id\": ", "team.json": "[{\"id\" 1}]"]), [
+            "site.json: $: error: not valid JSON: Unexpected end of file during JSON parse.",
+            "team.json: $: error: not valid JSON: Invalid value around character 7.",
+        ])
+    }
+
+    func testAWrongTypeIsLocatedAtItsJSONPathAndEveryBadItemIsReported() throws {
+        let users = #"{"data": [{"id": "u1"}, {"id": "u2", "teamIds": "t1"}, {"id": "u3", "active": "yes"}]}"#
+        XCTAssertEqual(try problems(["user.2.json": users, "user.json": "[]"]), [
+            "user.2.json: $.data[1].teamIds: error: expected an array",
+            "user.2.json: $.data[2].active: error: expected a boolean",
+        ])
+    }
+
+    func testAMissingRequiredFieldAndAValueOutsideAnEnumerationAreLocated() throws {
+        let entryPoint = #"[{"id": "e1", "name": "SMS", "entryPointType": "INBOUND", "channelType": "SMS", "socialChannelType": "MESSAGEBIRD", "active": true}]"#
+        // Problems come in the order of SPEC §9's list of files: sites before entry points.
+        XCTAssertEqual(try problems(["site.json": #"[{"id": "s1", "name": "Lisbon", "active": true}]"#, "entry-point.json": entryPoint]), [
+            "site.json: $[0].multimediaProfileId: error: required by Cisco's schema, missing",
+            "entry-point.json: $[0].channelType: error: 'SMS' is not one of TELEPHONY, EMAIL, FAX, CHAT, VIDEO, OTHERS, SOCIAL_CHANNEL",
+        ])
+    }
+
+    func testAnUnknownFileIsWarnedAndLeftOut() throws {
+        let (export, problems) = WebexExport.read(directory: try directory(["users.json": "[{\"id\": 1}]", "site.json": "[\(site)]", "extra.yaml": "tenant: {}"]))
+        XCTAssertEqual(problems.map(\.description), [
+            "users.json: $: warning: not a Webex list this import reads (multimedia-profile, site, team, user, user-profile, agent-profile, entry-point, contact-service-queue, auxiliary-code); left out",
+        ])
+        XCTAssertEqual(export.sites.count, 1)
+        XCTAssertEqual(export.users.count, 0)
+    }
+
+    func testAnEmptyDirectoryIsAnError() throws {
+        let empty = try directory([:])
+        let problems = WebexExport.read(directory: empty).problems
+        XCTAssertEqual(problems.map(\.severity), [.error])
+        XCTAssertTrue(problems[0].message.hasPrefix("no Webex export files"), problems[0].message)
+    }
+
+    func testPageFileNames() {
+        XCTAssertEqual(WebexResource.parse(fileName: "contact-service-queue.json")?.resource, .queue)
+        XCTAssertEqual(WebexResource.parse(fileName: "user.12.json")?.page, 12)
+        XCTAssertNil(WebexResource.parse(fileName: "user.1.json"))
+        XCTAssertNil(WebexResource.parse(fileName: "user.02.json"))
+        XCTAssertNil(WebexResource.parse(fileName: "users.json"))
+        XCTAssertNil(WebexResource.parse(fileName: "user.json.bak"))
+        XCTAssertEqual(WebexResource.user.fileName(page: 3), "user.3.json")
+    }
+}
