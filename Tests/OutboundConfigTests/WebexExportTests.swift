@@ -21,6 +21,7 @@ final class WebexExportTests: XCTestCase {
         WebexExport.read(directory: try directory(files)).problems.map(\.description)
     }
 
+    private let profile = #"{"id": "m1", "name": "Voice", "telephony": 1, "chat": 0, "email": 0, "social": 0, "active": true, "blendingModeEnabled": true, "blendingMode": "BLENDED"}"#
     private let site = #"{"id": "s1", "name": "Lisbon", "active": true, "multimediaProfileId": "m1"}"#
 
     func testTheFixtureTenantReadsWithoutProblems() throws {
@@ -50,12 +51,11 @@ final class WebexExportTests: XCTestCase {
             #"{"meta": {"page": 0}, "data": ["# + ids.map { #"{"id": "u\#($0)"}"# }.joined(separator: ",") + "]}"
         }
         // "user.10.json" sorts before "user.2.json" as text; page 10 must still come last.
-        var files = ["user.json": page([1]), "site.json": "[\(site)]"]
+        var files = ["user.json": page([1])]
         for number in 2...10 { files["user.\(number).json"] = page([number]) }
         let (export, problems) = WebexExport.read(directory: try directory(files))
         XCTAssertEqual(problems, [])
         XCTAssertEqual(export.users.map(\.id), (1...10).map { "u\($0)" })
-        XCTAssertEqual(export.sites.map(\.id), ["s1"])
     }
 
     func testAMissingPageIsAnError() throws {
@@ -88,12 +88,39 @@ final class WebexExportTests: XCTestCase {
     }
 
     func testAnUnknownFileIsWarnedAndLeftOut() throws {
-        let (export, problems) = WebexExport.read(directory: try directory(["users.json": "[{\"id\": 1}]", "site.json": "[\(site)]", "extra.yaml": "tenant: {}"]))
+        let files = ["users.json": "[{\"id\": 1}]", "site.json": "[\(site)]", "multimedia-profile.json": "[\(profile)]", "extra.yaml": "tenant: {}"]
+        let (export, problems) = WebexExport.read(directory: try directory(files))
         XCTAssertEqual(problems.map(\.description), [
             "users.json: $: warning: not a Webex list this import reads (multimedia-profile, site, team, user, user-profile, agent-profile, entry-point, contact-service-queue, auxiliary-code); left out",
         ])
         XCTAssertEqual(export.sites.count, 1)
         XCTAssertEqual(export.users.count, 0)
+    }
+
+    func testADanglingReferenceIsLocatedAtItsJSONPath() throws {
+        let team = #"{"data": [{"id": "t1", "siteId": "s9", "userIds": ["u1", "u2"]}]}"#
+        let queue = #"[{"id": "q1", "name": "Q", "channelType": "EMAIL", "active": true, "routingType": "LINEAR", "queueRoutingType": "TEAM_BASED", "#
+            + #""serviceLevelThreshold": 30, "maxTimeInQueue": 60, "callDistributionGroups": [{"agentGroups": [{"teamId": "t1"}]}, {"agentGroups": [{"teamId": "t7"}]}]}]"#
+        let files = ["multimedia-profile.json": "[\(profile)]", "site.json": "[\(site)]", "team.json": team,
+                     "user.json": #"[{"id": "u1", "siteId": "s1", "teamIds": ["t1", "t2"]}]"#, "contact-service-queue.json": queue]
+        XCTAssertEqual(try problems(files), [
+            "team.json: $.data[0].siteId: error: 's9' is not the id of any item of site.json",
+            "team.json: $.data[0].userIds[1]: error: 'u2' is not the id of any item of user.json",
+            "user.json: $[0].teamIds[1]: error: 't2' is not the id of any item of team.json",
+            "contact-service-queue.json: $[0].callDistributionGroups[1].agentGroups[0].teamId: error: 't7' is not the id of any item of team.json",
+        ])
+    }
+
+    func testAReferenceIntoAnAbsentFileIsOneErrorForTheReferringFile() throws {
+        let sites = "[\(site), " + #"{"id": "s2", "name": "Porto", "active": true, "multimediaProfileId": "m2"}]"#
+        XCTAssertEqual(try problems(["site.json": sites]),
+                       ["site.json: $: error: refers to multimedia-profile ids, but there is no multimedia-profile.json"])
+    }
+
+    func testARepeatedIdIsAnError() throws {
+        let (export, problems) = WebexExport.read(directory: try directory(["user.json": #"[{"id": "u1"}]"#, "user.2.json": #"{"data": [{"id": "u1"}]}"#]))
+        XCTAssertEqual(problems.map(\.description), ["user.2.json: $.data[0].id: error: 'u1' is also the id of $[0] in user.json"])
+        XCTAssertEqual(export.users.count, 1)
     }
 
     func testAnEmptyDirectoryIsAnError() throws {

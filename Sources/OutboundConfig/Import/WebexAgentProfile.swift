@@ -1,6 +1,6 @@
 /// An item of `agent-profile.json`: Cisco's `AgentProfileResponseDTO` (a desktop profile), the
 /// fields the import maps: which entry points and wrap-up codes its agents may use.
-public struct WebexAgentProfile: Decodable, Hashable, Sendable {
+public struct WebexAgentProfile: WebexItem, Hashable {
     /// Required here although optional in the schema: users refer to it.
     public var id: String
     public var name: String

@@ -2,7 +2,7 @@
 /// `socialChannelType` is required on every entry point by the schema but means something only
 /// when `channelType` is `SOCIAL_CHANNEL` (SPEC §9): an `EMAIL` entry point carrying
 /// `MESSAGEBIRD` is still email.
-public struct WebexEntryPoint: Decodable, Hashable, Sendable {
+public struct WebexEntryPoint: WebexItem, Hashable {
     public enum ChannelType: String, WebexEnumeration {
         case telephony = "TELEPHONY", email = "EMAIL", fax = "FAX", chat = "CHAT", video = "VIDEO", others = "OTHERS"
         case socialChannel = "SOCIAL_CHANNEL"

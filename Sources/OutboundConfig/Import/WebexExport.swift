@@ -2,8 +2,9 @@ import Foundation
 
 /// A Webex Contact Center tenant as its API lists it: what `import webex DIR` reads (SPEC §9),
 /// with pages joined in page order. Reading checks every item against the parts of Cisco's
-/// schema the import relies on (types, required fields, enumerations) and locates every problem;
-/// the full schema (patterns, formats) is checked on the test fixtures by
+/// schema the import relies on (types, required fields, enumerations), that ids are unique and
+/// that every reference between items resolves (WebexReferences.swift), and locates every
+/// problem; the full schema (patterns, formats) is checked on the test fixtures by
 /// scripts/webex-fixture-check.py.
 public struct WebexExport: Sendable {
     public var multimediaProfiles: [WebexMultimediaProfile] = []
@@ -15,6 +16,8 @@ public struct WebexExport: Sendable {
     public var entryPoints: [WebexEntryPoint] = []
     public var queues: [WebexQueue] = []
     public var auxiliaryCodes: [WebexAuxiliaryCode] = []
+    /// Where each item was read, by resource and Webex id (the first item, if an id repeats).
+    public var locations: [WebexResource: [String: WebexItemLocation]] = [:]
 
     public init() {}
 
@@ -61,14 +64,26 @@ public struct WebexExport: Sendable {
                 problems += export.append(resource, file: name, data: data)
             }
         }
+        if !problems.contains(where: { $0.severity == .error }) {
+            problems += export.referenceProblems(present: Set(pages.keys))
+        }
         return (export, problems)
     }
 
     private mutating func append(_ resource: WebexResource, file: String, data: Data) -> [WebexInputProblem] {
-        func decode<Item: Decodable & Sendable>(_ list: inout [Item]) -> [WebexInputProblem] {
+        func decode<Item: WebexItem>(_ list: inout [Item]) -> [WebexInputProblem] {
             let decoded = WebexListFile<Item>(file: file, data: data)
-            list += decoded.items
-            return decoded.problems
+            var problems = decoded.problems
+            for (item, location) in zip(decoded.items, decoded.locations) {
+                if let first = locations[resource]?[item.id] {
+                    problems.append(WebexInputProblem(.error, file: location.file, jsonPath: location.jsonPath + ".id",
+                                                      message: "'\(item.id)' is also the id of \(first.jsonPath) in \(first.file)"))
+                    continue
+                }
+                locations[resource, default: [:]][item.id] = location
+                list.append(item)
+            }
+            return problems
         }
         switch resource {
         case .multimediaProfile: return decode(&multimediaProfiles)

@@ -3,8 +3,10 @@ import Foundation
 /// One file of an export, decoded: a list endpoint's response in either form the API returns,
 /// a plain array or the paged `/v2/` envelope `{"meta": …, "data": […]}`. Every item is decoded
 /// on its own, so one run reports the first problem of every bad item, not only of the first.
-struct WebexListFile<Item: Decodable & Sendable>: Sendable {
+struct WebexListFile<Item: WebexItem>: Sendable {
     var items: [Item] = []
+    /// Where each item of `items` is, at the same position.
+    var locations: [WebexItemLocation] = []
     var problems: [WebexInputProblem] = []
 
     /// An item, or the error that stopped its decoding (its coding path is the full JSON path).
@@ -38,12 +40,15 @@ struct WebexListFile<Item: Decodable & Sendable>: Sendable {
 
     init(file: String, data: Data) {
         let entries: [Entry]
+        let listPath: String
         do {
             // The first significant byte tells the two forms apart; anything else is left to
             // the array decoder, whose error says what it found.
             if data.first(where: { ![0x20, 0x0A, 0x0D, 0x09].contains($0) }) == UInt8(ascii: "{") {
                 entries = try JSONDecoder().decode(Envelope.self, from: data).data
+                listPath = "$.data"
             } else {
+                listPath = "$"
                 entries = try JSONDecoder().decode([Entry].self, from: data)
             }
         } catch let error as DecodingError {
@@ -53,9 +58,11 @@ struct WebexListFile<Item: Decodable & Sendable>: Sendable {
             problems.append(WebexInputProblem(.error, file: file, message: "\(error)"))
             return
         }
-        for entry in entries {
+        for (index, entry) in entries.enumerated() {
             switch entry.result {
-            case let .success(item): items.append(item)
+            case let .success(item):
+                items.append(item)
+                locations.append(WebexItemLocation(file: file, jsonPath: "\(listPath)[\(index)]"))
             case let .failure(error): problems.append(WebexInputProblem(file: file, decodingError: error))
             }
         }

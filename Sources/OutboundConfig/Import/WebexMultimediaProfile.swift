@@ -1,7 +1,7 @@
 /// An item of `multimedia-profile.json`: Cisco's `MultimediaProfileDTO`, the fields the import
 /// maps. The counts are pushed ("Contacts automatically pushed") slots; `manuallyAssignable`
 /// holds the slots an agent picks work into by hand.
-public struct WebexMultimediaProfile: Decodable, Hashable, Sendable {
+public struct WebexMultimediaProfile: WebexItem, Hashable {
     /// Slot counts per medium, as `MultimediaProfileChannelDTO` spells them.
     public struct Slots: Decodable, Hashable, Sendable {
         public var telephony: Int

@@ -1,6 +1,6 @@
 /// An item of `contact-service-queue.json`: Cisco's `ContactServiceQueueDTO`, the fields the
 /// import maps. A queue's teams are those of `callDistributionGroups[].agentGroups[].teamId`.
-public struct WebexQueue: Decodable, Hashable, Sendable {
+public struct WebexQueue: WebexItem, Hashable {
     /// Queues also take `WORK_ITEM`, which entry points do not.
     public enum ChannelType: String, WebexEnumeration {
         case telephony = "TELEPHONY", email = "EMAIL", fax = "FAX", chat = "CHAT", video = "VIDEO", others = "OTHERS"

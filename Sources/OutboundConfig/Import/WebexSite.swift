@@ -1,5 +1,5 @@
 /// An item of `site.json`: Cisco's `SiteDTO`, the fields the import maps.
-public struct WebexSite: Decodable, Hashable, Sendable {
+public struct WebexSite: WebexItem, Hashable {
     /// Required here although optional in the schema: a listed site has one, and teams and users refer to it.
     public var id: String
     public var name: String

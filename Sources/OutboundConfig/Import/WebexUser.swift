@@ -1,6 +1,6 @@
 /// An item of `user.json` (and its pages): Cisco's `UserResponseDTO`, the fields the import maps.
 /// The schema requires none of them; only `id` is required here, since teams and queues refer to it.
-public struct WebexUser: Decodable, Hashable, Sendable {
+public struct WebexUser: WebexItem, Hashable {
     public var id: String
     public var firstName: String?
     public var lastName: String?

@@ -1,6 +1,6 @@
 /// An item of `user-profile.json`: Cisco's `UserProfileDTO`, the fields the import maps. Its
 /// `profileType` decides the licence type of the users holding it.
-public struct WebexUserProfile: Decodable, Hashable, Sendable {
+public struct WebexUserProfile: WebexItem, Hashable {
     public enum ProfileType: String, WebexEnumeration {
         case administrator = "ADMINISTRATOR", administratorOnly = "ADMINISTRATOR_ONLY", supervisor = "SUPERVISOR"
         case premiumAgent = "PREMIUM_AGENT", standardAgent = "STANDARD_AGENT"
