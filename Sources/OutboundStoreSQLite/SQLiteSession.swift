@@ -12,6 +12,7 @@ struct SQLiteSession: StoreWriteSession {
     let backend: SQLiteBackend
     /// SQLite's change count when the transaction began (the connection's count is cumulative).
     private let startChanges: Int
+    private static let recordRemoval = "INSERT INTO availability_removals (revision, agent_id, team_id, channel) VALUES (?, ?, ?, ?)"
 
     init(db: Database, backend: SQLiteBackend) {
         self.db = db
@@ -217,17 +218,8 @@ struct SQLiteSession: StoreWriteSession {
 
     func upsertEntities(_ rows: [EntityWrite], revision: Int) throws {
         guard !rows.isEmpty else { return }
-        var upsert = try BulkInsert(db, sql: "INSERT OR REPLACE INTO entities (kind, id, data, hash, revision, sources, sources_hash) VALUES (?, ?, ?, ?, ?, ?, ?)")
-        for row in rows {
-            upsert.bind(row.key.kind)
-            upsert.bind(row.key.id)
-            upsert.bind(row.data)
-            upsert.bind(row.hash)
-            upsert.bind(revision)
-            upsert.bind(row.sources)
-            upsert.bind(row.sourcesHash)
-            try upsert.insertRow()
-        }
+        var upsert = try BulkInsert(db, sql: "INSERT OR REPLACE \(BulkInsert.entityRow)")
+        for row in rows { try upsert.insertEntity(row, revision: revision) }
     }
 
     func deleteEntities(_ keys: [CanonicalForm.Key]) throws {
@@ -247,26 +239,14 @@ struct SQLiteSession: StoreWriteSession {
 
     func upsertCells(_ cells: [(AvailabilityKey, AvailabilityCell)], revision: Int) throws {
         guard !cells.isEmpty else { return }
-        var upsert = try BulkInsert(db, sql: """
-            INSERT OR REPLACE INTO availability (agent_id, team_id, channel, \(StoredCellColumns.list), revision) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """)
-        for (key, cell) in cells {
-            upsert.bind(key.agent)
-            upsert.bind(key.team)
-            upsert.bind(key.channel.rawValue)
-            upsert.bind(StoredCellColumns.text(cell.before))
-            upsert.bind(StoredCellColumns.text(cell.after))
-            upsert.bind(cell.window.from.map(StoredCellColumns.seconds))
-            upsert.bind(cell.window.until.map(StoredCellColumns.seconds))
-            upsert.bind(revision)
-            try upsert.insertRow()
-        }
+        var upsert = try BulkInsert(db, sql: "INSERT OR REPLACE \(BulkInsert.cellRow)")
+        for (key, cell) in cells { try upsert.insertCell(key, cell, revision: revision) }
     }
 
     func removeCells(_ keys: [AvailabilityKey], revision: Int) throws {
         guard !keys.isEmpty else { return }
         let delete = try db.cachedStatement(sql: "DELETE FROM availability WHERE agent_id = ? AND team_id = ? AND channel = ?")
-        let record = try db.cachedStatement(sql: "INSERT INTO availability_removals (revision, agent_id, team_id, channel) VALUES (?, ?, ?, ?)")
+        let record = try db.cachedStatement(sql: Self.recordRemoval)
         for key in keys {
             try delete.execute(arguments: [key.agent, key.team, key.channel.rawValue])
             try record.execute(arguments: [revision, key.agent, key.team, key.channel.rawValue])
@@ -275,34 +255,44 @@ struct SQLiteSession: StoreWriteSession {
 
     func insert(_ contents: StoreContents) throws {
         for revision in contents.revisions { try insertRevision(revision) }
-        var entities = try BulkInsert(db, sql: "INSERT INTO entities (kind, id, data, hash, revision, sources, sources_hash) VALUES (?, ?, ?, ?, ?, ?, ?)")
-        for (row, revision) in contents.entities {
-            entities.bind(row.key.kind)
-            entities.bind(row.key.id)
-            entities.bind(row.data)
-            entities.bind(row.hash)
-            entities.bind(revision)
-            entities.bind(row.sources)
-            entities.bind(row.sourcesHash)
-            try entities.insertRow()
-        }
-        var cells = try BulkInsert(db, sql: "INSERT INTO availability (agent_id, team_id, channel, \(StoredCellColumns.list), revision) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
-        for (key, cell, revision) in contents.cells {
-            cells.bind(key.agent)
-            cells.bind(key.team)
-            cells.bind(key.channel.rawValue)
-            cells.bind(StoredCellColumns.text(cell.before))
-            cells.bind(StoredCellColumns.text(cell.after))
-            cells.bind(cell.window.from.map(StoredCellColumns.seconds))
-            cells.bind(cell.window.until.map(StoredCellColumns.seconds))
-            cells.bind(revision)
-            try cells.insertRow()
-        }
-        let record = try db.cachedStatement(sql: "INSERT INTO availability_removals (revision, agent_id, team_id, channel) VALUES (?, ?, ?, ?)")
+        var entities = try BulkInsert(db, sql: "INSERT \(BulkInsert.entityRow)")
+        for (row, revision) in contents.entities { try entities.insertEntity(row, revision: revision) }
+        var cells = try BulkInsert(db, sql: "INSERT \(BulkInsert.cellRow)")
+        for (key, cell, revision) in contents.cells { try cells.insertCell(key, cell, revision: revision) }
+        let record = try db.cachedStatement(sql: Self.recordRemoval)
         for (key, revision) in contents.removals {
             try record.execute(arguments: [revision, key.agent, key.team, key.channel.rawValue])
         }
     }
 
     var rowsWritten: Int { db.totalChangesCount - startChanges }
+}
+
+/// The rows an apply and a store copy both write, bound in one place so the two cannot drift.
+private extension BulkInsert {
+    static let entityRow = "INTO entities (kind, id, data, hash, revision, sources, sources_hash) VALUES (?, ?, ?, ?, ?, ?, ?)"
+    static let cellRow = "INTO availability (agent_id, team_id, channel, \(StoredCellColumns.list), revision) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+
+    mutating func insertEntity(_ row: EntityWrite, revision: Int) throws {
+        bind(row.key.kind)
+        bind(row.key.id)
+        bind(row.data)
+        bind(row.hash)
+        bind(revision)
+        bind(row.sources)
+        bind(row.sourcesHash)
+        try insertRow()
+    }
+
+    mutating func insertCell(_ key: AvailabilityKey, _ cell: AvailabilityCell, revision: Int) throws {
+        bind(key.agent)
+        bind(key.team)
+        bind(key.channel.rawValue)
+        bind(StoredCellColumns.text(cell.before))
+        bind(StoredCellColumns.text(cell.after))
+        bind(cell.window.from.map(StoredCellColumns.seconds))
+        bind(cell.window.until.map(StoredCellColumns.seconds))
+        bind(revision)
+        try insertRow()
+    }
 }
