@@ -5,14 +5,6 @@ import XCTest
 /// long, bytes that are not UTF-8, `..` in paths, a slow client, a thousand held long-polls,
 /// a blocked standard error, a store replaced by garbage, applies landing during batches.
 final class ServeHardeningTests: XCTestCase {
-    private func appliedStore() throws -> (store: String, configuration: URL) {
-        let configuration = try copyExample("acme", self)
-        let store = configuration.deletingLastPathComponent().appendingPathComponent("outbound.sqlite").path
-        let applied = try outboundctl(["apply", configuration.path, "--store", store])
-        XCTAssertEqual(applied.status, 0, applied.stderr)
-        return (store, configuration)
-    }
-
     private func raw(_ server: ServeProcess, _ request: String) throws -> HTTPAnswer {
         let connection = try RawConnection(port: server.baseURL.port!)
         connection.send(request)

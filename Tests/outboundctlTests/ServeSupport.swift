@@ -89,6 +89,17 @@ final class ServeProcess: @unchecked Sendable {
     deinit { if process.isRunning { process.terminate() } }
 }
 
+extension XCTestCase {
+    /// A copy of `example` applied to a new SQLite store beside it: what serve answers from.
+    func appliedStore(_ example: String = "acme") throws -> (store: String, configuration: URL) {
+        let configuration = try copyExample(example, self)
+        let store = configuration.deletingLastPathComponent().appendingPathComponent("outbound.sqlite").path
+        let applied = try outboundctl(["apply", configuration.path, "--store", store])
+        XCTAssertEqual(applied.status, 0, applied.stderr)
+        return (store, configuration)
+    }
+}
+
 struct ServeFailure: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }

@@ -5,14 +5,6 @@ import XCTest
 /// `outboundctl serve` through the real binary on a real socket of 127.0.0.1, over a store
 /// built by `apply` (SPEC §6).
 final class ServeTests: XCTestCase {
-    private func appliedStore(_ example: String = "acme") throws -> (store: String, configuration: URL) {
-        let configuration = try copyExample(example, self)
-        let store = configuration.deletingLastPathComponent().appendingPathComponent("outbound.sqlite").path
-        let applied = try outboundctl(["apply", configuration.path, "--store", store])
-        XCTAssertEqual(applied.status, 0, applied.stderr)
-        return (store, configuration)
-    }
-
     /// Every (agent, team, channel) of `matrix --format csv` gets the same answer from the
     /// batch check, and the single-agent route agrees with the batch.
     func testAnswersEqualTheMatrixOfTheSameStore() throws {
