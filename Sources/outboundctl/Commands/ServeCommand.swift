@@ -43,9 +43,7 @@ struct ServeCommand: ParsableCommand {
         do {
             server = try storeErrorsExit {
                 let open = location.reader()
-                guard try open().isCurrentSchema else {
-                    throw CommandFailure("store-outdated", "the store at \(location.display) was written by an older outboundctl; run `outboundctl store migrate --store \(ShellWord.quoted(location.display))` first", status: 3)
-                }
+                guard try open().isCurrentSchema else { throw location.olderSchemaRefused }
                 return try GateServer(options: options, open: open)
             }
         } catch let error as TokenFileError {

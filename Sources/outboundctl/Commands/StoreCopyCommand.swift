@@ -35,9 +35,7 @@ struct StoreCopyCommand: ParsableCommand {
         let target = try StoreLocation(to)
         let (copied, revision, identity) = try storeErrorsExit {
             let original = try source.openForReading()
-            guard original.isCurrentSchema else {
-                throw CommandFailure("store-outdated", "the store at \(source.display) was written by an older outboundctl; run `outboundctl store migrate --store \(ShellWord.quoted(source.display))` first", status: 3)
-            }
+            guard original.isCurrentSchema else { throw source.olderSchemaRefused }
             let copy = try target.open(lockTimeout: lockTimeout)
             let copied = try original.copy(into: copy)
             return (copied, try copy.currentRevision(), try copy.identity())

@@ -1,4 +1,5 @@
 import Foundation
+import OutboundConfig
 import OutboundStore
 import OutboundStorePostgres
 import OutboundStoreSQLite
@@ -31,6 +32,16 @@ enum StoreLocation {
         case .sqlite(let path): path
         case .postgres(let url): url.location
         }
+    }
+
+    /// What to say of a store of an older schema: which store, and the command that migrates it.
+    var olderSchema: String {
+        "the store at \(display) was written by an older outboundctl; run `outboundctl store migrate --store \(ShellWord.quoted(display))`"
+    }
+
+    /// The refusal of commands that need the current schema (`serve`, `store copy`).
+    var olderSchemaRefused: CommandFailure {
+        CommandFailure("store-outdated", olderSchema + " first", status: 3)
     }
 
     /// The existing store, read-only (never created or migrated).

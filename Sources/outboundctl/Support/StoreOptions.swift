@@ -30,7 +30,7 @@ struct StoreOptions: ParsableArguments {
     private static func openForReading(_ location: StoreLocation) throws -> OutboundStore {
         let store = try location.openForReading()
         if !store.isCurrentSchema {
-            printError("warning: the store at \(location.display) was written by an older outboundctl; run `outboundctl store migrate --store \(ShellWord.quoted(location.display))` to bring it up to date")
+            printError("warning: \(location.olderSchema) to bring it up to date")
         }
         return store
     }
