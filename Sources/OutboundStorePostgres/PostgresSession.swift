@@ -194,10 +194,9 @@ struct PostgresSession: StoreWriteSession {
     private static func decodeCell(_ row: PostgresRow) throws -> (AvailabilityKey, AvailabilityCell)? {
         let (agent, team, channel, before, after, from, until) = try row.decode((String, String, String, String, String, Int64?, Int64?).self)
         guard let channel = Channel(rawValue: channel) else { return nil }
-        let window = LicenceWindow(from: from.map { Date(timeIntervalSince1970: TimeInterval($0)) },
-                                   until: until.map { Date(timeIntervalSince1970: TimeInterval($0)) })
+        let window = LicenceWindow(from: from.map(StoredCellEncoding.instant), until: until.map(StoredCellEncoding.instant))
         return (AvailabilityKey(agent: agent, team: team, channel: channel),
-                AvailabilityCell(before: CellReasons.decode(before), after: CellReasons.decode(after), window: window))
+                AvailabilityCell(before: StoredCellEncoding.reasons(before), after: StoredCellEncoding.reasons(after), window: window))
     }
 
     // MARK: Writing
@@ -275,9 +274,9 @@ struct PostgresSession: StoreWriteSession {
                 INSERT INTO \(unescaped: table("availability")) (agent_id, team_id, channel, reasons_before, reasons_after, valid_from, valid_until, revision)
                 SELECT agent, team, channel, before, after, NULLIF(from_s, \(Int64.min)), NULLIF(until_s, \(Int64.min)), revision
                 FROM unnest(\(part.map(\.0.agent)), \(part.map(\.0.team)), \(part.map(\.0.channel.rawValue)),
-                            \(part.map { CellReasons.encode($0.1.before) }), \(part.map { CellReasons.encode($0.1.after) }),
-                            \(part.map { $0.1.window.from.map(CellReasons.seconds) ?? Int64.min }),
-                            \(part.map { $0.1.window.until.map(CellReasons.seconds) ?? Int64.min }), \(part.map(\.revision)))
+                            \(part.map { StoredCellEncoding.text($0.1.before) }), \(part.map { StoredCellEncoding.text($0.1.after) }),
+                            \(part.map { $0.1.window.from.map(StoredCellEncoding.seconds) ?? Int64.min }),
+                            \(part.map { $0.1.window.until.map(StoredCellEncoding.seconds) ?? Int64.min }), \(part.map(\.revision)))
                      AS cell(agent, team, channel, before, after, from_s, until_s, revision)
                 \(unescaped: conflict)
                 """)
@@ -318,20 +317,4 @@ struct PostgresSession: StoreWriteSession {
 /// Rows written in one transaction (the session is a value; its count is shared).
 private final class Counter {
     var count = 0
-}
-
-/// How a cell's reasons and window lie in the `availability` table: comma-joined codes, and
-/// UTC instants in whole seconds since 1970, as on SQLite.
-enum CellReasons {
-    static func encode(_ reasons: [ReasonCode]) -> String {
-        reasons.map(\.rawValue).joined(separator: ",")
-    }
-
-    static func decode(_ text: String) -> [ReasonCode] {
-        text.isEmpty ? [] : text.split(separator: ",").compactMap { ReasonCode(rawValue: String($0)) }
-    }
-
-    static func seconds(_ instant: Date) -> Int64 {
-        Int64(instant.timeIntervalSince1970.rounded(.down))
-    }
 }

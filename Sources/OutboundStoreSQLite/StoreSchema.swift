@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import OutboundConfig
+import OutboundStore
 
 /// The store's schema, built by migrations that are never edited once shipped: add a new one.
 /// The view `outbound_availability` is the public contract for other programs (docs/store.md).
@@ -106,9 +107,9 @@ enum StoreSchema {
                 INSERT INTO availability (agent_id, team_id, channel, \(StoredCellColumns.list), revision) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 """)
             for (key, cell) in OutboundGate.dateIndependent(configuration).availabilityCells() {
-                try insert.execute(arguments: [key.agent, key.team, key.channel.rawValue, StoredCellColumns.text(cell.before),
-                                               StoredCellColumns.text(cell.after), cell.window.from.map(StoredCellColumns.seconds),
-                                               cell.window.until.map(StoredCellColumns.seconds), revisions[key] ?? current])
+                try insert.execute(arguments: [key.agent, key.team, key.channel.rawValue, StoredCellEncoding.text(cell.before),
+                                               StoredCellEncoding.text(cell.after), cell.window.from.map(StoredCellEncoding.seconds),
+                                               cell.window.until.map(StoredCellEncoding.seconds), revisions[key] ?? current])
             }
         }
         return migrator
