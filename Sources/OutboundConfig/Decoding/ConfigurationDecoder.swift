@@ -20,15 +20,15 @@ public final class ConfigurationDecoder {
     static let topLevelKeys = ["version", "tenant"] + Section.allCases.map(\.rawValue)
     // The known keys of each definition, for "unknown key" hints.
     static let tenantKeys = ["name", "digitalChannels", "timezone"]
-    static let licenceKeys = ["type", "seats", "validFrom", "validUntil", "description"]
-    static let profileKeys = ["description", "blending", "voice", "chat", "email", "social"]
-    static let siteKeys = ["name", "multimediaProfile"]
-    static let teamKeys = ["name", "site", "multimediaProfile"]
-    static let desktopKeys = ["description", "outboundEntryPoints", "wrapUpReasons", "autoWrapUpSeconds"]
-    static let entryPointKeys = ["description", "channel", "address", "outbound", "queue"]
-    static let queueKeys = ["description", "channel", "routing", "teams", "serviceLevelSeconds", "maxTimeInQueueSeconds", "wrapUpReasons"]
-    static let wrapUpKeys = ["description", "default", "active"]
-    static let agentKeys = ["name", "email", "licence", "site", "teams", "desktopProfile", "multimediaProfile", "active"]
+    static let licenceKeys = ["type", "seats", "validFrom", "validUntil", "description", "externalId"]
+    static let profileKeys = ["description", "blending", "voice", "chat", "email", "social", "externalId"]
+    static let siteKeys = ["name", "multimediaProfile", "externalId"]
+    static let teamKeys = ["name", "site", "multimediaProfile", "externalId"]
+    static let desktopKeys = ["description", "outboundEntryPoints", "wrapUpReasons", "autoWrapUpSeconds", "externalId"]
+    static let entryPointKeys = ["description", "channel", "address", "outbound", "queue", "externalId"]
+    static let queueKeys = ["description", "channel", "routing", "teams", "serviceLevelSeconds", "maxTimeInQueueSeconds", "wrapUpReasons", "externalId"]
+    static let wrapUpKeys = ["description", "default", "active", "externalId"]
+    static let agentKeys = ["name", "email", "licence", "site", "teams", "desktopProfile", "multimediaProfile", "active", "externalId"]
     static let slotKeys = ["assignment", "slots"]
 
     private let context: DecodingContext
@@ -171,6 +171,7 @@ public final class ConfigurationDecoder {
         let validFrom = f.date("validFrom")
         let validUntil = f.date("validUntil")
         let description = f.string("description")
+        let externalId = f.string("externalId")
         f.reportMissingFields()
         if let validFrom, let validUntil, validFrom.value > validUntil.value {
             context.diagnostics.append(Diagnostic(
@@ -178,7 +179,9 @@ public final class ConfigurationDecoder {
                 at: validFrom.location, path: "\(path).validFrom", notes: [.init("validUntil is here", at: validUntil.location)]))
         }
         guard let type, let seats else { return nil }
-        return Licence(id: id, location: location, description: description, type: type, seats: seats, validFrom: validFrom, validUntil: validUntil)
+        var entity = Licence(id: id, location: location, description: description, type: type, seats: seats, validFrom: validFrom, validUntil: validUntil)
+        entity.externalId = externalId
+        return entity
     }
 
     private func decodeProfile(_ id: String, _ node: Node, _ location: SourceLocation, _ path: DottedPath, _ context: DecodingContext) -> MultimediaProfile? {
@@ -189,6 +192,7 @@ public final class ConfigurationDecoder {
         let chat = f.int("chat", in: 0...5)
         let email = decodeSlots(f, media: .email)
         let social = decodeSlots(f, media: .social)
+        let externalId = f.string("externalId")
         f.reportMissingFields()
         for (media, slots) in [(Media.email, email), (.social, social)] {
             guard let slots else { continue }
@@ -207,8 +211,10 @@ public final class ConfigurationDecoder {
                 at: blending.location, path: "\(path).blending"))
         }
         guard let blending else { return nil }
-        return MultimediaProfile(id: id, location: location, description: description, blending: blending,
+        var entity = MultimediaProfile(id: id, location: location, description: description, blending: blending,
                                  voice: voice, chat: chat, email: email, social: social)
+        entity.externalId = externalId
+        return entity
     }
 
     /// `social: 2` (that many auto-pushed slots, 0 = none) or `email: {assignment, slots}`.
@@ -239,7 +245,9 @@ public final class ConfigurationDecoder {
     private func decodeSite(_ id: String, _ node: Node, _ location: SourceLocation, _ path: DottedPath, _ context: DecodingContext) -> Site? {
         if document.isNull(node) { return Site(id: id, location: location, name: nil, multimediaProfile: nil) }
         guard let f = context.fields(of: node, path: path, known: Self.siteKeys, owner: location) else { return nil }
-        return Site(id: id, location: location, name: f.string("name"), multimediaProfile: f.string("multimediaProfile"))
+        var site = Site(id: id, location: location, name: f.string("name"), multimediaProfile: f.string("multimediaProfile"))
+        site.externalId = f.string("externalId")
+        return site
     }
 
     private func decodeTeam(_ id: String, _ node: Node, _ location: SourceLocation, _ path: DottedPath, _ context: DecodingContext) -> Team? {
@@ -247,9 +255,12 @@ public final class ConfigurationDecoder {
         let name = f.string("name")
         let site = f.string("site", required: true)
         let profile = f.string("multimediaProfile")
+        let externalId = f.string("externalId")
         f.reportMissingFields()
         guard let site else { return nil }
-        return Team(id: id, location: location, name: name, site: site, multimediaProfile: profile)
+        var entity = Team(id: id, location: location, name: name, site: site, multimediaProfile: profile)
+        entity.externalId = externalId
+        return entity
     }
 
     private func decodeDesktopProfile(_ id: String, _ node: Node, _ location: SourceLocation, _ path: DottedPath, _ context: DecodingContext) -> DesktopProfile? {
@@ -262,10 +273,13 @@ public final class ConfigurationDecoder {
         let entryPoints = f.selection("outboundEntryPoints")
         let reasons = f.selection("wrapUpReasons")
         let autoWrapUp = f.int("autoWrapUpSeconds", in: 1...3600)
+        let externalId = f.string("externalId")
         f.reportMissingFields()
         guard let entryPoints, let reasons else { return nil }
-        return DesktopProfile(id: id, location: location, description: description, outboundEntryPoints: entryPoints,
+        var entity = DesktopProfile(id: id, location: location, description: description, outboundEntryPoints: entryPoints,
                               wrapUpReasons: reasons, autoWrapUpSeconds: autoWrapUp)
+        entity.externalId = externalId
+        return entity
     }
 
     private func decodeEntryPoint(_ id: String, _ node: Node, _ location: SourceLocation, _ path: DottedPath, _ context: DecodingContext) -> EntryPoint? {
@@ -275,10 +289,13 @@ public final class ConfigurationDecoder {
         let address = f.string("address")
         let outbound = f.bool("outbound", default: false)
         let queue = f.string("queue")
+        let externalId = f.string("externalId")
         f.reportMissingFields()
         if let channel { checkEntryPoint(channel: channel.value, address: address, outbound: outbound, entry: location, path: path) }
         guard let channel, let outbound else { return nil }
-        return EntryPoint(id: id, location: location, description: description, channel: channel, address: address, outbound: outbound, queue: queue)
+        var entity = EntryPoint(id: id, location: location, description: description, channel: channel, address: address, outbound: outbound, queue: queue)
+        entity.externalId = externalId
+        return entity
     }
 
     private func decodeQueue(_ id: String, _ node: Node, _ location: SourceLocation, _ path: DottedPath, _ context: DecodingContext) -> Queue? {
@@ -291,10 +308,13 @@ public final class ConfigurationDecoder {
         let serviceLevel = f.int("serviceLevelSeconds", in: 1...Int.max)
         let maxTime = f.int("maxTimeInQueueSeconds", in: 1...Int.max)
         let reasons = f.idList("wrapUpReasons")
+        let externalId = f.string("externalId")
         f.reportMissingFields()
         guard let channel, let routing, let teams else { return nil }
-        return Queue(id: id, location: location, description: description, channel: channel, routing: routing, teams: teams,
+        var entity = Queue(id: id, location: location, description: description, channel: channel, routing: routing, teams: teams,
                      serviceLevelSeconds: serviceLevel, maxTimeInQueueSeconds: maxTime, wrapUpReasons: reasons)
+        entity.externalId = externalId
+        return entity
     }
 
     private func decodeWrapUpReason(_ id: String, _ node: Node, _ location: SourceLocation, _ path: DottedPath, _ context: DecodingContext) -> WrapUpReason? {
@@ -302,9 +322,12 @@ public final class ConfigurationDecoder {
         let description = f.string("description")
         let isDefault = f.bool("default", default: false)
         let active = f.bool("active", default: true)
+        let externalId = f.string("externalId")
         f.reportMissingFields()
         guard let isDefault, let active else { return nil }
-        return WrapUpReason(id: id, location: location, description: description, isDefault: isDefault, active: active)
+        var entity = WrapUpReason(id: id, location: location, description: description, isDefault: isDefault, active: active)
+        entity.externalId = externalId
+        return entity
     }
 
     private func decodeAgent(_ id: String, _ node: Node, _ location: SourceLocation, _ path: DottedPath, _ context: DecodingContext) -> Agent? {
@@ -317,13 +340,14 @@ public final class ConfigurationDecoder {
         let desktop = f.string("desktopProfile", required: true)
         let profile = f.string("multimediaProfile")
         let active = f.bool("active", default: true)
+        let externalId = f.string("externalId")
         f.reportMissingFields()
         if let email, !AddressFormat.isEmail(email.value) {
             context.diagnostics.append(Diagnostic(.invalidValue, "\(path).email '\(email.value)' is not an email address", at: email.location, path: "\(path).email"))
         }
         guard let name, let licence, let site, let teams, let desktop, let active else { return nil }
         return Agent(id: id, location: location, name: name, email: email, licence: licence, site: site, teams: teams,
-                     desktopProfile: desktop, multimediaProfile: profile, active: active)
+                     desktopProfile: desktop, multimediaProfile: profile, active: active, externalId: externalId)
     }
 
     /// The rules of one entry point that need only its own fields: outbound only where the

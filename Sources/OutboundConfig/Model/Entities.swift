@@ -17,6 +17,8 @@ public struct Licence: Sendable {
     public var seats: Located<Int>
     public var validFrom: Located<CalendarDate>?
     public var validUntil: Located<CalendarDate>?
+    /// The id in the system it was imported from (`import webex`); the gate does not read it.
+    public var externalId: Located<String>? = nil
 }
 
 /// A multimedia profile: how many conversations of each media an agent handles at once.
@@ -29,6 +31,8 @@ public struct MultimediaProfile: Sendable {
     public var chat: Located<Int>?
     public var email: SlotAssignment?
     public var social: SlotAssignment?
+    /// The id in the system it was imported from (`import webex`); the gate does not read it.
+    public var externalId: Located<String>? = nil
 
     public func slots(for media: Media) -> SlotAssignment? {
         switch media {
@@ -57,6 +61,8 @@ public struct Site: Sendable {
     public var location: SourceLocation
     public var name: Located<String>?
     public var multimediaProfile: Located<String>?
+    /// The id in the system it was imported from (`import webex`); the gate does not read it.
+    public var externalId: Located<String>? = nil
 }
 
 public struct Team: Sendable {
@@ -65,6 +71,8 @@ public struct Team: Sendable {
     public var name: Located<String>?
     public var site: Located<String>
     public var multimediaProfile: Located<String>?
+    /// The id in the system it was imported from (`import webex`); the gate does not read it.
+    public var externalId: Located<String>? = nil
 }
 
 public struct DesktopProfile: Sendable {
@@ -74,6 +82,8 @@ public struct DesktopProfile: Sendable {
     public var outboundEntryPoints: Located<Selection>
     public var wrapUpReasons: Located<Selection>
     public var autoWrapUpSeconds: Located<Int>?
+    /// The id in the system it was imported from (`import webex`); the gate does not read it.
+    public var externalId: Located<String>? = nil
 }
 
 public struct EntryPoint: Sendable {
@@ -84,6 +94,8 @@ public struct EntryPoint: Sendable {
     public var address: Located<String>?
     public var outbound: Located<Bool>
     public var queue: Located<String>?
+    /// The id in the system it was imported from (`import webex`); the gate does not read it.
+    public var externalId: Located<String>? = nil
 }
 
 public struct Queue: Sendable {
@@ -97,6 +109,8 @@ public struct Queue: Sendable {
     public var maxTimeInQueueSeconds: Located<Int>?
     /// nil means every active reason.
     public var wrapUpReasons: [Located<String>]?
+    /// The id in the system it was imported from (`import webex`); the gate does not read it.
+    public var externalId: Located<String>? = nil
 }
 
 public struct WrapUpReason: Sendable {
@@ -105,6 +119,8 @@ public struct WrapUpReason: Sendable {
     public var description: Located<String>?
     public var isDefault: Located<Bool>
     public var active: Located<Bool>
+    /// The id in the system it was imported from (`import webex`); the gate does not read it.
+    public var externalId: Located<String>? = nil
 }
 
 /// An agent. A class, unlike the other entities: a large tenant holds tens of thousands, and
@@ -120,10 +136,12 @@ public final class Agent: Sendable {
     public let desktopProfile: Located<String>
     public let multimediaProfile: Located<String>?
     public let active: Located<Bool>
+    /// The id in the system it was imported from (`import webex`); the gate does not read it.
+    public let externalId: Located<String>?
 
     public init(id: String, location: SourceLocation, name: Located<String>, email: Located<String>?, licence: Located<String>,
                 site: Located<String>, teams: [Located<String>], desktopProfile: Located<String>,
-                multimediaProfile: Located<String>?, active: Located<Bool>) {
+                multimediaProfile: Located<String>?, active: Located<Bool>, externalId: Located<String>? = nil) {
         self.id = id
         self.location = location
         self.name = name
@@ -134,5 +152,6 @@ public final class Agent: Sendable {
         self.desktopProfile = desktopProfile
         self.multimediaProfile = multimediaProfile
         self.active = active
+        self.externalId = externalId
     }
 }

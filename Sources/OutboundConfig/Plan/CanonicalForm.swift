@@ -158,6 +158,7 @@ public enum CanonicalForm {
             ("description", licence.description.map { .string($0.value) }),
             ("validFrom", licence.validFrom.map { .string($0.value.description) }),
             ("validUntil", licence.validUntil.map { .string($0.value.description) }),
+            ("externalId", external(licence.externalId)),
         ])
     }
 
@@ -169,6 +170,7 @@ public enum CanonicalForm {
             ("chat", nonZero(profile.chat?.value)),
             ("email", slots(profile.email)),
             ("social", slots(profile.social)),
+            ("externalId", external(profile.externalId)),
         ])
     }
 
@@ -181,7 +183,11 @@ public enum CanonicalForm {
     }
 
     static func json(_ site: Site) -> JSON {
-        object([("name", site.name.map { .string($0.value) }), ("multimediaProfile", site.multimediaProfile.map { .string($0.value) })])
+        object([
+            ("name", site.name.map { .string($0.value) }),
+            ("multimediaProfile", site.multimediaProfile.map { .string($0.value) }),
+            ("externalId", external(site.externalId)),
+        ])
     }
 
     static func json(_ team: Team) -> JSON {
@@ -189,6 +195,7 @@ public enum CanonicalForm {
             ("name", team.name.map { .string($0.value) }),
             ("site", .string(team.site.value)),
             ("multimediaProfile", team.multimediaProfile.map { .string($0.value) }),
+            ("externalId", external(team.externalId)),
         ])
     }
 
@@ -198,6 +205,7 @@ public enum CanonicalForm {
             ("outboundEntryPoints", selection(desktop.outboundEntryPoints.value)),
             ("wrapUpReasons", selection(desktop.wrapUpReasons.value)),
             ("autoWrapUpSeconds", desktop.autoWrapUpSeconds.map { .int($0.value) }),
+            ("externalId", external(desktop.externalId)),
         ])
     }
 
@@ -208,6 +216,7 @@ public enum CanonicalForm {
             ("address", entryPoint.address.map { .string($0.value) }),
             ("outbound", entryPoint.outbound.value ? .bool(true) : nil),
             ("queue", entryPoint.queue.map { .string($0.value) }),
+            ("externalId", external(entryPoint.externalId)),
         ])
     }
 
@@ -220,6 +229,7 @@ public enum CanonicalForm {
             ("serviceLevelSeconds", queue.serviceLevelSeconds.map { .int($0.value) }),
             ("maxTimeInQueueSeconds", queue.maxTimeInQueueSeconds.map { .int($0.value) }),
             ("wrapUpReasons", queue.wrapUpReasons.map(ids)),
+            ("externalId", external(queue.externalId)),
         ])
     }
 
@@ -228,6 +238,7 @@ public enum CanonicalForm {
             ("description", reason.description.map { .string($0.value) }),
             ("default", reason.isDefault.value ? .bool(true) : nil),
             ("active", reason.active.value ? nil : .bool(false)),
+            ("externalId", external(reason.externalId)),
         ])
     }
 
@@ -260,12 +271,22 @@ public enum CanonicalForm {
             JSON.escape(profile.value, into: &text)
         }
         if !agent.active.value { text.write(#","active":false"#) }
+        if let externalId = agent.externalId {
+            text.write(#","externalId":"#)
+            JSON.escape(externalId.value, into: &text)
+        }
         text.append(UInt8(ascii: "}"))
         return String(decoding: text, as: UTF8.self)
     }
 
     private static func object(_ members: [(String, JSON?)]) -> JSON {
         .object(members.compactMap { key, value in value.map { (key, $0) } })
+    }
+
+    /// `externalId`, last in every entity: absent when not set, so stores written before it
+    /// existed keep their canonical text.
+    private static func external(_ id: Located<String>?) -> JSON? {
+        id.map { .string($0.value) }
     }
 
     private static func nonZero(_ value: Int?) -> JSON? {

@@ -204,6 +204,11 @@ let embeddedSchema = #"""
           "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
           "description": "Last day (YYYY-MM-DD) the licence grants anything (after it: licence-expired).",
           "x-outbound": "Check 4: after this day the agent is unavailable (licence-expired)."
+        },
+        "externalId": {
+          "type": "string",
+          "minLength": 1,
+          "description": "The entity's id in another system it was imported from (a Webex Contact Center id, by `import webex`). Kept, planned and exported as written; the gate does not read it."
         }
       }
     },
@@ -378,6 +383,11 @@ let embeddedSchema = #"""
             }
           ],
           "x-outbound": "Checks 5 and 6 for SMS: at least one social slot (else slot-none), auto-pushed (else slot-manual)."
+        },
+        "externalId": {
+          "type": "string",
+          "minLength": 1,
+          "description": "The entity's id in another system it was imported from (a Webex Contact Center id, by `import webex`). Kept, planned and exported as written; the gate does not read it."
         }
       }
     },
@@ -398,6 +408,11 @@ let embeddedSchema = #"""
           "pattern": "^[a-z0-9][a-z0-9._-]{0,63}$",
           "description": "Id of a multimedia profile (or default-telephony) defined in `multimediaProfiles`.",
           "x-outbound": "Check 5 and 6 use the agent's profile, else the team's, else this site profile, else default-telephony (no digital slots)."
+        },
+        "externalId": {
+          "type": "string",
+          "minLength": 1,
+          "description": "The entity's id in another system it was imported from (a Webex Contact Center id, by `import webex`). Kept, planned and exported as written; the gate does not read it."
         }
       }
     },
@@ -423,6 +438,11 @@ let embeddedSchema = #"""
           "pattern": "^[a-z0-9][a-z0-9._-]{0,63}$",
           "description": "Id of a multimedia profile (or default-telephony) defined in `multimediaProfiles`.",
           "x-outbound": "Checks 5 and 6 for agents signed into this team who have no agent-level profile."
+        },
+        "externalId": {
+          "type": "string",
+          "minLength": 1,
+          "description": "The entity's id in another system it was imported from (a Webex Contact Center id, by `import webex`). Kept, planned and exported as written; the gate does not read it."
         }
       }
     },
@@ -470,6 +490,11 @@ let embeddedSchema = #"""
           "minimum": 1,
           "maximum": 3600,
           "description": "Seconds before wrap-up completes on its own."
+        },
+        "externalId": {
+          "type": "string",
+          "minLength": 1,
+          "description": "The entity's id in another system it was imported from (a Webex Contact Center id, by `import webex`). Kept, planned and exported as written; the gate does not read it."
         }
       }
     },
@@ -512,6 +537,11 @@ let embeddedSchema = #"""
           "type": "string",
           "pattern": "^[a-z0-9][a-z0-9._-]{0,63}$",
           "description": "Id of a queue of the same channel defined in `queues`."
+        },
+        "externalId": {
+          "type": "string",
+          "minLength": 1,
+          "description": "The entity's id in another system it was imported from (a Webex Contact Center id, by `import webex`). Kept, planned and exported as written; the gate does not read it."
         }
       }
     },
@@ -578,6 +608,11 @@ let embeddedSchema = #"""
           },
           "description": "Wrap-up reasons offered after conversations of this queue; default: every active reason.",
           "uniqueItems": true
+        },
+        "externalId": {
+          "type": "string",
+          "minLength": 1,
+          "description": "The entity's id in another system it was imported from (a Webex Contact Center id, by `import webex`). Kept, planned and exported as written; the gate does not read it."
         }
       }
     },
@@ -599,6 +634,11 @@ let embeddedSchema = #"""
           "type": "boolean",
           "default": true,
           "description": "Inactive reasons are kept but not offered."
+        },
+        "externalId": {
+          "type": "string",
+          "minLength": 1,
+          "description": "The entity's id in another system it was imported from (a Webex Contact Center id, by `import webex`). Kept, planned and exported as written; the gate does not read it."
         }
       }
     },
@@ -662,6 +702,11 @@ let embeddedSchema = #"""
           "default": true,
           "description": "Inactive agents hold no seat and can start nothing (agent-inactive).",
           "x-outbound": "Check 1: inactive agents are unavailable (agent-inactive)."
+        },
+        "externalId": {
+          "type": "string",
+          "minLength": 1,
+          "description": "The entity's id in another system it was imported from (a Webex Contact Center id, by `import webex`). Kept, planned and exported as written; the gate does not read it."
         }
       }
     }
