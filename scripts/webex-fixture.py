@@ -329,9 +329,12 @@ def make_users(rng, teams):
         if index % 17 == 2:
             user["workPhone"] = f"+3512100{index:05d}"
         users.append(user | stamps())
-    # Users of the retired profile and desktop: they must be reported, not silently re-homed.
+    # The user of an inactive user profile still imports (its licence follows the profile's
+    # type); the one left on the retired desktop had its contact-centre access removed, as
+    # Control Hub keeps a profile in use from being deactivated.
     users[-1]["userProfileId"] = wid("user-profile", "Old Agent Profile")
     users[-2]["agentProfileId"] = AGENT_PROFILE["Retired Desktop"]
+    users[-2]["contactCenterEnabled"] = False
     return users
 
 

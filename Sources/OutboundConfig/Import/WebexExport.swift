@@ -18,6 +18,8 @@ public struct WebexExport: Sendable {
     public var auxiliaryCodes: [WebexAuxiliaryCode] = []
     /// Where each item was read, by resource and Webex id (the first item, if an id repeats).
     public var locations: [WebexResource: [String: WebexItemLocation]] = [:]
+    /// How many items of each resource carry each field name.
+    public var fieldCounts: [WebexResource: [String: Int]] = [:]
 
     public init() {}
 
@@ -74,6 +76,7 @@ public struct WebexExport: Sendable {
         func decode<Item: WebexItem>(_ list: inout [Item]) -> [WebexInputProblem] {
             let decoded = WebexListFile<Item>(file: file, data: data)
             var problems = decoded.problems
+            fieldCounts[resource, default: [:]].merge(decoded.fieldCounts, uniquingKeysWith: +)
             for (item, location) in zip(decoded.items, decoded.locations) {
                 if let first = locations[resource]?[item.id] {
                     problems.append(WebexInputProblem(.error, file: location.file, jsonPath: location.jsonPath + ".id",

@@ -8,18 +8,32 @@ struct WebexListFile<Item: WebexItem>: Sendable {
     /// Where each item of `items` is, at the same position.
     var locations: [WebexItemLocation] = []
     var problems: [WebexInputProblem] = []
+    /// How many items carry each field name, so the report can list every field the mapping
+    /// does not read (SPEC §9: nothing is dropped silently).
+    var fieldCounts: [String: Int] = [:]
 
-    /// An item, or the error that stopped its decoding (its coding path is the full JSON path).
+    /// An item, or the error that stopped its decoding (its coding path is the full JSON path),
+    /// and the names of the fields it carries.
     private struct Entry: Decodable {
         let result: Result<Item, DecodingError>
+        let fields: [String]
 
         init(from decoder: any Decoder) throws {
+            fields = (try? decoder.container(keyedBy: FieldName.self).allKeys.map(\.stringValue)) ?? []
             do {
                 result = .success(try Item(from: decoder))
             } catch let error as DecodingError {
                 result = .failure(error)
             }
         }
+    }
+
+    /// Any key of an item's object.
+    private struct FieldName: CodingKey {
+        let stringValue: String
+        init(stringValue: String) { self.stringValue = stringValue }
+        var intValue: Int? { nil }
+        init?(intValue: Int) { nil }
     }
 
     /// The paged form; `meta` (page numbers and links) is not needed once the pages are files.
@@ -59,6 +73,7 @@ struct WebexListFile<Item: WebexItem>: Sendable {
             return
         }
         for (index, entry) in entries.enumerated() {
+            for field in entry.fields { fieldCounts[field, default: 0] += 1 }
             switch entry.result {
             case let .success(item):
                 items.append(item)

@@ -89,6 +89,7 @@ extension RollbackCommand: MachineReadableCommand { var formatName: String { opt
 extension ExportCommand: MachineReadableCommand { var formatName: String { format.rawValue } }
 extension SchemaCommand: MachineReadableCommand { var formatName: String { format.rawValue } }
 extension StoreCopyCommand: MachineReadableCommand { var formatName: String { format.rawValue } }
+extension ImportWebexCommand: MachineReadableCommand { var formatName: String { format.rawValue } }
 
 extension StoreError {
     /// The failure code of `CommandFailure` for this store error.

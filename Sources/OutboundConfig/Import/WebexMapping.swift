@@ -1,0 +1,580 @@
+import Foundation
+
+/// A Webex export mapped to this tool's sections: the entries to write, field by field in the
+/// format's order, and the report of everything that did not come over as it was. The rules
+/// are SPEC §9's and `docs/webex.md`'s, which lists them field by field.
+public struct WebexImport: Sendable {
+    public typealias Fields = [(String, JSON)]
+
+    /// The tenant's fields (from `extra.yaml`; the API has none of them).
+    public var tenant: Fields = []
+    /// Each section's entries, in id order.
+    public var sections: [Section: [(id: String, fields: Fields)]] = [:]
+    public var report = WebexImportReport()
+    /// Problems of `extra.yaml`, located at file:line:col; an error stops the import.
+    public var extraDiagnostics: [Diagnostic] = []
+    /// Problems of the export found while mapping (a desktop profile naming no entry point),
+    /// located by file and JSON path; an error stops the import.
+    public var problems: [WebexInputProblem] = []
+
+    public var hasErrors: Bool {
+        extraDiagnostics.hasErrors || problems.contains { $0.severity == .error }
+    }
+
+    /// Maps `export`, filling in from `extra`.
+    public static func map(_ export: WebexExport, extra: WebexExtra) -> WebexImport {
+        var mapper = WebexMapper(export: export, extra: extra)
+        return mapper.run()
+    }
+
+    /// The output files: `tenant.yaml` with `version: 1`, then one file per section, every
+    /// section written even when empty, so importing again over an older import (`--force`)
+    /// leaves no stale entries behind.
+    public func files() -> [(name: String, text: String)] {
+        let header = "# Imported by `outboundctl import webex` from a Webex Contact Center export.\n"
+        var files = [("tenant.yaml", header + "version: 1\n" + YAMLWriter.block([("tenant", .object(tenant))]))]
+        for section in Section.allCases {
+            let entries = sections[section] ?? []
+            files.append(("\(section.rawValue).yaml", header + YAMLWriter.block([(section.rawValue, .object(entries.map { ($0.id, .object($0.fields)) }))])))
+        }
+        return files
+    }
+}
+
+/// One run of the mapping: the export, what is mapped so far, and the report being written.
+struct WebexMapper {
+    typealias Fields = WebexImport.Fields
+
+    let export: WebexExport
+    let extra: WebexExtra
+    private var result = WebexImport()
+    /// This tool's id of every imported item, by resource and Webex id.
+    private var ids: [WebexResource: [String: String]] = [:]
+    /// The channel of every imported entry point and queue, by Webex id.
+    private var channels: [String: Channel] = [:]
+
+    init(export: WebexExport, extra: WebexExtra) {
+        self.export = export
+        self.extra = extra
+    }
+
+    mutating func run() -> WebexImport {
+        mapMultimediaProfiles()
+        mapSites()
+        mapTeams()
+        mapWrapUpReasons()
+        let entryPointIds = chooseEntryPoints()
+        mapQueues()
+        mapEntryPoints(entryPointIds)
+        mapDesktopProfiles()
+        mapAgents()
+        reportTeamMembership()
+        mapTenant()
+        reportUnmappedFields()
+        result.report.counts = Section.allCases.map { ($0, result.sections[$0]?.count ?? 0) }
+        for section in Section.allCases { result.sections[section]?.sort { $0.id < $1.id } }
+        return result
+    }
+
+    // MARK: Report helpers
+
+    private mutating func skip(_ resource: WebexResource, _ id: String, _ name: String, _ reason: String) {
+        result.report.skipped.append(.init(resource: resource, webexId: id, name: name, location: export.locations[resource]?[id], reason: reason))
+    }
+
+    private mutating func change(_ path: String, _ message: String) {
+        result.report.changes.append(.init(path: path, message: message))
+    }
+
+    private mutating func fill(_ section: Section, _ id: String, _ field: String, required: Bool = true, _ message: String) {
+        result.report.fill.append(.init(path: "\(section.rawValue).\(id).\(field)", file: "\(section.rawValue).yaml", required: required, message: message))
+    }
+
+    /// Gives the imported items of `resource` their ids (SPEC §9: slugs of the names,
+    /// collisions suffixed in a stable order).
+    private mutating func assignIds(_ resource: WebexResource, _ items: [(webexId: String, name: String)], fallback: String) {
+        ids[resource] = WebexIds.assign(items, fallback: fallback)
+    }
+
+    /// This tool's id of an imported item; nil for an item not imported (or absent).
+    private func ourId(_ resource: WebexResource, _ webexId: String?) -> String? {
+        webexId.flatMap { ids[resource]?[$0] }
+    }
+
+    private mutating func add(_ section: Section, _ id: String, _ fields: [(String, JSON?)]) {
+        result.sections[section, default: []].append((id, fields.compactMap { key, value in value.map { (key, $0) } }))
+    }
+
+    private func text(_ value: String?) -> JSON? {
+        guard let value, !value.isEmpty else { return nil }
+        return .string(value)
+    }
+
+    /// The sections without a `name` field keep the Webex name as the description when the
+    /// Webex item has none, so the name an admin knows stays readable beside its slug.
+    private func description(_ description: String?, name: String) -> JSON? {
+        text(description) ?? text(name)
+    }
+
+    // MARK: Sections
+
+    private mutating func mapMultimediaProfiles() {
+        var imported: [WebexMultimediaProfile] = []
+        for profile in export.multimediaProfiles {
+            if profile.active { imported.append(profile) } else { skip(.multimediaProfile, profile.id, profile.name, "inactive (the format has no inactive profiles)") }
+        }
+        assignIds(.multimediaProfile, imported.map { ($0.id, $0.name) }, fallback: "profile")
+        for profile in imported {
+            let id = ourId(.multimediaProfile, profile.id)!
+            let path = "multimediaProfiles.\(id)"
+            let blending: Blending? = switch profile.blendingMode {
+            case "BLENDED": .blended
+            case "BLENDED_REALTIME": .blendedRealtime
+            case "EXCLUSIVE": .exclusive
+            default: nil
+            }
+            if blending == nil {
+                fill(.multimediaProfiles, id, "blending", "blended, blended-realtime or exclusive: Webex's blendingMode '\(profile.blendingMode)' has no counterpart")
+            }
+            let manual = profile.manuallyAssignable
+            for (medium, count) in [("voice", manual?.telephony ?? 0), ("chat", manual?.chat ?? 0)] where count > 0 {
+                change("\(path).\(medium)", "\(count) manually assignable \(medium) slot(s) left out: the format has manual assignment for email and social only")
+            }
+            add(.multimediaProfiles, id, [
+                ("description", description(profile.description, name: profile.name)),
+                ("blending", blending.map { .string($0.rawValue) }),
+                ("voice", profile.telephony == 0 ? nil : .int(profile.telephony)),
+                ("chat", profile.chat == 0 ? nil : .int(profile.chat)),
+                ("email", slots(pushed: profile.email, manual: manual?.email ?? 0, path: "\(path).email")),
+                ("social", slots(pushed: profile.social, manual: manual?.social ?? 0, path: "\(path).social")),
+                ("externalId", .string(profile.id)),
+            ])
+        }
+    }
+
+    /// A medium's slots: pushed ones as the integer form, manually assignable ones as
+    /// `{assignment: manual}`. With both, the pushed slots win: the agent has pushed slots,
+    /// which is what lets Webex start an outbound conversation (SPEC §1, check 4).
+    private mutating func slots(pushed: Int, manual: Int, path: String) -> JSON? {
+        if pushed > 0, manual > 0 {
+            change(path, "both \(pushed) pushed and \(manual) manually assignable slots: imported as \(pushed) auto-pushed, the manually assignable ones left out (one assignment per medium in the format)")
+        }
+        if pushed > 0 { return .int(pushed) }
+        if manual > 0 { return .object([("assignment", .string(Assignment.manual.rawValue)), ("slots", .int(manual))]) }
+        return nil
+    }
+
+    private mutating func mapSites() {
+        var imported: [WebexSite] = []
+        for site in export.sites {
+            if site.active { imported.append(site) } else { skip(.site, site.id, site.name, "inactive (the format has no inactive sites)") }
+        }
+        assignIds(.site, imported.map { ($0.id, $0.name) }, fallback: "site")
+        for site in imported {
+            let id = ourId(.site, site.id)!
+            add(.sites, id, [
+                ("name", text(site.name)),
+                ("multimediaProfile", profileReference(site.multimediaProfileId, path: "sites.\(id).multimediaProfile")),
+                ("externalId", .string(site.id)),
+            ])
+        }
+    }
+
+    /// An optional profile reference; one to a profile not imported is left out, with a line.
+    private mutating func profileReference(_ webexId: String?, path: String) -> JSON? {
+        guard let webexId else { return nil }
+        if let id = ourId(.multimediaProfile, webexId) { return .string(id) }
+        change(path, "left out: its Webex profile \(webexId) is not imported (see below), so the next level's profile applies")
+        return nil
+    }
+
+    private mutating func mapTeams() {
+        var imported: [WebexTeam] = []
+        for team in export.teams {
+            if team.active ?? true { imported.append(team) } else { skip(.team, team.id, team.name ?? "", "inactive (the format has no inactive teams)") }
+        }
+        assignIds(.team, imported.map { ($0.id, $0.name ?? "") }, fallback: "team")
+        for team in imported {
+            let id = ourId(.team, team.id)!
+            let site = ourId(.site, team.siteId)
+            if site == nil { fill(.teams, id, "site", "the team's site: " + (team.siteId == nil ? "Webex names none" : "its Webex site \(team.siteId!) is not imported")) }
+            add(.teams, id, [
+                ("name", text(team.name)),
+                ("site", site.map { .string($0) }),
+                ("multimediaProfile", profileReference(team.multiMediaProfileId, path: "teams.\(id).multimediaProfile")),
+                ("externalId", .string(team.id)),
+            ])
+        }
+    }
+
+    private mutating func mapWrapUpReasons() {
+        var imported: [WebexAuxiliaryCode] = []
+        for code in export.auxiliaryCodes {
+            switch code.workTypeCode {
+            case .wrapUpCode: imported.append(code)
+            case .idleCode: skip(.auxiliaryCode, code.id, code.name, "an idle code: the format has no idle codes")
+            }
+        }
+        assignIds(.auxiliaryCode, imported.map { ($0.id, $0.name) }, fallback: "reason")
+        for code in imported {
+            add(.wrapUpReasons, ourId(.auxiliaryCode, code.id)!, [
+                ("description", description(code.description, name: code.name)),
+                ("default", code.defaultCode ? .bool(true) : nil),
+                ("active", code.active ? nil : .bool(false)),
+                ("externalId", .string(code.id)),
+            ])
+        }
+    }
+
+    /// The format's channel of a Webex channel and social network; nil for those without a
+    /// counterpart. SMS is `SOCIAL_CHANNEL` with `MESSAGEBIRD`, and the social network means
+    /// something only on `SOCIAL_CHANNEL` (SPEC §9).
+    private static func channel(_ type: String, social: WebexSocialChannel?) -> Channel? {
+        switch type {
+        case "EMAIL": .email
+        case "CHAT": .chat
+        case "TELEPHONY": .voice
+        case "SOCIAL_CHANNEL":
+            switch social {
+            case .messageBird: .sms
+            case .whatsApp: .whatsapp
+            case .messenger: .facebook
+            case .appleBusinessChat: .appleMessages
+            case .googleBusinessMessages, nil: nil
+            }
+        default: nil
+        }
+    }
+
+    private static func channelName(_ type: String, social: WebexSocialChannel?) -> String {
+        type == "SOCIAL_CHANNEL" ? "\(type)/\(social?.rawValue ?? "no socialChannelType")" : type
+    }
+
+    /// The entry points that import (active, of a channel the format has, not outdial), with
+    /// their ids; their fields wait for the queues, which `extra.yaml` may name.
+    private mutating func chooseEntryPoints() -> [WebexEntryPoint] {
+        var imported: [WebexEntryPoint] = []
+        for entryPoint in export.entryPoints {
+            let channel = Self.channel(entryPoint.channelType.rawValue, social: entryPoint.socialChannelType)
+            if !entryPoint.active {
+                skip(.entryPoint, entryPoint.id, entryPoint.name, "inactive (the format has no inactive entry points)")
+            } else if entryPoint.entryPointType == .outbound {
+                skip(.entryPoint, entryPoint.id, entryPoint.name, "an outdial (OUTBOUND telephony) entry point: outdial is out of the format's scope")
+            } else if let channel {
+                channels[entryPoint.id] = channel
+                imported.append(entryPoint)
+            } else {
+                skip(.entryPoint, entryPoint.id, entryPoint.name,
+                     "channel \(Self.channelName(entryPoint.channelType.rawValue, social: entryPoint.socialChannelType)) has no counterpart in the format")
+            }
+        }
+        assignIds(.entryPoint, imported.map { ($0.id, $0.name) }, fallback: "entry-point")
+        return imported
+    }
+
+    private mutating func mapQueues() {
+        var imported: [WebexQueue] = []
+        for queue in export.queues {
+            let channel = Self.channel(queue.channelType.rawValue, social: queue.socialChannelType)
+            if !queue.active {
+                skip(.queue, queue.id, queue.name, "inactive (the format has no inactive queues)")
+            } else if queue.queueRoutingType == .agentBased {
+                skip(.queue, queue.id, queue.name, "agent-based: the format's queues serve teams, and Webex names its agents one by one")
+            } else if let channel {
+                channels[queue.id] = channel
+                imported.append(queue)
+            } else {
+                skip(.queue, queue.id, queue.name, "channel \(Self.channelName(queue.channelType.rawValue, social: queue.socialChannelType)) has no counterpart in the format")
+            }
+        }
+        assignIds(.queue, imported.map { ($0.id, $0.name) }, fallback: "queue")
+        for queue in imported {
+            let id = ourId(.queue, queue.id)!
+            let path = "queues.\(id)"
+            let routing: Routing?
+            switch queue.routingType {
+            case .longestAvailableAgent: routing = .longestAvailable
+            case .skillsBased: routing = .skillsBased
+            case .circular, .linear:
+                routing = nil
+                change("\(path).routing", "Webex routingType \(queue.routingType.rawValue) has no counterpart: imported with the default, longest-available")
+            }
+            var teams: [String] = []
+            for teamId in queue.teamIds {
+                if let team = ourId(.team, teamId) { teams.append(team) } else { change("\(path).teams", "team \(teamId) left out: it is not imported") }
+            }
+            if teams.isEmpty { fill(.queues, id, "teams", "at least one team the queue serves: none of its Webex teams is imported") }
+            add(.queues, id, [
+                ("description", description(queue.description, name: queue.name)),
+                ("channel", .string(channels[queue.id]!.rawValue)),
+                ("routing", routing == .skillsBased ? .string(Routing.skillsBased.rawValue) : nil),
+                ("teams", teams.isEmpty ? nil : .array(teams.sorted().map { .string($0) })),
+                ("serviceLevelSeconds", queue.serviceLevelThreshold > 0 ? .int(queue.serviceLevelThreshold) : nil),
+                ("maxTimeInQueueSeconds", queue.maxTimeInQueue > 0 ? .int(queue.maxTimeInQueue) : nil),
+                ("externalId", .string(queue.id)),
+            ])
+        }
+    }
+
+    /// The Webex items of a list that a name or id in `extra.yaml` stands for: the item of
+    /// that id, else those of that name.
+    private static func named<Item: WebexItem>(_ key: String, in items: [Item], name: (Item) -> String?) -> [Item] {
+        if let item = items.first(where: { $0.id == key }) { return [item] }
+        return items.filter { name($0) == key }
+    }
+
+    private mutating func mapEntryPoints(_ imported: [WebexEntryPoint]) {
+        var fills: [String: WebexExtra.EntryPointFill] = [:]
+        for entry in extra.entryPoints {
+            let found = Self.named(entry.key.value, in: export.entryPoints, name: \.name)
+            let path = "entryPoints.\(entry.key.value)"
+            guard found.count == 1, let entryPoint = found.first else {
+                let message = found.isEmpty
+                    ? "'\(entry.key.value)' is not the name or id of any entry point of entry-point.json"
+                        + (Suggestion.closest(to: entry.key.value, in: export.entryPoints.map(\.name)).map { "; did you mean '\($0)'?" } ?? "")
+                    : "'\(entry.key.value)' is the name of \(found.count) entry points; name one by its id (\(found.map(\.id).joined(separator: ", ")))"
+                result.extraDiagnostics.append(Diagnostic(.unknownReference, message, at: entry.key.location, path: path))
+                continue
+            }
+            guard let id = ourId(.entryPoint, entryPoint.id) else {
+                change("extra.yaml \(path)", "not used: the entry point is not imported (see below)")
+                continue
+            }
+            if let address = entry.address, let channel = channels[entryPoint.id] {
+                if channel.usesPhoneAddress, !AddressFormat.isE164(address.value) {
+                    result.extraDiagnostics.append(Diagnostic(.addressMismatch, "\(path).address '\(address.value)' must be an E.164 number for \(channel.rawValue) ('+' and 8 to 15 digits)",
+                                                              at: address.location, path: "\(path).address"))
+                } else if channel == .email, !AddressFormat.isEmail(address.value) {
+                    result.extraDiagnostics.append(Diagnostic(.addressMismatch, "\(path).address '\(address.value)' must be an email address for an email entry point",
+                                                              at: address.location, path: "\(path).address"))
+                }
+            }
+            if let queue = entry.queue {
+                let queues = Self.named(queue.value, in: export.queues, name: \.name)
+                if queues.count != 1 {
+                    let message = queues.isEmpty
+                        ? "'\(queue.value)' is not the name or id of any queue of contact-service-queue.json"
+                            + (Suggestion.closest(to: queue.value, in: export.queues.map(\.name)).map { "; did you mean '\($0)'?" } ?? "")
+                        : "'\(queue.value)' is the name of \(queues.count) queues; name one by its id (\(queues.map(\.id).joined(separator: ", ")))"
+                    result.extraDiagnostics.append(Diagnostic(.unknownReference, message, at: queue.location, path: "\(path).queue"))
+                }
+            }
+            fills[id] = entry
+        }
+        for entryPoint in imported {
+            let id = ourId(.entryPoint, entryPoint.id)!
+            let channel = channels[entryPoint.id]!
+            let outbound = channel.supportsOutbound
+            let entry = fills[id]
+            let address = entry?.address?.value
+            if address == nil, [.email, .sms, .whatsapp].contains(channel) {
+                fill(.entryPoints, id, "address", "the \(channel == .email ? "email address" : "E.164 number") customers reach '\(entryPoint.name)' at: the Webex API does not hold it (extra.yaml entryPoints)")
+            }
+            var queue: String?
+            if let key = entry?.queue?.value, let webexQueue = Self.named(key, in: export.queues, name: \.name).first {
+                queue = ourId(.queue, webexQueue.id)
+                if queue == nil { change("entryPoints.\(id).queue", "left out: extra.yaml names queue '\(key)', which is not imported") }
+            }
+            if queue == nil, outbound {
+                fill(.entryPoints, id, "queue", required: false, "the queue replies and transfers of '\(entryPoint.name)' go to (extra.yaml entryPoints); the Webex entry point does not name one")
+            }
+            add(.entryPoints, id, [
+                ("description", description(entryPoint.description, name: entryPoint.name)),
+                ("channel", .string(channel.rawValue)),
+                ("address", address.map { .string($0) }),
+                ("outbound", outbound ? .bool(true) : nil),
+                ("queue", queue.map { .string($0) }),
+                ("externalId", .string(entryPoint.id)),
+            ])
+        }
+    }
+
+    private mutating func mapDesktopProfiles() {
+        var imported: [WebexAgentProfile] = []
+        for profile in export.agentProfiles {
+            if profile.active { imported.append(profile) } else { skip(.agentProfile, profile.id, profile.name, "inactive (the format has no inactive desktop profiles)") }
+        }
+        assignIds(.agentProfile, imported.map { ($0.id, $0.name) }, fallback: "desktop")
+        for profile in imported {
+            let id = ourId(.agentProfile, profile.id)!
+            let path = "desktopProfiles.\(id)"
+            let entryPoints = selection(profile, \.accessEntryPoint, \.entryPoints, ".entryPoints", path: "\(path).outboundEntryPoints",
+                                        resource: .entryPoint, items: export.entryPoints, name: \.name) { [channels] webexId in
+                channels[webexId]?.supportsOutbound == true
+            }
+            let reasons = selection(profile, \.accessWrapUpCode, \.wrapUpCodes, ".wrapUpCodes", path: "\(path).wrapUpReasons",
+                                    resource: .auxiliaryCode, items: export.auxiliaryCodes, name: \.name) { _ in true }
+            var autoWrapUp: JSON?
+            if profile.autoWrapUp == true {
+                if let seconds = profile.autoWrapAfterSeconds, (1...3600).contains(seconds) {
+                    autoWrapUp = .int(seconds)
+                } else {
+                    change("\(path).autoWrapUpSeconds", "left out: Webex turns auto wrap-up on with \(profile.autoWrapAfterSeconds.map { "\($0) seconds" } ?? "no time"), and the format takes 1 to 3600 seconds")
+                }
+            }
+            add(.desktopProfiles, id, [
+                ("description", description(profile.description, name: profile.name)),
+                ("outboundEntryPoints", entryPoints),
+                ("wrapUpReasons", reasons),
+                ("autoWrapUpSeconds", autoWrapUp),
+                ("externalId", .string(profile.id)),
+            ])
+        }
+    }
+
+    /// A desktop profile's list: `ALL` is `all` (left out, the default), `NONE` an empty list,
+    /// `SPECIFIC` the imported items its list names (by Webex id, else by name: Cisco's
+    /// document does not say which it holds), `PROVISIONED_VALUE` — set per user elsewhere,
+    /// which the format cannot hold — `all`, with a line. `keep` picks the items the list of
+    /// the format takes (outbound entry points only).
+    private mutating func selection<Item: WebexItem>(
+        _ profile: WebexAgentProfile, _ access: KeyPath<WebexAgentProfile, WebexAccess>, _ list: KeyPath<WebexAgentProfile, [String]?>,
+        _ jsonField: String, path: String, resource: WebexResource, items: [Item], name: (Item) -> String?, keep: (String) -> Bool
+    ) -> JSON? {
+        switch profile[keyPath: access] {
+        case .all: return nil
+        case .none: return .array([])
+        case .provisionedValue:
+            change(path, "Webex provisions this list per user (PROVISIONED_VALUE), which the format cannot hold: imported as all")
+            return nil
+        case .specific:
+            var chosen: [String] = []
+            var leftOut = 0
+            for (index, key) in (profile[keyPath: list] ?? []).enumerated() {
+                guard let item = Self.named(key, in: items, name: name).first else {
+                    let location = export.locations[.agentProfile]?[profile.id]
+                    result.problems.append(WebexInputProblem(.error, file: location?.file ?? WebexResource.agentProfile.fileName(page: 1),
+                                                             jsonPath: (location?.jsonPath ?? "$") + "\(jsonField)[\(index)]",
+                                                             message: "'\(key)' is not the id or name of any item of \(resource.fileName(page: 1))"))
+                    continue
+                }
+                if let id = ourId(resource, item.id), keep(item.id) { chosen.append(id) } else { leftOut += 1 }
+            }
+            if leftOut > 0 {
+                change(path, "\(leftOut) of the Webex profile's \(profile[keyPath: list]?.count ?? 0) listed item(s) left out: not imported, or not outbound")
+            }
+            return .array(Array(Set(chosen)).sorted().map { .string($0) })
+        }
+    }
+
+    /// The licence type of a Webex user profile type; nil for those that handle no contacts.
+    /// Supervisors take Webex's Premium Agent capability, so they hold premium-supervisor.
+    private static func licenceType(_ type: WebexUserProfile.ProfileType) -> LicenceType? {
+        switch type {
+        case .premiumAgent: .premiumAgent
+        case .standardAgent: .standardAgent
+        case .supervisor: .premiumSupervisor
+        case .administrator, .administratorOnly, .analyzerAdministrator, .analyzerSupervisor, .analyzerUser: nil
+        }
+    }
+
+    private mutating func mapAgents() {
+        var imported: [(WebexUser, LicenceType?)] = []
+        let profileTypes = Dictionary(export.userProfiles.map { ($0.id, $0.profileType) }, uniquingKeysWith: { first, _ in first })
+        for user in export.users {
+            let name = [user.firstName, user.lastName].compactMap(\.self).joined(separator: " ")
+            if user.contactCenterEnabled == false {
+                skip(.user, user.id, name, "contactCenterEnabled is false: not a contact-center agent")
+                continue
+            }
+            let type = user.userProfileId.flatMap { profileTypes[$0] } ?? user.userProfileType.flatMap(WebexUserProfile.ProfileType.init(rawValue:))
+            if let type, Self.licenceType(type) == nil {
+                skip(.user, user.id, name, "user profile type \(type.rawValue) handles no contacts: not an agent")
+                continue
+            }
+            imported.append((user, type.flatMap(Self.licenceType)))
+        }
+        assignIds(.user, imported.map { ($0.0.id, $0.0.idSource) }, fallback: "agent")
+        var seats: [LicenceType: Int] = [:]
+        for (user, licence) in imported {
+            let id = ourId(.user, user.id)!
+            let path = "agents.\(id)"
+            var name = [user.firstName, user.lastName].compactMap { $0?.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.joined(separator: " ")
+            if name.isEmpty { name = user.idSource.isEmpty ? id : user.idSource }
+            var email: JSON?
+            if let address = user.email {
+                if AddressFormat.isEmail(address) { email = .string(address) } else { change("\(path).email", "left out: '\(address)' is not an email address the format accepts") }
+            }
+            if let licence { seats[licence, default: 0] += 1 } else {
+                fill(.agents, id, "licence", "the agent's licence: its Webex user profile type is unknown")
+            }
+            let site = ourId(.site, user.siteId)
+            if site == nil { fill(.agents, id, "site", "the agent's site: " + (user.siteId.map { "its Webex site \($0) is not imported" } ?? "Webex names none")) }
+            var teams: [String] = []
+            for teamId in user.teamIds ?? [] {
+                if let team = ourId(.team, teamId) { teams.append(team) } else { change("\(path).teams", "team \(teamId) left out: it is not imported") }
+            }
+            if teams.isEmpty { fill(.agents, id, "teams", "at least one team: " + ((user.teamIds ?? []).isEmpty ? "Webex names none" : "none of its Webex teams is imported")) }
+            let desktop = ourId(.agentProfile, user.agentProfileId)
+            if desktop == nil {
+                fill(.agents, id, "desktopProfile", "the agent's desktop profile: " + (user.agentProfileId.map { "its Webex agent profile \($0) is not imported" } ?? "Webex names none"))
+            }
+            add(.agents, id, [
+                ("name", .string(name)),
+                ("email", email),
+                ("licence", licence.map { .string($0.rawValue) }),
+                ("site", site.map { .string($0) }),
+                ("teams", teams.isEmpty ? nil : .array(Array(Set(teams)).sorted().map { .string($0) })),
+                ("desktopProfile", desktop.map { .string($0) }),
+                ("multimediaProfile", profileReference(user.multimediaProfileId, path: "\(path).multimediaProfile")),
+                ("active", user.active == false ? .bool(false) : nil),
+                ("externalId", .string(user.id)),
+            ])
+        }
+        // One licence per type, named after it, with a seat for each agent holding it.
+        for (type, count) in seats {
+            add(.licences, type.rawValue, [
+                ("type", .string(type.rawValue)),
+                ("seats", .int(count)),
+                ("description", .string("Imported from Webex: the agents whose user profile type is \(Self.webexType(of: type))")),
+            ])
+        }
+    }
+
+    private static func webexType(of licence: LicenceType) -> String {
+        switch licence {
+        case .premiumAgent: "PREMIUM_AGENT"
+        case .standardAgent: "STANDARD_AGENT"
+        case .premiumSupervisor, .standardSupervisor: "SUPERVISOR"
+        }
+    }
+
+    /// A user's teams are its `teamIds` (SPEC §9); a team whose `userIds` says otherwise is
+    /// reported, both ways.
+    private mutating func reportTeamMembership() {
+        var members: [String: Set<String>] = [:]
+        for user in export.users { for team in user.teamIds ?? [] { members[team, default: []].insert(user.id) } }
+        for team in export.teams {
+            guard let id = ourId(.team, team.id), let listed = team.userIds else { continue }
+            let listedSet = Set(listed)
+            let byUsers = members[team.id] ?? []
+            for user in listed where !byUsers.contains(user) {
+                change("teams.\(id)", "Webex lists user \(user) in the team's userIds, but the user's teamIds do not name it: the user's teamIds are followed")
+            }
+            for user in byUsers.sorted() where !listedSet.contains(user) {
+                change("teams.\(id)", "user \(user) names the team in its teamIds, but the team's userIds do not list it: the user's teamIds are followed")
+            }
+        }
+    }
+
+    private mutating func mapTenant() {
+        var fields: Fields = []
+        if let name = extra.tenantName { fields.append(("name", .string(name.value))) }
+        if let digital = extra.digitalChannels {
+            fields.append(("digitalChannels", .string(digital.value.rawValue)))
+        } else {
+            result.report.fill.append(.init(path: "tenant.digitalChannels", file: "tenant.yaml", required: true,
+                                            message: "enabled or disabled: the Webex API does not say (extra.yaml tenant)"))
+        }
+        if let timezone = extra.timezone { fields.append(("timezone", .string(timezone.value))) }
+        result.tenant = fields
+    }
+
+    private mutating func reportUnmappedFields() {
+        for resource in WebexResource.allCases {
+            for (field, items) in (export.fieldCounts[resource] ?? [:]).sorted(by: { $0.key < $1.key }) where !resource.mappedFields.contains(field) {
+                result.report.unmappedFields.append(.init(resource: resource, field: field, items: items))
+            }
+        }
+    }
+}

@@ -1,0 +1,117 @@
+import ArgumentParser
+import Foundation
+import OutboundConfig
+
+/// `outboundctl import …`: adopt a tenant configured elsewhere.
+struct ImportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Adopt a tenant configured elsewhere as configuration files.",
+        subcommands: [ImportWebexCommand.self]
+    )
+}
+
+struct ImportWebexCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "webex",
+        abstract: "Turn a Webex Contact Center API export into configuration files, one per section.",
+        discussion: HelpText.discussion(
+            ["DIR holds one JSON file per list endpoint, named after its API path (multimedia-profile, site, team, user, user-profile, agent-profile, entry-point, contact-service-queue, auxiliary-code), pages as NAME.2.json, …, and optionally extra.yaml with what the API does not hold (docs/webex.md).",
+             "A file that is not valid JSON or does not fit Cisco's schema is an error located by file and JSON path, and nothing is written. The report lists the fields still to fill (validate of the output reports exactly those), the items not imported, the values changed to fit, and the Webex fields the format has no place for.",
+             "--out is created if missing; a non-empty directory is refused unless --force."],
+            exits: [(0, "imported"), (1, "the export or extra.yaml has errors, or --out is not empty (nothing written)"), HelpText.usageError],
+            examples: ["outboundctl import webex webex-export/ --out config/", "outboundctl import webex webex-export/ --out config/ --force --format json"])
+    )
+
+    @Argument(help: "The directory of the Webex export.")
+    var directory: String
+
+    @Option(help: "The directory to write the configuration files to.")
+    var out: String
+
+    @Flag(help: "Write into a non-empty directory, replacing files of the same names.")
+    var force = false
+
+    @Option(help: "Output format: text or json.")
+    var format: AnswerFormat = .text
+
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw CommandFailure("not-a-directory", "\(directory) is not a directory (the Webex export: one JSON file per list endpoint)")
+        }
+        let source = URL(fileURLWithPath: directory)
+        let (export, problems) = WebexExport.read(directory: source)
+        let (extra, extraDiagnostics) = WebexExtra.read(directory: source)
+        var imported: WebexImport?
+        if !problems.contains(where: { $0.severity == .error }), !extraDiagnostics.hasErrors {
+            imported = WebexImport.map(export, extra: extra)
+        }
+        let allProblems = problems + (imported?.problems ?? [])
+        let allDiagnostics = (extraDiagnostics + (imported?.extraDiagnostics ?? [])).sortedByLocation()
+        guard let imported, !imported.hasErrors else {
+            fail(problems: allProblems, diagnostics: allDiagnostics)
+        }
+        let files = imported.files()
+        try write(files)
+        if format == .json {
+            let document = JSON.object([("source", .string(directory)), ("out", .string(out)), ("files", .array(files.map { .string($0.name) }))]
+                + imported.report.jsonMembers + [("warnings", .array(allProblems.map(\.json) + allDiagnostics.map(\.json)))])
+            emit(document.rendered(pretty: true) + "\n")
+        } else {
+            warn(problems: allProblems, diagnostics: allDiagnostics)
+            if !output.quiet { emit(WebexImportReporter(terminal: output.terminal).report(imported.report, out: out)) }
+        }
+    }
+
+    /// Writes every file, after checking `--out` as `export` does.
+    private func write(_ files: [(name: String, text: String)]) throws {
+        let manager = FileManager.default
+        var isDirectory: ObjCBool = false
+        if manager.fileExists(atPath: out, isDirectory: &isDirectory), !isDirectory.boolValue {
+            throw CommandFailure("not-a-directory", "\(out) exists and is not a directory")
+        }
+        let contents = (try? manager.contentsOfDirectory(atPath: out)) ?? []
+        if !contents.isEmpty, !force {
+            throw CommandFailure("directory-not-empty", "\(out) is not empty; pass --force to write into it")
+        }
+        do {
+            try manager.createDirectory(atPath: out, withIntermediateDirectories: true)
+            for (name, text) in files {
+                try text.write(toFile: (out as NSString).appendingPathComponent(name), atomically: true, encoding: .utf8)
+            }
+        } catch {
+            throw CommandFailure("write-failed", "cannot write to \(out): \(error.localizedDescription)")
+        }
+    }
+
+    /// The located problems on standard error: export files by JSON path, extra.yaml by line.
+    private func warn(problems: [WebexInputProblem], diagnostics: [Diagnostic]) {
+        let terminal = Terminal.standardError()
+        for problem in problems {
+            let severity = problem.severity == .error ? terminal.paint("error", .red) : terminal.paint("warning", .yellow)
+            let place = VisibleText.escaping("\((directory as NSString).appendingPathComponent(problem.file)): \(problem.jsonPath)")
+            printError("\(terminal.paint(place, .bold)): \(severity): \(VisibleText.escaping(problem.message))")
+        }
+        let reporter = TextDiagnosticReporter(terminal: terminal)
+        let sources = SourceLines()
+        for diagnostic in diagnostics { printError(reporter.render(diagnostic, sources: sources), terminator: "") }
+    }
+
+    private func fail(problems: [WebexInputProblem], diagnostics: [Diagnostic]) -> Never {
+        warn(problems: problems, diagnostics: diagnostics)
+        let errors = problems.filter { $0.severity == .error }.count + diagnostics.errorCount
+        let message = "\(errors) error\(errors == 1 ? "" : "s") in the Webex export; nothing written"
+        printError("error: \(message)")
+        if format == .json {
+            emit(JSON.object([
+                ("error", .object([("code", .string("invalid-export")), ("message", .string(message))])),
+                ("problems", .array(problems.map(\.json))), ("diagnostics", .array(diagnostics.map(\.json))),
+            ]).rendered(pretty: true) + "\n")
+        }
+        finish(status: 1, keeping: ())
+    }
+}
+
