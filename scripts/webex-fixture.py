@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """Write the Webex Contact Center tenant export the import tests read (SPEC §9).
 
-Usage: scripts/webex-fixture.py [OUT_DIR]   (default: Tests/Fixtures/webex/tenant)
+Usage: scripts/webex-fixture.py [OUT_DIR] [--users N]   (default: Tests/Fixtures/webex/tenant, 200 users)
+
+`--users 50000` writes the large export the import benchmark reads (`outboundctl-bench
+import-webex`); its users are pages of 1,000, the API's largest page.
 
 The tenant, "Harbor Logistics", is made to hit every mapping rule of §9 rather than to be
 pretty: 3 sites, 6 teams and ~200 users, multimedia profiles of each shape (pushed slots,
@@ -267,17 +270,20 @@ def local_part(first, last, rng):
     return plain
 
 
-def make_users(rng, teams):
-    """About 200 users. Collisions are forced: the same person-name twice (different domains),
+def make_users(rng, teams, count=200):
+    """`count` users (200 for the fixture). Collisions are forced: the same person-name twice (different domains),
     which gives the same email local part, and accented/unaccented twins."""
     active_teams = [t for t in teams if t["active"]]
     users = []
     seen = set()
     names = [("Ana", "Silva", 0), ("Ana", "Silva", 1), ("José", "Núñez", 0), ("Jose", "Nunez", 2),
              ("Maria", "Gomez", 0)]
-    while len(names) < 200:
+    pairs = {(f, l) for f, l, _ in names}
+    while len(names) < count:
         first, last = rng.choice(FIRST), rng.choice(LAST)
-        if (first, last) not in {(f, l) for f, l, _ in names}:
+        # In a large export (the benchmark's) people share names; emails stay unique.
+        if (first, last) not in pairs or count > 200:
+            pairs.add((first, last))
             names.append((first, last, rng.randrange(len(DOMAINS))))
     for index, (first, last, domain) in enumerate(names):
         local = local_part(first, last, rng)
@@ -416,13 +422,20 @@ def write(out, name, document):
 
 
 def main():
-    out = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else pathlib.Path(__file__).resolve().parent.parent / "Tests/Fixtures/webex/tenant")
+    arguments = sys.argv[1:]
+    count = 200
+    if "--users" in arguments:
+        at = arguments.index("--users")
+        count = int(arguments[at + 1])
+        del arguments[at:at + 2]
+    per_page = USERS_PER_PAGE if count <= 200 else 1000
+    out = pathlib.Path(arguments[0] if arguments else pathlib.Path(__file__).resolve().parent.parent / "Tests/Fixtures/webex/tenant")
     out.mkdir(parents=True, exist_ok=True)
     for stale in out.glob("*.json"):
         stale.unlink()
     rng = random.Random(16)
     teams = make_teams()
-    users = make_users(rng, teams)
+    users = make_users(rng, teams, count)
     for team in teams:
         team["userIds"] = [u["id"] for u in users if team["id"] in u["teamIds"]]
         team |= stamps()
@@ -439,9 +452,9 @@ def main():
     queues = make_queues(users)
     write(out, "contact-service-queue", envelope(queues, 0, 100, len(queues), "contact-service-queue"))
     write(out, "auxiliary-code", AUXILIARY_CODES)
-    for page in range(0, (len(users) + USERS_PER_PAGE - 1) // USERS_PER_PAGE):
-        chunk = users[page * USERS_PER_PAGE:(page + 1) * USERS_PER_PAGE]
-        write(out, "user" if page == 0 else f"user.{page + 1}", envelope(chunk, page, USERS_PER_PAGE, len(users), "user"))
+    for page in range(0, (len(users) + per_page - 1) // per_page):
+        chunk = users[page * per_page:(page + 1) * per_page]
+        write(out, "user" if page == 0 else f"user.{page + 1}", envelope(chunk, page, per_page, len(users), "user"))
 
 
 if __name__ == "__main__":

@@ -20,8 +20,9 @@ struct Benchmark: AsyncParsableCommand {
             Examples:
               outboundctl-bench compare --agents 50000 --runs 5
               outboundctl-bench generate --agents 1000 /tmp/tenant
+              scripts/webex-fixture.py /tmp/webex --users 50000 && outboundctl-bench import-webex /tmp/webex
             """,
-        subcommands: [Compare.self, Generate.self, Parse.self, Tree.self, PhasesCommand.self, BareRoute.self],
+        subcommands: [Compare.self, Generate.self, Parse.self, Tree.self, PhasesCommand.self, BareRoute.self, ImportWebex.self],
         defaultSubcommand: Compare.self
     )
 
@@ -57,6 +58,20 @@ struct Benchmark: AsyncParsableCommand {
 
         func run() throws {
             try Benchmark.compare(agents: agents, runs: runs)
+        }
+    }
+
+    struct ImportWebex: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "import-webex", abstract: "Time import webex of an export against validate of its output.")
+
+        @Argument(help: "A Webex export directory (scripts/webex-fixture.py DIR --users 50000).")
+        var export: String
+
+        @Option(help: "Rounds; medians are printed.")
+        var runs = 5
+
+        func run() throws {
+            try Benchmark.importWebex(export: export, runs: runs)
         }
     }
 
@@ -146,9 +161,6 @@ struct Benchmark: AsyncParsableCommand {
         let smallStore = small + "/bench.sqlite"
         _ = Measure.run([tool, "apply", small, "--store", smallStore])
 
-        // One round runs every case once, in this order (each case's `before` leaves the store
-        // as the case needs it); rounds repeat `runs` times, so slow and fast moments of a
-        // noisy machine fall on every case alike.
         let cases = [
             Case("libyaml parse (baseline)", [bench, "parse"] + paths),
             Case("validate", [tool, "validate", directory, "--format", "json"], reference: 0),
@@ -165,6 +177,33 @@ struct Benchmark: AsyncParsableCommand {
             Case("explain from store, \(agents) agents", [tool, "explain", "agent-1", "--store", store, "--channel", "sms"]),
             Case("explain from store, 100 agents", [tool, "explain", "agent-1", "--store", smallStore, "--channel", "sms"]),
         ]
+        let medians = run(cases, runs: runs, ratioHeading: (1, "ratios to validate:"))
+        print(String(format: "explain \(agents)-agent store / 100-agent store: %.2f×", medians[cases.count - 2] / medians[cases.count - 1]))
+    }
+
+    /// `import webex` of a Webex export (scripts/webex-fixture.py --users 50000 writes one)
+    /// against `validate` of the files it writes (SPEC §9's goal: at most 2×).
+    static func importWebex(export: String, runs: Int) throws {
+        let binaries = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent().path
+        let tool = "\(binaries)/outboundctl"
+        let out = NSTemporaryDirectory() + "outboundctl-bench-imported"
+        try? FileManager.default.removeItem(atPath: out)
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        guard Measure.run([tool, "import", "webex", export, "--out", out]).status == 0 else {
+            throw ValidationError("outboundctl import webex \(export) failed; is it a Webex export?")
+        }
+        print("export: \(export); median of \(runs) runs")
+        let cases = [
+            Case("validate of the imported files", [tool, "validate", out, "--format", "json"]),
+            Case("import webex", [tool, "import", "webex", export, "--out", out, "--force", "--format", "json"], reference: 0),
+        ]
+        _ = run(cases, runs: runs, ratioHeading: nil)
+    }
+
+    /// Runs every case once a round, in order (each case's `before` leaves the state as the
+    /// case needs it), `runs` rounds, so slow and fast moments of a noisy machine fall on every
+    /// case alike; prints and returns the medians.
+    static func run(_ cases: [Case], runs: Int, ratioHeading: (index: Int, text: String)?) -> [Double] {
         var samples = Array(repeating: [Measurement](), count: cases.count)
         for _ in 0..<runs {
             for (index, benchCase) in cases.enumerated() {
@@ -173,16 +212,16 @@ struct Benchmark: AsyncParsableCommand {
             }
         }
         let medians = samples.map { Measure.median($0.map(\.seconds)) }
-        let firstComparedWithValidate = cases.firstIndex { $0.reference == 1 }
+        let firstCompared = cases.firstIndex { $0.reference == ratioHeading?.index }
         for (index, benchCase) in cases.enumerated() {
-            if index == firstComparedWithValidate { print("ratios to validate:") }
+            if let ratioHeading, index == firstCompared { print(ratioHeading.text) }
             let ratio = benchCase.reference.map { String(format: "  %.2f×", medians[index] / medians[$0]) } ?? ""
             let peak = samples[index].map(\.peakMegabytes).max() ?? 0
             let statuses = Set(samples[index].map(\.status)).sorted()
             let padded = benchCase.label.padding(toLength: 34, withPad: " ", startingAt: 0)
             print("\(padded) \(String(format: "%7.3f s", medians[index]))\(ratio)  peak \(String(format: "%.0f", peak)) MB  exit \(statuses)")
         }
-        print(String(format: "explain \(agents)-agent store / 100-agent store: %.2f×", medians[cases.count - 2] / medians[cases.count - 1]))
+        return medians
     }
 
     /// One command of the benchmark, the case it is compared with, and what to do before each run.
