@@ -31,13 +31,8 @@ public struct WebexImport: Sendable {
     /// section written even when empty, so importing again over an older import (`--force`)
     /// leaves no stale entries behind.
     public func files() -> [(name: String, text: String)] {
-        let header = "# Imported by `outboundctl import webex` from a Webex Contact Center export.\n"
-        var files = [("tenant.yaml", header + "version: 1\n" + YAMLWriter.block([("tenant", .object(tenant))]))]
-        for section in Section.allCases {
-            let entries = sections[section] ?? []
-            files.append(("\(section.rawValue).yaml", header + YAMLWriter.block([(section.rawValue, .object(entries.map { ($0.id, .object($0.fields)) }))])))
-        }
-        return files
+        ExportedFiles.files(header: "# Imported by `outboundctl import webex` from a Webex Contact Center export.\n", tenant: .object(tenant),
+                            sections: sections.mapValues { $0.map { ($0.id, JSON.object($0.fields)) } }, writingEmpty: true)
     }
 }
 

@@ -1,20 +1,23 @@
-/// The YAML files of an export: `tenant.yaml` (with `version: 1`) and one file per section,
-/// from a store's entity rows (canonical JSON by key). They load back to the same entities.
+/// The YAML files of an export: `tenant.yaml` (with `version: 1`) and one file per section.
+/// They load back to the same entities.
 public enum ExportedFiles {
-    public static func render(entities: [CanonicalForm.Key: String], revision: Int) -> [(String, String)] {
-        var bySection: [String: [(String, JSON)]] = [:]
+    /// From a store's entity rows (canonical JSON by key); sections without entries are left out.
+    public static func render(entities: [CanonicalForm.Key: String], revision: Int) -> [(name: String, text: String)] {
+        var bySection: [Section: [(String, JSON)]] = [:]
         var tenant: JSON?
         for key in entities.keys.sorted() {
             guard let value = try? JSON.parse(entities[key]!) else { continue }
-            if key == .tenant { tenant = value } else { bySection[key.kind, default: []].append((key.id, value)) }
+            if key == .tenant { tenant = value } else if let section = Section(rawValue: key.kind) { bySection[section, default: []].append((key.id, value)) }
         }
-        let header = "# Exported by outboundctl from store revision \(revision).\n"
-        var files: [(String, String)] = []
-        var tenantFile = header + "version: 1\n"
-        if let tenant { tenantFile += YAMLWriter.block([("tenant", tenant)]) }
-        files.append(("tenant.yaml", tenantFile))
+        return files(header: "# Exported by outboundctl from store revision \(revision).\n", tenant: tenant, sections: bySection, writingEmpty: false)
+    }
+
+    /// The files of a tenant and its sections' entries (in the order given), each file headed
+    /// by `header`. `writingEmpty` writes `section: {}` for a section without entries.
+    public static func files(header: String, tenant: JSON?, sections: [Section: [(String, JSON)]], writingEmpty: Bool) -> [(name: String, text: String)] {
+        var files = [("tenant.yaml", header + "version: 1\n" + (tenant.map { YAMLWriter.block([("tenant", $0)]) } ?? ""))]
         for section in Section.allCases {
-            guard let entries = bySection[section.rawValue] else { continue }
+            guard let entries = sections[section] ?? (writingEmpty ? [] : nil) else { continue }
             files.append(("\(section.rawValue).yaml", header + YAMLWriter.block([(section.rawValue, .object(entries))])))
         }
         return files

@@ -31,20 +31,8 @@ struct ExportCommand: ParsableCommand {
         let (revision, entities) = try store.reading { store in
             (try store.currentRevision(), try store.entities())
         }
-        let manager = FileManager.default
-        let contents = (try? manager.contentsOfDirectory(atPath: out)) ?? []
-        if !contents.isEmpty, !force {
-            throw CommandFailure("directory-not-empty", "\(out) is not empty; pass --force to write into it")
-        }
         let files = ExportedFiles.render(entities: entities, revision: revision)
-        do {
-            try manager.createDirectory(atPath: out, withIntermediateDirectories: true)
-            for (name, text) in files {
-                try text.write(toFile: (out as NSString).appendingPathComponent(name), atomically: true, encoding: .utf8)
-            }
-        } catch {
-            throw CommandFailure("write-failed", "cannot write to \(out): \(error.localizedDescription)")
-        }
+        try OutputDirectory(path: out, force: force).write(files)
         if format == .json {
             emit(JSON.object([("revision", .int(revision)), ("directory", .string(out)), ("files", .array(files.map { .string($0.0) }))]).rendered(pretty: true) + "\n")
         } else if !output.quiet { emit("Exported revision \(revision) to \(out): \(files.map(\.0).joined(separator: ", ")).\n") }

@@ -55,7 +55,7 @@ struct ImportWebexCommand: ParsableCommand {
             fail(problems: allProblems, diagnostics: allDiagnostics)
         }
         let files = imported.files()
-        try write(files)
+        try OutputDirectory(path: out, force: force).write(files)
         if format == .json {
             let document = JSON.object([("source", .string(directory)), ("out", .string(out)), ("files", .array(files.map { .string($0.name) }))]
                 + imported.report.jsonMembers + [("warnings", .array(allProblems.map(\.json) + allDiagnostics.map(\.json)))])
@@ -63,27 +63,6 @@ struct ImportWebexCommand: ParsableCommand {
         } else {
             warn(problems: allProblems, diagnostics: allDiagnostics)
             if !output.quiet { emit(WebexImportReporter(terminal: output.terminal).report(imported.report, out: out)) }
-        }
-    }
-
-    /// Writes every file, after checking `--out` as `export` does.
-    private func write(_ files: [(name: String, text: String)]) throws {
-        let manager = FileManager.default
-        var isDirectory: ObjCBool = false
-        if manager.fileExists(atPath: out, isDirectory: &isDirectory), !isDirectory.boolValue {
-            throw CommandFailure("not-a-directory", "\(out) exists and is not a directory")
-        }
-        let contents = (try? manager.contentsOfDirectory(atPath: out)) ?? []
-        if !contents.isEmpty, !force {
-            throw CommandFailure("directory-not-empty", "\(out) is not empty; pass --force to write into it")
-        }
-        do {
-            try manager.createDirectory(atPath: out, withIntermediateDirectories: true)
-            for (name, text) in files {
-                try text.write(toFile: (out as NSString).appendingPathComponent(name), atomically: true, encoding: .utf8)
-            }
-        } catch {
-            throw CommandFailure("write-failed", "cannot write to \(out): \(error.localizedDescription)")
         }
     }
 
