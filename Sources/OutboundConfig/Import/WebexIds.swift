@@ -17,6 +17,11 @@ public enum WebexIds {
     public static func slug(_ name: String, fallback: String) -> String {
         var folded = ""
         for character in name {
+            // Most names are ASCII; decomposing every character was most of a 50,000-user import.
+            if character.isASCII {
+                folded.append(character)
+                continue
+            }
             if let replacement = unaccented[character] {
                 folded += replacement
                 continue
