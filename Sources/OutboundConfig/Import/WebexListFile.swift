@@ -72,14 +72,20 @@ struct WebexListFile<Item: WebexItem>: Sendable {
             problems.append(WebexInputProblem(.error, file: file, message: "\(error)"))
             return
         }
+        // Items of a list mostly carry the same fields: count runs of equal field lists, and
+        // each field once a run, not once an item.
+        var runs: [(fields: [String], count: Int)] = []
         for (index, entry) in entries.enumerated() {
-            for field in entry.fields { fieldCounts[field, default: 0] += 1 }
+            if let last = runs.indices.last, runs[last].fields == entry.fields { runs[last].count += 1 } else { runs.append((entry.fields, 1)) }
             switch entry.result {
             case let .success(item):
                 items.append(item)
                 locations.append(WebexItemLocation(file: file, jsonPath: "\(listPath)[\(index)]"))
             case let .failure(error): problems.append(WebexInputProblem(file: file, decodingError: error))
             }
+        }
+        for run in runs {
+            for field in run.fields { fieldCounts[field, default: 0] += run.count }
         }
     }
 }

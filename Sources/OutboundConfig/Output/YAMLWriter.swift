@@ -83,7 +83,7 @@ public enum YAMLWriter {
         guard bytes.allSatisfy({ $0 < 0x80 }) else { return isPlainSafeUnicode(text) }
         guard isAlphanumeric(first), last != UInt8(ascii: " ") else { return false }
         // ':' and '#' are not among the plain bytes, so "key: value" and " #" cannot occur.
-        guard bytes.allSatisfy({ isAlphanumeric($0) || plainPunctuation.contains($0) }) else { return false }
+        guard bytes.allSatisfy({ isAlphanumeric($0) || isPlainPunctuation($0) }) else { return false }
         if bytes.count <= 5, reserved.contains(text.lowercased()) { return false }
         // Only a text starting with a digit, or spelling inf or nan, reads as a number.
         if isDigit(first) || [UInt8(ascii: "i"), UInt8(ascii: "I"), UInt8(ascii: "n"), UInt8(ascii: "N")].contains(first) {
@@ -93,7 +93,14 @@ public enum YAMLWriter {
     }
 
     /// The punctuation a plain scalar may hold: " ._-@/+()'".
-    private static let plainPunctuation: Set<UInt8> = Set(" ._-@/+()'".utf8)
+    private static func isPlainPunctuation(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: " "), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "-"), UInt8(ascii: "@"), UInt8(ascii: "/"),
+             UInt8(ascii: "+"), UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "'"):
+            true
+        default: false
+        }
+    }
 
     private static func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
 
