@@ -254,6 +254,19 @@ final class WebexMappingTests: XCTestCase {
         XCTAssertFalse(unmapped.contains { $0.hasPrefix("user.email ") || $0.hasPrefix("multimedia-profile.manuallyAssignable ") })
     }
 
+    /// Only the items' own keys count: not the envelope's `meta`, not nested objects' keys;
+    /// escaped key names are read as JSON reads them.
+    func testFieldCountsReadOnlyTheItemsOwnKeys() throws {
+        let url = try directory(["user.json": #"""
+            {"meta": {"orgid": "o", "page": 0}, "data": [
+             {"id": "u1", "email": "a@x.example", "contactCenterEnabled": false, "extra\u0041": {"nested": [1, {"deep": true}]}, "note": "a \"quoted\" ] } text"},
+             {"id": "u2", "email": "b@x.example", "contactCenterEnabled": false, "note": "[{"}]}
+            """#])
+        let (export, problems) = WebexExport.read(directory: url)
+        XCTAssertEqual(problems.filter { $0.file == "user.json" }, [])
+        XCTAssertEqual(export.fieldCounts[.user], ["id": 2, "email": 2, "contactCenterEnabled": 2, "extraA": 1, "note": 2])
+    }
+
     func testTheOutputFilesValidateAndAreStable() throws {
         let result = try imported()
         let files = result.files()

@@ -96,8 +96,11 @@ public enum WebexIds {
         return trimmed(String(slug.prefix(maximumLength - suffix.count))) + suffix
     }
 
+    /// `text` without `-`, `.` or `_` at either end (ids are ASCII by then).
     private static func trimmed(_ text: String) -> String {
-        let separators: Set<Character> = ["-", ".", "_"]
-        return String(text.drop { separators.contains($0) }.reversed().drop { separators.contains($0) }.reversed())
+        let bytes = Array(text.utf8)
+        func isSeparator(_ byte: UInt8) -> Bool { byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "_") }
+        guard let first = bytes.firstIndex(where: { !isSeparator($0) }), let last = bytes.lastIndex(where: { !isSeparator($0) }) else { return "" }
+        return first == 0 && last == bytes.count - 1 ? text : String(decoding: bytes[first...last], as: UTF8.self)
     }
 }

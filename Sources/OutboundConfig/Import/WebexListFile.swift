@@ -12,28 +12,17 @@ struct WebexListFile<Item: WebexItem>: Sendable {
     /// does not read (SPEC §9: nothing is dropped silently).
     var fieldCounts: [String: Int] = [:]
 
-    /// An item, or the error that stopped its decoding (its coding path is the full JSON path),
-    /// and the names of the fields it carries.
+    /// An item, or the error that stopped its decoding (its coding path is the full JSON path).
     private struct Entry: Decodable {
         let result: Result<Item, DecodingError>
-        let fields: [String]
 
         init(from decoder: any Decoder) throws {
-            fields = (try? decoder.container(keyedBy: FieldName.self).allKeys.map(\.stringValue)) ?? []
             do {
                 result = .success(try Item(from: decoder))
             } catch let error as DecodingError {
                 result = .failure(error)
             }
         }
-    }
-
-    /// Any key of an item's object.
-    private struct FieldName: CodingKey {
-        let stringValue: String
-        init(stringValue: String) { self.stringValue = stringValue }
-        var intValue: Int? { nil }
-        init?(intValue: Int) { nil }
     }
 
     /// The paged form; `meta` (page numbers and links) is not needed once the pages are files.
@@ -55,10 +44,11 @@ struct WebexListFile<Item: WebexItem>: Sendable {
     init(file: String, data: Data) {
         let entries: [Entry]
         let listPath: String
+        // The first significant byte tells the two forms apart; anything else is left to
+        // the array decoder, whose error says what it found.
+        let isEnvelope = data.first(where: { ![0x20, 0x0A, 0x0D, 0x09].contains($0) }) == UInt8(ascii: "{")
         do {
-            // The first significant byte tells the two forms apart; anything else is left to
-            // the array decoder, whose error says what it found.
-            if data.first(where: { ![0x20, 0x0A, 0x0D, 0x09].contains($0) }) == UInt8(ascii: "{") {
+            if isEnvelope {
                 entries = try JSONDecoder().decode(Envelope.self, from: data).data
                 listPath = "$.data"
             } else {
@@ -72,20 +62,14 @@ struct WebexListFile<Item: WebexItem>: Sendable {
             problems.append(WebexInputProblem(.error, file: file, message: "\(error)"))
             return
         }
-        // Items of a list mostly carry the same fields: count runs of equal field lists, and
-        // each field once a run, not once an item.
-        var runs: [(fields: [String], count: Int)] = []
+        fieldCounts = WebexFieldScanner.fieldCounts(of: data, envelope: isEnvelope)
         for (index, entry) in entries.enumerated() {
-            if let last = runs.indices.last, runs[last].fields == entry.fields { runs[last].count += 1 } else { runs.append((entry.fields, 1)) }
             switch entry.result {
             case let .success(item):
                 items.append(item)
                 locations.append(WebexItemLocation(file: file, jsonPath: "\(listPath)[\(index)]"))
             case let .failure(error): problems.append(WebexInputProblem(file: file, decodingError: error))
             }
-        }
-        for run in runs {
-            for field in run.fields { fieldCounts[field, default: 0] += run.count }
         }
     }
 }
