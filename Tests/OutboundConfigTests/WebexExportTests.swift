@@ -65,8 +65,8 @@ final class WebexExportTests: XCTestCase {
 
     func testInvalidJSONIsLocatedAtItsFile() throws {
         XCTAssertEqual(try problems(["site.json": "[{\"id\": ", "team.json": "[{\"id\" 1}]"]), [
-            "site.json: $: error: not valid JSON: Unexpected end of file during JSON parse.",
-            "team.json: $: error: not valid JSON: Invalid value around character 7.",
+            "site.json: $: error: not valid JSON: the text ends too soon, at line 1, column 9",
+            "team.json: $: error: not valid JSON: at line 1, column 8",
         ])
     }
 

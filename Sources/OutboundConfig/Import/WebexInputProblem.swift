@@ -28,8 +28,7 @@ public struct WebexInputProblem: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// A decoding failure in words an admin reads, at the path where it happened.
-    /// `syntax` says where the text stops being JSON, when it does (JSONDecoder does not).
-    init(file: String, decodingError: DecodingError, syntax: String? = nil) {
+    init(file: String, decodingError: DecodingError) {
         func kind(_ type: Any.Type) -> String {
             switch type {
             case is String.Type: "a string"
@@ -48,8 +47,7 @@ public struct WebexInputProblem: Hashable, Sendable, CustomStringConvertible {
         case let .keyNotFound(key, context):
             self.init(.error, file: file, jsonPath: Self.jsonPath(context.codingPath + [key]), message: "required by Cisco's schema, missing")
         case let .dataCorrupted(context):
-            let message = context.codingPath.isEmpty ? "not valid JSON" + (syntax.map { ": \($0)" } ?? "") : context.debugDescription
-            self.init(.error, file: file, jsonPath: Self.jsonPath(context.codingPath), message: message)
+            self.init(.error, file: file, jsonPath: Self.jsonPath(context.codingPath), message: context.debugDescription)
         @unknown default:
             self.init(.error, file: file, message: "\(decodingError)")
         }

@@ -8,7 +8,11 @@ extension JSON {
     }
 
     public static func parse(_ text: String) throws -> JSON {
-        var parser = Parser(bytes: Array(text.utf8))
+        try parse(bytes: Array(text.utf8))
+    }
+
+    public static func parse(bytes: [UInt8]) throws -> JSON {
+        var parser = Parser(bytes: bytes)
         let value = try parser.value(depth: 0)
         parser.skipWhitespace()
         guard parser.index == parser.bytes.count else { throw ParseError(offset: parser.index) }
@@ -24,7 +28,7 @@ extension JSON {
         }
 
         mutating func skipWhitespace() {
-            while index < bytes.count, [0x20, 0x0A, 0x0D, 0x09].contains(bytes[index]) { index += 1 }
+            while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x0A || bytes[index] == 0x0D || bytes[index] == 0x09 { index += 1 }
         }
 
         mutating func value(depth: Int) throws -> JSON {
@@ -120,7 +124,15 @@ extension JSON {
 
         mutating func string() throws -> String {
             try expect(UInt8(ascii: "\""))
-            var output: [UInt8] = []
+            // Most strings hold no escape: made from their bytes in place.
+            var end = index
+            while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\") { end += 1 }
+            if end < bytes.count, bytes[end] == UInt8(ascii: "\"") {
+                defer { index = end + 1 }
+                return String(decoding: bytes[index..<end], as: UTF8.self)
+            }
+            var output: [UInt8] = Array(bytes[index..<min(end, bytes.count)])
+            index = end
             while index < bytes.count {
                 let byte = bytes[index]
                 index += 1
