@@ -1,71 +1,45 @@
 /// Decodes `Decodable` values from a parsed `JSON` value, throwing the `DecodingError`s
 /// Foundation's `JSONDecoder` throws (with the coding path), so problems read the same.
 /// It exists for speed: Foundation's decoder builds a member table for every object, and
-/// decoding a 50,000-user export through it cost twice parsing it with `JSON.parse` and
-/// reading members off the parsed objects, which are small enough to search in order.
+/// decoding a 50,000-user export through it took twice as long as parsing it with
+/// `JSON.parse` and reading members off the parsed objects, which are small enough to search
+/// in order. The coding path is kept as a chain of parents and made into an array only when
+/// something asks for it (an error): building it for every field was most of the decoding.
 struct JSONValueDecoder: Decoder {
     let value: JSON
-    let codingPath: [any CodingKey]
+    private let path: Path?
     var userInfo: [CodingUserInfoKey: Any] { [:] }
+    var codingPath: [any CodingKey] { Path.keys(path) }
 
     init(_ value: JSON, codingPath: [any CodingKey] = []) {
         self.value = value
-        self.codingPath = codingPath
+        path = codingPath.reduce(nil) { Path(parent: $0, key: $1) }
     }
 
-    func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
-        guard case .object(let members) = value else { throw Self.mismatch([String: Any].self, value, codingPath) }
-        return KeyedDecodingContainer(KeyedContainer<Key>(members: members, codingPath: codingPath))
+    private init(_ value: JSON, path: Path?) {
+        self.value = value
+        self.path = path
     }
 
-    func unkeyedContainer() throws -> any UnkeyedDecodingContainer {
-        guard case .array(let items) = value else { throw Self.mismatch([Any].self, value, codingPath) }
-        return UnkeyedContainer(items: items, codingPath: codingPath)
-    }
+    /// A coding path as a chain, the last key first.
+    private final class Path: Sendable {
+        let parent: Path?
+        nonisolated(unsafe) let key: any CodingKey
 
-    func singleValueContainer() throws -> any SingleValueDecodingContainer {
-        SingleValue(value: value, codingPath: codingPath)
-    }
-
-    static func mismatch(_ type: Any.Type, _ value: JSON, _ path: [any CodingKey]) -> DecodingError {
-        if case .null = value {
-            return .valueNotFound(type, .init(codingPath: path, debugDescription: "found null"))
+        init(parent: Path?, key: any CodingKey) {
+            self.parent = parent
+            self.key = key
         }
-        return .typeMismatch(type, .init(codingPath: path, debugDescription: "found \(value)"))
-    }
 
-    /// `value` as a `T`: primitives read off the value, with the errors JSONDecoder throws
-    /// (a wrong type, null, an integer out of range); other types decode themselves.
-    static func decode<T: Decodable>(_ type: T.Type, _ value: JSON, _ path: [any CodingKey]) throws -> T {
-        let integer = T.self as? any FixedWidthInteger.Type
-        guard integer != nil || T.self == String.self || T.self == Bool.self || T.self == Double.self || T.self == Float.self else {
-            return try T(from: JSONValueDecoder(value, codingPath: path))
-        }
-        switch value {
-        case .string(let text) where T.self == String.self: return text as! T
-        case .bool(let flag) where T.self == Bool.self: return flag as! T
-        case .int(let number):
-            if let integer {
-                guard let converted = exactly(integer, Double(exactly: number) ?? .nan, number) else {
-                    throw DecodingError.dataCorrupted(.init(codingPath: path, debugDescription: "\(number) does not fit in \(T.self)"))
-                }
-                return converted as! T
+        static func keys(_ path: Path?) -> [any CodingKey] {
+            var keys: [any CodingKey] = []
+            var node = path
+            while let current = node {
+                keys.append(current.key)
+                node = current.parent
             }
-            if T.self == Double.self { return Double(number) as! T }
-            if T.self == Float.self { return Float(number) as! T }
-        case .number(let number):
-            if T.self == Double.self { return number as! T }
-            if T.self == Float.self { return Float(number) as! T }
-            if let integer, let converted = exactly(integer, number, nil) { return converted as! T }
-        default: break
+            return keys.reversed()
         }
-        throw mismatch(T.self, value, path)
-    }
-
-    /// `number` as an `Integer` when it is one exactly (the integer form when there is one).
-    private static func exactly<Integer: FixedWidthInteger>(_ type: Integer.Type, _ number: Double, _ integer: Int?) -> Integer? {
-        if let integer { return Integer(exactly: integer) }
-        return number.isFinite ? Integer(exactly: number) : nil
     }
 
     private struct Index: CodingKey {
@@ -76,14 +50,83 @@ struct JSONValueDecoder: Decoder {
         init?(intValue: Int) { self.intValue = intValue }
     }
 
+    func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
+        guard case .object(let members) = value else { throw Self.mismatch([String: Any].self, value, path) }
+        return KeyedDecodingContainer(KeyedContainer<Key>(members: members, path: path))
+    }
+
+    func unkeyedContainer() throws -> any UnkeyedDecodingContainer {
+        guard case .array(let items) = value else { throw Self.mismatch([Any].self, value, path) }
+        return UnkeyedContainer(items: items, path: path)
+    }
+
+    func singleValueContainer() throws -> any SingleValueDecodingContainer {
+        SingleValue(value: value, path: path)
+    }
+
+    private static func mismatch(_ type: Any.Type, _ value: JSON, _ path: Path?) -> DecodingError {
+        if case .null = value {
+            return .valueNotFound(type, .init(codingPath: Path.keys(path), debugDescription: "found null"))
+        }
+        return .typeMismatch(type, .init(codingPath: Path.keys(path), debugDescription: "found \(value)"))
+    }
+
+    /// `value` (at `key` below `parent`) as a `T`: primitives read off the value, with the
+    /// errors JSONDecoder throws (a wrong type, null, an integer out of range); other types
+    /// decode themselves. The path node is made only when needed.
+    private static func decode<T: Decodable>(_ type: T.Type, _ value: JSON, parent: Path?, key: (any CodingKey)?) throws -> T {
+        func path() -> Path? { key.map { Path(parent: parent, key: $0) } ?? parent }
+        if T.self == String.self {
+            guard case .string(let text) = value else { throw mismatch(T.self, value, path()) }
+            return unsafeBitCast(text, to: T.self)
+        }
+        if T.self == Bool.self {
+            guard case .bool(let flag) = value else { throw mismatch(T.self, value, path()) }
+            return unsafeBitCast(flag, to: T.self)
+        }
+        if T.self == Double.self || T.self == Float.self {
+            let number: Double
+            switch value {
+            case .int(let integer): number = Double(integer)
+            case .number(let double): number = double
+            default: throw mismatch(T.self, value, path())
+            }
+            return T.self == Double.self ? unsafeBitCast(number, to: T.self) : unsafeBitCast(Float(number), to: T.self)
+        }
+        if T.self == Int.self, case .int(let number) = value {
+            return unsafeBitCast(number, to: T.self)
+        }
+        if let integer = T.self as? any FixedWidthInteger.Type {
+            let converted: (any FixedWidthInteger)?
+            switch value {
+            case .int(let number): converted = exactly(integer, Double(number), number)
+            case .number(let number): converted = exactly(integer, number, nil)
+            default: throw mismatch(T.self, value, path())
+            }
+            guard let converted else {
+                throw DecodingError.dataCorrupted(.init(codingPath: Path.keys(path()), debugDescription: "\(value) is not a \(T.self)"))
+            }
+            return converted as! T
+        }
+        return try T(from: JSONValueDecoder(value, path: path()))
+    }
+
+    /// `number` as an `Integer` when it is one exactly (the integer form when there is one).
+    private static func exactly<Integer: FixedWidthInteger>(_ type: Integer.Type, _ number: Double, _ integer: Int?) -> Integer? {
+        if let integer { return Integer(exactly: integer) }
+        return number.isFinite ? Integer(exactly: number) : nil
+    }
+
     private struct KeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
         let members: [(String, JSON)]
-        let codingPath: [any CodingKey]
+        fileprivate let path: Path?
 
+        var codingPath: [any CodingKey] { Path.keys(path) }
         var allKeys: [Key] { members.compactMap { Key(stringValue: $0.0) } }
 
         private func member(_ key: Key) -> JSON? {
-            members.first { $0.0 == key.stringValue }?.1
+            let name = key.stringValue
+            return members.first { $0.0 == name }?.1
         }
 
         private func required(_ key: Key) throws -> JSON {
@@ -101,45 +144,53 @@ struct JSONValueDecoder: Decoder {
         }
 
         func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T {
-            try JSONValueDecoder.decode(type, try required(key), codingPath + [key])
+            try JSONValueDecoder.decode(type, try required(key), parent: path, key: key)
+        }
+
+        func decodeIfPresent<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T? {
+            guard let value = member(key) else { return nil }
+            if case .null = value { return nil }
+            return try JSONValueDecoder.decode(type, value, parent: path, key: key)
         }
 
         func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws -> KeyedDecodingContainer<NestedKey> {
-            try JSONValueDecoder(try required(key), codingPath: codingPath + [key]).container(keyedBy: type)
+            try JSONValueDecoder(try required(key), path: Path(parent: path, key: key)).container(keyedBy: type)
         }
 
         func nestedUnkeyedContainer(forKey key: Key) throws -> any UnkeyedDecodingContainer {
-            try JSONValueDecoder(try required(key), codingPath: codingPath + [key]).unkeyedContainer()
+            try JSONValueDecoder(try required(key), path: Path(parent: path, key: key)).unkeyedContainer()
         }
 
         func superDecoder() throws -> any Decoder {
-            JSONValueDecoder(.object(members), codingPath: codingPath)
+            JSONValueDecoder(.object(members), path: path)
         }
 
         func superDecoder(forKey key: Key) throws -> any Decoder {
-            JSONValueDecoder(member(key) ?? .null, codingPath: codingPath + [key])
+            JSONValueDecoder(member(key) ?? .null, path: Path(parent: path, key: key))
         }
     }
 
     private struct UnkeyedContainer: UnkeyedDecodingContainer {
         let items: [JSON]
-        let codingPath: [any CodingKey]
+        fileprivate let path: Path?
         var currentIndex = 0
 
-        init(items: [JSON], codingPath: [any CodingKey]) {
+        fileprivate init(items: [JSON], path: Path?) {
             self.items = items
-            self.codingPath = codingPath
+            self.path = path
         }
 
+        var codingPath: [any CodingKey] { Path.keys(path) }
         var count: Int? { items.count }
         var isAtEnd: Bool { currentIndex >= items.count }
 
-        private mutating func next<T>(_ type: T.Type) throws -> (JSON, [any CodingKey]) {
+        private mutating func next<T>(_ type: T.Type) throws -> (JSON, Index) {
+            let index = Index(currentIndex)
             guard !isAtEnd else {
-                throw DecodingError.valueNotFound(type, .init(codingPath: codingPath + [Index(currentIndex)], debugDescription: "unkeyed container is at end"))
+                throw DecodingError.valueNotFound(type, .init(codingPath: codingPath + [index], debugDescription: "unkeyed container is at end"))
             }
-            defer { currentIndex += 1 }
-            return (items[currentIndex], codingPath + [Index(currentIndex)])
+            currentIndex += 1
+            return (items[index.intValue!], index)
         }
 
         mutating func decodeNil() throws -> Bool {
@@ -152,29 +203,31 @@ struct JSONValueDecoder: Decoder {
         }
 
         mutating func decode<T: Decodable>(_ type: T.Type) throws -> T {
-            let (value, path) = try next(type)
-            return try JSONValueDecoder.decode(type, value, path)
+            let (value, index) = try next(type)
+            return try JSONValueDecoder.decode(type, value, parent: path, key: index)
         }
 
         mutating func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type) throws -> KeyedDecodingContainer<NestedKey> {
-            let (value, path) = try next([String: Any].self)
-            return try JSONValueDecoder(value, codingPath: path).container(keyedBy: type)
+            let (value, index) = try next([String: Any].self)
+            return try JSONValueDecoder(value, path: Path(parent: path, key: index)).container(keyedBy: type)
         }
 
         mutating func nestedUnkeyedContainer() throws -> any UnkeyedDecodingContainer {
-            let (value, path) = try next([Any].self)
-            return try JSONValueDecoder(value, codingPath: path).unkeyedContainer()
+            let (value, index) = try next([Any].self)
+            return try JSONValueDecoder(value, path: Path(parent: path, key: index)).unkeyedContainer()
         }
 
         mutating func superDecoder() throws -> any Decoder {
-            let (value, path) = try next(Any.self)
-            return JSONValueDecoder(value, codingPath: path)
+            let (value, index) = try next(Any.self)
+            return JSONValueDecoder(value, path: Path(parent: path, key: index))
         }
     }
 
     private struct SingleValue: SingleValueDecodingContainer {
         let value: JSON
-        let codingPath: [any CodingKey]
+        fileprivate let path: Path?
+
+        var codingPath: [any CodingKey] { Path.keys(path) }
 
         func decodeNil() -> Bool {
             if case .null = value { return true }
@@ -182,7 +235,7 @@ struct JSONValueDecoder: Decoder {
         }
 
         func decode<T: Decodable>(_ type: T.Type) throws -> T {
-            try JSONValueDecoder.decode(type, value, codingPath)
+            try JSONValueDecoder.decode(type, value, parent: path, key: nil)
         }
     }
 }
