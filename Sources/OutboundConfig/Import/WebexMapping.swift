@@ -484,7 +484,7 @@ struct WebexMapper {
         for (user, licence) in imported {
             let id = ourId(.user, user.id)!
             let path = "agents.\(id)"
-            var name = [user.firstName, user.lastName].compactMap { $0?.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.joined(separator: " ")
+            var name = [user.firstName, user.lastName].compactMap { $0.map(Self.trimmingSpaces) }.filter { !$0.isEmpty }.joined(separator: " ")
             if name.isEmpty { name = user.idSource.isEmpty ? id : user.idSource }
             var email: JSON?
             if let address = user.email {
@@ -524,6 +524,14 @@ struct WebexMapper {
                 ("description", .string("Imported from Webex: the agents whose user profile type is \(Self.webexType(of: type))")),
             ])
         }
+    }
+
+    /// `text` without white space at either end; as it is when there is none (Foundation's
+    /// trimming allocated for every one of 100,000 names).
+    private static func trimmingSpaces(_ text: String) -> String {
+        guard let first = text.unicodeScalars.first, let last = text.unicodeScalars.last,
+              first.properties.isWhitespace || last.properties.isWhitespace else { return text }
+        return text.trimmingCharacters(in: .whitespaces)
     }
 
     private static func webexType(of licence: LicenceType) -> String {
