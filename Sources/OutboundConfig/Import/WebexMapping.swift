@@ -179,8 +179,12 @@ struct WebexMapper {
     private mutating func profileReference(_ webexId: String?, path: String) -> JSON? {
         guard let webexId else { return nil }
         if let id = ourId(.multimediaProfile, webexId) { return .string(id) }
-        change(path, "left out: its Webex profile \(webexId) is not imported (see below), so the next level's profile applies")
+        change(path, Self.unimportedProfile(webexId))
         return nil
+    }
+
+    private static func unimportedProfile(_ webexId: String) -> String {
+        "left out: its Webex profile \(webexId) is not imported (see below), so the next level's profile applies"
     }
 
     private mutating func mapTeams() {
@@ -480,41 +484,14 @@ struct WebexMapper {
             imported.append((user, type.flatMap(Self.licenceType)))
         }
         assignIds(.user, imported.map { ($0.0.id, $0.0.idSource) }, fallback: "agent")
+        // Agents are mapped on all cores, each on its own, then taken in order.
+        let drafts = ParallelMap.map(imported) { [ids] user, licence in Self.agent(user, licence: licence, ids: ids) }
         var seats: [LicenceType: Int] = [:]
-        for (user, licence) in imported {
-            let id = ourId(.user, user.id)!
-            let path = "agents.\(id)"
-            var name = [user.firstName, user.lastName].compactMap { $0.map(Self.trimmingSpaces) }.filter { !$0.isEmpty }.joined(separator: " ")
-            if name.isEmpty { name = user.idSource.isEmpty ? id : user.idSource }
-            var email: JSON?
-            if let address = user.email {
-                if AddressFormat.isEmail(address) { email = .string(address) } else { change("\(path).email", "left out: '\(address)' is not an email address the format accepts") }
-            }
-            if let licence { seats[licence, default: 0] += 1 } else {
-                fill(.agents, id, "licence", "the agent's licence: its Webex user profile type is unknown")
-            }
-            let site = ourId(.site, user.siteId)
-            if site == nil { fill(.agents, id, "site", "the agent's site: " + (user.siteId.map { "its Webex site \($0) is not imported" } ?? "Webex names none")) }
-            var teams: [String] = []
-            for teamId in user.teamIds ?? [] {
-                if let team = ourId(.team, teamId) { teams.append(team) } else { change("\(path).teams", "team \(teamId) left out: it is not imported") }
-            }
-            if teams.isEmpty { fill(.agents, id, "teams", "at least one team: " + ((user.teamIds ?? []).isEmpty ? "Webex names none" : "none of its Webex teams is imported")) }
-            let desktop = ourId(.agentProfile, user.agentProfileId)
-            if desktop == nil {
-                fill(.agents, id, "desktopProfile", "the agent's desktop profile: " + (user.agentProfileId.map { "its Webex agent profile \($0) is not imported" } ?? "Webex names none"))
-            }
-            add(.agents, id, [
-                ("name", .string(name)),
-                ("email", email),
-                ("licence", licence.map { .string($0.rawValue) }),
-                ("site", site.map { .string($0) }),
-                ("teams", teams.isEmpty ? nil : .array(Array(Set(teams)).sorted().map { .string($0) })),
-                ("desktopProfile", desktop.map { .string($0) }),
-                ("multimediaProfile", profileReference(user.multimediaProfileId, path: "\(path).multimediaProfile")),
-                ("active", user.active == false ? .bool(false) : nil),
-                ("externalId", .string(user.id)),
-            ])
+        for ((_, licence), draft) in zip(imported, drafts) {
+            if let licence { seats[licence, default: 0] += 1 }
+            result.report.fill += draft.fill
+            result.report.changes += draft.changes
+            add(.agents, draft.id, draft.fields)
         }
         // One licence per type, named after it, with a seat for each agent holding it.
         for (type, count) in seats {
@@ -524,6 +501,59 @@ struct WebexMapper {
                 ("description", .string("Imported from Webex: the agents whose user profile type is \(Self.webexType(of: type))")),
             ])
         }
+    }
+
+    /// One agent's entry and its lines of the report, made apart from the others.
+    private struct AgentDraft: Sendable {
+        var id: String
+        var fields: [(String, JSON?)]
+        var fill: [WebexImportReport.Fill] = []
+        var changes: [WebexImportReport.Change] = []
+    }
+
+    private static func agent(_ user: WebexUser, licence: LicenceType?, ids: [WebexResource: [String: String]]) -> AgentDraft {
+        func ourId(_ resource: WebexResource, _ webexId: String?) -> String? { webexId.flatMap { ids[resource]?[$0] } }
+        let id = ourId(.user, user.id)!
+        var draft = AgentDraft(id: id, fields: [])
+        func fill(_ field: String, _ message: String) {
+            draft.fill.append(.init(path: "agents.\(id).\(field)", file: "agents.yaml", required: true, message: message))
+        }
+        func change(_ field: String, _ message: String) { draft.changes.append(.init(path: "agents.\(id).\(field)", message: message)) }
+        var name = [user.firstName, user.lastName].compactMap { $0.map(Self.trimmingSpaces) }.filter { !$0.isEmpty }.joined(separator: " ")
+        if name.isEmpty { name = user.idSource.isEmpty ? id : user.idSource }
+        var email: JSON?
+        if let address = user.email {
+            if AddressFormat.isEmail(address) { email = .string(address) } else { change("email", "left out: '\(address)' is not an email address the format accepts") }
+        }
+        if licence == nil { fill("licence", "the agent's licence: its Webex user profile type is unknown") }
+        let site = ourId(.site, user.siteId)
+        if site == nil { fill("site", "the agent's site: " + (user.siteId.map { "its Webex site \($0) is not imported" } ?? "Webex names none")) }
+        var teams: [String] = []
+        for teamId in user.teamIds ?? [] {
+            if let team = ourId(.team, teamId) { teams.append(team) } else { change("teams", "team \(teamId) left out: it is not imported") }
+        }
+        if teams.isEmpty { fill("teams", "at least one team: " + ((user.teamIds ?? []).isEmpty ? "Webex names none" : "none of its Webex teams is imported")) }
+        let desktop = ourId(.agentProfile, user.agentProfileId)
+        if desktop == nil {
+            fill("desktopProfile", "the agent's desktop profile: " + (user.agentProfileId.map { "its Webex agent profile \($0) is not imported" } ?? "Webex names none"))
+        }
+        var profile: String?
+        if let webexId = user.multimediaProfileId {
+            profile = ourId(.multimediaProfile, webexId)
+            if profile == nil { change("multimediaProfile", Self.unimportedProfile(webexId)) }
+        }
+        draft.fields = [
+            ("name", .string(name)),
+            ("email", email),
+            ("licence", licence.map { .string($0.rawValue) }),
+            ("site", site.map { .string($0) }),
+            ("teams", teams.isEmpty ? nil : .array(Array(Set(teams)).sorted().map { .string($0) })),
+            ("desktopProfile", desktop.map { .string($0) }),
+            ("multimediaProfile", profile.map { .string($0) }),
+            ("active", user.active == false ? .bool(false) : nil),
+            ("externalId", .string(user.id)),
+        ]
+        return draft
     }
 
     /// `text` without white space at either end; as it is when there is none (Foundation's

@@ -20,7 +20,7 @@ public final class WebexUser: WebexItem {
     /// What the user's id is made from (SPEC §9): the local part of the email, which is what
     /// the people in a directory are told apart by; without an email, the person's name.
     public var idSource: String {
-        if let email, let at = email.lastIndex(of: "@"), at != email.startIndex {
+        if let email, let at = email.utf8.lastIndex(of: UInt8(ascii: "@")), at != email.startIndex {
             return String(email[..<at])
         }
         return [firstName, lastName].compactMap(\.self).joined(separator: " ")
