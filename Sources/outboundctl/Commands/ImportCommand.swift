@@ -64,6 +64,8 @@ struct ImportWebexCommand: ParsableCommand {
             warn(problems: allProblems, diagnostics: allDiagnostics)
             if !output.quiet { emit(WebexImportReporter(terminal: output.terminal).report(imported.report, out: out)) }
         }
+        // Exits without freeing the export and the files one object at a time.
+        finish(status: 0, keeping: (export, imported, files))
     }
 
     /// The located problems on standard error: export files by JSON path, extra.yaml by line.
