@@ -19,7 +19,7 @@ struct ImportWebexCommand: ParsableCommand {
             ["DIR holds one JSON file per list endpoint, named after its API path (multimedia-profile, site, team, user, user-profile, agent-profile, entry-point, contact-service-queue, auxiliary-code), pages as NAME.2.json, …, and optionally extra.yaml with what the API does not hold (docs/webex.md).",
              "A file that is not valid JSON or does not fit Cisco's schema is an error located by file and JSON path, and nothing is written. The report lists the fields still to fill (validate of the output reports exactly those), the items not imported, the values changed to fit, and the Webex fields the format has no place for.",
              "--out is created if missing; a non-empty directory is refused unless --force."],
-            exits: [(0, "imported"), (1, "the export or extra.yaml has errors, or --out is not empty (nothing written)"), HelpText.usageError],
+            exits: [(0, "imported"), (1, "errors in the export or extra.yaml, or --out not empty"), HelpText.usageError],
             examples: ["outboundctl import webex webex-export/ --out config/", "outboundctl import webex webex-export/ --out config/ --force --format json"])
     )
 
