@@ -38,7 +38,7 @@ final class WebexExportTests: XCTestCase {
         XCTAssertEqual(export.auxiliaryCodes.count, 9)
         let emailManual = try XCTUnwrap(export.multimediaProfiles.first { $0.name == "Email Manual" })
         XCTAssertEqual(emailManual.manuallyAssignable?.email, 5)
-        XCTAssertEqual(emailManual.pushed.email, 0)
+        XCTAssertEqual(emailManual.email, 0)
         let sms = try XCTUnwrap(export.entryPoints.first { $0.name == "Support SMS" })
         XCTAssertEqual(sms.channelType, .socialChannel)
         XCTAssertEqual(sms.socialChannelType, .messageBird)

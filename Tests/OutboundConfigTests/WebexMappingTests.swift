@@ -267,6 +267,34 @@ final class WebexMappingTests: XCTestCase {
         XCTAssertEqual(export.fieldCounts[.user], ["id": 2, "email": 2, "contactCenterEnabled": 2, "extraA": 1, "note": 2])
     }
 
+    /// Names that would mislead: a profile called Default Telephony, an idle code sharing a
+    /// wrap-up code's name, a byte-order mark, and extra.yaml naming one entry point twice or
+    /// giving it a queue of another channel.
+    func testNamesThatWouldMislead() throws {
+        let result = try imported([
+            "multimedia-profile.json": profiles.replacingOccurrences(of: #""name": "Odd""#, with: #""name": "Default Telephony""#),
+            "auxiliary-code.json": codes.replacingOccurrences(of: #""name": "Lunch""#, with: #""name": "Resolved""#),
+            "site.json": "\u{FEFF}" + sites,
+        ])
+        XCTAssertEqual(entry(result, .multimediaProfiles, "default-telephony-2")?["externalId"], .string("m-odd"))
+        XCTAssertNil(entry(result, .multimediaProfiles, "default-telephony"))
+        XCTAssertEqual(entry(result, .desktopProfiles, "some")?["wrapUpReasons"], .array([.string("resolved")]))
+        XCTAssertNotNil(entry(result, .sites, "lisboa-centro"), "a byte-order mark is skipped")
+
+        let url = try directory(extra: """
+            entryPoints:
+              Support SMS: { address: "+351910000001", queue: Email Queue }
+              e-sms: { queue: SMS Queue }
+            """)
+        let mapped = WebexImport.map(WebexExport.read(directory: url).export, extra: WebexExtra.read(directory: url).0)
+        XCTAssertEqual(mapped.extraDiagnostics.map { "\($0.location.line) \($0.code.rawValue)" }, ["2 OB202", "3 OB115"],
+                       mapped.extraDiagnostics.map(\.message).joined(separator: "\n"))
+        // Two items of one name in a desktop profile's list: which is meant is unclear.
+        let twins = agentProfiles.replacingOccurrences(of: #""entryPoints": ["e-email", "Support SMS", "e-chat"]"#, with: #""entryPoints": ["Twin"]"#)
+        let ambiguous = WebexImport.map(WebexExport.read(directory: try directory(["agent-profile.json": twins])).export, extra: WebexExtra())
+        XCTAssertEqual(ambiguous.problems.map(\.jsonPath), ["$[1].entryPoints[0]"])
+    }
+
     func testTheOutputFilesValidateAndAreStable() throws {
         let result = try imported()
         let files = result.files()

@@ -65,8 +65,8 @@ public enum WebexIds {
     /// Unique ids for `entities` (Webex id, name), keyed by Webex id. Entities whose slugs
     /// collide are ordered by name, then Webex id — never by their order in the files, which
     /// the API does not promise — and the first keeps the bare slug; the others get `-2`, `-3`, …,
-    /// skipping any id another entity's own name gives.
-    public static func assign(_ entities: [(webexId: String, name: String)], fallback: String) -> [String: String] {
+    /// skipping any id another entity's own name gives. A `reserved` id is never given bare.
+    public static func assign(_ entities: [(webexId: String, name: String)], fallback: String, reserved: Set<String> = []) -> [String: String] {
         let slugs = ParallelMap.map(entities) { slug($0.name, fallback: fallback) }
         // Indices are sorted, not (id, name, slug) triples: moving three strings per swap was
         // most of assigning 50,000 users their ids.
@@ -75,13 +75,13 @@ public enum WebexIds {
             if entities[a].name != entities[b].name { return entities[a].name < entities[b].name }
             return entities[a].webexId < entities[b].webexId
         }
-        var taken = Set(slugs)
+        var taken = Set(slugs).union(reserved)
         var ids = [String: String](minimumCapacity: entities.count)
         var previous: String?
         for index in order {
             let slug = slugs[index]
             defer { previous = slug }
-            guard slug == previous else {
+            guard slug == previous || reserved.contains(slug) else {
                 ids[entities[index].webexId] = slug
                 continue
             }

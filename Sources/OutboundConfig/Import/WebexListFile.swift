@@ -25,7 +25,9 @@ struct WebexListFile<Item: WebexItem>: Sendable {
     init(file: String, data: Data) {
         let root: JSON
         do {
-            root = try JSON.parse(bytes: Array(data))
+            // A byte-order mark (files saved by some Windows tools) is not part of the JSON.
+            let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
+            root = try JSON.parse(bytes: data.starts(with: bom) ? Array(data.dropFirst(3)) : Array(data))
         } catch {
             let offset = (error as? JSON.ParseError)?.offset ?? 0
             problems.append(WebexInputProblem(.error, file: file, message: "not valid JSON: \(Self.place(of: offset, in: data))"))

@@ -46,7 +46,8 @@ struct WebexMapper {
     /// This tool's id of every imported item, by resource and Webex id.
     private var ids: [WebexResource: [String: String]] = [:]
     /// The channel of every imported entry point and queue, by Webex id.
-    private var channels: [String: Channel] = [:]
+    private var entryPointChannels: [String: Channel] = [:]
+    private var queueChannels: [String: Channel] = [:]
 
     init(export: WebexExport, extra: WebexExtra) {
         self.export = export
@@ -118,7 +119,8 @@ struct WebexMapper {
         for profile in export.multimediaProfiles {
             if profile.active { imported.append(profile) } else { skip(.multimediaProfile, profile.id, profile.name, "inactive (the format has no inactive profiles)") }
         }
-        assignIds(.multimediaProfile, imported.map { ($0.id, $0.name) }, fallback: "profile")
+        // A Webex profile named "Default Telephony" must not take the built-in profile's id.
+        ids[.multimediaProfile] = WebexIds.assign(imported.map { ($0.id, $0.name) }, fallback: "profile", reserved: [MultimediaProfile.defaultTelephonyId])
         for profile in imported {
             let id = ourId(.multimediaProfile, profile.id)!
             let path = "multimediaProfiles.\(id)"
@@ -260,7 +262,7 @@ struct WebexMapper {
             } else if entryPoint.entryPointType == .outbound {
                 skip(.entryPoint, entryPoint.id, entryPoint.name, "an outdial (OUTBOUND telephony) entry point: outdial is out of the format's scope")
             } else if let channel {
-                channels[entryPoint.id] = channel
+                entryPointChannels[entryPoint.id] = channel
                 imported.append(entryPoint)
             } else {
                 skip(.entryPoint, entryPoint.id, entryPoint.name,
@@ -280,7 +282,7 @@ struct WebexMapper {
             } else if queue.queueRoutingType == .agentBased {
                 skip(.queue, queue.id, queue.name, "agent-based: the format's queues serve teams, and Webex names its agents one by one")
             } else if let channel {
-                channels[queue.id] = channel
+                queueChannels[queue.id] = channel
                 imported.append(queue)
             } else {
                 skip(.queue, queue.id, queue.name, "channel \(Self.channelName(queue.channelType.rawValue, social: queue.socialChannelType)) has no counterpart in the format")
@@ -298,6 +300,9 @@ struct WebexMapper {
                 routing = nil
                 change("\(path).routing", "Webex routingType \(queue.routingType.rawValue) has no counterpart: imported with the default, longest-available")
             }
+            if queue.callDistributionGroups.count > 1 {
+                change("\(path).teams", "Webex offers the queue to \(queue.callDistributionGroups.count) distribution groups in turn; the format has one set of teams, so the teams of all groups serve it at once")
+            }
             var teams: [String] = []
             for teamId in queue.teamIds {
                 if let team = ourId(.team, teamId) { teams.append(team) } else { change("\(path).teams", "team \(teamId) left out: it is not imported") }
@@ -305,7 +310,7 @@ struct WebexMapper {
             if teams.isEmpty { fill(.queues, id, "teams", "at least one team the queue serves: none of its Webex teams is imported") }
             add(.queues, id, [
                 ("description", description(queue.description, name: queue.name)),
-                ("channel", .string(channels[queue.id]!.rawValue)),
+                ("channel", .string(queueChannels[queue.id]!.rawValue)),
                 ("routing", routing == .skillsBased ? .string(Routing.skillsBased.rawValue) : nil),
                 ("teams", teams.isEmpty ? nil : .array(teams.sorted().map { .string($0) })),
                 ("serviceLevelSeconds", queue.serviceLevelThreshold > 0 ? .int(queue.serviceLevelThreshold) : nil),
@@ -322,16 +327,20 @@ struct WebexMapper {
         return items.filter { name($0) == key }
     }
 
+    /// Why a name or id of extra.yaml names no item or several.
+    private static func notOne<Item: WebexItem>(_ key: String, _ found: [Item], noun: String, file: String, names: [String]) -> String {
+        found.isEmpty
+            ? "'\(key)' is not the name or id of any \(noun) of \(file)" + (Suggestion.closest(to: key, in: names).map { "; did you mean '\($0)'?" } ?? "")
+            : "'\(key)' is the name of \(found.count) \(noun)s; name one by its id (\(found.map(\.id).joined(separator: ", ")))"
+    }
+
     private mutating func mapEntryPoints(_ imported: [WebexEntryPoint]) {
         var fills: [String: WebexExtra.EntryPointFill] = [:]
         for entry in extra.entryPoints {
             let found = Self.named(entry.key.value, in: export.entryPoints, name: \.name)
             let path = "entryPoints.\(entry.key.value)"
             guard found.count == 1, let entryPoint = found.first else {
-                let message = found.isEmpty
-                    ? "'\(entry.key.value)' is not the name or id of any entry point of entry-point.json"
-                        + (Suggestion.closest(to: entry.key.value, in: export.entryPoints.map(\.name)).map { "; did you mean '\($0)'?" } ?? "")
-                    : "'\(entry.key.value)' is the name of \(found.count) entry points; name one by its id (\(found.map(\.id).joined(separator: ", ")))"
+                let message = Self.notOne(entry.key.value, found, noun: "entry point", file: "entry-point.json", names: export.entryPoints.map(\.name))
                 result.extraDiagnostics.append(Diagnostic(.unknownReference, message, at: entry.key.location, path: path))
                 continue
             }
@@ -339,7 +348,7 @@ struct WebexMapper {
                 change("extra.yaml \(path)", "not used: the entry point is not imported (see below)")
                 continue
             }
-            if let address = entry.address, let channel = channels[entryPoint.id] {
+            if let address = entry.address, let channel = entryPointChannels[entryPoint.id] {
                 if channel.usesPhoneAddress, !AddressFormat.isE164(address.value) {
                     result.extraDiagnostics.append(Diagnostic(.addressMismatch, "\(path).address '\(address.value)' must be an E.164 number for \(channel.rawValue) ('+' and 8 to 15 digits)",
                                                               at: address.location, path: "\(path).address"))
@@ -351,18 +360,25 @@ struct WebexMapper {
             if let queue = entry.queue {
                 let queues = Self.named(queue.value, in: export.queues, name: \.name)
                 if queues.count != 1 {
-                    let message = queues.isEmpty
-                        ? "'\(queue.value)' is not the name or id of any queue of contact-service-queue.json"
-                            + (Suggestion.closest(to: queue.value, in: export.queues.map(\.name)).map { "; did you mean '\($0)'?" } ?? "")
-                        : "'\(queue.value)' is the name of \(queues.count) queues; name one by its id (\(queues.map(\.id).joined(separator: ", ")))"
+                    let message = Self.notOne(queue.value, queues, noun: "queue", file: "contact-service-queue.json", names: export.queues.map(\.name))
                     result.extraDiagnostics.append(Diagnostic(.unknownReference, message, at: queue.location, path: "\(path).queue"))
+                } else if let queueChannel = queueChannels[queues[0].id], let channel = entryPointChannels[entryPoint.id], queueChannel != channel {
+                    result.extraDiagnostics.append(Diagnostic(
+                        .queueChannelMismatch, "queue '\(queue.value)' serves \(queueChannel.rawValue), but entry point '\(entry.key.value)' is \(channel.rawValue)",
+                        at: queue.location, path: "\(path).queue"))
                 }
+            }
+            if let earlier = fills[id] {
+                result.extraDiagnostics.append(Diagnostic(
+                    .duplicateId, "'\(entry.key.value)' and '\(earlier.key.value)' name the same entry point; give its address and queue once",
+                    at: entry.key.location, path: path, notes: [.init("first named here", at: earlier.key.location)]))
+                continue
             }
             fills[id] = entry
         }
         for entryPoint in imported {
             let id = ourId(.entryPoint, entryPoint.id)!
-            let channel = channels[entryPoint.id]!
+            let channel = entryPointChannels[entryPoint.id]!
             let outbound = channel.supportsOutbound
             let entry = fills[id]
             let address = entry?.address?.value
@@ -398,11 +414,11 @@ struct WebexMapper {
             let id = ourId(.agentProfile, profile.id)!
             let path = "desktopProfiles.\(id)"
             let entryPoints = selection(profile, \.accessEntryPoint, \.entryPoints, ".entryPoints", path: "\(path).outboundEntryPoints",
-                                        resource: .entryPoint, items: export.entryPoints, name: \.name) { [channels] webexId in
-                channels[webexId]?.supportsOutbound == true
+                                        resource: .entryPoint, items: export.entryPoints, name: \.name) { [entryPointChannels] webexId in
+                entryPointChannels[webexId]?.supportsOutbound == true
             }
             let reasons = selection(profile, \.accessWrapUpCode, \.wrapUpCodes, ".wrapUpCodes", path: "\(path).wrapUpReasons",
-                                    resource: .auxiliaryCode, items: export.auxiliaryCodes, name: \.name) { _ in true }
+                                    resource: .auxiliaryCode, items: export.auxiliaryCodes.filter { $0.workTypeCode == .wrapUpCode }, name: \.name) { _ in true }
             var autoWrapUp: JSON?
             if profile.autoWrapUp == true {
                 if let seconds = profile.autoWrapAfterSeconds, (1...3600).contains(seconds) {
@@ -440,11 +456,14 @@ struct WebexMapper {
             var chosen: [String] = []
             var leftOut = 0
             for (index, key) in (profile[keyPath: list] ?? []).enumerated() {
-                guard let item = Self.named(key, in: items, name: name).first else {
+                let found = Self.named(key, in: items, name: name)
+                guard found.count == 1, let item = found.first else {
                     let location = export.locations[.agentProfile]?[profile.id]
+                    let message = found.isEmpty
+                        ? "'\(key)' is not the id or name of any item of \(resource.fileName(page: 1))"
+                        : "'\(key)' is the name of \(found.count) items of \(resource.fileName(page: 1)) (\(found.map(\.id).joined(separator: ", "))): which one is meant is unclear"
                     result.problems.append(WebexInputProblem(.error, file: location?.file ?? WebexResource.agentProfile.fileName(page: 1),
-                                                             jsonPath: (location?.jsonPath ?? "$") + "\(jsonField)[\(index)]",
-                                                             message: "'\(key)' is not the id or name of any item of \(resource.fileName(page: 1))"))
+                                                             jsonPath: (location?.jsonPath ?? "$") + "\(jsonField)[\(index)]", message: message))
                     continue
                 }
                 if let id = ourId(resource, item.id), keep(item.id) { chosen.append(id) } else { leftOut += 1 }
@@ -520,7 +539,7 @@ struct WebexMapper {
         }
         func change(_ field: String, _ message: String) { draft.changes.append(.init(path: "agents.\(id).\(field)", message: message)) }
         var name = [user.firstName, user.lastName].compactMap { $0.map(Self.trimmingSpaces) }.filter { !$0.isEmpty }.joined(separator: " ")
-        if name.isEmpty { name = user.idSource.isEmpty ? id : user.idSource }
+        if name.isEmpty { name = Self.trimmingSpaces(user.idSource).isEmpty ? id : Self.trimmingSpaces(user.idSource) }
         var email: JSON?
         if let address = user.email {
             if AddressFormat.isEmail(address) { email = .string(address) } else { change("email", "left out: '\(address)' is not an email address the format accepts") }

@@ -24,6 +24,4 @@ public struct WebexMultimediaProfile: WebexItem, Hashable {
     /// A free string in the schema; the tenants seen use `BLENDED`, `BLENDED_REALTIME`, `EXCLUSIVE`.
     public var blendingMode: String
     public var manuallyAssignable: Slots?
-
-    public var pushed: Slots { Slots(telephony: telephony, chat: chat, email: email, social: social) }
 }

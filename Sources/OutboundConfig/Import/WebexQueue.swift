@@ -21,7 +21,6 @@ public struct WebexQueue: WebexItem, Hashable {
         }
 
         public var agentGroups: [AgentGroup]?
-        public var order: Int?
     }
 
     /// Required here although optional in the schema: entry points of `extra.yaml` name queues by it.

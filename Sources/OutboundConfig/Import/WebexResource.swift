@@ -37,7 +37,7 @@ public enum WebexResource: String, CaseIterable, Sendable {
         case .user:
             ["id", "firstName", "lastName", "email", "active", "contactCenterEnabled", "siteId", "teamIds", "agentProfileId",
              "multimediaProfileId", "userProfileId", "userProfileType"]
-        case .userProfile: ["id", "name", "profileType"]
+        case .userProfile: ["id", "profileType"]
         case .agentProfile: ["id", "name", "description", "active", "accessEntryPoint", "entryPoints", "accessWrapUpCode", "wrapUpCodes", "autoWrapUp", "autoWrapAfterSeconds"]
         case .entryPoint: ["id", "name", "description", "entryPointType", "channelType", "socialChannelType", "active"]
         case .queue:

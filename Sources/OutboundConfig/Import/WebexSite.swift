@@ -5,5 +5,4 @@ public struct WebexSite: WebexItem, Hashable {
     public var name: String
     public var active: Bool
     public var multimediaProfileId: String
-    public var description: String?
 }

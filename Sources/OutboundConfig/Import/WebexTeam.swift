@@ -12,5 +12,4 @@ public struct WebexTeam: WebexItem, Hashable {
     public var multiMediaProfileId: String?
     /// Members as the team sees them; SPEC §9 takes users' `teamIds` and reports disagreements.
     public var userIds: [String]?
-    public var description: String?
 }

@@ -56,13 +56,13 @@ struct ImportWebexCommand: ParsableCommand {
         }
         let files = imported.files()
         try OutputDirectory(path: out, force: force).write(files)
+        warn(problems: allProblems, diagnostics: allDiagnostics)
         if format == .json {
             let document = JSON.object([("source", .string(directory)), ("out", .string(out)), ("files", .array(files.map { .string($0.name) }))]
                 + imported.report.jsonMembers + [("warnings", .array(allProblems.map(\.json) + allDiagnostics.map(\.json)))])
             emit(document.rendered(pretty: true) + "\n")
-        } else {
-            warn(problems: allProblems, diagnostics: allDiagnostics)
-            if !output.quiet { emit(WebexImportReporter(terminal: output.terminal).report(imported.report, out: out)) }
+        } else if !output.quiet {
+            emit(WebexImportReporter(terminal: output.terminal).report(imported.report, out: out))
         }
         // Exits without freeing the export and the files one object at a time.
         finish(status: 0, keeping: (export, imported, files))
