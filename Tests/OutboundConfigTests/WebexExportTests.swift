@@ -63,6 +63,15 @@ final class WebexExportTests: XCTestCase {
                        ["user.2.json: $: error: missing: user.3.json is there, so every page before it must be"])
     }
 
+    /// A sparse file over the configuration files' size limit is refused without being read.
+    func testAFileOverTheSizeLimitIsRefused() throws {
+        let url = try directory(["site.json": "[]"])
+        let handle = try FileHandle(forWritingTo: url.appendingPathComponent("site.json"))
+        try handle.truncate(atOffset: 300 << 20)
+        try handle.close()
+        XCTAssertEqual(WebexExport.read(directory: url).problems.map(\.description), ["site.json: $: error: 314572800 bytes, over the limit of 256 MiB a file"])
+    }
+
     func testInvalidJSONIsLocatedAtItsFile() throws {
         XCTAssertEqual(try problems(["site.json": "[{\"id\": ", "team.json": "[{\"id\" 1}]"]), [
             "site.json: $: error: not valid JSON: the text ends too soon, at line 1, column 9",

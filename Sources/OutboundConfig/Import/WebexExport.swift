@@ -57,8 +57,16 @@ public struct WebexExport: Sendable {
             var read: [(file: String, data: Data)] = []
             for page in files.keys.sorted() {
                 let name = files[page]!
+                let url = directory.appendingPathComponent(name)
+                // The configuration files' limit (docs/limits.md): a hostile export cannot make
+                // the import hold gigabytes.
+                let limit = LoaderLimits.default.maxFileBytes
+                if let size = (try? FileManager.default.attributesOfItem(atPath: url.path))?[.size] as? Int, size > limit {
+                    problems.append(WebexInputProblem(.error, file: name, message: "\(size) bytes, over the limit of \(limit >> 20) MiB a file"))
+                    continue
+                }
                 do {
-                    read.append((name, try Data(contentsOf: directory.appendingPathComponent(name))))
+                    read.append((name, try Data(contentsOf: url)))
                 } catch {
                     problems.append(WebexInputProblem(.error, file: name, message: "cannot read: \(error.localizedDescription)"))
                 }
