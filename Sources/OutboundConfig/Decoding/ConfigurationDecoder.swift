@@ -153,12 +153,7 @@ public final class ConfigurationDecoder {
         guard let f = context.fields(of: node, path: DottedPath(parent: "", last: "tenant"), known: Self.tenantKeys, owner: location) else { return nil }
         let name = f.string("name")
         let digital = f.enumeration("digitalChannels", DigitalChannels.self, required: true)
-        let timezone = f.string("timezone")
-        if let timezone, TimeZone(identifier: timezone.value) == nil {
-            context.diagnostics.append(Diagnostic(
-                .invalidTimezone, "tenant.timezone '\(timezone.value)' is not an IANA time zone name (e.g. Europe/Lisbon)",
-                at: timezone.location, path: "tenant.timezone"))
-        }
+        let timezone = f.timeZone("timezone")
         f.reportMissingFields()
         guard let digital else { return nil }
         return Tenant(name: name, digitalChannels: digital, timezone: timezone, location: location)
@@ -360,14 +355,8 @@ public final class ConfigurationDecoder {
                 at: outbound.location, path: "\(path).outbound"))
         }
         if let address {
-            if channel.usesPhoneAddress, !AddressFormat.isE164(address.value) {
-                context.diagnostics.append(Diagnostic(
-                    .addressMismatch, "\(path).address '\(address.value)' must be an E.164 number for \(channel.rawValue) ('+' and 8 to 15 digits)",
-                    at: address.location, path: "\(path).address"))
-            } else if channel == .email, !AddressFormat.isEmail(address.value) {
-                context.diagnostics.append(Diagnostic(
-                    .addressMismatch, "\(path).address '\(address.value)' must be an email address for an email entry point",
-                    at: address.location, path: "\(path).address"))
+            if let mismatch = AddressFormat.mismatch(address.value, channel: channel, path: path.description) {
+                context.diagnostics.append(Diagnostic(.addressMismatch, mismatch, at: address.location, path: "\(path).address"))
             }
         } else if channel == .email || channel == .sms || channel == .whatsapp {
             context.diagnostics.append(Diagnostic(

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Collects the diagnostics of one decoding run and knows which document it reads.
 final class DecodingContext {
     typealias Node = YAMLDocument.NodeID
@@ -116,6 +118,17 @@ final class FieldReader {
     func enumeration<E: ConfigEnum>(_ key: String, _ type: E.Type, required: Bool = false) -> Located<E>? {
         guard let value = value(key, required: required) else { return nil }
         return context.enumeration(value, type, path: "\(path).\(key)")
+    }
+
+    /// An IANA time zone name; an unknown one is reported (OB311).
+    func timeZone(_ key: String) -> Located<String>? {
+        guard let name = string(key) else { return nil }
+        if TimeZone(identifier: name.value) == nil {
+            context.diagnostics.append(Diagnostic(
+                .invalidTimezone, "\(path).\(key) '\(name.value)' is not an IANA time zone name (e.g. Europe/Lisbon)",
+                at: name.location, path: "\(path).\(key)"))
+        }
+        return name
     }
 
     func date(_ key: String) -> Located<CalendarDate>? {

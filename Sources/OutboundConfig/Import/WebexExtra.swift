@@ -33,7 +33,6 @@ public struct WebexExtra: Sendable {
     public init() {}
 
     static let topLevelKeys = ["tenant", "entryPoints"]
-    static let tenantKeys = ["name", "digitalChannels", "timezone"]
     static let entryPointKeys = ["address", "queue"]
 
     /// Reads `extra.yaml` of `directory`; an absent file is an empty one.
@@ -56,16 +55,10 @@ public struct WebexExtra: Sendable {
         if document.isNull(document.root) { return extra }
         guard let top = context.fields(of: document.root, path: DottedPath(parent: "", last: "extra.yaml"), known: topLevelKeys) else { return extra }
         if let tenantNode = top.value("tenant", required: false),
-           let tenant = context.fields(of: tenantNode, path: DottedPath(parent: "", last: "tenant"), known: tenantKeys) {
+           let tenant = context.fields(of: tenantNode, path: DottedPath(parent: "", last: "tenant"), known: ConfigurationDecoder.tenantKeys) {
             extra.tenantName = tenant.string("name")
             extra.digitalChannels = tenant.enumeration("digitalChannels", DigitalChannels.self)
-            extra.timezone = tenant.string("timezone")
-            if let timezone = extra.timezone, TimeZone(identifier: timezone.value) == nil {
-                context.diagnostics.append(Diagnostic(
-                    .invalidTimezone, "tenant.timezone '\(timezone.value)' is not an IANA time zone name (e.g. Europe/Lisbon)",
-                    at: timezone.location, path: "tenant.timezone"))
-                extra.timezone = nil
-            }
+            extra.timezone = tenant.timeZone("timezone")
         }
         if let entryPointsNode = top.value("entryPoints", required: false) {
             guard document.isMapping(entryPointsNode) else {

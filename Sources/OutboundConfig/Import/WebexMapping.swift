@@ -88,8 +88,21 @@ struct WebexMapper {
 
     /// Gives the imported items of `resource` their ids (SPEC §9: slugs of the names,
     /// collisions suffixed in a stable order).
-    private mutating func assignIds(_ resource: WebexResource, _ items: [(webexId: String, name: String)], fallback: String) {
-        ids[resource] = WebexIds.assign(items, fallback: fallback)
+    private mutating func assignIds(_ resource: WebexResource, _ items: [(webexId: String, name: String)], fallback: String,
+                                    reserved: Set<String> = []) {
+        ids[resource] = WebexIds.assign(items, fallback: fallback, reserved: reserved)
+    }
+
+    /// The items of a list that import — those `notImported` has no reason against; the
+    /// others are reported with it — with their ids given.
+    private mutating func choose<Item: WebexItem>(_ resource: WebexResource, _ items: [Item], name: (Item) -> String, fallback: String,
+                                                  reserved: Set<String> = [], notImported: (Item) -> String?) -> [Item] {
+        var imported: [Item] = []
+        for item in items {
+            if let reason = notImported(item) { skip(resource, item.id, name(item), reason) } else { imported.append(item) }
+        }
+        assignIds(resource, imported.map { ($0.id, name($0)) }, fallback: fallback, reserved: reserved)
+        return imported
     }
 
     /// This tool's id of an imported item; nil for an item not imported (or absent).
@@ -115,12 +128,10 @@ struct WebexMapper {
     // MARK: Sections
 
     private mutating func mapMultimediaProfiles() {
-        var imported: [WebexMultimediaProfile] = []
-        for profile in export.multimediaProfiles {
-            if profile.active { imported.append(profile) } else { skip(.multimediaProfile, profile.id, profile.name, "inactive (the format has no inactive profiles)") }
-        }
         // A Webex profile named "Default Telephony" must not take the built-in profile's id.
-        ids[.multimediaProfile] = WebexIds.assign(imported.map { ($0.id, $0.name) }, fallback: "profile", reserved: [MultimediaProfile.defaultTelephonyId])
+        let imported = choose(.multimediaProfile, export.multimediaProfiles, name: \.name, fallback: "profile", reserved: [MultimediaProfile.defaultTelephonyId]) {
+            $0.active ? nil : "inactive (the format has no inactive profiles)"
+        }
         for profile in imported {
             let id = ourId(.multimediaProfile, profile.id)!
             let path = "multimediaProfiles.\(id)"
@@ -162,11 +173,7 @@ struct WebexMapper {
     }
 
     private mutating func mapSites() {
-        var imported: [WebexSite] = []
-        for site in export.sites {
-            if site.active { imported.append(site) } else { skip(.site, site.id, site.name, "inactive (the format has no inactive sites)") }
-        }
-        assignIds(.site, imported.map { ($0.id, $0.name) }, fallback: "site")
+        let imported = choose(.site, export.sites, name: \.name, fallback: "site") { $0.active ? nil : "inactive (the format has no inactive sites)" }
         for site in imported {
             let id = ourId(.site, site.id)!
             add(.sites, id, [
@@ -190,11 +197,9 @@ struct WebexMapper {
     }
 
     private mutating func mapTeams() {
-        var imported: [WebexTeam] = []
-        for team in export.teams {
-            if team.active ?? true { imported.append(team) } else { skip(.team, team.id, team.name ?? "", "inactive (the format has no inactive teams)") }
+        let imported = choose(.team, export.teams, name: { $0.name ?? "" }, fallback: "team") {
+            $0.active ?? true ? nil : "inactive (the format has no inactive teams)"
         }
-        assignIds(.team, imported.map { ($0.id, $0.name ?? "") }, fallback: "team")
         for team in imported {
             let id = ourId(.team, team.id)!
             let site = ourId(.site, team.siteId)
@@ -209,14 +214,9 @@ struct WebexMapper {
     }
 
     private mutating func mapWrapUpReasons() {
-        var imported: [WebexAuxiliaryCode] = []
-        for code in export.auxiliaryCodes {
-            switch code.workTypeCode {
-            case .wrapUpCode: imported.append(code)
-            case .idleCode: skip(.auxiliaryCode, code.id, code.name, "an idle code: the format has no idle codes")
-            }
+        let imported = choose(.auxiliaryCode, export.auxiliaryCodes, name: \.name, fallback: "reason") {
+            $0.workTypeCode == .idleCode ? "an idle code: the format has no idle codes" : nil
         }
-        assignIds(.auxiliaryCode, imported.map { ($0.id, $0.name) }, fallback: "reason")
         for code in imported {
             add(.wrapUpReasons, ourId(.auxiliaryCode, code.id)!, [
                 ("description", description(code.description, name: code.name)),
@@ -254,41 +254,26 @@ struct WebexMapper {
     /// The entry points that import (active, of a channel the format has, not outdial), with
     /// their ids; their fields wait for the queues, which `extra.yaml` may name.
     private mutating func chooseEntryPoints() -> [WebexEntryPoint] {
-        var imported: [WebexEntryPoint] = []
-        for entryPoint in export.entryPoints {
-            let channel = Self.channel(entryPoint.channelType.rawValue, social: entryPoint.socialChannelType)
-            if !entryPoint.active {
-                skip(.entryPoint, entryPoint.id, entryPoint.name, "inactive (the format has no inactive entry points)")
-            } else if entryPoint.entryPointType == .outbound {
-                skip(.entryPoint, entryPoint.id, entryPoint.name, "an outdial (OUTBOUND telephony) entry point: outdial is out of the format's scope")
-            } else if let channel {
-                entryPointChannels[entryPoint.id] = channel
-                imported.append(entryPoint)
-            } else {
-                skip(.entryPoint, entryPoint.id, entryPoint.name,
-                     "channel \(Self.channelName(entryPoint.channelType.rawValue, social: entryPoint.socialChannelType)) has no counterpart in the format")
-            }
+        let imported = choose(.entryPoint, export.entryPoints, name: \.name, fallback: "entry-point") { entryPoint in
+            if !entryPoint.active { return "inactive (the format has no inactive entry points)" }
+            if entryPoint.entryPointType == .outbound { return "an outdial (OUTBOUND telephony) entry point: outdial is out of the format's scope" }
+            return Self.channel(entryPoint.channelType.rawValue, social: entryPoint.socialChannelType) == nil
+                ? "channel \(Self.channelName(entryPoint.channelType.rawValue, social: entryPoint.socialChannelType)) has no counterpart in the format" : nil
         }
-        assignIds(.entryPoint, imported.map { ($0.id, $0.name) }, fallback: "entry-point")
+        for entryPoint in imported {
+            entryPointChannels[entryPoint.id] = Self.channel(entryPoint.channelType.rawValue, social: entryPoint.socialChannelType)
+        }
         return imported
     }
 
     private mutating func mapQueues() {
-        var imported: [WebexQueue] = []
-        for queue in export.queues {
-            let channel = Self.channel(queue.channelType.rawValue, social: queue.socialChannelType)
-            if !queue.active {
-                skip(.queue, queue.id, queue.name, "inactive (the format has no inactive queues)")
-            } else if queue.queueRoutingType == .agentBased {
-                skip(.queue, queue.id, queue.name, "agent-based: the format's queues serve teams, and Webex names its agents one by one")
-            } else if let channel {
-                queueChannels[queue.id] = channel
-                imported.append(queue)
-            } else {
-                skip(.queue, queue.id, queue.name, "channel \(Self.channelName(queue.channelType.rawValue, social: queue.socialChannelType)) has no counterpart in the format")
-            }
+        let imported = choose(.queue, export.queues, name: \.name, fallback: "queue") { queue in
+            if !queue.active { return "inactive (the format has no inactive queues)" }
+            if queue.queueRoutingType == .agentBased { return "agent-based: the format's queues serve teams, and Webex names its agents one by one" }
+            return Self.channel(queue.channelType.rawValue, social: queue.socialChannelType) == nil
+                ? "channel \(Self.channelName(queue.channelType.rawValue, social: queue.socialChannelType)) has no counterpart in the format" : nil
         }
-        assignIds(.queue, imported.map { ($0.id, $0.name) }, fallback: "queue")
+        for queue in imported { queueChannels[queue.id] = Self.channel(queue.channelType.rawValue, social: queue.socialChannelType) }
         for queue in imported {
             let id = ourId(.queue, queue.id)!
             let path = "queues.\(id)"
@@ -348,14 +333,9 @@ struct WebexMapper {
                 change("extra.yaml \(path)", "not used: the entry point is not imported (see below)")
                 continue
             }
-            if let address = entry.address, let channel = entryPointChannels[entryPoint.id] {
-                if channel.usesPhoneAddress, !AddressFormat.isE164(address.value) {
-                    result.extraDiagnostics.append(Diagnostic(.addressMismatch, "\(path).address '\(address.value)' must be an E.164 number for \(channel.rawValue) ('+' and 8 to 15 digits)",
-                                                              at: address.location, path: "\(path).address"))
-                } else if channel == .email, !AddressFormat.isEmail(address.value) {
-                    result.extraDiagnostics.append(Diagnostic(.addressMismatch, "\(path).address '\(address.value)' must be an email address for an email entry point",
-                                                              at: address.location, path: "\(path).address"))
-                }
+            if let address = entry.address, let channel = entryPointChannels[entryPoint.id],
+               let mismatch = AddressFormat.mismatch(address.value, channel: channel, path: path) {
+                result.extraDiagnostics.append(Diagnostic(.addressMismatch, mismatch, at: address.location, path: "\(path).address"))
             }
             if let queue = entry.queue {
                 let queues = Self.named(queue.value, in: export.queues, name: \.name)
@@ -405,11 +385,9 @@ struct WebexMapper {
     }
 
     private mutating func mapDesktopProfiles() {
-        var imported: [WebexAgentProfile] = []
-        for profile in export.agentProfiles {
-            if profile.active { imported.append(profile) } else { skip(.agentProfile, profile.id, profile.name, "inactive (the format has no inactive desktop profiles)") }
+        let imported = choose(.agentProfile, export.agentProfiles, name: \.name, fallback: "desktop") {
+            $0.active ? nil : "inactive (the format has no inactive desktop profiles)"
         }
-        assignIds(.agentProfile, imported.map { ($0.id, $0.name) }, fallback: "desktop")
         for profile in imported {
             let id = ourId(.agentProfile, profile.id)!
             let path = "desktopProfiles.\(id)"

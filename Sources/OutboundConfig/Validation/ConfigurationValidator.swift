@@ -154,6 +154,17 @@ public enum SlotRules {
 
 /// Address grammars for entry points, kept simple and strict.
 public enum AddressFormat {
+    /// Why `address` does not fit an entry point of `channel` at `path` (OB306); nil when it fits.
+    static func mismatch(_ address: String, channel: Channel, path: String) -> String? {
+        if channel.usesPhoneAddress, !isE164(address) {
+            return "\(path).address '\(address)' must be an E.164 number for \(channel.rawValue) ('+' and 8 to 15 digits)"
+        }
+        if channel == .email, !isEmail(address) {
+            return "\(path).address '\(address)' must be an email address for an email entry point"
+        }
+        return nil
+    }
+
     /// `+` then 8 to 15 digits.
     public static func isE164(_ text: String) -> Bool {
         let bytes = Array(text.utf8)
