@@ -85,8 +85,8 @@ public enum YAMLWriter {
         // ':' and '#' are not among the plain bytes, so "key: value" and " #" cannot occur.
         guard bytes.allSatisfy({ isAlphanumeric($0) || isPlainPunctuation($0) }) else { return false }
         if bytes.count <= 5, reserved.contains(text.lowercased()) { return false }
-        // Only a text starting with a digit, or spelling inf or nan, reads as a number.
-        if isDigit(first) || [UInt8(ascii: "i"), UInt8(ascii: "I"), UInt8(ascii: "n"), UInt8(ascii: "N")].contains(first) {
+        // Only a text starting with a digit, or spelling inf, nan or snan, reads as a number.
+        if isDigit(first) || [UInt8(ascii: "i"), UInt8(ascii: "I"), UInt8(ascii: "n"), UInt8(ascii: "N"), UInt8(ascii: "s"), UInt8(ascii: "S")].contains(first) {
             return Int(text) == nil && Double(text) == nil
         }
         return true

@@ -84,7 +84,7 @@ struct ImportWebexCommand: ParsableCommand {
     private func fail(problems: [WebexInputProblem], diagnostics: [Diagnostic]) -> Never {
         warn(problems: problems, diagnostics: diagnostics)
         let errors = problems.filter { $0.severity == .error }.count + diagnostics.errorCount
-        let message = "\(errors) error\(errors == 1 ? "" : "s") in the Webex export; nothing written"
+        let message = "\(plural(errors, "error")) in the Webex export; nothing written"
         printError("error: \(message)")
         if format == .json {
             emit(JSON.object([
