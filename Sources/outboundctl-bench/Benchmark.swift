@@ -117,11 +117,14 @@ struct Benchmark: AsyncParsableCommand {
     struct PhasesCommand: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "phases", abstract: "Time validate's phases in-process.")
 
-        @Argument(help: "The tenant directory.")
+        @Argument(help: "The tenant directory, or with --webex a Webex export.")
         var directory = "."
 
+        @Flag(help: "Time import webex's phases instead.")
+        var webex = false
+
         func run() {
-            Phases.run(directory: directory)
+            if webex { Phases.importWebex(directory: directory) } else { Phases.run(directory: directory) }
         }
     }
 

@@ -62,4 +62,25 @@ enum Phases {
             print("store: \(error)")
         }
     }
+
+    /// Where `import webex`'s time goes: reading the export, mapping, rendering the files.
+    static func importWebex(directory: String) {
+        var clock = DispatchTime.now()
+        func lap(_ label: String) {
+            let now = DispatchTime.now()
+            print("\(label.padding(toLength: 12, withPad: " ", startingAt: 0)) \(String(format: "%.3f s", Double(now.uptimeNanoseconds - clock.uptimeNanoseconds) / 1e9))")
+            clock = now
+        }
+        let source = URL(fileURLWithPath: directory)
+        let (export, problems) = WebexExport.read(directory: source)
+        lap("read")
+        let (extra, _) = WebexExtra.read(directory: source)
+        lap("extra")
+        let imported = WebexImport.map(export, extra: extra)
+        lap("map")
+        let files = imported.files()
+        lap("files")
+        print("users \(export.users.count), problems \(problems.count), bytes \(files.reduce(0) { $0 + $1.text.utf8.count })")
+        withExtendedLifetime((export, imported, files)) {}
+    }
 }

@@ -68,31 +68,36 @@ public enum WebexIds {
     /// skipping any id another entity's own name gives. A `reserved` id is never given bare.
     public static func assign(_ entities: [(webexId: String, name: String)], fallback: String, reserved: Set<String> = []) -> [String: String] {
         let slugs = ParallelMap.map(entities) { slug($0.name, fallback: fallback) }
-        // Indices are sorted, not (id, name, slug) triples: moving three strings per swap was
-        // most of assigning 50,000 users their ids.
-        let order = entities.indices.sorted { a, b in
-            if slugs[a] != slugs[b] { return slugs[a] < slugs[b] }
-            if entities[a].name != entities[b].name { return entities[a].name < entities[b].name }
-            return entities[a].webexId < entities[b].webexId
-        }
-        var taken = Set(slugs).union(reserved)
+        var bySlug = [String: [Int]](minimumCapacity: entities.count)
+        for (index, slug) in slugs.enumerated() { bySlug[slug, default: []].append(index) }
         var ids = [String: String](minimumCapacity: entities.count)
-        var previous: String?
-        for index in order {
-            let slug = slugs[index]
-            defer { previous = slug }
-            guard slug == previous || reserved.contains(slug) else {
-                ids[entities[index].webexId] = slug
-                continue
+        // Only slugs that collide need an order, and only among their own entities: sorting
+        // all 50,000 users' slugs was most of assigning their ids. Colliding slugs are handled
+        // in slug order, since a suffixed id cut to the length limit could meet another's.
+        var colliding: [String] = []
+        for (slug, indices) in bySlug {
+            if indices.count == 1, !reserved.contains(slug) { ids[entities[indices[0]].webexId] = slug } else { colliding.append(slug) }
+        }
+        var taken = Set(bySlug.keys).union(reserved)
+        for slug in colliding.sorted() {
+            let order = bySlug[slug]!.sorted { a, b in
+                if entities[a].name != entities[b].name { return entities[a].name < entities[b].name }
+                return entities[a].webexId < entities[b].webexId
             }
             var number = 2
-            var candidate = suffixed(slug, number)
-            while taken.contains(candidate) {
-                number += 1
-                candidate = suffixed(slug, number)
+            for (position, index) in order.enumerated() {
+                if position == 0, !reserved.contains(slug) {
+                    ids[entities[index].webexId] = slug
+                    continue
+                }
+                var candidate = suffixed(slug, number)
+                while taken.contains(candidate) {
+                    number += 1
+                    candidate = suffixed(slug, number)
+                }
+                taken.insert(candidate)
+                ids[entities[index].webexId] = candidate
             }
-            taken.insert(candidate)
-            ids[entities[index].webexId] = candidate
         }
         return ids
     }

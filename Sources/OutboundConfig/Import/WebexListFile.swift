@@ -3,8 +3,8 @@ import Foundation
 /// One file of an export, decoded: a list endpoint's response in either form the API returns,
 /// a plain array or the paged `/v2/` envelope `{"meta": …, "data": […]}`. Every item is decoded
 /// on its own, so one run reports the first problem of every bad item, not only of the first.
-/// The text is parsed with `JSON.parse` and items decoded off the parsed values
-/// (`JSONValueDecoder`), which also gives each item's field names for the report.
+/// The text is laid out as a `JSONTape` and items decoded off it (`JSONTapeDecoder`), which
+/// also gives each item's field names for the report.
 struct WebexListFile<Item: WebexItem>: Sendable {
     var items: [Item] = []
     /// Where each item of `items` is, at the same position.
@@ -23,57 +23,85 @@ struct WebexListFile<Item: WebexItem>: Sendable {
     }
 
     init(file: String, data: Data) {
-        let root: JSON
+        let tape: JSONTape
         do {
             // A byte-order mark (files saved by some Windows tools) is not part of the JSON.
             let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
-            root = try JSON.parse(bytes: data.starts(with: bom) ? Array(data.dropFirst(3)) : Array(data))
+            tape = try JSONTape(bytes: data.starts(with: bom) ? Array(data.dropFirst(3)) : Array(data))
         } catch {
-            let offset = (error as? JSON.ParseError)?.offset ?? 0
+            let offset = (error as? JSONTape.ParseError)?.offset ?? 0
             problems.append(WebexInputProblem(.error, file: file, message: "not valid JSON: \(Self.place(of: offset, in: data))"))
             return
         }
-        let list: [JSON]
+        let list: Int
         let listPath: [any CodingKey]
-        switch root {
-        case .array(let array):
-            (list, listPath) = (array, [])
-        case .object(let members):
+        switch tape.kind(tape.root) {
+        case .array:
+            (list, listPath) = (tape.root, [])
+        case .object:
             // The paged form; `meta` (page numbers and links) is not needed once the pages are files.
-            guard let data = members.first(where: { $0.0 == "data" })?.1 else {
+            guard let data = Self.member("data", of: tape.root, in: tape) else {
                 problems.append(WebexInputProblem(.error, file: file, jsonPath: "$.data", message: "required by Cisco's schema, missing"))
                 return
             }
-            guard case .array(let array) = data else {
+            guard tape.kind(data) == .array else {
                 problems.append(WebexInputProblem(.error, file: file, jsonPath: "$.data", message: "expected an array"))
                 return
             }
-            (list, listPath) = (array, [Step(stringValue: "data")])
+            (list, listPath) = (data, [Step(stringValue: "data")])
         default:
             problems.append(WebexInputProblem(.error, file: file, message: "expected an array, or an object with the array in data"))
             return
         }
         let prefix = WebexInputProblem.jsonPath(listPath)
-        // Items of a list mostly carry the same fields: count runs of equal field lists, and
-        // each field once a run, not once an item.
-        var runs: [(fields: [String], count: Int)] = []
-        for (index, element) in list.enumerated() {
-            if case .object(let members) = element {
-                let fields = members.map(\.0)
-                if let last = runs.indices.last, runs[last].fields == fields { runs[last].count += 1 } else { runs.append((fields, 1)) }
+        items.reserveCapacity(tape.count(list))
+        locations.reserveCapacity(tape.count(list))
+        // Items of a list mostly carry the same fields: count runs of objects with the same
+        // keys, and each field once a run, not once an item.
+        var runs: [(object: Int, count: Int)] = []
+        var element = tape.firstChild(list)
+        for index in 0..<tape.count(list) {
+            if tape.kind(element) == .object {
+                if let last = runs.indices.last, Self.sameKeys(element, runs[last].object, in: tape) { runs[last].count += 1 } else { runs.append((element, 1)) }
             }
             do {
-                items.append(try Item(from: JSONValueDecoder(element, codingPath: listPath + [Step(intValue: index)])))
+                items.append(try Item(from: JSONTapeDecoder(tape, node: element, codingPath: listPath + [Step(intValue: index)])))
                 locations.append(WebexItemLocation(file: file, jsonPath: "\(prefix)[\(index)]"))
             } catch let error as DecodingError {
                 problems.append(WebexInputProblem(file: file, decodingError: error))
             } catch {
                 problems.append(WebexInputProblem(.error, file: file, jsonPath: "\(prefix)[\(index)]", message: "\(error)"))
             }
+            element = tape.after(element)
         }
         for run in runs {
-            for field in run.fields { fieldCounts[field, default: 0] += run.count }
+            var key = tape.firstChild(run.object)
+            for _ in 0..<tape.count(run.object) {
+                fieldCounts[tape.string(key), default: 0] += run.count
+                key = tape.after(key + 1)
+            }
         }
+    }
+
+    /// The value node of `object`'s member `name`.
+    private static func member(_ name: String, of object: Int, in tape: JSONTape) -> Int? {
+        var key = tape.firstChild(object)
+        for _ in 0..<tape.count(object) {
+            if tape.string(key, equals: name) { return key + 1 }
+            key = tape.after(key + 1)
+        }
+        return nil
+    }
+
+    /// Whether two objects have the same keys in the same order.
+    private static func sameKeys(_ a: Int, _ b: Int, in tape: JSONTape) -> Bool {
+        guard tape.count(a) == tape.count(b) else { return false }
+        var (first, second) = (tape.firstChild(a), tape.firstChild(b))
+        for _ in 0..<tape.count(a) {
+            guard tape.sameText(first, second) else { return false }
+            (first, second) = (tape.after(first + 1), tape.after(second + 1))
+        }
+        return true
     }
 
     /// Where the text stops being JSON: "at line L, column C" (columns count bytes).

@@ -570,18 +570,21 @@ struct WebexMapper {
     }
 
     /// A user's teams are its `teamIds` (SPEC §9); a team whose `userIds` says otherwise is
-    /// reported, both ways.
+    /// reported, both ways. Exports mostly agree, and list both in user order: comparing the
+    /// lists first spares sets of every team's 50,000 user ids.
     private mutating func reportTeamMembership() {
-        var members: [String: Set<String>] = [:]
-        for user in export.users { for team in user.teamIds ?? [] { members[team, default: []].insert(user.id) } }
+        var members: [String: [String]] = [:]
+        for user in export.users { for team in user.teamIds ?? [] { members[team, default: []].append(user.id) } }
         for team in export.teams {
             guard let id = ourId(.team, team.id), let listed = team.userIds else { continue }
-            let listedSet = Set(listed)
             let byUsers = members[team.id] ?? []
-            for user in listed where !byUsers.contains(user) {
+            guard listed != byUsers else { continue }
+            let listedSet = Set(listed)
+            let byUsersSet = Set(byUsers)
+            for user in listed where !byUsersSet.contains(user) {
                 change("teams.\(id)", "Webex lists user \(user) in the team's userIds, but the user's teamIds do not name it: the user's teamIds are followed")
             }
-            for user in byUsers.sorted() where !listedSet.contains(user) {
+            for user in byUsersSet.sorted() where !listedSet.contains(user) {
                 change("teams.\(id)", "user \(user) names the team in its teamIds, but the team's userIds do not list it: the user's teamIds are followed")
             }
         }

@@ -11,8 +11,10 @@ extension WebexExport {
     func referenceProblems(present: Set<WebexResource>) -> [WebexInputProblem] {
         var problems: [WebexInputProblem] = []
         var reportedAbsent = Set<String>()
-        func check(_ source: WebexResource, _ item: some WebexItem, _ path: String, _ target: WebexResource, _ id: String?) {
-            guard let id, let location = locations[source]?[item.id] else { return }
+        // The item's location and the path are worked out only for a problem: checking the
+        // references of 50,000 users otherwise made as many strings.
+        func check(_ source: WebexResource, _ item: some WebexItem, _ path: @autoclosure () -> String, _ target: WebexResource, _ id: String?) {
+            guard let id, locations[target]?[id] == nil, let location = locations[source]?[item.id] else { return }
             guard present.contains(target) else {
                 if reportedAbsent.insert("\(location.file) \(target.rawValue)").inserted {
                     problems.append(WebexInputProblem(.error, file: location.file,
@@ -20,10 +22,8 @@ extension WebexExport {
                 }
                 return
             }
-            if locations[target]?[id] == nil {
-                problems.append(WebexInputProblem(.error, file: location.file, jsonPath: location.jsonPath + path,
-                                                  message: "'\(id)' is not the id of any item of \(target.fileName(page: 1))"))
-            }
+            problems.append(WebexInputProblem(.error, file: location.file, jsonPath: location.jsonPath + path(),
+                                              message: "'\(id)' is not the id of any item of \(target.fileName(page: 1))"))
         }
         for site in sites {
             check(.site, site, ".multimediaProfileId", .multimediaProfile, site.multimediaProfileId)

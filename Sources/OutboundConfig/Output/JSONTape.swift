@@ -1,0 +1,281 @@
+import Foundation
+
+/// JSON text checked and laid out as one flat array of nodes that point into the text, in
+/// document order: a container's node is followed by its members (each key's node, then the
+/// value's) or items, and knows where its last descendant ends. Strings and numbers stay
+/// bytes until someone reads them.
+///
+/// Why a tape: `import webex` reads 50 MB of export JSON and maps a few fields of each item.
+/// Parsed into `JSON` trees, every value became a heap string and every object an array, and
+/// making and freeing them was most of the import; here one array holds the whole file.
+/// `JSON.parse` builds its trees from a tape too, so there is one JSON grammar in the project.
+public final class JSONTape: Sendable {
+    public enum Kind: UInt8, Sendable {
+        case object, array, string, escapedString, number, `true`, `false`, null
+    }
+
+    /// A value: for strings (without their quotes) and numbers, where their text is; for
+    /// containers, the opener's offset and the index of the first node after the container.
+    struct Node {
+        var kind: Kind
+        /// Members of an object, items of an array.
+        var count: UInt32
+        var start: UInt32
+        var end: UInt32
+    }
+
+    public struct ParseError: Error, CustomStringConvertible {
+        public var offset: Int
+        public var description: String { "invalid JSON at byte \(offset)" }
+    }
+
+    let bytes: [UInt8]
+    let nodes: [Node]
+
+    /// Containers nest at most this deep: deeper text is refused rather than overflowing the stack.
+    static let maximumDepth = 512
+
+    /// Reads one JSON value (RFC 8259) with white space around it. Raw control bytes in
+    /// strings are let through, as are escapes of any character (`\a` is `a`); a `\u` escape
+    /// needs four hex digits.
+    public init(bytes: [UInt8]) throws {
+        guard bytes.count < Int(UInt32.max) else { throw ParseError(offset: Int(UInt32.max)) }
+        self.bytes = bytes
+        nodes = try bytes.withUnsafeBufferPointer { buffer in
+            var parser = Scanner(bytes: buffer)
+            parser.nodes.reserveCapacity(bytes.count / 16)
+            try parser.value(depth: 0)
+            parser.skipWhitespace()
+            guard parser.index == buffer.count else { throw ParseError(offset: parser.index) }
+            return parser.nodes
+        }
+    }
+
+    /// The root value's node.
+    public var root: Int { 0 }
+
+    public func kind(_ node: Int) -> Kind { nodes[node].kind }
+
+    /// The members of an object or the items of an array.
+    public func count(_ node: Int) -> Int { Int(nodes[node].count) }
+
+    /// The node after `node` and everything inside it: the next sibling, if any.
+    public func after(_ node: Int) -> Int {
+        let value = nodes[node]
+        return value.kind == .object || value.kind == .array ? Int(value.end) : node + 1
+    }
+
+    /// The first item of an array, the first key of an object.
+    public func firstChild(_ node: Int) -> Int { node + 1 }
+
+    /// A string node's text.
+    public func string(_ node: Int) -> String {
+        let value = nodes[node]
+        let text = bytes[Int(value.start)..<Int(value.end)]
+        return value.kind == .string ? String(decoding: text, as: UTF8.self) : Self.unescaped(text)
+    }
+
+    /// Whether a string node's text is `text`, without making a string of it.
+    public func string(_ node: Int, equals text: String) -> Bool {
+        let value = nodes[node]
+        guard value.kind == .string else { return string(node) == text }
+        let length = Int(value.end - value.start)
+        var text = text
+        return text.withUTF8 { expected in
+            guard expected.count == length else { return false }
+            return bytes.withUnsafeBufferPointer { all in
+                length == 0 || memcmp(all.baseAddress! + Int(value.start), expected.baseAddress!, length) == 0
+            }
+        }
+    }
+
+    /// Whether two string nodes hold the same bytes (keys of two objects, compared cheaply).
+    func sameText(_ a: Int, _ b: Int) -> Bool {
+        let first = nodes[a], second = nodes[b]
+        guard first.end - first.start == second.end - second.start else { return false }
+        return bytes[Int(first.start)..<Int(first.end)].elementsEqual(bytes[Int(second.start)..<Int(second.end)])
+    }
+
+    /// A number node's value: an integer when it is a whole number that fits, else a double
+    /// (finite: the scanner refused others).
+    public func number(_ node: Int) -> JSON {
+        let value = nodes[node]
+        let text = String(decoding: bytes[Int(value.start)..<Int(value.end)], as: UTF8.self)
+        if let integer = Int(text) { return .int(integer) }
+        return .number(Double(text) ?? .nan)
+    }
+
+    /// Where a node's text starts in the bytes.
+    public func offset(_ node: Int) -> Int { Int(nodes[node].start) }
+
+    /// An escaped string's text. The scanner checked every escape.
+    private static func unescaped(_ text: ArraySlice<UInt8>) -> String {
+        var output: [UInt8] = []
+        output.reserveCapacity(text.count)
+        var index = text.startIndex
+        func hex(_ at: Int) -> UInt32 { UInt32(String(decoding: text[at..<at + 4], as: UTF8.self), radix: 16)! }
+        while index < text.endIndex {
+            let byte = text[index]
+            index += 1
+            guard byte == UInt8(ascii: "\\") else { output.append(byte); continue }
+            let escape = text[index]
+            index += 1
+            switch escape {
+            case UInt8(ascii: "n"): output.append(0x0A)
+            case UInt8(ascii: "r"): output.append(0x0D)
+            case UInt8(ascii: "t"): output.append(0x09)
+            case UInt8(ascii: "b"): output.append(0x08)
+            case UInt8(ascii: "f"): output.append(0x0C)
+            case UInt8(ascii: "u"):
+                let code = hex(index)
+                index += 4
+                var scalar = Unicode.Scalar(code)
+                // A UTF-16 surrogate pair spelled as two escapes is one character.
+                if (0xD800..<0xDC00).contains(code), index + 6 <= text.endIndex, text[index] == UInt8(ascii: "\\"),
+                   text[index + 1] == UInt8(ascii: "u"), Scanner.isHex(text[(index + 2)..<(index + 6)]) {
+                    let low = hex(index + 2)
+                    if (0xDC00..<0xE000).contains(low) {
+                        index += 6
+                        scalar = Unicode.Scalar(0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00))
+                    }
+                }
+                output += Array(String(scalar ?? "\u{FFFD}").utf8)
+            default: output.append(escape)
+            }
+        }
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    /// One pass over the bytes, appending nodes. It reads an unsafe buffer: bounds-checked
+    /// array reads made scanning a 50 MB export a third slower.
+    private struct Scanner {
+        let bytes: UnsafeBufferPointer<UInt8>
+        var index = 0
+        var nodes: [Node] = []
+
+        init(bytes: UnsafeBufferPointer<UInt8>) {
+            self.bytes = bytes
+        }
+
+        mutating func skipWhitespace() {
+            while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x0A || bytes[index] == 0x0D || bytes[index] == 0x09 { index += 1 }
+        }
+
+        mutating func value(depth: Int) throws {
+            skipWhitespace()
+            guard index < bytes.count else { throw ParseError(offset: index) }
+            switch bytes[index] {
+            case UInt8(ascii: "{"): try container(.object, closing: UInt8(ascii: "}"), depth: depth)
+            case UInt8(ascii: "["): try container(.array, closing: UInt8(ascii: "]"), depth: depth)
+            case UInt8(ascii: "\""): try string()
+            case UInt8(ascii: "t"): try literal("true", .true)
+            case UInt8(ascii: "f"): try literal("false", .false)
+            case UInt8(ascii: "n"): try literal("null", .null)
+            default: try number()
+            }
+        }
+
+        mutating func container(_ kind: Kind, closing: UInt8, depth: Int) throws {
+            guard depth < JSONTape.maximumDepth else { throw ParseError(offset: index) }
+            let node = nodes.count
+            nodes.append(Node(kind: kind, count: 0, start: UInt32(index), end: 0))
+            index += 1
+            var count: UInt32 = 0
+            skipWhitespace()
+            if index < bytes.count, bytes[index] == closing {
+                index += 1
+            } else {
+                while true {
+                    if kind == .object {
+                        skipWhitespace()
+                        guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw ParseError(offset: index) }
+                        try string()
+                        skipWhitespace()
+                        try expect(UInt8(ascii: ":"))
+                    }
+                    try value(depth: depth + 1)
+                    count += 1
+                    skipWhitespace()
+                    guard index < bytes.count else { throw ParseError(offset: index) }
+                    if bytes[index] == closing { index += 1; break }
+                    try expect(UInt8(ascii: ","))
+                }
+            }
+            nodes[node].count = count
+            nodes[node].end = UInt32(nodes.count)
+        }
+
+        mutating func expect(_ byte: UInt8) throws {
+            guard index < bytes.count, bytes[index] == byte else { throw ParseError(offset: index) }
+            index += 1
+        }
+
+        mutating func literal(_ word: StaticString, _ kind: Kind) throws {
+            let start = index
+            for offset in 0..<word.utf8CodeUnitCount { try expect(word.utf8Start[offset]) }
+            nodes.append(Node(kind: kind, count: 0, start: UInt32(start), end: UInt32(index)))
+        }
+
+        mutating func string() throws {
+            index += 1
+            let start = index
+            var escaped = false
+            while true {
+                while index < bytes.count, bytes[index] != UInt8(ascii: "\""), bytes[index] != UInt8(ascii: "\\") { index += 1 }
+                guard index < bytes.count else { throw ParseError(offset: index) }
+                if bytes[index] == UInt8(ascii: "\"") { break }
+                escaped = true
+                index += 1
+                guard index < bytes.count else { throw ParseError(offset: index) }
+                if bytes[index] == UInt8(ascii: "u") {
+                    guard index + 5 <= bytes.count, Self.isHex(bytes[(index + 1)..<(index + 5)]) else { throw ParseError(offset: index + 1) }
+                    index += 4
+                }
+                index += 1
+            }
+            nodes.append(Node(kind: escaped ? .escapedString : .string, count: 0, start: UInt32(start), end: UInt32(index)))
+            index += 1
+        }
+
+        static func isHex<Bytes: Collection<UInt8>>(_ digits: Bytes) -> Bool {
+            digits.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x66) }
+        }
+
+        /// RFC 8259's number. One that is not a whole number, or has more digits than an
+        /// integer holds, must be a finite double: checked here, so readers never meet one
+        /// that is not (the rest are rare in the files this reads).
+        mutating func number() throws {
+            let start = index
+            if index < bytes.count, bytes[index] == UInt8(ascii: "-") { index += 1 }
+            let integerStart = index
+            skipDigits()
+            let integerDigits = index - integerStart
+            guard integerDigits > 0, integerDigits == 1 || bytes[integerStart] != UInt8(ascii: "0") else { throw ParseError(offset: start) }
+            var isInteger = true
+            if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
+                index += 1
+                isInteger = false
+                guard skipDigits() > 0 else { throw ParseError(offset: index) }
+            }
+            if index < bytes.count, bytes[index] | 0x20 == UInt8(ascii: "e") {
+                index += 1
+                isInteger = false
+                if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
+                guard skipDigits() > 0 else { throw ParseError(offset: index) }
+            }
+            if !isInteger || integerDigits > 18 {
+                let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+                guard isInteger && Int(text) != nil || Double(text)?.isFinite == true else { throw ParseError(offset: start) }
+            }
+            nodes.append(Node(kind: .number, count: 0, start: UInt32(start), end: UInt32(index)))
+        }
+
+        /// Skips ASCII digits; how many there were.
+        @discardableResult
+        mutating func skipDigits() -> Int {
+            let start = index
+            while index < bytes.count, bytes[index] >= 0x30, bytes[index] <= 0x39 { index += 1 }
+            return index - start
+        }
+    }
+}
