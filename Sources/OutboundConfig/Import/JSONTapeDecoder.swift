@@ -27,7 +27,7 @@ struct JSONTapeDecoder: Decoder {
     /// A coding path as a chain, the last key first.
     private final class Path: Sendable {
         let parent: Path?
-        nonisolated(unsafe) let key: any CodingKey
+        let key: any CodingKey
 
         init(parent: Path?, key: any CodingKey) {
             self.parent = parent
