@@ -6,12 +6,8 @@ import OutboundStoreSQLite
 /// `outboundctl-bench phases DIR`: where validate's time goes, phase by phase, in-process.
 enum Phases {
     static func run(directory: String) {
-        var clock = DispatchTime.now()
-        func lap(_ label: String) {
-            let now = DispatchTime.now()
-            print("\(label.padding(toLength: 12, withPad: " ", startingAt: 0)) \(String(format: "%.3f s", Double(now.uptimeNanoseconds - clock.uptimeNanoseconds) / 1e9))")
-            clock = now
-        }
+        var stopwatch = Stopwatch()
+        func lap(_ label: String) { stopwatch.lap(label) }
         var diagnostics: [Diagnostic] = []
         let paths = ConfigurationLoader(now: Date()).discover(paths: [directory], diagnostics: &diagnostics)
         let data = paths.compactMap { FileManager.default.contents(atPath: $0) }
@@ -65,12 +61,8 @@ enum Phases {
 
     /// Where `import webex`'s time goes: reading the export, mapping, rendering the files.
     static func importWebex(directory: String) {
-        var clock = DispatchTime.now()
-        func lap(_ label: String) {
-            let now = DispatchTime.now()
-            print("\(label.padding(toLength: 12, withPad: " ", startingAt: 0)) \(String(format: "%.3f s", Double(now.uptimeNanoseconds - clock.uptimeNanoseconds) / 1e9))")
-            clock = now
-        }
+        var stopwatch = Stopwatch()
+        func lap(_ label: String) { stopwatch.lap(label) }
         let source = URL(fileURLWithPath: directory)
         let (export, problems) = WebexExport.read(directory: source)
         lap("read")
@@ -82,5 +74,16 @@ enum Phases {
         lap("files")
         print("users \(export.users.count), problems \(problems.count), bytes \(files.reduce(0) { $0 + $1.text.utf8.count })")
         withExtendedLifetime((export, imported, files)) {}
+    }
+
+    /// Prints the time since the last lap under a label.
+    private struct Stopwatch {
+        var clock = DispatchTime.now()
+
+        mutating func lap(_ label: String) {
+            let now = DispatchTime.now()
+            print("\(label.padding(toLength: 12, withPad: " ", startingAt: 0)) \(String(format: "%.3f s", Double(now.uptimeNanoseconds - clock.uptimeNanoseconds) / 1e9))")
+            clock = now
+        }
     }
 }
