@@ -32,6 +32,7 @@ final class JSONTapeTests: XCTestCase {
         // A surrogate pair is one character; a lone surrogate becomes U+FFFD.
         XCTAssertEqual(try parse(#""\ud83d\ude00""#), .string("😀"))
         XCTAssertEqual(try parse(#""\ud83d x""#), .string("\u{FFFD} x"))
+        XCTAssertEqual(try parse(#""\ud800\u0041""#), .string("\u{FFFD}A"))
         XCTAssertEqual(try parse(#""João""#), .string("João"))
         // Keys with escapes are found by their decoded text.
         let tape = try JSONTape(bytes: Array(#"{"na\u006de": 1, "id": 2}"#.utf8))
@@ -59,6 +60,7 @@ final class JSONTapeTests: XCTestCase {
         XCTAssertEqual(offset(#"{a: 1}"#), 1)
         XCTAssertEqual(offset(#""open"#), 5)
         XCTAssertEqual(offset(#""\u12x4""#), 3)
+        XCTAssertEqual(offset(#""\u+041""#), 3)
         XCTAssertEqual(offset("01"), 0)
         XCTAssertEqual(offset("1."), 2)
         XCTAssertEqual(offset("1e999"), 0)
@@ -71,7 +73,11 @@ final class JSONTapeTests: XCTestCase {
         let deep = String(repeating: "[", count: JSONTape.maximumDepth) + String(repeating: "]", count: JSONTape.maximumDepth)
         XCTAssertNil(offset(deep))
         let tooDeep = "[" + deep + "]"
-        XCTAssertNotNil(offset(tooDeep))
+        XCTAssertEqual(offset(tooDeep), JSONTape.maximumDepth)
+        // A scalar counts as a level too.
+        let open = String(repeating: "[", count: JSONTape.maximumDepth - 1), close = String(repeating: "]", count: JSONTape.maximumDepth - 1)
+        XCTAssertNil(offset(open + "0" + close))
+        XCTAssertEqual(offset("[" + open + " 0" + close + "]"), JSONTape.maximumDepth + 1)
     }
 
     private struct Item: Decodable, Equatable {
@@ -108,6 +114,8 @@ final class JSONTapeTests: XCTestCase {
         XCTAssertEqual(try decode(#"{"id": "a", "count": 3, "small": 7, "ratio": 2, "flag": false, "tags": ["x", "y"], "mode": "ON", "nested": [{"name": "n"}], "other": {"deep": [1]}}"#),
                        Item(id: "a", count: 3, small: 7, ratio: 2, flag: false, tags: ["x", "y"], mode: .on, nested: [.init(name: "n")]))
         XCTAssertEqual(try decode(#"{"count": null, "id": "b"}"#), Item(id: "b"))
+        // A key spelled with an escape is the same key.
+        XCTAssertEqual(try decode(#"{"\u0069d": "c", "fl\u0061g": true}"#), Item(id: "c", flag: true))
     }
 
     func testDecodingProblemsNameTheirPath() {

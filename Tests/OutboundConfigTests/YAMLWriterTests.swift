@@ -6,10 +6,11 @@ import XCTest
 final class YAMLWriterTests: XCTestCase {
     func testScalarsThatReadAsSomethingElseAreQuoted() {
         for text in ["", "true", "Yes", "off", "null", "~", "1", "1.5", "1e3", "inf", "nan", "snan", "Infinity", " x", "x ", "a: b", "#x", "x #y",
-                     "+351910000001", "-x", ".x", "x:", "tab\there", "quote\"d", "Nº 1: x"] {
+                     "+351910000001", "-x", ".x", "x:", "tab\there", "quote\"d", "Nº 1: x",
+                     "INF", "NaN", "NaN(1)", "sNaN", "nO", "NULL", "Y", "0x1F"] {
             XCTAssertEqual(YAMLWriter.scalar(text).first, "\"", "'\(text)' must be quoted")
         }
-        for text in ["ana.silva", "Ana Silva", "support@acme.example", "a/b (c) d+e_f-g", "O'Brien", "João", "Łukasiewicz", "x1", "infra", "snap"] {
+        for text in ["ana.silva", "Ana Silva", "support@acme.example", "a/b (c) d+e_f-g", "O'Brien", "João", "Łukasiewicz", "x1", "infra", "snap", "name", "nano", "n@n", "yesterday", "onto", "sites"] {
             XCTAssertEqual(YAMLWriter.scalar(text), text, "'\(text)' reads back plain")
         }
     }

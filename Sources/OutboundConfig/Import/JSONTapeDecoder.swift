@@ -24,6 +24,9 @@ struct JSONTapeDecoder: Decoder {
         self.path = path
     }
 
+    /// A tape of one null, for a super decoder of a missing key.
+    private static let null = try! JSONTape(bytes: Array("null".utf8))
+
     /// A coding path as a chain, the last key first.
     private final class Path: Sendable {
         let parent: Path?
@@ -195,8 +198,10 @@ struct JSONTapeDecoder: Decoder {
             JSONTapeDecoder(tape, node: object, path: path)
         }
 
+        /// Over the member, or over null when there is none (as `JSONDecoder` does).
         func superDecoder(forKey key: Key) throws -> any Decoder {
-            JSONTapeDecoder(tape, node: try required(key), path: Path(parent: path, key: key))
+            guard let value = member(key) else { return JSONTapeDecoder(JSONTapeDecoder.null, node: 0, path: Path(parent: path, key: key)) }
+            return JSONTapeDecoder(tape, node: value, path: Path(parent: path, key: key))
         }
     }
 

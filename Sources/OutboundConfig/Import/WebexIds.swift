@@ -66,6 +66,7 @@ public enum WebexIds {
     /// collide are ordered by name, then Webex id — never by their order in the files, which
     /// the API does not promise — and the first keeps the bare slug; the others get `-2`, `-3`, …,
     /// skipping any id another entity's own name gives. A `reserved` id is never given bare.
+    /// Webex ids are unique (the export reader refuses repeats).
     public static func assign(_ entities: [(webexId: String, name: String)], fallback: String, reserved: Set<String> = []) -> [String: String] {
         let slugs = ParallelMap.map(entities) { slug($0.name, fallback: fallback) }
         var bySlug = [String: [Int]](minimumCapacity: entities.count)

@@ -32,7 +32,7 @@ public final class JSONTape: Sendable {
     let bytes: [UInt8]
     let nodes: [Node]
 
-    /// Containers nest at most this deep: deeper text is refused rather than overflowing the stack.
+    /// Values nest at most this deep: deeper text is refused rather than overflowing the stack.
     static let maximumDepth = 512
 
     /// Reads one JSON value (RFC 8259) with white space around it. Raw control bytes in
@@ -75,10 +75,12 @@ public final class JSONTape: Sendable {
         return value.kind == .string ? String(decoding: text, as: UTF8.self) : Self.unescaped(text)
     }
 
-    /// Whether a string node's text is `text`, without making a string of it.
+    /// Whether a string node's text is `text`, without making a string of it. Compared as
+    /// UTF-8 code units, as RFC 8259 §8.3 advises for member names (not by Unicode
+    /// canonical equivalence, as `String`'s `==` would).
     public func string(_ node: Int, equals text: String) -> Bool {
         let value = nodes[node]
-        guard value.kind == .string else { return string(node) == text }
+        guard value.kind == .string else { return string(node).utf8.elementsEqual(text.utf8) }
         let length = Int(value.end - value.start)
         var text = text
         return text.withUTF8 { expected in
@@ -162,6 +164,7 @@ public final class JSONTape: Sendable {
         }
 
         mutating func value(depth: Int) throws {
+            guard depth < JSONTape.maximumDepth else { throw ParseError(offset: index) }
             skipWhitespace()
             guard index < bytes.count else { throw ParseError(offset: index) }
             switch bytes[index] {
@@ -176,7 +179,6 @@ public final class JSONTape: Sendable {
         }
 
         mutating func container(_ kind: Kind, closing: UInt8, depth: Int) throws {
-            guard depth < JSONTape.maximumDepth else { throw ParseError(offset: index) }
             let node = nodes.count
             nodes.append(Node(kind: kind, count: 0, start: UInt32(index), end: 0))
             index += 1
