@@ -77,6 +77,8 @@ final class WebexExportTests: XCTestCase {
             "site.json: $: error: not valid JSON: the text ends too soon, at line 1, column 9",
             "team.json: $: error: not valid JSON: at line 1, column 8",
         ])
+        // A byte-order mark is not counted in the place.
+        XCTAssertEqual(try problems(["team.json": "\u{FEFF}[\n{\"id\" 1}]"]), ["team.json: $: error: not valid JSON: at line 2, column 7"])
     }
 
     func testAWrongTypeIsLocatedAtItsJSONPathAndEveryBadItemIsReported() throws {

@@ -23,14 +23,16 @@ struct WebexListFile<Item: WebexItem>: Sendable {
     }
 
     init(file: String, data: Data) {
+        // A byte-order mark (files saved by some Windows tools) is not part of the JSON, and
+        // places are counted without it.
+        let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
+        let bytes = data.starts(with: bom) ? Array(data.dropFirst(3)) : Array(data)
         let tape: JSONTape
         do {
-            // A byte-order mark (files saved by some Windows tools) is not part of the JSON.
-            let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
-            tape = try JSONTape(bytes: data.starts(with: bom) ? Array(data.dropFirst(3)) : Array(data))
+            tape = try JSONTape(bytes: bytes)
         } catch {
             let offset = (error as? JSONTape.ParseError)?.offset ?? 0
-            problems.append(WebexInputProblem(.error, file: file, message: "not valid JSON: \(Self.place(of: offset, in: data))"))
+            problems.append(WebexInputProblem(.error, file: file, message: "not valid JSON: \(Self.place(of: offset, in: bytes))"))
             return
         }
         let list: Int
@@ -105,10 +107,10 @@ struct WebexListFile<Item: WebexItem>: Sendable {
     }
 
     /// Where the text stops being JSON: "at line L, column C" (columns count bytes).
-    private static func place(of offset: Int, in data: Data) -> String {
-        let before = data.prefix(offset)
+    private static func place(of offset: Int, in bytes: [UInt8]) -> String {
+        let before = bytes.prefix(offset)
         let line = before.reduce(1) { $0 + ($1 == 0x0A ? 1 : 0) }
-        let column = offset - (before.lastIndex(of: 0x0A).map { $0 + 1 - data.startIndex } ?? 0) + 1
-        return (offset >= data.count ? "the text ends too soon, " : "") + "at line \(line), column \(column)"
+        let column = offset - (before.lastIndex(of: 0x0A).map { $0 + 1 } ?? 0) + 1
+        return (offset >= bytes.count ? "the text ends too soon, " : "") + "at line \(line), column \(column)"
     }
 }
