@@ -174,9 +174,7 @@ public final class ConfigurationDecoder {
                 at: validFrom.location, path: "\(path).validFrom", notes: [.init("validUntil is here", at: validUntil.location)]))
         }
         guard let type, let seats else { return nil }
-        var entity = Licence(id: id, location: location, description: description, type: type, seats: seats, validFrom: validFrom, validUntil: validUntil)
-        entity.externalId = externalId
-        return entity
+        return Licence(id: id, location: location, description: description, type: type, seats: seats, validFrom: validFrom, validUntil: validUntil, externalId: externalId)
     }
 
     private func decodeProfile(_ id: String, _ node: Node, _ location: SourceLocation, _ path: DottedPath, _ context: DecodingContext) -> MultimediaProfile? {
@@ -206,10 +204,8 @@ public final class ConfigurationDecoder {
                 at: blending.location, path: "\(path).blending"))
         }
         guard let blending else { return nil }
-        var entity = MultimediaProfile(id: id, location: location, description: description, blending: blending,
-                                 voice: voice, chat: chat, email: email, social: social)
-        entity.externalId = externalId
-        return entity
+        return MultimediaProfile(id: id, location: location, description: description, blending: blending,
+                                 voice: voice, chat: chat, email: email, social: social, externalId: externalId)
     }
 
     /// `social: 2` (that many auto-pushed slots, 0 = none) or `email: {assignment, slots}`.
@@ -240,9 +236,7 @@ public final class ConfigurationDecoder {
     private func decodeSite(_ id: String, _ node: Node, _ location: SourceLocation, _ path: DottedPath, _ context: DecodingContext) -> Site? {
         if document.isNull(node) { return Site(id: id, location: location, name: nil, multimediaProfile: nil) }
         guard let f = context.fields(of: node, path: path, known: Self.siteKeys, owner: location) else { return nil }
-        var site = Site(id: id, location: location, name: f.string("name"), multimediaProfile: f.string("multimediaProfile"))
-        site.externalId = f.string("externalId")
-        return site
+        return Site(id: id, location: location, name: f.string("name"), multimediaProfile: f.string("multimediaProfile"), externalId: f.string("externalId"))
     }
 
     private func decodeTeam(_ id: String, _ node: Node, _ location: SourceLocation, _ path: DottedPath, _ context: DecodingContext) -> Team? {
@@ -253,9 +247,7 @@ public final class ConfigurationDecoder {
         let externalId = f.string("externalId")
         f.reportMissingFields()
         guard let site else { return nil }
-        var entity = Team(id: id, location: location, name: name, site: site, multimediaProfile: profile)
-        entity.externalId = externalId
-        return entity
+        return Team(id: id, location: location, name: name, site: site, multimediaProfile: profile, externalId: externalId)
     }
 
     private func decodeDesktopProfile(_ id: String, _ node: Node, _ location: SourceLocation, _ path: DottedPath, _ context: DecodingContext) -> DesktopProfile? {
@@ -271,10 +263,8 @@ public final class ConfigurationDecoder {
         let externalId = f.string("externalId")
         f.reportMissingFields()
         guard let entryPoints, let reasons else { return nil }
-        var entity = DesktopProfile(id: id, location: location, description: description, outboundEntryPoints: entryPoints,
-                              wrapUpReasons: reasons, autoWrapUpSeconds: autoWrapUp)
-        entity.externalId = externalId
-        return entity
+        return DesktopProfile(id: id, location: location, description: description, outboundEntryPoints: entryPoints,
+                              wrapUpReasons: reasons, autoWrapUpSeconds: autoWrapUp, externalId: externalId)
     }
 
     private func decodeEntryPoint(_ id: String, _ node: Node, _ location: SourceLocation, _ path: DottedPath, _ context: DecodingContext) -> EntryPoint? {
@@ -288,9 +278,7 @@ public final class ConfigurationDecoder {
         f.reportMissingFields()
         if let channel { checkEntryPoint(channel: channel.value, address: address, outbound: outbound, entry: location, path: path) }
         guard let channel, let outbound else { return nil }
-        var entity = EntryPoint(id: id, location: location, description: description, channel: channel, address: address, outbound: outbound, queue: queue)
-        entity.externalId = externalId
-        return entity
+        return EntryPoint(id: id, location: location, description: description, channel: channel, address: address, outbound: outbound, queue: queue, externalId: externalId)
     }
 
     private func decodeQueue(_ id: String, _ node: Node, _ location: SourceLocation, _ path: DottedPath, _ context: DecodingContext) -> Queue? {
@@ -306,10 +294,8 @@ public final class ConfigurationDecoder {
         let externalId = f.string("externalId")
         f.reportMissingFields()
         guard let channel, let routing, let teams else { return nil }
-        var entity = Queue(id: id, location: location, description: description, channel: channel, routing: routing, teams: teams,
-                     serviceLevelSeconds: serviceLevel, maxTimeInQueueSeconds: maxTime, wrapUpReasons: reasons)
-        entity.externalId = externalId
-        return entity
+        return Queue(id: id, location: location, description: description, channel: channel, routing: routing, teams: teams,
+                     serviceLevelSeconds: serviceLevel, maxTimeInQueueSeconds: maxTime, wrapUpReasons: reasons, externalId: externalId)
     }
 
     private func decodeWrapUpReason(_ id: String, _ node: Node, _ location: SourceLocation, _ path: DottedPath, _ context: DecodingContext) -> WrapUpReason? {
@@ -320,9 +306,7 @@ public final class ConfigurationDecoder {
         let externalId = f.string("externalId")
         f.reportMissingFields()
         guard let isDefault, let active else { return nil }
-        var entity = WrapUpReason(id: id, location: location, description: description, isDefault: isDefault, active: active)
-        entity.externalId = externalId
-        return entity
+        return WrapUpReason(id: id, location: location, description: description, isDefault: isDefault, active: active, externalId: externalId)
     }
 
     private func decodeAgent(_ id: String, _ node: Node, _ location: SourceLocation, _ path: DottedPath, _ context: DecodingContext) -> Agent? {

@@ -320,7 +320,8 @@ struct WebexMapper {
     }
 
     private mutating func mapEntryPoints(_ imported: [WebexEntryPoint]) {
-        var fills: [String: WebexExtra.EntryPointFill] = [:]
+        // What extra.yaml gives each imported entry point, with the Webex queue it names.
+        var fills: [String: (entry: WebexExtra.EntryPointFill, queue: WebexQueue?)] = [:]
         for entry in extra.entryPoints {
             let found = Self.named(entry.key.value, in: export.entryPoints, name: \.name)
             let path = "entryPoints.\(entry.key.value)"
@@ -337,8 +338,10 @@ struct WebexMapper {
                let mismatch = AddressFormat.mismatch(address.value, channel: channel, path: path) {
                 result.extraDiagnostics.append(Diagnostic(.addressMismatch, mismatch, at: address.location, path: "\(path).address"))
             }
+            var webexQueue: WebexQueue?
             if let queue = entry.queue {
                 let queues = Self.named(queue.value, in: export.queues, name: \.name)
+                webexQueue = queues.count == 1 ? queues[0] : nil
                 if queues.count != 1 {
                     let message = Self.notOne(queue.value, queues, noun: "queue", file: "contact-service-queue.json", names: export.queues.map(\.name))
                     result.extraDiagnostics.append(Diagnostic(.unknownReference, message, at: queue.location, path: "\(path).queue"))
@@ -348,25 +351,25 @@ struct WebexMapper {
                         at: queue.location, path: "\(path).queue"))
                 }
             }
-            if let earlier = fills[id] {
+            if let earlier = fills[id]?.entry {
                 result.extraDiagnostics.append(Diagnostic(
                     .duplicateId, "'\(entry.key.value)' and '\(earlier.key.value)' name the same entry point; give its address and queue once",
                     at: entry.key.location, path: path, notes: [.init("first named here", at: earlier.key.location)]))
                 continue
             }
-            fills[id] = entry
+            fills[id] = (entry, webexQueue)
         }
         for entryPoint in imported {
             let id = ourId(.entryPoint, entryPoint.id)!
             let channel = entryPointChannels[entryPoint.id]!
             let outbound = channel.supportsOutbound
-            let entry = fills[id]
-            let address = entry?.address?.value
+            let given = fills[id]
+            let address = given?.entry.address?.value
             if address == nil, [.email, .sms, .whatsapp].contains(channel) {
                 fill(.entryPoints, id, "address", "the \(channel == .email ? "email address" : "E.164 number") customers reach '\(entryPoint.name)' at: the Webex API does not hold it (extra.yaml entryPoints)")
             }
             var queue: String?
-            if let key = entry?.queue?.value, let webexQueue = Self.named(key, in: export.queues, name: \.name).first {
+            if let webexQueue = given?.queue, let key = given?.entry.queue?.value {
                 queue = ourId(.queue, webexQueue.id)
                 if queue == nil { change("entryPoints.\(id).queue", "left out: extra.yaml names queue '\(key)', which is not imported") }
             }
