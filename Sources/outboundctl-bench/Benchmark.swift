@@ -129,9 +129,8 @@ struct Benchmark: AsyncParsableCommand {
     }
 
     static func compare(agents: Int, runs: Int) throws {
-        let binaries = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent().path
-        let bench = "\(binaries)/outboundctl-bench"
-        let tool = "\(binaries)/outboundctl"
+        let bench = binary("outboundctl-bench")
+        let tool = binary("outboundctl")
         let directory = NSTemporaryDirectory() + "outboundctl-bench-\(agents)"
         try? FileManager.default.removeItem(atPath: directory)
         try SyntheticTenant(agents: agents).write(to: directory)
@@ -185,10 +184,9 @@ struct Benchmark: AsyncParsableCommand {
     }
 
     /// `import webex` of a Webex export (scripts/webex-fixture.py --users 50000 writes one)
-    /// against `validate` of the files it writes (SPEC §9's goal: at most 2×).
+    /// against `validate` of the files it writes (issue #16's goal: at most 2×).
     static func importWebex(export: String, runs: Int) throws {
-        let binaries = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent().path
-        let tool = "\(binaries)/outboundctl"
+        let tool = binary("outboundctl")
         let out = NSTemporaryDirectory() + "outboundctl-bench-imported"
         try? FileManager.default.removeItem(atPath: out)
         defer { try? FileManager.default.removeItem(atPath: out) }
@@ -240,6 +238,11 @@ struct Benchmark: AsyncParsableCommand {
             self.reference = reference
             self.before = before
         }
+    }
+
+    /// A program built beside this one: the benchmark times the build it belongs to.
+    static func binary(_ name: String) -> String {
+        URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent().appendingPathComponent(name).path
     }
 
     static func files(in paths: [String]) -> [String] {
