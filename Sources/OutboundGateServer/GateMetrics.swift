@@ -13,6 +13,7 @@ final class GateMetrics: Sendable {
     private let reloads: CoreMetrics.Counter
     private let reloadErrors: CoreMetrics.Counter
     private let droppedLogLines: CoreMetrics.Counter
+    private let heldLongPolls: CoreMetrics.Gauge
     /// `outboundctl_checks_total` by channel and outcome: made once, as a batch counts up to
     /// 1,000 answers.
     private let checks: [CheckOutcome: CoreMetrics.Counter]
@@ -42,6 +43,7 @@ final class GateMetrics: Sendable {
         reloads = CoreMetrics.Counter(label: "outboundctl_store_reloads_total", factory: factory)
         reloadErrors = CoreMetrics.Counter(label: "outboundctl_store_reload_errors_total", factory: factory)
         droppedLogLines = CoreMetrics.Counter(label: "outboundctl_log_lines_dropped_total", factory: factory)
+        heldLongPolls = CoreMetrics.Gauge(label: "outboundctl_long_polls_held", factory: factory)
         var checks: [CheckOutcome: CoreMetrics.Counter] = [:]
         for channel in OutboundConfig.Channel.outbound {
             for available in [true, false] {
@@ -60,6 +62,8 @@ final class GateMetrics: Sendable {
     func reloadFailed() { reloadErrors.increment() }
 
     func logLinesDropped(_ count: Int) { droppedLogLines.increment(by: count) }
+
+    func longPollsHeld(_ count: Int) { heldLongPolls.record(count) }
 
     func request(route: String, status: Int, nanoseconds: Int64) {
         let key = RouteStatus(route: route, status: status)

@@ -60,12 +60,12 @@ public struct GateServer: Sendable {
         let hangUp = reloadTokensOnHangUp(holder, logger: logger)
         defer { hangUp?.cancel() }
         let console = Console(state: state, tokens: holder, open: open, trustsForwardedProto: options.isLoopback)
-        let api = GateAPI(state: state, tokens: holder, metrics: metrics, log: log, open: open, maxStale: options.maxStale, longPolls: LongPollLimit(),
+        let api = GateAPI(state: state, tokens: holder, metrics: metrics, log: log, open: open, maxStale: options.maxStale, longPolls: LongPollLimit(report: metrics.longPollsHeld),
                           console: console)
         let loader = RevisionLoader(open: open, state: state, metrics: metrics, logger: logger)
         let application = Application(
             responder: api,
-            configuration: ApplicationConfiguration(address: .hostname(options.host, port: options.port), serverName: nil),
+            configuration: ApplicationConfiguration(address: .hostname(options.host, port: options.port), serverName: nil, backlog: Self.backlog),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? options.port
                 logger.info("listening", metadata: ["url": "http://\(options.host.contains(":") ? "[\(options.host)]" : options.host):\(port)"])
@@ -77,6 +77,12 @@ public struct GateServer: Sendable {
         configuration.maximumGracefulShutdownDuration = .seconds(10)
         try await ServiceGroup(configuration: configuration).run()
     }
+
+    /// Connections the kernel completes before the server accepts them (capped by the kernel's
+    /// `somaxconn`). Hummingbird's 256 overflows when a thousand long-poll clients connect at
+    /// once (after a restart): the handshakes beyond it are dropped and retried after 1, 3, 7 s…,
+    /// so a request then waits seconds for nothing.
+    static let backlog = 4_096
 
     /// 1,000 held long-polls, their clients and the store need more descriptors than Debian's
     /// default soft limit of 1,024: take what the hard limit allows (at most 65,536).

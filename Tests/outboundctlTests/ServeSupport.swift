@@ -149,6 +149,15 @@ extension ServeProcess {
         try http("GET", URL(string: baseURL.absoluteString + path)!, headers: headers)
     }
 
+    /// The value of an unlabelled metric in `/metrics`, nil when it is not there.
+    func metric(_ name: String) throws -> Double? {
+        try get("/metrics").text.split(separator: "\n").lazy
+            .compactMap { line -> Double? in
+                let fields = line.split(separator: " ")
+                return fields.count == 2 && fields[0] == name ? Double(fields[1]) : nil
+            }.first
+    }
+
     func post(_ path: String, json: String, headers: [String: String] = ["Content-Type": "application/json"]) throws -> HTTPAnswer {
         try http("POST", URL(string: baseURL.absoluteString + path)!, headers: headers, body: Data(json.utf8))
     }
