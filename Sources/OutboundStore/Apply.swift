@@ -78,12 +78,12 @@ extension OutboundStore {
     /// two lists are merged kind by kind, and no dictionary of 50,000 keys is built.
     static func entityChanges(_ session: any StoreSession, to desired: DesiredState) throws -> Difference {
         let stored = try session.entityHashes()
-        let rows = desired.rows
-        let entities = rows.entities
+        let hasSources = desired.rows.hasSources
+        let rows = desired.rows.rows
         var runs: [String: Range<Int>] = [:]
         var start = 0
-        for index in entities.indices where index + 1 == entities.count || entities[index + 1].key.kind != entities[index].key.kind {
-            runs[entities[index].key.kind] = start..<(index + 1)
+        for index in rows.indices where index + 1 == rows.count || rows[index + 1].entity.key.kind != rows[index].entity.key.kind {
+            runs[rows[index].entity.key.kind] = start..<(index + 1)
             start = index + 1
         }
         var created: [Int] = []
@@ -103,14 +103,14 @@ extension OutboundStore {
                 kind = row.key.kind
                 (cursor, end) = runs[kind].map { ($0.lowerBound, $0.upperBound) } ?? (0, 0)
             }
-            while cursor < end, entities[cursor].key.id.utf8.lexicographicallyPrecedes(row.key.id.utf8) {
+            while cursor < end, ByteOrder.precedes(rows[cursor].entity.key.id, row.key.id) {
                 created.append(cursor)
                 cursor += 1
             }
-            if cursor < end, entities[cursor].key.id == row.key.id {
-                if rows.hashes[cursor] != row.hash {
+            if cursor < end, rows[cursor].entity.key.id == row.key.id {
+                if rows[cursor].hash != row.hash {
                     updated.append(cursor)
-                } else if rows.hasSources, rows.sourceHashes[cursor] != row.sourcesHash {
+                } else if hasSources, rows[cursor].sourcesHash != row.sourcesHash {
                     moved.append(cursor)
                 }
                 cursor += 1
@@ -122,13 +122,13 @@ extension OutboundStore {
         for run in runs.values { created += run }
 
         func write(_ index: Int) -> EntityWrite {
-            EntityWrite(key: entities[index].key, data: entities[index].text, hash: rows.hashes[index],
-                        sources: rows.sources[index], sourcesHash: rows.sourceHashes[index])
+            let row = rows[index]
+            return EntityWrite(key: row.entity.key, data: row.entity.text, hash: row.hash, sources: row.sources, sourcesHash: row.sourcesHash)
         }
-        var changes = created.map { Plan.Change(action: .create, key: entities[$0].key, old: nil, new: entities[$0].text) }
+        var changes = created.map { Plan.Change(action: .create, key: rows[$0].entity.key, old: nil, new: rows[$0].entity.text) }
         for index in updated {
-            let key = entities[index].key
-            changes.append(Plan.Change(action: .update, key: key, old: try session.entity(key)?.data, new: entities[index].text))
+            let entity = rows[index].entity
+            changes.append(Plan.Change(action: .update, key: entity.key, old: try session.entity(entity.key)?.data, new: entity.text))
         }
         for key in gone {
             changes.append(Plan.Change(action: .delete, key: key, old: try session.entity(key)?.data, new: nil))
@@ -136,7 +136,7 @@ extension OutboundStore {
         changes.sort { $0.key < $1.key }
         return Difference(plan: Plan(baseRevision: nil, changes: changes, impact: []),
                           entityWrites: (created + updated).sorted().map(write), entityDeletes: gone,
-                          sourceUpdates: moved.map { EntitySourcesWrite(key: entities[$0].key, sources: rows.sources[$0], sourcesHash: rows.sourceHashes[$0]) })
+                          sourceUpdates: moved.map { EntitySourcesWrite(key: rows[$0].entity.key, sources: rows[$0].sources, sourcesHash: rows[$0].sourcesHash) })
     }
 
     /// Writes `desired` as a new revision in one write transaction: the difference is
@@ -147,7 +147,7 @@ extension OutboundStore {
     /// Ctrl-C from there, so it can say truthfully what was written).
     public func apply(_ desired: DesiredState, author: String, message: String, base: PlanBase? = nil, expectedRevision: Int? = nil,
                       allowDeletes: Bool, now: Date = Date(), willCommit: () -> Void = {}) throws -> ApplyOutcome {
-        desired.prepareSnapshot(encoder: SnapshotCompression.compress)
+        desired.prepareSnapshot()
         return try backend.write { session in
             let current = try session.currentRevision()
             if let expectedRevision, expectedRevision != current { throw StoreError.moved(expected: expectedRevision, actual: current) }
@@ -179,15 +179,18 @@ extension OutboundStore {
             if deletes > 0, !allowDeletes { throw StoreError.deletionsNeedConfirmation(deletes) }
             let revision = current + 1
             let snapshot = desired.snapshot
+            let (stored, note) = SnapshotCompression.stored(snapshot, revision: revision, reusing: try SnapshotCompression.previousPieces(session))
             try session.insertRevision(NewRevision(
                 number: revision, time: Self.timestamp(now), author: author, message: message, digest: snapshot.digest,
-                sourceDigest: desired.sourceDigest ?? "", canonicalVersion: CanonicalForm.version, snapshot: SnapshotCompression.stored(snapshot),
+                sourceDigest: desired.sourceDigest ?? "", canonicalVersion: CanonicalForm.version, snapshot: stored,
                 creates: plan.count(.create), updates: plan.count(.update), deletes: deletes))
             try session.upsertEntities(difference.entityWrites, revision: revision)
             try session.deleteEntities(difference.entityDeletes)
             try session.upsertCells(difference.cellUpdates, revision: revision)
             try session.removeCells(difference.cellDeletes, revision: revision)
             let outcome = ApplyOutcome.applied(revision: revision, plan: plan, rowsWritten: session.rowsWritten)
+            // Bookkeeping, not counted among the rows the revision wrote.
+            try session.setMeta(SnapshotCompression.piecesKey, note)
             willCommit()
             return (outcome, true)
         }

@@ -4,24 +4,92 @@ import Foundation
 
 /// Revision snapshots are stored deflated (zlib, level 1): a 50,000-agent snapshot is 9 MB of
 /// text and under 1 MB deflated, and every byte a revision writes is written twice (WAL, then
-/// checkpoint) and kept forever. The document is deflated in 1 MiB pieces on all cores, each
-/// its own zlib stream, stored back to back; inflating reads stream after stream.
+/// checkpoint) and kept forever. Each piece of the document (`CanonicalForm.documentPieces`)
+/// is its own zlib stream, stored back to back; inflating reads stream after stream.
+///
+/// Deflating was a fifth of a one-agent apply of 50,000 agents, so the store's meta keeps
+/// (under `snapshot_pieces`) the fingerprint and stream length of each piece of the last
+/// snapshot written: the next apply copies the streams of pieces it has again and deflates
+/// only the ones that changed (one, for one changed entity). The note names the revision and
+/// the length and CRC-32 of its stored bytes, and is used only when they still match.
 public enum SnapshotCompression {
     /// How `revisions.snapshot` is stored, in `revisions.snapshot_encoding`.
     public static let deflate = "deflate"
     public static let text = "text"
+    /// The meta key of the note on the last written snapshot's pieces.
+    static let piecesKey = "snapshot_pieces"
 
-    static let pieceSize = 1 << 20
-
-    /// The deflated document; nil if zlib fails (out of memory), and the snapshot is then
-    /// stored as text.
-    @Sendable public static func compress(_ bytes: [UInt8]) -> Data? {
-        let pieces = stride(from: 0, to: max(bytes.count, 1), by: pieceSize).map { $0..<min(bytes.count, $0 + pieceSize) }
-        let deflated = ParallelMap.map(pieces, minimumCount: 2) { piece in
-            bytes[piece].withUnsafeBufferPointer { compress(piece: UnsafeRawBufferPointer($0)) }
+    /// A snapshot as a store keeps it, copying the streams of pieces `previous` has, and the
+    /// note for the next apply (nil when kept as text: zlib failed, out of memory).
+    static func stored(_ snapshot: DesiredState.Snapshot, revision: Int, reusing previous: PieceNote?) -> (StoredSnapshot, String?) {
+        let streams = ParallelMap.map(snapshot.pieces, minimumCount: 2) { [previous] piece in
+            previous?.stream(of: piece.fingerprint) ?? piece.bytes.withUnsafeBytes { compress(piece: $0) }
         }
-        guard deflated.allSatisfy({ $0 != nil }) else { return nil }
-        return deflated.reduce(into: Data()) { $0 += $1! }
+        guard streams.allSatisfy({ $0 != nil }) else { return (StoredSnapshot(encoding: text, bytes: Data(snapshot.document)), nil) }
+        var bytes = Data(capacity: streams.reduce(0) { $0 + $1!.count })
+        for stream in streams { bytes += stream! }
+        let note = PieceNote.text(revision: revision, bytes: bytes,
+                                  pieces: zip(snapshot.pieces, streams).map { ($0.fingerprint, $1!.count) })
+        return (StoredSnapshot(encoding: deflate, bytes: bytes), note)
+    }
+
+    /// The note on the last written snapshot's pieces with that snapshot's bytes, nil when
+    /// there is none or it no longer describes the stored bytes.
+    static func previousPieces(_ session: any StoreSession) throws -> PieceNote? {
+        guard let text = try session.meta(piecesKey), let header = PieceNote.Header(text: text),
+              let stored = try session.snapshot(header.revision), stored.encoding == deflate else { return nil }
+        return PieceNote(text: text, bytes: stored.bytes)
+    }
+
+    /// Where each piece's stream lies in a stored snapshot, by fingerprint. Its text: a line
+    /// `1 <revision> <byte count> <crc-32>`, then `<fingerprint> <stream length>` per piece,
+    /// numbers in hex but for the revision.
+    struct PieceNote: Sendable {
+        struct Header {
+            var revision: Int
+            var count: Int
+            var checksum: UInt32
+
+            init?(text: String) {
+                let fields = text.prefix { $0 != "\n" }.split(separator: " ")
+                guard fields.count == 4, fields[0] == "1", let revision = Int(fields[1]), let count = Int(fields[2], radix: 16),
+                      let checksum = UInt32(fields[3], radix: 16) else { return nil }
+                (self.revision, self.count, self.checksum) = (revision, count, checksum)
+            }
+        }
+
+        private let bytes: Data
+        private let streams: [UInt64: Range<Int>]
+
+        init?(text: String, bytes: Data) {
+            guard let header = Header(text: text), header.count == bytes.count, header.checksum == Self.checksum(bytes) else { return nil }
+            var streams: [UInt64: Range<Int>] = [:]
+            var offset = 0
+            for line in text.split(separator: "\n").dropFirst() {
+                let fields = line.split(separator: " ")
+                guard fields.count == 2, let fingerprint = UInt64(fields[0], radix: 16), let length = Int(fields[1], radix: 16),
+                      length > 0, offset + length <= bytes.count else { return nil }
+                streams[fingerprint] = (bytes.startIndex + offset)..<(bytes.startIndex + offset + length)
+                offset += length
+            }
+            guard offset == bytes.count else { return nil }
+            self.bytes = bytes
+            self.streams = streams
+        }
+
+        func stream(of fingerprint: UInt64) -> Data? {
+            streams[fingerprint].map { bytes.subdata(in: $0) }
+        }
+
+        static func text(revision: Int, bytes: Data, pieces: [(fingerprint: UInt64, length: Int)]) -> String {
+            var text = "1 \(revision) \(String(bytes.count, radix: 16)) \(String(checksum(bytes), radix: 16))\n"
+            for piece in pieces { text += "\(String(piece.fingerprint, radix: 16)) \(String(piece.length, radix: 16))\n" }
+            return text
+        }
+
+        private static func checksum(_ bytes: Data) -> UInt32 {
+            bytes.withUnsafeBytes { UInt32(crc32(0, $0.baseAddress?.assumingMemoryBound(to: Bytef.self), uInt($0.count))) }
+        }
     }
 
     private static func compress(piece source: UnsafeRawBufferPointer) -> Data? {
@@ -40,12 +108,6 @@ public enum SnapshotCompression {
     /// The document of a stored snapshot, nil when it cannot be decoded.
     public static func decode(_ snapshot: StoredSnapshot) -> String? {
         snapshot.encoding == text ? String(decoding: snapshot.bytes, as: UTF8.self) : decompress(snapshot.bytes)
-    }
-
-    /// A desired state's snapshot as a store keeps it.
-    public static func stored(_ snapshot: DesiredState.Snapshot) -> StoredSnapshot {
-        if let encoded = snapshot.encoded { return StoredSnapshot(encoding: deflate, bytes: encoded) }
-        return StoredSnapshot(encoding: text, bytes: Data(snapshot.document))
     }
 
     public static func decompress(_ data: Data) -> String? {

@@ -52,6 +52,8 @@ public protocol StoreSession {
 /// What the engine writes within one write transaction.
 public protocol StoreWriteSession: StoreSession {
     func insertRevision(_ revision: NewRevision) throws
+    /// Sets (nil: removes) a value of the store's meta.
+    func setMeta(_ key: String, _ value: String?) throws
     func upsertEntities(_ rows: [EntityWrite], revision: Int) throws
     func deleteEntities(_ keys: [CanonicalForm.Key]) throws
     /// New places for entities whose content did not change.

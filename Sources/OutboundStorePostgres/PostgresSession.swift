@@ -211,6 +211,17 @@ struct PostgresSession: StoreWriteSession {
             """)
     }
 
+    func setMeta(_ key: String, _ value: String?) throws {
+        if let value {
+            try write("""
+                INSERT INTO \(unescaped: table("meta")) (key, value) VALUES (\(key), \(value))
+                ON CONFLICT (key) DO UPDATE SET value = excluded.value
+                """)
+        } else {
+            try write("DELETE FROM \(unescaped: table("meta")) WHERE key = \(key)")
+        }
+    }
+
     func upsertEntities(_ rows: [EntityWrite], revision: Int) throws {
         try insertEntities(rows.map { ($0, revision) }, replacing: true)
     }

@@ -216,6 +216,14 @@ struct SQLiteSession: StoreWriteSession {
                         revision.creates, revision.updates, revision.deletes])
     }
 
+    func setMeta(_ key: String, _ value: String?) throws {
+        if let value {
+            try db.execute(sql: "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", arguments: [key, value])
+        } else {
+            try db.execute(sql: "DELETE FROM meta WHERE key = ?", arguments: [key])
+        }
+    }
+
     func upsertEntities(_ rows: [EntityWrite], revision: Int) throws {
         guard !rows.isEmpty else { return }
         var upsert = try BulkInsert(db, sql: "INSERT OR REPLACE \(BulkInsert.entityRow)")

@@ -24,10 +24,12 @@ enum Phases {
         let warnings = ReadinessWarnings.check(configuration, now: Date())
         lap("warnings")
         print("agents \(configuration.agents.count), diagnostics \(problems.count + rules.count + warnings.count)")
-        let sorted = CanonicalForm.sortedEntities(configuration)
-        lap("canonical")
-        let hashes = ParallelMap.map(sorted) { FNV1a.hash($0.text) }
-        lap("hashes")
+        _ = configuration.agents.sorted { $0.key < $1.key }
+        lap("sort agents")
+        let rows = DesiredState(configuration, now: Date(), sourcePaths: [directory]).rows
+        lap("rows")
+        let sorted = rows.rows.map { $0.entity }
+        let hashes = rows.rows.map { $0.hash }
         let document = CanonicalForm.documentBytes(from: sorted)
         lap("document")
         _ = CanonicalForm.digest(of: document)

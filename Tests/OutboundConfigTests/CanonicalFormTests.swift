@@ -62,6 +62,56 @@ final class CanonicalFormTests: XCTestCase {
         XCTAssertEqual(CanonicalForm.digest(of: CanonicalForm.documentBytes(from: sorted)), CanonicalForm.digest(of: document))
     }
 
+    /// Above 2,000 agents rows are rendered on all cores, each chunk into its place: ids that
+    /// share their first 16 bytes and ids that are prefixes of others still come out in byte
+    /// order, with each row's hashes those of its own texts, and the document is the same
+    /// whether written in pieces from rows or at once from entities.
+    func testManyAgentsRenderInByteOrderWithTheirOwnHashes() {
+        var agents = "agents:\n"
+        for number in (0..<3_000).shuffled() {
+            // Some share 16 bytes and more, some are another's prefix ("agent-1", "agent-1x").
+            let id = number % 3 == 0 ? "a-very-long-shared-prefix-\(number)" : (number % 3 == 1 ? "agent-\(number)" : "agent-\(number - 1)x")
+            agents += "  \(id): {name: \"Agent \\\"\(number)\\\"\", licence: premium, site: hq, teams: [support], desktopProfile: frontline}\n"
+        }
+        let documents = RuleExample.baseFiles + [(path: "agents.yaml", text: agents),
+                                                 (path: "more-agents.yaml", text: agents.replacingOccurrences(of: "\n  ", with: "\n  more-"))]
+        let result = ConfigurationLoader(now: Date()).load(documents: documents)
+        XCTAssertEqual(result.configuration.agents.count, 6_001, "\(result.diagnostics.prefix(3))")
+        let rows = CanonicalForm.sortedRows(result.configuration, sourceNames: EntitySources.fileNames(relativeTo: []))
+        let agentIds = rows.filter { $0.entity.key.kind == "agents" }.map(\.entity.key.id)
+        XCTAssertEqual(agentIds, result.configuration.agents.keys.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) })
+        for row in rows {
+            XCTAssertEqual(row.hash, Int64(bitPattern: FNV1a.hash(row.entity.text)), row.entity.key.id)
+            XCTAssertEqual(row.sourcesHash, Int64(bitPattern: FNV1a.hash(row.sources)), row.entity.key.id)
+            guard row.entity.key.kind == "agents", row.entity.key.id != "ana" else { continue } // ana is base.yaml's
+            XCTAssertTrue(row.entity.text.hasPrefix(#"{"name":"Agent \""#), row.entity.text)
+            XCTAssertEqual(result.configuration.agents[row.entity.key.id].map(CanonicalForm.render), row.entity.text)
+            XCTAssertEqual(row.sources.split(separator: "\n").first.map(String.init), row.entity.key.id.hasPrefix("more-") ? "more-agents.yaml" : "agents.yaml")
+        }
+        let entities = CanonicalForm.sortedEntities(result.configuration)
+        XCTAssertEqual(entities, rows.map(\.entity))
+        let pieces = CanonicalForm.documentPieces(from: rows)
+        XCTAssertGreaterThan(pieces.count, 1)
+        XCTAssertEqual(Array(pieces.map(\.bytes).joined()), CanonicalForm.documentBytes(from: entities))
+    }
+
+    /// Byte order as `memcmp` gives it, against the definition, on ids that tie on their
+    /// first 16 bytes, are prefixes of each other, or are not ASCII.
+    func testByteOrderIsTheOrderOfTheUTF8Bytes() {
+        let words = ["", "a", "b", "ab", "a-very-long-shared-prefix", "a-very-long-shared-prefix-1", "a-very-long-shared-prefix-10",
+                     "a-very-long-shared-prefiy", "é", "e\u{301}", "z", "~", "ä-team", "agent-9", "agent-10", "x\u{0}", "x"]
+        for lhs in words {
+            for rhs in words {
+                XCTAssertEqual(ByteOrder.precedes(lhs, rhs), Array(lhs.utf8).lexicographicallyPrecedes(Array(rhs.utf8)), "\(lhs) < \(rhs)")
+            }
+        }
+        // Swift's `String` equality is canonical equivalence: "é" and "e\u{301}" are one key.
+        let entries = Dictionary(uniqueKeysWithValues: (words.filter { $0 != "e\u{301}" } + (0..<500).map { "id-\($0 * 7919 % 1000)-of-a-long-tenant" }).enumerated().map { ($1, $0) })
+        let sorted = ByteOrder.sortedByKey(entries)
+        XCTAssertEqual(sorted.map(\.key), entries.keys.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) })
+        XCTAssertTrue(sorted.allSatisfy { entries[$0.key] == $0.value }, "each value stays with its key")
+    }
+
     func testJSONParserReadsWhatTheWriterWrites() throws {
         let value = JSON.object([
             ("a", .string("quote \" backslash \\ newline \n tab \t control \u{1} unicode é 🚀")),

@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 import OutboundConfig
-import OutboundStore
+@testable import OutboundStore
 import OutboundStorePostgres
 import OutboundStoreSQLite
 import PostgresTestSupport
@@ -191,6 +191,37 @@ class StoreContractTests: StoreTestCase {
         XCTAssertTrue(reloaded.isValid)
         XCTAssertEqual(DesiredState(reloaded.configuration, now: Date()).digest, first.digest)
         XCTAssertThrowsError(try store.snapshot(revision: 7))
+    }
+
+    /// Each revision's snapshot copies the unchanged pieces of the one written before it
+    /// (`SnapshotCompression`) and is still exactly its document, through changes, a
+    /// deletion, a rollback, and a note that no longer matches the stored bytes.
+    func testSnapshotsAfterSmallChangesAreExact() throws {
+        let store = try makeStore()
+        let manual = { (index: Int) in index == 4_321 ? ", multimediaProfile: manual" : "" }
+        var states = [DesiredState(tenant(agents: 6_000), now: Date()), DesiredState(tenant(agents: 6_000, change: manual), now: Date()),
+                      DesiredState(tenant(agents: 5_999, change: manual), now: Date())]
+        for state in states { _ = try store.apply(state, author: "t", message: "", allowDeletes: true) }
+        XCTAssertGreaterThan(states[0].snapshot.pieces.count, 1)
+        let note = try store.read { try $0.meta(SnapshotCompression.piecesKey) }
+        XCTAssertEqual(note?.split(separator: " ").prefix(2), ["1", "3"], "the note describes revision 3")
+
+        // Another writer's bytes under the note: it is not used, and nothing goes wrong.
+        try store.backend.write { session in
+            try session.setMeta(SnapshotCompression.piecesKey, note?.replacingOccurrences(of: "1 3 ", with: "1 2 "))
+            return ((), true)
+        }
+        states.append(DesiredState(tenant(agents: 6_000), now: Date()))
+        _ = try store.apply(states[3], author: "t", message: "", allowDeletes: true)
+        let rolledBack = ConfigurationLoader(now: Date()).load(documents: [(path: "revision 2", text: try store.snapshot(revision: 2).document)])
+        states.append(DesiredState(rolledBack.configuration, now: Date()))
+        _ = try store.apply(states[4], author: "t", message: "rollback", allowDeletes: true)
+        for (index, state) in states.enumerated() {
+            let stored = try store.snapshot(revision: index + 1).document
+            XCTAssertEqual(stored, state.document, "revision \(index + 1)")
+            XCTAssertEqual(CanonicalForm.digest(of: stored), state.digest, "revision \(index + 1)")
+        }
+        XCTAssertEqual(try store.history().sorted { $0.number < $1.number }.map(\.digest), states.map(\.digest))
     }
 
     func testTheChangeFeedListsWhatLaterRevisionsChangedAndRemoved() throws {

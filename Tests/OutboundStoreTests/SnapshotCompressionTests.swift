@@ -1,21 +1,84 @@
 import Foundation
+@testable import OutboundConfig
 @testable import OutboundStore
 import XCTest
 
 final class SnapshotCompressionTests: XCTestCase {
-    /// A document larger than one piece deflates to several zlib streams back to back and
-    /// inflates to exactly the same bytes.
-    func testSeveralPiecesRoundTrip() throws {
-        var document = ""
-        var state: UInt64 = 42
-        while document.utf8.count < SnapshotCompression.pieceSize * 5 / 2 {
-            state = state &* 6364136223846793005 &+ 1442695040888963407
-            document += "{\"agent-\(state >> 40)\":{\"name\":\"Ünïcode \(state % 997)\"}},\n"
+    /// 20,000 rows of ids, names and Unicode: several pieces, each its own zlib stream.
+    private func rows(changing changed: Set<Int> = [], dropping dropped: Set<Int> = []) -> [CanonicalForm.Row] {
+        let tenant = CanonicalForm.Row(CanonicalForm.Entity(key: .tenant, text: #"{"name":"T","digitalChannels":"enabled"}"#), sources: "")
+        let agents = (0..<20_000).filter { !dropped.contains($0) }.map { number in
+            let text = #"{"name":"Ünïcode \#(number)\#(changed.contains(number) ? " changed" : "")","licence":"premium"}"#
+            return CanonicalForm.Row(CanonicalForm.Entity(key: CanonicalForm.Key(kind: "agents", id: String(format: "agent-%05d", number)), text: text), sources: "")
         }
-        let deflated = try XCTUnwrap(SnapshotCompression.compress(Array(document.utf8)))
-        XCTAssertLessThan(deflated.count, document.utf8.count / 2)
-        XCTAssertEqual(SnapshotCompression.decompress(deflated), document)
-        XCTAssertEqual(SnapshotCompression.decompress(try XCTUnwrap(SnapshotCompression.compress([]))), "")
-        XCTAssertNil(SnapshotCompression.decompress(deflated.prefix(deflated.count / 2)), "a truncated snapshot is damaged, not short")
+        let sites = [CanonicalForm.Row(CanonicalForm.Entity(key: CanonicalForm.Key(kind: "sites", id: "hq"), text: "{}"), sources: "")]
+        return [tenant] + sites + agents
+    }
+
+    private func pieced(_ rows: [CanonicalForm.Row]) -> DesiredState.Snapshot {
+        let pieces = CanonicalForm.documentPieces(from: rows)
+        return DesiredState.Snapshot(pieces: pieces, digest: CanonicalForm.digest(of: pieces))
+    }
+
+    /// The pieces make exactly the document, and the stored streams inflate back to it.
+    func testPiecesMakeTheDocumentAndInflateBackToIt() throws {
+        let rows = rows()
+        let whole = CanonicalForm.documentBytes(from: rows.map(\.entity))
+        let snapshot = pieced(rows)
+        XCTAssertGreaterThan(snapshot.pieces.count, 3)
+        XCTAssertEqual(snapshot.document, whole)
+        XCTAssertEqual(snapshot.digest, CanonicalForm.digest(of: whole))
+        let (stored, note) = SnapshotCompression.stored(snapshot, revision: 1, reusing: nil)
+        XCTAssertEqual(stored.encoding, SnapshotCompression.deflate)
+        XCTAssertNotNil(note)
+        XCTAssertLessThan(stored.bytes.count, whole.count / 2)
+        XCTAssertEqual(SnapshotCompression.decompress(stored.bytes), String(decoding: whole, as: UTF8.self))
+        XCTAssertNil(SnapshotCompression.decompress(stored.bytes.prefix(stored.bytes.count / 2)), "a truncated snapshot is damaged, not short")
+
+        let empty = pieced([])
+        XCTAssertEqual(String(decoding: empty.document, as: UTF8.self), #"{"version":1}"#)
+        XCTAssertEqual(SnapshotCompression.decompress(SnapshotCompression.stored(empty, revision: 1, reusing: nil).0.bytes), #"{"version":1}"#)
+    }
+
+    /// One changed entity changes one piece: the next snapshot copies the other pieces'
+    /// streams byte for byte, deflates the changed one, and inflates to the new document. A
+    /// deleted entity, a note whose bytes no longer match, or another revision's bytes
+    /// behave as they should.
+    func testTheNextSnapshotCopiesTheStreamsOfUnchangedPieces() throws {
+        let first = pieced(rows())
+        let (stored, note) = SnapshotCompression.stored(first, revision: 1, reusing: nil)
+        let previous = try XCTUnwrap(SnapshotCompression.PieceNote(text: XCTUnwrap(note), bytes: stored.bytes))
+
+        for (second, label) in [(rows(changing: [12_345]), "changed"), (rows(dropping: [7]), "deleted"), (rows(changing: [0, 19_999]), "both ends")] {
+            let next = pieced(second)
+            let changed = Set(next.pieces.map(\.fingerprint)).subtracting(first.pieces.map(\.fingerprint))
+            XCTAssertTrue((1...2).contains(changed.count), "\(label): \(changed.count) pieces changed")
+            let (again, _) = SnapshotCompression.stored(next, revision: 2, reusing: previous)
+            XCTAssertEqual(SnapshotCompression.decompress(again.bytes), String(decoding: next.document, as: UTF8.self), label)
+            for piece in next.pieces where !changed.contains(piece.fingerprint) {
+                XCTAssertEqual(previous.stream(of: piece.fingerprint).map { again.bytes.range(of: $0) != nil }, true, "\(label): a kept piece's stream is copied")
+            }
+        }
+
+        // Proof that streams are copied, not deflated again to the same bytes: a note whose
+        // stream for one kept piece inflates to other text puts that text in the next snapshot.
+        let poisoned = first.pieces[1]
+        let poison = CanonicalForm.DocumentPiece(bytes: Array("POISON".utf8), fingerprint: poisoned.fingerprint)
+        let streams = first.pieces.map { piece in
+            SnapshotCompression.stored(DesiredState.Snapshot(pieces: [piece.fingerprint == poisoned.fingerprint ? poison : piece], digest: ""), revision: 0, reusing: nil).0.bytes
+        }
+        let blob = streams.reduce(Data(), +)
+        let poisonedNote = try XCTUnwrap(SnapshotCompression.PieceNote(
+            text: SnapshotCompression.PieceNote.text(revision: 1, bytes: blob, pieces: zip(first.pieces, streams).map { ($0.fingerprint, $1.count) }), bytes: blob))
+        let next = pieced(rows(changing: [19_999]))
+        let copied = try XCTUnwrap(SnapshotCompression.decompress(SnapshotCompression.stored(next, revision: 2, reusing: poisonedNote).0.bytes))
+        XCTAssertEqual(copied, String(decoding: next.document, as: UTF8.self).replacingOccurrences(of: String(decoding: poisoned.bytes, as: UTF8.self), with: "POISON"))
+
+        XCTAssertNil(SnapshotCompression.PieceNote(text: try XCTUnwrap(note), bytes: stored.bytes.dropLast()), "bytes of another length")
+        var flipped = stored.bytes
+        flipped[flipped.startIndex + 100] ^= 0x01
+        XCTAssertNil(SnapshotCompression.PieceNote(text: try XCTUnwrap(note), bytes: flipped), "bytes with another checksum")
+        XCTAssertNil(SnapshotCompression.PieceNote(text: "2 1 0 0\n", bytes: Data()), "a note of another format")
+        XCTAssertNil(SnapshotCompression.PieceNote(text: "garbage", bytes: stored.bytes))
     }
 }

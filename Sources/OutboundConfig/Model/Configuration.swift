@@ -43,6 +43,18 @@ public struct Configuration: Sendable {
         }
     }
 
+    /// How many entities of `section` were decoded.
+    func count(of section: Section) -> Int {
+        section.visit(DecodedCount(configuration: self))
+    }
+
+    private struct DecodedCount: SectionVisitor {
+        let configuration: Configuration
+        func visit<Entity: SectionEntity>(_ type: Entity.Type) -> Int {
+            configuration[keyPath: Entity.entries].count
+        }
+    }
+
     private struct DecodedIds: SectionVisitor {
         let configuration: Configuration
         func visit<Entity: SectionEntity>(_ type: Entity.Type) -> [String] {

@@ -76,36 +76,46 @@ public indirect enum JSON: Sendable, Equatable {
     /// document shown on a terminal carries no byte a terminal would act on.
     public static func escape(_ text: String, into output: inout [UInt8]) {
         output.append(UInt8(ascii: "\""))
-        var text = text
-        text.withUTF8 { bytes in
-            var runStart = 0
-            var index = 0
-            while index < bytes.count {
-                let byte = bytes[index]
-                let isC1 = byte == 0xC2 && index + 1 < bytes.count && bytes[index + 1] < 0xA0
-                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte == 0x7F || isC1 else {
-                    index += 1
-                    continue
-                }
-                output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
-                let code = isC1 ? bytes[index + 1] : byte
-                index += isC1 ? 2 : 1
-                runStart = index
-                switch code {
-                case UInt8(ascii: "\""): output += "\\\"".utf8
-                case UInt8(ascii: "\\"): output += "\\\\".utf8
-                case 0x0A: output += "\\n".utf8
-                case 0x0D: output += "\\r".utf8
-                case 0x09: output += "\\t".utf8
-                default:
-                    output += "\\u00".utf8
-                    output.append(hexDigits[Int(code >> 4)])
-                    output.append(hexDigits[Int(code & 0x0F)])
-                }
-            }
-            output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<bytes.count]))
+        // Read in place: `withUTF8` on a copy checked the string's uniqueness on every call.
+        if text.utf8.withContiguousStorageIfAvailable({ escape($0, into: &output) }) == nil {
+            var text = text
+            text.withUTF8 { escape($0, into: &output) }
         }
         output.append(UInt8(ascii: "\""))
+    }
+
+    private static func escape(_ bytes: UnsafeBufferPointer<UInt8>, into output: inout [UInt8]) {
+        var runStart = 0
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            // Printable ASCII other than `"` and `\` first: nearly every byte of a name.
+            if byte >= 0x20, byte < 0x7F, byte != UInt8(ascii: "\""), byte != UInt8(ascii: "\\") {
+                index += 1
+                continue
+            }
+            let isC1 = byte == 0xC2 && index + 1 < bytes.count && bytes[index + 1] < 0xA0
+            guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte == 0x7F || isC1 else {
+                index += 1
+                continue
+            }
+            output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
+            let code = isC1 ? bytes[index + 1] : byte
+            index += isC1 ? 2 : 1
+            runStart = index
+            switch code {
+            case UInt8(ascii: "\""): output += "\\\"".utf8
+            case UInt8(ascii: "\\"): output += "\\\\".utf8
+            case 0x0A: output += "\\n".utf8
+            case 0x0D: output += "\\r".utf8
+            case 0x09: output += "\\t".utf8
+            default:
+                output += "\\u00".utf8
+                output.append(hexDigits[Int(code >> 4)])
+                output.append(hexDigits[Int(code & 0x0F)])
+            }
+        }
+        output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<bytes.count]))
     }
 
     static func escape(_ text: String, into output: inout String) {

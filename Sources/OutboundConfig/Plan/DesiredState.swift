@@ -3,7 +3,7 @@ import Foundation
 /// The desired state: a configuration prepared for comparing with a store (or with another
 /// configuration, for `diff`). Its canonical rows and their hashes are computed on other
 /// threads from the moment it exists (overlapping with the rule checks); its snapshot
-/// (document, digest, and the store's encoding of it) from the moment a write needs it. An
+/// (the document in pieces and its digest) from the moment a write needs it. An
 /// apply whose sources are byte-for-byte those of the current revision waits for neither,
 /// and `plan` and `diff` never build a snapshot.
 public final class DesiredState: @unchecked Sendable {
@@ -22,26 +22,25 @@ public final class DesiredState: @unchecked Sendable {
     private let lock = NSLock()
     private var startedSnapshot: Background<Snapshot>?
 
-    /// The canonical text of every entity in key order, and at the same index its FNV-1a hash
-    /// as stores keep it for quick comparison, and where its nodes stood.
+    /// Every entity's row in key order (its canonical text, where its nodes stood, and their
+    /// hashes as stores keep them for quick comparison).
     public struct Rows: Sendable {
-        public var entities: [CanonicalForm.Entity]
-        public var hashes: [Int64]
-        /// The entity's `EntitySources` text ("" when the configuration did not come from
-        /// files) and its hash.
-        public var sources: [String]
-        public var sourceHashes: [Int64]
+        public var rows: [CanonicalForm.Row]
         /// False for a configuration that did not come from files: places already kept for
         /// unchanged entities are then left as they are.
         public var hasSources: Bool
     }
 
-    /// The canonical document, its SHA-256 digest, and its encoded form for storage (nil
-    /// when the encoder failed or none was given: then it is kept as text).
+    /// The canonical document in pieces (`CanonicalForm.documentPieces`: what a store
+    /// deflates, piece by piece) and its SHA-256 digest.
     public struct Snapshot: Sendable {
-        public var document: [UInt8]
+        public var pieces: [CanonicalForm.DocumentPiece]
         public var digest: String
-        public var encoded: Data?
+
+        /// The whole document's bytes.
+        public var document: [UInt8] {
+            pieces.count == 1 ? pieces[0].bytes : Array(pieces.map(\.bytes).joined())
+        }
     }
 
     /// `sourcePaths`: the paths the configuration was loaded from, so a store can keep where
@@ -55,14 +54,7 @@ public final class DesiredState: @unchecked Sendable {
         sortedRows = Background {
             // Few files hold many entities: each file's name is worked out once.
             let names = sourcePaths.map { EntitySources.fileNames(relativeTo: $0) }
-            let (entities, sources) = CanonicalForm.sortedEntities(configuration, sourceNames: names)
-            let hashes = ParallelMap.map(entities) { Int64(bitPattern: FNV1a.hash($0.text)) }
-            guard names != nil else {
-                return Rows(entities: entities, hashes: hashes, sources: Array(repeating: "", count: entities.count),
-                            sourceHashes: Array(repeating: 0, count: entities.count), hasSources: false)
-            }
-            return Rows(entities: entities, hashes: hashes, sources: sources, sourceHashes: sources.map { Int64(bitPattern: FNV1a.hash($0)) },
-                        hasSources: true)
+            return Rows(rows: CanonicalForm.sortedRows(configuration, sourceNames: names), hasSources: names != nil)
         }
     }
 
@@ -70,25 +62,23 @@ public final class DesiredState: @unchecked Sendable {
         self.init(result.configuration, date: date, now: now, sourceDigest: result.sourceDigest, sourcePaths: sourcePaths)
     }
 
-    /// Starts building the snapshot on other threads, if not started yet, encoding it with
-    /// `encoder` (a store's compression) alongside the digest. A store's apply starts it
-    /// before comparing; the `apply` command as soon as the configuration is loaded.
-    public func prepareSnapshot(encoder: @escaping @Sendable ([UInt8]) -> Data?) {
-        _ = snapshot(encoder: encoder)
+    /// Starts building the snapshot on other threads, if not started yet: a store's apply
+    /// starts it before comparing; the `apply` command as soon as the configuration is loaded.
+    public func prepareSnapshot() {
+        _ = startSnapshot()
     }
 
-    /// The snapshot, started now if nothing started it (then without encoding).
-    public var snapshot: Snapshot { snapshot(encoder: nil).value }
+    /// The snapshot, started now if nothing started it.
+    public var snapshot: Snapshot { startSnapshot().value }
 
-    private func snapshot(encoder: (@Sendable ([UInt8]) -> Data?)?) -> Background<Snapshot> {
+    private func startSnapshot() -> Background<Snapshot> {
         lock.lock()
         defer { lock.unlock() }
         if let startedSnapshot { return startedSnapshot }
         let rows = sortedRows
         let snapshot = Background {
-            let document = CanonicalForm.documentBytes(from: rows.value.entities)
-            let encoded = encoder.map { encode in Background { encode(document) } }
-            return Snapshot(document: document, digest: CanonicalForm.digest(of: document), encoded: encoded?.value ?? nil)
+            let pieces = CanonicalForm.documentPieces(from: rows.value.rows)
+            return Snapshot(pieces: pieces, digest: CanonicalForm.digest(of: pieces))
         }
         startedSnapshot = snapshot
         return snapshot
@@ -96,7 +86,7 @@ public final class DesiredState: @unchecked Sendable {
 
     /// Every entity's canonical text by key.
     public var entities: [CanonicalForm.Key: String] {
-        Dictionary(uniqueKeysWithValues: sortedRows.value.entities.map { ($0.key, $0.text) })
+        Dictionary(uniqueKeysWithValues: sortedRows.value.rows.map { ($0.entity.key, $0.entity.text) })
     }
 
     public var rows: Rows { sortedRows.value }

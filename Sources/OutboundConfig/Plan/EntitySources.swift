@@ -122,14 +122,15 @@ struct SourcesWriter {
         bytes.append(0x0A)
     }
 
+    /// Digits from the last, then turned around: one division by a constant per digit.
     private mutating func decimal(_ value: Int) {
-        let value = max(0, value)
-        var divisor = 1
-        while divisor <= value / 10 { divisor *= 10 }
-        while divisor > 0 {
-            bytes.append(UInt8(ascii: "0") + UInt8((value / divisor) % 10))
-            divisor /= 10
-        }
+        var value = max(0, value)
+        let start = bytes.count
+        repeat {
+            bytes.append(UInt8(ascii: "0") + UInt8(value % 10))
+            value /= 10
+        } while value > 0
+        bytes[start...].reverse()
     }
 
     var text: String { String(decoding: bytes, as: UTF8.self) }

@@ -17,9 +17,12 @@ public struct FNV1a: Sendable {
         value = hash
     }
 
+    /// Reads the text in place (`withUTF8` on a copy checked its uniqueness every time).
     public mutating func combine(_ text: String) {
-        var text = text
-        text.withUTF8 { combine(UnsafeRawBufferPointer($0)) }
+        if text.utf8.withContiguousStorageIfAvailable({ combine(UnsafeRawBufferPointer($0)) }) == nil {
+            var text = text
+            text.withUTF8 { combine(UnsafeRawBufferPointer($0)) }
+        }
     }
 
     public mutating func combine(_ number: UInt64) {

@@ -48,7 +48,7 @@ struct ApplyCommand: ParsableCommand {
             let paths = paths.isEmpty ? ["."] : paths
             desired = try loadValidResult(paths, quiet: output.quiet) {
                 let desired = DesiredState($0, now: Date(), sourceDigest: $1, sourcePaths: paths)
-                desired.prepareSnapshot(encoder: SnapshotCompression.compress)
+                desired.prepareSnapshot()
                 return desired
             }.1
         }
