@@ -178,16 +178,18 @@ extension OutboundStore {
             let deletes = plan.count(.delete)
             if deletes > 0, !allowDeletes { throw StoreError.deletionsNeedConfirmation(deletes) }
             let revision = current + 1
-            let snapshot = desired.snapshot
-            let (stored, note) = SnapshotCompression.stored(snapshot, revision: revision, reusing: try SnapshotCompression.previousPieces(session))
-            try session.insertRevision(NewRevision(
-                number: revision, time: Self.timestamp(now), author: author, message: message, digest: snapshot.digest,
-                sourceDigest: desired.sourceDigest ?? "", canonicalVersion: CanonicalForm.version, snapshot: stored,
-                creates: plan.count(.create), updates: plan.count(.update), deletes: deletes))
+            // The snapshot is deflated (all of a first apply's pieces) while the rows are written.
+            let previous = try SnapshotCompression.previousPieces(session)
+            let encoding = Background { SnapshotCompression.stored(desired.snapshot, revision: revision, reusing: previous) }
             try session.upsertEntities(difference.entityWrites, revision: revision)
             try session.deleteEntities(difference.entityDeletes)
             try session.upsertCells(difference.cellUpdates, revision: revision)
             try session.removeCells(difference.cellDeletes, revision: revision)
+            let (stored, note) = encoding.value
+            try session.insertRevision(NewRevision(
+                number: revision, time: Self.timestamp(now), author: author, message: message, digest: desired.snapshot.digest,
+                sourceDigest: desired.sourceDigest ?? "", canonicalVersion: CanonicalForm.version, snapshot: stored,
+                creates: plan.count(.create), updates: plan.count(.update), deletes: deletes))
             let outcome = ApplyOutcome.applied(revision: revision, plan: plan, rowsWritten: session.rowsWritten)
             // Bookkeeping, not counted among the rows the revision wrote.
             try session.setMeta(SnapshotCompression.piecesKey, note)
