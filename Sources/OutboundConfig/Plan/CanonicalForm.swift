@@ -30,9 +30,9 @@ public enum CanonicalForm {
 
         public static let tenant = Key(kind: "tenant", id: "tenant")
 
-        /// Tenant first, then sections in the format's order, then ids.
+        /// Tenant first, then sections in the format's order, then ids in byte order.
         public static func < (lhs: Key, rhs: Key) -> Bool {
-            lhs.rank != rhs.rank ? lhs.rank < rhs.rank : lhs.id < rhs.id
+            lhs.rank != rhs.rank ? lhs.rank < rhs.rank : ByteOrder.precedes(lhs.id, rhs.id)
         }
 
         public static func == (lhs: Key, rhs: Key) -> Bool {
@@ -87,11 +87,12 @@ public enum CanonicalForm {
         sortedRows(configuration, sourceNames: nil).map { $0.entity }
     }
 
-    /// The same as rows, with each entity's `EntitySources` text when `sourceNames` (file
-    /// names by index) are given. Agents are sorted, then rendered on all cores straight into
-    /// their place in the one array: the JSON, the sources and both hashes of an entity in
-    /// one pass while its bytes are in the cache. Gathering rows into arrays and then joining
-    /// them cost a retain and a release per string, in a one-agent apply as much as the hashes.
+    /// The same entities as rows, each with its hash and, when `sourceNames` (file names by
+    /// index) are given, its `EntitySources` text. Agents are sorted, then rendered on all
+    /// cores straight into their place in the one array: the JSON, the sources and both
+    /// hashes of an entity in one pass while its bytes are in the cache. Gathering rows into
+    /// arrays and then joining them cost a retain and a release per string, in a one-agent
+    /// apply as much as the hashes.
     public static func sortedRows(_ configuration: Configuration, sourceNames: [String]?) -> [Row] {
         let tenant = configuration.tenant.map { tenant in
             Row(Entity(key: .tenant, text: json(tenant).rendered()),
