@@ -65,10 +65,12 @@ extension OutboundStore {
             new = desired.cells
         }
         let now = desired.now
-        let after = new.availability(at: now)
-        difference.plan.impact = Plan.impact(before: old.mapValues { $0.reasons(at: now) }, after: after)
+        let present = old.isEmpty ? [] : Set(new.lazy.map(\.0))
+        let gone = old.keys.filter { !present.contains($0) }.sorted()
+        difference.plan.impact = Plan.impact(before: old.mapValues { $0.reasons(at: now) }, inKeyOrder: new.map { ($0.0, $0.1.reasons(at: now)) },
+                                             gone: gone)
         difference.cellUpdates = old.isEmpty ? new : new.filter { old[$0.0] != $0.1 }
-        difference.cellDeletes = old.keys.filter { after[$0] == nil }.sorted()
+        difference.cellDeletes = gone
         return difference
     }
 

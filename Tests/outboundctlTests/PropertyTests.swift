@@ -152,6 +152,11 @@ final class PropertyTests: XCTestCase {
                 if was != now { expected[key] = (was, now) }
             }
             XCTAssertEqual(impact.count, expected.count, "seed \(seed)")
+            XCTAssertEqual(impact.map(\.key), impact.map(\.key).sorted(), "seed \(seed): in key order")
+            let ordered = Plan.impact(before: before, inKeyOrder: after.sorted { $0.key < $1.key }.map { ($0.key, $0.value) },
+                                      gone: before.keys.filter { after[$0] == nil })
+            XCTAssertEqual(ordered, impact, "seed \(seed): from cells in key order, as a store gives them")
+            XCTAssertEqual(Plan(baseRevision: nil, changes: [], impact: impact).affectedAgents, Set(impact.map(\.key.agent)).count, "seed \(seed)")
             for item in impact {
                 XCTAssertEqual(expected[item.key]?.0, item.before, "seed \(seed) \(item.key)")
                 XCTAssertEqual(expected[item.key]?.1, item.after, "seed \(seed) \(item.key)")
