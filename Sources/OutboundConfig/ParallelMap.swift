@@ -21,7 +21,7 @@ public enum ParallelMap {
     ) {
         precondition(output.count == items.count, "one result per item")
         let cores = max(1, ProcessInfo.processInfo.activeProcessorCount)
-        guard items.count >= minimumCount, cores > 1 else {
+        guard items.count >= max(minimumCount, 2), cores > 1 else {
             for index in items.indices { (output.baseAddress! + index).initialize(to: transform(items[index])) }
             return
         }
@@ -40,7 +40,7 @@ public enum ParallelMap {
         _ items: [Element], minimumCount: Int = 2_000, _ transform: @Sendable (ArraySlice<Element>) -> [Result]
     ) -> [Result] {
         let cores = max(1, ProcessInfo.processInfo.activeProcessorCount)
-        guard items.count >= minimumCount, cores > 1 else { return transform(items[...]) }
+        guard items.count >= max(minimumCount, 2), cores > 1 else { return transform(items[...]) }
         let chunkCount = min(items.count, cores * 4)
         let chunkSize = (items.count + chunkCount - 1) / chunkCount
         let slots = UnsafeMutableBufferPointer<[Result]>.allocate(capacity: chunkCount)

@@ -8,10 +8,11 @@ import Foundation
 /// is its own zlib stream, stored back to back; inflating reads stream after stream.
 ///
 /// Deflating was a fifth of a one-agent apply of 50,000 agents, so the store's meta keeps
-/// (under `snapshot_pieces`) the fingerprint and stream length of each piece of the last
-/// snapshot written: the next apply copies the streams of pieces it has again and deflates
-/// only the ones that changed (one, for one changed entity). The note names the revision and
-/// the length and CRC-32 of its stored bytes, and is used only when they still match.
+/// (under `snapshot_pieces`) the SHA-256 and stream length of each piece of the last snapshot
+/// written: the next apply copies the streams of pieces it has again and deflates only the
+/// ones that changed (one, for one changed entity). The note names the revision and the
+/// length and CRC-32 of its stored bytes, carries a CRC-32 of its own lines, and is used only
+/// when all of them still match.
 public enum SnapshotCompression {
     /// How `revisions.snapshot` is stored, in `revisions.snapshot_encoding`.
     public static let deflate = "deflate"
@@ -41,35 +42,38 @@ public enum SnapshotCompression {
         return PieceNote(text: text, bytes: stored.bytes)
     }
 
-    /// Where each piece's stream lies in a stored snapshot, by fingerprint. Its text: a line
-    /// `1 <revision> <byte count> <crc-32>`, then `<fingerprint> <stream length>` per piece,
-    /// numbers in hex but for the revision.
+    /// Where each piece's stream lies in a stored snapshot, by the piece's SHA-256. Its text:
+    /// a line `2 <revision> <byte count> <crc-32 of the bytes> <crc-32 of the lines below>`,
+    /// then `<sha-256> <stream length>` per piece; numbers in hex but for the revision.
     struct PieceNote: Sendable {
         struct Header {
             var revision: Int
             var count: Int
             var checksum: UInt32
+            var linesChecksum: UInt32
 
             init?(text: String) {
                 let fields = text.prefix { $0 != "\n" }.split(separator: " ")
-                guard fields.count == 4, fields[0] == "1", let revision = Int(fields[1]), let count = Int(fields[2], radix: 16),
-                      let checksum = UInt32(fields[3], radix: 16) else { return nil }
-                (self.revision, self.count, self.checksum) = (revision, count, checksum)
+                guard fields.count == 5, fields[0] == "2", let revision = Int(fields[1]), let count = Int(fields[2], radix: 16),
+                      let checksum = UInt32(fields[3], radix: 16), let linesChecksum = UInt32(fields[4], radix: 16) else { return nil }
+                (self.revision, self.count, self.checksum, self.linesChecksum) = (revision, count, checksum, linesChecksum)
             }
         }
 
         private let bytes: Data
-        private let streams: [UInt64: Range<Int>]
+        private let streams: [String: Range<Int>]
 
         init?(text: String, bytes: Data) {
             guard let header = Header(text: text), header.count == bytes.count, header.checksum == Self.checksum(bytes) else { return nil }
-            var streams: [UInt64: Range<Int>] = [:]
+            let lines = text.drop { $0 != "\n" }.dropFirst()
+            guard header.linesChecksum == Self.checksum(Data(lines.utf8)) else { return nil }
+            var streams: [String: Range<Int>] = [:]
             var offset = 0
-            for line in text.split(separator: "\n").dropFirst() {
+            for line in lines.split(separator: "\n") {
                 let fields = line.split(separator: " ")
-                guard fields.count == 2, let fingerprint = UInt64(fields[0], radix: 16), let length = Int(fields[1], radix: 16),
-                      length > 0, offset + length <= bytes.count else { return nil }
-                streams[fingerprint] = (bytes.startIndex + offset)..<(bytes.startIndex + offset + length)
+                guard fields.count == 2, fields[0].utf8.count == 64, let length = Int(fields[1], radix: 16),
+                      length > 0, length <= bytes.count - offset else { return nil }
+                streams[String(fields[0])] = (bytes.startIndex + offset)..<(bytes.startIndex + offset + length)
                 offset += length
             }
             guard offset == bytes.count else { return nil }
@@ -77,14 +81,14 @@ public enum SnapshotCompression {
             self.streams = streams
         }
 
-        func stream(of fingerprint: UInt64) -> Data? {
+        func stream(of fingerprint: String) -> Data? {
             streams[fingerprint].map { bytes.subdata(in: $0) }
         }
 
-        static func text(revision: Int, bytes: Data, pieces: [(fingerprint: UInt64, length: Int)]) -> String {
-            var text = "1 \(revision) \(String(bytes.count, radix: 16)) \(String(checksum(bytes), radix: 16))\n"
-            for piece in pieces { text += "\(String(piece.fingerprint, radix: 16)) \(String(piece.length, radix: 16))\n" }
-            return text
+        static func text(revision: Int, bytes: Data, pieces: [(fingerprint: String, length: Int)]) -> String {
+            let lines = pieces.map { "\($0.fingerprint) \(String($0.length, radix: 16))\n" }.joined()
+            return "2 \(revision) \(String(bytes.count, radix: 16)) \(String(checksum(bytes), radix: 16)) \(String(checksum(Data(lines.utf8)), radix: 16))\n"
+                + lines
         }
 
         private static func checksum(_ bytes: Data) -> UInt32 {

@@ -26,6 +26,7 @@ final class SnapshotCompressionTests: XCTestCase {
         let whole = CanonicalForm.documentBytes(from: rows.map(\.entity))
         let snapshot = pieced(rows)
         XCTAssertGreaterThan(snapshot.pieces.count, 3)
+        XCTAssertTrue(snapshot.pieces.allSatisfy { $0.fingerprint == CanonicalForm.digest(of: $0.bytes) }, "a piece is known by its SHA-256")
         XCTAssertEqual(snapshot.document, whole)
         XCTAssertEqual(snapshot.digest, CanonicalForm.digest(of: whole))
         let (stored, note) = SnapshotCompression.stored(snapshot, revision: 1, reusing: nil)
@@ -78,7 +79,15 @@ final class SnapshotCompressionTests: XCTestCase {
         var flipped = stored.bytes
         flipped[flipped.startIndex + 100] ^= 0x01
         XCTAssertNil(SnapshotCompression.PieceNote(text: try XCTUnwrap(note), bytes: flipped), "bytes with another checksum")
-        XCTAssertNil(SnapshotCompression.PieceNote(text: "2 1 0 0\n", bytes: Data()), "a note of another format")
+        XCTAssertNil(SnapshotCompression.PieceNote(text: "1 1 0 0\n", bytes: Data()), "a note of another format")
         XCTAssertNil(SnapshotCompression.PieceNote(text: "garbage", bytes: stored.bytes))
+
+        // Lines swapped (their lengths still add up) fail the note's own checksum.
+        var lines = try XCTUnwrap(note).split(separator: "\n", omittingEmptySubsequences: false)
+        lines.swapAt(1, 2)
+        XCTAssertNil(SnapshotCompression.PieceNote(text: lines.joined(separator: "\n"), bytes: stored.bytes), "lines out of place")
+        // A length past the bytes, however large, is refused, not an overflow.
+        let huge = SnapshotCompression.PieceNote.text(revision: 1, bytes: stored.bytes, pieces: [(first.pieces[0].fingerprint, 1), (first.pieces[1].fingerprint, Int.max)])
+        XCTAssertNil(SnapshotCompression.PieceNote(text: huge, bytes: stored.bytes), "a length past the bytes")
     }
 }

@@ -1,6 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+import Foundation
 
 /// Ids in byte order, the order the contract gives them whatever a backend's collation, and
 /// fast: an apply of 50,000 agents sorts their ids and merges them with the store's.

@@ -14,7 +14,25 @@ extension CanonicalForm {
         bytes.withUnsafeBytes { digest(of: $0) }
     }
 
-    /// The same, of a document in pieces.
+    /// A run of the document's bytes (`pieceRanges`) and the SHA-256 of those bytes, by which
+    /// a store finds the piece's deflated stream among the previous snapshot's. A hash of
+    /// the rows' keys and 64-bit hashes had been cheaper, but whoever writes a name can steer
+    /// FNV-1a to collide, and a store would then keep another piece's bytes in a snapshot
+    /// whose digest says otherwise.
+    public struct DocumentPiece: Sendable {
+        public let bytes: [UInt8]
+        public let fingerprint: String
+    }
+
+    /// The document from rows in key order, in pieces, written and fingerprinted on all cores.
+    public static func documentPieces(from rows: [Row]) -> [DocumentPiece] {
+        ParallelMap.map(pieceRanges(of: rows), minimumCount: 2) { range in
+            let bytes = pieceBytes(of: rows, range)
+            return DocumentPiece(bytes: bytes, fingerprint: digest(of: bytes))
+        }
+    }
+
+    /// The digest of a document in pieces.
     public static func digest(of pieces: [DocumentPiece]) -> String {
         var hasher = Crypto.SHA256()
         for piece in pieces { piece.bytes.withUnsafeBytes { hasher.update(bufferPointer: $0) } }

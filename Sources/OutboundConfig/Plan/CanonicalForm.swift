@@ -152,49 +152,28 @@ public enum CanonicalForm {
         return text
     }
 
-    /// A run of the document's bytes, cut where `documentPieces` cuts, and a fingerprint of
-    /// what it was written from.
-    public struct DocumentPiece: Sendable {
-        public let bytes: [UInt8]
-        /// FNV-1a of the piece's rows (kinds, ids and text hashes), the section before them,
-        /// and whether the piece opens or closes the document: pieces with equal fingerprints
-        /// have equal bytes, as far as the stores' 64-bit entity hashes tell entities apart
-        /// (which is as far as an apply looks before deciding an entity did not change).
-        public let fingerprint: UInt64
-    }
-
-    /// The document from rows in key order, in pieces: a piece ends after a row whose hash,
+    /// Where the document from rows in key order is cut into pieces: after a row whose hash,
     /// mixed by a Fibonacci multiply, has its top 11 bits clear (every 2,048 rows on average,
     /// some 400 KB of agents; FNV's own low bits barely vary between similar texts). A cut
     /// depends only on the row it follows, so one changed entity changes one piece and no
-    /// other: a store that kept the previous revision's deflated pieces deflates that one
-    /// only (`SnapshotCompression`). Pieces are written on all cores.
-    public static func documentPieces(from rows: [Row]) -> [DocumentPiece] {
+    /// other: a store that kept the previous snapshot's deflated pieces deflates that one
+    /// only (`SnapshotCompression`).
+    static func pieceRanges(of rows: [Row]) -> [Range<Int>] {
         var ranges: [Range<Int>] = []
         var start = 0
         for index in rows.indices where (UInt64(bitPattern: rows[index].hash) &* 0x9E37_79B9_7F4A_7C15) >> 53 == 0 || index == rows.count - 1 {
             ranges.append(start..<(index + 1))
             start = index + 1
         }
-        if ranges.isEmpty { ranges = [0..<0] }
-        return ParallelMap.map(ranges, minimumCount: 2) { range in
-            var bytes: [UInt8] = []
-            write(rows, range, into: &bytes)
-            var fingerprint = FNV1a()
-            fingerprint.combine(UInt64(range.lowerBound == 0 ? 1 : 0) | UInt64(range.upperBound == rows.count ? 2 : 0))
-            let before = sectionBefore(range.lowerBound, in: rows) ?? ""
-            fingerprint.combine(UInt64(before.utf8.count))
-            fingerprint.combine(before)
-            for index in range {
-                let key = rows[index].entity.key
-                fingerprint.combine(UInt64(key.kind.utf8.count))
-                fingerprint.combine(key.kind)
-                fingerprint.combine(UInt64(key.id.utf8.count))
-                fingerprint.combine(key.id)
-                fingerprint.combine(UInt64(bitPattern: rows[index].hash))
-            }
-            return DocumentPiece(bytes: bytes, fingerprint: fingerprint.value)
-        }
+        return ranges.isEmpty ? [0..<0] : ranges
+    }
+
+    /// The document's bytes for `range` of `rows` (`pieceRanges`), opening and closing
+    /// included where the range starts or ends the document.
+    static func pieceBytes(of rows: [Row], _ range: Range<Int>) -> [UInt8] {
+        var bytes: [UInt8] = []
+        write(rows, range, into: &bytes)
+        return bytes
     }
 
     /// The section of the entity before `index` (nil at the start or after the tenant).
