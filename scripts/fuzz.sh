@@ -9,8 +9,9 @@ seconds="${1:-60}"; shift || true
 out=.build-fuzz
 mkdir -p "$out/corpus" "$out/artifacts"
 # Every source of the front end but the SHA-256 digest, which needs swift-crypto (a package
-# swiftc alone cannot build) and is not part of what the fuzzer runs.
-sources=$(ls Sources/OutboundConfig/*.swift Sources/OutboundConfig/*/*.swift | grep -v '/CanonicalDigest.swift$')
+# swiftc alone cannot build), and the desired state that calls it; neither is part of what
+# the fuzzer runs.
+sources=$(ls Sources/OutboundConfig/*.swift Sources/OutboundConfig/*/*.swift | grep -v -e '/CanonicalDigest.swift$' -e '/DesiredState.swift$')
 swiftc -O -g -sanitize=fuzzer,address -parse-as-library -module-name OutboundConfig \
   -I Sources/CYAML $(pkg-config --libs yaml-0.1) \
   $sources Fuzz/FuzzEntry.swift \
