@@ -134,26 +134,10 @@ struct JSONTapeDecoder: Decoder {
         fileprivate let path: Path?
 
         var codingPath: [any CodingKey] { Path.keys(path) }
-        var allKeys: [Key] {
-            var keys: [Key] = []
-            var key = tape.firstChild(object)
-            for _ in 0..<tape.count(object) {
-                if let known = Key(stringValue: tape.string(key)) { keys.append(known) }
-                key = tape.after(key + 1)
-            }
-            return keys
-        }
+        var allKeys: [Key] { tape.keys(of: object).compactMap { Key(stringValue: tape.string($0)) } }
 
         /// The value node of the member named `key`, the first if it repeats.
-        private func member(_ key: Key) -> Int? {
-            let name = key.stringValue
-            var candidate = tape.firstChild(object)
-            for _ in 0..<tape.count(object) {
-                if tape.string(candidate, equals: name) { return candidate + 1 }
-                candidate = tape.after(candidate + 1)
-            }
-            return nil
-        }
+        private func member(_ key: Key) -> Int? { tape.member(key.stringValue, of: object) }
 
         private func required(_ key: Key) throws -> Int {
             guard let value = member(key) else {

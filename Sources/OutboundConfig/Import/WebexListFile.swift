@@ -42,7 +42,7 @@ struct WebexListFile<Item: WebexItem>: Sendable {
             (list, listPath) = (tape.root, [])
         case .object:
             // The paged form; `meta` (page numbers and links) is not needed once the pages are files.
-            guard let data = Self.member("data", of: tape.root, in: tape) else {
+            guard let data = tape.member("data", of: tape.root) else {
                 problems.append(WebexInputProblem(.error, file: file, jsonPath: "$.data", message: "required by Cisco's schema, missing"))
                 return
             }
@@ -61,8 +61,7 @@ struct WebexListFile<Item: WebexItem>: Sendable {
         // Items of a list mostly carry the same fields: count runs of objects with the same
         // keys, and each field once a run, not once an item.
         var runs: [(object: Int, count: Int)] = []
-        var element = tape.firstChild(list)
-        for index in 0..<tape.count(list) {
+        for (index, element) in tape.items(of: list).enumerated() {
             if tape.kind(element) == .object {
                 if let last = runs.indices.last, Self.sameKeys(element, runs[last].object, in: tape) { runs[last].count += 1 } else { runs.append((element, 1)) }
             }
@@ -74,36 +73,15 @@ struct WebexListFile<Item: WebexItem>: Sendable {
             } catch {
                 problems.append(WebexInputProblem(.error, file: file, jsonPath: "\(prefix)[\(index)]", message: "\(error)"))
             }
-            element = tape.after(element)
         }
         for run in runs {
-            var key = tape.firstChild(run.object)
-            for _ in 0..<tape.count(run.object) {
-                fieldCounts[tape.string(key), default: 0] += run.count
-                key = tape.after(key + 1)
-            }
+            for key in tape.keys(of: run.object) { fieldCounts[tape.string(key), default: 0] += run.count }
         }
-    }
-
-    /// The value node of `object`'s member `name`.
-    private static func member(_ name: String, of object: Int, in tape: JSONTape) -> Int? {
-        var key = tape.firstChild(object)
-        for _ in 0..<tape.count(object) {
-            if tape.string(key, equals: name) { return key + 1 }
-            key = tape.after(key + 1)
-        }
-        return nil
     }
 
     /// Whether two objects have the same keys in the same order.
     private static func sameKeys(_ a: Int, _ b: Int, in tape: JSONTape) -> Bool {
-        guard tape.count(a) == tape.count(b) else { return false }
-        var (first, second) = (tape.firstChild(a), tape.firstChild(b))
-        for _ in 0..<tape.count(a) {
-            guard tape.sameText(first, second) else { return false }
-            (first, second) = (tape.after(first + 1), tape.after(second + 1))
-        }
-        return true
+        tape.count(a) == tape.count(b) && zip(tape.keys(of: a), tape.keys(of: b)).allSatisfy { tape.sameText($0, $1) }
     }
 
     /// Where the text stops being JSON: "at line L, column C" (columns count bytes).

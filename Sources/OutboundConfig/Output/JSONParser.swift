@@ -23,23 +23,9 @@ extension JSON {
         case .number: self = tape.number(node)
         case .string, .escapedString: self = .string(tape.string(node))
         case .array:
-            var items: [JSON] = []
-            items.reserveCapacity(tape.count(node))
-            var child = tape.firstChild(node)
-            for _ in 0..<tape.count(node) {
-                items.append(JSON(tape, node: child))
-                child = tape.after(child)
-            }
-            self = .array(items)
+            self = .array(tape.items(of: node).map { JSON(tape, node: $0) })
         case .object:
-            var members: [(String, JSON)] = []
-            members.reserveCapacity(tape.count(node))
-            var key = tape.firstChild(node)
-            for _ in 0..<tape.count(node) {
-                members.append((tape.string(key), JSON(tape, node: key + 1)))
-                key = tape.after(key + 1)
-            }
-            self = .object(members)
+            self = .object(tape.keys(of: node).map { (tape.string($0), JSON(tape, node: $0 + 1)) })
         }
     }
 }

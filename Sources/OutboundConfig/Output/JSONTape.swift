@@ -68,6 +68,37 @@ public final class JSONTape: Sendable {
     /// The first item of an array, the first key of an object.
     public func firstChild(_ node: Int) -> Int { node + 1 }
 
+    /// The key nodes of an object's members, in order; each member's value is the node after
+    /// its key.
+    public func keys(of object: Int) -> Siblings { Siblings(tape: self, node: firstChild(object), remaining: count(object), areKeys: true) }
+
+    /// The nodes of an array's items, in order.
+    public func items(of array: Int) -> Siblings { Siblings(tape: self, node: firstChild(array), remaining: count(array), areKeys: false) }
+
+    /// The value node of `object`'s first member named `name` (compared as
+    /// `string(_:equals:)` compares).
+    public func member(_ name: String, of object: Int) -> Int? {
+        keys(of: object).first { string($0, equals: name) }.map { $0 + 1 }
+    }
+
+    /// An object's keys or an array's items, walked without making anything.
+    public struct Siblings: Sequence, IteratorProtocol {
+        let tape: JSONTape
+        var node: Int
+        var remaining: Int
+        /// A key is followed by its value, which the walk steps over.
+        let areKeys: Bool
+
+        public var underestimatedCount: Int { remaining }
+
+        public mutating func next() -> Int? {
+            guard remaining > 0 else { return nil }
+            remaining -= 1
+            defer { node = tape.after(areKeys ? node + 1 : node) }
+            return node
+        }
+    }
+
     /// A string node's text.
     public func string(_ node: Int) -> String {
         let value = nodes[node]
