@@ -15,16 +15,11 @@ final class SnapshotCompressionTests: XCTestCase {
         return [tenant] + sites + agents
     }
 
-    private func pieced(_ rows: [CanonicalForm.Row]) -> DesiredState.Snapshot {
-        let pieces = CanonicalForm.documentPieces(from: rows)
-        return DesiredState.Snapshot(pieces: pieces, digest: CanonicalForm.digest(of: pieces))
-    }
-
     /// The pieces make exactly the document, and the stored streams inflate back to it.
     func testPiecesMakeTheDocumentAndInflateBackToIt() throws {
         let rows = rows()
         let whole = CanonicalForm.documentBytes(from: rows.map(\.entity))
-        let snapshot = pieced(rows)
+        let snapshot = DesiredState.Snapshot(of: rows)
         XCTAssertGreaterThan(snapshot.pieces.count, 3)
         XCTAssertTrue(snapshot.pieces.allSatisfy { $0.fingerprint == CanonicalForm.digest(of: $0.bytes) }, "a piece is known by its SHA-256")
         XCTAssertEqual(snapshot.document, whole)
@@ -36,7 +31,7 @@ final class SnapshotCompressionTests: XCTestCase {
         XCTAssertEqual(SnapshotCompression.decompress(stored.bytes), String(decoding: whole, as: UTF8.self))
         XCTAssertNil(SnapshotCompression.decompress(stored.bytes.prefix(stored.bytes.count / 2)), "a truncated snapshot is damaged, not short")
 
-        let empty = pieced([])
+        let empty = DesiredState.Snapshot(of: [])
         XCTAssertEqual(String(decoding: empty.document, as: UTF8.self), #"{"version":1}"#)
         XCTAssertEqual(SnapshotCompression.decompress(SnapshotCompression.stored(empty, revision: 1, reusing: nil).0.bytes), #"{"version":1}"#)
     }
@@ -46,12 +41,12 @@ final class SnapshotCompressionTests: XCTestCase {
     /// deleted entity, a note whose bytes no longer match, or another revision's bytes
     /// behave as they should.
     func testTheNextSnapshotCopiesTheStreamsOfUnchangedPieces() throws {
-        let first = pieced(rows())
+        let first = DesiredState.Snapshot(of: rows())
         let (stored, note) = SnapshotCompression.stored(first, revision: 1, reusing: nil)
         let previous = try XCTUnwrap(SnapshotCompression.PieceNote(text: XCTUnwrap(note), bytes: stored.bytes))
 
         for (second, label) in [(rows(changing: [12_345]), "changed"), (rows(dropping: [7]), "deleted"), (rows(changing: [0, 19_999]), "both ends")] {
-            let next = pieced(second)
+            let next = DesiredState.Snapshot(of: second)
             let changed = Set(next.pieces.map(\.fingerprint)).subtracting(first.pieces.map(\.fingerprint))
             XCTAssertTrue((1...2).contains(changed.count), "\(label): \(changed.count) pieces changed")
             let (again, _) = SnapshotCompression.stored(next, revision: 2, reusing: previous)
@@ -71,7 +66,7 @@ final class SnapshotCompressionTests: XCTestCase {
         let blob = streams.reduce(Data(), +)
         let poisonedNote = try XCTUnwrap(SnapshotCompression.PieceNote(
             text: SnapshotCompression.PieceNote.text(revision: 1, bytes: blob, pieces: zip(first.pieces, streams).map { ($0.fingerprint, $1.count) }), bytes: blob))
-        let next = pieced(rows(changing: [19_999]))
+        let next = DesiredState.Snapshot(of: rows(changing: [19_999]))
         let copied = try XCTUnwrap(SnapshotCompression.decompress(SnapshotCompression.stored(next, revision: 2, reusing: poisonedNote).0.bytes))
         XCTAssertEqual(copied, String(decoding: next.document, as: UTF8.self).replacingOccurrences(of: String(decoding: poisoned.bytes, as: UTF8.self), with: "POISON"))
 

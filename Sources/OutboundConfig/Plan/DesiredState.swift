@@ -76,10 +76,7 @@ public final class DesiredState: @unchecked Sendable {
         defer { lock.unlock() }
         if let startedSnapshot { return startedSnapshot }
         let rows = sortedRows
-        let snapshot = Background {
-            let pieces = CanonicalForm.documentPieces(from: rows.value.rows)
-            return Snapshot(pieces: pieces, digest: CanonicalForm.digest(of: pieces))
-        }
+        let snapshot = Background { Snapshot(of: rows.value.rows) }
         startedSnapshot = snapshot
         return snapshot
     }
@@ -118,6 +115,14 @@ public final class DesiredState: @unchecked Sendable {
     /// The stored cells of some agents only, in key order.
     public func cells(of agents: Set<String>) -> [(AvailabilityKey, AvailabilityCell)] {
         OutboundGate.dateIndependent(configuration).availabilityCells(of: agents).sorted { $0.0 < $1.0 }
+    }
+}
+
+extension DesiredState.Snapshot {
+    /// The snapshot of rows in key order.
+    init(of rows: [CanonicalForm.Row]) {
+        pieces = CanonicalForm.documentPieces(from: rows)
+        digest = CanonicalForm.digest(of: pieces)
     }
 }
 
