@@ -24,19 +24,16 @@ enum Phases {
         let warnings = ReadinessWarnings.check(configuration, now: Date())
         lap("warnings")
         print("agents \(configuration.agents.count), diagnostics \(problems.count + rules.count + warnings.count)")
-        _ = configuration.agents.sorted { $0.key < $1.key }
-        lap("sort agents")
-        let rows = DesiredState(configuration, now: Date(), sourcePaths: [directory]).rows
+        // The rows and the snapshot as an apply makes them.
+        let rows = DesiredState(configuration, now: Date(), sourcePaths: [directory]).rows.rows
         lap("rows")
-        let sorted = rows.rows.map { $0.entity }
-        let hashes = rows.rows.map { $0.hash }
-        let document = CanonicalForm.documentBytes(from: sorted)
-        lap("document")
-        _ = CanonicalForm.digest(of: document)
+        let pieces = CanonicalForm.documentPieces(from: rows)
+        lap("pieces")
+        _ = CanonicalForm.digest(of: pieces)
         lap("digest")
         let availability = OutboundGate(configuration: configuration, now: Date()).availability()
         lap("gate")
-        print("entities \(hashes.count)")
+        print("entities \(rows.count), snapshot pieces \(pieces.count)")
         let storePath = NSTemporaryDirectory() + "phases-\(getpid()).sqlite"
         defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: storePath + suffix) } }
         do {
