@@ -127,14 +127,6 @@ public final class OutboundStore: Sendable {
     }
 }
 
-extension JSON {
-    /// The text of a string value.
-    public var stringValue: String? {
-        if case .string(let text) = self { return text }
-        return nil
-    }
-}
-
 /// What `explain` from the store needs: the configuration around one agent, the current
 /// revision, and for each entity read the revision that last changed it and where its nodes
 /// stood in the files that revision was applied from.

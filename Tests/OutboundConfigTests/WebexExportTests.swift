@@ -12,7 +12,7 @@ final class WebexExportTests: XCTestCase {
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         addTeardownBlock { try? FileManager.default.removeItem(at: url) }
         for (name, text) in files {
-            try Data(text.utf8).write(to: url.appendingPathComponent(name))
+            try Data(WebexRequiredFields.complete(file: name, text).utf8).write(to: url.appendingPathComponent(name))
         }
         return url
     }
@@ -74,18 +74,18 @@ final class WebexExportTests: XCTestCase {
 
     func testInvalidJSONIsLocatedAtItsFile() throws {
         XCTAssertEqual(try problems(["site.json": "[{\"id\": ", "team.json": "[{\"id\" 1}]"]), [
-            "site.json: $: error: not valid JSON: the text ends too soon, at line 1, column 9",
-            "team.json: $: error: not valid JSON: at line 1, column 8",
+            "site.json: $: error: not valid JSON at line 1, column 9: the text ends too soon",
+            "team.json: $: error: not valid JSON at line 1, column 8: not what JSON has here",
         ])
         // A byte-order mark is not counted in the place.
-        XCTAssertEqual(try problems(["team.json": "\u{FEFF}[\n{\"id\" 1}]"]), ["team.json: $: error: not valid JSON: at line 2, column 7"])
+        XCTAssertEqual(try problems(["team.json": "\u{FEFF}[\n{\"id\" 1}]"]), ["team.json: $: error: not valid JSON at line 2, column 7: not what JSON has here"])
     }
 
     func testAWrongTypeIsLocatedAtItsJSONPathAndEveryBadItemIsReported() throws {
         let users = #"{"data": [{"id": "u1"}, {"id": "u2", "teamIds": "t1"}, {"id": "u3", "active": "yes"}]}"#
         XCTAssertEqual(try problems(["user.2.json": users, "user.json": "[]"]), [
-            "user.2.json: $.data[1].teamIds: error: expected an array",
-            "user.2.json: $.data[2].active: error: expected a boolean",
+            "user.2.json: $.data[1].teamIds: error: expected an array, found \"t1\"",
+            "user.2.json: $.data[2].active: error: expected a boolean, found \"yes\"",
         ])
     }
 
@@ -94,7 +94,7 @@ final class WebexExportTests: XCTestCase {
         // Problems come in the order of SPEC §9's list of files: sites before entry points.
         XCTAssertEqual(try problems(["site.json": #"[{"id": "s1", "name": "Lisbon", "active": true}]"#, "entry-point.json": entryPoint]), [
             "site.json: $[0].multimediaProfileId: error: required by Cisco's schema, missing",
-            "entry-point.json: $[0].channelType: error: 'SMS' is not one of TELEPHONY, EMAIL, FAX, CHAT, VIDEO, OTHERS, SOCIAL_CHANNEL",
+            "entry-point.json: $[0].channelType: error: \"SMS\" is not one of TELEPHONY, EMAIL, FAX, CHAT, VIDEO, OTHERS, SOCIAL_CHANNEL",
         ])
     }
 

@@ -47,7 +47,7 @@ final class WebexMappingTests: XCTestCase {
     private let queues = #"""
     {"data": [
      {"id": "q-sms", "name": "SMS Queue", "channelType": "SOCIAL_CHANNEL", "socialChannelType": "MESSAGEBIRD", "active": true, "routingType": "CIRCULAR", "queueRoutingType": "TEAM_BASED",
-      "callDistributionGroups": [{"agentGroups": [{"teamId": "t1"}, {"teamId": "t1"}], "order": 1}], "serviceLevelThreshold": 20, "maxTimeInQueue": 0},
+      "callDistributionGroups": [{"agentGroups": [{"teamId": "t1"}], "order": 1}, {"agentGroups": [{"teamId": "t1"}], "order": 2}], "serviceLevelThreshold": 20, "maxTimeInQueue": 0},
      {"id": "q-vip", "name": "VIP", "channelType": "CHAT", "active": true, "routingType": "LONGEST_AVAILABLE_AGENT", "queueRoutingType": "AGENT_BASED",
       "callDistributionGroups": [], "serviceLevelThreshold": 20, "maxTimeInQueue": 60},
      {"id": "q-work", "name": "Work", "channelType": "WORK_ITEM", "active": true, "routingType": "SKILLS_BASED", "queueRoutingType": "SKILL_BASED",
@@ -82,7 +82,7 @@ final class WebexMappingTests: XCTestCase {
                      "auxiliary-code.json": codes, "user.json": users]
         files.merge(replacing) { $1 }
         if let extra { files["extra.yaml"] = extra }
-        for (name, text) in files { try Data(text.utf8).write(to: url.appendingPathComponent(name)) }
+        for (name, text) in files { try Data(WebexRequiredFields.complete(file: name, text).utf8).write(to: url.appendingPathComponent(name)) }
         return url
     }
 

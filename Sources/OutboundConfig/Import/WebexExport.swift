@@ -1,11 +1,9 @@
 import Foundation
 
 /// A Webex Contact Center tenant as its API lists it: what `import webex DIR` reads (SPEC §9),
-/// with pages joined in page order. Reading checks every item against the parts of Cisco's
-/// schema the import relies on (types, required fields, enumerations), that ids are unique and
-/// that every reference between items resolves (WebexReferences.swift), and locates every
-/// problem; the full schema (patterns, formats) is checked on the test fixtures by
-/// scripts/webex-fixture-check.py.
+/// with pages joined in page order. Reading checks every item against its list's item schema
+/// in Cisco's document (WebexSchema.swift), that ids are unique and that every reference
+/// between items resolves (WebexReferences.swift), and locates every problem.
 public struct WebexExport: Sendable {
     public var multimediaProfiles: [WebexMultimediaProfile] = []
     public var sites: [WebexSite] = []
@@ -84,7 +82,8 @@ public struct WebexExport: Sendable {
     private mutating func append(_ resource: WebexResource, pages: [(file: String, data: Data)]) -> [WebexInputProblem] {
         func decode<Item: WebexItem>(_ list: inout [Item]) -> [WebexInputProblem] {
             var problems: [WebexInputProblem] = []
-            for decoded in ParallelMap.map(pages, minimumCount: 2, { WebexListFile<Item>(file: $0.file, data: $0.data) }) {
+            let schema = WebexSchema.item(of: resource)
+            for decoded in ParallelMap.map(pages, minimumCount: 2, { WebexListFile<Item>(file: $0.file, data: $0.data, schema: schema) }) {
                 problems += decoded.problems
                 fieldCounts[resource, default: [:]].merge(decoded.fieldCounts, uniquingKeysWith: +)
                 for (item, location) in zip(decoded.items, decoded.locations) {

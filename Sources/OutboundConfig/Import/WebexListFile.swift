@@ -2,9 +2,10 @@ import Foundation
 
 /// One file of an export, decoded: a list endpoint's response in either form the API returns,
 /// a plain array or the paged `/v2/` envelope `{"meta": …, "data": […]}`. Every item is decoded
-/// on its own, so one run reports the first problem of every bad item, not only of the first.
-/// The text is laid out as a `JSONTape` and items decoded off it (`JSONTapeDecoder`), which
-/// also gives each item's field names for the report.
+/// on its own, so one run reports the problems of every bad item, not only of the first.
+/// The text is laid out as a `JSONTape`; each item is checked against Cisco's schema on it
+/// (`WebexSchemaCheck`), then decoded off it (`JSONTapeDecoder`), which also gives each item's
+/// field names for the report.
 struct WebexListFile<Item: WebexItem>: Sendable {
     var items: [Item] = []
     /// Where each item of `items` is, at the same position.
@@ -22,7 +23,9 @@ struct WebexListFile<Item: WebexItem>: Sendable {
         init(intValue: Int) { stringValue = "\(intValue)"; self.intValue = intValue }
     }
 
-    init(file: String, data: Data) {
+    /// Reads `data`, checking each item against `schema`, Cisco's item schema of the list: an
+    /// item with problems there is reported whole and not decoded.
+    init(file: String, data: Data, schema: WebexSchema) {
         // A byte-order mark (files saved by some Windows tools) is not part of the JSON, and
         // places are counted without it.
         let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
@@ -30,9 +33,11 @@ struct WebexListFile<Item: WebexItem>: Sendable {
         let tape: JSONTape
         do {
             tape = try JSONTape(bytes: bytes)
+        } catch let error as JSONTape.ParseError {
+            problems.append(WebexInputProblem(.error, file: file, message: "not valid JSON at \(Self.place(of: error.offset, in: bytes)): \(error.problem.rawValue)"))
+            return
         } catch {
-            let offset = (error as? JSONTape.ParseError)?.offset ?? 0
-            problems.append(WebexInputProblem(.error, file: file, message: "not valid JSON: \(Self.place(of: offset, in: bytes))"))
+            problems.append(WebexInputProblem(.error, file: file, message: "not valid JSON: \(error)"))
             return
         }
         let list: Int
@@ -61,9 +66,15 @@ struct WebexListFile<Item: WebexItem>: Sendable {
         // Items of a list mostly carry the same fields: count runs of objects with the same
         // keys, and each field once a run, not once an item.
         var runs: [(object: Int, count: Int)] = []
+        var check = WebexSchemaCheck(tape: tape)
         for (index, element) in tape.items(of: list).enumerated() {
             if tape.kind(element) == .object {
-                if let last = runs.indices.last, Self.sameKeys(element, runs[last].object, in: tape) { runs[last].count += 1 } else { runs.append((element, 1)) }
+                if let last = runs.indices.last, tape.sameKeys(element, runs[last].object) { runs[last].count += 1 } else { runs.append((element, 1)) }
+            }
+            let found = check.problems(of: element, against: schema)
+            guard found.isEmpty else {
+                problems += found.map { WebexInputProblem(.error, file: file, jsonPath: "\(prefix)[\(index)]\($0.path)", message: $0.message) }
+                continue
             }
             do {
                 items.append(try Item(from: JSONTapeDecoder(tape, node: element, codingPath: listPath + [Step(intValue: index)])))
@@ -79,16 +90,11 @@ struct WebexListFile<Item: WebexItem>: Sendable {
         }
     }
 
-    /// Whether two objects have the same keys in the same order.
-    private static func sameKeys(_ a: Int, _ b: Int, in tape: JSONTape) -> Bool {
-        tape.count(a) == tape.count(b) && zip(tape.keys(of: a), tape.keys(of: b)).allSatisfy { tape.sameText($0, $1) }
-    }
-
-    /// Where the text stops being JSON: "at line L, column C" (columns count bytes).
+    /// Where the text stops being JSON: "line L, column C" (columns count bytes).
     private static func place(of offset: Int, in bytes: [UInt8]) -> String {
         let before = bytes.prefix(offset)
         let line = before.reduce(1) { $0 + ($1 == 0x0A ? 1 : 0) }
         let column = offset - (before.lastIndex(of: 0x0A).map { $0 + 1 } ?? 0) + 1
-        return (offset >= bytes.count ? "the text ends too soon, " : "") + "at line \(line), column \(column)"
+        return "line \(line), column \(column)"
     }
 }

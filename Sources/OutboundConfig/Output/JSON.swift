@@ -125,6 +125,12 @@ public indirect enum JSON: Sendable, Equatable {
         output += String(decoding: bytes, as: UTF8.self)
     }
 
+    /// The text of a string value.
+    public var stringValue: String? {
+        if case .string(let text) = self { return text }
+        return nil
+    }
+
     public subscript(key: String) -> JSON? {
         guard case .object(let members) = self else { return nil }
         return members.first { $0.0 == key }?.1

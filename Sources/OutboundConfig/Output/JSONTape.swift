@@ -25,8 +25,21 @@ public final class JSONTape: Sendable {
     }
 
     public struct ParseError: Error, CustomStringConvertible {
+        public enum Problem: String, Sendable {
+            case unexpected = "not what JSON has here"
+            case endsTooSoon = "the text ends too soon"
+            case controlCharacter = "a control character in a string (JSON needs it escaped)"
+            case invalidEscape = "an escape JSON does not have (\\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX)"
+            case loneSurrogate = "half of a UTF-16 surrogate pair, without the other half"
+            case invalidUTF8 = "bytes that are not UTF-8"
+            case tooDeep = "values nested deeper than 512 levels"
+            case tooLarge = "text over 4 GiB"
+            case badNumber = "a number JSON does not have, or one no double holds"
+        }
+
         public var offset: Int
-        public var description: String { "invalid JSON at byte \(offset)" }
+        public var problem: Problem
+        public var description: String { "invalid JSON at byte \(offset): \(problem.rawValue)" }
     }
 
     let bytes: [UInt8]
@@ -35,18 +48,19 @@ public final class JSONTape: Sendable {
     /// Values nest at most this deep: deeper text is refused rather than overflowing the stack.
     static let maximumDepth = 512
 
-    /// Reads one JSON value (RFC 8259) with white space around it. Raw control bytes in
-    /// strings are let through, as are escapes of any character (`\a` is `a`); a `\u` escape
-    /// needs four hex digits.
+    /// Reads one JSON value (RFC 8259) with white space around it, strictly: strings are UTF-8
+    /// without raw control characters, escapes are JSON's, and a `\u` escape of a UTF-16
+    /// surrogate comes with its other half (a lone one is no Unicode text). Duplicate keys are
+    /// kept; readers decide (`member(_:of:)` finds the first).
     public init(bytes: [UInt8]) throws {
-        guard bytes.count < Int(UInt32.max) else { throw ParseError(offset: Int(UInt32.max)) }
+        guard bytes.count < Int(UInt32.max) else { throw ParseError(offset: Int(UInt32.max), problem: .tooLarge) }
         self.bytes = bytes
         nodes = try bytes.withUnsafeBufferPointer { buffer in
             var parser = Scanner(bytes: buffer)
             parser.nodes.reserveCapacity(bytes.count / 16)
             try parser.value(depth: 0)
             parser.skipWhitespace()
-            guard parser.index == buffer.count else { throw ParseError(offset: parser.index) }
+            guard parser.index == buffer.count else { throw ParseError(offset: parser.index, problem: .unexpected) }
             return parser.nodes
         }
     }
@@ -122,6 +136,60 @@ public final class JSONTape: Sendable {
         }
     }
 
+    /// A string node's text as UTF-8, without making a `String` (unless it has escapes).
+    func utf8(_ node: Int) -> ArraySlice<UInt8> {
+        let value = nodes[node]
+        return value.kind == .string ? bytes[Int(value.start)..<Int(value.end)] : ArraySlice(string(node).utf8)
+    }
+
+    /// A number node's text, as written.
+    func numberText(_ node: Int) -> String {
+        let value = nodes[node]
+        return String(decoding: bytes[Int(value.start)..<Int(value.end)], as: UTF8.self)
+    }
+
+    /// Whether a number node is written as a whole number: no fraction, no exponent.
+    func isWholeNumber(_ node: Int) -> Bool {
+        let value = nodes[node]
+        return !bytes[Int(value.start)..<Int(value.end)].contains { $0 == UInt8(ascii: ".") || $0 | 0x20 == UInt8(ascii: "e") }
+    }
+
+    /// Whether two values are equal as JSON Schema compares them (`uniqueItems`): strings by
+    /// their text, numbers by their value, containers member by member whatever the order of
+    /// an object's keys.
+    func sameValue(_ a: Int, _ b: Int) -> Bool {
+        switch (kind(a), kind(b)) {
+        case (.string, .string): return sameText(a, b)
+        case (.string, .escapedString), (.escapedString, .string), (.escapedString, .escapedString): return utf8(a) == utf8(b)
+        case (.number, .number): return sameText(a, b) || Double(numberText(a)) == Double(numberText(b))
+        case (.array, .array):
+            return count(a) == count(b) && zip(items(of: a), items(of: b)).allSatisfy { sameValue($0, $1) }
+        case (.object, .object):
+            return count(a) == count(b) && keys(of: a).allSatisfy { key in
+                keys(of: b).contains { utf8($0) == utf8(key) && sameValue($0 + 1, key + 1) }
+            }
+        case let (first, second): return first == second
+        }
+    }
+
+    /// A hash of an object's keys as written, in order: objects with the same keys share it.
+    func keySignature(of object: Int) -> UInt64 {
+        var hash = FNV1a()
+        bytes.withUnsafeBytes { all in
+            for key in keys(of: object) {
+                let node = nodes[key]
+                hash.combine(UInt64(node.end - node.start))
+                hash.combine(UnsafeRawBufferPointer(rebasing: all[Int(node.start)..<Int(node.end)]))
+            }
+        }
+        return hash.value
+    }
+
+    /// Whether two objects have the same keys, written the same way, in the same order.
+    func sameKeys(_ a: Int, _ b: Int) -> Bool {
+        count(a) == count(b) && zip(keys(of: a), keys(of: b)).allSatisfy { sameText($0, $1) }
+    }
+
     /// Whether two string nodes hold the same bytes (keys of two objects, compared cheaply).
     func sameText(_ a: Int, _ b: Int) -> Bool {
         let first = nodes[a], second = nodes[b]
@@ -141,7 +209,8 @@ public final class JSONTape: Sendable {
     /// Where a node's text starts in the bytes.
     public func offset(_ node: Int) -> Int { Int(nodes[node].start) }
 
-    /// An escaped string's text. The scanner checked every escape.
+    /// An escaped string's text. The scanner checked every escape, so `\X` is one of JSON's
+    /// and stands for `X` unless it is one of the letters below.
     private static func unescaped(_ text: ArraySlice<UInt8>) -> String {
         var output: [UInt8] = []
         output.reserveCapacity(text.count)
@@ -160,19 +229,15 @@ public final class JSONTape: Sendable {
             case UInt8(ascii: "b"): output.append(0x08)
             case UInt8(ascii: "f"): output.append(0x0C)
             case UInt8(ascii: "u"):
-                let code = hex(index)
+                var code = hex(index)
                 index += 4
-                var scalar = Unicode.Scalar(code)
-                // A UTF-16 surrogate pair spelled as two escapes is one character.
-                if (0xD800..<0xDC00).contains(code), index + 6 <= text.endIndex, text[index] == UInt8(ascii: "\\"),
-                   text[index + 1] == UInt8(ascii: "u"), Scanner.isHex(text[(index + 2)..<(index + 6)]) {
-                    let low = hex(index + 2)
-                    if (0xDC00..<0xE000).contains(low) {
-                        index += 6
-                        scalar = Unicode.Scalar(0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00))
-                    }
+                // A surrogate pair spelled as two escapes is one character (the scanner saw
+                // that a high half has its low half).
+                if (0xD800..<0xDC00).contains(code) {
+                    code = 0x10000 + ((code - 0xD800) << 10) + (hex(index + 2) - 0xDC00)
+                    index += 6
                 }
-                output += Array(String(scalar ?? "\u{FFFD}").utf8)
+                output += Array(String(Unicode.Scalar(code) ?? "\u{FFFD}").utf8)
             default: output.append(escape)
             }
         }
@@ -195,9 +260,9 @@ public final class JSONTape: Sendable {
         }
 
         mutating func value(depth: Int) throws {
-            guard depth < JSONTape.maximumDepth else { throw ParseError(offset: index) }
+            guard depth < JSONTape.maximumDepth else { throw ParseError(offset: index, problem: .tooDeep) }
             skipWhitespace()
-            guard index < bytes.count else { throw ParseError(offset: index) }
+            guard index < bytes.count else { throw ParseError(offset: index, problem: .endsTooSoon) }
             switch bytes[index] {
             case UInt8(ascii: "{"): try container(.object, closing: UInt8(ascii: "}"), depth: depth)
             case UInt8(ascii: "["): try container(.array, closing: UInt8(ascii: "]"), depth: depth)
@@ -221,7 +286,8 @@ public final class JSONTape: Sendable {
                 while true {
                     if kind == .object {
                         skipWhitespace()
-                        guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw ParseError(offset: index) }
+                        guard index < bytes.count else { throw ParseError(offset: index, problem: .endsTooSoon) }
+                        guard bytes[index] == UInt8(ascii: "\"") else { throw ParseError(offset: index, problem: .unexpected) }
                         try string()
                         skipWhitespace()
                         try expect(UInt8(ascii: ":"))
@@ -229,7 +295,7 @@ public final class JSONTape: Sendable {
                     try value(depth: depth + 1)
                     count += 1
                     skipWhitespace()
-                    guard index < bytes.count else { throw ParseError(offset: index) }
+                    guard index < bytes.count else { throw ParseError(offset: index, problem: .endsTooSoon) }
                     if bytes[index] == closing { index += 1; break }
                     try expect(UInt8(ascii: ","))
                 }
@@ -239,7 +305,8 @@ public final class JSONTape: Sendable {
         }
 
         mutating func expect(_ byte: UInt8) throws {
-            guard index < bytes.count, bytes[index] == byte else { throw ParseError(offset: index) }
+            guard index < bytes.count else { throw ParseError(offset: index, problem: .endsTooSoon) }
+            guard bytes[index] == byte else { throw ParseError(offset: index, problem: .unexpected) }
             index += 1
         }
 
@@ -254,24 +321,89 @@ public final class JSONTape: Sendable {
             let start = index
             var escaped = false
             while true {
-                while index < bytes.count, bytes[index] != UInt8(ascii: "\""), bytes[index] != UInt8(ascii: "\\") { index += 1 }
-                guard index < bytes.count else { throw ParseError(offset: index) }
-                if bytes[index] == UInt8(ascii: "\"") { break }
-                escaped = true
-                index += 1
-                guard index < bytes.count else { throw ParseError(offset: index) }
-                if bytes[index] == UInt8(ascii: "u") {
-                    guard index + 5 <= bytes.count, Self.isHex(bytes[(index + 1)..<(index + 5)]) else { throw ParseError(offset: index + 1) }
-                    index += 4
+                // Printable ASCII other than the quote and the backslash is most of any text.
+                while index < bytes.count {
+                    let byte = bytes[index]
+                    guard byte &- 0x20 < 0x60, byte != UInt8(ascii: "\""), byte != UInt8(ascii: "\\") else { break }
+                    index += 1
                 }
-                index += 1
+                guard index < bytes.count else { throw ParseError(offset: index, problem: .endsTooSoon) }
+                switch bytes[index] {
+                case UInt8(ascii: "\""):
+                    nodes.append(Node(kind: escaped ? .escapedString : .string, count: 0, start: UInt32(start), end: UInt32(index)))
+                    index += 1
+                    return
+                case UInt8(ascii: "\\"):
+                    escaped = true
+                    try escape()
+                case 0x80...:
+                    try utf8Character()
+                default:
+                    throw ParseError(offset: index, problem: .controlCharacter)
+                }
             }
-            nodes.append(Node(kind: escaped ? .escapedString : .string, count: 0, start: UInt32(start), end: UInt32(index)))
-            index += 1
         }
 
-        static func isHex<Bytes: Collection<UInt8>>(_ digits: Bytes) -> Bool {
-            digits.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x66) }
+        /// Steps over one escape, at its backslash.
+        mutating func escape() throws {
+            index += 1
+            guard index < bytes.count else { throw ParseError(offset: index, problem: .endsTooSoon) }
+            switch bytes[index] {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"), UInt8(ascii: "n"),
+                 UInt8(ascii: "r"), UInt8(ascii: "t"):
+                index += 1
+            case UInt8(ascii: "u"):
+                let code = try hexCode(at: index + 1)
+                index += 5
+                if (0xDC00..<0xE000).contains(code) { throw ParseError(offset: index - 6, problem: .loneSurrogate) }
+                if (0xD800..<0xDC00).contains(code) {
+                    guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u"),
+                          (0xDC00..<0xE000).contains(try hexCode(at: index + 2)) else { throw ParseError(offset: index - 6, problem: .loneSurrogate) }
+                    index += 6
+                }
+            default:
+                throw ParseError(offset: index - 1, problem: .invalidEscape)
+            }
+        }
+
+        /// The four hex digits of a `\u` escape, starting at `position`.
+        func hexCode(at position: Int) throws -> UInt32 {
+            guard position + 4 <= bytes.count else { throw ParseError(offset: bytes.count, problem: .endsTooSoon) }
+            var code: UInt32 = 0
+            for byte in bytes[position..<(position + 4)] {
+                let digit: UInt8
+                switch byte {
+                case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
+                case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
+                case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
+                default: throw ParseError(offset: position, problem: .invalidEscape)
+                }
+                code = code << 4 | UInt32(digit)
+            }
+            return code
+        }
+
+        /// Steps over one UTF-8 encoded character of two to four bytes, refusing what RFC 3629
+        /// refuses: stray continuation bytes, overlong forms, surrogates, code points past
+        /// U+10FFFF.
+        mutating func utf8Character() throws {
+            let lead = bytes[index]
+            // The continuation bytes after the lead, and the range the first of them must be in.
+            let (length, first): (Int, ClosedRange<UInt8>) = switch lead {
+            case 0xC2...0xDF: (1, 0x80...0xBF)
+            case 0xE0: (2, 0xA0...0xBF)
+            case 0xED: (2, 0x80...0x9F)
+            case 0xE1...0xEF: (2, 0x80...0xBF)
+            case 0xF0: (3, 0x90...0xBF)
+            case 0xF1...0xF3: (3, 0x80...0xBF)
+            case 0xF4: (3, 0x80...0x8F)
+            default: (0, 0...0)
+            }
+            guard length > 0, index + length < bytes.count, first.contains(bytes[index + 1]),
+                  bytes[(index + 2)..<(index + 1 + length)].allSatisfy({ $0 & 0xC0 == 0x80 }) else {
+                throw ParseError(offset: index, problem: .invalidUTF8)
+            }
+            index += 1 + length
         }
 
         /// RFC 8259's number. One that is not a whole number, or has more digits than an
@@ -283,22 +415,23 @@ public final class JSONTape: Sendable {
             let integerStart = index
             skipDigits()
             let integerDigits = index - integerStart
-            guard integerDigits > 0, integerDigits == 1 || bytes[integerStart] != UInt8(ascii: "0") else { throw ParseError(offset: start) }
+            guard integerDigits > 0 else { throw ParseError(offset: start, problem: index < bytes.count ? .unexpected : .endsTooSoon) }
+            guard integerDigits == 1 || bytes[integerStart] != UInt8(ascii: "0") else { throw ParseError(offset: start, problem: .badNumber) }
             var isInteger = true
             if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
                 index += 1
                 isInteger = false
-                guard skipDigits() > 0 else { throw ParseError(offset: index) }
+                guard skipDigits() > 0 else { throw ParseError(offset: index, problem: .badNumber) }
             }
             if index < bytes.count, bytes[index] | 0x20 == UInt8(ascii: "e") {
                 index += 1
                 isInteger = false
                 if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
-                guard skipDigits() > 0 else { throw ParseError(offset: index) }
+                guard skipDigits() > 0 else { throw ParseError(offset: index, problem: .badNumber) }
             }
             if !isInteger || integerDigits > 18 {
                 let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
-                guard isInteger && Int(text) != nil || Double(text)?.isFinite == true else { throw ParseError(offset: start) }
+                guard isInteger && Int(text) != nil || Double(text)?.isFinite == true else { throw ParseError(offset: start, problem: .badNumber) }
             }
             nodes.append(Node(kind: .number, count: 0, start: UInt32(start), end: UInt32(index)))
         }
