@@ -100,6 +100,17 @@ final class WebexFixtureTests: XCTestCase {
         }
     }
 
+    /// The schemas `import webex` checks items against are Cisco's, as the repository's copy of
+    /// the document has them: the embedded file is what its generator writes from that copy.
+    func testTheEmbeddedSchemasAreWhatTheGeneratorWritesFromCiscosDocument() throws {
+        let written = try temporaryDirectory(self).appendingPathComponent("WebexSchemaDocument.swift")
+        let result = try python("scripts/embed-webex-schemas.py", [written.path])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let embedded = repositoryRoot.appendingPathComponent("Sources/OutboundConfig/Import/Schema/WebexSchemaDocument.swift")
+        XCTAssertEqual(try String(contentsOf: written, encoding: .utf8), try String(contentsOf: embedded, encoding: .utf8),
+                       "run scripts/embed-webex-schemas.py and commit the result")
+    }
+
     /// The cases the import must handle (SPEC §9, issue #16) are really in the export.
     func testTheTenantHasTheShapesTheImportMustHandle() throws {
         XCTAssertEqual(try items("site.json").count, 3)

@@ -197,6 +197,18 @@ final class WebexImportTests: XCTestCase {
             let text = try String(contentsOf: file, encoding: .utf8)
             try text.replacingOccurrences(of: "\"active\": true", with: "\"active\": \"yes\"").write(to: file, atomically: true, encoding: .utf8)
         }, expect: ["team.json: $.data[0].active: error:", "a boolean"])
+        // Text that lenient parsers let through is not JSON: a raw control character in a string.
+        try attempt({ source in
+            let file = source.appendingPathComponent("site.json")
+            let text = try String(contentsOf: file, encoding: .utf8)
+            try text.replacingOccurrences(of: "Lisbon", with: "Lis\u{01}bon").write(to: file, atomically: true, encoding: .utf8)
+        }, expect: ["site.json: $: error: not valid JSON at line 6, column 17: a control character in a string (JSON needs it escaped)"])
+        // A field the import does not read is checked against Cisco's schema all the same.
+        try attempt({ source in
+            let file = source.appendingPathComponent("user.2.json")
+            let text = try String(contentsOf: file, encoding: .utf8)
+            try text.replacingOccurrences(of: "\"createdTime\": ", with: "\"createdTime\": \"yesterday\", \"x\": ").write(to: file, atomically: true, encoding: .utf8)
+        }, expect: ["user.2.json: $.data[0].createdTime: error: expected an integer, found \"yesterday\""])
         try attempt({ source in
             let file = source.appendingPathComponent("team.json")
             let siteId = try XCTUnwrap(try self.webexItems("team").first?["siteId"] as? String)

@@ -1,6 +1,6 @@
-/// A closed vocabulary of Cisco's schema (`channelType`, `profileType`, …). Decoding a value
-/// outside it fails at its JSON path with the allowed values spelled out, as the schema check
-/// of the fixtures (scripts/webex-fixture-check.py) would say it.
+/// A closed vocabulary of Cisco's schema (`channelType`, `profileType`, …). The schema check
+/// (WebexSchemaCheck) refuses a value outside it before anything is decoded; decoding says the
+/// same at the same path, for a decoder used on its own.
 public protocol WebexEnumeration: RawRepresentable, CaseIterable, Hashable, Sendable, Decodable where RawValue == String {}
 
 extension WebexEnumeration {
