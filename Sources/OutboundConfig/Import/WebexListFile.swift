@@ -61,32 +61,57 @@ struct WebexListFile<Item: WebexItem>: Sendable {
             return
         }
         let prefix = WebexInputProblem.jsonPath(listPath)
-        items.reserveCapacity(tape.count(list))
-        locations.reserveCapacity(tape.count(list))
+        let elements = Array(tape.items(of: list).enumerated())
         // Items of a list mostly carry the same fields: count runs of objects with the same
         // keys, and each field once a run, not once an item.
         var runs: [(object: Int, count: Int)] = []
-        var check = WebexSchemaCheck(tape: tape)
-        for (index, element) in tape.items(of: list).enumerated() {
-            if tape.kind(element) == .object {
-                if let last = runs.indices.last, tape.sameKeys(element, runs[last].object) { runs[last].count += 1 } else { runs.append((element, 1)) }
-            }
-            let found = check.problems(of: element, against: schema)
-            guard found.isEmpty else {
-                problems += found.map { WebexInputProblem(.error, file: file, jsonPath: "\(prefix)[\(index)]\($0.path)", message: $0.message) }
-                continue
-            }
-            do {
-                items.append(try Item(from: JSONTapeDecoder(tape, node: element, codingPath: listPath + [Step(intValue: index)])))
-                locations.append(WebexItemLocation(file: file, jsonPath: "\(prefix)[\(index)]"))
-            } catch let error as DecodingError {
-                problems.append(WebexInputProblem(file: file, decodingError: error))
-            } catch {
-                problems.append(WebexInputProblem(.error, file: file, jsonPath: "\(prefix)[\(index)]", message: "\(error)"))
-            }
+        for (_, element) in elements where tape.kind(element) == .object {
+            if let last = runs.indices.last, tape.sameKeys(element, runs[last].object) { runs[last].count += 1 } else { runs.append((element, 1)) }
         }
         for run in runs {
             for key in tape.keys(of: run.object) { fieldCounts[tape.string(key), default: 0] += run.count }
+        }
+        // Checked and decoded in chunks on all cores: an export may hold 50,000 users in one
+        // file, and a file's items were otherwise read on one core while the other idled.
+        let read = ParallelMap.mapChunks(elements) { chunk in
+            var check = WebexSchemaCheck(tape: tape)
+            return chunk.map { index, element in
+                Self.read(element, at: index, of: tape, in: file, prefix: prefix, listPath: listPath, against: schema, with: &check)
+            }
+        }
+        items.reserveCapacity(read.count)
+        locations.reserveCapacity(read.count)
+        for outcome in read {
+            switch outcome {
+            case .item(let item, let location):
+                items.append(item)
+                locations.append(location)
+            case .problems(let found):
+                problems += found
+            }
+        }
+    }
+
+    /// One item of a list: decoded where it was read, or what is wrong with it.
+    private enum ItemOutcome: Sendable {
+        case item(Item, WebexItemLocation)
+        case problems([WebexInputProblem])
+    }
+
+    /// Checks an item against Cisco's schema, and decodes it when nothing is wrong there.
+    private static func read(_ element: Int, at index: Int, of tape: JSONTape, in file: String, prefix: String, listPath: [any CodingKey],
+                             against schema: WebexSchema, with check: inout WebexSchemaCheck) -> ItemOutcome {
+        let found = check.problems(of: element, against: schema)
+        guard found.isEmpty else {
+            return .problems(found.map { WebexInputProblem(.error, file: file, jsonPath: "\(prefix)[\(index)]\($0.path)", message: $0.message) })
+        }
+        do {
+            let item = try Item(from: JSONTapeDecoder(tape, node: element, codingPath: listPath + [Step(intValue: index)]))
+            return .item(item, WebexItemLocation(file: file, jsonPath: "\(prefix)[\(index)]"))
+        } catch let error as DecodingError {
+            return .problems([WebexInputProblem(file: file, decodingError: error)])
+        } catch {
+            return .problems([WebexInputProblem(.error, file: file, jsonPath: "\(prefix)[\(index)]", message: "\(error)")])
         }
     }
 
