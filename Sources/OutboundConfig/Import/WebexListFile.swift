@@ -23,13 +23,13 @@ struct WebexListFile<Item: WebexItem>: Sendable {
         init(intValue: Int) { stringValue = "\(intValue)"; self.intValue = intValue }
     }
 
-    /// Reads `data`, checking each item against `schema`, Cisco's item schema of the list: an
-    /// item with problems there is reported whole and not decoded.
-    init(file: String, data: Data, schema: WebexSchema) {
+    /// Reads a file's bytes, checking each item against `schema`, Cisco's item schema of the
+    /// list: an item with problems there is reported whole and not decoded.
+    init(file: String, bytes: [UInt8], schema: WebexSchema) {
         // A byte-order mark (files saved by some Windows tools) is not part of the JSON, and
         // places are counted without it.
-        let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
-        let bytes = data.starts(with: bom) ? Array(data.dropFirst(3)) : Array(data)
+        var bytes = bytes
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
         let tape: JSONTape
         do {
             tape = try JSONTape(bytes: bytes)
@@ -62,33 +62,60 @@ struct WebexListFile<Item: WebexItem>: Sendable {
         }
         let prefix = WebexInputProblem.jsonPath(listPath)
         let elements = Array(tape.items(of: list).enumerated())
-        // Items of a list mostly carry the same fields: count runs of objects with the same
-        // keys, and each field once a run, not once an item.
-        var runs: [(object: Int, count: Int)] = []
-        for (_, element) in elements where tape.kind(element) == .object {
-            if let last = runs.indices.last, tape.sameKeys(element, runs[last].object) { runs[last].count += 1 } else { runs.append((element, 1)) }
-        }
-        for run in runs {
-            for key in tape.keys(of: run.object) { fieldCounts[tape.string(key), default: 0] += run.count }
-        }
         // Checked and decoded in chunks on all cores: an export may hold 50,000 users in one
         // file, and a file's items were otherwise read on one core while the other idled.
-        let read = ParallelMap.mapChunks(elements) { chunk in
+        let chunks = ParallelMap.mapChunks(elements) { chunk in
             var check = WebexSchemaCheck(tape: tape)
-            return chunk.map { index, element in
-                Self.read(element, at: index, of: tape, in: file, prefix: prefix, listPath: listPath, against: schema, with: &check)
+            var fields = FieldCounter(tape: tape)
+            let outcomes = chunk.map { index, element in
+                fields.count(element)
+                return Self.read(element, at: index, of: tape, in: file, prefix: prefix, listPath: listPath, against: schema, with: &check)
+            }
+            return [(outcomes, fields.counts)]
+        }
+        items.reserveCapacity(elements.count)
+        locations.reserveCapacity(elements.count)
+        for (outcomes, counts) in chunks {
+            fieldCounts.merge(counts, uniquingKeysWith: +)
+            for outcome in outcomes {
+                switch outcome {
+                case .item(let item, let location):
+                    items.append(item)
+                    locations.append(location)
+                case .problems(let found):
+                    problems += found
+                }
             }
         }
-        items.reserveCapacity(read.count)
-        locations.reserveCapacity(read.count)
-        for outcome in read {
-            switch outcome {
-            case .item(let item, let location):
-                items.append(item)
-                locations.append(location)
-            case .problems(let found):
-                problems += found
+    }
+
+    /// How many objects carry each field name. Items of a list carry a few sets of fields: the
+    /// objects of each set are counted (a set is found by a hash of its keys' bytes, confirmed
+    /// by comparing them), and names are made once a set, not once an item.
+    private struct FieldCounter {
+        let tape: JSONTape
+        private var sets: [UInt64: [(object: Int, count: Int)]] = [:]
+
+        init(tape: JSONTape) {
+            self.tape = tape
+        }
+
+        mutating func count(_ node: Int) {
+            guard tape.kind(node) == .object else { return }
+            let signature = tape.keySignature(of: node)
+            if let index = sets[signature]?.firstIndex(where: { tape.sameKeys($0.object, node) }) {
+                sets[signature]![index].count += 1
+            } else {
+                sets[signature, default: []].append((node, 1))
             }
+        }
+
+        var counts: [String: Int] {
+            var counts: [String: Int] = [:]
+            for (object, count) in sets.values.joined() {
+                for key in tape.keys(of: object) { counts[tape.string(key), default: 0] += count }
+            }
+            return counts
         }
     }
 
