@@ -14,4 +14,15 @@ final class YAMLWriterTests: XCTestCase {
             XCTAssertEqual(YAMLWriter.scalar(text), text, "'\(text)' reads back plain")
         }
     }
+
+    /// Text with characters beyond ASCII: plain when it is letters (of any script), ASCII digits
+    /// and the plain punctuation, starting with a letter or digit and not ending in a space.
+    func testTextBeyondASCIIIsPlainOnlyWhenItsCharactersAre() {
+        for text in ["Ñandú 2", "Ⅻ", "\u{212A}elvin", "1ª", "Ålesund/Bjørn (øst)", "ǅemal"] {
+            XCTAssertEqual(YAMLWriter.scalar(text), text, "'\(text)' reads back plain")
+        }
+        for text in ["Ä: b", "é #x", "é:", "é ", " é", "١٢٣", "é\u{00A0}a", "é\u{2028}", "«é»", "é,a", "-é", "é\u{301}", "\u{FEFF}é"] {
+            XCTAssertEqual(YAMLWriter.scalar(text).first, "\"", "'\(text)' must be quoted")
+        }
+    }
 }

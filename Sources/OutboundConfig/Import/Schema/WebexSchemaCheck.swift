@@ -169,6 +169,7 @@ struct WebexSchemaCheck {
     private func firstRepeat(in array: Int) -> (Int, Int)? {
         let hashing = tape.count(array) > 8
         var scalars: [ScalarKey: Int] = [:]
+        if hashing { scalars.reserveCapacity(tape.count(array)) }
         var few: [(index: Int, key: ScalarKey)] = []
         var containers: [(index: Int, node: Int)] = []
         for (index, item) in tape.items(of: array).enumerated() {
