@@ -72,6 +72,31 @@ final class WebexExportTests: XCTestCase {
         XCTAssertEqual(WebexExport.read(directory: url).problems.map(\.description), ["site.json: $: error: 314572800 bytes, over the limit of 256 MiB a file"])
     }
 
+    /// What is read is what was opened: the limit holds through a symbolic link, and what is no
+    /// regular file (a pipe would block the import for ever) is refused unread.
+    func testOnlyRegularFilesWithinTheLimitAreRead() throws {
+        let url = try directory(["site.json": "[]"])
+        let large = url.appendingPathComponent("large.bin")
+        XCTAssertTrue(FileManager.default.createFile(atPath: large.path, contents: nil))
+        let handle = try FileHandle(forWritingTo: large)
+        try handle.truncate(atOffset: 300 << 20)
+        try handle.close()
+        try FileManager.default.createSymbolicLink(at: url.appendingPathComponent("user.json"), withDestinationURL: large)
+        XCTAssertEqual(mkfifo(url.appendingPathComponent("team.json").path, 0o600), 0)
+        try FileManager.default.createDirectory(at: url.appendingPathComponent("user-profile.json"), withIntermediateDirectories: false)
+        XCTAssertEqual(WebexExport.read(directory: url).problems.map(\.description), [
+            "team.json: $: error: not a regular file (a directory, a device or a pipe); left unread",
+            "user.json: $: error: 314572800 bytes, over the limit of 256 MiB a file",
+            "user-profile.json: $: error: not a regular file (a directory, a device or a pipe); left unread",
+        ])
+    }
+
+    /// A paged envelope with two `data` members is refused: other JSON readers take the last.
+    func testARepeatedMemberOfTheEnvelopeIsAnError() throws {
+        XCTAssertEqual(try problems(["site.json": #"{"data": [], "meta": {}, "data": [\#(site)]}"#]),
+                       ["site.json: $.data: error: appears twice in this object"])
+    }
+
     func testInvalidJSONIsLocatedAtItsFile() throws {
         XCTAssertEqual(try problems(["site.json": "[{\"id\": ", "team.json": "[{\"id\" 1}]"]), [
             "site.json: $: error: not valid JSON at line 1, column 9: the text ends too soon",

@@ -10,10 +10,11 @@ final class WebexSchemaTests: XCTestCase {
         XCTAssertEqual(Set(schemas.keys), Set(WebexResource.allCases))
         let user = try XCTUnwrap(schemas[.user])
         XCTAssertEqual(user.type, .object)
-        XCTAssertEqual(user.properties["teamIds"]?.items?.type, .string)
-        XCTAssertEqual(user.properties["teamIds"]?.uniqueItems, true)
+        let teamIds = try XCTUnwrap(user.properties[ArraySlice("teamIds".utf8)])
+        XCTAssertEqual(teamIds.items?.type, .string)
+        XCTAssertEqual(teamIds.uniqueItems, true)
         XCTAssertEqual(schemas[.site]?.required.sorted(), ["active", "multimediaProfileId", "name"])
-        XCTAssertEqual(schemas[.site]?.properties["name"]?.pattern?.source, #"^[a-zA-Z\d-_\s]+$"#)
+        XCTAssertEqual(schemas[.site]?.properties[ArraySlice("name".utf8)]?.pattern?.source, #"^[a-zA-Z\d-_\s]+$"#)
     }
 
     func testADocumentWithAKeywordOrFormatItCannotCheckIsRefused() {
@@ -32,6 +33,12 @@ final class WebexSchemaTests: XCTestCase {
         XCTAssertEqual(refusal(##"{"properties": {"a": {"$ref": "#/components/schemas/Y"}}}"##), ##"X.properties.a: $ref "#/components/schemas/Y" names no schema"##)
         XCTAssertEqual(refusal(#"{"properties": {"a": {"pattern": "^(a|b)$"}}}"#),
                        "pattern ^(a|b)$: '(' outside what this reads (classes, literals, quantifiers)")
+        // Java syntax this does not read is refused, never taken for something else.
+        XCTAssertEqual(refusal(#"{"properties": {"a": {"pattern": "^[\\S]+$"}}}"#), #"pattern ^[\S]+$: the escape \S"#)
+        XCTAssertEqual(refusal(#"{"properties": {"a": {"pattern": "^a\\b$"}}}"#), #"pattern ^a\b$: the escape \b"#)
+        XCTAssertEqual(refusal(#"{"properties": {"a": {"pattern": "^[a-z&&b]$"}}}"#), "pattern ^[a-z&&b]$: class intersections (&&)")
+        XCTAssertEqual(refusal(#"{"properties": {"a": {"pattern": "^a{-1}$"}}}"#), "pattern ^a{-1}$: a repetition it cannot read")
+        XCTAssertEqual(refusal(#"{"properties": {"a": {"pattern": "^a{2,1}$"}}}"#), "pattern ^a{2,1}$: a repetition it cannot read")
     }
 
     func testPatternsAreReadAsJavaReadsThem() throws {
@@ -117,10 +124,32 @@ final class WebexSchemaTests: XCTestCase {
         XCTAssertTrue(tape.sameValue(tape.firstChild(tape.root), tape.after(tape.firstChild(tape.root))))
     }
 
+    /// Members are told apart by their bytes, as JSON names are: `é` and `e` with a combining
+    /// accent are two names, not one written twice.
+    func testNamesAreComparedAsBytes() throws {
+        XCTAssertEqual(try problems(#"{\#(site), "é": 1, "e\u0301": 2}"#, .site), [])
+        XCTAssertEqual(try problems(#"{\#(site), "n\u0061me": "Porto"}"#, .site), [".name: appears twice in this object"])
+    }
+
+    /// Numbers in repeated objects compare by value: exactly for whole numbers, so two int64
+    /// times a double cannot tell apart are two items.
+    func testRepeatsCompareWholeNumbersExactly() throws {
+        func team(_ rankings: String) -> String { #"{"id": "t1", "queueRankings": [\#(rankings)]}"# }
+        XCTAssertEqual(try problems(team(#"{"queueId": "q", "rank": 1, "createdTime": 9007199254740993}, {"queueId": "q", "rank": 1, "createdTime": 9007199254740992}"#), .team), [])
+        XCTAssertEqual(try problems(team(#"{"queueId": "q", "rank": 1}, {"rank": 1, "queueId": "q"}"#), .team),
+                       [".queueRankings: items 0 and 1 are the same, and Cisco's schema wants each item once"])
+    }
+
     func testALongListIsCheckedForRepeatsByHashing() throws {
         let ids = (0..<5000).map { "\"u\($0)\"" }
         XCTAssertEqual(try problems(#"{"id": "t1", "userIds": [\#(ids.joined(separator: ", "))]}"#, .team), [])
         XCTAssertEqual(try problems(#"{"id": "t1", "userIds": [\#((ids + ["\"u\\u0031\""]).joined(separator: ", "))]}"#, .team),
                        [".userIds: items 1 and 5000 are the same, and Cisco's schema wants each item once"])
+        // Objects too: 20,000 different rankings are compared by hash, not pair by pair (which
+        // took hours for a crafted file), and the one repeated at the end is found.
+        let rankings = (0..<20_000).map { #"{"queueId": "q", "rank": \#($0 % 50), "createdTime": \#($0)}"# }
+        XCTAssertEqual(try problems(#"{"id": "t1", "queueRankings": [\#(rankings.joined(separator: ", "))]}"#, .team), [])
+        XCTAssertEqual(try problems(#"{"id": "t1", "queueRankings": [\#((rankings + [#"{"createdTime": 7, "rank": 7, "queueId": "q"}"#]).joined(separator: ", "))]}"#, .team),
+                       [".queueRankings: items 7 and 20000 are the same, and Cisco's schema wants each item once"])
     }
 }

@@ -55,18 +55,10 @@ public struct WebexExport: Sendable {
             var read: [(file: String, bytes: [UInt8])] = []
             for page in files.keys.sorted() {
                 let name = files[page]!
-                let url = directory.appendingPathComponent(name)
-                // The configuration files' limit (docs/limits.md): a hostile export cannot make
-                // the import hold gigabytes.
-                let limit = LoaderLimits.default.maxFileBytes
-                if let size = (try? FileManager.default.attributesOfItem(atPath: url.path))?[.size] as? Int, size > limit {
-                    problems.append(WebexInputProblem(.error, file: name, message: "\(size) bytes, over the limit of \(limit >> 20) MiB a file"))
-                    continue
-                }
                 do {
-                    read.append((name, try Self.bytes(of: url)))
+                    read.append((name, try Self.bytes(of: directory.appendingPathComponent(name))))
                 } catch {
-                    problems.append(WebexInputProblem(.error, file: name, message: "cannot read: \(error)"))
+                    problems.append(WebexInputProblem(.error, file: name, message: "\(error)"))
                 }
             }
             problems += export.append(resource, pages: read)
@@ -78,21 +70,26 @@ public struct WebexExport: Sendable {
     }
 
     /// A whole file, read straight into the array its tape keeps: going through `Data` copied a
-    /// 50 MB export file once more, on one core.
+    /// 50 MB export file once more, on one core. What is read is what was opened: a regular
+    /// file (a FIFO would block, a device never end), within the configuration files' size limit
+    /// (docs/limits.md), so a hostile export cannot make the import hold gigabytes, through a
+    /// symbolic link or not.
     private static func bytes(of url: URL) throws -> [UInt8] {
-        let descriptor = open(url.path, O_RDONLY)
-        guard descriptor >= 0 else { throw ReadError(errno: errno) }
+        let descriptor = open(url.path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        guard descriptor >= 0 else { throw ReadError.system(errno) }
         defer { close(descriptor) }
         var status = stat()
-        guard fstat(descriptor, &status) == 0 else { throw ReadError(errno: errno) }
+        guard fstat(descriptor, &status) == 0 else { throw ReadError.system(errno) }
+        guard status.st_mode & S_IFMT == S_IFREG else { throw ReadError.notAFile }
+        let size = Int(status.st_size), limit = LoaderLimits.default.maxFileBytes
+        guard size <= limit else { throw ReadError.tooLarge(size: size, limit: limit) }
         // Read as far as the size the file had when opened: a file that grows meanwhile is
         // cut there, and then most likely not JSON.
-        let size = Int(status.st_size)
         return try [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
             while initialized < size {
                 let count = systemRead(descriptor, buffer.baseAddress! + initialized, size - initialized)
                 if count < 0, errno == EINTR { continue }
-                guard count >= 0 else { throw ReadError(errno: errno) }
+                guard count >= 0 else { throw ReadError.system(errno) }
                 if count == 0 { break }
                 initialized += count
             }
@@ -105,9 +102,18 @@ public struct WebexExport: Sendable {
     private static let systemRead = Darwin.read
     #endif
 
-    private struct ReadError: Error, CustomStringConvertible {
-        var errno: Int32
-        var description: String { String(cString: strerror(errno)) }
+    private enum ReadError: Error, CustomStringConvertible {
+        case system(Int32)
+        case notAFile
+        case tooLarge(size: Int, limit: Int)
+
+        var description: String {
+            switch self {
+            case .system(let number): "cannot read: \(String(cString: strerror(number)))"
+            case .notAFile: "not a regular file (a directory, a device or a pipe); left unread"
+            case let .tooLarge(size, limit): "\(size) bytes, over the limit of \(limit >> 20) MiB a file"
+            }
+        }
     }
 
     /// Decodes a list's pages, all at once on all cores (a 50,000-user export is 50 pages of

@@ -4,8 +4,8 @@ import Foundation
 /// a plain array or the paged `/v2/` envelope `{"meta": …, "data": […]}`. Every item is decoded
 /// on its own, so one run reports the problems of every bad item, not only of the first.
 /// The text is laid out as a `JSONTape`; each item is checked against Cisco's schema on it
-/// (`WebexSchemaCheck`), then decoded off it (`JSONTapeDecoder`), which also gives each item's
-/// field names for the report.
+/// (`WebexSchemaCheck`), then decoded off it (`JSONTapeDecoder`), and its field names are counted
+/// for the report.
 struct WebexListFile<Item: WebexItem>: Sendable {
     var items: [Item] = []
     /// Where each item of `items` is, at the same position.
@@ -47,6 +47,12 @@ struct WebexListFile<Item: WebexItem>: Sendable {
             (list, listPath) = (tape.root, [])
         case .object:
             // The paged form; `meta` (page numbers and links) is not needed once the pages are files.
+            // A second `data` would be read one way here and another by other JSON readers.
+            var names: Set<ArraySlice<UInt8>> = []
+            if let repeated = tape.keys(of: tape.root).first(where: { !names.insert(tape.utf8($0)).inserted }) {
+                problems.append(WebexInputProblem(.error, file: file, jsonPath: "$.\(tape.string(repeated))", message: "appears twice in this object"))
+                return
+            }
             guard let data = tape.member("data", of: tape.root) else {
                 problems.append(WebexInputProblem(.error, file: file, jsonPath: "$.data", message: "required by Cisco's schema, missing"))
                 return

@@ -154,6 +154,20 @@ public final class JSONTape: Sendable {
         return !bytes[Int(value.start)..<Int(value.end)].contains { $0 == UInt8(ascii: ".") || $0 | 0x20 == UInt8(ascii: "e") }
     }
 
+    /// A number's value as JSON Schema compares numbers: whole numbers exactly (`1.0` is 1, and
+    /// 2^53 + 1 is not 2^53), others as doubles.
+    enum NumberValue: Hashable {
+        case whole(Int)
+        case fraction(Double)
+    }
+
+    func numberValue(_ node: Int) -> NumberValue {
+        let text = numberText(node)
+        if let whole = Int(text) { return .whole(whole) }
+        let value = Double(text) ?? .nan
+        return value == value.rounded() && abs(value) < 0x1p63 ? .whole(Int(value)) : .fraction(value)
+    }
+
     /// Whether two values are equal as JSON Schema compares them (`uniqueItems`): strings by
     /// their text, numbers by their value, containers member by member whatever the order of
     /// an object's keys.
@@ -161,13 +175,18 @@ public final class JSONTape: Sendable {
         switch (kind(a), kind(b)) {
         case (.string, .string): return sameText(a, b)
         case (.string, .escapedString), (.escapedString, .string), (.escapedString, .escapedString): return utf8(a) == utf8(b)
-        case (.number, .number): return sameText(a, b) || Double(numberText(a)) == Double(numberText(b))
+        case (.number, .number): return sameText(a, b) || numberValue(a) == numberValue(b)
         case (.array, .array):
             return count(a) == count(b) && zip(items(of: a), items(of: b)).allSatisfy { sameValue($0, $1) }
         case (.object, .object):
-            return count(a) == count(b) && keys(of: a).allSatisfy { key in
-                keys(of: b).contains { utf8($0) == utf8(key) && sameValue($0 + 1, key + 1) }
+            guard count(a) == count(b) else { return false }
+            guard count(b) > 8 else {
+                return keys(of: a).allSatisfy { key in keys(of: b).contains { utf8($0) == utf8(key) && sameValue($0 + 1, key + 1) } }
             }
+            // Looked up by name, so that two objects of many members cost no more than their size.
+            var members: [ArraySlice<UInt8>: Int] = [:]
+            for key in keys(of: b) where members[utf8(key)] == nil { members[utf8(key)] = key + 1 }
+            return keys(of: a).allSatisfy { key in members[utf8(key)].map { sameValue($0, key + 1) } ?? false }
         case let (first, second): return first == second
         }
     }
@@ -188,6 +207,37 @@ public final class JSONTape: Sendable {
     /// Whether two objects have the same keys, written the same way, in the same order.
     func sameKeys(_ a: Int, _ b: Int) -> Bool {
         count(a) == count(b) && zip(keys(of: a), keys(of: b)).allSatisfy { sameText($0, $1) }
+    }
+
+    /// A hash of a value that equal values (`sameValue`) share: object members are combined
+    /// whatever their order. Seeded per process, as `Hasher` is, so no export can be written to
+    /// make many values collide.
+    func valueHash(_ node: Int) -> Int {
+        var hasher = Hasher()
+        let kind = kind(node)
+        switch kind {
+        case .string, .escapedString:
+            hasher.combine(0)
+            hasher.combine(utf8(node))
+        case .number:
+            hasher.combine(numberValue(node))
+        case .true, .false, .null:
+            hasher.combine(kind)
+        case .array:
+            hasher.combine(kind)
+            for item in items(of: node) { hasher.combine(valueHash(item)) }
+        case .object:
+            hasher.combine(kind)
+            var members = 0
+            for key in keys(of: node) {
+                var member = Hasher()
+                member.combine(utf8(key))
+                member.combine(valueHash(key + 1))
+                members &+= member.finalize()
+            }
+            hasher.combine(members)
+        }
+        return hasher.finalize()
     }
 
     /// Whether two string nodes hold the same bytes (keys of two objects, compared cheaply).

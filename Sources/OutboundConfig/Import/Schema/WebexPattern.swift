@@ -1,8 +1,9 @@
-/// A `pattern` of Cisco's schemas, read as Java reads it (Cisco's service is written in Java, and
-/// its document has patterns only Java accepts: in `[a-zA-Z\d-_\s]` the `-` after `\d` is a
-/// literal hyphen, where Python and ICU refuse the class): `\d` is `0-9`, `\s` is ASCII white
-/// space, and the whole value must match once `^` and `$` are there (Bean Validation's
-/// `@Pattern` matches the whole value).
+/// A `pattern` of Cisco's schemas. Its syntax is read as Java reads it, since Cisco's service is
+/// written in Java and its document has patterns only Java accepts (in `[a-zA-Z\d-_\s]` the `-`
+/// after `\d` is a literal hyphen, where Python and ICU refuse the class): `\d` is `0-9` and `\s`
+/// ASCII white space. It matches as JSON Schema says, anywhere in the value unless anchored, and
+/// `$` is the end of the value (as in ECMA-262; Java's `find` and Python also let a final new
+/// line follow it).
 ///
 /// Why not `NSRegularExpression`: it refuses that class, and checking two patterns on each of
 /// 50,000 users through it costs more than the rest of the schema check. The patterns are a
@@ -47,13 +48,6 @@ struct WebexPattern: Sendable {
         static let digits: ASCIISet = { var set = ASCIISet(); set.insert(0x30...0x39); return set }()
         /// Java's `\s`: space, tab, new line, vertical tab, form feed, carriage return.
         static let space: ASCIISet = { var set = ASCIISet(); set.insert(0x20); set.insert(0x09...0x0D); return set }()
-        static let word: ASCIISet = {
-            var set = digits
-            set.insert(0x41...0x5A)
-            set.insert(0x61...0x7A)
-            set.insert(0x5F)
-            return set
-        }()
     }
 
     let source: String
@@ -71,12 +65,15 @@ struct WebexPattern: Sendable {
         anchoredAtEnd = bytes.last == UInt8(ascii: "$") && bytes.dropLast().last != UInt8(ascii: "\\")
         if anchoredAtEnd { bytes.removeLast() }
 
-        /// `\d`, `\s`, `\w` as classes; any other escaped character stands for itself.
-        func escape(_ byte: UInt8) -> (set: ASCIISet, isClass: Bool) {
+        /// `\d` and `\s` as classes; escaped punctuation stands for itself. Java gives other
+        /// escaped letters and digits meanings of their own (`\S`, `\b`, `\n`, back references),
+        /// which this does not read: they are refused, never taken for the letter.
+        func escape(_ byte: UInt8) throws -> (set: ASCIISet, isClass: Bool) {
             switch byte {
             case UInt8(ascii: "d"): return (.digits, true)
             case UInt8(ascii: "s"): return (.space, true)
-            case UInt8(ascii: "w"): return (.word, true)
+            case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"):
+                throw unsupported("the escape \\\(Character(Unicode.Scalar(byte)))")
             default:
                 var set = ASCIISet()
                 set.insert(byte)
@@ -90,7 +87,7 @@ struct WebexPattern: Sendable {
             switch byte {
             case UInt8(ascii: "\\"):
                 guard let escaped = bytes.popFirst() else { throw unsupported("ends with a backslash") }
-                set = escape(escaped).set
+                set = try escape(escaped).set
             case UInt8(ascii: "["):
                 guard bytes.first != UInt8(ascii: "^") else { throw unsupported("negated classes") }
                 var closed = false
@@ -102,7 +99,7 @@ struct WebexPattern: Sendable {
                         bytes.removeFirst()
                         var last = end
                         if end == UInt8(ascii: "\\") {
-                            guard let escaped = bytes.popFirst(), !escape(escaped).isClass else { throw unsupported("a range to a class") }
+                            guard let escaped = bytes.popFirst(), try !escape(escaped).isClass else { throw unsupported("a range to a class") }
                             last = escaped
                         }
                         guard start <= last else { throw unsupported("a range that runs backwards") }
@@ -112,12 +109,14 @@ struct WebexPattern: Sendable {
                     }
                     if member == UInt8(ascii: "\\") {
                         guard let escaped = bytes.popFirst() else { throw unsupported("an unclosed class") }
-                        let (members, isClass) = escape(escaped)
+                        let (members, isClass) = try escape(escaped)
                         set.formUnion(members)
                         // Java: after a class escape, `-` is a literal hyphen.
                         rangeStart = isClass ? nil : escaped
                     } else {
                         guard member != UInt8(ascii: "[") else { throw unsupported("nested classes") }
+                        // Java reads `&&` in a class as an intersection.
+                        guard member != UInt8(ascii: "&") || bytes.first != UInt8(ascii: "&") else { throw unsupported("class intersections (&&)") }
                         set.insert(member)
                         rangeStart = member
                     }
@@ -137,9 +136,13 @@ struct WebexPattern: Sendable {
             case UInt8(ascii: "{"):
                 bytes.removeFirst()
                 guard let close = bytes.firstIndex(of: UInt8(ascii: "}")) else { throw unsupported("an unclosed {") }
-                let bounds = String(decoding: bytes[..<close], as: UTF8.self).split(separator: ",", omittingEmptySubsequences: false)
-                guard let low = bounds.first.flatMap({ Int($0) }), bounds.count <= 2 else { throw unsupported("a repetition it cannot read") }
-                let high = bounds.count == 1 ? low : bounds[1].isEmpty ? Int.max : Int(bounds[1])
+                // `{n}`, `{n,}` or `{n,m}`, in digits only (`Int` would also take a sign).
+                let bounds = bytes[..<close].split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false)
+                func number(_ digits: ArraySlice<UInt8>) -> Int? {
+                    digits.isEmpty || digits.count > 9 || !digits.allSatisfy({ (0x30...0x39).contains($0) }) ? nil : Int(String(decoding: digits, as: UTF8.self))
+                }
+                guard bounds.count <= 2, let low = number(bounds[0]) else { throw unsupported("a repetition it cannot read") }
+                let high = bounds.count == 1 ? low : bounds[1].isEmpty ? Int.max : number(bounds[1])
                 guard let high, low <= high else { throw unsupported("a repetition it cannot read") }
                 (atom.minimum, atom.maximum) = (low, high)
                 bytes = bytes[(close + 1)...]

@@ -29,7 +29,9 @@ final class WebexSchema: Sendable {
     let maximum: Double?
     let pattern: WebexPattern?
     let required: [String]
-    let properties: [String: WebexSchema]
+    /// By the members' names as UTF-8, compared byte by byte as JSON compares names (a `String`
+    /// key would take `"K"` and the Kelvin sign `"\u{212A}"` for one name).
+    let properties: [ArraySlice<UInt8>: WebexSchema]
     let items: WebexSchema?
     let uniqueItems: Bool
 
@@ -78,10 +80,10 @@ final class WebexSchema: Sendable {
             return try WebexPattern(source)
         }
         required = try strings("required") ?? []
-        var properties: [String: WebexSchema] = [:]
+        var properties: [ArraySlice<UInt8>: WebexSchema] = [:]
         if case .object(let members)? = json["properties"] {
             for (name, schema) in members {
-                properties[name] = try Self.compile(schema, at: "\(path).properties.\(name)", components: components, compiled: &compiled)
+                properties[ArraySlice(name.utf8)] = try Self.compile(schema, at: "\(path).properties.\(name)", components: components, compiled: &compiled)
             }
         }
         self.properties = properties

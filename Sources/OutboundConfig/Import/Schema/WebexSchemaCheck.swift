@@ -9,7 +9,7 @@
 /// schemas are worked out once per schema and set of keys, found again by a hash of the keys'
 /// bytes and confirmed by comparing them.
 struct WebexSchemaCheck {
-    struct Problem: Equatable {
+    struct Problem {
         /// Below the checked value: `.teamIds[2]`, or empty for the value itself.
         var path: String
         var message: String
@@ -154,50 +154,24 @@ struct WebexSchemaCheck {
         report("items \(first) and \(second) are the same, and Cisco's schema wants each item once")
     }
 
-    /// A scalar as `uniqueItems` compares it, hashable: a team's `userIds` can hold thousands
-    /// of ids, and comparing every pair took longer than the rest of the import.
-    private enum ScalarKey: Hashable {
-        case string(ArraySlice<UInt8>)
-        case integer(Int)
-        case number(Double)
-        case literal(JSONTape.Kind)
-    }
-
-    /// The positions of the first item equal to an earlier one: scalars by hashing (pair by
-    /// pair in short lists, where a dictionary costs more), containers (rare, and small) pair by
-    /// pair.
+    /// The positions of the first item equal to an earlier one. Short lists are compared pair
+    /// by pair; longer ones by a hash of each item, comparing only items whose hashes agree: a
+    /// team's `userIds` can hold thousands of ids, and comparing every pair took longer than
+    /// the rest of the import.
     private func firstRepeat(in array: Int) -> (Int, Int)? {
-        let hashing = tape.count(array) > 8
-        var scalars: [ScalarKey: Int] = [:]
-        if hashing { scalars.reserveCapacity(tape.count(array)) }
-        var few: [(index: Int, key: ScalarKey)] = []
-        var containers: [(index: Int, node: Int)] = []
-        for (index, item) in tape.items(of: array).enumerated() {
-            let key: ScalarKey
-            switch tape.kind(item) {
-            case .string, .escapedString:
-                key = .string(tape.utf8(item))
-            case .number:
-                let text = tape.numberText(item)
-                if let integer = Int(text) {
-                    key = .integer(integer)
-                } else {
-                    let value = Double(text) ?? .nan
-                    key = value == value.rounded() && abs(value) < 9e18 ? .integer(Int(value)) : .number(value)
-                }
-            case .true, .false, .null:
-                key = .literal(tape.kind(item))
-            case .array, .object:
-                if let earlier = containers.first(where: { tape.sameValue($0.node, item) }) { return (earlier.index, index) }
-                containers.append((index, item))
-                continue
+        let items = Array(tape.items(of: array))
+        guard items.count > 8 else {
+            for second in items.indices.dropFirst() {
+                if let first = items[..<second].firstIndex(where: { tape.sameValue($0, items[second]) }) { return (first, second) }
             }
-            if hashing {
-                if let earlier = scalars.updateValue(index, forKey: key) { return (earlier, index) }
-            } else {
-                if let earlier = few.first(where: { $0.key == key }) { return (earlier.index, index) }
-                few.append((index, key))
-            }
+            return nil
+        }
+        var seen: [Int: [Int]] = [:]
+        seen.reserveCapacity(items.count)
+        for (index, item) in items.enumerated() {
+            let hash = tape.valueHash(item)
+            if let first = seen[hash]?.first(where: { tape.sameValue(items[$0], item) }) { return (first, index) }
+            seen[hash, default: []].append(index)
         }
         return nil
     }
@@ -227,13 +201,14 @@ struct WebexSchemaCheck {
     private mutating func layout(of object: Int, for schema: WebexSchema) -> Layout {
         let id = LayoutKey(schema: ObjectIdentifier(schema), keys: tape.keySignature(of: object))
         if let cached = layouts[id], tape.sameKeys(cached.object, object) { return cached }
-        var seen: Set<String> = []
+        // Names compared as bytes, as JSON compares them (not by Unicode equivalence).
+        var seen: Set<ArraySlice<UInt8>> = []
         let members = tape.keys(of: object).map { key -> Layout.Member in
-            let name = tape.string(key)
+            let name = tape.utf8(key)
             guard seen.insert(name).inserted else { return .repeated }
             return schema.properties[name].map { .checked($0) } ?? .undescribed
         }
-        let layout = Layout(object: object, members: members, missing: schema.required.filter { !seen.contains($0) })
+        let layout = Layout(object: object, members: members, missing: schema.required.filter { !seen.contains(ArraySlice($0.utf8)) })
         layouts[id] = layout
         return layout
     }
