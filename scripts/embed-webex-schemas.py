@@ -15,23 +15,12 @@ import json
 import pathlib
 import sys
 
+from webex_lists import ITEM_SCHEMAS  # beside this script
+
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 DOCUMENT = ROOT / "Tests/Fixtures/webex/webex-contact-center.json"
 OUTPUT = ROOT / "Sources/OutboundConfig/Import/Schema/WebexSchemaDocument.swift"
 
-# SPEC §9: the item schema of each list endpoint's 200 response (user-profile's list response
-# declares none; its items are UserProfileDTO). The same table as scripts/webex-fixture-check.py.
-ITEM_SCHEMAS = {
-    "multimedia-profile": "MultimediaProfileDTO",
-    "site": "SiteDTO",
-    "team": "TeamResponseDTO",
-    "user": "UserResponseDTO",
-    "user-profile": "UserProfileDTO",
-    "agent-profile": "AgentProfileResponseDTO",
-    "entry-point": "EntryPointDTO",
-    "contact-service-queue": "ContactServiceQueueDTO",
-    "auxiliary-code": "AuxiliaryCodeDTO",
-}
 # The validating keywords the kept schemas use, each one WebexSchema.swift implements; every
 # other keyword they use is annotation only. A keyword in neither set stops this script, so a
 # new version of Cisco's document cannot bring a rule the import would silently ignore.

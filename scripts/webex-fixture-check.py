@@ -27,19 +27,7 @@ except ImportError:
           file=sys.stderr)
     sys.exit(2)
 
-# SPEC §9: the item schema of each list endpoint's 200 response (user-profile's list response
-# declares none; its items are UserProfileDTO).
-ITEM_SCHEMAS = {
-    "multimedia-profile": "MultimediaProfileDTO",
-    "site": "SiteDTO",
-    "team": "TeamResponseDTO",
-    "user": "UserResponseDTO",
-    "user-profile": "UserProfileDTO",
-    "agent-profile": "AgentProfileResponseDTO",
-    "entry-point": "EntryPointDTO",
-    "contact-service-queue": "ContactServiceQueueDTO",
-    "auxiliary-code": "AuxiliaryCodeDTO",
-}
+from webex_lists import ITEM_SCHEMAS  # noqa: E402 (beside this script)
 # Pages of one list: NAME.json, NAME.2.json, NAME.3.json, …
 FILE_NAME = re.compile(r"^(?P<resource>[a-z-]+?)(?:\.(?P<page>[2-9]|[1-9][0-9]+))?\.json$")
 JAVA_RANGE = re.compile(r"\\d-")
