@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Fuzzes the front end with libFuzzer (from the Swift toolchain) and AddressSanitizer.
+# Fuzzes the front end and the Webex export reader with libFuzzer (from the Swift toolchain)
+# and AddressSanitizer.
 #   scripts/fuzz.sh SECONDS [extra libFuzzer flags]
 # Crashes, hangs (> 1 s) and out-of-memory inputs land in .build-fuzz/artifacts; copy each one
 # into Tests/Fixtures/fuzz-regressions/ so `swift test` replays it for ever.
@@ -11,14 +12,14 @@ mkdir -p "$out/corpus" "$out/artifacts"
 # Every source of the front end but the SHA-256 digest, which needs swift-crypto (a package
 # swiftc alone cannot build), and the desired state that calls it; neither is part of what
 # the fuzzer runs.
-sources=$(ls Sources/OutboundConfig/*.swift Sources/OutboundConfig/*/*.swift | grep -v -e '/CanonicalDigest.swift$' -e '/DesiredState.swift$')
+sources=$(find Sources/OutboundConfig -name '*.swift' | sort | grep -v -e '/CanonicalDigest.swift$' -e '/DesiredState.swift$')
 swiftc -O -g -sanitize=fuzzer,address -parse-as-library -module-name OutboundConfig \
   -I Sources/CYAML $(pkg-config --libs yaml-0.1) \
   $sources Fuzz/FuzzEntry.swift \
   -o "$out/fuzz-front-end" 2> "$out/build.log" || { cat "$out/build.log"; exit 1; }
 seeds="$out/seeds"
 rm -rf "$seeds" && mkdir -p "$seeds"
-find examples Tests/Fixtures -name '*.yaml' -o -name '*.yml' | while read -r f; do cp "$f" "$seeds/$(echo "$f" | tr '/' '_')"; done
+find examples Tests/Fixtures -name '*.yaml' -o -name '*.yml' -o -path '*/webex/tenant/*.json' | while read -r f; do cp "$f" "$seeds/$(echo "$f" | tr '/' '_')"; done
 "$out/fuzz-front-end" "$out/corpus" "$seeds" \
   -dict=Fuzz/outbound.dict -max_total_time="$seconds" -timeout=1 -rss_limit_mb=2048 \
   -max_len=65536 -artifact_prefix="$out/artifacts/" -print_final_stats=1 "$@"
