@@ -31,7 +31,7 @@ struct WebexSchemaCheck {
     }
 
     /// What the members of an object with given keys need, per member position. A class, so
-    /// that finding one again copies a reference, not three arrays.
+    /// that finding one again copies a reference, not its arrays.
     private final class Layout {
         enum Member {
             case checked(WebexSchema)
