@@ -61,6 +61,30 @@ final class WebexExportTests: XCTestCase {
     func testAMissingPageIsAnError() throws {
         XCTAssertEqual(try problems(["user.json": "[]", "user.3.json": "[]"]),
                        ["user.2.json: $: error: missing: user.3.json is there, so every page before it must be"])
+        // A gap is one problem however many pages it spans.
+        XCTAssertEqual(try problems(["user.2.json": "[]", "user.4.json": "[]", "user.10000000.json": "[]"]), [
+            "user.json: $: error: missing: user.10000000.json is there, so every page before it must be",
+            "user.3.json: $: error: missing: user.10000000.json is there, so every page before it must be",
+            "user.5.json: $: error: missing, and so are the pages to user.9999999.json (9999995 pages): user.10000000.json is there, so every page before it must be",
+        ])
+    }
+
+    /// A small file can hold a million bad items: the first 100 problems of a file are spelled
+    /// out, and one line counts the rest.
+    func testAFileSaysItsFirstHundredProblemsAndCountsTheRest() throws {
+        // Each {} is a team without the id the import needs: one problem an item.
+        let empty = "[" + Array(repeating: "{}", count: 20_000).joined(separator: ",") + "]"
+        let started = Date()
+        let found = try problems(["team.json": empty])
+        XCTAssertLessThan(Date().timeIntervalSince(started), 30)
+        XCTAssertEqual(found.count, 101)
+        XCTAssertEqual(found[0], "team.json: $[0].id: error: required by Cisco's schema, missing")
+        XCTAssertEqual(found[99], "team.json: $[99].id: error: required by Cisco's schema, missing")
+        XCTAssertEqual(found.last, "team.json: $: error: and problems in 19900 more items in this file (the first 100 problems are shown)")
+        // Items with several problems each: the first 100 problems, whole items first.
+        let profiles = try problems(["user-profile.json": empty])
+        XCTAssertEqual(profiles.count, 101)
+        XCTAssertEqual(profiles.last, "user-profile.json: $: error: and 2 more problems and problems in 19966 more items in this file (the first 100 problems are shown)")
     }
 
     /// A sparse file over the configuration files' size limit is refused without being read.
@@ -124,10 +148,15 @@ final class WebexExportTests: XCTestCase {
     }
 
     func testAnUnknownFileIsWarnedAndLeftOut() throws {
-        let files = ["users.json": "[{\"id\": 1}]", "site.json": "[\(site)]", "multimedia-profile.json": "[\(profile)]", "extra.yaml": "tenant: {}"]
+        let files = ["users.json": "[{\"id\": 1}]", "site.json": "[\(site)]", "multimedia-profile.json": "[\(profile)]", "extra.yaml": "tenant: {}",
+                     "user.1.json": "[]", "teams2.json": "[]", "calendar.json": "[]", "extra.yml": "tenant: {}"]
         let (export, problems) = WebexExport.read(directory: try directory(files))
         XCTAssertEqual(problems.map(\.description), [
-            "users.json: $: warning: not a Webex list this import reads (multimedia-profile, site, team, user, user-profile, agent-profile, entry-point, contact-service-queue, auxiliary-code); left out",
+            "calendar.json: $: warning: not a Webex list this import reads; left out (the lists are multimedia-profile, site, team, user, user-profile, agent-profile, entry-point, contact-service-queue, auxiliary-code)",
+            "teams2.json: $: warning: not a Webex list this import reads; left out (did you mean 'team.json'?)",
+            "user.1.json: $: warning: not a Webex list this import reads; left out (pages are user.json, user.2.json, user.3.json, …)",
+            "users.json: $: warning: not a Webex list this import reads; left out (did you mean 'user.json'?)",
+            "extra.yml: $: warning: not read: the import reads what the API does not hold from extra.yaml only",
         ])
         XCTAssertEqual(export.sites.count, 1)
         XCTAssertEqual(export.users.count, 0)

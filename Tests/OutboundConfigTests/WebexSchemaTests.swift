@@ -68,7 +68,7 @@ final class WebexSchemaTests: XCTestCase {
     /// Each problem of one item, at its path below the item, in document order.
     private func problems(_ item: String, _ resource: WebexResource) throws -> [String] {
         let tape = try JSONTape(bytes: Array(item.utf8))
-        var check = WebexSchemaCheck(tape: tape)
+        let check = WebexSchemaCheck(tape: tape)
         return check.problems(of: tape.root, against: WebexSchema.item(of: resource)).map { "\($0.path): \($0.message)" }
     }
 

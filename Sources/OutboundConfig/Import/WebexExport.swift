@@ -27,30 +27,46 @@ public struct WebexExport: Sendable {
     public static func read(directory: URL) -> (export: WebexExport, problems: [WebexInputProblem]) {
         var export = WebexExport()
         var problems: [WebexInputProblem] = []
+        var undescribedItems: [String: Int] = [:]
         let names: [String]
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".json") }.sorted()
         } catch {
-            return (export, [WebexInputProblem(.error, file: directory.lastPathComponent, message: "cannot list the directory: \(error.localizedDescription)")])
+            return (export, [WebexInputProblem(.error, file: "", message: "cannot list the directory: \(error.localizedDescription)")])
         }
         var pages: [WebexResource: [Int: String]] = [:]
         for name in names {
             if let (resource, page) = WebexResource.parse(fileName: name) {
                 pages[resource, default: [:]][page] = name
             } else {
-                let known = WebexResource.allCases.map(\.rawValue).joined(separator: ", ")
-                problems.append(WebexInputProblem(.warning, file: name, message: "not a Webex list this import reads (\(known)); left out"))
+                problems.append(WebexInputProblem(.warning, file: name, message: "not a Webex list this import reads; left out" + Self.hint(for: name)))
             }
         }
+        // The extra data is read from extra.yaml alone: another spelling would be left out unsaid.
+        let yaml = ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []).filter {
+            ($0.lowercased().hasSuffix(".yaml") || $0.lowercased().hasSuffix(".yml")) && $0 != "extra.yaml"
+        }
+        for name in yaml.sorted() {
+            problems.append(WebexInputProblem(.warning, file: name, message: "not read: the import reads what the API does not hold from extra.yaml only"))
+        }
         if pages.isEmpty {
-            problems.append(WebexInputProblem(.error, file: directory.lastPathComponent, message: "no Webex export files (NAME.json for \(WebexResource.allCases.map(\.rawValue).joined(separator: ", ")))"))
+            problems.append(WebexInputProblem(.error, file: "", message: "no Webex export files (NAME.json for \(WebexResource.allCases.map(\.rawValue).joined(separator: ", ")))"))
         }
         for resource in WebexResource.allCases {
             guard let files = pages[resource] else { continue }
             // A missing page would silently lose its items: pages must run 1, 2, … without a gap.
-            for page in 1...(files.keys.max() ?? 1) where files[page] == nil {
-                problems.append(WebexInputProblem(.error, file: resource.fileName(page: page),
-                                                  message: "missing: \(resource.fileName(page: files.keys.max()!)) is there, so every page before it must be"))
+            // Each gap is one problem, however many pages it spans (a file named NAME.9999999.json
+            // is one file, not ten million problems).
+            let last = files.keys.max()!
+            var previous = 0
+            for page in files.keys.sorted() {
+                if page > previous + 1 {
+                    let (first, end) = (previous + 1, page - 1)
+                    let span = first == end ? "" : ", and so are the pages to \(resource.fileName(page: end)) (\(plural(end - first + 1, "page")))"
+                    problems.append(WebexInputProblem(.error, file: resource.fileName(page: first),
+                                                      message: "missing\(span): \(resource.fileName(page: last)) is there, so every page before it must be"))
+                }
+                previous = page
             }
             var read: [(file: String, bytes: [UInt8])] = []
             for page in files.keys.sorted() {
@@ -61,12 +77,24 @@ public struct WebexExport: Sendable {
                     problems.append(WebexInputProblem(.error, file: name, message: "\(error)"))
                 }
             }
-            problems += export.append(resource, pages: read)
+            problems += export.append(resource, pages: read, undescribedItems: &undescribedItems)
         }
         if !problems.contains(where: { $0.severity == .error }) {
             problems += export.referenceProblems(present: Set(pages.keys))
         }
-        return (export, problems)
+        return (export, WebexInputProblem.capped(problems, undescribedItems: undescribedItems))
+    }
+
+    /// " (did you mean 'user.json'?)" for a name close to a list's, and how pages are named
+    /// for a page number this import does not read (`user.1.json`, `user.02.json`).
+    private static func hint(for name: String) -> String {
+        let stem = name.dropLast(".json".count)
+        if let dot = stem.firstIndex(of: "."), let resource = WebexResource(rawValue: String(stem[..<dot])) {
+            return " (pages are \(resource.fileName(page: 1)), \(resource.fileName(page: 2)), \(resource.fileName(page: 3)), …)"
+        }
+        let names = WebexResource.allCases.map { $0.fileName(page: 1) }
+        return Suggestion.closest(to: name, in: names).map { " (did you mean '\($0)'?)" }
+            ?? " (the lists are \(WebexResource.allCases.map(\.rawValue).joined(separator: ", ")))"
     }
 
     /// A whole file, read straight into the array its tape keeps: going through `Data` copied a
@@ -118,7 +146,8 @@ public struct WebexExport: Sendable {
 
     /// Decodes a list's pages, all at once on all cores (a 50,000-user export is 50 pages of
     /// JSON, and decoding is most of an import), then takes their items in page order.
-    private mutating func append(_ resource: WebexResource, pages: [(file: String, bytes: [UInt8])]) -> [WebexInputProblem] {
+    private mutating func append(_ resource: WebexResource, pages: [(file: String, bytes: [UInt8])],
+                                 undescribedItems: inout [String: Int]) -> [WebexInputProblem] {
         func decode<Item: WebexItem>(_ list: inout [Item]) -> [WebexInputProblem] {
             var problems: [WebexInputProblem] = []
             let schema = WebexSchema.item(of: resource)
@@ -126,8 +155,9 @@ public struct WebexExport: Sendable {
             let count = files.reduce(0) { $0 + $1.items.count }
             list.reserveCapacity(count)
             locations[resource, default: [:]].reserveCapacity(count)
-            for decoded in files {
+            for (page, decoded) in zip(pages, files) {
                 problems += decoded.problems
+                if decoded.undescribedItems > 0 { undescribedItems[page.file] = decoded.undescribedItems }
                 fieldCounts[resource, default: [:]].merge(decoded.fieldCounts, uniquingKeysWith: +)
                 for (item, location) in zip(decoded.items, decoded.locations) {
                     if let first = locations[resource]?[item.id] {

@@ -5,7 +5,7 @@ public struct WebexInputProblem: Hashable, Sendable, CustomStringConvertible {
     public enum Severity: String, Sendable { case error, warning }
 
     public var severity: Severity
-    /// The file's name inside the export directory.
+    /// The file's name inside the export directory; empty for the directory itself.
     public var file: String
     /// `$` for the whole file, then `.key` and `[index]` steps.
     public var jsonPath: String
@@ -19,6 +19,31 @@ public struct WebexInputProblem: Hashable, Sendable, CustomStringConvertible {
     }
 
     public var description: String { "\(file): \(jsonPath): \(severity.rawValue): \(message)" }
+
+    /// How many problems of one file are spelled out; the rest are counted in one more line.
+    /// A small file can hold millions of bad items, and listing them all took minutes and a
+    /// gigabyte of output.
+    public static let limit = 100
+
+    /// `problems` with at most `limit` of each file's, in order, and a line for each file
+    /// counting the rest and the bad items whose problems were not spelled out.
+    static func capped(_ problems: [WebexInputProblem], undescribedItems: [String: Int]) -> [WebexInputProblem] {
+        var shown: [String: Int] = [:], hidden: [String: Int] = [:]
+        var kept = problems.filter { problem in
+            shown[problem.file, default: 0] += 1
+            guard shown[problem.file]! <= limit else {
+                hidden[problem.file, default: 0] += 1
+                return false
+            }
+            return true
+        }
+        for file in Set(hidden.keys).union(undescribedItems.keys).sorted() {
+            let counts = [hidden[file].map { plural($0, "more problem") }, undescribedItems[file].map { "problems in \(plural($0, "more item"))" }]
+            kept.append(WebexInputProblem(.error, file: file,
+                                          message: "and \(counts.compactMap { $0 }.joined(separator: " and ")) in this file (the first \(limit) problems are shown)"))
+        }
+        return kept
+    }
 
     /// The JSON path of a decoding step list: array positions as `[i]`, keys as `.key`.
     static func jsonPath(_ codingPath: [any CodingKey]) -> String {

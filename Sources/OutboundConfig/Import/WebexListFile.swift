@@ -14,6 +14,8 @@ struct WebexListFile<Item: WebexItem>: Sendable {
     /// How many items carry each field name, so the report can list every field the mapping
     /// does not read (SPEC §9: nothing is dropped silently).
     var fieldCounts: [String: Int] = [:]
+    /// Bad items whose problems are not in `problems`, once enough are (`WebexInputProblem.limit`).
+    var undescribedItems = 0
 
     /// A step of a JSON path: the list's `data` member, or an item's position.
     private struct Step: CodingKey {
@@ -70,12 +72,18 @@ struct WebexListFile<Item: WebexItem>: Sendable {
         let elements = Array(tape.items(of: list).enumerated())
         // Checked and decoded in chunks on all cores: an export may hold 50,000 users in one
         // file, and a file's items were otherwise read on one core while the other idled.
+        // Past `WebexInputProblem.limit` problems a chunk only tells good items from bad ones:
+        // spelling out the 8 million problems of a 3 MB list of `{}` took minutes.
         let chunks = ParallelMap.mapChunks(elements) { chunk in
-            var check = WebexSchemaCheck(tape: tape)
+            let check = WebexSchemaCheck(tape: tape)
             var fields = FieldCounter(tape: tape)
+            var described = 0
             let outcomes = chunk.map { index, element in
                 fields.count(element)
-                return Self.read(element, at: index, of: tape, in: file, prefix: prefix, listPath: listPath, against: schema, with: &check)
+                let outcome = Self.read(element, at: index, of: tape, in: file, prefix: prefix, listPath: listPath, against: schema,
+                                        with: check, describing: described < WebexInputProblem.limit)
+                if case .problems(let found) = outcome { described += found.count }
+                return outcome
             }
             return [(outcomes, fields.counts)]
         }
@@ -88,8 +96,10 @@ struct WebexListFile<Item: WebexItem>: Sendable {
                 case .item(let item, let location):
                     items.append(item)
                     locations.append(location)
-                case .problems(let found):
+                case .problems(let found) where problems.count < WebexInputProblem.limit:
                     problems += found
+                case .problems, .refused:
+                    undescribedItems += 1
                 }
             }
         }
@@ -125,19 +135,26 @@ struct WebexListFile<Item: WebexItem>: Sendable {
         }
     }
 
-    /// One item of a list: decoded where it was read, or what is wrong with it.
+    /// One item of a list: decoded where it was read, what is wrong with it, or only that
+    /// something is (once enough problems are spelled out).
     private enum ItemOutcome: Sendable {
         case item(Item, WebexItemLocation)
         case problems([WebexInputProblem])
+        case refused
     }
 
     /// Checks an item against Cisco's schema, and decodes it when nothing is wrong there.
     private static func read(_ element: Int, at index: Int, of tape: JSONTape, in file: String, prefix: String, listPath: [any CodingKey],
-                             against schema: WebexSchema, with check: inout WebexSchemaCheck) -> ItemOutcome {
+                             against schema: WebexSchema, with check: WebexSchemaCheck, describing: Bool) -> ItemOutcome {
+        guard describing else { return check.isValid(element, against: schema) ? decoded(element, at: index, of: tape, in: file, prefix: prefix, listPath: listPath) : .refused }
         let found = check.problems(of: element, against: schema)
         guard found.isEmpty else {
             return .problems(found.map { WebexInputProblem(.error, file: file, jsonPath: "\(prefix)[\(index)]\($0.path)", message: $0.message) })
         }
+        return decoded(element, at: index, of: tape, in: file, prefix: prefix, listPath: listPath)
+    }
+
+    private static func decoded(_ element: Int, at index: Int, of tape: JSONTape, in file: String, prefix: String, listPath: [any CodingKey]) -> ItemOutcome {
         do {
             let item = try Item(from: JSONTapeDecoder(tape, node: element, codingPath: listPath + [Step(intValue: index)]))
             return .item(item, WebexItemLocation(file: file, jsonPath: "\(prefix)[\(index)]"))

@@ -73,7 +73,8 @@ struct ImportWebexCommand: ParsableCommand {
         let terminal = Terminal.standardError()
         for problem in problems {
             let severity = problem.severity == .error ? terminal.paint("error", .red) : terminal.paint("warning", .yellow)
-            let place = VisibleText.escaping("\((directory as NSString).appendingPathComponent(problem.file)): \(problem.jsonPath)")
+            // A problem of the directory itself (it is empty, it cannot be listed) has no file.
+            let place = VisibleText.escaping(problem.file.isEmpty ? directory : "\((directory as NSString).appendingPathComponent(problem.file)): \(problem.jsonPath)")
             printError("\(terminal.paint(place, .bold)): \(severity): \(VisibleText.escaping(problem.message))")
         }
         let reporter = TextDiagnosticReporter(terminal: terminal)

@@ -8,7 +8,7 @@
 /// member's schema up by name made a `String` of every key of every item; instead, the members'
 /// schemas are worked out once per schema and set of keys, found again by a hash of the keys'
 /// bytes and confirmed by comparing them.
-struct WebexSchemaCheck {
+final class WebexSchemaCheck {
     struct Problem {
         /// Below the checked value: `.teamIds[2]`, or empty for the value itself.
         var path: String
@@ -19,6 +19,9 @@ struct WebexSchemaCheck {
     private var layouts: [LayoutKey: Layout] = [:]
     private var path: [Step] = []
     private var problems: [Problem] = []
+    /// Off: problems are only noted as found, not written out (`isValid`).
+    private var describing = true
+    private var found = false
 
     private enum Step {
         case key(node: Int)
@@ -60,13 +63,21 @@ struct WebexSchemaCheck {
 
     /// The problems of the value at `node` under `schema`, in document order (a missing
     /// required member after the members there are).
-    mutating func problems(of node: Int, against schema: WebexSchema) -> [Problem] {
+    func problems(of node: Int, against schema: WebexSchema) -> [Problem] {
         problems = []
+        describing = true
         check(node, schema)
         return problems
     }
 
-    private mutating func check(_ node: Int, _ schema: WebexSchema) {
+    /// Whether the value at `node` is valid under `schema`, without writing out its problems.
+    func isValid(_ node: Int, against schema: WebexSchema) -> Bool {
+        (describing, found) = (false, false)
+        check(node, schema)
+        return !found
+    }
+
+    private func check(_ node: Int, _ schema: WebexSchema) {
         let kind = tape.kind(node)
         if let type = schema.type, !fits(node, kind, type) {
             report("expected \(type.phrase), found \(shown(node))")
@@ -92,7 +103,7 @@ struct WebexSchemaCheck {
         }
     }
 
-    private mutating func checkString(_ node: Int, _ schema: WebexSchema) {
+    private func checkString(_ node: Int, _ schema: WebexSchema) {
         guard schema.enumeration != nil || schema.minLength != nil || schema.maxLength != nil || schema.pattern != nil || schema.format != nil else { return }
         let text = tape.utf8(node)
         if let values = schema.enumeration, !values.contains(where: { $0.utf8.elementsEqual(text) }) {
@@ -127,7 +138,7 @@ struct WebexSchemaCheck {
         }
     }
 
-    private mutating func checkNumber(_ node: Int, _ schema: WebexSchema) {
+    private func checkNumber(_ node: Int, _ schema: WebexSchema) {
         guard schema.format != nil || schema.minimum != nil || schema.maximum != nil else { return }
         let text = tape.numberText(node)
         switch schema.format {
@@ -142,7 +153,7 @@ struct WebexSchemaCheck {
         if let maximum = schema.maximum, value > maximum { report("\(text) is above \(Self.shown(maximum)), the maximum of Cisco's schema") }
     }
 
-    private mutating func checkArray(_ node: Int, _ schema: WebexSchema) {
+    private func checkArray(_ node: Int, _ schema: WebexSchema) {
         if let items = schema.items {
             for (index, item) in tape.items(of: node).enumerated() {
                 path.append(.index(index))
@@ -176,7 +187,7 @@ struct WebexSchemaCheck {
         return nil
     }
 
-    private mutating func checkObject(_ node: Int, _ schema: WebexSchema) {
+    private func checkObject(_ node: Int, _ schema: WebexSchema) {
         guard !schema.properties.isEmpty || !schema.required.isEmpty else { return }
         let layout = layout(of: node, for: schema)
         for (key, member) in zip(tape.keys(of: node), layout.members) {
@@ -198,7 +209,7 @@ struct WebexSchemaCheck {
         }
     }
 
-    private mutating func layout(of object: Int, for schema: WebexSchema) -> Layout {
+    private func layout(of object: Int, for schema: WebexSchema) -> Layout {
         let id = LayoutKey(schema: ObjectIdentifier(schema), keys: tape.keySignature(of: object))
         if let cached = layouts[id], tape.sameKeys(cached.object, object) { return cached }
         // Names compared as bytes, as JSON compares them (not by Unicode equivalence).
@@ -213,7 +224,11 @@ struct WebexSchemaCheck {
         return layout
     }
 
-    private mutating func report(_ message: String, below suffix: String = "") {
+    private func report(_ message: @autoclosure () -> String, below suffix: String = "") {
+        guard describing else {
+            found = true
+            return
+        }
         var text = ""
         for step in path {
             switch step {
@@ -221,7 +236,7 @@ struct WebexSchemaCheck {
             case .index(let index): text += "[\(index)]"
             }
         }
-        problems.append(Problem(path: text + suffix, message: message))
+        problems.append(Problem(path: text + suffix, message: message()))
     }
 
     /// A value as JSON, cut short: messages quote it, and a terminal never sees a raw control
