@@ -295,6 +295,47 @@ final class WebexMappingTests: XCTestCase {
         XCTAssertEqual(ambiguous.problems.map(\.jsonPath), ["$[1].entryPoints[0]"])
     }
 
+    /// Webex values the format cannot hold, which Cisco's schema allows: slot counts past the
+    /// format's ranges, realtime blending without voice and chat, two default wrap-up codes or
+    /// none. Each is brought into the format with a line, so the files validate.
+    func testValuesPastTheFormatsRangesAreBroughtInWithALine() throws {
+        let profiles = #"""
+        [{"id": "m-big", "name": "Big", "telephony": 3, "chat": 7, "email": 8, "social": -2, "active": true, "blendingModeEnabled": true, "blendingMode": "BLENDED_REALTIME"},
+         {"id": "m-manual", "name": "Manual", "telephony": 1, "chat": 0, "email": 0, "social": 0, "active": true, "blendingModeEnabled": true, "blendingMode": "BLENDED_REALTIME",
+          "manuallyAssignable": {"telephony": 0, "chat": 0, "email": 15, "social": 0}},
+         {"id": "m-old", "name": "Old", "telephony": 1, "chat": 0, "email": 0, "social": 0, "active": true, "blendingModeEnabled": true, "blendingMode": "BLENDED"},
+         {"id": "m-push", "name": "Pushed", "telephony": 1, "chat": 2, "email": 2, "social": 1, "active": true, "blendingModeEnabled": true, "blendingMode": "BLENDED"}]
+        """#
+        let twoDefaults = #"""
+        [{"id": "c1", "name": "Resolved", "defaultCode": true, "active": true, "workTypeCode": "WRAP_UP_CODE"},
+         {"id": "c2", "name": "Escalated", "defaultCode": true, "active": true, "workTypeCode": "WRAP_UP_CODE"}]
+        """#
+        let result = try imported(["multimedia-profile.json": profiles, "auxiliary-code.json": twoDefaults])
+        XCTAssertEqual(entry(result, .multimediaProfiles, "big")?["voice"], .int(1))
+        XCTAssertEqual(entry(result, .multimediaProfiles, "big")?["chat"], .int(5))
+        XCTAssertEqual(entry(result, .multimediaProfiles, "big")?["email"], .int(5))
+        XCTAssertNil(entry(result, .multimediaProfiles, "big")?["social"])
+        XCTAssertEqual(entry(result, .multimediaProfiles, "big")?["blending"], .string("blended-realtime"))
+        XCTAssertEqual(entry(result, .multimediaProfiles, "manual")?["email"], .object([("assignment", .string("manual")), ("slots", .int(10))]))
+        XCTAssertEqual(entry(result, .multimediaProfiles, "manual")?["blending"], .string("blended"))
+        XCTAssertEqual(entry(result, .wrapUpReasons, "escalated")?["default"], .bool(true), "the first by id")
+        XCTAssertNil(entry(result, .wrapUpReasons, "resolved")?["default"])
+        let changed = Set(result.report.changes.map(\.path))
+        XCTAssertTrue(changed.isSuperset(of: ["multimediaProfiles.big.voice", "multimediaProfiles.big.chat", "multimediaProfiles.big.email",
+                                              "multimediaProfiles.big.social", "multimediaProfiles.manual.email.slots", "multimediaProfiles.manual.blending",
+                                              "wrapUpReasons.resolved.default"]), "\(changed)")
+        let noDefault = #"[{"id": "c1", "name": "Resolved", "defaultCode": false, "active": true, "workTypeCode": "WRAP_UP_CODE"}, {"id": "c2", "name": "Spam", "defaultCode": true, "active": false, "workTypeCode": "WRAP_UP_CODE"}]"#
+        let made = try imported(["multimedia-profile.json": profiles, "auxiliary-code.json": noDefault])
+        XCTAssertEqual(entry(made, .wrapUpReasons, "resolved")?["default"], .bool(true))
+        XCTAssertTrue(made.report.changes.contains { $0.path == "wrapUpReasons.resolved.default" })
+        // Neither leaves validate anything to say beyond the fields to fill.
+        for result in [result, made] {
+            let loaded = ConfigurationLoader(now: Date()).load(documents: result.files().map { (path: $0.name, text: $0.text) })
+            let codes = Set(loaded.diagnostics.filter { $0.severity == .error }.map(\.code.rawValue))
+            XCTAssertTrue(codes.isSubset(of: ["OB113"]), "\(loaded.diagnostics.map(\.message))")
+        }
+    }
+
     func testTheOutputFilesValidateAndAreStable() throws {
         let result = try imported()
         let files = result.files()

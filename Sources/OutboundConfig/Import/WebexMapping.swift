@@ -148,22 +148,39 @@ struct WebexMapper {
             for (medium, count) in [("voice", manual?.telephony ?? 0), ("chat", manual?.chat ?? 0)] where count > 0 {
                 change("\(path).\(medium)", "\(count) manually assignable \(medium) slot(s) left out: the format has manual assignment for email and social only")
             }
+            // Cisco's schema bounds no slot count; the format's ranges are Webex's own limits.
+            let voice = slotCount(profile.telephony, in: 0...1, path: "\(path).voice")
+            let chat = slotCount(profile.chat, in: 0...5, path: "\(path).chat")
+            var blendingMode = blending
+            if blending == .blendedRealtime, voice != 1 || chat < 1 {
+                change("\(path).blending", "BLENDED_REALTIME with \(voice) voice and \(chat) chat slots: imported as blended (blended-realtime needs voice 1 and chat at least 1)")
+                blendingMode = .blended
+            }
             add(.multimediaProfiles, id, [
                 ("description", description(profile.description, name: profile.name)),
-                ("blending", blending.map { .string($0.rawValue) }),
-                ("voice", profile.telephony == 0 ? nil : .int(profile.telephony)),
-                ("chat", profile.chat == 0 ? nil : .int(profile.chat)),
-                ("email", slots(pushed: profile.email, manual: manual?.email ?? 0, path: "\(path).email")),
-                ("social", slots(pushed: profile.social, manual: manual?.social ?? 0, path: "\(path).social")),
+                ("blending", blendingMode.map { .string($0.rawValue) }),
+                ("voice", voice == 0 ? nil : .int(voice)),
+                ("chat", chat == 0 ? nil : .int(chat)),
+                ("email", slots(pushed: profile.email, manual: manual?.email ?? 0, manualLimit: 10, path: "\(path).email")),
+                ("social", slots(pushed: profile.social, manual: manual?.social ?? 0, manualLimit: 5, path: "\(path).social")),
                 ("externalId", .string(profile.id)),
             ])
         }
     }
 
+    /// A slot count brought into the format's range, with a line when that changed it.
+    private mutating func slotCount(_ count: Int, in range: ClosedRange<Int>, path: String) -> Int {
+        let kept = min(max(count, range.lowerBound), range.upperBound)
+        if kept != count { change(path, "\(count) slots in Webex: imported as \(kept), the format allows \(range.lowerBound) to \(range.upperBound)") }
+        return kept
+    }
+
     /// A medium's slots: pushed ones as the integer form, manually assignable ones as
     /// `{assignment: manual}`. With both, the pushed slots win: the agent has pushed slots,
     /// which is what lets Webex start an outbound conversation (SPEC §1, check 4).
-    private mutating func slots(pushed: Int, manual: Int, path: String) -> JSON? {
+    private mutating func slots(pushed: Int, manual: Int, manualLimit: Int, path: String) -> JSON? {
+        let pushed = slotCount(pushed, in: 0...5, path: path)
+        let manual = slotCount(manual, in: 0...manualLimit, path: "\(path).slots")
         if pushed > 0, manual > 0 {
             change(path, "both \(pushed) pushed and \(manual) manually assignable slots: imported as \(pushed) auto-pushed, the manually assignable ones left out (one assignment per medium in the format)")
         }
@@ -217,10 +234,23 @@ struct WebexMapper {
         let imported = choose(.auxiliaryCode, export.auxiliaryCodes, name: \.name, fallback: "reason") {
             $0.workTypeCode == .idleCode ? "an idle code: the format has no idle codes" : nil
         }
-        for code in imported {
-            add(.wrapUpReasons, ourId(.auxiliaryCode, code.id)!, [
+        // The format needs exactly one default among the active reasons (OB308); Webex does not
+        // hold to that. The first by id is kept, or made, the default, with a line.
+        let ids = imported.map { ourId(.auxiliaryCode, $0.id)! }
+        let active = zip(imported, ids).filter { $0.0.active }
+        let defaults = active.filter { $0.0.defaultCode }.map(\.1).sorted()
+        for extra in defaults.dropFirst() {
+            change("wrapUpReasons.\(extra).default", "a second active default wrap-up code in Webex: imported as no default ('\(defaults[0])' is the default; the format has one)")
+        }
+        var chosen = defaults.first
+        if chosen == nil, let first = active.map(\.1).min() {
+            change("wrapUpReasons.\(first).default", "no active Webex wrap-up code is the default, and the format needs one: '\(first)' made it; move default: true if another should be")
+            chosen = first
+        }
+        for (code, id) in zip(imported, ids) {
+            add(.wrapUpReasons, id, [
                 ("description", description(code.description, name: code.name)),
-                ("default", code.defaultCode ? .bool(true) : nil),
+                ("default", code.active ? (id == chosen ? .bool(true) : nil) : (code.defaultCode ? .bool(true) : nil)),
                 ("active", code.active ? nil : .bool(false)),
                 ("externalId", .string(code.id)),
             ])
