@@ -131,6 +131,23 @@ final class WebexSchemaTests: XCTestCase {
         XCTAssertEqual(try problems(#"{\#(site), "n\u0061me": "Porto"}"#, .site), [".name: appears twice in this object"])
     }
 
+    /// A path reads one way whatever the names: unusual ones in brackets, long ones cut short.
+    func testUnusualNamesAreBracketedInPaths() throws {
+        let long = String(repeating: "k", count: 300)
+        XCTAssertEqual(try problems(#"{\#(site), "a.b[0]": 1, "it's": 2, "": 3, "\#(long)": 4, "\#(long)": 5, "x": 6, "x": 7}"#, .site), [
+            ".\(String(repeating: "k", count: 99))…: appears twice in this object",
+            ".x: appears twice in this object",
+        ])
+        XCTAssertEqual(WebexInputProblem.step("a.b[0]"), "['a.b[0]']")
+        XCTAssertEqual(WebexInputProblem.step("it's \\"), #"['it\'s \\']"#)
+        XCTAssertEqual(WebexInputProblem.step(""), "['']")
+        XCTAssertEqual(WebexInputProblem.step("2nd"), "['2nd']")
+        XCTAssertEqual(WebexInputProblem.step("teamIds"), ".teamIds")
+        XCTAssertEqual(try problems(#"{"name": "Lisbon", "active": true, "multimediaProfileId": "m", "version": "1", "a.b": {"c d": 1}}"#, .site), [
+            #".version: expected an integer, found "1""#,
+        ])
+    }
+
     /// Numbers in repeated objects compare by value: exactly for whole numbers, so two int64
     /// times a double cannot tell apart are two items.
     func testRepeatsCompareWholeNumbersExactly() throws {

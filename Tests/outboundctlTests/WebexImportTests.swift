@@ -134,8 +134,12 @@ final class WebexImportTests: XCTestCase {
         XCTAssertEqual(refused.status, 1)
         XCTAssertTrue(refused.stderr.contains("not empty; pass --force"), refused.stderr)
         try "agents: {}\n".write(to: first.appendingPathComponent("agents.yaml"), atomically: true, encoding: .utf8)
-        XCTAssertEqual(try outboundctl(["import", "webex", source.path, "--out", first.path, "--force"]).status, 0)
+        // A configuration file the import does not write stays, and is warned about.
+        try "agents: {}\n".write(to: first.appendingPathComponent("old-agents.yaml"), atomically: true, encoding: .utf8)
+        let forced = try outboundctl(["import", "webex", source.path, "--out", first.path, "--force"])
+        XCTAssertEqual(forced.status, 0)
         XCTAssertEqual(try Data(contentsOf: first.appendingPathComponent("agents.yaml")), before)
+        XCTAssertTrue(forced.stderr.contains("also holds old-agents.yaml, not written now; validate and apply of it read them too"), forced.stderr)
     }
 
     /// The text report names what to fill, what was not imported and why, what changed to

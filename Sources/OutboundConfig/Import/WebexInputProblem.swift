@@ -45,11 +45,23 @@ public struct WebexInputProblem: Hashable, Sendable, CustomStringConvertible {
         return kept
     }
 
-    /// The JSON path of a decoding step list: array positions as `[i]`, keys as `.key`.
+    /// The JSON path of a decoding step list: array positions as `[i]`, keys as `step(_:)`.
     static func jsonPath(_ codingPath: [any CodingKey]) -> String {
         codingPath.reduce("$") { path, key in
-            if let index = key.intValue { "\(path)[\(index)]" } else { "\(path).\(key.stringValue)" }
+            if let index = key.intValue { "\(path)[\(index)]" } else { path + step(key.stringValue) }
         }
+    }
+
+    /// A member's name as a step of a JSON path: `.name` for a plain name, else `['a.b[0]']`
+    /// (quote and backslash escaped), so a path reads only one way. A name over 100 characters
+    /// is cut short with `…`: a path is for finding the place, and a key can be a megabyte.
+    static func step(_ name: String) -> String {
+        let bytes = name.utf8
+        let plain = bytes.first.map { !(0x30...0x39).contains($0) } ?? false
+            && bytes.allSatisfy { $0 == UInt8(ascii: "_") || (0x30...0x39).contains($0) || (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0) }
+        let shown = name.count > 100 ? String(name.prefix(99)) + "…" : name
+        if plain { return "." + shown }
+        return "['" + shown.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'") + "']"
     }
 
     /// A decoding failure in words an admin reads, at the path where it happened.

@@ -52,7 +52,7 @@ struct WebexListFile<Item: WebexItem>: Sendable {
             // A second `data` would be read one way here and another by other JSON readers.
             var names: Set<ArraySlice<UInt8>> = []
             if let repeated = tape.keys(of: tape.root).first(where: { !names.insert(tape.utf8($0)).inserted }) {
-                problems.append(WebexInputProblem(.error, file: file, jsonPath: "$.\(tape.string(repeated))", message: "appears twice in this object"))
+                problems.append(WebexInputProblem(.error, file: file, jsonPath: "$" + WebexInputProblem.step(tape.string(repeated)), message: "appears twice in this object"))
                 return
             }
             guard let data = tape.member("data", of: tape.root) else {

@@ -205,7 +205,7 @@ final class WebexSchemaCheck {
             }
         }
         for name in layout.missing {
-            report("required by Cisco's schema, missing", below: ".\(name)")
+            report("required by Cisco's schema, missing", below: WebexInputProblem.step(name))
         }
     }
 
@@ -232,7 +232,7 @@ final class WebexSchemaCheck {
         var text = ""
         for step in path {
             switch step {
-            case .key(let node): text += ".\(tape.string(node))"
+            case .key(let node): text += WebexInputProblem.step(tape.string(node))
             case .index(let index): text += "[\(index)]"
             }
         }
