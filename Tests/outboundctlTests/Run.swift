@@ -130,3 +130,17 @@ func sqlite(_ path: String, _ sql: String) throws -> String {
     process.waitUntilExit()
     return String(decoding: data, as: UTF8.self)
 }
+
+/// Removes the shared-memory objects libfaketime left for processes that have ended. Debian's
+/// libfaketime 0.9.10 makes a pair (`/dev/shm/faketime_shm_PID`, `sem.faketime_sem_PID`) for
+/// every process it is preloaded into and never removes it; the `faketime` wrapper creates its
+/// own pair exclusively, so once pids wrap round it fails with "sem_open: File exists" when its
+/// pid is one a test's server had. Only objects of pids no longer running are removed.
+func removeStaleFaketimeObjects() {
+    let directory = "/dev/shm"
+    for name in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [] {
+        guard let prefix = ["faketime_shm_", "sem.faketime_sem_"].first(where: { name.hasPrefix($0) }),
+              let pid = pid_t(name.dropFirst(prefix.count)), kill(pid, 0) != 0, errno == ESRCH else { continue }
+        try? FileManager.default.removeItem(atPath: "\(directory)/\(name)")
+    }
+}

@@ -47,7 +47,8 @@ final class TimeTravelTests: XCTestCase {
 
     /// Runs `arguments` (a program and its arguments) with the clock at `instant` (UTC).
     private func at(_ instant: String, _ arguments: [String]) throws -> RunResult {
-        try runProgram("/usr/bin/faketime", [instant] + arguments, environment: ["TZ": "UTC", "FAKETIME_DONT_FAKE_MONOTONIC": "1"])
+        removeStaleFaketimeObjects()
+        return try runProgram("/usr/bin/faketime", [instant] + arguments, environment: ["TZ": "UTC", "FAKETIME_DONT_FAKE_MONOTONIC": "1"])
     }
 
     private func outboundctl(at instant: String, _ arguments: [String]) throws -> RunResult {
