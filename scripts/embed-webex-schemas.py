@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Regenerate Sources/OutboundConfig/Import/Schema/WebexSchemaDocument.swift from Cisco's OpenAPI
 document (Tests/Fixtures/webex/webex-contact-center.json, CC BY 4.0), so that `import webex`
-checks every item against Cisco's schemas with no resource bundle and no `../shared`.
+checks every item against Cisco's schemas with no resource bundle and nothing outside the
+repository.
 
 Only what validates is kept: for each list of SPEC §9, the name of its item schema, and the
 component schemas these reach, with their validating keywords.
