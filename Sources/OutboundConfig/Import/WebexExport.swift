@@ -28,14 +28,14 @@ public struct WebexExport: Sendable {
         var export = WebexExport()
         var problems: [WebexInputProblem] = []
         var undescribedItems: [String: Int] = [:]
-        let names: [String]
+        let listed: [String]
         do {
-            names = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".json") }.sorted()
+            listed = try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
         } catch {
             return (export, [WebexInputProblem(.error, file: "", message: "cannot list the directory: \(error.localizedDescription)")])
         }
         var pages: [WebexResource: [Int: String]] = [:]
-        for name in names {
+        for name in listed where name.hasSuffix(".json") {
             if let (resource, page) = WebexResource.parse(fileName: name) {
                 pages[resource, default: [:]][page] = name
             } else {
@@ -43,10 +43,7 @@ public struct WebexExport: Sendable {
             }
         }
         // The extra data is read from extra.yaml alone: another spelling would be left out unsaid.
-        let yaml = ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []).filter {
-            ($0.lowercased().hasSuffix(".yaml") || $0.lowercased().hasSuffix(".yml")) && $0 != "extra.yaml"
-        }
-        for name in yaml.sorted() {
+        for name in listed where (name.lowercased().hasSuffix(".yaml") || name.lowercased().hasSuffix(".yml")) && name != "extra.yaml" {
             problems.append(WebexInputProblem(.warning, file: name, message: "not read: the import reads what the API does not hold from extra.yaml only"))
         }
         if pages.isEmpty {

@@ -250,8 +250,7 @@ public final class JSONTape: Sendable {
     /// A number node's value: an integer when it is a whole number that fits, else a double
     /// (finite: the scanner refused others).
     public func number(_ node: Int) -> JSON {
-        let value = nodes[node]
-        let text = String(decoding: bytes[Int(value.start)..<Int(value.end)], as: UTF8.self)
+        let text = numberText(node)
         if let integer = Int(text) { return .int(integer) }
         return .number(Double(text) ?? .nan)
     }
