@@ -130,21 +130,37 @@ public final class ConfigurationDecoder {
     private func decodeEntry(_ section: Section, id: String, node: Node, location: SourceLocation, path: DottedPath,
                              context: DecodingContext) {
         switch section {
-        case .licences: keep(decodeLicence(id, node, location, path, context), section, id, location)
-        case .multimediaProfiles: keep(decodeProfile(id, node, location, path, context), section, id, location)
-        case .sites: keep(decodeSite(id, node, location, path, context), section, id, location)
-        case .teams: keep(decodeTeam(id, node, location, path, context), section, id, location)
-        case .desktopProfiles: keep(decodeDesktopProfile(id, node, location, path, context), section, id, location)
-        case .entryPoints: keep(decodeEntryPoint(id, node, location, path, context), section, id, location)
-        case .queues: keep(decodeQueue(id, node, location, path, context), section, id, location)
-        case .wrapUpReasons: keep(decodeWrapUpReason(id, node, location, path, context), section, id, location)
-        case .agents: keep(decodeAgent(id, node, location, path, context), section, id, location)
+        case .licences: keep(decodeLicence(id, node, location, path, context), section, id, node, location)
+        case .multimediaProfiles: keep(decodeProfile(id, node, location, path, context), section, id, node, location)
+        case .sites: keep(decodeSite(id, node, location, path, context), section, id, node, location)
+        case .teams: keep(decodeTeam(id, node, location, path, context), section, id, node, location)
+        case .desktopProfiles: keep(decodeDesktopProfile(id, node, location, path, context), section, id, node, location)
+        case .entryPoints: keep(decodeEntryPoint(id, node, location, path, context), section, id, node, location)
+        case .queues: keep(decodeQueue(id, node, location, path, context), section, id, node, location)
+        case .wrapUpReasons: keep(decodeWrapUpReason(id, node, location, path, context), section, id, node, location)
+        case .agents: keep(decodeAgent(id, node, location, path, context), section, id, node, location)
         }
     }
 
-    /// Adds a decoded entity to its section, or records the id as broken.
-    private func keep<Entity: SectionEntity>(_ entity: Entity?, _ section: Section, _ id: String, _ location: SourceLocation) {
-        if let entity { configuration[keyPath: Entity.entries][id] = entity } else { configuration.brokenIds[section, default: [:]][id] = location }
+    /// Adds a decoded entity to its section, or records the id as broken with the references
+    /// its well-formed fields make.
+    private func keep<Entity: SectionEntity>(_ entity: Entity?, _ section: Section, _ id: String, _ node: Node, _ location: SourceLocation) {
+        if let entity {
+            configuration[keyPath: Entity.entries][id] = entity
+            return
+        }
+        configuration.brokenIds[section, default: [:]][id] = location
+        guard document.isMapping(node) else { return }
+        for field in Entity.referenceFields {
+            guard let value = document.value(node, forKey: field.field) else { continue }
+            // Only ids written as ids: a field of the wrong shape has had its own diagnostic.
+            let items = field.isList ? (document.isSequence(value) ? (0..<document.count(value)).map { document.item(value, $0) } : []) : [value]
+            for (index, item) in items.enumerated() where document.isScalar(item) && !document.isNull(item) {
+                configuration.brokenReferences.append(Reference(
+                    target: field.target, id: Located(document.string(item), at: context.location(item)), section: section, entity: id,
+                    field: field.field, index: field.isList ? index : nil))
+            }
+        }
     }
 
     // MARK: Sections

@@ -26,6 +26,7 @@ public struct ConfigurationMerger {
             }
         }
         let part = file.configuration
+        configuration.brokenReferences += part.brokenReferences
         for section in Section.allCases { section.visit(SectionMerge(section: section, part: part))(&self) }
     }
 

@@ -15,6 +15,9 @@ public struct Configuration: Sendable {
     /// Ids of entries that were defined but could not be decoded (a required field missing or
     /// invalid), with their locations: a reference to a broken entry is not reported again.
     public var brokenIds: [Section: [String: SourceLocation]] = [:]
+    /// The references those entries make in the fields that did decode, so that validation
+    /// reports an unknown one whatever else is wrong with the entry.
+    public var brokenReferences: [Reference] = []
 
     public init() {}
 

@@ -15,10 +15,13 @@ protocol SectionEntity: ConfigurationEntity {
     var canonicalText: String { get }
     /// Records the places of the fields the gate reads; the entity's own place is already there.
     func recordFieldSources(_ writer: inout SourcesWriter)
+    /// The fields that name entries of other sections (see `ReferenceField`).
+    static var referenceFields: [ReferenceField<Self>] { get }
 }
 
 extension SectionEntity {
     func recordFieldSources(_ writer: inout SourcesWriter) {}
+    static var referenceFields: [ReferenceField<Self>] { [] }
 }
 
 /// Work done on one section's entity type (`Section.visit`). Work that must change its
@@ -74,6 +77,7 @@ extension MultimediaProfile: SectionEntity {
 
 extension Site: SectionEntity {
     static var entries: WritableKeyPath<Configuration, [String: Site]> { \.sites }
+    static let referenceFields: [ReferenceField<Site>] = [.single("multimediaProfile", .multimediaProfiles) { $0.multimediaProfile }]
     var canonicalText: String { CanonicalForm.json(self).rendered() }
     func recordFieldSources(_ writer: inout SourcesWriter) {
         writer.field("multimediaProfile", multimediaProfile?.location)
@@ -82,6 +86,10 @@ extension Site: SectionEntity {
 
 extension Team: SectionEntity {
     static var entries: WritableKeyPath<Configuration, [String: Team]> { \.teams }
+    static let referenceFields: [ReferenceField<Team>] = [
+        .single("site", .sites) { $0.site },
+        .single("multimediaProfile", .multimediaProfiles) { $0.multimediaProfile },
+    ]
     var canonicalText: String { CanonicalForm.json(self).rendered() }
     func recordFieldSources(_ writer: inout SourcesWriter) {
         writer.field("multimediaProfile", multimediaProfile?.location)
@@ -90,6 +98,10 @@ extension Team: SectionEntity {
 
 extension DesktopProfile: SectionEntity {
     static var entries: WritableKeyPath<Configuration, [String: DesktopProfile]> { \.desktopProfiles }
+    static let referenceFields: [ReferenceField<DesktopProfile>] = [
+        .selection("outboundEntryPoints", .entryPoints) { $0.outboundEntryPoints.value },
+        .selection("wrapUpReasons", .wrapUpReasons) { $0.wrapUpReasons.value },
+    ]
     var canonicalText: String { CanonicalForm.json(self).rendered() }
     func recordFieldSources(_ writer: inout SourcesWriter) {
         writer.field("outboundEntryPoints", outboundEntryPoints.location)
@@ -98,6 +110,7 @@ extension DesktopProfile: SectionEntity {
 
 extension EntryPoint: SectionEntity {
     static var entries: WritableKeyPath<Configuration, [String: EntryPoint]> { \.entryPoints }
+    static let referenceFields: [ReferenceField<EntryPoint>] = [.single("queue", .queues) { $0.queue }]
     var canonicalText: String { CanonicalForm.json(self).rendered() }
     func recordFieldSources(_ writer: inout SourcesWriter) {
         writer.field("outbound", outbound.location)
@@ -106,6 +119,10 @@ extension EntryPoint: SectionEntity {
 
 extension Queue: SectionEntity {
     static var entries: WritableKeyPath<Configuration, [String: Queue]> { \.queues }
+    static let referenceFields: [ReferenceField<Queue>] = [
+        .list("teams", .teams) { $0.teams },
+        .list("wrapUpReasons", .wrapUpReasons) { $0.wrapUpReasons },
+    ]
     var canonicalText: String { CanonicalForm.json(self).rendered() }
 }
 
@@ -116,6 +133,13 @@ extension WrapUpReason: SectionEntity {
 
 extension Agent: SectionEntity {
     static var entries: WritableKeyPath<Configuration, [String: Agent]> { \.agents }
+    static let referenceFields: [ReferenceField<Agent>] = [
+        .single("licence", .licences) { $0.licence },
+        .single("site", .sites) { $0.site },
+        .list("teams", .teams) { $0.teams },
+        .single("desktopProfile", .desktopProfiles) { $0.desktopProfile },
+        .single("multimediaProfile", .multimediaProfiles) { $0.multimediaProfile },
+    ]
     var canonicalText: String { CanonicalForm.render(self) }
     func recordFieldSources(_ writer: inout SourcesWriter) {
         writer.field("active", active.location)

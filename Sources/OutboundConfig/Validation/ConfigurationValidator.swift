@@ -13,13 +13,10 @@ public struct ConfigurationValidator {
 
     public func validate(_ configuration: Configuration) -> [Diagnostic] {
         var run = ValidationRun(configuration: configuration, complete: complete)
+        run.checkReferences()
         run.checkLicences()
-        run.checkSitesAndTeams()
-        run.checkDesktopProfiles()
         run.checkEntryPoints()
-        run.checkQueues()
         run.checkWrapUpReasons()
-        run.checkAgents()
         return run.diagnostics
     }
 }
@@ -49,9 +46,34 @@ private struct ValidationRun {
                at: reference.location, path: path())
     }
 
-    mutating func checkReferences(_ references: [Located<String>], to section: Section, path: @autoclosure () -> String) {
-        for (index, reference) in references.enumerated() {
-            checkReference(reference, to: section, path: "\(path())[\(index)]")
+    /// Every reference of the model's graph (`SectionEntity.referenceFields`), of decoded
+    /// entries and of entries that could not be decoded alike: an entry's broken field does not
+    /// hide its unknown references.
+    mutating func checkReferences() {
+        for section in Section.allCases where section != .agents { section.visit(ReferenceCheck(section: section))(&self) }
+        checkReferences(of: agents, in: .agents)
+        for reference in configuration.brokenReferences {
+            checkReference(reference.id, to: reference.target, path: reference.path)
+        }
+    }
+
+    private mutating func checkReferences<Entity: SectionEntity>(of entities: some Sequence<Entity>, in section: Section) {
+        let fields = Entity.referenceFields
+        guard !fields.isEmpty else { return }
+        for entity in entities {
+            for field in fields {
+                for (index, id) in field.ids(entity).enumerated() {
+                    checkReference(id, to: field.target, path: Reference.path(section, entity.id, field.field, field.isList ? index : nil))
+                }
+            }
+        }
+    }
+
+    /// Checks one section's references, typed for its entities.
+    private struct ReferenceCheck: SectionVisitor {
+        let section: Section
+        func visit<Entity: SectionEntity>(_ type: Entity.Type) -> (inout ValidationRun) -> Void {
+            { [section] run in run.checkReferences(of: run.configuration[keyPath: Entity.entries].values, in: section) }
         }
     }
 
@@ -70,45 +92,13 @@ private struct ValidationRun {
         }
     }
 
-    mutating func checkSitesAndTeams() {
-        for site in configuration.sites.values {
-            checkReference(site.multimediaProfile, to: .multimediaProfiles, path: "sites.\(site.id).multimediaProfile")
-        }
-        for team in configuration.teams.values {
-            checkReference(team.site, to: .sites, path: "teams.\(team.id).site")
-            checkReference(team.multimediaProfile, to: .multimediaProfiles, path: "teams.\(team.id).multimediaProfile")
-        }
-    }
-
-    mutating func checkDesktopProfiles() {
-        for profile in configuration.desktopProfiles.values {
-            let path = "desktopProfiles.\(profile.id)"
-            if case .only(let ids) = profile.outboundEntryPoints.value {
-                checkReferences(ids, to: .entryPoints, path: "\(path).outboundEntryPoints")
-            }
-            if case .only(let ids) = profile.wrapUpReasons.value {
-                checkReferences(ids, to: .wrapUpReasons, path: "\(path).wrapUpReasons")
-            }
-        }
-    }
-
     mutating func checkEntryPoints() {
         for entryPoint in configuration.entryPoints.values {
             let path = "entryPoints.\(entryPoint.id)"
             let channel = entryPoint.channel.value
-            checkReference(entryPoint.queue, to: .queues, path: "\(path).queue")
             if let queueId = entryPoint.queue, let queue = configuration.queues[queueId.value], queue.channel.value != channel {
                 report(.queueChannelMismatch, "\(path) has channel \(channel.rawValue) but its queue '\(queue.id)' serves \(queue.channel.value.rawValue)",
                        at: queueId.location, path: "\(path).queue", notes: [.init("the queue's channel is set here", at: queue.channel.location)])
-            }
-        }
-    }
-
-    mutating func checkQueues() {
-        for queue in configuration.queues.values {
-            checkReferences(queue.teams, to: .teams, path: "queues.\(queue.id).teams")
-            if let reasons = queue.wrapUpReasons {
-                checkReferences(reasons, to: .wrapUpReasons, path: "queues.\(queue.id).wrapUpReasons")
             }
         }
     }
@@ -125,17 +115,6 @@ private struct ValidationRun {
             report(.wrapUpDefaultCount, "wrap-up reason '\(extra.id)' is a second default; '\(defaults[0].id)' is already the default",
                    at: extra.isDefault.location, path: "wrapUpReasons.\(extra.id).default",
                    notes: [.init("the first default is here", at: defaults[0].isDefault.location)])
-        }
-    }
-
-    mutating func checkAgents() {
-        for agent in agents {
-            let path = DottedPath(parent: "agents", last: agent.id)
-            checkReference(agent.licence, to: .licences, path: "\(path).licence")
-            checkReference(agent.site, to: .sites, path: "\(path).site")
-            checkReferences(agent.teams, to: .teams, path: "\(path).teams")
-            checkReference(agent.desktopProfile, to: .desktopProfiles, path: "\(path).desktopProfile")
-            checkReference(agent.multimediaProfile, to: .multimediaProfiles, path: "\(path).multimediaProfile")
         }
     }
 }
