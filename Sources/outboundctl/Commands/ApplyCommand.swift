@@ -37,12 +37,8 @@ struct ApplyCommand: ParsableCommand {
         let desired: DesiredState
         var base: PlanBase?
         if let planFile {
-            let saved = try SavedPlan.read(from: planFile)
-            let result = ConfigurationLoader(now: Date(), readinessWarnings: false).load(documents: [(path: planFile, text: saved.document)])
-            guard result.isValid else {
-                throw CommandFailure("invalid-plan", "the configuration in \(planFile) is not valid", invalid: result)
-            }
-            desired = DesiredState(result.configuration, now: Date())
+            let saved = try savedPlanProblemsFail { try SavedPlan.read(from: planFile, toolVersion: Outboundctl.version) }
+            desired = try savedPlanProblemsFail { try saved.desiredState(name: planFile, now: Date()) }
             base = saved.base
         } else {
             let paths = paths.isEmpty ? ["."] : paths

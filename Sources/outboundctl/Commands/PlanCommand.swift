@@ -36,55 +36,9 @@ struct PlanCommand: ParsableCommand {
         let (plan, base) = try store.planIfExists(to: desired)
         emit(PlanReporter(terminal: output.terminal).report(plan, format: format))
         if let out {
-            try SavedPlan(base: base, digest: desired.digest, document: desired.document, plan: plan).write(to: out)
+            try savedPlanProblemsFail { try SavedPlan(desired, plan: plan, base: base).write(to: out, toolVersion: Outboundctl.version) }
             if format == .text, !output.quiet { emit("Saved the plan to \(out); apply it with `outboundctl apply --plan \(out)`.\n") }
         }
         finish(status: detailedExitcode && plan.hasChanges ? 2 : 0, keeping: (desired, plan))
-    }
-}
-
-/// A plan saved by `plan --out`: bound to the store identity, the base revision, the
-/// configuration digest and the tool version, and carrying the configuration itself so that
-/// `apply --plan` writes exactly what was reviewed.
-struct SavedPlan {
-    var base: PlanBase
-    var digest: String
-    var document: String
-    var plan: Plan?
-
-    func write(to path: String) throws {
-        let json = JSON.object([
-            ("outboundctlPlan", .int(1)),
-            ("toolVersion", .string(Outboundctl.version)),
-            ("storeId", base.storeId.map { .string($0) } ?? .null),
-            ("baseRevision", .int(base.revision)),
-            ("digest", .string(digest)),
-            ("document", .string(document)),
-            ("plan", plan.map(\.json) ?? .null),
-        ])
-        do {
-            try (json.rendered() + "\n").write(toFile: path, atomically: true, encoding: .utf8)
-        } catch {
-            throw CommandFailure("write-failed", "cannot write the plan to \(path): \(error.localizedDescription)")
-        }
-    }
-
-    static func read(from path: String) throws -> SavedPlan {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw CommandFailure("invalid-plan", "cannot read the saved plan \(path)")
-        }
-        guard let json = try? JSON.parse(String(decoding: data, as: UTF8.self)), json["outboundctlPlan"] == .int(1),
-              case .int(let revision)? = json["baseRevision"], let digest = json["digest"]?.stringValue,
-              let document = json["document"]?.stringValue
-        else {
-            throw CommandFailure("invalid-plan", "\(path) is not a plan saved by `outboundctl plan --out`")
-        }
-        if let version = json["toolVersion"]?.stringValue, version != Outboundctl.version {
-            throw CommandFailure("stale-plan", "saved plan is stale: it was made by outboundctl \(version), this is \(Outboundctl.version); run `outboundctl plan` again")
-        }
-        guard CanonicalForm.digest(of: document) == digest else {
-            throw CommandFailure("invalid-plan", "\(path) was modified after it was saved (digest mismatch)")
-        }
-        return SavedPlan(base: PlanBase(storeId: json["storeId"]?.stringValue, revision: revision), digest: digest, document: document, plan: nil)
     }
 }

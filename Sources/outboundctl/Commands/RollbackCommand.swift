@@ -26,9 +26,7 @@ struct RollbackCommand: ParsableCommand {
     func run() throws {
         InterruptGuard.arm()
         try store.writingExisting(lockTimeout: options.lockTimeout) { store in
-            let snapshot = try store.snapshot(revision: revision)
-            let result = ConfigurationLoader(now: Date(), readinessWarnings: false).load(documents: [(path: "revision \(revision)", text: snapshot.document)])
-            let desired = DesiredState(result.configuration, now: Date())
+            let desired = try store.desiredState(ofRevision: revision, now: Date())
             try options.flow(store, output: output)
                 .run(desired, message: options.message ?? "rollback to revision \(revision)", base: nil)
         }

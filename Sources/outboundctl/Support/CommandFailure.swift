@@ -107,3 +107,12 @@ extension StoreError {
         }
     }
 }
+
+/// Runs `body`, a saved plan's problem becoming the command's failure (exit 1).
+func savedPlanProblemsFail<T>(_ body: () throws -> T) throws -> T {
+    do {
+        return try body()
+    } catch let problem as SavedPlan.Problem {
+        throw CommandFailure(problem.code, problem.message, invalid: problem.invalid)
+    }
+}
