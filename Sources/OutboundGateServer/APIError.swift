@@ -13,9 +13,6 @@ struct APIError: Error {
 
     static func notFound(_ message: String) -> APIError { APIError(status: .notFound, code: "not-found", message: message) }
 
-    static func agentNotFound(_ agent: String, among ids: [String]) -> APIError {
-        APIError(status: .notFound, code: "agent-not-found", message: "unknown agent '\(agent)'\(Suggestion.hint(for: agent, in: ids))")
-    }
 
     static func revisionNotVisible(_ message: String) -> APIError {
         APIError(status: .conflict, code: "revision-not-visible", message: message, headers: [.retryAfter: "1"])
@@ -26,4 +23,12 @@ struct APIError: Error {
     }
 
     var json: JSON { .object([("error", .object([("code", .string(code)), ("message", .string(message))]))]) }
+}
+
+extension APIError {
+    /// The gate's refusal as the API says it: 404 `agent-not-found` for an unknown agent,
+    /// 404 `not-found` for a team the agent is not in.
+    init(_ refusal: GateRefusal) {
+        self.init(status: .notFound, code: refusal.code == .agentNotFound ? refusal.code.rawValue : "not-found", message: refusal.message)
+    }
 }

@@ -63,31 +63,27 @@ struct BatchAnswer {
     var available = false
     var reasons: [ReasonCode] = []
     var until: Date?
-    var error: (code: String, message: String)?
+    var error: GateRefusal?
 
-    /// `hints`: the "did you mean" of each unknown agent so far, so a batch naming one unknown
-    /// agent many times compares it with every agent id once.
-    init(_ item: CheckBatch.Item, in snapshot: GateSnapshot, at now: Date, hints: inout [String: String]) {
+    /// `hints`: the refusal of each unknown agent so far, so a batch naming one unknown agent
+    /// many times compares it with every agent id once.
+    init(_ item: CheckBatch.Item, in snapshot: GateSnapshot, at now: Date, hints: inout [String: GateRefusal]) {
         self.item = item
         team = item.team
         guard let cells = snapshot.cellsByAgent[item.agent] else {
-            let hint = hints[item.agent] ?? Suggestion.hint(for: item.agent, in: snapshot.agentIds)
-            hints[item.agent] = hint
-            error = ("agent-not-found", "unknown agent '\(item.agent)'\(hint)")
+            let refusal = hints[item.agent] ?? GateRefusal.unknownAgent(item.agent, among: snapshot.agentIds)
+            hints[item.agent] = refusal
+            error = refusal
             return
         }
         let answers = cells.filter { $0.channel == item.channel && (item.team == nil || $0.team == item.team) }
             .map { EvaluatedAnswer($0, at: now, state: item.state) }
         guard let first = answers.first else {
-            if let team = item.team {
-                error = ("not-in-team", "\(item.agent) is not in team '\(team)'")
-            } else {
-                error = ("agent-has-no-team", "\(item.agent) is in no team, so it has no answer")
-            }
+            error = item.team.map { GateRefusal.notInTeam(item.agent, team: $0, teams: cells.map(\.team)) } ?? GateRefusal.noTeam(item.agent)
             return
         }
         if answers.contains(where: { $0.reasons != first.reasons }) {
-            error = ("team-required", "\(item.agent)'s teams answer differently (\(answers.map { $0.team }.joined(separator: ", "))); pass the team it is signed into")
+            error = GateRefusal.teamRequired(item.agent, teams: answers.map(\.team))
             return
         }
         if answers.count == 1 { team = first.team }
@@ -102,7 +98,7 @@ struct BatchAnswer {
             ("team", team.map { .string($0) } ?? .null), ("available", .bool(available)),
             ("reasons", .reasons(reasons)), ("until", .until(until)),
         ]
-        if let error { members.append(("error", .object([("code", .string(error.code)), ("message", .string(error.message))]))) }
+        if let error { members.append(("error", .object([("code", .string(error.code.rawValue)), ("message", .string(error.message))]))) }
         return .object(members)
     }
 }

@@ -119,9 +119,7 @@ struct GateAPI: HTTPResponder {
         let state = try query.state()
         let snapshot = try await snapshot(minRevision: try query.integer("minRevision"))
         guard let cells = snapshot.cellsByAgent[agent] else { throw try await Self.agentNotFound(agent, among: snapshot.agentIds) }
-        if let team, !cells.contains(where: { $0.team == team }) {
-            throw APIError.notFound("\(agent) is not in team '\(team)'; its teams are \(Set(cells.map(\.team)).sorted().joined(separator: ", "))")
-        }
+        if let team, !cells.contains(where: { $0.team == team }) { throw APIError(GateRefusal.notInTeam(agent, team: team, teams: cells.map(\.team))) }
         let now = Date()
         let answers = cells
             .filter { (channel == nil || $0.channel == channel) && (team == nil || $0.team == team) }
@@ -157,7 +155,7 @@ struct GateAPI: HTTPResponder {
         let now = Date()
         // Off the cooperative pool: a "did you mean" compares with every agent id.
         let results: [JSON] = try await BlockingWork.run { [metrics] in
-            var hints: [String: String] = [:]
+            var hints: [String: GateRefusal] = [:]
             return batch.checks.map { item in
                 let result = BatchAnswer(item, in: snapshot, at: now, hints: &hints)
                 if result.error == nil { metrics.checked(channel: item.channel, available: result.available) }
@@ -168,26 +166,23 @@ struct GateAPI: HTTPResponder {
     }
 
     private func explain(_ agent: String, _ query: Query, _ request: Request) async throws -> (Response, Int) {
-        let channel = try query.channel()
-        let team = try query.string("team")
-        let agentState = try query.state()
-        let date = try query.date()
-        let known = state.snapshot.agentIds
-        let context: ExplainingContext?
+        let (explanation, context) = try await Self.explain(try query.explainQuestion(agent: agent), open: open)
+        var body = GateAnswer.explainJSON(agent: agent, answers: explanation.answers, source: context.sourceJSON(for:))
+        if case .object(let members) = body { body = .object(members + [("revision", .int(context.revision))]) }
+        return (Self.tagged(body.rendered(), revision: context.revision, request), context.revision)
+    }
+
+    /// `OutboundStore.explain` off the cooperative pool (it reads the store, and an unknown
+    /// agent's "did you mean" compares with every agent id), its refusals as API errors.
+    static func explain(_ question: ExplainQuestion, open: @escaping @Sendable () throws -> OutboundStore) async throws
+        -> (explanation: Explanation, context: ExplainingContext) {
         do {
-            context = try await BlockingWork.run { [open] in try open().configurationForExplaining(agent: agent) }
+            return try await BlockingWork.run { try open().explain(question, now: Date()) }
+        } catch let refusal as GateRefusal {
+            throw APIError(refusal)
         } catch {
             throw APIError.storeUnavailable("the store cannot be read: \(error)")
         }
-        guard let context, let found = context.configuration.agents[agent] else { throw try await Self.agentNotFound(agent, among: known) }
-        if let team, !found.teams.contains(where: { $0.value == team }) {
-            throw APIError.notFound("\(agent) is not in team '\(team)'; its teams are \(found.teams.map(\.value).joined(separator: ", "))")
-        }
-        let gate = OutboundGate(configuration: context.configuration, date: date, state: agentState, now: Date())
-        let answers = gate.answers(for: found, team: team, channels: channel.map { [$0] } ?? OutboundConfig.Channel.outbound)
-        var body = GateAnswer.explainJSON(agent: agent, answers: answers, source: context.sourceJSON(for:))
-        if case .object(let members) = body { body = .object(members + [("revision", .int(context.revision))]) }
-        return (Self.tagged(body.rendered(), revision: context.revision, request), context.revision)
     }
 
     private func changes(_ query: Query) async throws -> (Response, Int) {
@@ -284,7 +279,7 @@ struct GateAPI: HTTPResponder {
     /// The 404 with its "did you mean", worked out off the cooperative pool: it compares the
     /// id with every agent's.
     static func agentNotFound(_ agent: String, among ids: [String]) async throws -> APIError {
-        try await BlockingWork.run { APIError.agentNotFound(agent, among: ids) }
+        try await BlockingWork.run { APIError(GateRefusal.unknownAgent(agent, among: ids)) }
     }
 
     static func json(_ body: JSON, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {

@@ -49,8 +49,7 @@ struct EvaluatedAnswer {
     init(_ cell: GateSnapshot.Cell, at now: Date, state: AgentState?) {
         team = cell.team
         channel = cell.channel
-        reasons = cell.cell.reasons(at: now)
-        if let state, !state.allowsOutbound { reasons.append(.stateNotAllowed) }
+        reasons = cell.cell.reasons(at: now, state: state)
         until = cell.cell.until(at: now)
     }
 }

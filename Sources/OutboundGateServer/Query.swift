@@ -62,4 +62,10 @@ struct Query {
         guard let date = CalendarDate(text) else { throw APIError.badRequest("date: '\(GateAPI.visible(text))' is not a date YYYY-MM-DD") }
         return date
     }
+
+    /// The explain question of `?channel&team&state&date`, for the API and the console alike.
+    func explainQuestion(agent: String) throws -> ExplainQuestion {
+        ExplainQuestion(agent: agent, team: try string("team"), channels: try channel().map { [$0] } ?? OutboundConfig.Channel.outbound,
+                        state: try state(), date: try date())
+    }
 }

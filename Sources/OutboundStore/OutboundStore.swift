@@ -86,41 +86,32 @@ public final class OutboundStore: Sendable {
         try read { try $0.ids(kind: section.rawValue) }
     }
 
-    /// Just what the gate needs to explain one agent: the agent, its teams, site, licence,
-    /// desktop profile, the profiles they name, the tenant, and the entry points, queues and
-    /// wrap-up reasons, each with its origin. Lookups by key: the cost does not grow with the
-    /// number of agents.
-    public func configurationForExplaining(agent id: String) throws -> ExplainingContext? {
+    /// `OutboundGate.explain` from the current revision: the answers, and where each deciding
+    /// node came from. Throws `GateRefusal` for an unknown agent (with a "did you mean" among
+    /// the store's agents) or a team the agent is not in.
+    public func explain(_ question: ExplainQuestion, now: Date) throws -> (explanation: Explanation, context: ExplainingContext) {
+        guard let context = try configurationForExplaining(agent: question.agent) else {
+            throw GateRefusal.unknownAgent(question.agent, among: try ids(in: .agents))
+        }
+        return (try OutboundGate.explain(question, in: context.configuration, now: now) { [] }, context)
+    }
+
+    /// Just what the gate reads to explain one agent (`GateReads`), each entity with its
+    /// origin. Lookups by key: the cost does not grow with the number of agents.
+    func configurationForExplaining(agent id: String) throws -> ExplainingContext? {
         try read { session in
             let revision = try session.currentRevision()
-            var rows: [CanonicalForm.Key: String] = [:]
             var origins: [CanonicalForm.Key: ExplainingContext.Origin] = [:]
-            func keep(_ key: CanonicalForm.Key, _ entity: StoredEntity) {
-                rows[key] = entity.data
+            func keep(_ key: CanonicalForm.Key, _ entity: StoredEntity) -> String {
                 origins[key] = ExplainingContext.Origin(revision: entity.revision, sources: EntitySources(text: entity.sources))
+                return entity.data
             }
-            @discardableResult
-            func fetch(_ kind: String, _ entityId: String?) throws -> JSON? {
-                guard let entityId else { return nil }
-                let key = CanonicalForm.Key(kind: kind, id: entityId)
-                if rows[key] == nil, let entity = try session.entity(key) { keep(key, entity) }
-                return rows[key].flatMap { try? JSON.parse($0) }
+            let rows = try GateReads.rows(agent: id, entity: { key in try session.entity(key).map { keep(key, $0) } }) { sections in
+                var rows: [CanonicalForm.Key: String] = [:]
+                for (key, entity) in try session.entities(kinds: sections.map(\.rawValue)) { rows[key] = keep(key, entity) }
+                return rows
             }
-            guard let agent = try fetch("agents", id) else { return nil }
-            let teams: [String] = agent["teams"].flatMap { if case .array(let items) = $0 { items.compactMap(\.stringValue) } else { nil } } ?? []
-            try fetch("tenant", "tenant")
-            try fetch("licences", agent["licence"]?.stringValue)
-            let site = try fetch("sites", agent["site"]?.stringValue)
-            try fetch("desktopProfiles", agent["desktopProfile"]?.stringValue)
-            try fetch("multimediaProfiles", agent["multimediaProfile"]?.stringValue)
-            for team in teams {
-                let teamData = try fetch("teams", team)
-                try fetch("multimediaProfiles", teamData?["multimediaProfile"]?.stringValue)
-            }
-            try fetch("multimediaProfiles", site?["multimediaProfile"]?.stringValue)
-            for (key, entity) in try session.entities(kinds: [Section.entryPoints.rawValue, Section.queues.rawValue, Section.wrapUpReasons.rawValue]) {
-                keep(key, entity)
-            }
+            guard let rows else { return nil }
             return ExplainingContext(configuration: CanonicalForm.configuration(from: rows, name: "store revision \(revision)"),
                                      revision: revision, origins: origins)
         }

@@ -176,11 +176,36 @@ final class PropertyTests: XCTestCase {
                 return XCTFail("seed \(seed): A must apply to an empty store")
             }
             _ = try store.apply(b, author: "p", message: "B", allowDeletes: true)
-            let snapshot = try store.snapshot(revision: revisionA)
-            let restored = ConfigurationLoader(date: day, now: moment).load(documents: [(path: "snapshot", text: snapshot.document)])
-            _ = try store.apply(DesiredState(restored.configuration, date: day, now: moment), author: "p", message: "rollback", allowDeletes: true)
+            _ = try store.apply(try store.desiredState(ofRevision: revisionA, now: moment), author: "p", message: "rollback", allowDeletes: true)
             XCTAssertEqual(try store.entities(), a.entities, "seed \(seed)")
             XCTAssertEqual(try store.availability(at: moment), a.availability(), "seed \(seed)")
         }
+    }
+
+    /// Explaining from a store reads only what `GateReads` fetches around the agent; the
+    /// answers must be those of the whole configuration, check by check.
+    func testExplainingFromTheStoreAnswersAsTheFilesDo() throws {
+        var explained = 0
+        for seed in UInt64(300)...340 {
+            var random = SeededGenerator(state: seed)
+            let configuration = try configuration(RandomTenant.yaml(&random), seed: seed)
+            let store = try store(self)
+            _ = try store.apply(DesiredState(configuration, date: day, now: moment), author: "p", message: "A", allowDeletes: true)
+            for agent in configuration.agents.keys {
+                for state in [nil, AgentState.idle] {
+                    let question = ExplainQuestion(agent: agent, state: state, date: day)
+                    let files = try OutboundGate.explain(question, in: configuration, now: moment) { [] }
+                    let stored = try store.explain(question, now: moment).explanation
+                    // Everything but the places, which the store names by revision and kept sources.
+                    func meaning(_ answers: [GateAnswer]) -> [[String]] {
+                        answers.map { $0.checks.map { "\($0.check) \($0.outcome) \($0.detail) \($0.reason?.rawValue ?? "-") \($0.fix ?? "-") \($0.node?.description ?? "-")" } }
+                    }
+                    XCTAssertEqual(meaning(stored.answers), meaning(files.answers), "seed \(seed) \(agent)")
+                    XCTAssertEqual(stored.answers.map(\.offer), files.answers.map(\.offer), "seed \(seed) \(agent)")
+                    explained += 1
+                }
+            }
+        }
+        XCTAssertGreaterThan(explained, 100, "the generator makes agents to explain")
     }
 }

@@ -92,7 +92,8 @@ enum GateRules {
         let profile = NodeReference(.multimediaProfiles, s.profile.profile.id)
         let media = s.channel.media.rawValue
         if let slots = s.slots, slots.slots >= 1 { return .passed(at: slots.location, NodeReference(.multimediaProfiles, profile.id, media)) }
-        if let slots = s.slots { return .failed(.slotNone, at: slots.location, NodeReference(.multimediaProfiles, profile.id, media)) }
+        // `social: 0` means the same as no `social` (the store keeps neither): both are decided
+        // where the agent's profile was chosen.
         if let reference = s.profile.reference { return .failed(.slotNone, at: reference, s.profile.referenceNode(agent: s.agent.id)) }
         return .failed(.slotNone, at: s.profile.profile.location, profile)
     }
@@ -173,8 +174,15 @@ enum GateRules {
 
     // 9
     static func decideAgentState(_ s: GateSubject) -> Decision {
-        guard let state = s.gate.state else { return .skipped }
-        return state.allowsOutbound ? .passed(at: nil, nil) : .failed(.stateNotAllowed, at: nil, nil)
+        guard s.gate.state != nil else { return .skipped }
+        return stateReason(s.gate.state).map { .failed($0, at: nil, nil) } ?? .passed(at: nil, nil)
+    }
+
+    /// Check 9's reason for a runtime state; nil when it passes or is not given. Cells the
+    /// store keeps leave it out, and readers add it with `AvailabilityCell.reasons(at:state:)`.
+    static func stateReason(_ state: AgentState?) -> ReasonCode? {
+        guard let state, !state.allowsOutbound else { return nil }
+        return .stateNotAllowed
     }
 
     static func describeAgentState(_ s: GateSubject, _ d: Decision) -> (detail: String, fix: String?) {

@@ -129,7 +129,6 @@ extension DesiredState.Snapshot {
 extension CanonicalForm {
     /// The model of canonical entity rows (all of a revision's, or just what one answer needs).
     public static func configuration(from rows: [Key: String], name: String) -> Configuration {
-        let (file, _) = YAMLLoader().load(document(from: rows), path: name)
-        return ConfigurationDecoder.decode([file]).0
+        ConfigurationDecoder.decode([YAMLFile(path: name, document: CanonicalDocument.document(from: rows))]).0
     }
 }

@@ -9,30 +9,17 @@ import OutboundStore
 /// same reads and the same gate as the API; the URL is the deep link support pastes in a ticket.
 enum AgentPage {
     static func render(_ agent: String, _ visit: Visit, open: @escaping @Sendable () throws -> OutboundStore) async throws -> Response {
-        let channel = try visit.query.channel()
-        let team = try visit.query.string("team")
-        let agentState = try visit.query.state()
-        let date = try visit.query.date()
-        let context: ExplainingContext?
-        do {
-            context = try await BlockingWork.run { try open().configurationForExplaining(agent: agent) }
-        } catch {
-            throw APIError.storeUnavailable("the store cannot be read: \(error)")
-        }
-        guard let context, let found = context.configuration.agents[agent] else {
-            throw try await GateAPI.agentNotFound(agent, among: visit.snapshot.agentIds)
-        }
+        let question = try visit.query.explainQuestion(agent: agent)
+        let (explanation, context) = try await GateAPI.explain(question, open: open)
+        let (found, answers) = (explanation.agent, explanation.answers)
+        let (team, agentState, date) = (question.team, question.state, question.date)
+        let channel = question.channels.count == 1 ? question.channels.first : nil
         let teams = found.teams.map(\.value)
-        if let team, !teams.contains(team) {
-            throw APIError.notFound("\(agent) is not in team '\(team)'; its teams are \(teams.joined(separator: ", "))")
-        }
-        let gate = OutboundGate(configuration: context.configuration, date: date, state: agentState, now: Date())
-        let answers = gate.answers(for: found, team: team, channels: channel.map { [$0] } ?? OutboundConfig.Channel.outbound)
         let teamNames = teams.map { (id: $0, name: context.configuration.teams[$0]?.name?.value) }
-        let when: HTML = date == nil ? "today (\(gate.date.description) in the tenant's time zone)" : "on \(gate.date.description)"
+        let when: HTML = date == nil ? "today (\(explanation.date.description) in the tenant's time zone)" : "on \(explanation.date.description)"
         let stateText: HTML = agentState.map { "in runtime state <strong>\($0.rawValue)</strong>" } ?? "with no runtime state given (check 9 skipped)"
         let sections = answers.map { section($0, teamName: context.configuration.teams[$0.team]?.name?.value, context) }
-        let noTeam: HTML = answers.isEmpty ? "<p class=\"notice\">This agent is in no team, so it has no outbound answer.</p>" : ""
+        let noTeam: HTML = answers.isEmpty ? "<p class=\"notice\">\(GateRefusal.noTeam(agent).message).</p>" : ""
         let body: HTML = """
             <h1>\(found.name.value) <span class="muted">(\(agent))</span></h1>
             <p>Site \(found.site.value) · teams \(teams.isEmpty ? "none" : teams.joined(separator: ", ")) · licence \(found.licence.value) · desktop profile \(found.desktopProfile.value)</p>

@@ -41,39 +41,29 @@ struct ExplainCommand: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        let configuration: Configuration
+        let question = ExplainQuestion(agent: agent, team: team, channels: channel.map { [$0.channel] } ?? Channel.outbound, state: state, date: date)
+        let explanation: Explanation
         let source: AnswerSource
-        if paths.isEmpty {
-            let found: (context: ExplainingContext?, known: [String]) = try store.reading { store in
-                if let context = try store.configurationForExplaining(agent: agent) { return (context, []) }
-                return (nil, try store.ids(in: .agents))
+        do {
+            if paths.isEmpty {
+                let found = try store.reading { try $0.explain(question, now: Date()) }
+                (explanation, source) = (found.explanation, .store(found.context))
+            } else {
+                let configuration = try loadValidConfiguration(paths, date: date, quiet: output.quiet)
+                explanation = try OutboundGate.explain(question, in: configuration, now: Date()) { Array(configuration.agents.keys) }
+                source = .files
             }
-            guard let context = found.context else {
-                throw CommandFailure("agent-not-found", "unknown agent '\(agent)'\(Suggestion.hint(for: agent, in: found.known))")
-            }
-            configuration = context.configuration
-            source = .store(context)
-        } else {
-            configuration = try loadValidConfiguration(paths, date: date, quiet: output.quiet)
-            source = .files
+        } catch let refusal as GateRefusal {
+            throw CommandFailure(refusal.code.rawValue, refusal.message)
         }
-        let gate = OutboundGate(configuration: configuration, date: date, state: state, now: Date())
-        guard let found = configuration.agents[agent] else {
-            throw CommandFailure("agent-not-found", "unknown agent '\(agent)'\(Suggestion.hint(for: agent, in: configuration.agents.keys))")
-        }
-        if let team, !found.teams.contains(where: { $0.value == team }) {
-            throw CommandFailure("not-in-team", "\(agent) is not in team '\(team)'; its teams are \(found.teams.map(\.value).joined(separator: ", "))")
-        }
-        let answers = gate.answers(for: found, team: team, channels: channel.map { [$0.channel] } ?? Channel.outbound)
-        let available = answers.contains(where: \.available)
         switch format {
         case .text:
-            emit(ExplainTextReporter(terminal: output.terminal, source: source, quiet: output.quiet).report(answers, date: gate.date))
+            emit(ExplainTextReporter(terminal: output.terminal, source: source, quiet: output.quiet).report(explanation.answers, date: explanation.date))
         case .json:
-            let json = GateAnswer.explainJSON(agent: agent, answers: answers, source: source.json)
+            let json = GateAnswer.explainJSON(agent: agent, answers: explanation.answers, source: source.json)
             emit(json.rendered(pretty: true) + "\n")
         }
-        finish(status: available ? 0 : 1, keeping: gate)
+        finish(status: explanation.available ? 0 : 1, keeping: explanation)
     }
 }
 
