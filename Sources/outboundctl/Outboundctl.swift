@@ -3,7 +3,7 @@ import Foundation
 import OutboundConfig
 
 @main
-struct Outboundctl: ParsableCommand {
+struct Outboundctl: AsyncParsableCommand {
     static let version = "0.1.0"
 
     static let configuration = CommandConfiguration(
@@ -23,7 +23,9 @@ struct Outboundctl: ParsableCommand {
 
     /// Parses and runs the command, reporting a `CommandFailure` in one place: as text, and
     /// as an error document when a machine format was asked for (usage errors included).
-    static func main() {
+    /// Async so that `serve` runs its server on the cooperative pool with nothing waiting for
+    /// it; the other commands are synchronous and run on the main thread as before.
+    static func main() async {
         let arguments = Array(CommandLine.arguments.dropFirst())
         var command: ParsableCommand
         do {
@@ -35,7 +37,11 @@ struct Outboundctl: ParsableCommand {
             exit(withError: error)
         }
         do {
-            try command.run()
+            if var command = command as? AsyncParsableCommand {
+                try await command.run()
+            } else {
+                try command.run()
+            }
         } catch let failure as CommandFailure {
             failure.report(format: (command as? MachineReadableCommand)?.machineFormat)
             fflush(nil)

@@ -19,10 +19,13 @@ enum SearchPages {
         guard let text = try visit.query.string("q") else { return search(visit) }
         let entries = try await directory.entries(for: visit.snapshot, open: open)
         if entries.contains(where: { $0.id == text }) { return Console.redirect(to: HTML.agentPath(text)) }
-        let (found, more) = AgentDirectory.search(text, in: entries, limit: 100)
+        // Off the cooperative pool: both the search and the "did you mean" read every agent.
+        let (found, more, hint) = try await BlockingWork.run {
+            let (found, more) = AgentDirectory.search(text, in: entries, limit: 100)
+            return (found, more, found.isEmpty ? Suggestion.closest(to: text, in: entries.lazy.map(\.id)) : nil)
+        }
         let list: HTML
         if found.isEmpty {
-            let hint = Suggestion.closest(to: text, in: entries.lazy.map(\.id))
             let suggestion: HTML = hint.map { " Did you mean <a href=\"\(HTML.agentPath($0))\">\($0)</a>?" } ?? ""
             list = "<p>No agent's id or name holds “\(text)”.\(suggestion)</p>"
         } else {
@@ -43,7 +46,7 @@ enum SearchPages {
     static func suggest(_ visit: Visit, directory: AgentDirectory, open: @escaping @Sendable () throws -> OutboundStore) async throws -> Response {
         guard let text = try visit.query.string("q") else { throw APIError.badRequest("q: required, the start of an agent's id or name") }
         let entries = try await directory.entries(for: visit.snapshot, open: open)
-        let found = AgentDirectory.search(text, in: entries, limit: 10).found
+        let found = try await BlockingWork.run { AgentDirectory.search(text, in: entries, limit: 10).found }
         let body = JSON.object([("agents", .array(found.map { .object([("id", .string($0.id)), ("name", $0.name.map { .string($0) } ?? .null)]) }))])
         return GateAPI.json(body)
     }

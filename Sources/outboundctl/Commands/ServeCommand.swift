@@ -1,11 +1,10 @@
 import ArgumentParser
-import Dispatch
 import Foundation
 import OutboundConfig
 import OutboundGateServer
 import OutboundStore
 
-struct ServeCommand: ParsableCommand {
+struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
         abstract: "Serve the gate over HTTP for agent desktop back ends, and the support console at / (docs/serve.md, docs/console.md).",
@@ -30,7 +29,7 @@ struct ServeCommand: ParsableCommand {
 
     @OptionGroup var output: OutputOptions
 
-    func run() throws {
+    func run() async throws {
         var options = try Self.address(listen)
         guard options.isLoopback || tokenFile != nil else {
             throw CommandFailure("usage", "--listen \(listen) is not a loopback address: pass --token-file so that only holders of a token can ask", status: 64)
@@ -49,15 +48,12 @@ struct ServeCommand: ParsableCommand {
         } catch let error as TokenFileError {
             throw CommandFailure("token-file", error.description, status: 64)
         }
-        let done = DispatchSemaphore(value: 0)
-        nonisolated(unsafe) var failure: Error?
-        Task.detached {
-            do { try await server.run() } catch { failure = error }
-            done.signal()
+        do {
+            try await server.run()
+        } catch {
+            // Not a store error (those are served around, §6): the port taken, the address wrong.
+            throw CommandFailure("serve-failed", "the server stopped: \(error)", status: 1)
         }
-        done.wait()
-        // Not a store error (those are served around, §6): the port taken, the address wrong.
-        if let failure { throw CommandFailure("serve-failed", "the server stopped: \(failure)", status: 1) }
     }
 
     /// `HOST:PORT`, `[IPv6]:PORT` or `:PORT` (loopback).
