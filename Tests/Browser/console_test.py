@@ -118,10 +118,10 @@ def test_the_date_changes_the_licence_verdict(driver, base, expected):
         return check_row(driver, "answer-digital-tier1-sms", "licence-valid").get_attribute("data-outcome")
     expect(choose("2026-06-01") == "passed", "the licence is valid on 2026-06-01")
     expect("Available" in driver.find_element(By.ID, "answer-digital-tier1-sms").text, "available on 2026-06-01")
-    expect(choose("2027-01-02") == "failed", "the licence has expired on 2027-01-02")
+    expect(choose("2100-01-02") == "failed", "the licence has expired on 2100-01-02")
     heading = driver.find_element(By.ID, "answer-digital-tier1-sms").text
     expect("Not available" in heading and "licence-expired" in heading, f"the verdict turns: {heading!r}")
-    expect(driver.find_element(By.ID, "date").get_attribute("value") == "2027-01-02", "the chosen date stays in the form")
+    expect(driver.find_element(By.ID, "date").get_attribute("value") == "2100-01-02", "the chosen date stays in the form")
     Select(driver.find_element(By.ID, "state")).select_by_value("idle")
     driver.find_element(By.CSS_SELECTOR, "form.filters button[type='submit']").click()
     wait(driver, lambda d: "state=idle" in d.current_url, "the state is chosen")
@@ -255,7 +255,7 @@ return Array.prototype.filter.call(document.querySelectorAll("input:not([type=hi
 
 
 def test_accessibility(driver, base):
-    for path in ["/", "/agents?q=a", "/agents/ana.silva?date=2027-01-02", "/overview", "/revisions"]:
+    for path in ["/", "/agents?q=a", "/agents/ana.silva?date=2100-01-02", "/overview", "/revisions"]:
         driver.get(base + path)
         expect(driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en", f"{path}: lang")
         low = driver.execute_script(LOW_CONTRAST)
@@ -282,7 +282,7 @@ def test_accessibility(driver, base):
 def screenshots(base, directory):
     """The agent page, the overview and the revisions at 1280 and 390 pixels wide."""
     os.makedirs(directory, exist_ok=True)
-    pages = [("agent", "/agents/ana.silva?channel=email&date=2027-01-02"), ("overview", "/overview"), ("revisions", "/revisions")]
+    pages = [("agent", "/agents/ana.silva?channel=email&date=2100-01-02"), ("overview", "/overview"), ("revisions", "/revisions")]
     for width, label in [(1280, "desktop"), (390, "phone")]:
         driver = browser(width=width)
         try:

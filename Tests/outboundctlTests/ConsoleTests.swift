@@ -4,7 +4,7 @@ import XCTest
 /// The support console of `serve` (SPEC §8) over plain HTTP: every page's status and headers,
 /// escaping, the agreement with `matrix`, bad input, and the login under `--token-file`.
 final class ConsoleTests: XCTestCase {
-    private static let pages = ["/", "/agents?q=ana", "/agents/ana.silva", "/agents/ana.silva?channel=email&team=digital-tier1&date=2027-01-02&state=idle",
+    private static let pages = ["/", "/agents?q=ana", "/agents/ana.silva", "/agents/ana.silva?channel=email&team=digital-tier1&date=2100-01-02&state=idle",
                                 "/overview", "/overview?site=lisbon&team=digital-tier1&page=1", "/overview.csv", "/revisions", "/suggest?q=an",
                                 "/console/style.css", "/console/console.js", "/login"]
 
@@ -56,7 +56,7 @@ final class ConsoleTests: XCTestCase {
     }
 
     /// The agent page shows the nine checks, the fix and the deciding node, and a chosen date
-    /// changes the licence verdict (acme's licences end on 2026-12-31).
+    /// changes the licence verdict (acme's licences end on 2099-12-31).
     func testTheAgentPageShowsTheChecksOfExplain() throws {
         let (store, _) = try ConsoleFixture.store(self)
         let server = try ServeProcess(["--store", store])
@@ -73,7 +73,7 @@ final class ConsoleTests: XCTestCase {
         }
         XCTAssertTrue(page.contains("set `email.assignment: auto-pushed`"), "the failed check's fix")
         XCTAssertFalse(page.contains("licence-expired"))
-        let later = try server.console("/agents/ana.silva?channel=email&date=2027-01-02").text
+        let later = try server.console("/agents/ana.silva?channel=email&date=2100-01-02").text
         XCTAssertTrue(later.contains("data-check=\"licence-valid\" data-outcome=\"failed\""), "the licence has expired by then")
         XCTAssertTrue(later.contains("licence-expired"))
         let state = try server.console("/agents/ana.silva?channel=sms&state=idle").text

@@ -241,7 +241,7 @@ final class ServeHardeningTests: XCTestCase {
         XCTAssertTrue(FileManager.default.fileExists(atPath: library), "libfaketime is missing: apt-get install faketime (scripts/test.sh installs it)")
         let (store, _) = try appliedStore()
         let clock = try temporaryDirectory(self).appendingPathComponent("clock")
-        try "@2026-12-31 23:59:00\n".write(to: clock, atomically: true, encoding: .utf8)
+        try "@2099-12-31 23:59:00\n".write(to: clock, atomically: true, encoding: .utf8)
         let server = try ServeProcess(["--store", store], environment: [
             "LD_PRELOAD": library, "FAKETIME_TIMESTAMP_FILE": clock.path, "FAKETIME_NO_CACHE": "1", "FAKETIME_DONT_FAKE_MONOTONIC": "1", "TZ": "UTC",
         ], throughEnv: true)
@@ -251,11 +251,11 @@ final class ServeHardeningTests: XCTestCase {
         XCTAssertEqual(before.status, 200, before.text)
         let answer = try XCTUnwrap((before.json["answers"] as? [[String: Any]])?.first)
         XCTAssertEqual(answer["available"] as? Bool, true, before.text)
-        XCTAssertEqual(answer["until"] as? String, "2027-01-01T00:00:00Z", "Lisbon's first instant of 2027")
+        XCTAssertEqual(answer["until"] as? String, "2100-01-01T00:00:00Z", "Lisbon's first instant of 2100: acme's licence ends on 2099-12-31")
         let etag = try XCTUnwrap(before.header("ETag"))
         XCTAssertEqual(try server.get(path, headers: ["If-None-Match": etag]).status, 304)
 
-        try "@2027-01-01 00:00:30\n".write(to: clock, atomically: true, encoding: .utf8)
+        try "@2100-01-01 00:00:30\n".write(to: clock, atomically: true, encoding: .utf8)
         let after = try server.get(path, headers: ["If-None-Match": etag])
         XCTAssertEqual(after.status, 200, "the old ETag no longer matches")
         XCTAssertNotEqual(after.header("ETag"), etag)

@@ -129,7 +129,7 @@ final class ServeTests: XCTestCase {
         XCTAssertEqual(try server.get("/v1/agents/ana.silva/explain?channel=email", headers: ["If-None-Match": explainTag]).status, 304)
         XCTAssertEqual(try server.get("/v1/nowhere").header("X-Outbound-Revision"), "1", "every /v1 answer names the revision")
         XCTAssertEqual(try server.get("/v1/agents/ana.silva/explain?date=2027-13-01").errorCode, "bad-request")
-        let lateDay = try server.get("/v1/agents/ana.silva/explain?channel=sms&date=2027-01-02").json
+        let lateDay = try server.get("/v1/agents/ana.silva/explain?channel=sms&date=2100-01-02").json
         XCTAssertEqual(lateDay["reasons"] as? [String], ["licence-expired"], "the date moves check 4")
 
         let metrics = try server.get("/metrics").text
