@@ -88,6 +88,7 @@ final class ServeHardeningTests: XCTestCase {
         let trickle = Thread {
             for byte in request.prefix(5) {
                 slow.send([byte])
+                // The pause is the behaviour under test: a client taking a second per byte.
                 Thread.sleep(forTimeInterval: 1)
             }
             slow.send(Array(request.dropFirst(5)))
@@ -99,6 +100,7 @@ final class ServeHardeningTests: XCTestCase {
             XCTAssertEqual(try server.get("/v1/agents/bruno.costa/outbound").status, 200)
             answered += 1
         }
+        XCTAssertFalse(trickle.isFinished, "the slow client was still sending its request while the others were served")
         XCTAssertGreaterThan(answered, 20, "others are served while the slow client trickles")
         let answer = try slow.response()
         XCTAssertEqual(answer.status, 200, answer.text)

@@ -31,20 +31,25 @@ final class ServeProcess: @unchecked Sendable {
         process.standardOutput = FileHandle.nullDevice
         readStandardError()
         try process.run()
-        let deadline = Date().addingTimeInterval(30)
-        while Date() < deadline {
+        var listening: URL?
+        _ = eventually(within: 30) {
             if let line = logLines.first(where: { $0["message"] as? String == "listening" }), let url = line["url"] as? String {
-                baseURL = URL(string: url)!
-                return
+                listening = URL(string: url)
             }
-            guard process.isRunning else {
-                process.waitUntilExit()
-                Thread.sleep(forTimeInterval: 0.2)
-                throw ServeFailure("serve exited with \(process.terminationStatus) (\(process.terminationReason == .uncaughtSignal ? "signal" : "exit")): \(stderr)")
-            }
-            Thread.sleep(forTimeInterval: 0.05)
+            return listening != nil || !process.isRunning
         }
-        throw ServeFailure("serve did not say it was listening: \(stderr)")
+        if let listening {
+            baseURL = listening
+            return
+        }
+        guard !process.isRunning else { throw ServeFailure("serve did not say it was listening within 30 s: \(stderr)") }
+        process.waitUntilExit()
+        // Everything it wrote before exiting, for the message: the rest is read to the pipe's end.
+        stopReadingStandardError()
+        let rest = errors.fileHandleForReading.readDataToEndOfFile()
+        lock.withLock { errorText += String(decoding: rest, as: UTF8.self) }
+        let how = process.terminationReason == .uncaughtSignal ? "signal" : "exit"
+        throw ServeFailure("serve exited with \(process.terminationStatus) (\(how)): \(stderr)")
     }
 
     var stderr: String { lock.withLock { errorText } }
@@ -76,9 +81,7 @@ final class ServeProcess: @unchecked Sendable {
     @discardableResult
     func stop() -> Int32 {
         if process.isRunning { signal(SIGTERM) }
-        let deadline = Date().addingTimeInterval(15)
-        while process.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
-        if process.isRunning {
+        if !eventually(within: 15, every: 0.02, { !process.isRunning }) {
             signal(SIGKILL)
             process.waitUntilExit()
             XCTFail("serve did not stop within 15 s of SIGTERM")
@@ -161,14 +164,4 @@ extension ServeProcess {
     func post(_ path: String, json: String, headers: [String: String] = ["Content-Type": "application/json"]) throws -> HTTPAnswer {
         try http("POST", URL(string: baseURL.absoluteString + path)!, headers: headers, body: Data(json.utf8))
     }
-}
-
-/// Whether `condition` holds within `seconds`, asked every 50 ms.
-func eventually(within seconds: TimeInterval = 2, _ condition: () throws -> Bool) rethrows -> Bool {
-    let deadline = Date().addingTimeInterval(seconds)
-    repeat {
-        if try condition() { return true }
-        Thread.sleep(forTimeInterval: 0.05)
-    } while Date() < deadline
-    return false
 }

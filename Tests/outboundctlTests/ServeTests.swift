@@ -160,10 +160,12 @@ final class ServeTests: XCTestCase {
         XCTAssertEqual(ahead.header("Retry-After"), "1")
         XCTAssertEqual(try server.get("/v1/changes?since=5").status, 409)
 
+        XCTAssertEqual(try server.metric("outboundctl_long_polls_held"), 0)
         nonisolated(unsafe) var held: HTTPAnswer?
         let waiting = Thread { held = try? server.get("/v1/changes?since=1&wait=20") }
         waiting.start()
-        Thread.sleep(forTimeInterval: 0.5)
+        // The revision must land while the server holds the long-poll, not before it arrives.
+        XCTAssertTrue(try eventually(within: 20) { try server.metric("outboundctl_long_polls_held") == 1 }, "the server holds the long-poll")
         try edit(configuration.appendingPathComponent("profiles.yaml"), replacing: "email: { assignment: manual, slots: 3 }", with: "email: 3")
         let started = Date()
         XCTAssertEqual(try outboundctl(["apply", configuration.path, "--store", store, "--yes"]).status, 0)
@@ -171,12 +173,13 @@ final class ServeTests: XCTestCase {
         XCTAssertEqual(answer.status, 200, answer.text)
         XCTAssertLessThan(Date().timeIntervalSince(started), 5)
         XCTAssertEqual(answer.header("X-Outbound-Revision"), "2")
-        while waiting.isExecuting || !waiting.isFinished { Thread.sleep(forTimeInterval: 0.05) }
+        XCTAssertTrue(eventually(within: 30) { waiting.isFinished }, "the long-poll answered within its 20 s wait")
         let feed = try XCTUnwrap(held, "the long-poll answered").json
         XCTAssertEqual(feed["revision"] as? Int, 2)
         let changes = try XCTUnwrap(feed["changes"] as? [[String: Any]])
         XCTAssertFalse(changes.isEmpty)
         XCTAssertTrue(changes.allSatisfy { $0["revision"] as? Int == 2 })
+        XCTAssertTrue(try eventually { try server.metric("outboundctl_long_polls_held") == 0 }, "the long-poll is no longer held")
         XCTAssertEqual(try server.get("/v1/changes?since=2").json["changes"].map { ($0 as! [Any]).count }, 0)
         XCTAssertEqual(try server.get("/v1/changes?since=0&cursor=bogus").errorCode, "bad-request")
         XCTAssertEqual(try server.get("/v1/changes?since=0&wait=61").errorCode, "bad-request")
@@ -284,14 +287,20 @@ final class ServeTests: XCTestCase {
         let server = try ServeProcess(["--store", store, "--max-stale", "2"])
         defer { server.stop() }
         let aside = store + ".aside"
+        let moved = Date()
         try FileManager.default.moveItem(atPath: store, toPath: aside)
         XCTAssertTrue(try eventually { try server.get("/readyz").status == 503 }, "readiness turns 503 within a second or two")
         XCTAssertEqual(try server.get("/v1/agents/ana.silva/outbound").status, 200, "answers from the last good revision")
         XCTAssertEqual(try server.get("/v1/status").json["stale"] as? Bool, true)
-        Thread.sleep(forTimeInterval: 2.5)
-        let refused = try server.get("/v1/agents/ana.silva/outbound")
-        XCTAssertEqual(refused.status, 503)
-        XCTAssertEqual(refused.errorCode, "store-unavailable")
+        var refused: HTTPAnswer?
+        XCTAssertTrue(try eventually(within: 10) {
+            refused = try server.get("/v1/agents/ana.silva/outbound")
+            return refused?.status != 200
+        }, "refused once --max-stale has passed")
+        // The store failed no earlier than it was moved, so the old revision was served for the 2 s of --max-stale.
+        XCTAssertGreaterThanOrEqual(Date().timeIntervalSince(moved), 2, "served stale for --max-stale")
+        XCTAssertEqual(refused?.status, 503)
+        XCTAssertEqual(refused?.errorCode, "store-unavailable")
         try FileManager.default.moveItem(atPath: aside, toPath: store)
         XCTAssertTrue(try eventually { try server.get("/v1/agents/ana.silva/outbound").status == 200 }, "the store readable again, answers again")
         XCTAssertEqual(try server.get("/readyz").status, 200)
