@@ -263,23 +263,27 @@ class StoreContractTests: StoreTestCase {
         let writer = try makeStore()
         let reader = try backend.openForReading(path)
         let revisions = reader.revisions(every: .milliseconds(20))
+        let watching = expectation(description: "the watcher reports the store's revision, 0")
+        let followed = expectation(description: "the watcher reports revision 1, committed by another connection")
         let seen = Task {
             var values: [Int] = []
             for try await revision in revisions {
                 values.append(revision)
-                if revision == 1 { break }
+                if values == [0] { watching.fulfill() }
+                if revision == 1 {
+                    followed.fulfill()
+                    break
+                }
             }
             return values
         }
-        try await Task.sleep(for: .milliseconds(100))
+        // Revision 1 is committed only once the watcher has reported revision 0: it sees the commit happen.
+        await fulfillment(of: [watching], timeout: 10)
         let configuration = tenant(agents: 3)
         _ = try await writer.perform { try $0.apply(DesiredState(configuration, now: Date()), author: "t", message: "", allowDeletes: false) }
-        let deadline = Task {
-            try await Task.sleep(for: .seconds(10))
-            seen.cancel()
-        }
+        await fulfillment(of: [followed], timeout: 10)
+        seen.cancel()
         let values = try await seen.value
-        deadline.cancel()
         XCTAssertEqual(values, [0, 1])
         let revision = try await reader.perform { try $0.currentRevision() }
         XCTAssertEqual(revision, 1)
@@ -407,6 +411,8 @@ class StoreContractTests: StoreTestCase {
         var killed = 0
         for iteration in 0..<40 {
             let process = try startApply(files[iteration % 2])
+            // The random delay is the fault injection under test (a kill at any moment of the run,
+            // not one condition); `killed` below asserts that enough kills hit a running apply.
             Thread.sleep(forTimeInterval: Double.random(in: 0...(duration * 1.2)))
             if process.isRunning {
                 kill(process.processIdentifier, SIGKILL)

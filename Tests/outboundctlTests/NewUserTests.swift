@@ -75,21 +75,27 @@ final class NewUserTests: XCTestCase {
 
     func testReadsDoNotWaitForAnApplyHoldingTheWriteLock() throws {
         try applyAcme()
-        // Another connection takes the write lock and holds it for longer than any busy timeout.
+        // Another connection takes the write lock and holds it until its standard input closes,
+        // after every read below: longer than any busy timeout.
         let holder = Process()
         holder.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         holder.arguments = ["python3", "-c", """
-            import sqlite3, sys, time
+            import sqlite3, sys
             db = sqlite3.connect(sys.argv[1], isolation_level=None)
             db.execute("BEGIN IMMEDIATE")
             db.execute("UPDATE revisions SET message = 'uncommitted' WHERE number = 1")
             print("locked", flush=True)
-            time.sleep(20)
+            sys.stdin.read()
             """, storePath]
         let out = Pipe()
+        let release = Pipe()
         holder.standardOutput = out
+        holder.standardInput = release
         try holder.run()
-        defer { holder.terminate() }
+        defer {
+            try? release.fileHandleForWriting.close()
+            holder.waitUntilExit()
+        }
         guard waitFor("locked", on: out) else { return XCTFail("the lock holder ended") }
         for command in [["history", "--format", "json"], ["matrix"], ["explain", "bruno.costa", "--channel", "sms"]] {
             let run = try outboundctl(command + ["--store", storePath])
@@ -99,6 +105,7 @@ final class NewUserTests: XCTestCase {
                 XCTAssertEqual((run.json?["revisions"] as? [[String: Any]])?.first?["message"] as? String, "initial", "sees the last commit")
             }
         }
+        XCTAssertTrue(holder.isRunning, "the write lock was held during every read")
     }
 
     func testAnOlderStoreIsReadAsItIsAndMigratedOnlyOnRequest() throws {
@@ -463,11 +470,23 @@ final class NewUserTests: XCTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: empty.path), [], "--help wrote files")
     }
 
+    /// Ctrl-C in the write transaction, before its commit, then once the commit writes to the
+    /// WAL: each time the message says what the store holds.
     func testInterruptingAnApplySaysWhatWasWritten() throws {
         try applyAcme()
         let large = directory.appendingPathComponent("large")
         try generateTenant(agents: 20_000, into: large)
-        for delay in [0.3, 1.5] {
+        // The WAL's size: its 32-byte header, then a frame for every page written. The 20,000
+        // agents' pages stay in SQLite's page cache (64 MB) until the commit, which writes them
+        // to the WAL (several MB): before that, the apply has the store open and is comparing
+        // and writing inside its transaction.
+        func walSize() -> Int { (try? FileManager.default.attributesOfItem(atPath: storePath + "-wal")[.size] as? Int) ?? 0 }
+        let moments: [(name: String, expected: (message: String, revision: String))] = [
+            ("the apply has the store open", ("nothing was written", "1\n")),
+            ("the commit is writing to the WAL", ("revision 2 was written", "2\n")),
+        ]
+        for (index, moment) in moments.enumerated() {
+            XCTAssertLessThanOrEqual(walSize(), 32, "the WAL holds no frames before the apply")
             let process = Process()
             process.executableURL = URL(fileURLWithPath: binary)
             process.arguments = ["apply", large.path, "--store", storePath, "--yes"]
@@ -475,21 +494,19 @@ final class NewUserTests: XCTestCase {
             process.standardError = err
             process.standardOutput = FileHandle.nullDevice
             try process.run()
-            Thread.sleep(forTimeInterval: delay)
+            let reached = eventually(within: 120, every: 0.002) {
+                guard process.isRunning else { return true }
+                return index == 0 ? isOpen(storePath, by: process.processIdentifier) : walSize() > 32
+            }
+            XCTAssertTrue(reached, "\(moment.name) within 120 s")
+            XCTAssertTrue(process.isRunning, "the apply was still running when \(moment.name)")
             process.interrupt()
             let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
             process.waitUntilExit()
-            let revisions = try sqlite(storePath, "SELECT MAX(number) FROM revisions")
-            if process.terminationStatus == 0 {
-                continue // finished before the signal: nothing to say
-            }
-            XCTAssertEqual(process.terminationStatus, 130, message)
-            if message.contains("nothing was written") {
-                XCTAssertEqual(revisions, "1\n", "said nothing was written, but the store moved")
-            } else {
-                XCTAssertTrue(message.contains("revision 2 was written"), message)
-                XCTAssertEqual(revisions, "2\n")
-            }
+            XCTAssertEqual(process.terminationStatus, 130, "interrupted once \(moment.name): \(message)")
+            XCTAssertTrue(message.contains(moment.expected.message), "interrupted once \(moment.name): \(message)")
+            XCTAssertEqual(try sqlite(storePath, "SELECT MAX(number) FROM revisions"), moment.expected.revision,
+                           "interrupted once \(moment.name), the store holds what the message says")
             XCTAssertEqual(try sqlite(storePath, "PRAGMA integrity_check"), "ok\n")
         }
     }

@@ -91,22 +91,50 @@ final class PostgresStoreTests: XCTestCase {
         XCTAssertEqual(try outboundctl(["history", "--store", store, "--format", "json"]).json.flatMap { $0["revisions"] as? [Any] }?.count, 10)
     }
 
+    /// The sessions holding the schema's apply lock (`pg_advisory_xact_lock(hashtext('outboundctl:SCHEMA'))`,
+    /// a bigint key: its low 32 bits are `objid`), one pid a line; `writing`: only those whose
+    /// transaction has written (it has a transaction id).
+    private func applyLockHolders(writing: Bool = false) throws -> [String] {
+        let sql = """
+            SELECT l.pid FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+            WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
+              AND l.objid::bigint = (hashtext('outboundctl:\(schema)')::bigint & 4294967295)\(writing ? " AND a.backend_xid IS NOT NULL" : "")
+            """
+        return try TestPostgres.psql(sql).split(separator: "\n").map(String.init)
+    }
+
     /// `--lock-timeout` bounds the wait for another apply: exit 3, "another apply holds the store".
     func testALockHeldPastTheTimeoutIsExit3() throws {
         XCTAssertEqual(try outboundctl(["apply", "examples/acme", "--store", store]).status, 0)
-        // A session of psql holds the schema's apply lock for three seconds.
+        // A session of psql holds the schema's apply lock until this test ends it.
         let holder = Process()
         holder.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        holder.arguments = ["psql", "--no-psqlrc", "--quiet", "--dbname=\(try TestPostgres.server().url)", "--command=BEGIN; SELECT pg_advisory_xact_lock(hashtext('outboundctl:\(schema)')); SELECT pg_sleep(3); COMMIT;"]
+        holder.arguments = ["psql", "--no-psqlrc", "--quiet", "--dbname=\(try TestPostgres.server().url)",
+                            "--command=BEGIN; SELECT pg_advisory_xact_lock(hashtext('outboundctl:\(schema)')); SELECT pg_sleep(600); COMMIT;"]
         holder.standardOutput = FileHandle.nullDevice
+        holder.standardError = FileHandle.nullDevice
         try holder.run()
-        Thread.sleep(forTimeInterval: 0.7)
+        defer {
+            // Should the test stop early, psql's session is ended too, not left sleeping with the lock.
+            for pid in (try? applyLockHolders()) ?? [] { _ = try? TestPostgres.psql("SELECT pg_terminate_backend(\(pid))") }
+            if holder.isRunning { holder.terminate() }
+        }
+        var holders: [String] = []
+        XCTAssertTrue(try eventually(within: 30) {
+            holders = try applyLockHolders()
+            return !holders.isEmpty || !holder.isRunning
+        }, "psql took the apply lock")
+        guard let held = holders.first else { return XCTFail("psql did not take the apply lock (it exited \(holder.terminationStatus))") }
         let copy = try copyExample("acme", self)
         try edit(copy.appendingPathComponent("agents.yaml"), replacing: "name: Ana Silva", with: "name: Ana S.")
         let blocked = try outboundctl(["apply", copy.path, "--store", store, "--lock-timeout", "1"])
         XCTAssertEqual(blocked.status, 3, blocked.stderr)
         XCTAssertTrue(blocked.stderr.contains("another apply holds the store"), blocked.stderr)
+        XCTAssertEqual(try applyLockHolders(), [held], "psql held the lock from before the contender started until it gave up")
+        // Ending psql's session ends its transaction and the lock.
+        XCTAssertEqual(try TestPostgres.psql("SELECT pg_terminate_backend(\(held))"), "t")
         holder.waitUntilExit()
+        XCTAssertTrue(try eventually(within: 10) { try applyLockHolders().isEmpty }, "the lock is free once psql's session is gone")
         XCTAssertEqual(try outboundctl(["apply", copy.path, "--store", store, "--lock-timeout", "1"]).status, 0)
     }
 
@@ -124,17 +152,14 @@ final class PostgresStoreTests: XCTestCase {
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
-        // Killed once its transaction has begun writing (it holds the apply lock by then).
-        let writing = eventually(within: 120) {
-            (try? TestPostgres.psql("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'")) == "1"
-        }
-        XCTAssertTrue(writing, "the apply took the lock")
-        Thread.sleep(forTimeInterval: 0.5)
-        XCTAssertTrue(process.isRunning, "killed mid-apply")
+        // Killed once its transaction, holding the apply lock, has begun writing (it has a transaction id).
+        let writing = try eventually(within: 120, every: 0.02) { try !applyLockHolders(writing: true).isEmpty || !process.isRunning }
+        XCTAssertTrue(writing, "the apply began writing within 120 s")
+        XCTAssertTrue(process.isRunning, "the apply was still running when it began writing (killed mid-apply)")
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
-        XCTAssertTrue(eventually(within: 10) { (try? TestPostgres.psql("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'")) == "0" },
-                      "the server ends the dead session's transaction and its lock")
+        XCTAssertEqual(process.terminationReason, .uncaughtSignal, "killed, not finished")
+        XCTAssertTrue(try eventually(within: 10) { try applyLockHolders().isEmpty }, "the server ends the dead session's transaction and its lock")
         let history = try outboundctl(["history", "--store", store, "--format", "json"])
         XCTAssertEqual((history.json?["revisions"] as? [Any])?.count, 1, history.stdout)
         XCTAssertEqual(try outboundctl(["plan", "examples/acme", "--store", store, "--detailed-exitcode"]).status, 0, "revision 1 intact")

@@ -27,12 +27,10 @@ final class ReliabilityTests: XCTestCase {
         // Kill once the write transaction is under way: its pages are reaching the WAL.
         let apply = try start(["apply", tenant, "--store", store, "--yes"])
         let wal = store + "-wal"
-        let deadline = Date().addingTimeInterval(300)
-        while apply.isRunning, Date() < deadline {
-            let size = (try? FileManager.default.attributesOfItem(atPath: wal)[.size] as? Int) ?? 0
-            if size > 2_000_000 { break }
-            Thread.sleep(forTimeInterval: 0.005)
+        let writing = eventually(within: 300, every: 0.005) {
+            !apply.isRunning || ((try? FileManager.default.attributesOfItem(atPath: wal)[.size] as? Int) ?? 0) > 2_000_000
         }
+        XCTAssertTrue(writing, "the apply's pages reached the WAL within 300 s")
         kill(apply.processIdentifier, SIGKILL)
         apply.waitUntilExit()
         XCTAssertEqual(apply.terminationReason, .uncaughtSignal, "the apply must still have been running")
@@ -69,23 +67,30 @@ final class ReliabilityTests: XCTestCase {
         XCTAssertEqual(try outboundctl(["apply", "examples/acme", "--store", store]).status, 0)
         let holder = Process()
         holder.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        // The holder keeps its lock until its standard input closes.
         holder.arguments = ["python3", "-c", """
-            import sqlite3, sys, time
+            import sqlite3, sys
             db = sqlite3.connect(sys.argv[1], isolation_level=None)
             db.execute("BEGIN EXCLUSIVE")
             print("locked", flush=True)
-            time.sleep(9)
+            sys.stdin.read()
             """, store]
         let ready = Pipe()
+        let release = Pipe()
         holder.standardOutput = ready
+        holder.standardInput = release
         try holder.run()
-        _ = ready.fileHandleForReading.availableData
+        defer { if holder.isRunning { holder.terminate() } }
+        guard waitFor("locked", on: ready) else { return XCTFail("the lock holder ended before it took the lock") }
         let started = Date()
         let blocked = try outboundctl(["apply", "examples/launch-day", "--store", store, "--yes", "--lock-timeout", "3"])
         XCTAssertEqual(blocked.status, 3, blocked.stderr)
         XCTAssertTrue(blocked.stderr.contains("another apply holds the store"), blocked.stderr)
         XCTAssertGreaterThan(Date().timeIntervalSince(started), 2.5, "it waited for the lock timeout")
+        XCTAssertTrue(holder.isRunning, "the lock was held the whole time")
+        try release.fileHandleForWriting.close()
         holder.waitUntilExit()
+        XCTAssertEqual(holder.terminationStatus, 0)
         XCTAssertEqual(try sqlite(store, "SELECT MAX(number) FROM revisions"), "1\n")
     }
 }
