@@ -12,7 +12,6 @@ import os
 import re
 import shutil
 import sys
-import time
 
 INSTALL_HINT = ("the browser tests need Debian's chromium and chromium-driver and PyPI's selenium: "
                 "apt-get install chromium chromium-driver && python3 -m pip install selenium "
@@ -78,8 +77,19 @@ def no_alert(driver):
         return True
 
 
+def input_listeners(driver, element_id):
+    """How many `input` listeners the page's scripts have put on the element, from DevTools'
+    getEventListeners through the DevTools protocol (which answers also where the page may run
+    no script). A page's deferred script has run by the time driver.get returns (the load event)."""
+    answer = driver.execute_cdp_cmd("Runtime.evaluate", {
+        "expression": f"(getEventListeners(document.getElementById({json.dumps(element_id)})).input || []).length",
+        "includeCommandLineAPI": True, "returnByValue": True})
+    return answer["result"]["value"]
+
+
 def test_search_and_open_an_agent(driver, base, expected):
     driver.get(base + "/")
+    expect(input_listeners(driver, "agent-search") == 1, "the console's script listens to the search box")
     box = driver.find_element(By.ID, "agent-search")
     expect(driver.find_element(By.CSS_SELECTOR, "label[for='agent-search']").text.startswith("Agent id or name"), "the search box has a label")
     box.send_keys("silv")
@@ -181,9 +191,11 @@ def test_without_javascript(base):
     driver = browser(javascript=False)
     try:
         driver.get(base + "/")
+        # Suggestions come only from the script's listener (test_search_and_open_an_agent sees it):
+        # without it, none can come, however long one waits.
+        expect(input_listeners(driver, "agent-search") == 0, "no script ran (nothing listens to the search box)")
         box = driver.find_element(By.ID, "agent-search")
         box.send_keys("Silva")
-        time.sleep(1)
         expect(not driver.find_elements(By.CSS_SELECTOR, "#agent-suggestions option"), "no script ran (no suggestions)")
         box.send_keys(Keys.ENTER)
         wait(driver, lambda d: "/agents?q=Silva" in d.current_url, "the search form submits without a script")
