@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "outboundctl",
-    platforms: [.macOS(.v13)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "outboundctl", targets: ["outboundctl"]),
         .library(name: "OutboundConfig", targets: ["OutboundConfig"]),
@@ -76,6 +76,11 @@ let package = Package(
                            .product(name: "Hummingbird", package: "hummingbird")]
         ),
         .testTarget(name: "OutboundConfigTests", dependencies: ["OutboundConfig"]),
+        .testTarget(
+            name: "OutboundGateServerTests",
+            dependencies: ["OutboundGateServer", "OutboundStore", "OutboundStoreSQLite", "OutboundConfig",
+                           .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdTesting", package: "hummingbird")]
+        ),
         .testTarget(
             name: "OutboundStoreTests",
             dependencies: ["OutboundStore", "OutboundStoreSQLite", "OutboundStorePostgres", "OutboundConfig", "PostgresTestSupport",

@@ -12,10 +12,14 @@ final class AccessLog: @unchecked Sendable {
     private var drainScheduled = false
     private let capacity: Int
     private let onDrop: @Sendable (Int) -> Void
+    private let write: @Sendable (Data) -> Void
 
-    init(capacity: Int = 10_000, onDrop: @escaping @Sendable (Int) -> Void) {
+    /// `write` gets the buffered lines (standard error unless a test reads them).
+    init(capacity: Int = 10_000, onDrop: @escaping @Sendable (Int) -> Void,
+         write: @escaping @Sendable (Data) -> Void = { try? FileHandle.standardError.write(contentsOf: $0) }) {
         self.capacity = capacity
         self.onDrop = onDrop
+        self.write = write
     }
 
     func record(_ fields: [(String, JSON)]) {
@@ -51,6 +55,6 @@ final class AccessLog: @unchecked Sendable {
         guard !lines.isEmpty else { return }
         // A write that fails (standard error closed, a full pipe) loses these lines; it must not
         // stop the server, as `FileHandle.write(_:)` would.
-        try? FileHandle.standardError.write(contentsOf: Data(lines.joined().utf8))
+        write(Data(lines.joined().utf8))
     }
 }

@@ -5,69 +5,22 @@ import OutboundConfig
 import OutboundStore
 import ServiceLifecycle
 
-/// The HTTP API of SPEC §6 as one responder: match the route, check the method and the
-/// token, answer from the snapshot of one revision, log and count the request.
-struct GateAPI: HTTPResponder {
-    typealias Context = BasicRequestContext
-
+/// The routes of the HTTP API (SPEC §6), each answering from the snapshot of one revision and
+/// naming it. `GateResponder` dispatches to them once the token and the
+/// method are checked; ids, errors, the access log and metrics are `RequestRecord`'s.
+struct GateAPI: Sendable {
     let state: GateState
-    let tokens: TokenHolder
     let metrics: GateMetrics
-    let log: AccessLog
     let open: @Sendable () throws -> OutboundStore
     let maxStale: TimeInterval
     let longPolls: LongPollLimit
-    let console: Console
-    let requestIds = RequestIds()
 
     static let maxBody = 1 << 20
     static let maxChecks = 1_000
 
-    func respond(to request: Request, context: Context) async throws -> Response {
-        let started = ContinuousClock.now
-        let requestId = requestIds.id(given: request.headers[.xRequestId])
-        let matched = Route.match(request.uri.path)
-        var revision = state.snapshot.revision
-        var response: Response
-        do {
-            (response, revision) = try await answer(request, matched)
-        } catch let error as APIError {
-            response = Self.error(error)
-        } catch {
-            response = Self.error(APIError(status: .internalServerError, code: "internal", message: "the request could not be answered"))
-        }
-        response.headers[.xRequestId] = requestId
-        if request.uri.path.hasPrefix("/v1/") { response.headers[.xOutboundRevision] = String(revision) }
-        let duration = ContinuousClock.now - started
-        let nanoseconds = duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000
-        let route = matched?.0.rawValue ?? ConsolePage.match(request.uri.path)?.pattern ?? "unmatched"
-        metrics.request(route: route, status: response.status.code, nanoseconds: nanoseconds)
-        log.record([
-            ("time", .string(LicenceWindow.text(Date()))),
-            ("method", .string(request.method.rawValue)),
-            ("path", .string(request.uri.path)),
-            ("status", .int(response.status.code)),
-            ("durationMs", .number((Double(nanoseconds) / 1_000).rounded() / 1_000)),
-            ("revision", .int(revision)),
-            ("requestId", .string(requestId)),
-        ])
-        return response
-    }
-
-    /// The answer and the revision it came from.
-    private func answer(_ request: Request, _ matched: (Route, agent: String?)?) async throws -> (Response, Int) {
-        // The token first: without one, every path but the probes is 401, whatever the method.
-        guard let (route, agent) = matched else {
-            // The console's pages have their own login (a session cookie, not a bearer token).
-            if let page = ConsolePage.match(request.uri.path) { return (await console.respond(to: request, page: page), state.snapshot.revision) }
-            try authorize(request, for: .check)
-            throw APIError.notFound("no such path: \(Self.visible(request.uri.path))")
-        }
-        try authorize(request, for: route.access)
-        guard request.method.rawValue == route.method else {
-            throw APIError(status: .methodNotAllowed, code: "method-not-allowed",
-                           message: "\(route.rawValue) answers \(route.method) only", headers: [.allow: route.method])
-        }
+    /// Answers `route` (`agent`: the path's `{agent}`, percent-decoded), after the
+    /// degraded-store rule for `/v1` routes; with the revision the answer came from.
+    func respond(_ route: Route, agent: String?, _ request: Request) async throws -> (Response, Int) {
         if route.isVersioned { try checkNotTooStale() }
         let query = Query(request.uri)
         switch route {
@@ -77,8 +30,7 @@ struct GateAPI: HTTPResponder {
             var headers = HTTPFields()
             headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
             return (Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: metrics.exposition()))), state.snapshot.revision)
-        case .openapi:
-            return (Self.json(text: OpenAPIDocument.text), state.snapshot.revision)
+        case .openapi: return (Self.json(text: OpenAPIDocument.text), state.snapshot.revision)
         case .status: return status()
         case .agentOutbound: return try await outbound(agent!, query, request)
         case .check: return try await check(request)
@@ -239,22 +191,6 @@ struct GateAPI: HTTPResponder {
         return snapshot
     }
 
-    private func authorize(_ request: Request, for access: Route.Access) throws {
-        guard access != .open, let tokens = tokens.current else { return }
-        let unauthorized = APIError(status: .unauthorized, code: "unauthorized", message: "a bearer token is required (Authorization: Bearer TOKEN)",
-                                    headers: [.wwwAuthenticate: "Bearer"])
-        guard let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") else { throw unauthorized }
-        guard let scope = tokens.scope(of: header.dropFirst(7).drop(while: { $0 == " " })) else {
-            var wrong = unauthorized
-            wrong.message = "the bearer token is not valid"
-            wrong.headers[.wwwAuthenticate] = "Bearer error=\"invalid_token\""
-            throw wrong
-        }
-        if access == .full, scope == .check {
-            throw APIError(status: .forbidden, code: "forbidden", message: "this token's scope is check; this route needs a token without scope")
-        }
-    }
-
     /// After `--max-stale` seconds of failed reads, `/v1` stops answering from the old revision.
     private func checkNotTooStale() throws {
         guard let failing = state.storeHealth.failingSince, Date().timeIntervalSince(failing) > maxStale else { return }
@@ -306,46 +242,4 @@ struct GateAPI: HTTPResponder {
 extension HTTPField.Name {
     static let xRequestId = HTTPField.Name("X-Request-Id")!
     static let xOutboundRevision = HTTPField.Name("X-Outbound-Revision")!
-}
-
-/// The tokens in force; swapped on SIGHUP.
-final class TokenHolder: @unchecked Sendable {
-    private let lock = NSLock()
-    private var tokens: TokenFile?
-
-    init(_ tokens: TokenFile?) { self.tokens = tokens }
-
-    var current: TokenFile? { lock.withLock { tokens } }
-
-    func replace(_ tokens: TokenFile) { lock.withLock { self.tokens = tokens } }
-}
-
-/// At most `limit` long-polls held at once; each change of the count is reported (to the
-/// `outboundctl_long_polls_held` gauge) while the lock is held, so reports arrive in order.
-final class LongPollLimit: @unchecked Sendable {
-    private let lock = NSLock()
-    private var held = 0
-    private let report: @Sendable (Int) -> Void
-    let limit: Int
-
-    init(limit: Int = 1_000, report: @escaping @Sendable (Int) -> Void) {
-        self.limit = limit
-        self.report = report
-    }
-
-    func enter() -> Bool {
-        lock.withLock {
-            guard held < limit else { return false }
-            held += 1
-            report(held)
-            return true
-        }
-    }
-
-    func leave() {
-        lock.withLock {
-            held -= 1
-            report(held)
-        }
-    }
 }

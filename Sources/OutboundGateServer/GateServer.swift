@@ -46,25 +46,42 @@ public struct GateServer: Sendable {
         first = try open().servedRevision()
     }
 
+    /// The parts that answer requests, over the first revision: the state the loader swaps
+    /// revisions into, and the responder. `serve` runs them; tests drive the responder in
+    /// process (HummingbirdTesting).
+    struct Parts {
+        let state: GateState
+        let metrics: GateMetrics
+        let log: AccessLog
+        let tokens: TokenHolder
+        let responder: GateResponder
+    }
+
+    func parts(write: (@Sendable (Data) -> Void)? = nil) -> Parts {
+        let metrics = GateMetrics()
+        let log = write.map { AccessLog(onDrop: { metrics.logLinesDropped($0) }, write: $0) } ?? AccessLog(onDrop: { metrics.logLinesDropped($0) })
+        let state = GateState(GateSnapshot(first))
+        metrics.revisionLoaded(first.revision)
+        let tokens = TokenHolder(tokens)
+        let console = Console(state: state, tokens: tokens, open: open, trustsForwardedProto: options.isLoopback)
+        let api = GateAPI(state: state, metrics: metrics, open: open, maxStale: options.maxStale, longPolls: LongPollLimit(report: metrics.longPollsHeld))
+        return Parts(state: state, metrics: metrics, log: log, tokens: tokens,
+                     responder: GateResponder(record: RequestRecord(state: state, metrics: metrics, log: log), tokens: tokens, api: api, console: console))
+    }
+
     /// Serves until SIGTERM or SIGINT, then finishes the requests in flight (at most 10 s).
     public func run() async throws {
         signal(SIGPIPE, SIG_IGN) // a reader of standard error going away must not end the server
         Self.raiseOpenFileLimit()
-        let metrics = GateMetrics()
-        let log = AccessLog(onDrop: { metrics.logLinesDropped($0) })
+        let parts = parts()
+        let (metrics, log, state) = (parts.metrics, parts.log, parts.state)
         defer { log.flush() }
         let logger = Logger(label: "outboundctl.serve") { _ in JSONLogHandler(log: log) }
-        let state = GateState(GateSnapshot(first))
-        metrics.revisionLoaded(first.revision)
-        let holder = TokenHolder(tokens)
-        let hangUp = reloadTokensOnHangUp(holder, logger: logger)
+        let hangUp = reloadTokensOnHangUp(parts.tokens, logger: logger)
         defer { hangUp?.cancel() }
-        let console = Console(state: state, tokens: holder, open: open, trustsForwardedProto: options.isLoopback)
-        let api = GateAPI(state: state, tokens: holder, metrics: metrics, log: log, open: open, maxStale: options.maxStale, longPolls: LongPollLimit(report: metrics.longPollsHeld),
-                          console: console)
         let loader = RevisionLoader(open: open, state: state, metrics: metrics, logger: logger)
         let application = Application(
-            responder: api,
+            responder: parts.responder,
             configuration: ApplicationConfiguration(address: .hostname(options.host, port: options.port), serverName: nil, backlog: Self.backlog),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? options.port
