@@ -21,7 +21,7 @@ struct SyntheticTenant {
                 type: premium-agent
                 seats: \(agents)
                 validFrom: 2026-01-01
-                validUntil: 2030-12-31
+                validUntil: 2099-12-31
               standard:
                 type: standard-agent
                 seats: \(agents)
