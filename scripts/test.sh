@@ -38,4 +38,8 @@ done
 # The console's browser tests drive chromium with selenium.
 python3 -c "import selenium" 2>/dev/null || python3 -m pip install --quiet selenium || python3 -m pip install --quiet --break-system-packages selenium
 
+# The code's format (.swift-format, `swift format` ships with the toolchain):
+# `swift format format -i -r --configuration .swift-format Sources Tests` fixes what this finds.
+swift format lint --strict --configuration .swift-format -r Sources Tests
+
 exec swift test "$@"

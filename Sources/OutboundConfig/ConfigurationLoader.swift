@@ -53,12 +53,16 @@ public struct ConfigurationLoader: Sendable {
     /// `work` on it (and on the source digest) on another: a command's own work (a matrix, a
     /// plan) overlaps with the checks instead of waiting for them. `work` is skipped (nil) when
     /// the files already have errors; its result is only worth using when the whole result is valid.
-    public func load<Work: Sendable>(paths: [String], alongside work: @escaping @Sendable (Configuration, _ sourceDigest: String) -> Work) -> (LoadResult, Work?) {
+    public func load<Work: Sendable>(paths: [String], alongside work: @escaping @Sendable (Configuration, _ sourceDigest: String) -> Work) -> (
+        LoadResult, Work?
+    ) {
         var diagnostics: [Diagnostic] = []
         let files = discover(paths: paths, diagnostics: &diagnostics)
         if files.count > limits.maxFiles {
-            diagnostics.append(Diagnostic(.limitExceeded, "\(files.count) configuration files; the limit is \(limits.maxFiles)",
-                                          at: SourceLocation(file: files[limits.maxFiles], line: 1, column: 1), path: ""))
+            diagnostics.append(
+                Diagnostic(
+                    .limitExceeded, "\(files.count) configuration files; the limit is \(limits.maxFiles)",
+                    at: SourceLocation(file: files[limits.maxFiles], line: 1, column: 1), path: ""))
             return (LoadResult(configuration: Configuration(), diagnostics: diagnostics, files: files), nil)
         }
         var merger = ConfigurationMerger()
@@ -90,8 +94,9 @@ public struct ConfigurationLoader: Sendable {
         var diagnostics: [Diagnostic] = []
         guard let data = read(path, diagnostics: &diagnostics) else { return ParsedFile(file: nil, problems: diagnostics, sourceHash: 0) }
         let (file, problems) = data.withUnsafeBytes { YAMLLoader(limits: limits).load(bytes: $0, path: path) }
-        return ParsedFile(file: Self.isUsable(problems) ? file : nil, problems: problems,
-                          sourceHash: data.withUnsafeBytes { Self.sourceHash(path, $0) })
+        return ParsedFile(
+            file: Self.isUsable(problems) ? file : nil, problems: problems,
+            sourceHash: data.withUnsafeBytes { Self.sourceHash(path, $0) })
     }
 
     private static func isUsable(_ problems: [Diagnostic]) -> Bool {
@@ -119,29 +124,39 @@ public struct ConfigurationLoader: Sendable {
             source.combine(bytes.withUnsafeBytes { Self.sourceHash(document.path, $0) })
             if Self.isUsable(problems) { merger.add(ConfigurationDecoder.decode(file)) } else { merger.noteUnparsed(document.path) }
         }
-        return finish(merger, files: documents.map(\.path), paths: [], diagnostics: diagnostics, sourceDigest: source.hex, alongside: { _, _ in () }).0
+        return finish(merger, files: documents.map(\.path), paths: [], diagnostics: diagnostics, sourceDigest: source.hex, alongside: { _, _ in () })
+            .0
     }
 
-    private func finish<Work: Sendable>(_ merger: ConfigurationMerger, files: [String], paths: [String], diagnostics: [Diagnostic], sourceDigest: String,
-                                        alongside work: @escaping @Sendable (Configuration, String) -> Work) -> (LoadResult, Work?) {
+    private func finish<Work: Sendable>(
+        _ merger: ConfigurationMerger, files: [String], paths: [String], diagnostics: [Diagnostic], sourceDigest: String,
+        alongside work: @escaping @Sendable (Configuration, String) -> Work
+    ) -> (LoadResult, Work?) {
         var diagnostics = diagnostics
         let (configuration, decodingProblems) = merger.finish()
         diagnostics += decodingProblems
         let worthWorking = !diagnostics.hasErrors
         let complete = merger.everyFileParsed
         let rules = Background { ConfigurationValidator(complete: complete).validate(configuration) }
-        let warnings = readinessWarnings && complete ? Background { [date, now] in ReadinessWarnings.check(configuration, date: date, now: now, paths: paths) } : nil
+        let warnings =
+            readinessWarnings && complete
+            ? Background { [date, now] in ReadinessWarnings.check(configuration, date: date, now: now, paths: paths) } : nil
         let result = worthWorking ? work(configuration, sourceDigest) : nil
         diagnostics += rules.value + (warnings?.value ?? [])
-        return (LoadResult(configuration: configuration, diagnostics: diagnostics.sortedByLocation(), files: files, sourceDigest: sourceDigest,
-                           everyFileParsed: complete), result)
+        return (
+            LoadResult(
+                configuration: configuration, diagnostics: diagnostics.sortedByLocation(), files: files, sourceDigest: sourceDigest,
+                everyFileParsed: complete), result
+        )
     }
 
     private func read(_ path: String, diagnostics: inout [Diagnostic]) -> Data? {
         let attributes = try? FileManager.default.attributesOfItem(atPath: path)
         if let size = attributes?[.size] as? Int, size > limits.maxFileBytes {
-            diagnostics.append(Diagnostic(.limitExceeded, "file is \(size) bytes; the limit is \(limits.maxFileBytes) bytes",
-                                          at: SourceLocation(file: path, line: 1, column: 1), path: ""))
+            diagnostics.append(
+                Diagnostic(
+                    .limitExceeded, "file is \(size) bytes; the limit is \(limits.maxFileBytes) bytes",
+                    at: SourceLocation(file: path, line: 1, column: 1), path: ""))
             return nil
         }
         guard let data = FileManager.default.contents(atPath: path) else {
@@ -158,8 +173,10 @@ public struct ConfigurationLoader: Sendable {
         for path in paths {
             var isDirectory: ObjCBool = false
             guard manager.fileExists(atPath: path, isDirectory: &isDirectory) else {
-                diagnostics.append(Diagnostic(.unreadableFile, "no such file or directory: \(path)",
-                                              at: SourceLocation(file: path, line: 1, column: 1), path: ""))
+                diagnostics.append(
+                    Diagnostic(
+                        .unreadableFile, "no such file or directory: \(path)",
+                        at: SourceLocation(file: path, line: 1, column: 1), path: ""))
                 continue
             }
             guard isDirectory.boolValue else {
@@ -169,8 +186,10 @@ public struct ConfigurationLoader: Sendable {
             var found: [String] = []
             collect(directory: path, depth: 0, into: &found)
             if found.isEmpty {
-                diagnostics.append(Diagnostic(.unreadableFile, "no *.yaml or *.yml files in directory \(path)",
-                                              at: SourceLocation(file: path, line: 1, column: 1), path: ""))
+                diagnostics.append(
+                    Diagnostic(
+                        .unreadableFile, "no *.yaml or *.yml files in directory \(path)",
+                        at: SourceLocation(file: path, line: 1, column: 1), path: ""))
             }
             files += found.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
         }

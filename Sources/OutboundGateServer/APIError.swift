@@ -13,7 +13,6 @@ struct APIError: Error {
 
     static func notFound(_ message: String) -> APIError { APIError(status: .notFound, code: "not-found", message: message) }
 
-
     static func revisionNotVisible(_ message: String) -> APIError {
         APIError(status: .conflict, code: "revision-not-visible", message: message, headers: [.retryAfter: "1"])
     }

@@ -15,8 +15,10 @@ final class AccessLog: @unchecked Sendable {
     private let write: @Sendable (Data) -> Void
 
     /// `write` gets the buffered lines (standard error unless a test reads them).
-    init(capacity: Int = 10_000, onDrop: @escaping @Sendable (Int) -> Void,
-         write: @escaping @Sendable (Data) -> Void = { try? FileHandle.standardError.write(contentsOf: $0) }) {
+    init(
+        capacity: Int = 10_000, onDrop: @escaping @Sendable (Int) -> Void,
+        write: @escaping @Sendable (Data) -> Void = { try? FileHandle.standardError.write(contentsOf: $0) }
+    ) {
         self.capacity = capacity
         self.onDrop = onDrop
         self.write = write

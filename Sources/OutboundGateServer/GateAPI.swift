@@ -29,7 +29,9 @@ struct GateAPI: Sendable {
         case .metrics:
             var headers = HTTPFields()
             headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
-            return (Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: metrics.exposition()))), state.snapshot.revision)
+            return (
+                Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: metrics.exposition()))), state.snapshot.revision
+            )
         case .openapi: return (Self.json(text: OpenAPIDocument.text), state.snapshot.revision)
         case .status: return status()
         case .agentOutbound: return try await outbound(agent!, query, request)
@@ -45,8 +47,10 @@ struct GateAPI: Sendable {
         let health = state.storeHealth
         let snapshot = state.snapshot
         if let failing = health.failingSince {
-            let body = JSON.object([("status", .string("unavailable")),
-                                    ("message", .string("the store could not be read since \(LicenceWindow.text(failing))"))])
+            let body = JSON.object([
+                ("status", .string("unavailable")),
+                ("message", .string("the store could not be read since \(LicenceWindow.text(failing))")),
+            ])
             return (Self.json(body, status: .serviceUnavailable), snapshot.revision)
         }
         return (Self.json(.object([("status", .string("ready")), ("revision", .int(snapshot.revision))])), snapshot.revision)
@@ -71,27 +75,38 @@ struct GateAPI: Sendable {
         let state = try query.state()
         let snapshot = try await snapshot(minRevision: try query.integer("minRevision"))
         guard let cells = snapshot.cellsByAgent[agent] else { throw try await Self.agentNotFound(agent, among: snapshot.agentIds) }
-        if let team, !cells.contains(where: { $0.team == team }) { throw APIError(GateRefusal.notInTeam(agent, team: team, teams: cells.map(\.team))) }
+        if let team, !cells.contains(where: { $0.team == team }) {
+            throw APIError(GateRefusal.notInTeam(agent, team: team, teams: cells.map(\.team)))
+        }
         let now = Date()
-        let answers = cells
+        let answers =
+            cells
             .filter { (channel == nil || $0.channel == channel) && (team == nil || $0.team == team) }
             .map { EvaluatedAnswer($0, at: now, state: state) }
         for answer in answers { metrics.checked(channel: answer.channel, available: answer.available) }
         let body = JSON.object([
             ("agent", .string(agent)),
             ("revision", .int(snapshot.revision)),
-            ("answers", .array(answers.map { answer in
-                .object([("team", .string(answer.team)), ("channel", .string(answer.channel.rawValue)), ("available", .bool(answer.available)),
-                         ("reasons", .reasons(answer.reasons)), ("until", .until(answer.until))])
-            })),
+            (
+                "answers",
+                .array(
+                    answers.map { answer in
+                        .object([
+                            ("team", .string(answer.team)), ("channel", .string(answer.channel.rawValue)), ("available", .bool(answer.available)),
+                            ("reasons", .reasons(answer.reasons)), ("until", .until(answer.until)),
+                        ])
+                    })
+            ),
         ]).rendered()
         return (Self.tagged(body, revision: snapshot.revision, request), snapshot.revision)
     }
 
     private func check(_ request: Request) async throws -> (Response, Int) {
         guard let type = request.headers[.contentType],
-              type.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased() == "application/json" else {
-            throw APIError(status: .unsupportedMediaType, code: "unsupported-media-type", message: "the body must be JSON (Content-Type: application/json)")
+            type.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased() == "application/json"
+        else {
+            throw APIError(
+                status: .unsupportedMediaType, code: "unsupported-media-type", message: "the body must be JSON (Content-Type: application/json)")
         }
         if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > Self.maxBody {
             throw APIError(status: .contentTooLarge, code: "too-large", message: "the body is over 1 MiB")
@@ -127,7 +142,8 @@ struct GateAPI: Sendable {
     /// `OutboundStore.explain` off the cooperative pool (it reads the store, and an unknown
     /// agent's "did you mean" compares with every agent id), its refusals as API errors.
     static func explain(_ question: ExplainQuestion, open: @escaping @Sendable () throws -> OutboundStore) async throws
-        -> (explanation: Explanation, context: ExplainingContext) {
+        -> (explanation: Explanation, context: ExplainingContext)
+    {
         do {
             return try await BlockingWork.run { try open().explain(question, now: Date()) }
         } catch let refusal as GateRefusal {
@@ -141,14 +157,17 @@ struct GateAPI: Sendable {
         guard let since = try query.integer("since") else { throw APIError.badRequest("since: required, the revision to list changes after") }
         let wait = try query.integer("wait", in: 0...60) ?? 0
         let cursor = try query.string("cursor").map { text in
-            guard let cursor = ChangeFeed.Cursor(text: text) else { throw APIError.badRequest("cursor: not a cursor this server gave (use the answer's next)") }
+            guard let cursor = ChangeFeed.Cursor(text: text) else {
+                throw APIError.badRequest("cursor: not a cursor this server gave (use the answer's next)")
+            }
             return cursor
         }
         var snapshot = try await self.snapshot(minRevision: since)
         if wait > 0, cursor == nil, snapshot.revision <= since {
             guard longPolls.enter() else {
-                throw APIError(status: .serviceUnavailable, code: "store-unavailable", message: "too many held long-polls; retry",
-                               headers: [.retryAfter: "1"])
+                throw APIError(
+                    status: .serviceUnavailable, code: "store-unavailable", message: "too many held long-polls; retry",
+                    headers: [.retryAfter: "1"])
             }
             defer { longPolls.leave() }
             let state = self.state
@@ -165,15 +184,29 @@ struct GateAPI: Sendable {
         }
         let body = JSON.object([
             ("revision", .int(feed.revision)),
-            ("changes", .array(feed.changes.map { change in
-                .object([("agent", .string(change.key.agent)), ("team", .string(change.key.team)), ("channel", .string(change.key.channel.rawValue)),
-                         ("available", .bool(change.reasons.isEmpty)), ("reasons", .reasons(change.reasons)),
-                         ("until", .until(change.until)), ("revision", .int(change.revision))])
-            })),
-            ("removed", .array(feed.removals.map { removal in
-                .object([("agent", .string(removal.key.agent)), ("team", .string(removal.key.team)), ("channel", .string(removal.key.channel.rawValue)),
-                         ("revision", .int(removal.revision))])
-            })),
+            (
+                "changes",
+                .array(
+                    feed.changes.map { change in
+                        .object([
+                            ("agent", .string(change.key.agent)), ("team", .string(change.key.team)),
+                            ("channel", .string(change.key.channel.rawValue)),
+                            ("available", .bool(change.reasons.isEmpty)), ("reasons", .reasons(change.reasons)),
+                            ("until", .until(change.until)), ("revision", .int(change.revision)),
+                        ])
+                    })
+            ),
+            (
+                "removed",
+                .array(
+                    feed.removals.map { removal in
+                        .object([
+                            ("agent", .string(removal.key.agent)), ("team", .string(removal.key.team)),
+                            ("channel", .string(removal.key.channel.rawValue)),
+                            ("revision", .int(removal.revision)),
+                        ])
+                    })
+            ),
             ("next", feed.next.map { .string($0.text) } ?? .null),
         ])
         return (Self.json(body), feed.revision)

@@ -48,7 +48,8 @@ final class GateMetrics: Sendable {
         for channel in OutboundConfig.Channel.outbound {
             for available in [true, false] {
                 checks[CheckOutcome(channel: channel, available: available)] = CoreMetrics.Counter(
-                    label: "outboundctl_checks_total", dimensions: [("channel", channel.rawValue), ("available", String(available))], factory: factory)
+                    label: "outboundctl_checks_total", dimensions: [("channel", channel.rawValue), ("available", String(available))], factory: factory
+                )
             }
         }
         self.checks = checks
@@ -69,8 +70,11 @@ final class GateMetrics: Sendable {
         let key = RouteStatus(route: route, status: status)
         let (counter, timer) = requestMetrics.withLock { made in
             if let pair = made[key] { return pair }
-            let pair = (CoreMetrics.Counter(label: "outboundctl_http_requests_total", dimensions: [("route", route), ("status", String(status))], factory: factory),
-                        CoreMetrics.Timer(label: "outboundctl_http_request_duration_seconds", dimensions: [("route", route)], factory: factory))
+            let pair = (
+                CoreMetrics.Counter(
+                    label: "outboundctl_http_requests_total", dimensions: [("route", route), ("status", String(status))], factory: factory),
+                CoreMetrics.Timer(label: "outboundctl_http_request_duration_seconds", dimensions: [("route", route)], factory: factory)
+            )
             made[key] = pair
             return pair
         }

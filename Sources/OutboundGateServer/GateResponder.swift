@@ -43,8 +43,9 @@ struct GateResponder: HTTPResponder {
         // The token first: without one, every path but the probes is 401, whatever the method.
         try tokens.authorize(request, for: route.access)
         guard request.method.rawValue == route.method else {
-            throw APIError(status: .methodNotAllowed, code: "method-not-allowed", message: "\(route.rawValue) answers \(route.method) only",
-                           headers: [.allow: route.method])
+            throw APIError(
+                status: .methodNotAllowed, code: "method-not-allowed", message: "\(route.rawValue) answers \(route.method) only",
+                headers: [.allow: route.method])
         }
         return try await api.respond(route, agent: agent, request)
     }

@@ -64,14 +64,16 @@ public struct GateServer: Sendable {
         metrics.revisionLoaded(first.revision)
         let tokens = TokenHolder(tokens)
         let console = Console(state: state, tokens: tokens, open: open, trustsForwardedProto: options.isLoopback)
-        let api = GateAPI(state: state, metrics: metrics, open: open, maxStale: options.maxStale, longPolls: LongPollLimit(report: metrics.longPollsHeld))
-        return Parts(state: state, metrics: metrics, log: log, tokens: tokens,
-                     responder: GateResponder(record: RequestRecord(state: state, metrics: metrics, log: log), tokens: tokens, api: api, console: console))
+        let api = GateAPI(
+            state: state, metrics: metrics, open: open, maxStale: options.maxStale, longPolls: LongPollLimit(report: metrics.longPollsHeld))
+        return Parts(
+            state: state, metrics: metrics, log: log, tokens: tokens,
+            responder: GateResponder(record: RequestRecord(state: state, metrics: metrics, log: log), tokens: tokens, api: api, console: console))
     }
 
     /// Serves until SIGTERM or SIGINT, then finishes the requests in flight (at most 10 s).
     public func run() async throws {
-        signal(SIGPIPE, SIG_IGN) // a reader of standard error going away must not end the server
+        signal(SIGPIPE, SIG_IGN)  // a reader of standard error going away must not end the server
         Self.raiseOpenFileLimit()
         let parts = parts()
         let (metrics, log, state) = (parts.metrics, parts.log, parts.state)
@@ -142,8 +144,10 @@ struct JSONLogHandler: LogHandler {
     }
 
     func log(event: LogEvent) {
-        var fields: [(String, JSON)] = [("time", .string(LicenceWindow.text(Date()))), ("level", .string(event.level.rawValue)),
-                                        ("message", .string("\(event.message)"))]
+        var fields: [(String, JSON)] = [
+            ("time", .string(LicenceWindow.text(Date()))), ("level", .string(event.level.rawValue)),
+            ("message", .string("\(event.message)")),
+        ]
         for (key, value) in metadata.merging(event.metadata ?? [:], uniquingKeysWith: { $1 }).sorted(by: { $0.key < $1.key }) {
             fields.append((key, .string("\(value)")))
         }

@@ -52,7 +52,8 @@ struct Query {
     /// A runtime state named in `field`.
     static func state(_ text: String, field: String) throws -> AgentState {
         guard let state = AgentState(rawValue: text) else {
-            throw APIError.badRequest("\(field): '\(GateAPI.visible(text))' is not one of \(AgentState.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw APIError.badRequest(
+                "\(field): '\(GateAPI.visible(text))' is not one of \(AgentState.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         return state
     }
@@ -65,7 +66,8 @@ struct Query {
 
     /// The explain question of `?channel&team&state&date`, for the API and the console alike.
     func explainQuestion(agent: String) throws -> ExplainQuestion {
-        ExplainQuestion(agent: agent, team: try string("team"), channels: try channel().map { [$0] } ?? OutboundConfig.Channel.outbound,
-                        state: try state(), date: try date())
+        ExplainQuestion(
+            agent: agent, team: try string("team"), channels: try channel().map { [$0] } ?? OutboundConfig.Channel.outbound,
+            state: try state(), date: try date())
     }
 }

@@ -37,7 +37,8 @@ enum Route: String, CaseIterable {
         if let route = Route(rawValue: path), !path.contains("{") { return (route, nil) }
         let parts = path.split(separator: "/", omittingEmptySubsequences: false)
         guard parts.count == 5, parts[0].isEmpty, parts[1] == "v1", parts[2] == "agents", !parts[3].isEmpty,
-              let agent = String(parts[3]).removingPercentEncoding else { return nil }
+            let agent = String(parts[3]).removingPercentEncoding
+        else { return nil }
         switch parts[4] {
         case "outbound": return (.agentOutbound, agent)
         case "explain": return (.agentExplain, agent)

@@ -36,7 +36,8 @@ public struct TokenFile: Sendable {
             switch words.dropFirst().map(String.init) {
             case []: entries.append(Entry(token: Array(token.utf8), scope: .all))
             case ["scope=check"]: entries.append(Entry(token: Array(token.utf8), scope: .check))
-            case let rest: throw TokenFileError("\(path):\(index + 1): unknown '\(rest.joined(separator: " "))' after the token; the only option is scope=check")
+            case let rest:
+                throw TokenFileError("\(path):\(index + 1): unknown '\(rest.joined(separator: " "))' after the token; the only option is scope=check")
             }
         }
         guard !entries.isEmpty else { throw TokenFileError("\(path) holds no token") }

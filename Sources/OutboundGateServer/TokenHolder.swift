@@ -18,8 +18,9 @@ final class TokenHolder: @unchecked Sendable {
     /// (`TokenFile`) and never logged.
     func authorize(_ request: Request, for access: Route.Access) throws {
         guard access != .open, let tokens = current else { return }
-        let unauthorized = APIError(status: .unauthorized, code: "unauthorized", message: "a bearer token is required (Authorization: Bearer TOKEN)",
-                                    headers: [.wwwAuthenticate: "Bearer"])
+        let unauthorized = APIError(
+            status: .unauthorized, code: "unauthorized", message: "a bearer token is required (Authorization: Bearer TOKEN)",
+            headers: [.wwwAuthenticate: "Bearer"])
         guard let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") else { throw unauthorized }
         guard let scope = tokens.scope(of: header.dropFirst(7).drop(while: { $0 == " " })) else {
             var wrong = unauthorized

@@ -67,8 +67,9 @@ extension OutboundStore {
         let now = desired.now
         let present = old.isEmpty ? [] : Set(new.lazy.map(\.0))
         let gone = old.keys.filter { !present.contains($0) }.sorted()
-        difference.plan.impact = Plan.impact(before: old.mapValues { $0.reasons(at: now) }, inKeyOrder: new.map { ($0.0, $0.1.reasons(at: now)) },
-                                             gone: gone)
+        difference.plan.impact = Plan.impact(
+            before: old.mapValues { $0.reasons(at: now) }, inKeyOrder: new.map { ($0.0, $0.1.reasons(at: now)) },
+            gone: gone)
         difference.cellUpdates = old.isEmpty ? new : new.filter { old[$0.0] != $0.1 }
         difference.cellDeletes = gone
         return difference
@@ -136,9 +137,10 @@ extension OutboundStore {
             changes.append(Plan.Change(action: .delete, key: key, old: try session.entity(key)?.data, new: nil))
         }
         changes.sort { $0.key < $1.key }
-        return Difference(plan: Plan(baseRevision: nil, changes: changes, impact: []),
-                          entityWrites: (created + updated).sorted().map(write), entityDeletes: gone,
-                          sourceUpdates: moved.map { EntitySourcesWrite(key: rows[$0].entity.key, sources: rows[$0].sources, sourcesHash: rows[$0].sourcesHash) })
+        return Difference(
+            plan: Plan(baseRevision: nil, changes: changes, impact: []),
+            entityWrites: (created + updated).sorted().map(write), entityDeletes: gone,
+            sourceUpdates: moved.map { EntitySourcesWrite(key: rows[$0].entity.key, sources: rows[$0].sources, sourcesHash: rows[$0].sourcesHash) })
     }
 
     /// Writes `desired` as a new revision in one write transaction: the difference is
@@ -147,8 +149,10 @@ extension OutboundStore {
     /// store is not at `expectedRevision` (`--expect-revision`), or when the plan deletes and
     /// `allowDeletes` is false. `willCommit` runs just before the commit (the CLI defers
     /// Ctrl-C from there, so it can say truthfully what was written).
-    public func apply(_ desired: DesiredState, author: String, message: String, base: PlanBase? = nil, expectedRevision: Int? = nil,
-                      allowDeletes: Bool, now: Date = Date(), willCommit: () -> Void = {}) throws -> ApplyOutcome {
+    public func apply(
+        _ desired: DesiredState, author: String, message: String, base: PlanBase? = nil, expectedRevision: Int? = nil,
+        allowDeletes: Bool, now: Date = Date(), willCommit: () -> Void = {}
+    ) throws -> ApplyOutcome {
         desired.prepareSnapshot()
         return try backend.write { session in
             let current = try session.currentRevision()
@@ -188,10 +192,11 @@ extension OutboundStore {
             try session.upsertCells(difference.cellUpdates, revision: revision)
             try session.removeCells(difference.cellDeletes, revision: revision)
             let (stored, note) = encoding.value
-            try session.insertRevision(NewRevision(
-                number: revision, time: Self.timestamp(now), author: author, message: message, digest: desired.snapshot.digest,
-                sourceDigest: desired.sourceDigest ?? "", canonicalVersion: CanonicalForm.version, snapshot: stored,
-                creates: plan.count(.create), updates: plan.count(.update), deletes: deletes))
+            try session.insertRevision(
+                NewRevision(
+                    number: revision, time: Self.timestamp(now), author: author, message: message, digest: desired.snapshot.digest,
+                    sourceDigest: desired.sourceDigest ?? "", canonicalVersion: CanonicalForm.version, snapshot: stored,
+                    creates: plan.count(.create), updates: plan.count(.update), deletes: deletes))
             let outcome = ApplyOutcome.applied(revision: revision, plan: plan, rowsWritten: session.rowsWritten)
             // Bookkeeping, not counted among the rows the revision wrote.
             try session.setMeta(SnapshotCompression.piecesKey, note)

@@ -56,7 +56,8 @@ extension OutboundStore {
             let room = limit - feed.changes.count
             for (key, removed) in try session.removedCells(since: revision, after: removalsAfter, limit: room + 1) {
                 if feed.changes.count + feed.removals.count == limit {
-                    feed.next = feed.removals.last.map { ChangeFeed.Cursor.removal(revision: $0.revision, $0.key) }
+                    feed.next =
+                        feed.removals.last.map { ChangeFeed.Cursor.removal(revision: $0.revision, $0.key) }
                         ?? feed.changes.last.map { ChangeFeed.Cursor.change($0.key) }
                     return feed
                 }

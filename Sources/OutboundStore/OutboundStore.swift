@@ -56,8 +56,9 @@ public final class OutboundStore: Sendable {
     public func availabilityRows(site: String? = nil, on date: CalendarDate? = nil, now: Date) throws -> [(AvailabilityKey, [ReasonCode])] {
         try read { session in
             guard isCurrentSchema, date == nil else {
-                let configuration = CanonicalForm.configuration(from: try session.entities(kinds: nil).mapValues(\.data),
-                                                                name: "store revision \(try session.currentRevision())")
+                let configuration = CanonicalForm.configuration(
+                    from: try session.entities(kinds: nil).mapValues(\.data),
+                    name: "store revision \(try session.currentRevision())")
                 return OutboundGate(configuration: configuration, date: date, now: now).matrix { site == nil || $0.site.value == site }
             }
             return try session.activeCells(site: site).map { ($0.0, $0.1.reasons(at: now)) }
@@ -112,8 +113,9 @@ public final class OutboundStore: Sendable {
                 return rows
             }
             guard let rows else { return nil }
-            return ExplainingContext(configuration: CanonicalForm.configuration(from: rows, name: "store revision \(revision)"),
-                                     revision: revision, origins: origins)
+            return ExplainingContext(
+                configuration: CanonicalForm.configuration(from: rows, name: "store revision \(revision)"),
+                revision: revision, origins: origins)
         }
     }
 }

@@ -57,14 +57,15 @@ public struct SavedPlan: Sendable {
             throw Problem(code: "invalid-plan", message: "cannot read the saved plan \(path)")
         }
         guard let json = try? JSON.parse(String(decoding: data, as: UTF8.self)), json["outboundctlPlan"] == .int(1),
-              case .int(let revision)? = json["baseRevision"], let digest = json["digest"]?.stringValue,
-              let document = json["document"]?.stringValue
+            case .int(let revision)? = json["baseRevision"], let digest = json["digest"]?.stringValue,
+            let document = json["document"]?.stringValue
         else {
             throw Problem(code: "invalid-plan", message: "\(path) is not a plan saved by `outboundctl plan --out`")
         }
         if let version = json["toolVersion"]?.stringValue, version != toolVersion {
-            throw Problem(code: "stale-plan",
-                          message: "saved plan is stale: it was made by outboundctl \(version), this is \(toolVersion); run `outboundctl plan` again")
+            throw Problem(
+                code: "stale-plan",
+                message: "saved plan is stale: it was made by outboundctl \(version), this is \(toolVersion); run `outboundctl plan` again")
         }
         guard CanonicalForm.digest(of: document) == digest else {
             throw Problem(code: "invalid-plan", message: "\(path) was modified after it was saved (digest mismatch)")
@@ -85,7 +86,8 @@ extension OutboundStore {
     /// Revision `revision`'s configuration as a desired state: what `rollback` applies.
     public func desiredState(ofRevision revision: Int, now: Date) throws -> DesiredState {
         let snapshot = try snapshot(revision: revision)
-        let result = ConfigurationLoader(now: now, readinessWarnings: false).load(documents: [(path: "revision \(revision)", text: snapshot.document)])
+        let result = ConfigurationLoader(now: now, readinessWarnings: false).load(documents: [(path: "revision \(revision)", text: snapshot.document)]
+        )
         return DesiredState(result.configuration, now: now)
     }
 }

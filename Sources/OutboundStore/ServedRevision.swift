@@ -38,10 +38,11 @@ extension OutboundStore {
 extension ChangeFeed.Cursor {
     /// The cursor as an opaque URL-safe token (`/v1/changes?cursor=`).
     public var text: String {
-        let fields: [String] = switch self {
-        case .change(let key): ["c", key.agent, key.team, key.channel.rawValue]
-        case .removal(let revision, let key): ["r", String(revision), key.agent, key.team, key.channel.rawValue]
-        }
+        let fields: [String] =
+            switch self {
+            case .change(let key): ["c", key.agent, key.team, key.channel.rawValue]
+            case .removal(let revision, let key): ["r", String(revision), key.agent, key.team, key.channel.rawValue]
+            }
         return Data(fields.joined(separator: "\t").utf8).base64EncodedString()
             .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
     }
@@ -58,7 +59,9 @@ extension ChangeFeed.Cursor {
             return AvailabilityKey(agent: parts[parts.startIndex], team: parts[parts.startIndex + 1], channel: channel)
         }
         switch fields.first {
-        case "c": guard let key = key(fields.dropFirst()) else { return nil }; self = .change(key)
+        case "c":
+            guard let key = key(fields.dropFirst()) else { return nil }
+            self = .change(key)
         case "r":
             guard fields.count == 5, let revision = Int(fields[1]), revision >= 0, let key = key(fields.dropFirst(2)) else { return nil }
             self = .removal(revision: revision, key)

@@ -1,6 +1,6 @@
 import CZlib
-import OutboundConfig
 import Foundation
+import OutboundConfig
 
 /// Revision snapshots are stored deflated (zlib, level 1): a 50,000-agent snapshot is 9 MB of
 /// text and under 1 MB deflated, and every byte a revision writes is written twice (WAL, then
@@ -29,8 +29,9 @@ public enum SnapshotCompression {
         guard streams.allSatisfy({ $0 != nil }) else { return (StoredSnapshot(encoding: text, bytes: Data(snapshot.document)), nil) }
         var bytes = Data(capacity: streams.reduce(0) { $0 + $1!.count })
         for stream in streams { bytes += stream! }
-        let note = PieceNote.text(revision: revision, bytes: bytes,
-                                  pieces: zip(snapshot.pieces, streams).map { ($0.fingerprint, $1!.count) })
+        let note = PieceNote.text(
+            revision: revision, bytes: bytes,
+            pieces: zip(snapshot.pieces, streams).map { ($0.fingerprint, $1!.count) })
         return (StoredSnapshot(encoding: deflate, bytes: bytes), note)
     }
 
@@ -38,7 +39,8 @@ public enum SnapshotCompression {
     /// there is none or it no longer describes the stored bytes.
     static func previousPieces(_ session: any StoreSession) throws -> PieceNote? {
         guard let text = try session.meta(piecesKey), let header = PieceNote.Header(text: text),
-              let stored = try session.snapshot(header.revision), stored.encoding == deflate else { return nil }
+            let stored = try session.snapshot(header.revision), stored.encoding == deflate
+        else { return nil }
         return PieceNote(text: text, bytes: stored.bytes)
     }
 
@@ -55,7 +57,8 @@ public enum SnapshotCompression {
             init?(text: String) {
                 let fields = text.prefix { $0 != "\n" }.split(separator: " ")
                 guard fields.count == 5, fields[0] == "2", let revision = Int(fields[1]), let count = Int(fields[2], radix: 16),
-                      let checksum = UInt32(fields[3], radix: 16), let linesChecksum = UInt32(fields[4], radix: 16) else { return nil }
+                    let checksum = UInt32(fields[3], radix: 16), let linesChecksum = UInt32(fields[4], radix: 16)
+                else { return nil }
                 (self.revision, self.count, self.checksum, self.linesChecksum) = (revision, count, checksum, linesChecksum)
             }
         }
@@ -72,7 +75,8 @@ public enum SnapshotCompression {
             for line in lines.split(separator: "\n") {
                 let fields = line.split(separator: " ")
                 guard fields.count == 2, fields[0].utf8.count == 64, let length = Int(fields[1], radix: 16),
-                      length > 0, length <= bytes.count - offset else { return nil }
+                    length > 0, length <= bytes.count - offset
+                else { return nil }
                 streams[String(fields[0])] = (bytes.startIndex + offset)..<(bytes.startIndex + offset + length)
                 offset += length
             }
@@ -87,7 +91,8 @@ public enum SnapshotCompression {
 
         static func text(revision: Int, bytes: Data, pieces: [(fingerprint: String, length: Int)]) -> String {
             let lines = pieces.map { "\($0.fingerprint) \(String($0.length, radix: 16))\n" }.joined()
-            return "2 \(revision) \(String(bytes.count, radix: 16)) \(String(checksum(bytes), radix: 16)) \(String(checksum(Data(lines.utf8)), radix: 16))\n"
+            return
+                "2 \(revision) \(String(bytes.count, radix: 16)) \(String(checksum(bytes), radix: 16)) \(String(checksum(Data(lines.utf8)), radix: 16))\n"
                 + lines
         }
 
@@ -100,8 +105,9 @@ public enum SnapshotCompression {
         var size = compressBound(uLong(source.count))
         var output = Data(count: Int(size))
         let status = output.withUnsafeMutableBytes { destination in
-            compress2(destination.baseAddress!.assumingMemoryBound(to: Bytef.self), &size,
-                      source.baseAddress?.assumingMemoryBound(to: Bytef.self), uLong(source.count), 1)
+            compress2(
+                destination.baseAddress!.assumingMemoryBound(to: Bytef.self), &size,
+                source.baseAddress?.assumingMemoryBound(to: Bytef.self), uLong(source.count), 1)
         }
         guard status == Z_OK else { return nil }
         output.count = Int(size)

@@ -44,7 +44,9 @@ public protocol StoreSession {
     /// Cells last changed after `revision`, sorted by key, after `cursor`, at most `limit`.
     func changedCells(since revision: Int, after cursor: AvailabilityKey?, limit: Int) throws -> [(AvailabilityKey, AvailabilityCell, revision: Int)]
     /// Cells removed after `revision`, by revision then key, after `cursor`, at most `limit`.
-    func removedCells(since revision: Int, after cursor: (revision: Int, key: AvailabilityKey)?, limit: Int) throws -> [(AvailabilityKey, revision: Int)]
+    func removedCells(since revision: Int, after cursor: (revision: Int, key: AvailabilityKey)?, limit: Int) throws -> [(
+        AvailabilityKey, revision: Int
+    )]
     /// Everything the store keeps but its identity (`store copy`).
     func contents() throws -> StoreContents
 }
@@ -79,8 +81,10 @@ public struct StoreContents: Sendable {
     public var cells: [(AvailabilityKey, AvailabilityCell, revision: Int)]
     public var removals: [(AvailabilityKey, revision: Int)]
 
-    public init(revisions: [NewRevision], entities: [(EntityWrite, revision: Int)], cells: [(AvailabilityKey, AvailabilityCell, revision: Int)],
-                removals: [(AvailabilityKey, revision: Int)]) {
+    public init(
+        revisions: [NewRevision], entities: [(EntityWrite, revision: Int)], cells: [(AvailabilityKey, AvailabilityCell, revision: Int)],
+        removals: [(AvailabilityKey, revision: Int)]
+    ) {
         self.revisions = revisions
         self.entities = entities
         self.cells = cells
@@ -149,8 +153,10 @@ public struct NewRevision: Sendable {
     public var updates: Int
     public var deletes: Int
 
-    public init(number: Int, time: String, author: String, message: String, digest: String, sourceDigest: String, canonicalVersion: Int,
-                snapshot: StoredSnapshot, creates: Int, updates: Int, deletes: Int) {
+    public init(
+        number: Int, time: String, author: String, message: String, digest: String, sourceDigest: String, canonicalVersion: Int,
+        snapshot: StoredSnapshot, creates: Int, updates: Int, deletes: Int
+    ) {
         self.number = number
         self.time = time
         self.author = author

@@ -23,10 +23,12 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
         case .locked(let location): "another apply holds the store at \(location) (the lock timeout passed); nothing was written, try again"
         case .newerSchema(let location): "the store at \(location) was written by a newer outboundctl; upgrade outboundctl to use it"
         case .stalePlan(let reason): "saved plan is stale: \(reason); run `outboundctl plan` again"
-        case .deletionsNeedConfirmation(let count): "the plan deletes \(count) object\(count == 1 ? "" : "s"); pass --yes to apply it without a terminal"
+        case .deletionsNeedConfirmation(let count):
+            "the plan deletes \(count) object\(count == 1 ? "" : "s"); pass --yes to apply it without a terminal"
         case .unknownRevision(let revision): "the store has no revision \(revision)"
         case .moved(let expected, let actual): "the store moved: it is at revision \(actual), not \(expected); nothing was written (plan again)"
-        case .targetNotEmpty(let location): "the store at \(location) already has revisions; store copy only fills an empty store (nothing was written)"
+        case .targetNotEmpty(let location):
+            "the store at \(location) already has revisions; store copy only fills an empty store (nothing was written)"
         }
     }
 

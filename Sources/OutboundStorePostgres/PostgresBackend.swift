@@ -41,7 +41,9 @@ public final class PostgresBackend: StoreBackend {
     private static func schemaState(_ connection: PostgresConnection, _ url: PostgresURL) throws -> SchemaState {
         let table = try connection.run("SELECT to_regclass(\(PostgresSchema.quoted(url.schema) + ".migrations"))::text").first?.decode(String?.self)
         guard table != nil else { return .missing }
-        let applied = Set(try connection.run("SELECT identifier FROM \(unescaped: PostgresSchema.quoted(url.schema)).migrations").map { try $0.decode(String.self) })
+        let applied = Set(
+            try connection.run("SELECT identifier FROM \(unescaped: PostgresSchema.quoted(url.schema)).migrations").map { try $0.decode(String.self) }
+        )
         let known = Set(PostgresSchema.migrations.map(\.identifier))
         if !applied.isSubset(of: known) { return .newer }
         if applied.isEmpty { return .missing }
@@ -58,7 +60,8 @@ public final class PostgresBackend: StoreBackend {
         case .missing: throw StoreError.missing(url.location)
         case .newer: throw StoreError.newerSchema(url.location)
         case .current, .older:
-            return PostgresBackend(url: url, connections: connections, lockTimeout: OutboundStore.defaultLockTimeout, isCurrentSchema: state == .current)
+            return PostgresBackend(
+                url: url, connections: connections, lockTimeout: OutboundStore.defaultLockTimeout, isCurrentSchema: state == .current)
         }
     }
 
@@ -92,7 +95,8 @@ public final class PostgresBackend: StoreBackend {
             for statement in migration.statements(schema) { try connection.run(PostgresQuery(unsafeSQL: statement)) }
             try connection.run("INSERT INTO \(unescaped: schema).migrations (identifier) VALUES (\(migration.identifier))")
         }
-        try connection.run("INSERT INTO \(unescaped: schema).meta (key, value) VALUES ('store_id', \(UUID().uuidString.lowercased())) ON CONFLICT DO NOTHING")
+        try connection.run(
+            "INSERT INTO \(unescaped: schema).meta (key, value) VALUES ('store_id', \(UUID().uuidString.lowercased())) ON CONFLICT DO NOTHING")
     }
 
     public func read<T>(_ body: (any StoreSession) throws -> T) throws -> T {

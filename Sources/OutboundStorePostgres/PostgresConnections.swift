@@ -58,8 +58,10 @@ final class PostgresConnections: @unchecked Sendable {
         nextId += 1
         let id = nextId
         lock.unlock()
-        return try PostgresConnection.connect(on: MultiThreadedEventLoopGroup.singleton.any(), configuration: try configuration(),
-                                              id: id, logger: Self.logger).wait()
+        return try PostgresConnection.connect(
+            on: MultiThreadedEventLoopGroup.singleton.any(), configuration: try configuration(),
+            id: id, logger: Self.logger
+        ).wait()
     }
 
     private func give(_ connection: PostgresConnection) {
@@ -81,8 +83,9 @@ final class PostgresConnections: @unchecked Sendable {
     func configuration() throws -> PostgresConnection.Configuration {
         var configuration: PostgresConnection.Configuration
         if let directory = url.socketDirectory {
-            configuration = .init(unixSocketPath: "\(directory)/.s.PGSQL.\(url.port)", username: url.user, password: url.password,
-                                  database: url.database)
+            configuration = .init(
+                unixSocketPath: "\(directory)/.s.PGSQL.\(url.port)", username: url.user, password: url.password,
+                database: url.database)
         } else {
             let tls: PostgresConnection.Configuration.TLS
             switch url.sslMode {

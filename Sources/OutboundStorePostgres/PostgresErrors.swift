@@ -31,7 +31,8 @@ enum PostgresErrors {
             switch state {
             case "55P03": return .locked(location)
             case "28P01", "28000":
-                return .unreadable(location, "the server refused user '\(url.user)' (\(message)); check the password (URL, PGPASSWORD or ~/.pgpass) and pg_hba.conf")
+                return .unreadable(
+                    location, "the server refused user '\(url.user)' (\(message)); check the password (URL, PGPASSWORD or ~/.pgpass) and pg_hba.conf")
             case "3D000": return .unreadable(location, "the database '\(url.database)' does not exist on \(url.host):\(url.port)")
             case "42501": return .unreadable(location, "user '\(url.user)' lacks a privilege the store needs: \(message) (docs/store.md lists them)")
             case "57P01", "57P02", "57P03":
@@ -41,7 +42,9 @@ enum PostgresErrors {
             }
         case .connectionError:
             let cause = error.underlying.map(describe) ?? "unknown cause"
-            return .unreadable(location, "cannot connect to the server at \(url.socketDirectory.map { "\($0)/.s.PGSQL.\(url.port)" } ?? "\(url.host):\(url.port)"): \(cause)")
+            return .unreadable(
+                location,
+                "cannot connect to the server at \(url.socketDirectory.map { "\($0)/.s.PGSQL.\(url.port)" } ?? "\(url.host):\(url.port)"): \(cause)")
         case .serverClosedConnection, .uncleanShutdown, .clientClosedConnection:
             return lost(location)
         case .authMechanismRequiresPassword:

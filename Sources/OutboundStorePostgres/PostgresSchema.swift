@@ -70,7 +70,7 @@ enum PostgresSchema {
                 """,
                 availabilityView(s),
             ]
-        },
+        }
     ]
 
     /// The public view, judged at the time of the query as on SQLite: check 4's reason comes

@@ -44,12 +44,15 @@ public struct PostgresURL: Sendable, Equatable {
         query.append("schema=\(schema)")
         if sslMode != .disable { query.append("sslmode=\(sslMode.rawValue)") }
         let shownHost = host.contains(":") ? "[\(host)]" : host
-        return "postgres://\(Self.escape(user, keeping: ""))@\(shownHost):\(port)/\(Self.escape(database, keeping: ""))?\(query.joined(separator: "&"))"
+        return
+            "postgres://\(Self.escape(user, keeping: ""))@\(shownHost):\(port)/\(Self.escape(database, keeping: ""))?\(query.joined(separator: "&"))"
     }
 
     /// Parses `text`; `environment` and `home` supply `PGPASSWORD`, `PGPASSFILE` and `~/.pgpass`.
-    public init(parsing text: String, environment: [String: String] = ProcessInfo.processInfo.environment,
-                home: String = NSHomeDirectory()) throws {
+    public init(
+        parsing text: String, environment: [String: String] = ProcessInfo.processInfo.environment,
+        home: String = NSHomeDirectory()
+    ) throws {
         func bad(_ why: String) -> PostgresURLError { PostgresURLError(message: "--store: \(why)") }
         guard Self.isURL(text), let components = URLComponents(string: text) else {
             throw bad("not a PostgreSQL URL; expected postgres://USER@HOST[:PORT]/DATABASE[?schema=NAME]")
@@ -59,7 +62,8 @@ public struct PostgresURL: Sendable, Equatable {
         }
         self.user = user
         password = components.percentEncodedPassword.flatMap { $0.removingPercentEncoding }
-        host = components.host.map { $0.hasPrefix("[") && $0.hasSuffix("]") ? String($0.dropFirst().dropLast()) : $0 }
+        host =
+            components.host.map { $0.hasPrefix("[") && $0.hasSuffix("]") ? String($0.dropFirst().dropLast()) : $0 }
             .flatMap { $0.isEmpty ? nil : $0 } ?? "localhost"
         port = components.port ?? 5432
         guard (1...65_535).contains(port) else { throw bad("port \(port) is out of range") }
@@ -95,8 +99,10 @@ public struct PostgresURL: Sendable, Equatable {
             throw bad("sslrootcert needs sslmode=verify-full (the certificate is only checked then)")
         }
         if password == nil {
-            password = environment["PGPASSWORD"].flatMap { $0.isEmpty ? nil : $0 }
-                ?? PasswordFile(path: environment["PGPASSFILE"] ?? home + "/.pgpass")?.password(host: host, port: port, database: database, user: user)
+            password =
+                environment["PGPASSWORD"].flatMap { $0.isEmpty ? nil : $0 }
+                ?? PasswordFile(path: environment["PGPASSFILE"] ?? home + "/.pgpass")?.password(
+                    host: host, port: port, database: database, user: user)
         }
     }
 
@@ -120,8 +126,9 @@ struct PasswordFile {
 
     init?(path: String) {
         guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
-              let permissions = attributes[.posixPermissions] as? Int, permissions & 0o077 == 0,
-              let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
+            let permissions = attributes[.posixPermissions] as? Int, permissions & 0o077 == 0,
+            let text = try? String(contentsOfFile: path, encoding: .utf8)
+        else { return nil }
         lines = text.split(separator: "\n").compactMap { line in
             guard !line.hasPrefix("#") else { return nil }
             var fields: [String] = [""]

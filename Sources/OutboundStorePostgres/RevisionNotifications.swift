@@ -22,8 +22,10 @@ extension PostgresBackend {
                     }
                     continuation.finish()
                 } catch {
-                    continuation.finish(throwing: Task.isCancelled || error is CancellationError ? nil
-                                        : (error as? StoreError ?? PostgresErrors.storeError(error, url)))
+                    continuation.finish(
+                        throwing: Task.isCancelled || error is CancellationError
+                            ? nil
+                            : (error as? StoreError ?? PostgresErrors.storeError(error, url)))
                 }
             }
             continuation.onTermination = { _ in task.cancel() }
@@ -32,8 +34,10 @@ extension PostgresBackend {
 
     /// Yields the current revision, then looks again at each notice for `url.schema` and every
     /// `interval`, yielding each new revision; returns when cancelled.
-    private static func watch(_ listener: PostgresConnection, store: OutboundStore, url: PostgresURL, every interval: Duration,
-                              _ continuation: AsyncThrowingStream<Int, Error>.Continuation) async throws {
+    private static func watch(
+        _ listener: PostgresConnection, store: OutboundStore, url: PostgresURL, every interval: Duration,
+        _ continuation: AsyncThrowingStream<Int, Error>.Continuation
+    ) async throws {
         try await listener.listen(on: channel) { notifications in
             let (wakes, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
             try await withThrowingTaskGroup(of: Void.self) { group in

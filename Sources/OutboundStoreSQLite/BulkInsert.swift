@@ -55,8 +55,9 @@ struct BulkInsert {
         let code = sqlite3_step(statement.sqliteStatement)
         sqlite3_reset(statement.sqliteStatement)
         guard code == SQLITE_DONE else {
-            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)),
-                                sql: statement.sql)
+            throw DatabaseError(
+                resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)),
+                sql: statement.sql)
         }
     }
 

@@ -44,18 +44,24 @@ public final class SQLiteBackend: StoreBackend {
             let queue = try ReadOnlyOpening.open(path: path, configuration: configuration)
             let (superseded, complete, tables) = try queue.read { db in
                 let migrator = StoreSchema.migrator
-                return (try migrator.hasBeenSuperseded(db), try migrator.hasCompletedMigrations(db),
-                        try Set(String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")))
+                return (
+                    try migrator.hasBeenSuperseded(db), try migrator.hasCompletedMigrations(db),
+                    try Set(String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type IN ('table', 'view')"))
+                )
             }
             if superseded { throw StoreError.newerSchema(path) }
             guard tables.contains("grdb_migrations"), tables.contains("revisions") else {
-                throw StoreError.unreadable(path, tables.isEmpty
-                    ? "the file is empty, not an outboundctl store; run `outboundctl apply` to create one"
-                    : "the file is a SQLite database but not an outboundctl store")
+                throw StoreError.unreadable(
+                    path,
+                    tables.isEmpty
+                        ? "the file is empty, not an outboundctl store; run `outboundctl apply` to create one"
+                        : "the file is a SQLite database but not an outboundctl store")
             }
             let (encoded, sources) = try queue.read { db in
-                (try db.columns(in: "revisions").contains { $0.name == "snapshot_encoding" },
-                 try db.columns(in: "entities").contains { $0.name == "sources" })
+                (
+                    try db.columns(in: "revisions").contains { $0.name == "snapshot_encoding" },
+                    try db.columns(in: "entities").contains { $0.name == "sources" }
+                )
             }
             return SQLiteBackend(path: path, queue: queue, isCurrentSchema: complete, hasSnapshotEncoding: encoded, hasSources: sources)
         }

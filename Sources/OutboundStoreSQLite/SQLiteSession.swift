@@ -48,11 +48,12 @@ struct SQLiteSession: StoreWriteSession {
             return nil
         }
         let value: DatabaseValue = row[0]
-        let bytes: Data = switch value.storage {
-        case .blob(let data): data
-        case .string(let text): Data(text.utf8)
-        default: Data()
-        }
+        let bytes: Data =
+            switch value.storage {
+            case .blob(let data): data
+            case .string(let text): Data(text.utf8)
+            default: Data()
+            }
         return StoredSnapshot(encoding: row[1], bytes: bytes)
     }
 
@@ -146,7 +147,8 @@ struct SQLiteSession: StoreWriteSession {
         return try Row.fetchAll(db, sql: sql, arguments: arguments).compactMap(StoredCellColumns.decode)
     }
 
-    func changedCells(since revision: Int, after cursor: AvailabilityKey?, limit: Int) throws -> [(AvailabilityKey, AvailabilityCell, revision: Int)] {
+    func changedCells(since revision: Int, after cursor: AvailabilityKey?, limit: Int) throws -> [(AvailabilityKey, AvailabilityCell, revision: Int)]
+    {
         var sql = "SELECT agent_id, team_id, channel, \(StoredCellColumns.list), revision FROM availability WHERE revision > ?"
         var arguments: StatementArguments = [revision]
         if let cursor {
@@ -160,7 +162,9 @@ struct SQLiteSession: StoreWriteSession {
         }
     }
 
-    func removedCells(since revision: Int, after cursor: (revision: Int, key: AvailabilityKey)?, limit: Int) throws -> [(AvailabilityKey, revision: Int)] {
+    func removedCells(since revision: Int, after cursor: (revision: Int, key: AvailabilityKey)?, limit: Int) throws -> [(
+        AvailabilityKey, revision: Int
+    )] {
         var sql = "SELECT revision, agent_id, team_id, channel FROM availability_removals WHERE revision > ?"
         var arguments: StatementArguments = [revision]
         if let cursor {
@@ -176,34 +180,45 @@ struct SQLiteSession: StoreWriteSession {
 
     func contents() throws -> StoreContents {
         let encoding = backend.hasSnapshotEncoding ? "snapshot_encoding" : "'\(SnapshotCompression.text)'"
-        let revisions = try Row.fetchAll(db, sql: """
-            SELECT number, time, author, message, digest, source_digest, canonical_version, snapshot, \(encoding), creates, updates, deletes
-            FROM revisions ORDER BY number
-            """).map { row in
+        let revisions = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT number, time, author, message, digest, source_digest, canonical_version, snapshot, \(encoding), creates, updates, deletes
+                FROM revisions ORDER BY number
+                """
+        ).map { row in
             let value: DatabaseValue = row[7]
-            let bytes: Data = switch value.storage {
-            case .blob(let data): data
-            case .string(let text): Data(text.utf8)
-            default: Data()
-            }
-            return NewRevision(number: row[0], time: row[1], author: row[2], message: row[3], digest: row[4], sourceDigest: row[5],
-                               canonicalVersion: row[6], snapshot: StoredSnapshot(encoding: row[8], bytes: bytes),
-                               creates: row[9], updates: row[10], deletes: row[11])
+            let bytes: Data =
+                switch value.storage {
+                case .blob(let data): data
+                case .string(let text): Data(text.utf8)
+                default: Data()
+                }
+            return NewRevision(
+                number: row[0], time: row[1], author: row[2], message: row[3], digest: row[4], sourceDigest: row[5],
+                canonicalVersion: row[6], snapshot: StoredSnapshot(encoding: row[8], bytes: bytes),
+                creates: row[9], updates: row[10], deletes: row[11])
         }
-        let entities = try Row.fetchAll(db, sql: "SELECT kind, id, data, hash, revision, \(sourcesColumn), \(sourcesHashColumn) FROM entities ORDER BY kind, id")
-            .map { row in
-                (EntityWrite(key: CanonicalForm.Key(kind: row[0], id: row[1]), data: row[2], hash: row[3], sources: row[5], sourcesHash: row[6]),
-                 revision: row[4] as Int)
-            }
-        return StoreContents(revisions: revisions, entities: entities,
-                             cells: try changedCells(since: 0, after: nil, limit: Int(Int32.max)),
-                             removals: try removedCells(since: 0, after: nil, limit: Int(Int32.max)))
+        let entities = try Row.fetchAll(
+            db, sql: "SELECT kind, id, data, hash, revision, \(sourcesColumn), \(sourcesHashColumn) FROM entities ORDER BY kind, id"
+        )
+        .map { row in
+            (
+                EntityWrite(key: CanonicalForm.Key(kind: row[0], id: row[1]), data: row[2], hash: row[3], sources: row[5], sourcesHash: row[6]),
+                revision: row[4] as Int
+            )
+        }
+        return StoreContents(
+            revisions: revisions, entities: entities,
+            cells: try changedCells(since: 0, after: nil, limit: Int(Int32.max)),
+            removals: try removedCells(since: 0, after: nil, limit: Int(Int32.max)))
     }
 
     // MARK: Writing
 
     func insertRevision(_ revision: NewRevision) throws {
-        let snapshot: DatabaseValueConvertible = revision.snapshot.encoding == SnapshotCompression.text
+        let snapshot: DatabaseValueConvertible =
+            revision.snapshot.encoding == SnapshotCompression.text
             ? String(decoding: revision.snapshot.bytes, as: UTF8.self) : revision.snapshot.bytes
         try db.execute(
             sql: """
@@ -211,9 +226,11 @@ struct SQLiteSession: StoreWriteSession {
                                        snapshot, snapshot_encoding, creates, updates, deletes)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
-            arguments: [revision.number, revision.time, revision.author, revision.message, revision.digest, revision.sourceDigest,
-                        revision.canonicalVersion, revision.time, snapshot, revision.snapshot.encoding,
-                        revision.creates, revision.updates, revision.deletes])
+            arguments: [
+                revision.number, revision.time, revision.author, revision.message, revision.digest, revision.sourceDigest,
+                revision.canonicalVersion, revision.time, snapshot, revision.snapshot.encoding,
+                revision.creates, revision.updates, revision.deletes,
+            ])
     }
 
     func setMeta(_ key: String, _ value: String?) throws {
@@ -277,11 +294,12 @@ struct SQLiteSession: StoreWriteSession {
 }
 
 /// The rows an apply and a store copy both write, bound in one place so the two cannot drift.
-private extension BulkInsert {
-    static let entityRow = "INTO entities (kind, id, data, hash, revision, sources, sources_hash) VALUES (?, ?, ?, ?, ?, ?, ?)"
-    static let cellRow = "INTO availability (agent_id, team_id, channel, \(StoredCellColumns.list), revision) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+extension BulkInsert {
+    fileprivate static let entityRow = "INTO entities (kind, id, data, hash, revision, sources, sources_hash) VALUES (?, ?, ?, ?, ?, ?, ?)"
+    fileprivate static let cellRow =
+        "INTO availability (agent_id, team_id, channel, \(StoredCellColumns.list), revision) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
 
-    mutating func insertEntity(_ row: EntityWrite, revision: Int) throws {
+    fileprivate mutating func insertEntity(_ row: EntityWrite, revision: Int) throws {
         bind(row.key.kind)
         bind(row.key.id)
         bind(row.data)
@@ -292,7 +310,7 @@ private extension BulkInsert {
         try insertRow()
     }
 
-    mutating func insertCell(_ key: AvailabilityKey, _ cell: AvailabilityCell, revision: Int) throws {
+    fileprivate mutating func insertCell(_ key: AvailabilityKey, _ cell: AvailabilityCell, revision: Int) throws {
         bind(key.agent)
         bind(key.team)
         bind(key.channel.rawValue)

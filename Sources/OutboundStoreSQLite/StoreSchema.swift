@@ -9,43 +9,44 @@ enum StoreSchema {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1") { db in
-            try db.execute(sql: """
-                CREATE TABLE meta (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL) WITHOUT ROWID;
-                CREATE TABLE revisions (
-                    number INTEGER PRIMARY KEY NOT NULL,
-                    time TEXT NOT NULL,
-                    author TEXT NOT NULL,
-                    message TEXT NOT NULL,
-                    digest TEXT NOT NULL,
-                    source_digest TEXT NOT NULL,
-                    canonical_version INTEGER NOT NULL,
-                    evaluated_on TEXT NOT NULL,
-                    snapshot TEXT NOT NULL,
-                    creates INTEGER NOT NULL,
-                    updates INTEGER NOT NULL,
-                    deletes INTEGER NOT NULL
-                );
-                CREATE TABLE entities (
-                    kind TEXT NOT NULL,
-                    id TEXT NOT NULL,
-                    data TEXT NOT NULL,
-                    hash INTEGER NOT NULL,
-                    revision INTEGER NOT NULL,
-                    PRIMARY KEY (kind, id)
-                ) WITHOUT ROWID;
-                CREATE TABLE availability (
-                    agent_id TEXT NOT NULL,
-                    team_id TEXT NOT NULL,
-                    channel TEXT NOT NULL,
-                    available INTEGER NOT NULL,
-                    reasons TEXT NOT NULL,
-                    revision INTEGER NOT NULL,
-                    PRIMARY KEY (agent_id, team_id, channel)
-                ) WITHOUT ROWID;
-                CREATE INDEX availability_by_agent_channel ON availability (agent_id, channel);
-                CREATE VIEW outbound_availability AS
-                    SELECT agent_id, team_id, channel, available, reasons, revision FROM availability;
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE meta (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL) WITHOUT ROWID;
+                    CREATE TABLE revisions (
+                        number INTEGER PRIMARY KEY NOT NULL,
+                        time TEXT NOT NULL,
+                        author TEXT NOT NULL,
+                        message TEXT NOT NULL,
+                        digest TEXT NOT NULL,
+                        source_digest TEXT NOT NULL,
+                        canonical_version INTEGER NOT NULL,
+                        evaluated_on TEXT NOT NULL,
+                        snapshot TEXT NOT NULL,
+                        creates INTEGER NOT NULL,
+                        updates INTEGER NOT NULL,
+                        deletes INTEGER NOT NULL
+                    );
+                    CREATE TABLE entities (
+                        kind TEXT NOT NULL,
+                        id TEXT NOT NULL,
+                        data TEXT NOT NULL,
+                        hash INTEGER NOT NULL,
+                        revision INTEGER NOT NULL,
+                        PRIMARY KEY (kind, id)
+                    ) WITHOUT ROWID;
+                    CREATE TABLE availability (
+                        agent_id TEXT NOT NULL,
+                        team_id TEXT NOT NULL,
+                        channel TEXT NOT NULL,
+                        available INTEGER NOT NULL,
+                        reasons TEXT NOT NULL,
+                        revision INTEGER NOT NULL,
+                        PRIMARY KEY (agent_id, team_id, channel)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX availability_by_agent_channel ON availability (agent_id, channel);
+                    CREATE VIEW outbound_availability AS
+                        SELECT agent_id, team_id, channel, available, reasons, revision FROM availability;
+                    """)
             try db.execute(sql: "INSERT INTO meta (key, value) VALUES ('store_id', ?)", arguments: [UUID().uuidString.lowercased()])
         }
         // Snapshots from here on are deflated (`SnapshotCompression`); a tool that only knows
@@ -69,47 +70,54 @@ enum StoreSchema {
                 revisions[AvailabilityKey(agent: row[0], team: row[1], channel: channel)] = row[3]
             }
             let current = try Int.fetchOne(db, sql: "SELECT MAX(number) FROM revisions") ?? 0
-            try db.execute(sql: """
-                DROP VIEW outbound_availability;
-                DROP TABLE availability;
-                CREATE TABLE availability (
-                    agent_id TEXT NOT NULL,
-                    team_id TEXT NOT NULL,
-                    channel TEXT NOT NULL,
-                    reasons_before TEXT NOT NULL,
-                    reasons_after TEXT NOT NULL,
-                    valid_from INTEGER,
-                    valid_until INTEGER,
-                    revision INTEGER NOT NULL,
-                    PRIMARY KEY (agent_id, team_id, channel)
-                ) WITHOUT ROWID;
-                CREATE INDEX availability_by_agent_channel ON availability (agent_id, channel);
-                CREATE TABLE availability_removals (
-                    revision INTEGER NOT NULL,
-                    agent_id TEXT NOT NULL,
-                    team_id TEXT NOT NULL,
-                    channel TEXT NOT NULL,
-                    PRIMARY KEY (revision, agent_id, team_id, channel)
-                ) WITHOUT ROWID;
-                """)
+            try db.execute(
+                sql: """
+                    DROP VIEW outbound_availability;
+                    DROP TABLE availability;
+                    CREATE TABLE availability (
+                        agent_id TEXT NOT NULL,
+                        team_id TEXT NOT NULL,
+                        channel TEXT NOT NULL,
+                        reasons_before TEXT NOT NULL,
+                        reasons_after TEXT NOT NULL,
+                        valid_from INTEGER,
+                        valid_until INTEGER,
+                        revision INTEGER NOT NULL,
+                        PRIMARY KEY (agent_id, team_id, channel)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX availability_by_agent_channel ON availability (agent_id, channel);
+                    CREATE TABLE availability_removals (
+                        revision INTEGER NOT NULL,
+                        agent_id TEXT NOT NULL,
+                        team_id TEXT NOT NULL,
+                        channel TEXT NOT NULL,
+                        PRIMARY KEY (revision, agent_id, team_id, channel)
+                    ) WITHOUT ROWID;
+                    """)
             try db.execute(sql: availabilityView)
             // Where each entity's nodes stood in the files of the current revision
             // (`EntitySources`); empty for stores written before they were kept.
-            try db.execute(sql: """
-                ALTER TABLE entities ADD COLUMN sources TEXT NOT NULL DEFAULT '';
-                ALTER TABLE entities ADD COLUMN sources_hash INTEGER NOT NULL DEFAULT 0;
-                """)
+            try db.execute(
+                sql: """
+                    ALTER TABLE entities ADD COLUMN sources TEXT NOT NULL DEFAULT '';
+                    ALTER TABLE entities ADD COLUMN sources_hash INTEGER NOT NULL DEFAULT 0;
+                    """)
             var entities: [CanonicalForm.Key: String] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT kind, id, data FROM entities") { entities[CanonicalForm.Key(kind: row[0], id: row[1])] = row[2] }
+            for row in try Row.fetchAll(db, sql: "SELECT kind, id, data FROM entities") {
+                entities[CanonicalForm.Key(kind: row[0], id: row[1])] = row[2]
+            }
             guard !entities.isEmpty else { return }
             let configuration = CanonicalForm.configuration(from: entities, name: "store revision \(current)")
-            let insert = try db.makeStatement(sql: """
-                INSERT INTO availability (agent_id, team_id, channel, \(StoredCellColumns.list), revision) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """)
+            let insert = try db.makeStatement(
+                sql: """
+                    INSERT INTO availability (agent_id, team_id, channel, \(StoredCellColumns.list), revision) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    """)
             for (key, cell) in OutboundGate.dateIndependent(configuration).availabilityCells() {
-                try insert.execute(arguments: [key.agent, key.team, key.channel.rawValue, StoredCellEncoding.text(cell.before),
-                                               StoredCellEncoding.text(cell.after), cell.window.from.map(StoredCellEncoding.seconds),
-                                               cell.window.until.map(StoredCellEncoding.seconds), revisions[key] ?? current])
+                try insert.execute(arguments: [
+                    key.agent, key.team, key.channel.rawValue, StoredCellEncoding.text(cell.before),
+                    StoredCellEncoding.text(cell.after), cell.window.from.map(StoredCellEncoding.seconds),
+                    cell.window.until.map(StoredCellEncoding.seconds), revisions[key] ?? current,
+                ])
             }
         }
         return migrator

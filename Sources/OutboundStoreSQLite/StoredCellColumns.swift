@@ -15,7 +15,9 @@ enum StoredCellColumns {
         let from: Int64? = row[5]
         let until: Int64? = row[6]
         let window = LicenceWindow(from: from.map(StoredCellEncoding.instant), until: until.map(StoredCellEncoding.instant))
-        return (AvailabilityKey(agent: row[0], team: row[1], channel: channel),
-                AvailabilityCell(before: StoredCellEncoding.reasons(row[3]), after: StoredCellEncoding.reasons(row[4]), window: window))
+        return (
+            AvailabilityKey(agent: row[0], team: row[1], channel: channel),
+            AvailabilityCell(before: StoredCellEncoding.reasons(row[3]), after: StoredCellEncoding.reasons(row[4]), window: window)
+        )
     }
 }

@@ -23,8 +23,9 @@ struct BareRoute: AsyncParsableCommand {
         router.get("/v1/agents/:agent/outbound") { _, _ -> Response in
             Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: fixed))
         }
-        let application = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)),
-                                      onServerRunning: { _ in FileHandle.standardOutput.write(Data("listening\n".utf8)) })
+        let application = Application(
+            router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)),
+            onServerRunning: { _ in FileHandle.standardOutput.write(Data("listening\n".utf8)) })
         try await application.runService()
     }
 }

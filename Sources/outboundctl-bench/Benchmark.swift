@@ -62,7 +62,8 @@ struct Benchmark: AsyncParsableCommand {
     }
 
     struct ImportWebex: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "import-webex", abstract: "Time import webex of an export against validate of its output.")
+        static let configuration = CommandConfiguration(
+            commandName: "import-webex", abstract: "Time import webex of an export against validate of its output.")
 
         @Argument(help: "A Webex export directory (scripts/webex-fixture.py DIR --users 50000).")
         var export: String

@@ -1,7 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// One run of a child process: wall time and peak resident memory.
 struct Measurement {
@@ -21,7 +22,7 @@ enum Measure {
         let env = ProcessInfo.processInfo.environment
         let argv = arguments.map { strdup($0) } + [nil]
         let envp = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer { (argv + envp).forEach { free($0) } }
+        defer { for pointer in argv + envp { free(pointer) } }
         var pid: pid_t = 0
         let start = DispatchTime.now()
         guard posix_spawn(&pid, arguments[0], &fileActions, nil, argv, envp) == 0 else {

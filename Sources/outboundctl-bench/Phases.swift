@@ -81,7 +81,9 @@ enum Phases {
 
         mutating func lap(_ label: String) {
             let now = DispatchTime.now()
-            print("\(label.padding(toLength: 12, withPad: " ", startingAt: 0)) \(String(format: "%.3f s", Double(now.uptimeNanoseconds - clock.uptimeNanoseconds) / 1e9))")
+            print(
+                "\(label.padding(toLength: 12, withPad: " ", startingAt: 0)) \(String(format: "%.3f s", Double(now.uptimeNanoseconds - clock.uptimeNanoseconds) / 1e9))"
+            )
             clock = now
         }
     }

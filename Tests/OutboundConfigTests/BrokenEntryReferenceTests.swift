@@ -19,7 +19,9 @@ final class BrokenEntryReferenceTests: XCTestCase {
 
     /// The new user's case from issue #25: a bad email and `active: maybe` hid the unknown site.
     func testAWrongTypeAndAnInvalidValueDoNotHideAnAgentsReferences() {
-        assertBoth(.wrongType, """
+        assertBoth(
+            .wrongType,
+            """
             agents:
               rita:
                 name: Rita
@@ -33,51 +35,69 @@ final class BrokenEntryReferenceTests: XCTestCase {
     }
 
     func testAMissingRequiredFieldDoesNotHideReferences() {
-        assertBoth(.missingField, """
+        assertBoth(
+            .missingField,
+            """
             agents:
               1️⃣rita: {licence: premium, site: 2️⃣nowhere, teams: [support], desktopProfile: frontline}
             """)
-        assertBoth(.missingField, """
+        assertBoth(
+            .missingField,
+            """
             teams:
               1️⃣night: {multimediaProfile: 2️⃣nothing}
             """)
     }
 
     func testAnUnknownEnumValueDoesNotHideReferences() {
-        assertBoth(.invalidValue, """
+        assertBoth(
+            .invalidValue,
+            """
             entryPoints:
               sms-two: {channel: 1️⃣smss, address: "+14155550199", queue: 2️⃣sms-qq}
             """)
-        assertBoth(.invalidValue, """
+        assertBoth(
+            .invalidValue,
+            """
             queues:
               night-q: {channel: 1️⃣voicee, teams: [2️⃣night], wrapUpReasons: [resolved, 3️⃣resolvd]}
             """)
     }
 
     func testAWrongTypeInOneListDoesNotHideTheOther() {
-        assertBoth(.wrongType, """
+        assertBoth(
+            .wrongType,
+            """
             desktopProfiles:
               night: {outboundEntryPoints: 1️⃣{a: b}, wrapUpReasons: [resolved, 2️⃣closed]}
             """)
-        assertBoth(.wrongType, """
+        assertBoth(
+            .wrongType,
+            """
             queues:
               night-q: {channel: sms, teams: 1️⃣support, wrapUpReasons: [2️⃣closed]}
             """)
     }
 
     func testAnOutOfRangeValueDoesNotHideReferences() {
-        assertBoth(.wrongType, """
+        assertBoth(
+            .wrongType,
+            """
             agents:
               rita: {name: Rita, licence: 2️⃣basic, site: hq, teams: [support], desktopProfile: 3️⃣back-office, active: 1️⃣[true]}
             """)
-        assertBoth(.invalidValue, """
+        assertBoth(
+            .invalidValue,
+            """
             queues:
               night-q: {channel: sms, teams: 1️⃣[], wrapUpReasons: [2️⃣closed]}
             """)
     }
 
     func testABrokenOptionalFieldDoesNotHideReferences() {
-        assertBoth(.wrongType, """
+        assertBoth(
+            .wrongType,
+            """
             sites:
               night: {name: 1️⃣[Night], multimediaProfile: 2️⃣nothing}
             """)

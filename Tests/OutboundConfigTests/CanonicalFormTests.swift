@@ -1,5 +1,6 @@
-@testable import OutboundConfig
 import XCTest
+
+@testable import OutboundConfig
 
 final class CanonicalFormTests: XCTestCase {
     /// The digest is plain SHA-256 of the document's UTF-8, so anyone can check a stored
@@ -7,10 +8,12 @@ final class CanonicalFormTests: XCTestCase {
     func testDigestIsSHA256OfTheDocument() {
         XCTAssertEqual(CanonicalForm.digest(of: ""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
         XCTAssertEqual(CanonicalForm.digest(of: "abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
-        XCTAssertEqual(CanonicalForm.digest(of: "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"),
-                       "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
-        XCTAssertEqual(CanonicalForm.digest(of: String(repeating: "a", count: 1_000)),
-                       "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3")
+        XCTAssertEqual(
+            CanonicalForm.digest(of: "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"),
+            "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
+        XCTAssertEqual(
+            CanonicalForm.digest(of: String(repeating: "a", count: 1_000)),
+            "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3")
     }
 
     func testSpellingsOfTheSameMeaningAreCanonicallyEqual() {
@@ -37,8 +40,9 @@ final class CanonicalFormTests: XCTestCase {
         let first = ConfigurationDecoder.decode([YAMLLoader().load(terse, path: "a").0]).0
         let second = ConfigurationDecoder.decode([YAMLLoader().load(verbose, path: "b").0]).0
         XCTAssertEqual(CanonicalForm.renderedEntities(first), CanonicalForm.renderedEntities(second))
-        XCTAssertEqual(CanonicalForm.renderedEntities(first)[CanonicalForm.Key(kind: "multimediaProfiles", id: "p")],
-                       #"{"blending":"blended","email":{"assignment":"manual","slots":1},"social":2}"#)
+        XCTAssertEqual(
+            CanonicalForm.renderedEntities(first)[CanonicalForm.Key(kind: "multimediaProfiles", id: "p")],
+            #"{"blending":"blended","email":{"assignment":"manual","slots":1},"social":2}"#)
     }
 
     func testTheDocumentLoadsBackToTheSameForm() {
@@ -73,8 +77,11 @@ final class CanonicalFormTests: XCTestCase {
             let id = number % 3 == 0 ? "a-very-long-shared-prefix-\(number)" : (number % 3 == 1 ? "agent-\(number)" : "agent-\(number - 1)x")
             agents += "  \(id): {name: \"Agent \\\"\(number)\\\"\", licence: premium, site: hq, teams: [support], desktopProfile: frontline}\n"
         }
-        let documents = RuleExample.baseFiles + [(path: "agents.yaml", text: agents),
-                                                 (path: "more-agents.yaml", text: agents.replacingOccurrences(of: "\n  ", with: "\n  more-"))]
+        let documents =
+            RuleExample.baseFiles + [
+                (path: "agents.yaml", text: agents),
+                (path: "more-agents.yaml", text: agents.replacingOccurrences(of: "\n  ", with: "\n  more-")),
+            ]
         let result = ConfigurationLoader(now: Date()).load(documents: documents)
         XCTAssertEqual(result.configuration.agents.count, 6_001, "\(result.diagnostics.prefix(3))")
         let rows = CanonicalForm.sortedRows(result.configuration, sourceNames: EntitySources.fileNames(relativeTo: []))
@@ -83,10 +90,11 @@ final class CanonicalFormTests: XCTestCase {
         for row in rows {
             XCTAssertEqual(row.hash, Int64(bitPattern: FNV1a.hash(row.entity.text)), row.entity.key.id)
             XCTAssertEqual(row.sourcesHash, Int64(bitPattern: FNV1a.hash(row.sources)), row.entity.key.id)
-            guard row.entity.key.kind == "agents", row.entity.key.id != "ana" else { continue } // ana is base.yaml's
+            guard row.entity.key.kind == "agents", row.entity.key.id != "ana" else { continue }  // ana is base.yaml's
             XCTAssertTrue(row.entity.text.hasPrefix(#"{"name":"Agent \""#), row.entity.text)
             XCTAssertEqual(result.configuration.agents[row.entity.key.id].map(CanonicalForm.render), row.entity.text)
-            XCTAssertEqual(row.sources.split(separator: "\n").first.map(String.init), row.entity.key.id.hasPrefix("more-") ? "more-agents.yaml" : "agents.yaml")
+            XCTAssertEqual(
+                row.sources.split(separator: "\n").first.map(String.init), row.entity.key.id.hasPrefix("more-") ? "more-agents.yaml" : "agents.yaml")
         }
         let entities = CanonicalForm.sortedEntities(result.configuration)
         XCTAssertEqual(entities, rows.map(\.entity))
@@ -98,15 +106,20 @@ final class CanonicalFormTests: XCTestCase {
     /// Byte order as `memcmp` gives it, against the definition, on ids that tie on their
     /// first 16 bytes, are prefixes of each other, or are not ASCII.
     func testByteOrderIsTheOrderOfTheUTF8Bytes() {
-        let words = ["", "a", "b", "ab", "a-very-long-shared-prefix", "a-very-long-shared-prefix-1", "a-very-long-shared-prefix-10",
-                     "a-very-long-shared-prefiy", "é", "e\u{301}", "z", "~", "ä-team", "agent-9", "agent-10", "x\u{0}", "x"]
+        let words = [
+            "", "a", "b", "ab", "a-very-long-shared-prefix", "a-very-long-shared-prefix-1", "a-very-long-shared-prefix-10",
+            "a-very-long-shared-prefiy", "é", "e\u{301}", "z", "~", "ä-team", "agent-9", "agent-10", "x\u{0}", "x",
+        ]
         for lhs in words {
             for rhs in words {
                 XCTAssertEqual(ByteOrder.precedes(lhs, rhs), Array(lhs.utf8).lexicographicallyPrecedes(Array(rhs.utf8)), "\(lhs) < \(rhs)")
             }
         }
         // Swift's `String` equality is canonical equivalence: "é" and "e\u{301}" are one key.
-        let entries = Dictionary(uniqueKeysWithValues: (words.filter { $0 != "e\u{301}" } + (0..<500).map { "id-\($0 * 7919 % 1000)-of-a-long-tenant" }).enumerated().map { ($1, $0) })
+        let entries = Dictionary(
+            uniqueKeysWithValues: (words.filter { $0 != "e\u{301}" } + (0..<500).map { "id-\($0 * 7919 % 1000)-of-a-long-tenant" }).enumerated().map {
+                ($1, $0)
+            })
         let sorted = ByteOrder.sortedByKey(entries)
         XCTAssertEqual(sorted.map(\.key), entries.keys.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) })
         XCTAssertTrue(sorted.allSatisfy { entries[$0.key] == $0.value }, "each value stays with its key")
@@ -130,15 +143,18 @@ final class CanonicalFormTests: XCTestCase {
     func testJSONParserReadsEveryNumber() throws {
         XCTAssertEqual(try JSON.parse("[0, -0, 42, -7, 9223372036854775807]"), .array([.int(0), .int(0), .int(42), .int(-7), .int(Int.max)]))
         XCTAssertEqual(try JSON.parse("1.8195345863424886e+206"), .number(1.8195345863424886e+206))
-        XCTAssertEqual(try JSON.parse("[2.5, -0.125, 1E3, 4e-2, 99999999999999999999]"),
-                       .array([.number(2.5), .number(-0.125), .number(1000), .number(0.04), .number(1e20)]))
+        XCTAssertEqual(
+            try JSON.parse("[2.5, -0.125, 1E3, 4e-2, 99999999999999999999]"),
+            .array([.number(2.5), .number(-0.125), .number(1000), .number(0.04), .number(1e20)]))
     }
 
     func testFieldChangesDescendIntoObjects() {
         let changes = Plan.changes(
             from: [CanonicalForm.Key(kind: "multimediaProfiles", id: "p"): #"{"blending":"blended","email":{"assignment":"manual","slots":3}}"#],
-            to: [CanonicalForm.Key(kind: "multimediaProfiles", id: "p"): #"{"blending":"blended","email":{"assignment":"manual","slots":4}}"#,
-                 CanonicalForm.Key(kind: "sites", id: "s"): #"{"name":"S"}"#])
+            to: [
+                CanonicalForm.Key(kind: "multimediaProfiles", id: "p"): #"{"blending":"blended","email":{"assignment":"manual","slots":4}}"#,
+                CanonicalForm.Key(kind: "sites", id: "s"): #"{"name":"S"}"#,
+            ])
         XCTAssertEqual(changes.map(\.action), [.update, .create])
         XCTAssertEqual(changes[0].fields, [Plan.FieldChange(path: "email.slots", old: .int(3), new: .int(4))])
         XCTAssertEqual(changes[1].fields, [Plan.FieldChange(path: "name", old: nil, new: .string("S"))])

@@ -7,7 +7,8 @@ final class DecodingTests: XCTestCase {
     }
 
     func testBothSlotFormsDecode() throws {
-        let result = loadWithBase("""
+        let result = loadWithBase(
+            """
             multimediaProfiles:
               integer: {blending: blended, social: 2, email: 0}
               mapping: {blending: blended, email: {assignment: manual}, social: {slots: 3}}
@@ -38,7 +39,8 @@ final class DecodingTests: XCTestCase {
     }
 
     func testOneRunReportsEveryProblem() {
-        let marked = MarkedText("""
+        let marked = MarkedText(
+            """
             agents:
               bob:
                 name: Bob
@@ -57,14 +59,16 @@ final class DecodingTests: XCTestCase {
         let messages = result.diagnostics.map(\.message)
         XCTAssertTrue(messages.contains("unknown licence 'premum'; did you mean 'premium'?"), "\(messages)")
         XCTAssertTrue(messages.contains("unknown key 'actve' in agents.bob; did you mean 'active'?"), "\(messages)")
-        XCTAssertEqual(Set(result.diagnostics.map(\.path)),
-                       ["agents.bob.licence", "agents.bob.site", "agents.bob.teams[1]", "agents.bob.actve"])
+        XCTAssertEqual(
+            Set(result.diagnostics.map(\.path)),
+            ["agents.bob.licence", "agents.bob.site", "agents.bob.teams[1]", "agents.bob.actve"])
     }
 
     func testAnIdListedTwiceIsReportedAtEachRepeatInShortAndLongLists() throws {
         let teams = (1...20).map { "t\($0)" }
         let longList = teams.map { $0 == "t7" ? "4️⃣t7" : $0 }.joined(separator: ", ")
-        let marked = MarkedText("""
+        let marked = MarkedText(
+            """
             teams:
             \(teams.map { "  \($0): {site: hq}" }.joined(separator: "\n"))
             queues:
@@ -84,18 +88,26 @@ final class DecodingTests: XCTestCase {
     }
 
     func testAFileThatDoesNotParseHoldsBackOnlyTheChecksAcrossFiles() {
-        let others = RuleExample.baseFiles.filter { $0.path != "tenant.yaml" } + [("more.yaml", """
-            agents:
-              bob: {name: Bob, licence: premium, site: hq, teams: [night-shift], desktopProfile: frontline, nmae: x}
-            entryPoints:
-              sms-2: {channel: sms, address: "12"}
-            """)]
+        let others =
+            RuleExample.baseFiles.filter { $0.path != "tenant.yaml" } + [
+                (
+                    "more.yaml",
+                    """
+                    agents:
+                      bob: {name: Bob, licence: premium, site: hq, teams: [night-shift], desktopProfile: frontline, nmae: x}
+                    entryPoints:
+                      sms-2: {channel: sms, address: "12"}
+                    """
+                )
+            ]
         let broken = ConfigurationLoader(now: Date()).load(documents: [("tenant.yaml", "tenant: {name: [Example\n")] + others)
         XCTAssertFalse(broken.everyFileParsed)
-        XCTAssertEqual(broken.diagnostics.map(\.code), [.unknownKey, .addressMismatch, .yamlSyntax],
-                       "the syntax error, and the problems other files have on their own; no unknown team, no missing tenant")
+        XCTAssertEqual(
+            broken.diagnostics.map(\.code), [.unknownKey, .addressMismatch, .yamlSyntax],
+            "the syntax error, and the problems other files have on their own; no unknown team, no missing tenant")
 
-        let fixed = ConfigurationLoader(now: Date()).load(documents: [("tenant.yaml", "tenant: {name: Example, digitalChannels: enabled}\n")] + others)
+        let fixed = ConfigurationLoader(now: Date()).load(
+            documents: [("tenant.yaml", "tenant: {name: Example, digitalChannels: enabled}\n")] + others)
         XCTAssertTrue(fixed.everyFileParsed)
         XCTAssertEqual(Set(fixed.diagnostics.map(\.code)), [.unknownKey, .unknownReference, .addressMismatch])
         let withoutTenant = ConfigurationLoader(now: Date()).load(documents: others)
@@ -103,7 +115,9 @@ final class DecodingTests: XCTestCase {
     }
 
     func testAgentOrdersHoldEveryAgentOnce() {
-        let agents = (0..<300).map { "  agent-\($0 * 7919 % 1000): {name: A, licence: premium, site: hq, teams: [support], desktopProfile: frontline}" }
+        let agents = (0..<300).map {
+            "  agent-\($0 * 7919 % 1000): {name: A, licence: premium, site: hq, teams: [support], desktopProfile: frontline}"
+        }
         let configuration = loadWithBase("agents:\n" + agents.joined(separator: "\n") + "\n").configuration
         XCTAssertEqual(configuration.agents.count, 301)
         XCTAssertEqual(configuration.agentsById().map(\.id), configuration.agents.keys.sorted())
@@ -120,21 +134,26 @@ final class DecodingTests: XCTestCase {
     }
 
     func testQuotedNumbersAndYAML11BooleansAreWrongTypes() {
-        let marked = MarkedText("agents:\n  bob: {name: Bob, licence: premium, site: hq, teams: [support], desktopProfile: frontline, active: 1️⃣yes}\nlicences:\n  x: {type: standard-agent, seats: 2️⃣\"3\"}\n  y: {type: standard-agent, seats: 3️⃣3.0}\n")
+        let marked = MarkedText(
+            "agents:\n  bob: {name: Bob, licence: premium, site: hq, teams: [support], desktopProfile: frontline, active: 1️⃣yes}\nlicences:\n  x: {type: standard-agent, seats: 2️⃣\"3\"}\n  y: {type: standard-agent, seats: 3️⃣3.0}\n"
+        )
         let result = loadWithBase(marked.text)
         assertDiagnostic(.wrongType, in: result.diagnostics, at: "1️⃣", of: marked, file: "example.yaml")
         assertDiagnostic(.wrongType, in: result.diagnostics, at: "2️⃣", of: marked, file: "example.yaml")
         assertDiagnostic(.wrongType, in: result.diagnostics, at: "3️⃣", of: marked, file: "example.yaml")
-        XCTAssertEqual(result.diagnostics.map(\.message).sorted(), [
-            "agents.bob.active must be true or false; 'yes' is ambiguous across YAML versions, write true",
-            "licences.x.seats must be an integer, found a string",
-            "licences.y.seats must be an integer, found a decimal number",
-        ])
+        XCTAssertEqual(
+            result.diagnostics.map(\.message).sorted(),
+            [
+                "agents.bob.active must be true or false; 'yes' is ambiguous across YAML versions, write true",
+                "licences.x.seats must be an integer, found a string",
+                "licences.y.seats must be an integer, found a decimal number",
+            ])
     }
 
     func testEnumTyposGetAHint() {
         let result = loadWithBase("entryPoints:\n  e: {channel: e-mail, address: a@b.example}\n")
-        XCTAssertTrue(result.diagnostics.contains { $0.code == .invalidValue && $0.message.contains("did you mean 'email'?") }, "\(result.diagnostics)")
+        XCTAssertTrue(
+            result.diagnostics.contains { $0.code == .invalidValue && $0.message.contains("did you mean 'email'?") }, "\(result.diagnostics)")
     }
 
     func testAddressFormats() {

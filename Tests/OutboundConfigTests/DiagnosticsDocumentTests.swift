@@ -11,7 +11,8 @@ final class DiagnosticsDocumentTests: XCTestCase {
             try expected.write(to: url, atomically: true, encoding: .utf8)
         }
         let actual = try String(contentsOf: url, encoding: .utf8)
-        XCTAssertEqual(actual, expected, "docs/diagnostics.md is out of date: run OUTBOUNDCTL_REGENERATE_DOCS=1 swift test --filter DiagnosticsDocumentTests")
+        XCTAssertEqual(
+            actual, expected, "docs/diagnostics.md is out of date: run OUTBOUNDCTL_REGENERATE_DOCS=1 swift test --filter DiagnosticsDocumentTests")
         for code in DiagnosticCode.allCases {
             XCTAssertTrue(actual.contains("| [\(code.rawValue)]"), "\(code.rawValue) missing from the table")
         }

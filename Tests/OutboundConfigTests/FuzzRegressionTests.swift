@@ -1,6 +1,7 @@
 import Foundation
-@testable import OutboundConfig
 import XCTest
+
+@testable import OutboundConfig
 
 /// Replays every input kept in Tests/Fixtures/fuzz-regressions (hostile inputs written by
 /// hand, and every input the fuzzer ever found a crash, hang or out-of-memory with) through

@@ -1,5 +1,6 @@
-@testable import OutboundConfig
 import XCTest
+
+@testable import OutboundConfig
 
 /// The project's one JSON grammar (`JSONTape`), the trees `JSON.parse` builds from it, and the
 /// decoder `import webex` reads items with.
@@ -19,10 +20,12 @@ final class JSONTapeTests: XCTestCase {
 
     func testValuesKeepTheirOrderAndKinds() throws {
         let value = try parse(#" {"b": [1, -2, 3.5, 1e2, true, false, null], "a": {"x": "y", "e": {}, "l": []}} "#)
-        XCTAssertEqual(value, .object([
-            ("b", .array([.int(1), .int(-2), .number(3.5), .number(100), .bool(true), .bool(false), .null])),
-            ("a", .object([("x", .string("y")), ("e", .object([])), ("l", .array([]))])),
-        ]))
+        XCTAssertEqual(
+            value,
+            .object([
+                ("b", .array([.int(1), .int(-2), .number(3.5), .number(100), .bool(true), .bool(false), .null])),
+                ("a", .object([("x", .string("y")), ("e", .object([])), ("l", .array([]))])),
+            ]))
         // A whole number too large for an integer is a double.
         XCTAssertEqual(try parse("123456789012345678901234567890"), .number(Double("123456789012345678901234567890")!))
         XCTAssertEqual(try parse("-9223372036854775808"), .int(Int.min))
@@ -107,13 +110,17 @@ final class JSONTapeTests: XCTestCase {
         let tooDeep = "[" + deep + "]"
         XCTAssertEqual(offset(tooDeep), JSONTape.maximumDepth)
         // A scalar counts as a level too.
-        let open = String(repeating: "[", count: JSONTape.maximumDepth - 1), close = String(repeating: "]", count: JSONTape.maximumDepth - 1)
+        let open = String(repeating: "[", count: JSONTape.maximumDepth - 1)
+        let close = String(repeating: "]", count: JSONTape.maximumDepth - 1)
         XCTAssertNil(offset(open + "0" + close))
         XCTAssertEqual(offset("[" + open + " 0" + close + "]"), JSONTape.maximumDepth + 1)
     }
 
     private struct Item: Decodable, Equatable {
-        enum Mode: String, Decodable { case on = "ON", off = "OFF" }
+        enum Mode: String, Decodable {
+            case on = "ON"
+            case off = "OFF"
+        }
         var id: String
         var count: Int?
         var small: UInt8?
@@ -143,8 +150,11 @@ final class JSONTapeTests: XCTestCase {
     }
 
     func testItemsDecodeOffTheTape() throws {
-        XCTAssertEqual(try decode(#"{"id": "a", "count": 3, "small": 7, "ratio": 2, "flag": false, "tags": ["x", "y"], "mode": "ON", "nested": [{"name": "n"}], "other": {"deep": [1]}}"#),
-                       Item(id: "a", count: 3, small: 7, ratio: 2, flag: false, tags: ["x", "y"], mode: .on, nested: [.init(name: "n")]))
+        XCTAssertEqual(
+            try decode(
+                #"{"id": "a", "count": 3, "small": 7, "ratio": 2, "flag": false, "tags": ["x", "y"], "mode": "ON", "nested": [{"name": "n"}], "other": {"deep": [1]}}"#
+            ),
+            Item(id: "a", count: 3, small: 7, ratio: 2, flag: false, tags: ["x", "y"], mode: .on, nested: [.init(name: "n")]))
         XCTAssertEqual(try decode(#"{"count": null, "id": "b"}"#), Item(id: "b"))
         // A key spelled with an escape is the same key.
         XCTAssertEqual(try decode(#"{"\u0069d": "c", "fl\u0061g": true}"#), Item(id: "c", flag: true))
@@ -160,7 +170,8 @@ final class JSONTapeTests: XCTestCase {
         XCTAssertEqual(failure(#"{"id": "a", "flag": "yes"}"#), "f.json: $.flag: error: expected a boolean")
         XCTAssertEqual(failure(#"{"id": "a", "tags": ["x", 2]}"#), "f.json: $.tags[1]: error: expected a string")
         XCTAssertEqual(failure(#"{"id": "a", "tags": "x"}"#), "f.json: $.tags: error: expected an array")
-        XCTAssertEqual(failure(#"{"id": "a", "nested": [{"name": "n"}, {}]}"#), "f.json: $.nested[1].name: error: required by Cisco's schema, missing")
+        XCTAssertEqual(
+            failure(#"{"id": "a", "nested": [{"name": "n"}, {}]}"#), "f.json: $.nested[1].name: error: required by Cisco's schema, missing")
         XCTAssertEqual(failure(#"[1]"#), "f.json: $: error: expected an object")
     }
 }

@@ -1,9 +1,11 @@
-@testable import OutboundConfig
 import XCTest
+
+@testable import OutboundConfig
 
 /// The gate of SPEC §3 on a tenant with one agent per case.
 final class OutboundGateTests: XCTestCase {
-    static let tenant = MarkedText("""
+    static let tenant = MarkedText(
+        """
         tenant: {name: Gate, digitalChannels: enabled, timezone: Europe/Lisbon}
         licences:
           premium: {type: premium-agent, seats: 50, validFrom: 2026-01-01, validUntil: 1️⃣2026-12-31}
@@ -81,7 +83,8 @@ final class OutboundGateTests: XCTestCase {
     func testTenantWideReasons() throws {
         let disabled = OutboundGateTests.tenant.text
             .replacingOccurrences(of: "digitalChannels: enabled", with: "digitalChannels: disabled")
-            .replacingOccurrences(of: "sms-main: {channel: sms, address: \"+14155550100\", outbound: true", with: "sms-main: {channel: sms, address: \"+14155550100\"")
+            .replacingOccurrences(
+                of: "sms-main: {channel: sms, address: \"+14155550100\", outbound: true", with: "sms-main: {channel: sms, address: \"+14155550100\"")
         let gate = try gate(tenant: disabled)
         XCTAssertEqual(try reasons(gate, "ok", .sms), [.tenantDigitalDisabled, .noEntryPoint])
         XCTAssertEqual(try reasons(gate, "ok", .email), [.tenantDigitalDisabled])
@@ -90,7 +93,9 @@ final class OutboundGateTests: XCTestCase {
     }
 
     func testAllChecksRunAndEveryFailureIsReported() throws {
-        let text = OutboundGateTests.tenant.text + "\n  worst: {name: W, licence: standard, site: boston, teams: [east], desktopProfile: none, active: false}\n"
+        let text =
+            OutboundGateTests.tenant.text
+            + "\n  worst: {name: W, licence: standard, site: boston, teams: [east], desktopProfile: none, active: false}\n"
         let gate = try gate(state: .offline, tenant: text)
         XCTAssertEqual(try reasons(gate, "worst", .sms), [.agentInactive, .licenceNotPremium, .slotNone, .entryPointNotAllowed, .stateNotAllowed])
         let answer = gate.evaluate(gate.configuration.agents["worst"]!, team: "east", channel: .sms)
@@ -167,8 +172,9 @@ final class OutboundGateTests: XCTestCase {
         for agent in gate.configuration.agents.values {
             for team in agent.teams {
                 for channel in Channel.outbound {
-                    XCTAssertEqual(gate.reasons(agent, team: team.value, channel: channel),
-                                   gate.evaluate(agent, team: team.value, channel: channel).reasons, "\(agent.id) \(team.value) \(channel)")
+                    XCTAssertEqual(
+                        gate.reasons(agent, team: team.value, channel: channel),
+                        gate.evaluate(agent, team: team.value, channel: channel).reasons, "\(agent.id) \(team.value) \(channel)")
                 }
             }
         }
@@ -190,17 +196,22 @@ final class OutboundGateTests: XCTestCase {
             XCTAssertEqual(reasons, gate.evaluate(agent, team: key.team, channel: key.channel).reasons, "\(key)")
         }
         let matrix = gate.matrix { $0.site.value == "lisbon" }
-        XCTAssertEqual(matrix.map(\.0), all.map(\.0).filter { key in
-            let agent = gate.configuration.agents[key.agent]!
-            return agent.active.value && agent.site.value == "lisbon"
-        })
+        XCTAssertEqual(
+            matrix.map(\.0),
+            all.map(\.0).filter { key in
+                let agent = gate.configuration.agents[key.agent]!
+                return agent.active.value && agent.site.value == "lisbon"
+            })
     }
 
     func testReadinessWarnings() throws {
-        let result = ConfigurationLoader(date: CalendarDate("2026-06-01"), now: Date()).load(documents: [(path: "gate.yaml", text: OutboundGateTests.tenant.text)])
+        let result = ConfigurationLoader(date: CalendarDate("2026-06-01"), now: Date()).load(documents: [
+            (path: "gate.yaml", text: OutboundGateTests.tenant.text)
+        ])
         let warned = Dictionary(grouping: result.diagnostics.filter { $0.severity == .warning }, by: \.code)
-        XCTAssertEqual(Set(warned[.premiumLicenceUnused, default: []].map(\.path)),
-                       ["agents.early.licence", "agents.builtin.licence", "agents.blind.licence"])
+        XCTAssertEqual(
+            Set(warned[.premiumLicenceUnused, default: []].map(\.path)),
+            ["agents.early.licence", "agents.builtin.licence", "agents.blind.licence"])
         XCTAssertEqual(warned[.unusedMultimediaProfile]?.map(\.path), ["multimediaProfiles.email-only"])
         XCTAssertNil(warned[.unusedDesktopProfile])
         XCTAssertNil(warned[.digitalDisabledWithPremium])

@@ -25,8 +25,9 @@ final class RuleExampleTests: XCTestCase {
     func testPassingExamplesAreValid() {
         for example in RuleExample.all {
             let result = ConfigurationLoader(now: Date()).load(documents: example.files(failing: false))
-            XCTAssertEqual(result.diagnostics.map { "\($0.code.rawValue) \($0.location) \($0.message)" }, [],
-                           "\(example.code.rawValue) passing example")
+            XCTAssertEqual(
+                result.diagnostics.map { "\($0.code.rawValue) \($0.location) \($0.message)" }, [],
+                "\(example.code.rawValue) passing example")
             XCTAssertFalse(result.diagnostics.contains { $0.code == example.code }, "\(example.code.rawValue) passing example")
         }
     }

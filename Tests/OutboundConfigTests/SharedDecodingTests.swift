@@ -1,6 +1,7 @@
 import Foundation
-@testable import OutboundConfig
 import XCTest
+
+@testable import OutboundConfig
 
 /// Large sections are decoded in slices on all cores (`DecodingPart`, `ParallelLoad`): the
 /// result must be exactly that of decoding each file whole, problems included.

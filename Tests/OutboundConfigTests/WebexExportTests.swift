@@ -21,7 +21,8 @@ final class WebexExportTests: XCTestCase {
         WebexExport.read(directory: try directory(files)).problems.map(\.description)
     }
 
-    private let profile = #"{"id": "m1", "name": "Voice", "telephony": 1, "chat": 0, "email": 0, "social": 0, "active": true, "blendingModeEnabled": true, "blendingMode": "BLENDED"}"#
+    private let profile =
+        #"{"id": "m1", "name": "Voice", "telephony": 1, "chat": 0, "email": 0, "social": 0, "active": true, "blendingModeEnabled": true, "blendingMode": "BLENDED"}"#
     private let site = #"{"id": "s1", "name": "Lisbon", "active": true, "multimediaProfileId": "m1"}"#
 
     func testTheFixtureTenantReadsWithoutProblems() throws {
@@ -59,14 +60,17 @@ final class WebexExportTests: XCTestCase {
     }
 
     func testAMissingPageIsAnError() throws {
-        XCTAssertEqual(try problems(["user.json": "[]", "user.3.json": "[]"]),
-                       ["user.2.json: $: error: missing: user.3.json is there, so every page before it must be"])
+        XCTAssertEqual(
+            try problems(["user.json": "[]", "user.3.json": "[]"]),
+            ["user.2.json: $: error: missing: user.3.json is there, so every page before it must be"])
         // A gap is one problem however many pages it spans.
-        XCTAssertEqual(try problems(["user.2.json": "[]", "user.4.json": "[]", "user.10000000.json": "[]"]), [
-            "user.json: $: error: missing: user.10000000.json is there, so every page before it must be",
-            "user.3.json: $: error: missing: user.10000000.json is there, so every page before it must be",
-            "user.5.json: $: error: missing, and so are the pages to user.9999999.json (9999995 pages): user.10000000.json is there, so every page before it must be",
-        ])
+        XCTAssertEqual(
+            try problems(["user.2.json": "[]", "user.4.json": "[]", "user.10000000.json": "[]"]),
+            [
+                "user.json: $: error: missing: user.10000000.json is there, so every page before it must be",
+                "user.3.json: $: error: missing: user.10000000.json is there, so every page before it must be",
+                "user.5.json: $: error: missing, and so are the pages to user.9999999.json (9999995 pages): user.10000000.json is there, so every page before it must be",
+            ])
     }
 
     /// A small file can hold a million bad items: the first 100 problems of a file are spelled
@@ -84,7 +88,9 @@ final class WebexExportTests: XCTestCase {
         // Items with several problems each: the first 100 problems, whole items first.
         let profiles = try problems(["user-profile.json": empty])
         XCTAssertEqual(profiles.count, 101)
-        XCTAssertEqual(profiles.last, "user-profile.json: $: error: and 2 more problems and problems in 19966 more items in this file (the first 100 problems are shown)")
+        XCTAssertEqual(
+            profiles.last,
+            "user-profile.json: $: error: and 2 more problems and problems in 19966 more items in this file (the first 100 problems are shown)")
     }
 
     /// A sparse file over the configuration files' size limit is refused without being read.
@@ -93,7 +99,8 @@ final class WebexExportTests: XCTestCase {
         let handle = try FileHandle(forWritingTo: url.appendingPathComponent("site.json"))
         try handle.truncate(atOffset: 300 << 20)
         try handle.close()
-        XCTAssertEqual(WebexExport.read(directory: url).problems.map(\.description), ["site.json: $: error: 314572800 bytes, over the limit of 256 MiB a file"])
+        XCTAssertEqual(
+            WebexExport.read(directory: url).problems.map(\.description), ["site.json: $: error: 314572800 bytes, over the limit of 256 MiB a file"])
     }
 
     /// What is read is what was opened: the limit holds through a symbolic link, and what is no
@@ -108,82 +115,105 @@ final class WebexExportTests: XCTestCase {
         try FileManager.default.createSymbolicLink(at: url.appendingPathComponent("user.json"), withDestinationURL: large)
         XCTAssertEqual(mkfifo(url.appendingPathComponent("team.json").path, 0o600), 0)
         try FileManager.default.createDirectory(at: url.appendingPathComponent("user-profile.json"), withIntermediateDirectories: false)
-        XCTAssertEqual(WebexExport.read(directory: url).problems.map(\.description), [
-            "team.json: $: error: not a regular file (a directory, a device or a pipe); left unread",
-            "user.json: $: error: 314572800 bytes, over the limit of 256 MiB a file",
-            "user-profile.json: $: error: not a regular file (a directory, a device or a pipe); left unread",
-        ])
+        XCTAssertEqual(
+            WebexExport.read(directory: url).problems.map(\.description),
+            [
+                "team.json: $: error: not a regular file (a directory, a device or a pipe); left unread",
+                "user.json: $: error: 314572800 bytes, over the limit of 256 MiB a file",
+                "user-profile.json: $: error: not a regular file (a directory, a device or a pipe); left unread",
+            ])
     }
 
     /// A paged envelope with two `data` members is refused: other JSON readers take the last.
     func testARepeatedMemberOfTheEnvelopeIsAnError() throws {
-        XCTAssertEqual(try problems(["site.json": #"{"data": [], "meta": {}, "data": [\#(site)]}"#]),
-                       ["site.json: $.data: error: appears twice in this object"])
+        XCTAssertEqual(
+            try problems(["site.json": #"{"data": [], "meta": {}, "data": [\#(site)]}"#]),
+            ["site.json: $.data: error: appears twice in this object"])
     }
 
     func testInvalidJSONIsLocatedAtItsFile() throws {
-        XCTAssertEqual(try problems(["site.json": "[{\"id\": ", "team.json": "[{\"id\" 1}]"]), [
-            "site.json: $: error: not valid JSON at line 1, column 9: the text ends too soon",
-            "team.json: $: error: not valid JSON at line 1, column 8: not what JSON has here",
-        ])
+        XCTAssertEqual(
+            try problems(["site.json": "[{\"id\": ", "team.json": "[{\"id\" 1}]"]),
+            [
+                "site.json: $: error: not valid JSON at line 1, column 9: the text ends too soon",
+                "team.json: $: error: not valid JSON at line 1, column 8: not what JSON has here",
+            ])
         // A byte-order mark is not counted in the place.
-        XCTAssertEqual(try problems(["team.json": "\u{FEFF}[\n{\"id\" 1}]"]), ["team.json: $: error: not valid JSON at line 2, column 7: not what JSON has here"])
+        XCTAssertEqual(
+            try problems(["team.json": "\u{FEFF}[\n{\"id\" 1}]"]), ["team.json: $: error: not valid JSON at line 2, column 7: not what JSON has here"]
+        )
     }
 
     func testAWrongTypeIsLocatedAtItsJSONPathAndEveryBadItemIsReported() throws {
         let users = #"{"data": [{"id": "u1"}, {"id": "u2", "teamIds": "t1"}, {"id": "u3", "active": "yes"}]}"#
-        XCTAssertEqual(try problems(["user.2.json": users, "user.json": "[]"]), [
-            "user.2.json: $.data[1].teamIds: error: expected an array, found \"t1\"",
-            "user.2.json: $.data[2].active: error: expected a boolean, found \"yes\"",
-        ])
+        XCTAssertEqual(
+            try problems(["user.2.json": users, "user.json": "[]"]),
+            [
+                "user.2.json: $.data[1].teamIds: error: expected an array, found \"t1\"",
+                "user.2.json: $.data[2].active: error: expected a boolean, found \"yes\"",
+            ])
     }
 
     func testAMissingRequiredFieldAndAValueOutsideAnEnumerationAreLocated() throws {
-        let entryPoint = #"[{"id": "e1", "name": "SMS", "entryPointType": "INBOUND", "channelType": "SMS", "socialChannelType": "MESSAGEBIRD", "active": true}]"#
+        let entryPoint =
+            #"[{"id": "e1", "name": "SMS", "entryPointType": "INBOUND", "channelType": "SMS", "socialChannelType": "MESSAGEBIRD", "active": true}]"#
         // Problems come in the order of SPEC §9's list of files: sites before entry points.
-        XCTAssertEqual(try problems(["site.json": #"[{"id": "s1", "name": "Lisbon", "active": true}]"#, "entry-point.json": entryPoint]), [
-            "site.json: $[0].multimediaProfileId: error: required by Cisco's schema, missing",
-            "entry-point.json: $[0].channelType: error: \"SMS\" is not one of TELEPHONY, EMAIL, FAX, CHAT, VIDEO, OTHERS, SOCIAL_CHANNEL",
-        ])
+        XCTAssertEqual(
+            try problems(["site.json": #"[{"id": "s1", "name": "Lisbon", "active": true}]"#, "entry-point.json": entryPoint]),
+            [
+                "site.json: $[0].multimediaProfileId: error: required by Cisco's schema, missing",
+                "entry-point.json: $[0].channelType: error: \"SMS\" is not one of TELEPHONY, EMAIL, FAX, CHAT, VIDEO, OTHERS, SOCIAL_CHANNEL",
+            ])
     }
 
     func testAnUnknownFileIsWarnedAndLeftOut() throws {
-        let files = ["users.json": "[{\"id\": 1}]", "site.json": "[\(site)]", "multimedia-profile.json": "[\(profile)]", "extra.yaml": "tenant: {}",
-                     "user.1.json": "[]", "teams2.json": "[]", "calendar.json": "[]", "extra.yml": "tenant: {}"]
+        let files = [
+            "users.json": "[{\"id\": 1}]", "site.json": "[\(site)]", "multimedia-profile.json": "[\(profile)]", "extra.yaml": "tenant: {}",
+            "user.1.json": "[]", "teams2.json": "[]", "calendar.json": "[]", "extra.yml": "tenant: {}",
+        ]
         let (export, problems) = WebexExport.read(directory: try directory(files))
-        XCTAssertEqual(problems.map(\.description), [
-            "calendar.json: $: warning: not a Webex list this import reads; left out (the lists are multimedia-profile, site, team, user, user-profile, agent-profile, entry-point, contact-service-queue, auxiliary-code)",
-            "teams2.json: $: warning: not a Webex list this import reads; left out (did you mean 'team.json'?)",
-            "user.1.json: $: warning: not a Webex list this import reads; left out (pages are user.json, user.2.json, user.3.json, …)",
-            "users.json: $: warning: not a Webex list this import reads; left out (did you mean 'user.json'?)",
-            "extra.yml: $: warning: not read: the import reads what the API does not hold from extra.yaml only",
-        ])
+        XCTAssertEqual(
+            problems.map(\.description),
+            [
+                "calendar.json: $: warning: not a Webex list this import reads; left out (the lists are multimedia-profile, site, team, user, user-profile, agent-profile, entry-point, contact-service-queue, auxiliary-code)",
+                "teams2.json: $: warning: not a Webex list this import reads; left out (did you mean 'team.json'?)",
+                "user.1.json: $: warning: not a Webex list this import reads; left out (pages are user.json, user.2.json, user.3.json, …)",
+                "users.json: $: warning: not a Webex list this import reads; left out (did you mean 'user.json'?)",
+                "extra.yml: $: warning: not read: the import reads what the API does not hold from extra.yaml only",
+            ])
         XCTAssertEqual(export.sites.count, 1)
         XCTAssertEqual(export.users.count, 0)
     }
 
     func testADanglingReferenceIsLocatedAtItsJSONPath() throws {
         let team = #"{"data": [{"id": "t1", "siteId": "s9", "userIds": ["u1", "u2"]}]}"#
-        let queue = #"[{"id": "q1", "name": "Q", "channelType": "EMAIL", "active": true, "routingType": "LINEAR", "queueRoutingType": "TEAM_BASED", "#
+        let queue =
+            #"[{"id": "q1", "name": "Q", "channelType": "EMAIL", "active": true, "routingType": "LINEAR", "queueRoutingType": "TEAM_BASED", "#
             + #""serviceLevelThreshold": 30, "maxTimeInQueue": 60, "callDistributionGroups": [{"agentGroups": [{"teamId": "t1"}]}, {"agentGroups": [{"teamId": "t7"}]}]}]"#
-        let files = ["multimedia-profile.json": "[\(profile)]", "site.json": "[\(site)]", "team.json": team,
-                     "user.json": #"[{"id": "u1", "siteId": "s1", "teamIds": ["t1", "t2"]}]"#, "contact-service-queue.json": queue]
-        XCTAssertEqual(try problems(files), [
-            "team.json: $.data[0].siteId: error: 's9' is not the id of any item of site.json",
-            "team.json: $.data[0].userIds[1]: error: 'u2' is not the id of any item of user.json",
-            "user.json: $[0].teamIds[1]: error: 't2' is not the id of any item of team.json",
-            "contact-service-queue.json: $[0].callDistributionGroups[1].agentGroups[0].teamId: error: 't7' is not the id of any item of team.json",
-        ])
+        let files = [
+            "multimedia-profile.json": "[\(profile)]", "site.json": "[\(site)]", "team.json": team,
+            "user.json": #"[{"id": "u1", "siteId": "s1", "teamIds": ["t1", "t2"]}]"#, "contact-service-queue.json": queue,
+        ]
+        XCTAssertEqual(
+            try problems(files),
+            [
+                "team.json: $.data[0].siteId: error: 's9' is not the id of any item of site.json",
+                "team.json: $.data[0].userIds[1]: error: 'u2' is not the id of any item of user.json",
+                "user.json: $[0].teamIds[1]: error: 't2' is not the id of any item of team.json",
+                "contact-service-queue.json: $[0].callDistributionGroups[1].agentGroups[0].teamId: error: 't7' is not the id of any item of team.json",
+            ])
     }
 
     func testAReferenceIntoAnAbsentFileIsOneErrorForTheReferringFile() throws {
         let sites = "[\(site), " + #"{"id": "s2", "name": "Porto", "active": true, "multimediaProfileId": "m2"}]"#
-        XCTAssertEqual(try problems(["site.json": sites]),
-                       ["site.json: $: error: refers to multimedia-profile ids, but there is no multimedia-profile.json"])
+        XCTAssertEqual(
+            try problems(["site.json": sites]),
+            ["site.json: $: error: refers to multimedia-profile ids, but there is no multimedia-profile.json"])
     }
 
     func testARepeatedIdIsAnError() throws {
-        let (export, problems) = WebexExport.read(directory: try directory(["user.json": #"[{"id": "u1"}]"#, "user.2.json": #"{"data": [{"id": "u1"}]}"#]))
+        let (export, problems) = WebexExport.read(
+            directory: try directory(["user.json": #"[{"id": "u1"}]"#, "user.2.json": #"{"data": [{"id": "u1"}]}"#]))
         XCTAssertEqual(problems.map(\.description), ["user.2.json: $.data[0].id: error: 'u1' is also the id of $[0] in user.json"])
         XCTAssertEqual(export.users.count, 1)
     }

@@ -37,7 +37,9 @@ final class WebexIdsTests: XCTestCase {
     }
 
     func testCollisionsGetSuffixesInAnOrderThatIgnoresTheFiles() {
-        let teams = [(webexId: "t9", name: "Atención Clientes"), (webexId: "t1", name: "Atencion Clientes"), (webexId: "t5", name: "ATENCION clientes")]
+        let teams = [
+            (webexId: "t9", name: "Atención Clientes"), (webexId: "t1", name: "Atencion Clientes"), (webexId: "t5", name: "ATENCION clientes"),
+        ]
         let expected = ["t5": "atencion-clientes", "t1": "atencion-clientes-2", "t9": "atencion-clientes-3"]
         XCTAssertEqual(WebexIds.assign(teams, fallback: "team"), expected)
         XCTAssertEqual(WebexIds.assign(teams.reversed(), fallback: "team"), expected)
@@ -59,8 +61,12 @@ final class WebexIdsTests: XCTestCase {
         let ana = export.users.filter { $0.email?.lowercased().hasPrefix("ana.silva@") == true }.map { users[$0.id]! }
         XCTAssertEqual(ana.sorted(), ["ana.silva", "ana.silva-2"])
         let teams = WebexIds.assign(export.teams.map { ($0.id, $0.name ?? "") }, fallback: "team")
-        XCTAssertEqual(Set(teams.values), ["suporte-nivel-1", "suporte-nivel-2", "email-desk", "chat-social", "atencion-clientes",
-                                           "atencion-clientes-2", "legacy-night-shift"])
+        XCTAssertEqual(
+            Set(teams.values),
+            [
+                "suporte-nivel-1", "suporte-nivel-2", "email-desk", "chat-social", "atencion-clientes",
+                "atencion-clientes-2", "legacy-night-shift",
+            ])
     }
 
     func testAUsersIdComesFromTheLocalPartOfItsEmail() throws {

@@ -5,81 +5,83 @@ import XCTest
 /// The mapping rules of SPEC §9 and docs/webex.md, each on a small export made for it.
 final class WebexMappingTests: XCTestCase {
     private let profiles = #"""
-    [{"id": "m-push", "name": "Pushed", "telephony": 1, "chat": 2, "email": 2, "social": 1, "active": true, "blendingModeEnabled": true, "blendingMode": "BLENDED"},
-     {"id": "m-manual", "name": "Manual", "telephony": 1, "chat": 0, "email": 0, "social": 0, "active": true, "blendingModeEnabled": true, "blendingMode": "BLENDED",
-      "manuallyAssignable": {"telephony": 0, "chat": 1, "email": 4, "social": 0}},
-     {"id": "m-both", "name": "Both", "telephony": 0, "chat": 0, "email": 2, "social": 0, "active": true, "blendingModeEnabled": false, "blendingMode": "EXCLUSIVE",
-      "manuallyAssignable": {"telephony": 0, "chat": 0, "email": 3, "social": 0}},
-     {"id": "m-odd", "name": "Odd", "telephony": 1, "chat": 0, "email": 0, "social": 0, "active": true, "blendingModeEnabled": true, "blendingMode": "SOMETHING_NEW"},
-     {"id": "m-old", "name": "Old", "telephony": 1, "chat": 0, "email": 0, "social": 0, "active": false, "blendingModeEnabled": true, "blendingMode": "BLENDED"}]
-    """#
+        [{"id": "m-push", "name": "Pushed", "telephony": 1, "chat": 2, "email": 2, "social": 1, "active": true, "blendingModeEnabled": true, "blendingMode": "BLENDED"},
+         {"id": "m-manual", "name": "Manual", "telephony": 1, "chat": 0, "email": 0, "social": 0, "active": true, "blendingModeEnabled": true, "blendingMode": "BLENDED",
+          "manuallyAssignable": {"telephony": 0, "chat": 1, "email": 4, "social": 0}},
+         {"id": "m-both", "name": "Both", "telephony": 0, "chat": 0, "email": 2, "social": 0, "active": true, "blendingModeEnabled": false, "blendingMode": "EXCLUSIVE",
+          "manuallyAssignable": {"telephony": 0, "chat": 0, "email": 3, "social": 0}},
+         {"id": "m-odd", "name": "Odd", "telephony": 1, "chat": 0, "email": 0, "social": 0, "active": true, "blendingModeEnabled": true, "blendingMode": "SOMETHING_NEW"},
+         {"id": "m-old", "name": "Old", "telephony": 1, "chat": 0, "email": 0, "social": 0, "active": false, "blendingModeEnabled": true, "blendingMode": "BLENDED"}]
+        """#
     private let sites = #"""
-    [{"id": "s1", "name": "Lisboa Centro", "active": true, "multimediaProfileId": "m-old"},
-     {"id": "s-old", "name": "Closed", "active": false, "multimediaProfileId": "m-push"}]
-    """#
+        [{"id": "s1", "name": "Lisboa Centro", "active": true, "multimediaProfileId": "m-old"},
+         {"id": "s-old", "name": "Closed", "active": false, "multimediaProfileId": "m-push"}]
+        """#
     private let teams = #"""
-    {"meta": {}, "data": [{"id": "t1", "name": "Suporte Nível 1", "active": true, "siteId": "s1", "multiMediaProfileId": "m-push", "userIds": ["u1", "u9"]},
-                          {"id": "t2", "name": "Suporte Nivel 1", "active": true, "siteId": "s-old", "teamType": "CAPACITY"}]}
-    """#
+        {"meta": {}, "data": [{"id": "t1", "name": "Suporte Nível 1", "active": true, "siteId": "s1", "multiMediaProfileId": "m-push", "userIds": ["u1", "u9"]},
+                              {"id": "t2", "name": "Suporte Nivel 1", "active": true, "siteId": "s-old", "teamType": "CAPACITY"}]}
+        """#
     private let userProfiles = #"""
-    [{"id": "p-prem", "name": "Premium", "profileType": "PREMIUM_AGENT", "active": true},
-     {"id": "p-std", "name": "Standard", "profileType": "STANDARD_AGENT", "active": false},
-     {"id": "p-sup", "name": "Supervisor", "profileType": "SUPERVISOR", "active": true},
-     {"id": "p-admin", "name": "Admin", "profileType": "ADMINISTRATOR", "active": true}]
-    """#
+        [{"id": "p-prem", "name": "Premium", "profileType": "PREMIUM_AGENT", "active": true},
+         {"id": "p-std", "name": "Standard", "profileType": "STANDARD_AGENT", "active": false},
+         {"id": "p-sup", "name": "Supervisor", "profileType": "SUPERVISOR", "active": true},
+         {"id": "p-admin", "name": "Admin", "profileType": "ADMINISTRATOR", "active": true}]
+        """#
     private let agentProfiles = #"""
-    [{"id": "d-all", "name": "All", "active": true, "accessEntryPoint": "ALL", "accessWrapUpCode": "ALL", "autoWrapUp": true, "autoWrapAfterSeconds": 45},
-     {"id": "d-some", "name": "Some", "active": true, "accessEntryPoint": "SPECIFIC", "entryPoints": ["e-email", "Support SMS", "e-chat"],
-      "accessWrapUpCode": "SPECIFIC", "wrapUpCodes": ["Resolved"]},
-     {"id": "d-none", "name": "None", "active": true, "accessEntryPoint": "NONE", "accessWrapUpCode": "PROVISIONED_VALUE", "autoWrapUp": true, "autoWrapAfterSeconds": 0}]
-    """#
+        [{"id": "d-all", "name": "All", "active": true, "accessEntryPoint": "ALL", "accessWrapUpCode": "ALL", "autoWrapUp": true, "autoWrapAfterSeconds": 45},
+         {"id": "d-some", "name": "Some", "active": true, "accessEntryPoint": "SPECIFIC", "entryPoints": ["e-email", "Support SMS", "e-chat"],
+          "accessWrapUpCode": "SPECIFIC", "wrapUpCodes": ["Resolved"]},
+         {"id": "d-none", "name": "None", "active": true, "accessEntryPoint": "NONE", "accessWrapUpCode": "PROVISIONED_VALUE", "autoWrapUp": true, "autoWrapAfterSeconds": 0}]
+        """#
     private let entryPoints = #"""
-    [{"id": "e-email", "name": "Support Email", "entryPointType": "INBOUND", "channelType": "EMAIL", "socialChannelType": "MESSAGEBIRD", "active": true},
-     {"id": "e-sms", "name": "Support SMS", "entryPointType": "INBOUND", "channelType": "SOCIAL_CHANNEL", "socialChannelType": "MESSAGEBIRD", "active": true},
-     {"id": "e-wa", "name": "WhatsApp", "entryPointType": "INBOUND", "channelType": "SOCIAL_CHANNEL", "socialChannelType": "WHATSAPP", "active": true},
-     {"id": "e-chat", "name": "Chat", "entryPointType": "INBOUND", "channelType": "CHAT", "socialChannelType": "MESSAGEBIRD", "active": true},
-     {"id": "e-gbm", "name": "Google", "entryPointType": "INBOUND", "channelType": "SOCIAL_CHANNEL", "socialChannelType": "GOOGLE_BUSINESS_MESSAGES", "active": true},
-     {"id": "e-dial", "name": "Outdial", "entryPointType": "OUTBOUND", "channelType": "TELEPHONY", "socialChannelType": "MESSAGEBIRD", "active": true},
-     {"id": "e-old", "name": "Old Email", "entryPointType": "INBOUND", "channelType": "EMAIL", "socialChannelType": "MESSAGEBIRD", "active": false},
-     {"id": "e-twin1", "name": "Twin", "entryPointType": "INBOUND", "channelType": "EMAIL", "socialChannelType": "MESSAGEBIRD", "active": true},
-     {"id": "e-twin2", "name": "Twin", "entryPointType": "INBOUND", "channelType": "EMAIL", "socialChannelType": "MESSAGEBIRD", "active": true}]
-    """#
+        [{"id": "e-email", "name": "Support Email", "entryPointType": "INBOUND", "channelType": "EMAIL", "socialChannelType": "MESSAGEBIRD", "active": true},
+         {"id": "e-sms", "name": "Support SMS", "entryPointType": "INBOUND", "channelType": "SOCIAL_CHANNEL", "socialChannelType": "MESSAGEBIRD", "active": true},
+         {"id": "e-wa", "name": "WhatsApp", "entryPointType": "INBOUND", "channelType": "SOCIAL_CHANNEL", "socialChannelType": "WHATSAPP", "active": true},
+         {"id": "e-chat", "name": "Chat", "entryPointType": "INBOUND", "channelType": "CHAT", "socialChannelType": "MESSAGEBIRD", "active": true},
+         {"id": "e-gbm", "name": "Google", "entryPointType": "INBOUND", "channelType": "SOCIAL_CHANNEL", "socialChannelType": "GOOGLE_BUSINESS_MESSAGES", "active": true},
+         {"id": "e-dial", "name": "Outdial", "entryPointType": "OUTBOUND", "channelType": "TELEPHONY", "socialChannelType": "MESSAGEBIRD", "active": true},
+         {"id": "e-old", "name": "Old Email", "entryPointType": "INBOUND", "channelType": "EMAIL", "socialChannelType": "MESSAGEBIRD", "active": false},
+         {"id": "e-twin1", "name": "Twin", "entryPointType": "INBOUND", "channelType": "EMAIL", "socialChannelType": "MESSAGEBIRD", "active": true},
+         {"id": "e-twin2", "name": "Twin", "entryPointType": "INBOUND", "channelType": "EMAIL", "socialChannelType": "MESSAGEBIRD", "active": true}]
+        """#
     private let queues = #"""
-    {"data": [
-     {"id": "q-sms", "name": "SMS Queue", "channelType": "SOCIAL_CHANNEL", "socialChannelType": "MESSAGEBIRD", "active": true, "routingType": "CIRCULAR", "queueRoutingType": "TEAM_BASED",
-      "callDistributionGroups": [{"agentGroups": [{"teamId": "t1"}], "order": 1}, {"agentGroups": [{"teamId": "t1"}], "order": 2}], "serviceLevelThreshold": 20, "maxTimeInQueue": 0},
-     {"id": "q-vip", "name": "VIP", "channelType": "CHAT", "active": true, "routingType": "LONGEST_AVAILABLE_AGENT", "queueRoutingType": "AGENT_BASED",
-      "callDistributionGroups": [], "serviceLevelThreshold": 20, "maxTimeInQueue": 60},
-     {"id": "q-work", "name": "Work", "channelType": "WORK_ITEM", "active": true, "routingType": "SKILLS_BASED", "queueRoutingType": "SKILL_BASED",
-      "callDistributionGroups": [{"agentGroups": [{"teamId": "t1"}]}], "serviceLevelThreshold": 20, "maxTimeInQueue": 60},
-     {"id": "q-email", "name": "Email Queue", "channelType": "EMAIL", "active": true, "routingType": "SKILLS_BASED", "queueRoutingType": "SKILL_BASED",
-      "callDistributionGroups": [{"agentGroups": [{"teamId": "t2"}]}], "serviceLevelThreshold": 20, "maxTimeInQueue": 60}]}
-    """#
+        {"data": [
+         {"id": "q-sms", "name": "SMS Queue", "channelType": "SOCIAL_CHANNEL", "socialChannelType": "MESSAGEBIRD", "active": true, "routingType": "CIRCULAR", "queueRoutingType": "TEAM_BASED",
+          "callDistributionGroups": [{"agentGroups": [{"teamId": "t1"}], "order": 1}, {"agentGroups": [{"teamId": "t1"}], "order": 2}], "serviceLevelThreshold": 20, "maxTimeInQueue": 0},
+         {"id": "q-vip", "name": "VIP", "channelType": "CHAT", "active": true, "routingType": "LONGEST_AVAILABLE_AGENT", "queueRoutingType": "AGENT_BASED",
+          "callDistributionGroups": [], "serviceLevelThreshold": 20, "maxTimeInQueue": 60},
+         {"id": "q-work", "name": "Work", "channelType": "WORK_ITEM", "active": true, "routingType": "SKILLS_BASED", "queueRoutingType": "SKILL_BASED",
+          "callDistributionGroups": [{"agentGroups": [{"teamId": "t1"}]}], "serviceLevelThreshold": 20, "maxTimeInQueue": 60},
+         {"id": "q-email", "name": "Email Queue", "channelType": "EMAIL", "active": true, "routingType": "SKILLS_BASED", "queueRoutingType": "SKILL_BASED",
+          "callDistributionGroups": [{"agentGroups": [{"teamId": "t2"}]}], "serviceLevelThreshold": 20, "maxTimeInQueue": 60}]}
+        """#
     private let codes = #"""
-    [{"id": "c1", "name": "Resolved", "defaultCode": true, "active": true, "workTypeCode": "WRAP_UP_CODE"},
-     {"id": "c2", "name": "Spam", "defaultCode": false, "active": false, "workTypeCode": "WRAP_UP_CODE"},
-     {"id": "c3", "name": "Lunch", "defaultCode": false, "active": true, "workTypeCode": "IDLE_CODE"}]
-    """#
+        [{"id": "c1", "name": "Resolved", "defaultCode": true, "active": true, "workTypeCode": "WRAP_UP_CODE"},
+         {"id": "c2", "name": "Spam", "defaultCode": false, "active": false, "workTypeCode": "WRAP_UP_CODE"},
+         {"id": "c3", "name": "Lunch", "defaultCode": false, "active": true, "workTypeCode": "IDLE_CODE"}]
+        """#
     private let users = #"""
-    {"data": [
-     {"id": "u1", "firstName": "João", "lastName": "Silva", "email": "Joao.Silva@x.example", "active": true, "contactCenterEnabled": true, "siteId": "s1",
-      "teamIds": ["t1"], "agentProfileId": "d-all", "userProfileId": "p-prem", "multimediaProfileId": "m-manual", "ciUserId": "ci1"},
-     {"id": "u2", "firstName": "Ana", "lastName": "Std", "email": "ana@x.example", "active": false, "contactCenterEnabled": true, "siteId": "s1",
-      "teamIds": ["t1", "t2"], "agentProfileId": "d-some", "userProfileId": "p-std", "ciUserId": "ci2"},
-     {"id": "u3", "firstName": "Sup", "lastName": "Er", "email": "sup@x.example", "contactCenterEnabled": true, "siteId": "s-old",
-      "teamIds": ["t2"], "agentProfileId": "d-none", "userProfileId": "p-sup"},
-     {"id": "u4", "firstName": "Ad", "lastName": "Min", "email": "admin@x.example", "contactCenterEnabled": true, "userProfileId": "p-admin"},
-     {"id": "u5", "firstName": "Not", "lastName": "Agent", "email": "na@x.example", "contactCenterEnabled": false, "userProfileId": "p-prem"},
-     {"id": "u9", "firstName": "Outside", "email": "out@x.example", "contactCenterEnabled": true, "siteId": "s1", "userProfileType": "PREMIUM_AGENT"}]}
-    """#
+        {"data": [
+         {"id": "u1", "firstName": "João", "lastName": "Silva", "email": "Joao.Silva@x.example", "active": true, "contactCenterEnabled": true, "siteId": "s1",
+          "teamIds": ["t1"], "agentProfileId": "d-all", "userProfileId": "p-prem", "multimediaProfileId": "m-manual", "ciUserId": "ci1"},
+         {"id": "u2", "firstName": "Ana", "lastName": "Std", "email": "ana@x.example", "active": false, "contactCenterEnabled": true, "siteId": "s1",
+          "teamIds": ["t1", "t2"], "agentProfileId": "d-some", "userProfileId": "p-std", "ciUserId": "ci2"},
+         {"id": "u3", "firstName": "Sup", "lastName": "Er", "email": "sup@x.example", "contactCenterEnabled": true, "siteId": "s-old",
+          "teamIds": ["t2"], "agentProfileId": "d-none", "userProfileId": "p-sup"},
+         {"id": "u4", "firstName": "Ad", "lastName": "Min", "email": "admin@x.example", "contactCenterEnabled": true, "userProfileId": "p-admin"},
+         {"id": "u5", "firstName": "Not", "lastName": "Agent", "email": "na@x.example", "contactCenterEnabled": false, "userProfileId": "p-prem"},
+         {"id": "u9", "firstName": "Outside", "email": "out@x.example", "contactCenterEnabled": true, "siteId": "s1", "userProfileType": "PREMIUM_AGENT"}]}
+        """#
 
     private func directory(_ replacing: [String: String] = [:], extra: String? = nil) throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("webex-mapping-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         addTeardownBlock { try? FileManager.default.removeItem(at: url) }
-        var files = ["multimedia-profile.json": profiles, "site.json": sites, "team.json": teams, "user-profile.json": userProfiles,
-                     "agent-profile.json": agentProfiles, "entry-point.json": entryPoints, "contact-service-queue.json": queues,
-                     "auxiliary-code.json": codes, "user.json": users]
+        var files = [
+            "multimedia-profile.json": profiles, "site.json": sites, "team.json": teams, "user-profile.json": userProfiles,
+            "agent-profile.json": agentProfiles, "entry-point.json": entryPoints, "contact-service-queue.json": queues,
+            "auxiliary-code.json": codes, "user.json": users,
+        ]
         files.merge(replacing) { $1 }
         if let extra { files["extra.yaml"] = extra }
         for (name, text) in files { try Data(WebexRequiredFields.complete(file: name, text).utf8).write(to: url.appendingPathComponent(name)) }
@@ -136,8 +138,11 @@ final class WebexMappingTests: XCTestCase {
         XCTAssertEqual(entry(result, .entryPoints, "twin-2")?["externalId"], .string("e-twin2"))
         // Addresses are to fill for email, sms and whatsapp; queues recommended for outbound ones.
         let fills = Set(result.report.fill.map { "\($0.path) \($0.required)" })
-        XCTAssertTrue(fills.isSuperset(of: ["entryPoints.support-email.address true", "entryPoints.support-sms.address true",
-                                            "entryPoints.whatsapp.address true", "entryPoints.support-sms.queue false"]))
+        XCTAssertTrue(
+            fills.isSuperset(of: [
+                "entryPoints.support-email.address true", "entryPoints.support-sms.address true",
+                "entryPoints.whatsapp.address true", "entryPoints.support-sms.queue false",
+            ]))
         XCTAssertFalse(fills.contains { $0.hasPrefix("entryPoints.chat.") || $0.hasPrefix("entryPoints.whatsapp.queue") })
 
         XCTAssertEqual(entry(result, .queues, "sms-queue")?["channel"], .string("sms"))
@@ -165,7 +170,8 @@ final class WebexMappingTests: XCTestCase {
         XCTAssertNil(entry(result, .agents, "admin"))
         XCTAssertNil(entry(result, .agents, "na"))
         XCTAssertEqual(Set(result.report.skipped.filter { $0.resource == .user }.map(\.webexId)), ["u4", "u5"])
-        let licences = Dictionary(uniqueKeysWithValues: (result.sections[.licences] ?? []).map { ($0.id, Dictionary($0.fields, uniquingKeysWith: { a, _ in a })) })
+        let licences = Dictionary(
+            uniqueKeysWithValues: (result.sections[.licences] ?? []).map { ($0.id, Dictionary($0.fields, uniquingKeysWith: { a, _ in a })) })
         XCTAssertEqual(licences["premium-agent"]?["seats"], .int(2))
         XCTAssertEqual(licences["standard-agent"]?["seats"], .int(1))
         XCTAssertEqual(licences["premium-supervisor"]?["type"], .string("premium-supervisor"))
@@ -203,40 +209,49 @@ final class WebexMappingTests: XCTestCase {
         let url = try directory(["agent-profile.json": broken])
         let bad = WebexImport.map(WebexExport.read(directory: url).export, extra: WebexExtra())
         XCTAssertTrue(bad.hasErrors)
-        XCTAssertEqual(bad.problems.map(\.description), ["agent-profile.json: $[1].entryPoints[1]: error: 'Nowhere' is not the id or name of any item of entry-point.json"])
+        XCTAssertEqual(
+            bad.problems.map(\.description),
+            ["agent-profile.json: $[1].entryPoints[1]: error: 'Nowhere' is not the id or name of any item of entry-point.json"])
     }
 
     func testExtraFillsTheTenantAddressesAndQueues() throws {
-        let result = try imported(extra: """
-            tenant: { name: Acme, digitalChannels: enabled, timezone: America/Sao_Paulo }
-            entryPoints:
-              e-email: { address: help@acme.example, queue: Email Queue }
-              Support SMS: { address: "+351910000001", queue: q-sms }
-              WhatsApp: { address: "+351910000002" }
-              Old Email: { address: old@acme.example }
-            """)
+        let result = try imported(
+            extra: """
+                tenant: { name: Acme, digitalChannels: enabled, timezone: America/Sao_Paulo }
+                entryPoints:
+                  e-email: { address: help@acme.example, queue: Email Queue }
+                  Support SMS: { address: "+351910000001", queue: q-sms }
+                  WhatsApp: { address: "+351910000002" }
+                  Old Email: { address: old@acme.example }
+                """)
         XCTAssertEqual(result.tenant.map(\.0), ["name", "digitalChannels", "timezone"])
         XCTAssertEqual(entry(result, .entryPoints, "support-email")?["address"], .string("help@acme.example"))
         XCTAssertEqual(entry(result, .entryPoints, "support-email")?["queue"], .string("email-queue"))
         XCTAssertEqual(entry(result, .entryPoints, "support-sms")?["queue"], .string("sms-queue"))
-        XCTAssertEqual(Set(result.report.fill.map(\.path)).intersection(["tenant.digitalChannels", "entryPoints.support-sms.address",
-                                                                         "entryPoints.support-email.queue", "entryPoints.whatsapp.address"]), [])
+        XCTAssertEqual(
+            Set(result.report.fill.map(\.path)).intersection([
+                "tenant.digitalChannels", "entryPoints.support-sms.address",
+                "entryPoints.support-email.queue", "entryPoints.whatsapp.address",
+            ]), [])
         XCTAssertTrue(result.report.changes.contains { $0.path == "extra.yaml entryPoints.Old Email" })
         XCTAssertFalse(result.hasErrors)
     }
 
     func testExtraProblemsAreLocated() throws {
-        let url = try directory(extra: """
-            tenant: { digitalChannels: maybe }
-            entryPoints:
-              Twin: { address: a@b.example }
-              Suport SMS: { address: "+351910000001" }
-              Support SMS: { address: "not a number", queue: Nope, colour: red }
-            """)
+        let url = try directory(
+            extra: """
+                tenant: { digitalChannels: maybe }
+                entryPoints:
+                  Twin: { address: a@b.example }
+                  Suport SMS: { address: "+351910000001" }
+                  Support SMS: { address: "not a number", queue: Nope, colour: red }
+                """)
         let (export, _) = WebexExport.read(directory: url)
         let (extra, diagnostics) = WebexExtra.read(directory: url)
         let result = WebexImport.map(export, extra: extra)
-        let all = (diagnostics + result.extraDiagnostics).sortedByLocation().map { "\($0.location.line):\($0.location.column) \($0.code.rawValue) \($0.message)" }
+        let all = (diagnostics + result.extraDiagnostics).sortedByLocation().map {
+            "\($0.location.line):\($0.location.column) \($0.code.rawValue) \($0.message)"
+        }
         XCTAssertEqual(all.count, 6, all.joined(separator: "\n"))
         XCTAssertTrue(all[0].hasPrefix("1:28 OB112"), all[0])
         XCTAssertTrue(all[1].hasPrefix("3:3 OB201") && all[1].contains("2 entry points; name one by its id (e-twin1, e-twin2)"), all[1])
@@ -257,11 +272,13 @@ final class WebexMappingTests: XCTestCase {
     /// Only the items' own keys count: not the envelope's `meta`, not nested objects' keys;
     /// escaped key names are read as JSON reads them.
     func testFieldCountsReadOnlyTheItemsOwnKeys() throws {
-        let url = try directory(["user.json": #"""
+        let url = try directory([
+            "user.json": #"""
             {"meta": {"orgid": "o", "page": 0}, "data": [
              {"id": "u1", "email": "a@x.example", "contactCenterEnabled": false, "extra\u0041": {"nested": [1, {"deep": true}]}, "note": "a \"quoted\" ] } text"},
              {"id": "u2", "email": "b@x.example", "contactCenterEnabled": false, "note": "[{"}]}
-            """#])
+            """#
+        ])
         let (export, problems) = WebexExport.read(directory: url)
         XCTAssertEqual(problems.filter { $0.file == "user.json" }, [])
         XCTAssertEqual(export.fieldCounts[.user], ["id": 2, "email": 2, "contactCenterEnabled": 2, "extraA": 1, "note": 2])
@@ -281,14 +298,16 @@ final class WebexMappingTests: XCTestCase {
         XCTAssertEqual(entry(result, .desktopProfiles, "some")?["wrapUpReasons"], .array([.string("resolved")]))
         XCTAssertNotNil(entry(result, .sites, "lisboa-centro"), "a byte-order mark is skipped")
 
-        let url = try directory(extra: """
-            entryPoints:
-              Support SMS: { address: "+351910000001", queue: Email Queue }
-              e-sms: { queue: SMS Queue }
-            """)
+        let url = try directory(
+            extra: """
+                entryPoints:
+                  Support SMS: { address: "+351910000001", queue: Email Queue }
+                  e-sms: { queue: SMS Queue }
+                """)
         let mapped = WebexImport.map(WebexExport.read(directory: url).export, extra: WebexExtra.read(directory: url).0)
-        XCTAssertEqual(mapped.extraDiagnostics.map { "\($0.location.line) \($0.code.rawValue)" }, ["2 OB202", "3 OB115"],
-                       mapped.extraDiagnostics.map(\.message).joined(separator: "\n"))
+        XCTAssertEqual(
+            mapped.extraDiagnostics.map { "\($0.location.line) \($0.code.rawValue)" }, ["2 OB202", "3 OB115"],
+            mapped.extraDiagnostics.map(\.message).joined(separator: "\n"))
         // Two items of one name in a desktop profile's list: which is meant is unclear.
         let twins = agentProfiles.replacingOccurrences(of: #""entryPoints": ["e-email", "Support SMS", "e-chat"]"#, with: #""entryPoints": ["Twin"]"#)
         let ambiguous = WebexImport.map(WebexExport.read(directory: try directory(["agent-profile.json": twins])).export, extra: WebexExtra())
@@ -300,16 +319,16 @@ final class WebexMappingTests: XCTestCase {
     /// none. Each is brought into the format with a line, so the files validate.
     func testValuesPastTheFormatsRangesAreBroughtInWithALine() throws {
         let profiles = #"""
-        [{"id": "m-big", "name": "Big", "telephony": 3, "chat": 7, "email": 8, "social": -2, "active": true, "blendingModeEnabled": true, "blendingMode": "BLENDED_REALTIME"},
-         {"id": "m-manual", "name": "Manual", "telephony": 1, "chat": 0, "email": 0, "social": 0, "active": true, "blendingModeEnabled": true, "blendingMode": "BLENDED_REALTIME",
-          "manuallyAssignable": {"telephony": 0, "chat": 0, "email": 15, "social": 0}},
-         {"id": "m-old", "name": "Old", "telephony": 1, "chat": 0, "email": 0, "social": 0, "active": true, "blendingModeEnabled": true, "blendingMode": "BLENDED"},
-         {"id": "m-push", "name": "Pushed", "telephony": 1, "chat": 2, "email": 2, "social": 1, "active": true, "blendingModeEnabled": true, "blendingMode": "BLENDED"}]
-        """#
+            [{"id": "m-big", "name": "Big", "telephony": 3, "chat": 7, "email": 8, "social": -2, "active": true, "blendingModeEnabled": true, "blendingMode": "BLENDED_REALTIME"},
+             {"id": "m-manual", "name": "Manual", "telephony": 1, "chat": 0, "email": 0, "social": 0, "active": true, "blendingModeEnabled": true, "blendingMode": "BLENDED_REALTIME",
+              "manuallyAssignable": {"telephony": 0, "chat": 0, "email": 15, "social": 0}},
+             {"id": "m-old", "name": "Old", "telephony": 1, "chat": 0, "email": 0, "social": 0, "active": true, "blendingModeEnabled": true, "blendingMode": "BLENDED"},
+             {"id": "m-push", "name": "Pushed", "telephony": 1, "chat": 2, "email": 2, "social": 1, "active": true, "blendingModeEnabled": true, "blendingMode": "BLENDED"}]
+            """#
         let twoDefaults = #"""
-        [{"id": "c1", "name": "Resolved", "defaultCode": true, "active": true, "workTypeCode": "WRAP_UP_CODE"},
-         {"id": "c2", "name": "Escalated", "defaultCode": true, "active": true, "workTypeCode": "WRAP_UP_CODE"}]
-        """#
+            [{"id": "c1", "name": "Resolved", "defaultCode": true, "active": true, "workTypeCode": "WRAP_UP_CODE"},
+             {"id": "c2", "name": "Escalated", "defaultCode": true, "active": true, "workTypeCode": "WRAP_UP_CODE"}]
+            """#
         let result = try imported(["multimedia-profile.json": profiles, "auxiliary-code.json": twoDefaults])
         XCTAssertEqual(entry(result, .multimediaProfiles, "big")?["voice"], .int(1))
         XCTAssertEqual(entry(result, .multimediaProfiles, "big")?["chat"], .int(5))
@@ -321,10 +340,14 @@ final class WebexMappingTests: XCTestCase {
         XCTAssertEqual(entry(result, .wrapUpReasons, "escalated")?["default"], .bool(true), "the first by id")
         XCTAssertNil(entry(result, .wrapUpReasons, "resolved")?["default"])
         let changed = Set(result.report.changes.map(\.path))
-        XCTAssertTrue(changed.isSuperset(of: ["multimediaProfiles.big.voice", "multimediaProfiles.big.chat", "multimediaProfiles.big.email",
-                                              "multimediaProfiles.big.social", "multimediaProfiles.manual.email.slots", "multimediaProfiles.manual.blending",
-                                              "wrapUpReasons.resolved.default"]), "\(changed)")
-        let noDefault = #"[{"id": "c1", "name": "Resolved", "defaultCode": false, "active": true, "workTypeCode": "WRAP_UP_CODE"}, {"id": "c2", "name": "Spam", "defaultCode": true, "active": false, "workTypeCode": "WRAP_UP_CODE"}]"#
+        XCTAssertTrue(
+            changed.isSuperset(of: [
+                "multimediaProfiles.big.voice", "multimediaProfiles.big.chat", "multimediaProfiles.big.email",
+                "multimediaProfiles.big.social", "multimediaProfiles.manual.email.slots", "multimediaProfiles.manual.blending",
+                "wrapUpReasons.resolved.default",
+            ]), "\(changed)")
+        let noDefault =
+            #"[{"id": "c1", "name": "Resolved", "defaultCode": false, "active": true, "workTypeCode": "WRAP_UP_CODE"}, {"id": "c2", "name": "Spam", "defaultCode": true, "active": false, "workTypeCode": "WRAP_UP_CODE"}]"#
         let made = try imported(["multimedia-profile.json": profiles, "auxiliary-code.json": noDefault])
         XCTAssertEqual(entry(made, .wrapUpReasons, "resolved")?["default"], .bool(true))
         XCTAssertTrue(made.report.changes.contains { $0.path == "wrapUpReasons.resolved.default" })
@@ -347,6 +370,7 @@ final class WebexMappingTests: XCTestCase {
         for fill in result.report.fill where fill.required {
             expected[String(fill.path[..<fill.path.lastIndex(of: ".")!]), default: []].append(fill.path)
         }
-        XCTAssertEqual(errors, Set(expected.map { $0.value.count == 1 ? $0.value[0] : $0.key }), loaded.diagnostics.map(\.message).joined(separator: "\n"))
+        XCTAssertEqual(
+            errors, Set(expected.map { $0.value.count == 1 ? $0.value[0] : $0.key }), loaded.diagnostics.map(\.message).joined(separator: "\n"))
     }
 }

@@ -8,11 +8,17 @@ import OutboundConfig
 /// those.
 enum WebexRequiredFields {
     private static let byResource: [WebexResource: [(String, JSON)]] = [
-        .userProfile: ["accessAllEntryPoints", "accessAllModules", "accessAllQueues", "accessAllSites", "accessAllTeams"].map { ($0, .string("ALL")) },
-        .agentProfile: [("accessBuddyTeam", .string("ALL")), ("accessIdleCode", .string("ALL")), ("accessQueue", .string("ALL")),
-                        ("agentDNValidation", .string("PROVISIONED_VALUE")), ("parentType", .string("ORGANIZATION"))],
-        .entryPoint: [("assetId", .string("asset")), ("controlFlowScriptUrl", .string("https://flows.example/flow")), ("imiOrgType", .string("IMI")),
-                      ("maximumActiveContacts", .int(100)), ("overflowNumber", .string("")), ("serviceLevelThreshold", .int(20))],
+        .userProfile: ["accessAllEntryPoints", "accessAllModules", "accessAllQueues", "accessAllSites", "accessAllTeams"].map {
+            ($0, .string("ALL"))
+        },
+        .agentProfile: [
+            ("accessBuddyTeam", .string("ALL")), ("accessIdleCode", .string("ALL")), ("accessQueue", .string("ALL")),
+            ("agentDNValidation", .string("PROVISIONED_VALUE")), ("parentType", .string("ORGANIZATION")),
+        ],
+        .entryPoint: [
+            ("assetId", .string("asset")), ("controlFlowScriptUrl", .string("https://flows.example/flow")), ("imiOrgType", .string("IMI")),
+            ("maximumActiveContacts", .int(100)), ("overflowNumber", .string("")), ("serviceLevelThreshold", .int(20)),
+        ],
         .queue: [("checkAgentAvailability", .bool(false)), ("maxActiveContacts", .int(500)), ("queueType", .string("INBOUND"))],
         .auxiliaryCode: [("workTypeId", .string("work-type"))],
     ]
@@ -21,7 +27,8 @@ enum WebexRequiredFields {
     /// input some tests write) comes back as it was.
     static func complete(file name: String, _ text: String) -> String {
         guard let resource = WebexResource.parse(fileName: name)?.resource, let fields = byResource[resource],
-              let json = try? JSON.parse(text) else { return text }
+            let json = try? JSON.parse(text)
+        else { return text }
         func completed(_ item: JSON) -> JSON {
             guard case .object(var members) = item else { return item }
             for (key, value) in fields where !members.contains(where: { $0.0 == key }) { members.append((key, value)) }

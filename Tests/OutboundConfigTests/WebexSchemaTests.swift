@@ -1,5 +1,6 @@
-@testable import OutboundConfig
 import XCTest
+
+@testable import OutboundConfig
 
 /// Cisco's schemas as `import webex` checks them: the embedded document compiles, patterns are
 /// read as Java reads them, and each keyword's problem is said at its JSON path. (Which items
@@ -19,7 +20,9 @@ final class WebexSchemaTests: XCTestCase {
 
     func testADocumentWithAKeywordOrFormatItCannotCheckIsRefused() {
         func refusal(_ schema: String) -> String? {
-            let document = #"{"lists": {"# + WebexResource.allCases.map { #""\#($0.rawValue)": "X""# }.joined(separator: ", ") + #"}, "schemas": {"X": "# + schema + "}}"
+            let document =
+                #"{"lists": {"# + WebexResource.allCases.map { #""\#($0.rawValue)": "X""# }.joined(separator: ", ") + #"}, "schemas": {"X": "#
+                + schema + "}}"
             do {
                 _ = try WebexSchema.compileDocument(document)
                 return nil
@@ -28,11 +31,15 @@ final class WebexSchemaTests: XCTestCase {
             }
         }
         XCTAssertNil(refusal(#"{"type": "object", "properties": {"a": {"type": "string", "format": "uuid"}}}"#))
-        XCTAssertEqual(refusal(#"{"type": "object", "properties": {"a": {"type": "string", "format": "hostname"}}}"#), #"X.properties.a: format "hostname""#)
+        XCTAssertEqual(
+            refusal(#"{"type": "object", "properties": {"a": {"type": "string", "format": "hostname"}}}"#), #"X.properties.a: format "hostname""#)
         XCTAssertEqual(refusal(#"{"type": "tuple"}"#), #"X: type "tuple""#)
-        XCTAssertEqual(refusal(##"{"properties": {"a": {"$ref": "#/components/schemas/Y"}}}"##), ##"X.properties.a: $ref "#/components/schemas/Y" names no schema"##)
-        XCTAssertEqual(refusal(#"{"properties": {"a": {"pattern": "^(a|b)$"}}}"#),
-                       "pattern ^(a|b)$: '(' outside what this reads (classes, literals, quantifiers)")
+        XCTAssertEqual(
+            refusal(##"{"properties": {"a": {"$ref": "#/components/schemas/Y"}}}"##),
+            ##"X.properties.a: $ref "#/components/schemas/Y" names no schema"##)
+        XCTAssertEqual(
+            refusal(#"{"properties": {"a": {"pattern": "^(a|b)$"}}}"#),
+            "pattern ^(a|b)$: '(' outside what this reads (classes, literals, quantifiers)")
         // Java syntax this does not read is refused, never taken for something else.
         XCTAssertEqual(refusal(#"{"properties": {"a": {"pattern": "^[\\S]+$"}}}"#), #"pattern ^[\S]+$: the escape \S"#)
         XCTAssertEqual(refusal(#"{"properties": {"a": {"pattern": "^a\\b$"}}}"#), #"pattern ^a\b$: the escape \b"#)
@@ -76,48 +83,61 @@ final class WebexSchemaTests: XCTestCase {
 
     func testEachKeywordIsCheckedAtItsPath() throws {
         XCTAssertEqual(try problems("{\(site)}", .site), [])
-        XCTAssertEqual(try problems(#"{"name": "Lisbon", "active": "yes"}"#, .site), [
-            #".active: expected a boolean, found "yes""#,
-            ".multimediaProfileId: required by Cisco's schema, missing",
-        ])
+        XCTAssertEqual(
+            try problems(#"{"name": "Lisbon", "active": "yes"}"#, .site),
+            [
+                #".active: expected a boolean, found "yes""#,
+                ".multimediaProfileId: required by Cisco's schema, missing",
+            ])
         XCTAssertEqual(try problems(#"{\#(site), "name": "Porto"}"#, .site), [".name: appears twice in this object"])
-        XCTAssertEqual(try problems(#"{\#(site), "organizationId": "not-a-uuid", "createdTime": 1.5}"#, .site), [
-            #".organizationId: "not-a-uuid" has 10 characters, fewer than the 32 Cisco's schema requires"#,
-            #".organizationId: "not-a-uuid" does not match Cisco's pattern ^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$"#,
-            #".organizationId: "not-a-uuid" is not a UUID (8-4-4-4-12 hex digits)"#,
-            ".createdTime: expected an integer, found 1.5",
-        ])
-        XCTAssertEqual(try problems(#"{"id": "u1", "teamIds": ["t1", "t2", "t1"], "skillProfileId": null, "createdTime": 99999999999999999999}"#, .user), [
-            ".teamIds: items 0 and 2 are the same, and Cisco's schema wants each item once",
-            ".skillProfileId: expected a string, found null",
-            ".createdTime: 99999999999999999999 is outside int64, the format Cisco's schema gives",
-        ])
-        XCTAssertEqual(try problems(#"{"id": "c1", "name": "Lunch!", "active": true, "defaultCode": false, "workTypeCode": "BREAK", "workTypeId": "w"}"#, .auxiliaryCode), [
-            #".name: "Lunch!" does not match Cisco's pattern ^[a-zA-Z0-9._)\/(\-\s]*$"#,
-            #".workTypeCode: "BREAK" is not one of IDLE_CODE, WRAP_UP_CODE"#,
-        ])
+        XCTAssertEqual(
+            try problems(#"{\#(site), "organizationId": "not-a-uuid", "createdTime": 1.5}"#, .site),
+            [
+                #".organizationId: "not-a-uuid" has 10 characters, fewer than the 32 Cisco's schema requires"#,
+                #".organizationId: "not-a-uuid" does not match Cisco's pattern ^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$"#,
+                #".organizationId: "not-a-uuid" is not a UUID (8-4-4-4-12 hex digits)"#,
+                ".createdTime: expected an integer, found 1.5",
+            ])
+        XCTAssertEqual(
+            try problems(#"{"id": "u1", "teamIds": ["t1", "t2", "t1"], "skillProfileId": null, "createdTime": 99999999999999999999}"#, .user),
+            [
+                ".teamIds: items 0 and 2 are the same, and Cisco's schema wants each item once",
+                ".skillProfileId: expected a string, found null",
+                ".createdTime: 99999999999999999999 is outside int64, the format Cisco's schema gives",
+            ])
+        XCTAssertEqual(
+            try problems(
+                #"{"id": "c1", "name": "Lunch!", "active": true, "defaultCode": false, "workTypeCode": "BREAK", "workTypeId": "w"}"#, .auxiliaryCode),
+            [
+                #".name: "Lunch!" does not match Cisco's pattern ^[a-zA-Z0-9._)\/(\-\s]*$"#,
+                #".workTypeCode: "BREAK" is not one of IDLE_CODE, WRAP_UP_CODE"#,
+            ])
         XCTAssertEqual(try problems("[]", .team), [": expected an object, found []"])
     }
 
     func testNestedSchemasAndBoundsAreChecked() throws {
         let profile = #"""
-        {"name": "Desk", "active": true, "accessEntryPoint": "ALL", "accessWrapUpCode": "ALL", "accessIdleCode": "ALL", "accessQueue": "ALL",
-         "accessBuddyTeam": "ALL", "agentDNValidation": "ALL", "parentType": "ORGANIZATION", "timeoutDesktopInactivityMins": 2,
-         "viewableStatistics": {"accessQueueStats": "SOME", "accessTeamStats": "ALL"}}
-        """#
-        XCTAssertEqual(try problems(profile, .agentProfile), [
-            ".timeoutDesktopInactivityMins: 2 is below 3, the minimum of Cisco's schema",
-            #".viewableStatistics.accessQueueStats: "SOME" is not one of SPECIFIC, ALL, PROVISIONED_VALUE, NONE"#,
-        ])
+            {"name": "Desk", "active": true, "accessEntryPoint": "ALL", "accessWrapUpCode": "ALL", "accessIdleCode": "ALL", "accessQueue": "ALL",
+             "accessBuddyTeam": "ALL", "agentDNValidation": "ALL", "parentType": "ORGANIZATION", "timeoutDesktopInactivityMins": 2,
+             "viewableStatistics": {"accessQueueStats": "SOME", "accessTeamStats": "ALL"}}
+            """#
+        XCTAssertEqual(
+            try problems(profile, .agentProfile),
+            [
+                ".timeoutDesktopInactivityMins: 2 is below 3, the minimum of Cisco's schema",
+                #".viewableStatistics.accessQueueStats: "SOME" is not one of SPECIFIC, ALL, PROVISIONED_VALUE, NONE"#,
+            ])
         let queue = #"""
-        {"name": "Q", "active": true, "channelType": "EMAIL", "checkAgentAvailability": false, "maxActiveContacts": 2147483648,
-         "maxTimeInQueue": 60, "queueRoutingType": "TEAM_BASED", "queueType": "INBOUND", "routingType": "LINEAR", "serviceLevelThreshold": 30,
-         "callDistributionGroups": [{"agentGroups": [{"teamId": "t1"}, {"teamId": 7}], "order": 1}, {"agentGroups": [{"teamId": "t1"}], "order": 1}]}
-        """#
-        XCTAssertEqual(try problems(queue, .queue), [
-            ".maxActiveContacts: 2147483648 is outside int32, the format Cisco's schema gives",
-            ".callDistributionGroups[0].agentGroups[1].teamId: expected a string, found 7",
-        ])
+            {"name": "Q", "active": true, "channelType": "EMAIL", "checkAgentAvailability": false, "maxActiveContacts": 2147483648,
+             "maxTimeInQueue": 60, "queueRoutingType": "TEAM_BASED", "queueType": "INBOUND", "routingType": "LINEAR", "serviceLevelThreshold": 30,
+             "callDistributionGroups": [{"agentGroups": [{"teamId": "t1"}, {"teamId": 7}], "order": 1}, {"agentGroups": [{"teamId": "t1"}], "order": 1}]}
+            """#
+        XCTAssertEqual(
+            try problems(queue, .queue),
+            [
+                ".maxActiveContacts: 2147483648 is outside int32, the format Cisco's schema gives",
+                ".callDistributionGroups[0].agentGroups[1].teamId: expected a string, found 7",
+            ])
         // Objects compare member by member whatever their order: these two groups are one.
         let twice = #"[{"order": 1, "agentGroups": [{"teamId": "t1"}]}, {"agentGroups": [{"teamId": "t1"}], "order": 1.0}]"#
         let tape = try JSONTape(bytes: Array(twice.utf8))
@@ -134,39 +154,51 @@ final class WebexSchemaTests: XCTestCase {
     /// A path reads one way whatever the names: unusual ones in brackets, long ones cut short.
     func testUnusualNamesAreBracketedInPaths() throws {
         let long = String(repeating: "k", count: 300)
-        XCTAssertEqual(try problems(#"{\#(site), "a.b[0]": 1, "it's": 2, "": 3, "\#(long)": 4, "\#(long)": 5, "x": 6, "x": 7}"#, .site), [
-            ".\(String(repeating: "k", count: 99))…: appears twice in this object",
-            ".x: appears twice in this object",
-        ])
+        XCTAssertEqual(
+            try problems(#"{\#(site), "a.b[0]": 1, "it's": 2, "": 3, "\#(long)": 4, "\#(long)": 5, "x": 6, "x": 7}"#, .site),
+            [
+                ".\(String(repeating: "k", count: 99))…: appears twice in this object",
+                ".x: appears twice in this object",
+            ])
         XCTAssertEqual(WebexInputProblem.step("a.b[0]"), "['a.b[0]']")
         XCTAssertEqual(WebexInputProblem.step("it's \\"), #"['it\'s \\']"#)
         XCTAssertEqual(WebexInputProblem.step(""), "['']")
         XCTAssertEqual(WebexInputProblem.step("2nd"), "['2nd']")
         XCTAssertEqual(WebexInputProblem.step("teamIds"), ".teamIds")
-        XCTAssertEqual(try problems(#"{"name": "Lisbon", "active": true, "multimediaProfileId": "m", "version": "1", "a.b": {"c d": 1}}"#, .site), [
-            #".version: expected an integer, found "1""#,
-        ])
+        XCTAssertEqual(
+            try problems(#"{"name": "Lisbon", "active": true, "multimediaProfileId": "m", "version": "1", "a.b": {"c d": 1}}"#, .site),
+            [
+                #".version: expected an integer, found "1""#
+            ])
     }
 
     /// Numbers in repeated objects compare by value: exactly for whole numbers, so two int64
     /// times a double cannot tell apart are two items.
     func testRepeatsCompareWholeNumbersExactly() throws {
         func team(_ rankings: String) -> String { #"{"id": "t1", "queueRankings": [\#(rankings)]}"# }
-        XCTAssertEqual(try problems(team(#"{"queueId": "q", "rank": 1, "createdTime": 9007199254740993}, {"queueId": "q", "rank": 1, "createdTime": 9007199254740992}"#), .team), [])
-        XCTAssertEqual(try problems(team(#"{"queueId": "q", "rank": 1}, {"rank": 1, "queueId": "q"}"#), .team),
-                       [".queueRankings: items 0 and 1 are the same, and Cisco's schema wants each item once"])
+        XCTAssertEqual(
+            try problems(
+                team(#"{"queueId": "q", "rank": 1, "createdTime": 9007199254740993}, {"queueId": "q", "rank": 1, "createdTime": 9007199254740992}"#),
+                .team), [])
+        XCTAssertEqual(
+            try problems(team(#"{"queueId": "q", "rank": 1}, {"rank": 1, "queueId": "q"}"#), .team),
+            [".queueRankings: items 0 and 1 are the same, and Cisco's schema wants each item once"])
     }
 
     func testALongListIsCheckedForRepeatsByHashing() throws {
         let ids = (0..<5000).map { "\"u\($0)\"" }
         XCTAssertEqual(try problems(#"{"id": "t1", "userIds": [\#(ids.joined(separator: ", "))]}"#, .team), [])
-        XCTAssertEqual(try problems(#"{"id": "t1", "userIds": [\#((ids + ["\"u\\u0031\""]).joined(separator: ", "))]}"#, .team),
-                       [".userIds: items 1 and 5000 are the same, and Cisco's schema wants each item once"])
+        XCTAssertEqual(
+            try problems(#"{"id": "t1", "userIds": [\#((ids + ["\"u\\u0031\""]).joined(separator: ", "))]}"#, .team),
+            [".userIds: items 1 and 5000 are the same, and Cisco's schema wants each item once"])
         // Objects too: 20,000 different rankings are compared by hash, not pair by pair (which
         // took hours for a crafted file), and the one repeated at the end is found.
         let rankings = (0..<20_000).map { #"{"queueId": "q", "rank": \#($0 % 50), "createdTime": \#($0)}"# }
         XCTAssertEqual(try problems(#"{"id": "t1", "queueRankings": [\#(rankings.joined(separator: ", "))]}"#, .team), [])
-        XCTAssertEqual(try problems(#"{"id": "t1", "queueRankings": [\#((rankings + [#"{"createdTime": 7, "rank": 7, "queueId": "q"}"#]).joined(separator: ", "))]}"#, .team),
-                       [".queueRankings: items 7 and 20000 are the same, and Cisco's schema wants each item once"])
+        XCTAssertEqual(
+            try problems(
+                #"{"id": "t1", "queueRankings": [\#((rankings + [#"{"createdTime": 7, "rank": 7, "queueId": "q"}"#]).joined(separator: ", "))]}"#,
+                .team),
+            [".queueRankings: items 7 and 20000 are the same, and Cisco's schema wants each item once"])
     }
 }

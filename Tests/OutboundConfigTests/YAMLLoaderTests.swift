@@ -10,8 +10,8 @@ final class YAMLLoaderTests: XCTestCase {
         let (file, diagnostics) = parse("sites:\n  lisbon:\n    name: Lisbon\n")
         XCTAssertEqual(diagnostics, [])
         guard case .mapping(let top) = try XCTUnwrap(file.root).kind,
-              case .mapping(let sites) = top[0].value.kind,
-              case .mapping(let fields) = sites[0].value.kind
+            case .mapping(let sites) = top[0].value.kind,
+            case .mapping(let fields) = sites[0].value.kind
         else { return XCTFail("expected nested mappings") }
         XCTAssertEqual([top[0].key.line, top[0].key.column], [1, 1])
         XCTAssertEqual([sites[0].key.line, sites[0].key.column], [2, 3])
@@ -78,8 +78,8 @@ final class YAMLLoaderTests: XCTestCase {
         let (file, diagnostics) = parse(text)
         XCTAssertEqual(diagnostics, [])
         guard case .mapping(let top) = try XCTUnwrap(file.root).kind,
-              case .mapping(let copy) = top[1].value.kind,
-              case .mapping(let merged) = top[2].value.kind
+            case .mapping(let copy) = top[1].value.kind,
+            case .mapping(let merged) = top[2].value.kind
         else { return XCTFail("mappings expected") }
         XCTAssertEqual(copy.map(\.key.scalar), ["blending", "voice"])
         let values = Dictionary(uniqueKeysWithValues: merged.map { ($0.key.scalar!, $0.value.scalar!) })

@@ -5,12 +5,17 @@ import XCTest
 /// as the same string, on the ASCII fast path and the Unicode path alike.
 final class YAMLWriterTests: XCTestCase {
     func testScalarsThatReadAsSomethingElseAreQuoted() {
-        for text in ["", "true", "Yes", "off", "null", "~", "1", "1.5", "1e3", "inf", "nan", "snan", "Infinity", " x", "x ", "a: b", "#x", "x #y",
-                     "+351910000001", "-x", ".x", "x:", "tab\there", "quote\"d", "Nº 1: x",
-                     "INF", "NaN", "NaN(1)", "sNaN", "nO", "NULL", "Y", "0x1F"] {
+        for text in [
+            "", "true", "Yes", "off", "null", "~", "1", "1.5", "1e3", "inf", "nan", "snan", "Infinity", " x", "x ", "a: b", "#x", "x #y",
+            "+351910000001", "-x", ".x", "x:", "tab\there", "quote\"d", "Nº 1: x",
+            "INF", "NaN", "NaN(1)", "sNaN", "nO", "NULL", "Y", "0x1F",
+        ] {
             XCTAssertEqual(YAMLWriter.scalar(text).first, "\"", "'\(text)' must be quoted")
         }
-        for text in ["ana.silva", "Ana Silva", "support@acme.example", "a/b (c) d+e_f-g", "O'Brien", "João", "Łukasiewicz", "x1", "infra", "snap", "name", "nano", "n@n", "yesterday", "onto", "sites"] {
+        for text in [
+            "ana.silva", "Ana Silva", "support@acme.example", "a/b (c) d+e_f-g", "O'Brien", "João", "Łukasiewicz", "x1", "infra", "snap", "name",
+            "nano", "n@n", "yesterday", "onto", "sites",
+        ] {
             XCTAssertEqual(YAMLWriter.scalar(text), text, "'\(text)' reads back plain")
         }
     }

@@ -4,10 +4,11 @@ import Hummingbird
 import HummingbirdTesting
 import NIOCore
 import OutboundConfig
-@testable import OutboundGateServer
 import OutboundStore
 import OutboundStoreSQLite
 import Testing
+
+@testable import OutboundGateServer
 
 /// The HTTP API (SPEC §6) driven in process through the server's responder: every route, what
 /// every request goes through (tokens, request ids, the access log, metrics), errors and headers, over a real
@@ -31,7 +32,9 @@ import Testing
         #expect(loaded.isValid, "\(loaded.diagnostics.prefix(3))")
         let path = directory.appendingPathComponent("outbound.sqlite").path
         _ = try OutboundStore.sqlite(path: path)
-            .apply(DesiredState(loaded.configuration, now: Date(), sourceDigest: loaded.sourceDigest, sourcePaths: [acme]), author: "t", message: "acme", allowDeletes: false)
+            .apply(
+                DesiredState(loaded.configuration, now: Date(), sourceDigest: loaded.sourceDigest, sourcePaths: [acme]), author: "t", message: "acme",
+                allowDeletes: false)
         var options = GateServer.Options()
         if let tokens {
             let file = directory.appendingPathComponent("tokens")
@@ -93,14 +96,20 @@ import Testing
 
             let metrics = try await client.execute(uri: "/metrics", method: .get).text
             #expect(metrics.contains(#"outboundctl_http_requests_total{route="/v1/agents/{agent}/outbound",status="304"} 1"#), "\(metrics)")
-            #expect(metrics.contains(#"outboundctl_http_requests_total{route="/v1/status",status="405"} 1"#), "a wrong method counts under its route: \(metrics)")
-            #expect(metrics.contains(#"outboundctl_http_requests_total{route="unmatched",status="404"} 3"#), "/nowhere, /v1/nowhere and %ZZ: \(metrics)")
+            #expect(
+                metrics.contains(#"outboundctl_http_requests_total{route="/v1/status",status="405"} 1"#),
+                "a wrong method counts under its route: \(metrics)")
+            #expect(
+                metrics.contains(#"outboundctl_http_requests_total{route="unmatched",status="404"} 3"#), "/nowhere, /v1/nowhere and %ZZ: \(metrics)")
             #expect(!(metrics.contains("nowhere")), "no path becomes a label")
             #expect(metrics.contains("outboundctl_store_revision 1"), "\(metrics)")
         }
         parts.log.flush()
         let logged = log.lines.filter { $0["method"] != nil }
-        #expect(logged.contains { $0["requestId"] as? String == "ticket-42" && $0["status"] as? Int == 200 && $0["path"] as? String == "/v1/agents/ana.silva/outbound" }, "\(logged.prefix(3))")
+        #expect(
+            logged.contains {
+                $0["requestId"] as? String == "ticket-42" && $0["status"] as? Int == 200 && $0["path"] as? String == "/v1/agents/ana.silva/outbound"
+            }, "\(logged.prefix(3))")
         #expect(logged.contains { $0["status"] as? Int == 405 && $0["method"] as? String == "DELETE" })
         #expect(logged.allSatisfy { $0["durationMs"] is NSNumber && $0["revision"] as? Int == 1 && $0["time"] is String })
         #expect(!(logged.contains { ($0["path"] as? String ?? "").contains("?") }), "no query strings in the log")
@@ -120,7 +129,9 @@ import Testing
             #expect(source["file"] as? String == "profiles.yaml", "the deciding node: the profile's email.assignment")
             #expect(source["revision"] as? Int == 1)
             let tag = try #require(explain.headers[.eTag])
-            #expect(try await client.execute(uri: "/v1/agents/ana.silva/explain?channel=email", method: .get, headers: [.ifNoneMatch: tag]).status == .notModified)
+            #expect(
+                try await client.execute(uri: "/v1/agents/ana.silva/explain?channel=email", method: .get, headers: [.ifNoneMatch: tag]).status
+                    == .notModified)
             let idle = try await client.execute(uri: "/v1/agents/ana.silva/explain?channel=email&state=idle", method: .get).json
             #expect(idle["reasons"] as? [String] == ["slot-manual", "state-not-allowed"], "check 9, judged by the core")
             let late = try await client.execute(uri: "/v1/agents/ana.silva/explain?channel=sms&date=2100-01-02", method: .get).json
@@ -138,7 +149,9 @@ import Testing
     @Test func batchRules() async throws {
         let (parts, _, _) = try serve()
         try await test(parts) { client in
-            let answer = try await client.post("/v1/outbound/check", """
+            let answer = try await client.post(
+                "/v1/outbound/check",
+                """
                 {"checks": [{"id": "a", "agent": "diogo.ferreira", "channel": "sms"},
                             {"id": "b", "agent": "diogo.ferreira", "channel": "sms", "team": "digital-tier1"},
                             {"id": "c", "agent": "ana.silv", "channel": "sms"},
@@ -159,9 +172,12 @@ import Testing
             #expect(error(4)?["code"] as? String == "not-in-team")
             #expect(error(4)?["message"] as? String == GateRefusal.notInTeam("ana.silva", team: "nope", teams: ["digital-tier1"]).message)
 
-            for (body, field) in [("{}", "checks"), (#"{"checks": []}"#, "checks"), (#"{"checks": [{"id": "1", "agent": "x", "channel": "fax"}]}"#, "checks[0].channel"),
-                                  (#"{"checks": [{"id": "1", "agent": "x"}]}"#, "checks[0].channel"), ("{\"checks\": [", "JSON"),
-                                  (#"{"checks": [{"id": "1", "agent": "x", "channel": "sms"}], "minRevision": -1}"#, "minRevision")] {
+            for (body, field) in [
+                ("{}", "checks"), (#"{"checks": []}"#, "checks"),
+                (#"{"checks": [{"id": "1", "agent": "x", "channel": "fax"}]}"#, "checks[0].channel"),
+                (#"{"checks": [{"id": "1", "agent": "x"}]}"#, "checks[0].channel"), ("{\"checks\": [", "JSON"),
+                (#"{"checks": [{"id": "1", "agent": "x", "channel": "sms"}], "minRevision": -1}"#, "minRevision"),
+            ] {
                 let refused = try await client.post("/v1/outbound/check", body)
                 #expect(refused.status == .badRequest, "\(body)")
                 #expect(refused.errorCode == "bad-request", "\(body)")

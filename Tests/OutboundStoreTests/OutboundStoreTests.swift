@@ -1,11 +1,12 @@
 import Foundation
 import GRDB
 import OutboundConfig
-@testable import OutboundStore
 import OutboundStorePostgres
 import OutboundStoreSQLite
 import PostgresTestSupport
 import XCTest
+
+@testable import OutboundStore
 
 /// The store contract: what every backend must do, through the engine (`OutboundStore`).
 /// Every contract test runs over every backend of `ContractBackend` (`onEveryBackend`); a new
@@ -57,7 +58,8 @@ enum ContractBackend: CaseIterable {
         case .postgres:
             // PostgreSQL has no whole-database check to ask; what a half-written apply would
             // break: contiguous revisions, and no row of a revision that is not there.
-            try TestPostgres.psql("""
+            try TestPostgres.psql(
+                """
                 SELECT CASE WHEN (SELECT count(*) FROM revisions) = (SELECT COALESCE(max(number), 0) FROM revisions)
                              AND NOT EXISTS (SELECT 1 FROM entities WHERE revision > (SELECT COALESCE(max(number), 0) FROM revisions))
                              AND NOT EXISTS (SELECT 1 FROM availability WHERE revision > (SELECT COALESCE(max(number), 0) FROM revisions))
@@ -152,7 +154,8 @@ class StoreTestCase: XCTestCase {
 
             """
         for index in 0..<count {
-            text += "  agent-\(index): {name: A\(index), licence: premium, site: hq, teams: [\(index % 7 == 0 ? "b" : "a")], desktopProfile: all\(change(index))}\n"
+            text +=
+                "  agent-\(index): {name: A\(index), licence: premium, site: hq, teams: [\(index % 7 == 0 ? "b" : "a")], desktopProfile: all\(change(index))}\n"
         }
         return text
     }
@@ -163,7 +166,10 @@ final class StoreContractTests: StoreTestCase {
     func testOneAgentChangeRewritesOnlyThatAgentsRows() throws {
         try onEveryBackend {
             let store = try makeStore()
-            guard case .applied(1, let first, let firstRows) = try store.apply(DesiredState(tenant(agents: 200), now: Date()), author: "t", message: "", allowDeletes: false) else {
+            guard
+                case .applied(1, let first, let firstRows) = try store.apply(
+                    DesiredState(tenant(agents: 200), now: Date()), author: "t", message: "", allowDeletes: false)
+            else {
                 return XCTFail("first apply must write revision 1")
             }
             XCTAssertEqual(first.count(.create), 200 + 13)
@@ -188,7 +194,8 @@ final class StoreContractTests: StoreTestCase {
         try onEveryBackend {
             let store = try makeStore()
             _ = try store.apply(DesiredState(tenant(agents: 10), now: Date()), author: "t", message: "", allowDeletes: false)
-            XCTAssertThrowsError(try store.apply(DesiredState(tenant(agents: 9), now: Date()), author: "t", message: "", allowDeletes: false)) { error in
+            XCTAssertThrowsError(try store.apply(DesiredState(tenant(agents: 9), now: Date()), author: "t", message: "", allowDeletes: false)) {
+                error in
                 XCTAssertEqual(error as? StoreError, .deletionsNeedConfirmation(1))
             }
             XCTAssertEqual(try store.currentRevision(), 1)
@@ -203,10 +210,18 @@ final class StoreContractTests: StoreTestCase {
             let store = try makeStore()
             let identity = try store.identity()
             _ = try store.apply(DesiredState(tenant(agents: 3), now: Date()), author: "t", message: "", allowDeletes: false)
-            XCTAssertThrowsError(try store.apply(DesiredState(tenant(agents: 4), now: Date()), author: "t", message: "", base: PlanBase(storeId: identity, revision: 0), allowDeletes: false))
-            XCTAssertThrowsError(try store.apply(DesiredState(tenant(agents: 4), now: Date()), author: "t", message: "", base: PlanBase(storeId: "other", revision: 1), allowDeletes: false))
+            XCTAssertThrowsError(
+                try store.apply(
+                    DesiredState(tenant(agents: 4), now: Date()), author: "t", message: "", base: PlanBase(storeId: identity, revision: 0),
+                    allowDeletes: false))
+            XCTAssertThrowsError(
+                try store.apply(
+                    DesiredState(tenant(agents: 4), now: Date()), author: "t", message: "", base: PlanBase(storeId: "other", revision: 1),
+                    allowDeletes: false))
             XCTAssertEqual(try store.currentRevision(), 1)
-            _ = try store.apply(DesiredState(tenant(agents: 4), now: Date()), author: "t", message: "", base: PlanBase(storeId: identity, revision: 1), allowDeletes: false)
+            _ = try store.apply(
+                DesiredState(tenant(agents: 4), now: Date()), author: "t", message: "", base: PlanBase(storeId: identity, revision: 1),
+                allowDeletes: false)
             XCTAssertEqual(try store.currentRevision(), 2)
         }
     }
@@ -232,8 +247,10 @@ final class StoreContractTests: StoreTestCase {
         try onEveryBackend {
             let store = try makeStore()
             let manual = { (index: Int) in index == 4_321 ? ", multimediaProfile: manual" : "" }
-            var states = [DesiredState(tenant(agents: 6_000), now: Date()), DesiredState(tenant(agents: 6_000, change: manual), now: Date()),
-                          DesiredState(tenant(agents: 5_999, change: manual), now: Date())]
+            var states = [
+                DesiredState(tenant(agents: 6_000), now: Date()), DesiredState(tenant(agents: 6_000, change: manual), now: Date()),
+                DesiredState(tenant(agents: 5_999, change: manual), now: Date()),
+            ]
             for state in states { _ = try store.apply(state, author: "t", message: "", allowDeletes: true) }
             XCTAssertGreaterThan(states[0].snapshot.pieces.count, 1)
             let note = try store.read { try $0.meta(SnapshotCompression.piecesKey) }
@@ -270,8 +287,12 @@ final class StoreContractTests: StoreTestCase {
             XCTAssertEqual(feed.changes.map(\.key), [AvailabilityKey(agent: "agent-3", team: "a", channel: .email)])
             XCTAssertEqual(feed.changes.first?.reasons, [.slotManual])
             XCTAssertEqual(feed.changes.first?.revision, 2)
-            XCTAssertEqual(Set(feed.removals.map(\.key)), [AvailabilityKey(agent: "agent-9", team: "a", channel: .email),
-                                                         AvailabilityKey(agent: "agent-9", team: "a", channel: .sms)])
+            XCTAssertEqual(
+                Set(feed.removals.map(\.key)),
+                [
+                    AvailabilityKey(agent: "agent-9", team: "a", channel: .email),
+                    AvailabilityKey(agent: "agent-9", team: "a", channel: .sms),
+                ])
             XCTAssertNil(feed.next)
             XCTAssertTrue(try store.changes(since: 2, now: Date()).changes.isEmpty)
             XCTAssertThrowsError(try store.changes(since: 3, now: Date()))
@@ -333,10 +354,14 @@ final class StoreContractTests: StoreTestCase {
             let store = try makeStore()
             let first = DesiredState(tenant(agents: 6), now: Date())
             _ = try store.apply(first, author: "t", message: "one", allowDeletes: false)
-            _ = try store.apply(DesiredState(tenant(agents: 4) { $0 == 1 ? ", active: false" : "" }, now: Date()), author: "t", message: "two", allowDeletes: true)
+            _ = try store.apply(
+                DesiredState(tenant(agents: 4) { $0 == 1 ? ", active: false" : "" }, now: Date()), author: "t", message: "two", allowDeletes: true)
             let snapshot = try store.snapshot(revision: 1)
             let restored = ConfigurationLoader(now: Date(), readinessWarnings: false).load(documents: [(path: "revision 1", text: snapshot.document)])
-            guard case .applied(3, let plan, _) = try store.apply(DesiredState(restored.configuration, now: Date()), author: "t", message: "back", allowDeletes: true) else {
+            guard
+                case .applied(3, let plan, _) = try store.apply(
+                    DesiredState(restored.configuration, now: Date()), author: "t", message: "back", allowDeletes: true)
+            else {
                 return XCTFail("the rollback writes revision 3")
             }
             XCTAssertEqual(plan.count(.create), 2)
@@ -386,12 +411,18 @@ final class StoreContractTests: StoreTestCase {
             let store = try makeStore()
             let configuration = tenant(agents: 5)
             _ = try store.apply(DesiredState(configuration, now: Date(), sourceDigest: "first-bytes"), author: "t", message: "", allowDeletes: false)
-            guard case .unchanged(1) = try store.apply(DesiredState(configuration, now: Date(), sourceDigest: "edited-bytes"), author: "t", message: "", allowDeletes: false) else {
+            guard
+                case .unchanged(1) = try store.apply(
+                    DesiredState(configuration, now: Date(), sourceDigest: "edited-bytes"), author: "t", message: "", allowDeletes: false)
+            else {
                 return XCTFail("the same configuration is no new revision")
             }
             XCTAssertEqual(try store.backend.read { try $0.revisionHead(1)?.sourceDigest }, "edited-bytes")
             XCTAssertEqual(try store.history().count, 1)
-            guard case .unchanged(1) = try store.apply(DesiredState(configuration, now: Date(), sourceDigest: "edited-bytes"), author: "t", message: "", allowDeletes: false) else {
+            guard
+                case .unchanged(1) = try store.apply(
+                    DesiredState(configuration, now: Date(), sourceDigest: "edited-bytes"), author: "t", message: "", allowDeletes: false)
+            else {
                 return XCTFail("unchanged")
             }
         }
@@ -402,14 +433,15 @@ final class StoreContractTests: StoreTestCase {
     func testAnExportLoadsBackToTheSameConfiguration() throws {
         try onEveryBackend {
             let store = try makeStore()
-            let desired = DesiredState(tenant(agents: 40) { index in
-                switch index {
-                case 3: ", multimediaProfile: manual"
-                case 5: ", email: \"o'neil+x@b.example\", active: false"
-                case 8: ", multimediaProfile: digital"
-                default: ""
-                }
-            }, now: Date())
+            let desired = DesiredState(
+                tenant(agents: 40) { index in
+                    switch index {
+                    case 3: ", multimediaProfile: manual"
+                    case 5: ", email: \"o'neil+x@b.example\", active: false"
+                    case 8: ", multimediaProfile: digital"
+                    default: ""
+                    }
+                }, now: Date())
             _ = try store.apply(desired, author: "t", message: "", allowDeletes: false)
             let files = ExportedFiles.render(entities: try store.entities(), revision: try store.currentRevision())
             XCTAssertEqual(files.map(\.0).first, "tenant.yaml")
@@ -501,11 +533,13 @@ final class StoreContractTests: StoreTestCase {
             let body = try XCTUnwrap(source.range(of: contract)).upperBound
             let end = source[body...].range(of: "\n}\n")?.lowerBound ?? source.endIndex
             let lines = source[body..<end].split(separator: "\n", omittingEmptySubsequences: false)
-            for (index, line) in lines.enumerated() where line.hasPrefix("    func test") && !line.contains("testEveryContractTestRunsOnEveryBackend") {
+            for (index, line) in lines.enumerated() where line.hasPrefix("    func test") && !line.contains("testEveryContractTestRunsOnEveryBackend")
+            {
                 tests += 1
                 let next = lines[index + 1].trimmingCharacters(in: .whitespaces)
-                XCTAssertTrue(next.hasPrefix("try onEveryBackend {") || next.hasPrefix("try await onEveryBackend {"),
-                              "\(line.trimmingCharacters(in: .whitespaces)) must hand its body to onEveryBackend")
+                XCTAssertTrue(
+                    next.hasPrefix("try onEveryBackend {") || next.hasPrefix("try await onEveryBackend {"),
+                    "\(line.trimmingCharacters(in: .whitespaces)) must hand its body to onEveryBackend")
                 if next.contains("onEveryBackend") { for backend in ContractBackend.allCases { runsPerBackend[backend, default: 0] += 1 } }
             }
         }
@@ -548,7 +582,10 @@ final class EvaluationDayTests: StoreTestCase {
             let configuration = ConfigurationLoader(now: june30).load(documents: [(path: "t.yaml", text: text)]).configuration
             let store = try makeStore()
             _ = try store.apply(DesiredState(configuration, now: june30), author: "t", message: "", allowDeletes: false)
-            guard case .unchanged = try store.apply(DesiredState(configuration, now: boundary.addingTimeInterval(86_400)), author: "t", message: "", allowDeletes: false) else {
+            guard
+                case .unchanged = try store.apply(
+                    DesiredState(configuration, now: boundary.addingTimeInterval(86_400)), author: "t", message: "", allowDeletes: false)
+            else {
                 return XCTFail("same configuration on a later day: unchanged")
             }
             let key = AvailabilityKey(agent: "a", team: "t", channel: .email)
@@ -585,7 +622,8 @@ final class SQLiteBackendTests: StoreTestCase {
         }
         XCTAssertEqual(try store.snapshot(revision: 1).document, desired.document)
         try queue.write { db in
-            try db.execute(sql: "UPDATE revisions SET snapshot = ?, snapshot_encoding = 'deflate' WHERE number = 1", arguments: [Data("not zlib".utf8)])
+            try db.execute(
+                sql: "UPDATE revisions SET snapshot = ?, snapshot_encoding = 'deflate' WHERE number = 1", arguments: [Data("not zlib".utf8)])
         }
         XCTAssertThrowsError(try store.snapshot(revision: 1)) { error in
             XCTAssertTrue("\(error)".contains("cannot be decompressed"), "\(error)")
@@ -599,12 +637,16 @@ final class SQLiteBackendTests: StoreTestCase {
         try queue.read { db in
             let columns = try db.columns(in: "outbound_availability").map(\.name)
             XCTAssertEqual(columns, ["agent_id", "team_id", "channel", "available", "reasons", "revision", "until"])
-            let row = try XCTUnwrap(try Row.fetchOne(db, sql: "SELECT available, reasons, revision FROM outbound_availability WHERE agent_id = 'agent-7' AND channel = 'email'"))
+            let row = try XCTUnwrap(
+                try Row.fetchOne(
+                    db, sql: "SELECT available, reasons, revision FROM outbound_availability WHERE agent_id = 'agent-7' AND channel = 'email'"))
             XCTAssertEqual(row[0] as Int, 0)
             XCTAssertEqual(row[1] as String, "slot-manual")
             XCTAssertEqual(row[2] as Int, 1)
-            let detail = try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN SELECT * FROM outbound_availability WHERE agent_id = 'agent-7' AND channel = 'sms'")
-                .map { $0["detail"] as String? ?? "" }.joined(separator: " ")
+            let detail = try Row.fetchAll(
+                db, sql: "EXPLAIN QUERY PLAN SELECT * FROM outbound_availability WHERE agent_id = 'agent-7' AND channel = 'sms'"
+            )
+            .map { $0["detail"] as String? ?? "" }.joined(separator: " ")
             XCTAssertTrue(detail.contains("USING INDEX") || detail.contains("USING PRIMARY KEY"), detail)
             XCTAssertFalse(detail.contains("SCAN"), detail)
         }

@@ -5,8 +5,9 @@ import XCTest
 /// The URL forms of `--store` for PostgreSQL (docs/store.md), read without any server.
 final class PostgresURLTests: XCTestCase {
     func testEveryFormReads() throws {
-        let full = try PostgresURL(parsing: "postgresql://ana:s%40cret@db.example:6543/cc?schema=acme&sslmode=verify-full&sslrootcert=/etc/ca.pem",
-                                   environment: [:], home: "/nowhere")
+        let full = try PostgresURL(
+            parsing: "postgresql://ana:s%40cret@db.example:6543/cc?schema=acme&sslmode=verify-full&sslrootcert=/etc/ca.pem",
+            environment: [:], home: "/nowhere")
         XCTAssertEqual(full.user, "ana")
         XCTAssertEqual(full.password, "s@cret")
         XCTAssertEqual(full.host, "db.example")
@@ -26,7 +27,8 @@ final class PostgresURLTests: XCTestCase {
         let socket = try PostgresURL(parsing: "postgres://postgres@localhost:5433/outboundctl?host=/tmp/pg%20dir", environment: [:], home: "/nowhere")
         XCTAssertEqual(socket.socketDirectory, "/tmp/pg dir")
         XCTAssertEqual(socket.location, "postgres://postgres@localhost:5433/outboundctl?host=/tmp/pg%20dir&schema=outboundctl")
-        XCTAssertEqual(try PostgresURL(parsing: "postgres://ana@h/", environment: [:], home: "/").database, "ana", "the database defaults to the user")
+        XCTAssertEqual(
+            try PostgresURL(parsing: "postgres://ana@h/", environment: [:], home: "/").database, "ana", "the database defaults to the user")
     }
 
     func testThePasswordComesFromPGPASSWORDElsePgpass() throws {
@@ -39,10 +41,12 @@ final class PostgresURLTests: XCTestCase {
         XCTAssertEqual(try PostgresURL(parsing: "postgres://ana@db.example/cc", environment: [:], home: home.path).password, "pa:ss")
         XCTAssertEqual(try PostgresURL(parsing: "postgres://bo@elsewhere/x", environment: [:], home: home.path).password, "fallback")
         XCTAssertEqual(try PostgresURL(parsing: "postgres://ana@db.example/cc", environment: ["PGPASSWORD": "env"], home: home.path).password, "env")
-        XCTAssertEqual(try PostgresURL(parsing: "postgres://ana:url@db.example/cc", environment: ["PGPASSWORD": "env"], home: home.path).password, "url")
+        XCTAssertEqual(
+            try PostgresURL(parsing: "postgres://ana:url@db.example/cc", environment: ["PGPASSWORD": "env"], home: home.path).password, "url")
         try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: file.path)
-        XCTAssertNil(try PostgresURL(parsing: "postgres://ana@db.example/cc", environment: [:], home: home.path).password,
-                     "a ~/.pgpass others may read is ignored, as libpq does")
+        XCTAssertNil(
+            try PostgresURL(parsing: "postgres://ana@db.example/cc", environment: [:], home: home.path).password,
+            "a ~/.pgpass others may read is ignored, as libpq does")
     }
 
     func testUnusableURLsAreRefusedWithTheReason() {

@@ -1,7 +1,8 @@
 import Foundation
+import XCTest
+
 @testable import OutboundConfig
 @testable import OutboundStore
-import XCTest
 
 final class SnapshotCompressionTests: XCTestCase {
     /// 20,000 rows of ids, names and Unicode: several pieces, each its own zlib stream.
@@ -9,7 +10,8 @@ final class SnapshotCompressionTests: XCTestCase {
         let tenant = CanonicalForm.Row(CanonicalForm.Entity(key: .tenant, text: #"{"name":"T","digitalChannels":"enabled"}"#), sources: "")
         let agents = (0..<20_000).filter { !dropped.contains($0) }.map { number in
             let text = #"{"name":"Ünïcode \#(number)\#(changed.contains(number) ? " changed" : "")","licence":"premium"}"#
-            return CanonicalForm.Row(CanonicalForm.Entity(key: CanonicalForm.Key(kind: "agents", id: String(format: "agent-%05d", number)), text: text), sources: "")
+            return CanonicalForm.Row(
+                CanonicalForm.Entity(key: CanonicalForm.Key(kind: "agents", id: String(format: "agent-%05d", number)), text: text), sources: "")
         }
         let sites = [CanonicalForm.Row(CanonicalForm.Entity(key: CanonicalForm.Key(kind: "sites", id: "hq"), text: "{}"), sources: "")]
         return [tenant] + sites + agents
@@ -52,7 +54,9 @@ final class SnapshotCompressionTests: XCTestCase {
             let (again, _) = SnapshotCompression.stored(next, revision: 2, reusing: previous)
             XCTAssertEqual(SnapshotCompression.decompress(again.bytes), String(decoding: next.document, as: UTF8.self), label)
             for piece in next.pieces where !changed.contains(piece.fingerprint) {
-                XCTAssertEqual(previous.stream(of: piece.fingerprint).map { again.bytes.range(of: $0) != nil }, true, "\(label): a kept piece's stream is copied")
+                XCTAssertEqual(
+                    previous.stream(of: piece.fingerprint).map { again.bytes.range(of: $0) != nil }, true, "\(label): a kept piece's stream is copied"
+                )
             }
         }
 
@@ -61,14 +65,20 @@ final class SnapshotCompressionTests: XCTestCase {
         let poisoned = first.pieces[1]
         let poison = CanonicalForm.DocumentPiece(bytes: Array("POISON".utf8), fingerprint: poisoned.fingerprint)
         let streams = first.pieces.map { piece in
-            SnapshotCompression.stored(DesiredState.Snapshot(pieces: [piece.fingerprint == poisoned.fingerprint ? poison : piece], digest: ""), revision: 0, reusing: nil).0.bytes
+            SnapshotCompression.stored(
+                DesiredState.Snapshot(pieces: [piece.fingerprint == poisoned.fingerprint ? poison : piece], digest: ""), revision: 0, reusing: nil
+            ).0.bytes
         }
         let blob = streams.reduce(Data(), +)
-        let poisonedNote = try XCTUnwrap(SnapshotCompression.PieceNote(
-            text: SnapshotCompression.PieceNote.text(revision: 1, bytes: blob, pieces: zip(first.pieces, streams).map { ($0.fingerprint, $1.count) }), bytes: blob))
+        let poisonedNote = try XCTUnwrap(
+            SnapshotCompression.PieceNote(
+                text: SnapshotCompression.PieceNote.text(
+                    revision: 1, bytes: blob, pieces: zip(first.pieces, streams).map { ($0.fingerprint, $1.count) }), bytes: blob))
         let next = DesiredState.Snapshot(of: rows(changing: [19_999]))
         let copied = try XCTUnwrap(SnapshotCompression.decompress(SnapshotCompression.stored(next, revision: 2, reusing: poisonedNote).0.bytes))
-        XCTAssertEqual(copied, String(decoding: next.document, as: UTF8.self).replacingOccurrences(of: String(decoding: poisoned.bytes, as: UTF8.self), with: "POISON"))
+        XCTAssertEqual(
+            copied,
+            String(decoding: next.document, as: UTF8.self).replacingOccurrences(of: String(decoding: poisoned.bytes, as: UTF8.self), with: "POISON"))
 
         XCTAssertNil(SnapshotCompression.PieceNote(text: try XCTUnwrap(note), bytes: stored.bytes.dropLast()), "bytes of another length")
         var flipped = stored.bytes
@@ -82,7 +92,8 @@ final class SnapshotCompressionTests: XCTestCase {
         lines.swapAt(1, 2)
         XCTAssertNil(SnapshotCompression.PieceNote(text: lines.joined(separator: "\n"), bytes: stored.bytes), "lines out of place")
         // A length past the bytes, however large, is refused, not an overflow.
-        let huge = SnapshotCompression.PieceNote.text(revision: 1, bytes: stored.bytes, pieces: [(first.pieces[0].fingerprint, 1), (first.pieces[1].fingerprint, Int.max)])
+        let huge = SnapshotCompression.PieceNote.text(
+            revision: 1, bytes: stored.bytes, pieces: [(first.pieces[0].fingerprint, 1), (first.pieces[1].fingerprint, Int.max)])
         XCTAssertNil(SnapshotCompression.PieceNote(text: huge, bytes: stored.bytes), "a length past the bytes")
     }
 }

@@ -14,10 +14,13 @@ public enum TestPostgres {
             process.executableURL = URL(fileURLWithPath: "/bin/bash")
             // Inherited descriptors closed first, as in dev-postgres.sh: a server started here
             // would hold them, and this wait would never end.
-            process.arguments = ["-c", """
+            process.arguments = [
+                "-c",
+                """
                 for fd in /proc/$$/fd/*; do fd="${fd##*/}"; [ "$fd" -gt 2 ] && [ "$fd" -lt 255 ] && eval "exec $fd>&-" 2>/dev/null; done
                 \(command) >/dev/null 2>&1
-                """]
+                """,
+            ]
             try process.run()
             process.waitUntilExit()
         }
@@ -73,8 +76,10 @@ public enum TestPostgres {
     public static func psql(_ sql: String, schema: String? = nil, url: String? = nil, password: String? = nil) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["psql", "--no-psqlrc", "--tuples-only", "--no-align", "--set=ON_ERROR_STOP=1",
-                             "--dbname=\(try url ?? server().url)", "--command=\(sql)"]
+        process.arguments = [
+            "psql", "--no-psqlrc", "--tuples-only", "--no-align", "--set=ON_ERROR_STOP=1",
+            "--dbname=\(try url ?? server().url)", "--command=\(sql)",
+        ]
         var environment = ProcessInfo.processInfo.environment
         if let schema { environment["PGOPTIONS"] = "-c search_path=\"\(schema)\"" }
         if let password { environment["PGPASSWORD"] = password }
@@ -92,7 +97,8 @@ public enum TestPostgres {
     }
 
     /// The repository root (scripts/ lives there).
-    public static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    public static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
 
     private static func start() -> Result<Server, Unavailable> {
         if let url = ProcessInfo.processInfo.environment["OUTBOUNDCTL_TEST_POSTGRES"], !url.isEmpty {
@@ -106,8 +112,10 @@ public enum TestPostgres {
     public static func startPrivate() -> Result<Server, Unavailable> {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = [repositoryRoot.appendingPathComponent("scripts/dev-postgres.sh").path,
-                             "--stop-with", String(ProcessInfo.processInfo.processIdentifier)]
+        process.arguments = [
+            repositoryRoot.appendingPathComponent("scripts/dev-postgres.sh").path,
+            "--stop-with", String(ProcessInfo.processInfo.processIdentifier),
+        ]
         let out = Pipe()
         let err = Pipe()
         process.standardOutput = out
@@ -124,13 +132,17 @@ public enum TestPostgres {
             fields[String(line[..<equals])] = String(line[line.index(after: equals)...])
         }
         guard process.terminationStatus == 0, let url = fields["url"] else {
-            return .failure(Unavailable(description: """
-                the PostgreSQL tests need a PostgreSQL server: install it (apt-get install postgresql), \
-                or set OUTBOUNDCTL_TEST_POSTGRES to a URL; scripts/dev-postgres.sh said: \(complaint)
-                """))
+            return .failure(
+                Unavailable(
+                    description: """
+                        the PostgreSQL tests need a PostgreSQL server: install it (apt-get install postgresql), \
+                        or set OUTBOUNDCTL_TEST_POSTGRES to a URL; scripts/dev-postgres.sh said: \(complaint)
+                        """))
         }
         let port = fields["tcp"].flatMap { URLComponents(string: $0)?.port }
-        return .success(Server(url: url, tcpURL: fields["tcp"], directory: fields["dir"], stopCommand: fields["stop"],
-                               startCommand: fields["start"], port: port))
+        return .success(
+            Server(
+                url: url, tcpURL: fields["tcp"], directory: fields["dir"], stopCommand: fields["stop"],
+                startCommand: fields["start"], port: port))
     }
 }

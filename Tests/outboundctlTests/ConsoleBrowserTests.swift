@@ -6,11 +6,13 @@ import XCTest
 /// stores, and checks what a person sees against what `matrix` and `explain` answer.
 final class ConsoleBrowserTests: XCTestCase {
     func testTheConsoleInARealBrowser() throws {
-        let missing = ["/usr/bin/chromium", "/usr/bin/chromedriver"].filter { !FileManager.default.isExecutableFile(atPath: $0) }
+        let missing =
+            ["/usr/bin/chromium", "/usr/bin/chromedriver"].filter { !FileManager.default.isExecutableFile(atPath: $0) }
             + (try runProgram("/usr/bin/env", ["python3", "-c", "import selenium"]).status == 0 ? [] : ["selenium"])
         guard missing.isEmpty else {
-            return XCTFail("missing \(missing.joined(separator: ", ")): apt-get install chromium chromium-driver && python3 -m pip install selenium "
-                           + "(scripts/test.sh installs them when missing)")
+            return XCTFail(
+                "missing \(missing.joined(separator: ", ")): apt-get install chromium chromium-driver && python3 -m pip install selenium "
+                    + "(scripts/test.sh installs them when missing)")
         }
         let (store, _) = try ConsoleFixture.store(self)
         let (hostileStore, _) = try ConsoleFixture.store(self, hostile: true)
@@ -42,13 +44,19 @@ final class ConsoleBrowserTests: XCTestCase {
         let expectedFile = try temporaryDirectory(self).appendingPathComponent("expected.json")
         try JSONSerialization.data(withJSONObject: expected).write(to: expectedFile)
 
-        let run = try runProgram("/usr/bin/timeout", ["300", "python3", "Tests/Browser/console_test.py",
-                                                      "--plain", plain.baseURL.absoluteString, "--login", guarded.baseURL.absoluteString,
-                                                      "--token", "support-token", "--check-token", "desk-token",
-                                                      "--hostile", hostile.baseURL.absoluteString, "--expected", expectedFile.path])
+        let run = try runProgram(
+            "/usr/bin/timeout",
+            [
+                "300", "python3", "Tests/Browser/console_test.py",
+                "--plain", plain.baseURL.absoluteString, "--login", guarded.baseURL.absoluteString,
+                "--token", "support-token", "--check-token", "desk-token",
+                "--hostile", hostile.baseURL.absoluteString, "--expected", expectedFile.path,
+            ])
         XCTAssertEqual(run.status, 0, "\(run.stdout)\n\(run.stderr)")
-        for step in ["search and open an agent", "the date changes the licence verdict", "the overview and its filters", "the login flow",
-                     "the pages without JavaScript", "the hostile-names tenant", "labels, contrast and the keyboard"] {
+        for step in [
+            "search and open an agent", "the date changes the licence verdict", "the overview and its filters", "the login flow",
+            "the pages without JavaScript", "the hostile-names tenant", "labels, contrast and the keyboard",
+        ] {
             XCTAssertTrue(run.stdout.contains("ok: \(step)"), "\(step): \(run.stdout)")
         }
     }

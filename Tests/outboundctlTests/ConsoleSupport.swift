@@ -16,9 +16,13 @@ enum ConsoleFixture {
     static func store(_ test: XCTestCase, hostile: Bool = false) throws -> (store: String, configuration: URL) {
         let configuration = try copyExample("acme", test)
         if hostile {
-            try edit(configuration.appendingPathComponent("agents.yaml"), replacing: "name: Ana Silva", with: "name: '\(hostileAgentName.replacingOccurrences(of: "'", with: "''"))'")
+            try edit(
+                configuration.appendingPathComponent("agents.yaml"), replacing: "name: Ana Silva",
+                with: "name: '\(hostileAgentName.replacingOccurrences(of: "'", with: "''"))'")
             try edit(configuration.appendingPathComponent("organisation.yaml"), replacing: "name: Digital tier 1", with: "name: '\(hostileTeamName)'")
-            try edit(configuration.appendingPathComponent("organisation.yaml"), replacing: "name: Lisbon", with: "name: '\(hostileSiteName.replacingOccurrences(of: "'", with: "''"))'")
+            try edit(
+                configuration.appendingPathComponent("organisation.yaml"), replacing: "name: Lisbon",
+                with: "name: '\(hostileSiteName.replacingOccurrences(of: "'", with: "''"))'")
         }
         let store = configuration.deletingLastPathComponent().appendingPathComponent("outbound.sqlite").path
         var arguments = ["apply", configuration.path, "--store", store]

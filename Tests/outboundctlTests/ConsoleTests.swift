@@ -4,9 +4,11 @@ import XCTest
 /// The support console of `serve` (SPEC §8) over plain HTTP: every page's status and headers,
 /// escaping, the agreement with `matrix`, bad input, and the login under `--token-file`.
 final class ConsoleTests: XCTestCase {
-    private static let pages = ["/", "/agents?q=ana", "/agents/ana.silva", "/agents/ana.silva?channel=email&team=digital-tier1&date=2100-01-02&state=idle",
-                                "/overview", "/overview?site=lisbon&team=digital-tier1&page=1", "/overview.csv", "/revisions", "/suggest?q=an",
-                                "/console/style.css", "/console/console.js", "/login"]
+    private static let pages = [
+        "/", "/agents?q=ana", "/agents/ana.silva", "/agents/ana.silva?channel=email&team=digital-tier1&date=2100-01-02&state=idle",
+        "/overview", "/overview?site=lisbon&team=digital-tier1&page=1", "/overview.csv", "/revisions", "/suggest?q=an",
+        "/console/style.css", "/console/console.js", "/login",
+    ]
 
     private func assertSecurityHeaders(_ answer: HTTPAnswer, _ path: String, line: UInt = #line) {
         XCTAssertEqual(answer.header("Content-Security-Policy"), "default-src 'self'; frame-ancestors 'none'", path, line: line)
@@ -18,8 +20,10 @@ final class ConsoleTests: XCTestCase {
         let (store, _) = try ConsoleFixture.store(self)
         let server = try ServeProcess(["--store", store])
         defer { server.stop() }
-        let types = ["/overview.csv": "text/csv; charset=utf-8", "/suggest?q=an": "application/json", "/console/style.css": "text/css; charset=utf-8",
-                     "/console/console.js": "text/javascript; charset=utf-8"]
+        let types = [
+            "/overview.csv": "text/csv; charset=utf-8", "/suggest?q=an": "application/json", "/console/style.css": "text/css; charset=utf-8",
+            "/console/console.js": "text/javascript; charset=utf-8",
+        ]
         for path in Self.pages where path != "/login" {
             let answer = try server.console(path)
             XCTAssertEqual(answer.status, 200, "\(path): \(answer.text)")
@@ -44,10 +48,14 @@ final class ConsoleTests: XCTestCase {
 
         let metrics = try server.get("/metrics").text
         XCTAssertTrue(metrics.contains(#"outboundctl_http_requests_total{route="/agents/{agent}",status="200"} 2"#), "counted by pattern: \(metrics)")
-        XCTAssertTrue(eventually { server.logLines.contains { $0["path"] as? String == "/overview.csv" && $0["status"] as? Int == 200 } }, "logged like the API")
+        XCTAssertTrue(
+            eventually { server.logLines.contains { $0["path"] as? String == "/overview.csv" && $0["status"] as? Int == 200 } }, "logged like the API"
+        )
 
         // Wrong methods: 405 with Allow, as the API answers.
-        for (method, path, allow) in [("POST", "/", "GET"), ("DELETE", "/agents/ana.silva", "GET"), ("GET", "/logout", "POST"), ("PUT", "/login", "GET, POST")] {
+        for (method, path, allow) in [
+            ("POST", "/", "GET"), ("DELETE", "/agents/ana.silva", "GET"), ("GET", "/logout", "POST"), ("PUT", "/login", "GET, POST"),
+        ] {
             let answer = try server.console(method, path)
             XCTAssertEqual(answer.status, 405, "\(method) \(path)")
             XCTAssertEqual(answer.header("Allow"), allow, "\(method) \(path)")
@@ -63,12 +71,15 @@ final class ConsoleTests: XCTestCase {
         defer { server.stop() }
         let page = try server.console("/agents/ana.silva?channel=email&date=2026-06-01").text
         XCTAssertEqual(page.components(separatedBy: "<tr class=\"check\"").count - 1, 9, "the nine checks")
-        let explain = try XCTUnwrap(outboundctl(["explain", "ana.silva", "--store", store, "--channel", "email", "--date", "2026-06-01", "--format", "json"]).json)
+        let explain = try XCTUnwrap(
+            outboundctl(["explain", "ana.silva", "--store", store, "--channel", "email", "--date", "2026-06-01", "--format", "json"]).json)
         for check in try XCTUnwrap(explain["checks"] as? [[String: Any]]) {
-            let id = try XCTUnwrap(check["check"] as? String), outcome = try XCTUnwrap(check["outcome"] as? String)
+            let id = try XCTUnwrap(check["check"] as? String)
+            let outcome = try XCTUnwrap(check["outcome"] as? String)
             XCTAssertTrue(page.contains("data-check=\"\(id)\" data-outcome=\"\(outcome)\""), "\(id) is \(outcome) as explain says")
             if let source = check["source"] as? [String: Any], let file = source["file"] as? String {
-                XCTAssertTrue(page.contains("\(file):\(source["line"]!):\(source["column"]!)</span> · revision \(source["revision"]!)"), "\(id)'s node")
+                XCTAssertTrue(
+                    page.contains("\(file):\(source["line"]!):\(source["column"]!)</span> · revision \(source["revision"]!)"), "\(id)'s node")
             }
         }
         XCTAssertTrue(page.contains("set `email.assignment: auto-pushed`"), "the failed check's fix")
@@ -88,19 +99,21 @@ final class ConsoleTests: XCTestCase {
         let server = try ServeProcess(["--store", store])
         defer { server.stop() }
         let before = try outboundctl(["history", "--store", store, "--format", "json"]).stdout
-        for (path, status, says) in [("/agents/ana.silva?channel=fax", 400, "channel: &#39;fax&#39; is not sms or email"),
-                                     ("/agents/ana.silva?date=2027-13-01", 400, "date: &#39;2027-13-01&#39; is not a date"),
-                                     ("/agents/ana.silva?state=asleep", 400, "state: &#39;asleep&#39;"),
-                                     ("/agents/ana.silva?channel=sms&channel=email", 400, "channel: given 2 times"),
-                                     ("/agents/ana.silva?team=nope", 404, "not in team &#39;nope&#39;"),
-                                     ("/agents/ana.silv", 404, "did you mean &#39;ana.silva&#39;"),
-                                     ("/overview?team=digital-tier", 400, "unknown team &#39;digital-tier&#39;; did you mean &#39;digital-tier1&#39;"),
-                                     ("/overview.csv?site=lisbn", 400, "unknown site &#39;lisbn&#39;; did you mean &#39;lisbon&#39;"),
-                                     ("/overview?page=0", 400, "page: &#39;0&#39; is not a whole number"),
-                                     ("/overview?page=x", 400, "page: &#39;x&#39;"),
-                                     ("/overview?page=9", 404, "page 9: the list of unavailable rows has 1 page"),
-                                     ("/agents?q=%ZZ", 400, "is not percent-encoded"),
-                                     ("/suggest", 400, "q: required")] {
+        for (path, status, says) in [
+            ("/agents/ana.silva?channel=fax", 400, "channel: &#39;fax&#39; is not sms or email"),
+            ("/agents/ana.silva?date=2027-13-01", 400, "date: &#39;2027-13-01&#39; is not a date"),
+            ("/agents/ana.silva?state=asleep", 400, "state: &#39;asleep&#39;"),
+            ("/agents/ana.silva?channel=sms&channel=email", 400, "channel: given 2 times"),
+            ("/agents/ana.silva?team=nope", 404, "not in team &#39;nope&#39;"),
+            ("/agents/ana.silv", 404, "did you mean &#39;ana.silva&#39;"),
+            ("/overview?team=digital-tier", 400, "unknown team &#39;digital-tier&#39;; did you mean &#39;digital-tier1&#39;"),
+            ("/overview.csv?site=lisbn", 400, "unknown site &#39;lisbn&#39;; did you mean &#39;lisbon&#39;"),
+            ("/overview?page=0", 400, "page: &#39;0&#39; is not a whole number"),
+            ("/overview?page=x", 400, "page: &#39;x&#39;"),
+            ("/overview?page=9", 404, "page 9: the list of unavailable rows has 1 page"),
+            ("/agents?q=%ZZ", 400, "is not percent-encoded"),
+            ("/suggest", 400, "q: required"),
+        ] {
             let answer = try server.console(path)
             XCTAssertEqual(answer.status, status, "\(path): \(answer.text)")
             XCTAssertTrue(answer.text.contains(says), "\(path): \(answer.text)")
@@ -149,7 +162,10 @@ final class ConsoleTests: XCTestCase {
         let (store, _) = try ConsoleFixture.store(self)
         let server = try ServeProcess(["--store", store])
         defer { server.stop() }
-        for filters in [[:], ["team": "digital-tier1"], ["site": "porto"], ["site": "lisbon", "team": "voice-tier1"], ["site": "boston", "team": "digital-tier1"]] {
+        for filters in [
+            [:], ["team": "digital-tier1"], ["site": "porto"], ["site": "lisbon", "team": "voice-tier1"],
+            ["site": "boston", "team": "digital-tier1"],
+        ] {
             let query = filters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "&")
             let options = filters.sorted { $0.key < $1.key }.flatMap { ["--\($0.key)", $0.value] }
             let csv = try outboundctl(["matrix", "--store", store, "--format", "csv", "--unavailable-only"] + options)
@@ -162,8 +178,10 @@ final class ConsoleTests: XCTestCase {
             let page = try server.console("/overview?" + query).text
             for channel in ["sms", "email"] {
                 let expected = try XCTUnwrap(summary[channel])
-                XCTAssertTrue(page.contains("data-channel=\"\(channel)\" data-available=\"\(expected["available"]!)\" data-unavailable=\"\(expected["unavailable"]!)\""),
-                              "\(query) \(channel) counts: \(expected)")
+                XCTAssertTrue(
+                    page.contains(
+                        "data-channel=\"\(channel)\" data-available=\"\(expected["available"]!)\" data-unavailable=\"\(expected["unavailable"]!)\""),
+                    "\(query) \(channel) counts: \(expected)")
                 let reasons = try XCTUnwrap(expected["reasons"] as? [String: Int])
                 let chart = page.components(separatedBy: "data-channel=\"\(channel)\"")[1].components(separatedBy: "</figure>")[0]
                 XCTAssertEqual(chart.components(separatedBy: "<g data-reason=").count - 1, reasons.count, "\(query) \(channel): one bar per reason")
@@ -226,17 +244,22 @@ final class ConsoleTests: XCTestCase {
             XCTAssertTrue(answer.text.contains("<form method=\"post\" action=\"/login\""), "\(path) shows the login form")
             assertSecurityHeaders(answer, path)
         }
-        XCTAssertTrue(try server.console("/overview?team=digital-tier1").text.contains("name=\"next\" value=\"/overview?team=digital-tier1\""),
-                      "the form comes back to the page asked for")
+        XCTAssertTrue(
+            try server.console("/overview?team=digital-tier1").text.contains("name=\"next\" value=\"/overview?team=digital-tier1\""),
+            "the form comes back to the page asked for")
         XCTAssertEqual(try server.console("/login").status, 200)
         XCTAssertEqual(try server.console("/console/style.css").status, 200, "the login form's stylesheet needs no session")
-        XCTAssertEqual(try server.console("/", headers: ["Authorization": "Bearer support-token"]).status, 401, "the console takes a session, not a bearer token")
+        XCTAssertEqual(
+            try server.console("/", headers: ["Authorization": "Bearer support-token"]).status, 401, "the console takes a session, not a bearer token"
+        )
 
         XCTAssertEqual(try server.console("POST", "/login", form: "token=wrong").status, 401)
         XCTAssertEqual(try server.console("POST", "/login", form: "token=desk-token").status, 403, "a check token is not enough")
         XCTAssertEqual(try server.console("POST", "/login", form: "token=").status, 400)
-        XCTAssertEqual(try server.console("POST", "/login", headers: ["Content-Type": "application/json"], form: #"{"token":"support-token"}"#).status, 415)
-        XCTAssertEqual(try server.console("POST", "/login", form: "token=support-token&next=//evil.example/").status, 400, "next stays on this console")
+        XCTAssertEqual(
+            try server.console("POST", "/login", headers: ["Content-Type": "application/json"], form: #"{"token":"support-token"}"#).status, 415)
+        XCTAssertEqual(
+            try server.console("POST", "/login", form: "token=support-token&next=//evil.example/").status, 400, "next stays on this console")
         XCTAssertEqual(try server.console("POST", "/login", form: "token=" + String(repeating: "x", count: 5_000)).status, 413)
 
         let login = try server.console("POST", "/login", form: "token=support-token&next=%2Foverview%3Fteam%3Ddigital-tier1")
@@ -247,7 +270,8 @@ final class ConsoleTests: XCTestCase {
         XCTAssertTrue(attributes[0].hasPrefix("outboundctl-session="), cookie)
         XCTAssertEqual(attributes[0].count, "outboundctl-session=".count + 64, "256 random bits")
         XCTAssertFalse(cookie.contains("support-token"), "the cookie never holds the token")
-        XCTAssertEqual(Set(attributes.dropFirst()), ["Path=/", "Max-Age=43200", "HttpOnly", "SameSite=Strict"], "12 hours; not Secure over plain HTTP")
+        XCTAssertEqual(
+            Set(attributes.dropFirst()), ["Path=/", "Max-Age=43200", "HttpOnly", "SameSite=Strict"], "12 hours; not Secure over plain HTTP")
         let session = ["Cookie": attributes[0]]
         for path in Self.pages where path != "/login" {
             XCTAssertEqual(try server.console(path, headers: session).status, 200, path)
@@ -281,15 +305,20 @@ final class ConsoleTests: XCTestCase {
     /// time from a file on every call), as the licence-boundary test of serve does.
     func testASessionEndsAfterTwelveHours() throws {
         let library = "/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1"
-        XCTAssertTrue(FileManager.default.fileExists(atPath: library), "libfaketime is missing: apt-get install faketime (scripts/test.sh installs it)")
+        XCTAssertTrue(
+            FileManager.default.fileExists(atPath: library), "libfaketime is missing: apt-get install faketime (scripts/test.sh installs it)")
         let (store, _) = try ConsoleFixture.store(self)
         let directory = try temporaryDirectory(self)
-        let tokens = directory.appendingPathComponent("tokens"), clock = directory.appendingPathComponent("clock")
+        let tokens = directory.appendingPathComponent("tokens")
+        let clock = directory.appendingPathComponent("clock")
         try "support-token\n".write(to: tokens, atomically: true, encoding: .utf8)
         try "@2026-06-01 08:00:00\n".write(to: clock, atomically: true, encoding: .utf8)
-        let server = try ServeProcess(["--store", store, "--token-file", tokens.path], environment: [
-            "LD_PRELOAD": library, "FAKETIME_TIMESTAMP_FILE": clock.path, "FAKETIME_NO_CACHE": "1", "FAKETIME_DONT_FAKE_MONOTONIC": "1", "TZ": "UTC",
-        ], throughEnv: true)
+        let server = try ServeProcess(
+            ["--store", store, "--token-file", tokens.path],
+            environment: [
+                "LD_PRELOAD": library, "FAKETIME_TIMESTAMP_FILE": clock.path, "FAKETIME_NO_CACHE": "1", "FAKETIME_DONT_FAKE_MONOTONIC": "1",
+                "TZ": "UTC",
+            ], throughEnv: true)
         defer { server.stop() }
         let login = try server.console("POST", "/login", form: "token=support-token")
         let session = ["Cookie": try XCTUnwrap(login.header("Set-Cookie")?.split(separator: ";").first.map(String.init))]

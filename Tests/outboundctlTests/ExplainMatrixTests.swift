@@ -14,8 +14,12 @@ final class ExplainMatrixTests: XCTestCase {
         XCTAssertEqual(json["available"] as? Bool, false)
         XCTAssertEqual(json["reasons"] as? [String], ["slot-manual"])
         let checks = try XCTUnwrap(json["checks"] as? [[String: Any]])
-        XCTAssertEqual(checks.map { $0["check"] as? String }, ["agent-active", "digital-channels", "premium-licence", "licence-valid", "media-slots",
-                                                               "auto-pushed", "outbound-entry-point", "desktop-entry-points", "agent-state"])
+        XCTAssertEqual(
+            checks.map { $0["check"] as? String },
+            [
+                "agent-active", "digital-channels", "premium-licence", "licence-valid", "media-slots",
+                "auto-pushed", "outbound-entry-point", "desktop-entry-points", "agent-state",
+            ])
         for check in checks { XCTAssertEqual(Set(check.keys), ["check", "passed", "outcome", "detail", "reason", "source"]) }
         let autoPushed = checks[5]
         XCTAssertEqual(autoPushed["passed"] as? Bool, false)
@@ -31,11 +35,16 @@ final class ExplainMatrixTests: XCTestCase {
         XCTAssertEqual(run.status, 1)
         XCTAssertTrue(run.stdout.hasPrefix("ana.silva · email · team digital-tier1: NOT AVAILABLE (slot-manual)\n"), run.stdout)
         XCTAssertTrue(run.stdout.contains("✘ 6. those slots are auto-pushed"), run.stdout)
-        XCTAssertTrue(run.stdout.contains("fix: examples/acme/profiles.yaml:21:26 email-manual uses manual assignment; set `email.assignment: auto-pushed`, or give ana.silva another profile"), run.stdout)
+        XCTAssertTrue(
+            run.stdout.contains(
+                "fix: examples/acme/profiles.yaml:21:26 email-manual uses manual assignment; set `email.assignment: auto-pushed`, or give ana.silva another profile"
+            ), run.stdout)
         let available = try outboundctl(["explain", "bruno.costa", "examples/acme", "--channel", "sms"] + today)
         XCTAssertEqual(available.status, 0)
         XCTAssertTrue(available.stdout.contains("AVAILABLE"))
-        XCTAssertTrue(available.stdout.contains("From: sms-support · transfer queues: sms-tier1 · wrap-up reasons: escalated, no-response, resolved"), available.stdout)
+        XCTAssertTrue(
+            available.stdout.contains("From: sms-support · transfer queues: sms-tier1 · wrap-up reasons: escalated, no-response, resolved"),
+            available.stdout)
     }
 
     func testExplainWithoutChannelAnswersBothAndFollowsTheBestAnswer() throws {
@@ -55,7 +64,8 @@ final class ExplainMatrixTests: XCTestCase {
         let answers = try XCTUnwrap(all.json?["answers"] as? [[String: Any]])
         XCTAssertEqual(answers.map { $0["team"] as? String }, ["digital-tier1", "voice-tier1"])
         XCTAssertEqual(answers.map { $0["reasons"] as? [String] }, [[], ["slot-none"]])
-        let picked = try outboundctl(["explain", "diogo.ferreira", "examples/acme", "--channel", "sms", "--team", "voice-tier1", "--format", "json"] + today)
+        let picked = try outboundctl(
+            ["explain", "diogo.ferreira", "examples/acme", "--channel", "sms", "--team", "voice-tier1", "--format", "json"] + today)
         XCTAssertEqual(picked.status, 1)
         XCTAssertEqual(picked.json?["team"] as? String, "voice-tier1")
         let wrongTeam = try outboundctl(["explain", "diogo.ferreira", "examples/acme", "--team", "email-desk"])
@@ -96,8 +106,12 @@ final class ExplainMatrixTests: XCTestCase {
         for answer in inactive.json?["answers"] as? [[String: Any]] ?? [] { seen.formUnion(answer["reasons"] as? [String] ?? []) }
         let state = try outboundctl(["explain", "bruno.costa", "examples/acme", "--state", "engaged", "--format", "json"] + today)
         for answer in state.json?["answers"] as? [[String: Any]] ?? [] { seen.formUnion(answer["reasons"] as? [String] ?? []) }
-        XCTAssertEqual(seen, ["agent-inactive", "tenant-digital-disabled", "licence-not-premium", "licence-expired", "licence-not-yet-valid",
-                              "slot-none", "slot-manual", "no-entry-point", "entry-point-not-allowed", "state-not-allowed"])
+        XCTAssertEqual(
+            seen,
+            [
+                "agent-inactive", "tenant-digital-disabled", "licence-not-premium", "licence-expired", "licence-not-yet-valid",
+                "slot-none", "slot-manual", "no-entry-point", "entry-point-not-allowed", "state-not-allowed",
+            ])
     }
 
     func testMatrixFormatsAgree() throws {
@@ -129,9 +143,11 @@ final class ExplainMatrixTests: XCTestCase {
         let rows = try XCTUnwrap(unavailable.json?["rows"] as? [[String: Any]])
         XCTAssertEqual(rows.count, 24)
         XCTAssertTrue(rows.allSatisfy { $0["available"] as? Bool == false })
-        let team = try XCTUnwrap(try outboundctl(["matrix", "examples/acme", "--team", "email-desk", "--format", "json"] + today).json?["rows"] as? [[String: Any]])
+        let team = try XCTUnwrap(
+            try outboundctl(["matrix", "examples/acme", "--team", "email-desk", "--format", "json"] + today).json?["rows"] as? [[String: Any]])
         XCTAssertEqual(Set(team.map { $0["agent"] as! String }), ["gabriela.lopes", "hugo.pereira", "sara.teixeira"])
-        let site = try XCTUnwrap(try outboundctl(["matrix", "examples/acme", "--site", "boston", "--format", "json"] + today).json?["rows"] as? [[String: Any]])
+        let site = try XCTUnwrap(
+            try outboundctl(["matrix", "examples/acme", "--site", "boston", "--format", "json"] + today).json?["rows"] as? [[String: Any]])
         XCTAssertEqual(Set(site.map { $0["agent"] as! String }), ["olivia.brown", "peter.walsh", "quinn.harris"])
     }
 }

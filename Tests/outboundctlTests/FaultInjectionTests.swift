@@ -12,7 +12,9 @@ final class FaultInjectionTests: XCTestCase {
         let store = directory.appendingPathComponent("outbound.sqlite").path
         XCTAssertEqual(try outboundctl(["apply", "examples/acme", "--store", store]).status, 0)
         let binary = productsDirectory.appendingPathComponent("outboundctl").path
-        let refused = try runProgram("/usr/bin/setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", binary, "apply", "examples/launch-day", "--store", store, "--yes"])
+        let refused = try runProgram(
+            "/usr/bin/setpriv",
+            ["--reuid=65534", "--regid=65534", "--clear-groups", binary, "apply", "examples/launch-day", "--store", store, "--yes"])
         XCTAssertEqual(refused.status, 3, refused.stderr)
         XCTAssertTrue(refused.stderr.contains("cannot use the store"), refused.stderr)
         XCTAssertEqual(try sqlite(store, "PRAGMA integrity_check"), "ok\n")

@@ -26,8 +26,10 @@ final class NewUserTests: XCTestCase {
 
     /// The read commands, each with the store (and a scratch export directory).
     private var readCommands: [[String]] {
-        [["history"], ["matrix"], ["matrix", "--format", "json"], ["explain", "ana.silva"], ["explain", "ana.silva", "--format", "json"],
-         ["plan", "examples/launch-day"], ["export", "--out", directory.appendingPathComponent("export-\(UUID().uuidString)").path]]
+        [
+            ["history"], ["matrix"], ["matrix", "--format", "json"], ["explain", "ana.silva"], ["explain", "ana.silva", "--format", "json"],
+            ["plan", "examples/launch-day"], ["export", "--out", directory.appendingPathComponent("export-\(UUID().uuidString)").path],
+        ]
     }
 
     // MARK: 1. Reading must not write
@@ -79,14 +81,17 @@ final class NewUserTests: XCTestCase {
         // after every read below: longer than any busy timeout.
         let holder = Process()
         holder.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        holder.arguments = ["python3", "-c", """
+        holder.arguments = [
+            "python3", "-c",
+            """
             import sqlite3, sys
             db = sqlite3.connect(sys.argv[1], isolation_level=None)
             db.execute("BEGIN IMMEDIATE")
             db.execute("UPDATE revisions SET message = 'uncommitted' WHERE number = 1")
             print("locked", flush=True)
             sys.stdin.read()
-            """, storePath]
+            """, storePath,
+        ]
         let out = Pipe()
         let release = Pipe()
         holder.standardOutput = out
@@ -139,16 +144,17 @@ final class NewUserTests: XCTestCase {
 
     func testControlCharactersInInputAreShownEscaped() throws {
         let tenant = directory.appendingPathComponent("hostile")
-        try write([
-            "tenant.yaml": """
+        try write(
+            [
+                "tenant.yaml": """
                 tenant: { name: "Evil \\e]0;pwned\\a Corp", digitalChannels: "enabled\\e[2J" }
                 sites:
                   hq: { name: "\\e[31mred\\u009b" }
                 teams:
                   t1: { site: "h\\eq\\0" }
 
-                """,
-        ], to: tenant)
+                """
+            ], to: tenant)
         let binary = directory.appendingPathComponent("binary.yaml")
         try Data([0x73, 0x69, 0x74, 0x65, 0x73, 0x3A, 0x0A, 0x20, 0x20, 0x1B, 0x5D, 0x30, 0x3B, 0x78, 0x07, 0x00, 0xFF, 0x0A]).write(to: binary)
         for path in [tenant.path, binary.path] {
@@ -185,14 +191,18 @@ final class NewUserTests: XCTestCase {
     private func peakMemory(_ arguments: [String]) throws -> (status: Int32, megabytes: Double, stdout: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", """
-            import os, subprocess, sys
-            child = subprocess.Popen(sys.argv[1:], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-            out = child.stdout.read()
-            _, status, usage = os.wait4(child.pid, 0)
-            sys.stdout.write("%d %d\\n" % (os.waitstatus_to_exitcode(status), usage.ru_maxrss))
-            sys.stdout.write(out.decode("utf-8", "replace"))
-            """, binary] + arguments
+        process.arguments =
+            [
+                "python3", "-c",
+                """
+                import os, subprocess, sys
+                child = subprocess.Popen(sys.argv[1:], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+                out = child.stdout.read()
+                _, status, usage = os.wait4(child.pid, 0)
+                sys.stdout.write("%d %d\\n" % (os.waitstatus_to_exitcode(status), usage.ru_maxrss))
+                sys.stdout.write(out.decode("utf-8", "replace"))
+                """, binary,
+            ] + arguments
         process.environment = ProcessInfo.processInfo.environment.merging(["NO_COLOR": "1"]) { $1 }
         let out = Pipe()
         process.standardOutput = out
@@ -221,29 +231,32 @@ final class NewUserTests: XCTestCase {
     // MARK: 4. Every error in one run, one error per mistake
 
     func testEveryErrorOfAnEntityIsReportedOnceInOneRun() throws {
-        try write(["tenant.yaml": """
-            tenant: { name: Brightfield, digitalChannels: enabled }
-            agents:
-              ian.foster:
-                name: Ian Foster
-                licence: standard
-                site: hq
-                teams: [t1]
-                desktopProfile: d
-                active: yes
-                email: ian.foster@brightfield
-              jo.ng:
-                email: jo@brightfield.example
-              kim.lee:
-                name: Kim
-                licnce: standard
-                site: hq
-                teams: [t1]
-                desktopProfile: d
-            entryPoints:
-              e1: { channel: voice, outbound: maybe, address: "12" }
+        try write(
+            [
+                "tenant.yaml": """
+                tenant: { name: Brightfield, digitalChannels: enabled }
+                agents:
+                  ian.foster:
+                    name: Ian Foster
+                    licence: standard
+                    site: hq
+                    teams: [t1]
+                    desktopProfile: d
+                    active: yes
+                    email: ian.foster@brightfield
+                  jo.ng:
+                    email: jo@brightfield.example
+                  kim.lee:
+                    name: Kim
+                    licnce: standard
+                    site: hq
+                    teams: [t1]
+                    desktopProfile: d
+                entryPoints:
+                  e1: { channel: voice, outbound: maybe, address: "12" }
 
-            """], to: directory)
+                """
+            ], to: directory)
         let run = try outboundctl(["validate", directory.appendingPathComponent("tenant.yaml").path, "--format", "json"])
         let diagnostics = try XCTUnwrap(run.json?["diagnostics"] as? [[String: Any]], run.stdout)
         func messages(_ path: String) -> [String] {
@@ -256,8 +269,12 @@ final class NewUserTests: XCTestCase {
         XCTAssertEqual(jo, ["agents.jo.ng is missing required fields 'name', 'licence', 'site', 'teams', 'desktopProfile'"])
         let kim = messages("agents.kim.lee")
         // Its broken field does not hide its references: nothing in this file defines them.
-        XCTAssertEqual(kim, ["unknown key 'licnce' in agents.kim.lee; did you mean 'licence'?", "unknown site 'hq'", "unknown team 't1'",
-                             "unknown desktop profile 'd'"])
+        XCTAssertEqual(
+            kim,
+            [
+                "unknown key 'licnce' in agents.kim.lee; did you mean 'licence'?", "unknown site 'hq'", "unknown team 't1'",
+                "unknown desktop profile 'd'",
+            ])
         let entryPoint = messages("entryPoints.e1")
         XCTAssertTrue(entryPoint.contains { $0.contains("outbound must be true or false") }, "\(entryPoint)")
         XCTAssertTrue(entryPoint.contains { $0.contains("must be an E.164 number") }, "\(entryPoint)")
@@ -266,14 +283,19 @@ final class NewUserTests: XCTestCase {
     // MARK: 5. Machine-readable output is always machine-readable
 
     private func parseXML(_ text: String) throws -> [String: Int] {
-        let parsed = try runProgram("/usr/bin/env", ["python3", "-c", """
-            import sys, xml.etree.ElementTree as ET
-            root = ET.fromstring(sys.stdin.read())
-            cases = root.findall(".//testcase")
-            failed = [c for c in cases if c.find("failure") is not None]
-            errored = [c for c in cases if c.find("error") is not None]
-            print(root.get("tests"), root.get("failures"), root.get("errors") or "0", len(cases), len(failed), len(errored))
-            """], input: text)
+        let parsed = try runProgram(
+            "/usr/bin/env",
+            [
+                "python3", "-c",
+                """
+                import sys, xml.etree.ElementTree as ET
+                root = ET.fromstring(sys.stdin.read())
+                cases = root.findall(".//testcase")
+                failed = [c for c in cases if c.find("failure") is not None]
+                errored = [c for c in cases if c.find("error") is not None]
+                print(root.get("tests"), root.get("failures"), root.get("errors") or "0", len(cases), len(failed), len(errored))
+                """,
+            ], input: text)
         let fields = parsed.stdout.split(separator: " ").map { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1 }
         XCTAssertEqual(parsed.status, 0, "not XML: \(text)")
         guard fields.count == 6 else { return [:] }
@@ -332,10 +354,12 @@ final class NewUserTests: XCTestCase {
 
     func testEveryFormatOnSuccessIsParsedByARealParser() throws {
         try applyAcme()
-        for (command, format) in [(["validate", "examples/acme"], "json"), (["validate", "examples/acme"], "sarif"),
-                                  (["plan", "examples/launch-day", "--store", storePath], "json"), (["diff", "examples/acme", "examples/launch-day"], "json"),
-                                  (["explain", "ana.silva", "--store", storePath], "json"), (["matrix", "--store", storePath], "json"),
-                                  (["history", "--store", storePath], "json"), (["schema", "agents.licence"], "json")] {
+        for (command, format) in [
+            (["validate", "examples/acme"], "json"), (["validate", "examples/acme"], "sarif"),
+            (["plan", "examples/launch-day", "--store", storePath], "json"), (["diff", "examples/acme", "examples/launch-day"], "json"),
+            (["explain", "ana.silva", "--store", storePath], "json"), (["matrix", "--store", storePath], "json"),
+            (["history", "--store", storePath], "json"), (["schema", "agents.licence"], "json"),
+        ] {
             let run = try outboundctl(command + ["--format", format])
             XCTAssertNotNil(try? JSONSerialization.jsonObject(with: Data(run.stdout.utf8)), "\(command) \(format): \(run.stdout)")
         }
@@ -350,7 +374,8 @@ final class NewUserTests: XCTestCase {
 
     func testSkippedChecksSaySoAndNameNoSource() throws {
         let run = try outboundctl(["explain", "eva.rocha", "examples/acme", "--channel", "sms", "--format", "json", "--date", "2026-06-01"])
-        let checks = try XCTUnwrap(run.json?["checks"] as? [[String: Any]] ?? (run.json?["answers"] as? [[String: Any]])?.first?["checks"] as? [[String: Any]], run.stdout)
+        let checks = try XCTUnwrap(
+            run.json?["checks"] as? [[String: Any]] ?? (run.json?["answers"] as? [[String: Any]])?.first?["checks"] as? [[String: Any]], run.stdout)
         let skipped = checks.filter { $0["outcome"] as? String == "skipped" }
         XCTAssertFalse(skipped.isEmpty, "eva.rocha has no slots, so check 6 is skipped: \(checks)")
         for check in skipped {
@@ -435,13 +460,17 @@ final class NewUserTests: XCTestCase {
         XCTAssertTrue(try outboundctl(["schema", "agents.licence"]).stdout.contains("REQUIRED:    yes"))
         XCTAssertTrue(try outboundctl(["schema", "agents.email"]).stdout.contains("REQUIRED:    no"))
         let agents = try outboundctl(["schema", "agents"]).stdout
-        XCTAssertTrue(agents.contains { _ in true } && agents.split(separator: "\n").contains { $0.contains("desktopProfile") && $0.contains("(required)") }, agents)
+        XCTAssertTrue(
+            agents.contains { _ in true } && agents.split(separator: "\n").contains { $0.contains("desktopProfile") && $0.contains("(required)") },
+            agents)
         XCTAssertTrue(agents.split(separator: "\n").contains { $0.contains("  email ") && !$0.contains("(required)") }, agents)
     }
 
     func testEveryHelpExitsZeroChangesNothingAndListsExitStatuses() throws {
-        let commands = [[], ["validate"], ["plan"], ["apply"], ["explain"], ["matrix"], ["diff"], ["history"], ["rollback"], ["export"],
-                        ["schema"], ["store"], ["store", "migrate"]]
+        let commands = [
+            [], ["validate"], ["plan"], ["apply"], ["explain"], ["matrix"], ["diff"], ["history"], ["rollback"], ["export"],
+            ["schema"], ["store"], ["store", "migrate"],
+        ]
         let empty = try temporaryDirectory(self)
         for command in commands {
             let run = try outboundctl(command + ["--help"], in: empty)
@@ -505,8 +534,9 @@ final class NewUserTests: XCTestCase {
             process.waitUntilExit()
             XCTAssertEqual(process.terminationStatus, 130, "interrupted once \(moment.name): \(message)")
             XCTAssertTrue(message.contains(moment.expected.message), "interrupted once \(moment.name): \(message)")
-            XCTAssertEqual(try sqlite(storePath, "SELECT MAX(number) FROM revisions"), moment.expected.revision,
-                           "interrupted once \(moment.name), the store holds what the message says")
+            XCTAssertEqual(
+                try sqlite(storePath, "SELECT MAX(number) FROM revisions"), moment.expected.revision,
+                "interrupted once \(moment.name), the store holds what the message says")
             XCTAssertEqual(try sqlite(storePath, "PRAGMA integrity_check"), "ok\n")
         }
     }

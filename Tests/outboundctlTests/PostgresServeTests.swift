@@ -15,9 +15,10 @@ final class PostgresServeTests: XCTestCase {
         let server = try ServeProcess(["--store", store])
         defer { XCTAssertEqual(server.stop(), 0) }
         XCTAssertEqual(try server.get("/v1/status").json["revision"] as? Int, 1)
-        XCTAssertTrue(eventually(within: 5) {
-            (try? TestPostgres.psql("SELECT count(*) FROM pg_stat_activity WHERE query ILIKE 'LISTEN%outboundctl_revision%'")) == "1"
-        }, "serve listens for announcements")
+        XCTAssertTrue(
+            eventually(within: 5) {
+                (try? TestPostgres.psql("SELECT count(*) FROM pg_stat_activity WHERE query ILIKE 'LISTEN%outboundctl_revision%'")) == "1"
+            }, "serve listens for announcements")
 
         // Another tenant's notice: nothing to load.
         try TestPostgres.psql("SELECT pg_notify('outboundctl_revision', 'someone_else')")
@@ -25,8 +26,9 @@ final class PostgresServeTests: XCTestCase {
         let applied = try outboundctl(["apply", acme.path, "--store", store])
         XCTAssertEqual(applied.status, 0, applied.stderr)
         let committed = Date()
-        XCTAssertTrue(eventually(within: 1) { (try? server.get("/v1/status").json["revision"] as? Int) == 2 },
-                      "revision 2 served within 1 s of its commit")
+        XCTAssertTrue(
+            eventually(within: 1) { (try? server.get("/v1/status").json["revision"] as? Int) == 2 },
+            "revision 2 served within 1 s of its commit")
         XCTAssertLessThan(Date().timeIntervalSince(committed), 1.0)
         XCTAssertTrue(server.stderr.contains("\"revision\":\"2\"") || server.stderr.contains("loaded revision"), server.stderr)
     }

@@ -77,7 +77,8 @@ final class PostgresStoreTests: XCTestCase {
         XCTAssertEqual(Set(history.dropFirst().compactMap { $0["message"] as? String }), Set((0..<8).map { "admin \($0)" }))
         let last = try XCTUnwrap(history.last?["message"] as? String)
         let lastDirectory = directories[try XCTUnwrap(Int(last.dropFirst("admin ".count)))]
-        XCTAssertEqual(try outboundctl(["plan", lastDirectory.path, "--store", store, "--detailed-exitcode"]).status, 0, "the last apply's files stand")
+        XCTAssertEqual(
+            try outboundctl(["plan", lastDirectory.path, "--store", store, "--detailed-exitcode"]).status, 0, "the last apply's files stand")
 
         for (index, directory) in directories.enumerated() {
             try edit(directory.appendingPathComponent("agents.yaml"), replacing: "name: Ana Silva \(index)", with: "name: Ana Silva again \(index)")
@@ -109,8 +110,10 @@ final class PostgresStoreTests: XCTestCase {
         // A session of psql holds the schema's apply lock until this test ends it.
         let holder = Process()
         holder.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        holder.arguments = ["psql", "--no-psqlrc", "--quiet", "--dbname=\(try TestPostgres.server().url)",
-                            "--command=BEGIN; SELECT pg_advisory_xact_lock(hashtext('outboundctl:\(schema)')); SELECT pg_sleep(600); COMMIT;"]
+        holder.arguments = [
+            "psql", "--no-psqlrc", "--quiet", "--dbname=\(try TestPostgres.server().url)",
+            "--command=BEGIN; SELECT pg_advisory_xact_lock(hashtext('outboundctl:\(schema)')); SELECT pg_sleep(600); COMMIT;",
+        ]
         holder.standardOutput = FileHandle.nullDevice
         holder.standardError = FileHandle.nullDevice
         try holder.run()
@@ -120,10 +123,11 @@ final class PostgresStoreTests: XCTestCase {
             if holder.isRunning { holder.terminate() }
         }
         var holders: [String] = []
-        XCTAssertTrue(try eventually(within: 30) {
-            holders = try applyLockHolders()
-            return !holders.isEmpty || !holder.isRunning
-        }, "psql took the apply lock")
+        XCTAssertTrue(
+            try eventually(within: 30) {
+                holders = try applyLockHolders()
+                return !holders.isEmpty || !holder.isRunning
+            }, "psql took the apply lock")
         guard let held = holders.first else { return XCTFail("psql did not take the apply lock (it exited \(holder.terminationStatus))") }
         let copy = try copyExample("acme", self)
         try edit(copy.appendingPathComponent("agents.yaml"), replacing: "name: Ana Silva", with: "name: Ana S.")
@@ -184,9 +188,10 @@ final class PostgresStoreTests: XCTestCase {
         process.standardOutput = FileHandle.nullDevice
         process.standardError = errors
         try process.run()
-        XCTAssertTrue(eventually(within: 120) {
-            (try? TestPostgres.psql("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'", url: server.url)) == "1"
-        }, "the apply took the lock")
+        XCTAssertTrue(
+            eventually(within: 120) {
+                (try? TestPostgres.psql("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'", url: server.url)) == "1"
+            }, "the apply took the lock")
         try server.run(server.stopCommand)
         let ended = eventually(within: 60) { !process.isRunning }
         if !ended { process.terminate() }
@@ -236,7 +241,9 @@ final class PostgresStoreTests: XCTestCase {
         }
         for copy in [store, back] {
             for command in [["history", "--format", "json"], ["explain", "ana.silva", "--format", "json"], ["matrix", "--format", "csv"]] {
-                XCTAssertEqual(try outboundctl(command + ["--store", copy]).stdout, try outboundctl(command + ["--store", original]).stdout, "\(command) on \(copy)")
+                XCTAssertEqual(
+                    try outboundctl(command + ["--store", copy]).stdout, try outboundctl(command + ["--store", original]).stdout,
+                    "\(command) on \(copy)")
             }
             XCTAssertEqual(try export(copy), try export(original))
             let refused = try outboundctl(["apply", "--plan", plan, "--store", copy, "--yes"])
@@ -254,18 +261,21 @@ final class PostgresStoreTests: XCTestCase {
     func testTheViewAnswersAsOnSQLiteAndAReadOnlyRoleReadsIt() throws {
         let sqliteStore = try temporaryDirectory(self).appendingPathComponent("outbound.sqlite").path
         for target in [store, sqliteStore] { XCTAssertEqual(try outboundctl(["apply", "examples/acme", "--store", target]).status, 0) }
-        let query = "SELECT agent_id, team_id, channel, available, reasons, revision, until FROM outbound_availability ORDER BY agent_id, team_id, channel"
+        let query =
+            "SELECT agent_id, team_id, channel, available, reasons, revision, until FROM outbound_availability ORDER BY agent_id, team_id, channel"
         let rows = try TestPostgres.psql(query, schema: schema)
         XCTAssertFalse(rows.isEmpty)
         XCTAssertEqual(rows, try sqlite(sqliteStore, query).trimmingCharacters(in: .whitespacesAndNewlines))
-        let columns = try TestPostgres.psql("""
+        let columns = try TestPostgres.psql(
+            """
             SELECT string_agg(column_name || ':' || data_type, ',' ORDER BY ordinal_position) FROM information_schema.columns
             WHERE table_schema = '\(schema)' AND table_name = 'outbound_availability'
             """)
         XCTAssertEqual(columns, "agent_id:text,team_id:text,channel:text,available:integer,reasons:text,revision:integer,until:text")
 
         let role = "reader_\(schema)"
-        try TestPostgres.psql("""
+        try TestPostgres.psql(
+            """
             CREATE ROLE \(role) LOGIN PASSWORD 'reader-secret';
             GRANT USAGE ON SCHEMA "\(schema)" TO \(role);
             GRANT SELECT ON "\(schema)".outbound_availability TO \(role);
@@ -274,7 +284,8 @@ final class PostgresStoreTests: XCTestCase {
         let server = try TestPostgres.server()
         let url = server.url.replacingOccurrences(of: "postgres://postgres@", with: "postgres://\(role):reader-secret@")
         XCTAssertEqual(try TestPostgres.psql(query, schema: schema, url: url), rows)
-        XCTAssertThrowsError(try TestPostgres.psql("SELECT count(*) FROM revisions", schema: schema, url: url), "the tables stay closed to the reader")
+        XCTAssertThrowsError(
+            try TestPostgres.psql("SELECT count(*) FROM revisions", schema: schema, url: url), "the tables stay closed to the reader")
         XCTAssertThrowsError(try TestPostgres.psql("DELETE FROM outbound_availability", schema: schema, url: url))
     }
 

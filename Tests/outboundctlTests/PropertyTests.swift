@@ -1,9 +1,10 @@
 import Foundation
-@testable import outboundctl
 import OutboundConfig
 import OutboundStore
 import OutboundStoreSQLite
 import XCTest
+
+@testable import outboundctl
 
 /// SplitMix64: a small seeded generator, so a failing case can be replayed from its seed.
 struct SeededGenerator: RandomNumberGenerator {
@@ -61,7 +62,8 @@ enum RandomTenant {
         text += "teams:\n"
         for team in teams { text += "  \(team): {site: \(pick(sites))\(chance(0.5) ? ", multimediaProfile: \(pick(profileChoices))" : "")}\n" }
         var entryPoints: [String] = []
-        text += "queues:\n  sms-q: {channel: sms, teams: [\(some(teams).joined(separator: ", "))]}\n  email-q: {channel: email, teams: [\(some(teams).joined(separator: ", "))], wrapUpReasons: [done]}\n"
+        text +=
+            "queues:\n  sms-q: {channel: sms, teams: [\(some(teams).joined(separator: ", "))]}\n  email-q: {channel: email, teams: [\(some(teams).joined(separator: ", "))], wrapUpReasons: [done]}\n"
         text += "entryPoints:\n"
         for index in 0..<Int.random(in: 0...3, using: &random) {
             let channel = pick(["sms", "email"])
@@ -75,7 +77,8 @@ enum RandomTenant {
         text += "wrapUpReasons:\n  done: {description: Done, default: true}\n  old: {description: Old, active: false}\n"
         text += "agents:\n"
         for index in 0..<agentCount {
-            text += "  agent-\(index): {name: Agent \(index), licence: \(pick(licences)), site: \(pick(sites)), teams: [\(some(teams).prefix(2).joined(separator: ", "))]"
+            text +=
+                "  agent-\(index): {name: Agent \(index), licence: \(pick(licences)), site: \(pick(sites)), teams: [\(some(teams).prefix(2).joined(separator: ", "))]"
             text += ", desktopProfile: \(pick(["all", "some"]))"
             if chance(0.3) { text += ", multimediaProfile: \(pick(profileChoices))" }
             if chance(0.1) { text += ", active: false" }
@@ -133,7 +136,9 @@ final class PropertyTests: XCTestCase {
             let exported = ExportedFiles.render(entities: try store.entities(), revision: try store.currentRevision())
             let reloaded = ConfigurationLoader(date: day, now: moment).load(documents: exported.map { (path: $0.0, text: $0.1) })
             XCTAssertTrue(reloaded.isValid, "seed \(seed): \(reloaded.diagnostics.prefix(3))")
-            XCTAssertFalse(try store.plan(to: DesiredState(reloaded.configuration, date: day, now: moment)).hasChanges, "seed \(seed): the export plans to no change")
+            XCTAssertFalse(
+                try store.plan(to: DesiredState(reloaded.configuration, date: day, now: moment)).hasChanges,
+                "seed \(seed): the export plans to no change")
         }
     }
 
@@ -153,8 +158,9 @@ final class PropertyTests: XCTestCase {
             }
             XCTAssertEqual(impact.count, expected.count, "seed \(seed)")
             XCTAssertEqual(impact.map(\.key), impact.map(\.key).sorted(), "seed \(seed): in key order")
-            let ordered = Plan.impact(before: before, inKeyOrder: after.sorted { $0.key < $1.key }.map { ($0.key, $0.value) },
-                                      gone: before.keys.filter { after[$0] == nil })
+            let ordered = Plan.impact(
+                before: before, inKeyOrder: after.sorted { $0.key < $1.key }.map { ($0.key, $0.value) },
+                gone: before.keys.filter { after[$0] == nil })
             XCTAssertEqual(ordered, impact, "seed \(seed): from cells in key order, as a store gives them")
             XCTAssertEqual(Plan(baseRevision: nil, changes: [], impact: impact).affectedAgents, Set(impact.map(\.key.agent)).count, "seed \(seed)")
             for item in impact {
@@ -198,7 +204,11 @@ final class PropertyTests: XCTestCase {
                     let stored = try store.explain(question, now: moment).explanation
                     // Everything but the places, which the store names by revision and kept sources.
                     func meaning(_ answers: [GateAnswer]) -> [[String]] {
-                        answers.map { $0.checks.map { "\($0.check) \($0.outcome) \($0.detail) \($0.reason?.rawValue ?? "-") \($0.fix ?? "-") \($0.node?.description ?? "-")" } }
+                        answers.map {
+                            $0.checks.map {
+                                "\($0.check) \($0.outcome) \($0.detail) \($0.reason?.rawValue ?? "-") \($0.fix ?? "-") \($0.node?.description ?? "-")"
+                            }
+                        }
                     }
                     XCTAssertEqual(meaning(stored.answers), meaning(files.answers), "seed \(seed) \(agent)")
                     XCTAssertEqual(stored.answers.map(\.offer), files.answers.map(\.offer), "seed \(seed) \(agent)")

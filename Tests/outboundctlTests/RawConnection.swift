@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// One TCP connection to 127.0.0.1 driven byte by byte, for what URLSession will not send:
@@ -61,11 +62,14 @@ final class RawConnection: @unchecked Sendable {
             if headerEnd == nil, let end = Self.endOfHeaders(received) {
                 headerEnd = end
                 let head = String(decoding: received[..<end], as: UTF8.self)
-                bodyLength = head.split(separator: "\r\n").first { $0.lowercased().hasPrefix("content-length:") }
+                bodyLength =
+                    head.split(separator: "\r\n").first { $0.lowercased().hasPrefix("content-length:") }
                     .flatMap { Int($0.split(separator: ":")[1].trimmingCharacters(in: .whitespaces)) } ?? 0
             }
         }
-        guard let end = headerEnd else { throw ServeFailure("the connection closed before a whole answer: \(String(decoding: received, as: UTF8.self))") }
+        guard let end = headerEnd else {
+            throw ServeFailure("the connection closed before a whole answer: \(String(decoding: received, as: UTF8.self))")
+        }
         let lines = String(decoding: received[..<end], as: UTF8.self).split(separator: "\r\n")
         guard let statusLine = lines.first, let status = Int(statusLine.split(separator: " ").dropFirst().first ?? "") else {
             throw ServeFailure("not an HTTP answer: \(lines.first ?? "")")

@@ -19,8 +19,9 @@ final class ReadmeTourTests: XCTestCase {
     private var directory: URL!
 
     override func setUpWithError() throws {
-        _ = try XCTUnwrap(FileManager.default.isExecutableFile(atPath: Self.faketime) ? Self.faketime : nil,
-                          "faketime is missing: apt-get install faketime (scripts/test.sh installs it)")
+        _ = try XCTUnwrap(
+            FileManager.default.isExecutableFile(atPath: Self.faketime) ? Self.faketime : nil,
+            "faketime is missing: apt-get install faketime (scripts/test.sh installs it)")
         // The wrapper's own runs clean up after themselves; what it can meet is left by others.
         removeStaleFaketimeObjects()
     }
@@ -43,7 +44,7 @@ final class ReadmeTourTests: XCTestCase {
     /// The fenced code blocks of `text`, in order.
     private static func codeBlocks(_ text: String) -> [String] {
         text.components(separatedBy: "```").enumerated().filter { $0.offset % 2 == 1 }.map { block in
-            String(block.element.drop { $0 != "\n" }.dropFirst())   // without the info string (sh, text)
+            String(block.element.drop { $0 != "\n" }.dropFirst())  // without the info string (sh, text)
         }
     }
 
@@ -60,8 +61,9 @@ final class ReadmeTourTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(lines.count, 8, block)
         return lines.map { line in
             guard let hash = line.range(of: " # ") else { return TourLine(command: line.trimmingCharacters(in: .whitespaces), claim: "") }
-            return TourLine(command: line[..<hash.lowerBound].trimmingCharacters(in: .whitespaces),
-                            claim: line[hash.upperBound...].trimmingCharacters(in: .whitespaces))
+            return TourLine(
+                command: line[..<hash.lowerBound].trimmingCharacters(in: .whitespaces),
+                claim: line[hash.upperBound...].trimmingCharacters(in: .whitespaces))
         }
     }
 
@@ -126,14 +128,16 @@ final class ReadmeTourTests: XCTestCase {
     /// `instant` and the built `outboundctl` first on the PATH, as the tour's `export` puts it.
     private func shell(_ command: String, at instant: String, in directory: URL) throws -> RunResult {
         let path = productsDirectory.path + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
-        return try runProgram(Self.faketime, [instant, "/bin/sh", "-c", command], in: directory,
-                              environment: ["TZ": "UTC", "FAKETIME_DONT_FAKE_MONOTONIC": "1", "PATH": path])
+        return try runProgram(
+            Self.faketime, [instant, "/bin/sh", "-c", command], in: directory,
+            environment: ["TZ": "UTC", "FAKETIME_DONT_FAKE_MONOTONIC": "1", "PATH": path])
     }
 
     /// Runs the built `outboundctl` with `arguments` in `directory` with the clock at `instant`.
     private func outboundctl(at instant: String, _ arguments: [String], in directory: URL) throws -> RunResult {
-        try runProgram(Self.faketime, [instant, productsDirectory.appendingPathComponent("outboundctl").path] + arguments, in: directory,
-                       environment: ["TZ": "UTC", "FAKETIME_DONT_FAKE_MONOTONIC": "1"])
+        try runProgram(
+            Self.faketime, [instant, productsDirectory.appendingPathComponent("outboundctl").path] + arguments, in: directory,
+            environment: ["TZ": "UTC", "FAKETIME_DONT_FAKE_MONOTONIC": "1"])
     }
 
     // MARK: The tour
@@ -155,8 +159,10 @@ final class ReadmeTourTests: XCTestCase {
     }
 
     /// Compares one run of a tour line with the claim of its comment.
-    private func check(_ line: TourLine, _ run: RunResult, context: String, day: String, directory: URL, codes: Set<String>, counts: [String],
-                       explained: inout String?) throws {
+    private func check(
+        _ line: TourLine, _ run: RunResult, context: String, day: String, directory: URL, codes: Set<String>, counts: [String],
+        explained: inout String?
+    ) throws {
         let output = run.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         switch line.command {
         case let command where command.hasPrefix("outboundctl validate "):
@@ -199,7 +205,8 @@ final class ReadmeTourTests: XCTestCase {
             XCTAssertTrue(FileManager.default.fileExists(atPath: directory.appendingPathComponent(said[2]).path), context)
         case let command where command.hasPrefix("outboundctl explain ") && line.claim.hasPrefix("why not:"):
             // "why not: slot-manual, with the node to change": exactly those reasons, and a fix that names a node.
-            let agent = command.split(separator: " ")[2], channel = try Self.match(#"--channel (\w+)"#, in: command)[1]
+            let agent = command.split(separator: " ")[2]
+            let channel = try Self.match(#"--channel (\w+)"#, in: command)[1]
             let reasons = Self.matches(#"[a-z]+(?:-[a-z]+)+"#, in: line.claim).map { $0[0] }.filter(codes.contains)
             XCTAssertFalse(reasons.isEmpty, "the README names no reason code: \(line.claim)")
             XCTAssertEqual(run.status, 1, context)

@@ -57,8 +57,9 @@ final class ReliabilityTests: XCTestCase {
         XCTAssertEqual(revisions, expected, "revisions are sequential")
         let last = try sqlite(store, "SELECT message FROM revisions ORDER BY number DESC LIMIT 1").trimmingCharacters(in: .newlines)
         let winner = revisions.count == 2 ? "examples/acme" : (last == "acme" ? "examples/acme" : "examples/launch-day")
-        XCTAssertEqual(try outboundctl(["plan", winner, "--store", store, "--detailed-exitcode"]).status, 0,
-                       "the store holds exactly the last applied configuration, nothing half-written")
+        XCTAssertEqual(
+            try outboundctl(["plan", winner, "--store", store, "--detailed-exitcode"]).status, 0,
+            "the store holds exactly the last applied configuration, nothing half-written")
     }
 
     func testALockHeldPastTheLockTimeoutIsAStoreError() throws {
@@ -68,13 +69,16 @@ final class ReliabilityTests: XCTestCase {
         let holder = Process()
         holder.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         // The holder keeps its lock until its standard input closes.
-        holder.arguments = ["python3", "-c", """
+        holder.arguments = [
+            "python3", "-c",
+            """
             import sqlite3, sys
             db = sqlite3.connect(sys.argv[1], isolation_level=None)
             db.execute("BEGIN EXCLUSIVE")
             print("locked", flush=True)
             sys.stdin.read()
-            """, store]
+            """, store,
+        ]
         let ready = Pipe()
         let release = Pipe()
         holder.standardOutput = ready

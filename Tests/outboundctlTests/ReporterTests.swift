@@ -1,6 +1,8 @@
 import Foundation
-@testable import outboundctl
+import OutboundConfig
 import XCTest
+
+@testable import outboundctl
 
 /// Every `validate --format` output on examples/broken, compared whole with checked-in files
 /// (record them again with OUTBOUNDCTL_RECORD=1 after an intended change).
@@ -15,7 +17,9 @@ final class ReporterTests: XCTestCase {
     }
 
     func testEveryFormatMatchesItsFixture() throws {
-        for (format, file) in [("text", "broken.txt"), ("json", "broken.json"), ("sarif", "broken.sarif"), ("github", "broken.github"), ("junit", "broken.xml")] {
+        for (format, file) in [
+            ("text", "broken.txt"), ("json", "broken.json"), ("sarif", "broken.sarif"), ("github", "broken.github"), ("junit", "broken.xml"),
+        ] {
             let run = try outboundctl(["validate", "examples/broken", "--format", format], environment: ["GITHUB_STEP_SUMMARY": ""])
             XCTAssertEqual(run.status, 1, format)
             try assertMatchesFixture(run.stdout, file)
@@ -48,21 +52,24 @@ final class ReporterTests: XCTestCase {
         try "tenant: {name: X, digitalChannels: maybe}\n".write(to: file, atomically: true, encoding: .utf8)
         let run = try outboundctl(["validate", file.path, "--format", "github"], environment: ["GITHUB_STEP_SUMMARY": summary.path])
         XCTAssertEqual(run.status, 1)
-        XCTAssertTrue(run.stdout.contains("file=\(file.path.replacingOccurrences(of: ":", with: "%3A").replacingOccurrences(of: ",", with: "%2C")),line=1,col=36,title=OB112::"), run.stdout)
+        XCTAssertTrue(
+            run.stdout.contains(
+                "file=\(file.path.replacingOccurrences(of: ":", with: "%3A").replacingOccurrences(of: ",", with: "%2C")),line=1,col=36,title=OB112::"),
+            run.stdout)
         let text = try String(contentsOf: summary, encoding: .utf8)
         XCTAssertTrue(text.hasPrefix("# earlier step\n## outboundctl validate\n\n❌ 1 error, 0 warnings in 1 file\n"), text)
         XCTAssertTrue(text.contains("| ❌ | OB112 |"), text)
     }
 
     func testStepSummaryListsAtMostFifty() {
-        let diagnostics = (1...60).map { Diagnostic(.unknownKey, "unknown key \($0)", at: SourceLocation(file: "f.yaml", line: $0, column: 1), path: "x") }
+        let diagnostics = (1...60).map {
+            Diagnostic(.unknownKey, "unknown key \($0)", at: SourceLocation(file: "f.yaml", line: $0, column: 1), path: "x")
+        }
         let summary = GitHubDiagnosticReporter.summary(LoadResult(configuration: Configuration(), diagnostics: diagnostics, files: ["f.yaml"]))
         XCTAssertEqual(summary.components(separatedBy: "| ❌ |").count - 1, 50)
         XCTAssertTrue(summary.contains("… and 10 more."))
     }
 }
-
-import OutboundConfig
 
 /// The codes in declaration order, as SARIF lists its rules.
 enum DiagnosticCodeList {
@@ -75,7 +82,9 @@ final class PlanMarkdownTests: XCTestCase {
         try edit(head.appendingPathComponent("agents.yaml"), replacing: "    multimediaProfile: email-manual\n", with: "")
         let run = try outboundctl(["diff", "examples/acme", head.path, "--format", "markdown", "--date", "2026-11-25"])
         XCTAssertEqual(run.status, 0)
-        XCTAssertEqual(run.stdout, """
+        XCTAssertEqual(
+            run.stdout,
+            """
             ### outboundctl plan
 
             **Plan: 0 to add, 1 to change, 0 to destroy; 1 agent changes outbound availability.**

@@ -28,14 +28,17 @@ final class RevisionGuardTests: XCTestCase {
         let holder = Process()
         holder.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         // Another apply: it holds the write lock until its standard input closes.
-        holder.arguments = ["python3", "-c", """
+        holder.arguments = [
+            "python3", "-c",
+            """
             import sqlite3, sys
             db = sqlite3.connect(sys.argv[1], isolation_level=None)
             db.execute("BEGIN IMMEDIATE")
             print("locked", flush=True)
             sys.stdin.read()
             db.execute("ROLLBACK")
-            """, storePath]
+            """, storePath,
+        ]
         let out = Pipe()
         let release = Pipe()
         holder.standardOutput = out
@@ -58,8 +61,9 @@ final class RevisionGuardTests: XCTestCase {
         waiting.standardError = said
         try waiting.run()
         defer { if waiting.isRunning { waiting.terminate() } }
-        XCTAssertTrue(eventually(within: 30) { isOpen(storePath, by: waiting.processIdentifier) || !waiting.isRunning },
-                      "the second apply reached the store")
+        XCTAssertTrue(
+            eventually(within: 30) { isOpen(storePath, by: waiting.processIdentifier) || !waiting.isRunning },
+            "the second apply reached the store")
         XCTAssertTrue(waiting.isRunning, "the second apply waits while the lock is held")
         XCTAssertEqual(try sqlite(storePath, "SELECT MAX(number) FROM revisions"), "1\n", "nothing written while the lock is held")
         try release.fileHandleForWriting.close()

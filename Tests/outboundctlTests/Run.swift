@@ -18,25 +18,29 @@ let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
 /// The built products directory (the test bundle sits in it).
 let productsDirectory: URL = {
     #if os(macOS)
-    for bundle in Bundle.allBundles where bundle.bundlePath.hasSuffix(".xctest") {
-        return bundle.bundleURL.deletingLastPathComponent()
-    }
-    fatalError("no test bundle")
+        for bundle in Bundle.allBundles where bundle.bundlePath.hasSuffix(".xctest") {
+            return bundle.bundleURL.deletingLastPathComponent()
+        }
+        fatalError("no test bundle")
     #else
-    return Bundle.main.bundleURL
+        return Bundle.main.bundleURL
     #endif
 }()
 
 /// Runs `outboundctl` with `arguments` in `directory` (default: the repository root).
-func outboundctl(_ arguments: [String], in directory: URL = repositoryRoot, environment: [String: String] = [:],
-                 input: String? = nil) throws -> RunResult {
+func outboundctl(
+    _ arguments: [String], in directory: URL = repositoryRoot, environment: [String: String] = [:],
+    input: String? = nil
+) throws -> RunResult {
     try runProgram(productsDirectory.appendingPathComponent("outboundctl").path, arguments, in: directory, environment: environment, input: input)
 }
 
 /// Runs any program with the test environment (`NO_COLOR`, no `OUTBOUNDCTL_STORE`) plus
 /// `environment`, and collects what it printed.
-func runProgram(_ executable: String, _ arguments: [String], in directory: URL = repositoryRoot, environment: [String: String] = [:],
-                input: String? = nil) throws -> RunResult {
+func runProgram(
+    _ executable: String, _ arguments: [String], in directory: URL = repositoryRoot, environment: [String: String] = [:],
+    input: String? = nil
+) throws -> RunResult {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
@@ -58,8 +62,9 @@ func runProgram(_ executable: String, _ arguments: [String], in directory: URL =
     let outData = out.fileHandleForReading.readDataToEndOfFile()
     let errData = err.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
-    return RunResult(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                     stderr: String(decoding: errData, as: UTF8.self))
+    return RunResult(
+        status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+        stderr: String(decoding: errData, as: UTF8.self))
 }
 
 /// Reads `pipe` until `text` appears (a helper process saying it is ready); false when the
@@ -76,8 +81,9 @@ func waitFor(_ text: String, on pipe: Pipe) -> Bool {
 
 /// Writes a synthetic tenant of `agents` agents into `directory` with `outboundctl-bench generate`.
 func generateTenant(agents: Int, into directory: URL, line: UInt = #line) throws {
-    let generated = try runProgram(productsDirectory.appendingPathComponent("outboundctl-bench").path,
-                                   ["generate", "--agents", String(agents), directory.path])
+    let generated = try runProgram(
+        productsDirectory.appendingPathComponent("outboundctl-bench").path,
+        ["generate", "--agents", String(agents), directory.path])
     XCTAssertEqual(generated.status, 0, generated.stderr, line: line)
 }
 
@@ -116,13 +122,16 @@ func edit(_ file: URL, replacing old: String, with new: String, line: UInt = #li
 func sqlite(_ path: String, _ sql: String) throws -> String {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["python3", "-c", """
+    process.arguments = [
+        "python3", "-c",
+        """
         import sqlite3, sys
         db = sqlite3.connect(sys.argv[1])
         for row in db.execute(sys.argv[2]):
             print("|".join("" if v is None else str(v) for v in row))
         db.commit()
-        """, path, sql]
+        """, path, sql,
+    ]
     let out = Pipe()
     process.standardOutput = out
     try process.run()
@@ -140,7 +149,8 @@ func removeStaleFaketimeObjects() {
     let directory = "/dev/shm"
     for name in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [] {
         guard let prefix = ["faketime_shm_", "sem.faketime_sem_"].first(where: { name.hasPrefix($0) }),
-              let pid = pid_t(name.dropFirst(prefix.count)), kill(pid, 0) != 0, errno == ESRCH else { continue }
+            let pid = pid_t(name.dropFirst(prefix.count)), kill(pid, 0) != 0, errno == ESRCH
+        else { continue }
         try? FileManager.default.removeItem(atPath: "\(directory)/\(name)")
     }
 }

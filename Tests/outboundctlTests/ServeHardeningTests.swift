@@ -20,7 +20,8 @@ final class ServeHardeningTests: XCTestCase {
         let full = "Authorization: Bearer full\r\n"
 
         // 10 MB announced: refused from the length alone, before a byte of the body is sent.
-        let announced = try raw(server, "POST /v1/outbound/check HTTP/1.1\r\nHost: t\r\n\(full)Content-Type: application/json\r\nContent-Length: 10485760\r\n\r\n")
+        let announced = try raw(
+            server, "POST /v1/outbound/check HTTP/1.1\r\nHost: t\r\n\(full)Content-Type: application/json\r\nContent-Length: 10485760\r\n\r\n")
         XCTAssertEqual(announced.status, 413)
         XCTAssertEqual(announced.errorCode, "too-large")
         // Over 1 MiB without a length (chunked): refused once the limit is passed.
@@ -32,14 +33,18 @@ final class ServeHardeningTests: XCTestCase {
         XCTAssertEqual(try chunked.response().status, 413)
 
         let items = Array(repeating: #"{"id":"1","agent":"ana.silva","channel":"sms"}"#, count: 10_000).joined(separator: ",")
-        let long = try server.post("/v1/outbound/check", json: #"{"checks":[\#(items)]}"#, headers: ["Content-Type": "application/json", "Authorization": "Bearer full"])
+        let long = try server.post(
+            "/v1/outbound/check", json: #"{"checks":[\#(items)]}"#, headers: ["Content-Type": "application/json", "Authorization": "Bearer full"])
         XCTAssertEqual(long.status, 400)
         XCTAssertEqual(long.errorCode, "bad-request")
         XCTAssertTrue(long.text.contains("checks") && long.text.contains("1000"), long.text)
 
         let notUTF8 = try RawConnection(port: server.baseURL.port!)
         let body: [UInt8] = Array(#"{"checks":[{"id":""#.utf8) + [0xFF, 0xFE, 0xC3] + Array(#"","agent":"a","channel":"sms"}]}"#.utf8)
-        notUTF8.send(Array("POST /v1/outbound/check HTTP/1.1\r\nHost: t\r\n\(full)Content-Type: application/json\r\nContent-Length: \(body.count)\r\n\r\n".utf8) + body)
+        notUTF8.send(
+            Array(
+                "POST /v1/outbound/check HTTP/1.1\r\nHost: t\r\n\(full)Content-Type: application/json\r\nContent-Length: \(body.count)\r\n\r\n".utf8)
+                + body)
         let refused = try notUTF8.response()
         XCTAssertEqual(refused.status, 400, refused.text)
         XCTAssertEqual(refused.errorCode, "bad-request")
@@ -64,12 +69,15 @@ final class ServeHardeningTests: XCTestCase {
 
         // `..` is not resolved: it never reaches another route, nor one beyond the token's scope.
         let desk = "Authorization: Bearer desk\r\n"
-        for path in ["/v1/status/../../metrics", "/v1/agents/../../metrics", "/v1/agents/..%2F..%2Fmetrics/outbound", "/v1/agents/ana.silva/../explain"] {
+        for path in [
+            "/v1/status/../../metrics", "/v1/agents/../../metrics", "/v1/agents/..%2F..%2Fmetrics/outbound", "/v1/agents/ana.silva/../explain",
+        ] {
             let answer = try raw(server, "GET \(path) HTTP/1.1\r\nHost: t\r\n\(desk)\r\n")
             XCTAssertEqual(answer.status, 404, "\(path): \(answer.text)")
             XCTAssertFalse(answer.text.contains("outboundctl_http_requests_total"), path)
         }
-        XCTAssertEqual(try raw(server, "GET /v1/agents/..%2F..%2Fetc%2Fpasswd/outbound HTTP/1.1\r\nHost: t\r\n\(full)\r\n").errorCode, "agent-not-found")
+        XCTAssertEqual(
+            try raw(server, "GET /v1/agents/..%2F..%2Fetc%2Fpasswd/outbound HTTP/1.1\r\nHost: t\r\n\(full)\r\n").errorCode, "agent-not-found")
 
         // Nothing changed: the store's revision and the server's answers are as before.
         XCTAssertEqual(try outboundctl(["history", "--store", store, "--format", "json"]).json?["revisions"].map { ($0 as! [Any]).count }, 1)
@@ -192,10 +200,11 @@ final class ServeHardeningTests: XCTestCase {
         for (odd, text) in [(true, manual), (false, pushed)] {
             try text.write(to: profiles, atomically: true, encoding: .utf8)
             let csv = try outboundctl(["matrix", configuration.path, "--format", "csv"]).stdout
-            expected[odd] = Dictionary(uniqueKeysWithValues: csv.split(separator: "\n").dropFirst().map { row in
-                let fields = row.split(separator: ",", omittingEmptySubsequences: false)
-                return ("\(fields[0]) \(fields[1]) \(fields[2])", "\(fields[3]) \(fields[4])")
-            })
+            expected[odd] = Dictionary(
+                uniqueKeysWithValues: csv.split(separator: "\n").dropFirst().map { row in
+                    let fields = row.split(separator: ",", omittingEmptySubsequences: false)
+                    return ("\(fields[0]) \(fields[1]) \(fields[2])", "\(fields[3]) \(fields[4])")
+                })
         }
         XCTAssertNotEqual(expected[true], expected[false])
         let cells = expected[true]!.keys.sorted()
@@ -240,13 +249,17 @@ final class ServeHardeningTests: XCTestCase {
     /// from a file on every call): the answer turns, its ETag changes, and `until` said when.
     func testALicenceBoundaryPassingChangesTheAnswerAndTheETag() throws {
         let library = "/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1"
-        XCTAssertTrue(FileManager.default.fileExists(atPath: library), "libfaketime is missing: apt-get install faketime (scripts/test.sh installs it)")
+        XCTAssertTrue(
+            FileManager.default.fileExists(atPath: library), "libfaketime is missing: apt-get install faketime (scripts/test.sh installs it)")
         let (store, _) = try appliedStore()
         let clock = try temporaryDirectory(self).appendingPathComponent("clock")
         try "@2099-12-31 23:59:00\n".write(to: clock, atomically: true, encoding: .utf8)
-        let server = try ServeProcess(["--store", store], environment: [
-            "LD_PRELOAD": library, "FAKETIME_TIMESTAMP_FILE": clock.path, "FAKETIME_NO_CACHE": "1", "FAKETIME_DONT_FAKE_MONOTONIC": "1", "TZ": "UTC",
-        ], throughEnv: true)
+        let server = try ServeProcess(
+            ["--store", store],
+            environment: [
+                "LD_PRELOAD": library, "FAKETIME_TIMESTAMP_FILE": clock.path, "FAKETIME_NO_CACHE": "1", "FAKETIME_DONT_FAKE_MONOTONIC": "1",
+                "TZ": "UTC",
+            ], throughEnv: true)
         defer { server.stop() }
         let path = "/v1/agents/bruno.costa/outbound?channel=sms"
         let before = try server.get(path)
@@ -273,10 +286,11 @@ final class ServeHardeningTests: XCTestCase {
         let (store, configuration) = try appliedStore()
         let view = "select agent_id, team_id, channel, available, reasons, until from outbound_availability"
         func rows() throws -> [String: String] {
-            Dictionary(uniqueKeysWithValues: try sqlite(store, view).split(separator: "\n").map { line in
-                let fields = line.split(separator: "|", omittingEmptySubsequences: false)
-                return ("\(fields[0]) \(fields[1]) \(fields[2])", fields[3...].joined(separator: "|"))
-            })
+            Dictionary(
+                uniqueKeysWithValues: try sqlite(store, view).split(separator: "\n").map { line in
+                    let fields = line.split(separator: "|", omittingEmptySubsequences: false)
+                    return ("\(fields[0]) \(fields[1]) \(fields[2])", fields[3...].joined(separator: "|"))
+                })
         }
         let before = try rows()
         try edit(configuration.appendingPathComponent("profiles.yaml"), replacing: "email: { assignment: manual, slots: 3 }", with: "email: 3")
@@ -285,7 +299,8 @@ final class ServeHardeningTests: XCTestCase {
         let removedAgent = try XCTUnwrap(text.range(of: "\n  bruno.costa:"))
         // The next key at the agents' indent ends bruno.costa's entry.
         let nextAgent = try XCTUnwrap(text[removedAgent.upperBound...].firstMatch(of: /\n  [^ ]/))
-        try (String(text[..<removedAgent.lowerBound]) + String(text[nextAgent.range.lowerBound...])).write(to: agents, atomically: true, encoding: .utf8)
+        try (String(text[..<removedAgent.lowerBound]) + String(text[nextAgent.range.lowerBound...])).write(
+            to: agents, atomically: true, encoding: .utf8)
         let applied = try outboundctl(["apply", configuration.path, "--store", store, "--yes"])
         XCTAssertEqual(applied.status, 0, applied.stderr)
         let after = try rows()

@@ -1,7 +1,8 @@
 import Foundation
 import XCTest
+
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// A running `outboundctl serve` on a free port of 127.0.0.1, with its standard error

@@ -28,8 +28,9 @@ final class ServeTests: XCTestCase {
         let single = try server.get("/v1/agents/ana.silva/outbound")
         XCTAssertEqual(single.status, 200)
         let answers = try XCTUnwrap(single.json["answers"] as? [[String: Any]])
-        XCTAssertEqual(answers.map { "\($0["team"]!) \($0["channel"]!) \($0["available"]!)" },
-                       rows.filter { $0[0] == "ana.silva" }.map { "\($0[1]) \($0[2]) \($0[3] == "true" ? 1 : 0)" })
+        XCTAssertEqual(
+            answers.map { "\($0["team"]!) \($0["channel"]!) \($0["available"]!)" },
+            rows.filter { $0[0] == "ana.silva" }.map { "\($0[1]) \($0[2]) \($0[3] == "true" ? 1 : 0)" })
         XCTAssertEqual(try server.get("/v1/agents/ana.silva/outbound?channel=sms").json["answers"].map { ($0 as! [Any]).count }, 1)
     }
 
@@ -40,16 +41,21 @@ final class ServeTests: XCTestCase {
         let (store, _) = try appliedStore()
         let server = try ServeProcess(["--store", store])
         defer { server.stop() }
-        XCTAssertEqual(try server.get("/v1/agents/ana.silva/outbound?channel=sms", headers: ["X-Request-Id": "ticket-42"]).header("X-Request-Id"), "ticket-42")
+        XCTAssertEqual(
+            try server.get("/v1/agents/ana.silva/outbound?channel=sms", headers: ["X-Request-Id": "ticket-42"]).header("X-Request-Id"), "ticket-42")
         let made = try (0..<3).map { _ in try XCTUnwrap(try server.get("/v1/status").header("X-Request-Id")) }
         XCTAssertEqual(Set(made).count, 3, "every request without X-Request-Id gets an id of its own: \(made)")
-        XCTAssertTrue(eventually { made.allSatisfy { id in server.logLines.contains { $0["requestId"] as? String == id } } }, "the made ids are logged")
+        XCTAssertTrue(
+            eventually { made.allSatisfy { id in server.logLines.contains { $0["requestId"] as? String == id } } }, "the made ids are logged")
         let openapi = try server.get("/openapi.json")
         XCTAssertEqual(openapi.body, try Data(contentsOf: repositoryRoot.appendingPathComponent("schemas/openapi.json")), "the same file")
 
         XCTAssertEqual(server.stop(), 0, "SIGTERM stops cleanly")
         let logged = server.logLines.filter { $0["method"] != nil }
-        XCTAssertTrue(logged.contains { $0["requestId"] as? String == "ticket-42" && $0["status"] as? Int == 200 && $0["path"] as? String == "/v1/agents/ana.silva/outbound" })
+        XCTAssertTrue(
+            logged.contains {
+                $0["requestId"] as? String == "ticket-42" && $0["status"] as? Int == 200 && $0["path"] as? String == "/v1/agents/ana.silva/outbound"
+            })
         XCTAssertTrue(logged.allSatisfy { $0["durationMs"] is NSNumber && $0["revision"] is NSNumber && $0["time"] is String })
         XCTAssertFalse(logged.contains { ($0["path"] as? String ?? "").contains("?") }, "no query strings in the log")
     }
@@ -112,8 +118,9 @@ final class ServeTests: XCTestCase {
         XCTAssertEqual(try server.get("/readyz").status, 200)
         try "full-token\n".write(to: tokens, atomically: true, encoding: .utf8)
         server.signal(SIGHUP)
-        XCTAssertTrue(try eventually { try server.get("/v1/status", headers: ["Authorization": "Bearer desk-token"]).status == 401 },
-                      "a token taken out of the file is refused after SIGHUP")
+        XCTAssertTrue(
+            try eventually { try server.get("/v1/status", headers: ["Authorization": "Bearer desk-token"]).status == 401 },
+            "a token taken out of the file is refused after SIGHUP")
         XCTAssertFalse(server.stderr.contains("desk-token"), "tokens are never logged")
     }
 
@@ -122,13 +129,19 @@ final class ServeTests: XCTestCase {
     func testTheOpenAPIDocumentIsValidAndComplete() throws {
         let document = repositoryRoot.appendingPathComponent("schemas/openapi.json")
         let validated = try runProgram("/usr/bin/env", ["python3", "-m", "openapi_spec_validator", document.path])
-        XCTAssertFalse(validated.stderr.contains("No module named"), "needs openapi-spec-validator: pip install openapi-spec-validator (scripts/test.sh installs it)")
+        XCTAssertFalse(
+            validated.stderr.contains("No module named"),
+            "needs openapi-spec-validator: pip install openapi-spec-validator (scripts/test.sh installs it)")
         XCTAssertEqual(validated.status, 0, validated.stdout + validated.stderr)
         let json = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: document)) as? [String: Any])
         XCTAssertEqual(json["openapi"] as? String, "3.1.0")
         let paths = try XCTUnwrap(json["paths"] as? [String: [String: Any]])
-        XCTAssertEqual(Set(paths.keys), ["/v1/agents/{agent}/outbound", "/v1/outbound/check", "/v1/agents/{agent}/explain", "/v1/changes",
-                                         "/v1/status", "/healthz", "/readyz", "/metrics", "/openapi.json"])
+        XCTAssertEqual(
+            Set(paths.keys),
+            [
+                "/v1/agents/{agent}/outbound", "/v1/outbound/check", "/v1/agents/{agent}/explain", "/v1/changes",
+                "/v1/status", "/healthz", "/readyz", "/metrics", "/openapi.json",
+            ])
         XCTAssertEqual(Set(paths["/v1/outbound/check"]!.keys), ["post"])
         // scripts/openapi.py spells the enumerations out; they must be the code's.
         let schemas = try XCTUnwrap((json["components"] as? [String: Any])?["schemas"] as? [String: [String: Any]])
@@ -149,21 +162,23 @@ final class ServeTests: XCTestCase {
         let scratch = try temporaryDirectory(self)
         let config = scratch.appendingPathComponent("schemathesis.toml")
         try """
-            [[operations]]
-            include-path = "/v1/changes"
-            checks.positive_data_acceptance.enabled = false
+        [[operations]]
+        include-path = "/v1/changes"
+        checks.positive_data_acceptance.enabled = false
 
-            """.write(to: config, atomically: true, encoding: .utf8)
-        let run = try runProgram("/usr/bin/env", [
-            "python3", "-c", "import sys; from schemathesis.cli import schemathesis; sys.argv[0] = 'schemathesis'; sys.exit(schemathesis())",
-            "--config-file", config.path, "--no-color",
-            "run", repositoryRoot.appendingPathComponent("schemas/openapi.json").path, "--url", server.baseURL.absoluteString,
-            // Every check runs (the default); a --checks option would override the file's exception.
-            // One worker: with two, hypothesis parsed lambdas on two threads and CPython 3.11
-            // failed inside it ("SystemError: AST constructor recursion depth mismatch").
-            "--phases", "examples,coverage,fuzzing", "--max-examples", "300", "--workers", "1", "--seed", "20261202",
-            "--request-timeout", "5",
-        ], in: scratch)  // schemathesis keeps its cache in the working directory
+        """.write(to: config, atomically: true, encoding: .utf8)
+        let run = try runProgram(
+            "/usr/bin/env",
+            [
+                "python3", "-c", "import sys; from schemathesis.cli import schemathesis; sys.argv[0] = 'schemathesis'; sys.exit(schemathesis())",
+                "--config-file", config.path, "--no-color",
+                "run", repositoryRoot.appendingPathComponent("schemas/openapi.json").path, "--url", server.baseURL.absoluteString,
+                // Every check runs (the default); a --checks option would override the file's exception.
+                // One worker: with two, hypothesis parsed lambdas on two threads and CPython 3.11
+                // failed inside it ("SystemError: AST constructor recursion depth mismatch").
+                "--phases", "examples,coverage,fuzzing", "--max-examples", "300", "--workers", "1", "--seed", "20261202",
+                "--request-timeout", "5",
+            ], in: scratch)  // schemathesis keeps its cache in the working directory
         XCTAssertFalse(run.stderr.contains("No module named"), "needs schemathesis: pip install schemathesis (scripts/test.sh installs it)")
         XCTAssertEqual(run.status, 0, String((run.stdout + run.stderr).suffix(6_000)))
         let requests = server.logLines.filter { $0["method"] != nil }
@@ -180,7 +195,8 @@ final class ServeTests: XCTestCase {
         XCTAssertEqual(open.status, 64)
         XCTAssertTrue(open.stderr.contains("--token-file"), open.stderr)
         XCTAssertEqual(try outboundctl(["serve", "--store", store, "--listen", "nonsense"]).status, 64)
-        XCTAssertEqual(try outboundctl(["serve", "--store", store, "--listen", "127.attacker.example:0"]).status, 64, "a name is not a loopback address")
+        XCTAssertEqual(
+            try outboundctl(["serve", "--store", store, "--listen", "127.attacker.example:0"]).status, 64, "a name is not a loopback address")
         let first = try ServeProcess(["--store", store])
         defer { first.stop() }
         let taken = try outboundctl(["serve", "--store", store, "--listen", "127.0.0.1:\(first.baseURL.port!)"])
@@ -200,10 +216,11 @@ final class ServeTests: XCTestCase {
         XCTAssertEqual(try server.get("/v1/agents/ana.silva/outbound").status, 200, "answers from the last good revision")
         XCTAssertEqual(try server.get("/v1/status").json["stale"] as? Bool, true)
         var refused: HTTPAnswer?
-        XCTAssertTrue(try eventually(within: 10) {
-            refused = try server.get("/v1/agents/ana.silva/outbound")
-            return refused?.status != 200
-        }, "refused once --max-stale has passed")
+        XCTAssertTrue(
+            try eventually(within: 10) {
+                refused = try server.get("/v1/agents/ana.silva/outbound")
+                return refused?.status != 200
+            }, "refused once --max-stale has passed")
         // The store failed no earlier than it was moved, so the old revision was served for the 2 s of --max-stale.
         XCTAssertGreaterThanOrEqual(Date().timeIntervalSince(moved), 2, "served stale for --max-stale")
         XCTAssertEqual(refused?.status, 503)

@@ -41,7 +41,9 @@ final class StoreCommandTests: XCTestCase {
         let config = try copyExample("acme", self)
         XCTAssertEqual(try run(["apply", config.path]).status, 0)
         try edit(config.appendingPathComponent("agents.yaml"), replacing: "agents:\n", with: "# reviewed 2026-11\nagents:\n")
-        try edit(config.appendingPathComponent("agents.yaml"), replacing: "    teams: [digital-tier1, email-desk]", with: "    teams: [email-desk, digital-tier1]")
+        try edit(
+            config.appendingPathComponent("agents.yaml"), replacing: "    teams: [digital-tier1, email-desk]",
+            with: "    teams: [email-desk, digital-tier1]")
         let again = try run(["apply", config.path])
         XCTAssertEqual(again.status, 0)
         XCTAssertTrue(again.stdout.contains("No changes"), again.stdout)
@@ -101,9 +103,13 @@ final class StoreCommandTests: XCTestCase {
     func testDeletionsNeedYesWithoutATerminal() throws {
         let config = try copyExample("acme", self)
         XCTAssertEqual(try run(["apply", config.path]).status, 0)
-        try edit(config.appendingPathComponent("organisation.yaml"), replacing: "  porto-general:\n    name: Porto general\n    site: porto             # inherits digital-blended from the site\n", with: "")
+        try edit(
+            config.appendingPathComponent("organisation.yaml"),
+            replacing: "  porto-general:\n    name: Porto general\n    site: porto             # inherits digital-blended from the site\n", with: "")
         try edit(config.appendingPathComponent("routing.yaml"), replacing: "[digital-tier1, porto-general]", with: "[digital-tier1]")
-        try edit(config.appendingPathComponent("routing.yaml"), replacing: "[digital-tier1, porto-general, email-desk]", with: "[digital-tier1, email-desk]")
+        try edit(
+            config.appendingPathComponent("routing.yaml"), replacing: "[digital-tier1, porto-general, email-desk]",
+            with: "[digital-tier1, email-desk]")
         try edit(config.appendingPathComponent("routing.yaml"), replacing: "    teams: [porto-general]\n", with: "    teams: [email-desk]\n")
         let agents = config.appendingPathComponent("agents.yaml")
         try String(contentsOf: agents, encoding: .utf8).replacingOccurrences(of: "[porto-general]", with: "[email-desk]")
@@ -159,15 +165,24 @@ final class StoreCommandTests: XCTestCase {
         let unknown = try run(["explain", "bruno.costta"])
         XCTAssertEqual(unknown.status, 1)
         XCTAssertTrue(unknown.stderr.contains("did you mean 'bruno.costa'?"), unknown.stderr)
-        XCTAssertEqual(try sqlite(storePath, "SELECT available, reasons FROM outbound_availability WHERE agent_id = 'ana.silva' AND channel = 'email'"), "0|slot-manual\n")
-        XCTAssertEqual(try sqlite(storePath, "SELECT available, reasons, revision FROM outbound_availability WHERE agent_id = 'bruno.costa' AND channel = 'sms'"), "1||1\n")
-        XCTAssertEqual(try sqlite(storePath, "SELECT reasons FROM outbound_availability WHERE agent_id = 'luis.almeida' AND channel = 'sms'"), "agent-inactive,licence-expired\n")
+        XCTAssertEqual(
+            try sqlite(storePath, "SELECT available, reasons FROM outbound_availability WHERE agent_id = 'ana.silva' AND channel = 'email'"),
+            "0|slot-manual\n")
+        XCTAssertEqual(
+            try sqlite(
+                storePath, "SELECT available, reasons, revision FROM outbound_availability WHERE agent_id = 'bruno.costa' AND channel = 'sms'"),
+            "1||1\n")
+        XCTAssertEqual(
+            try sqlite(storePath, "SELECT reasons FROM outbound_availability WHERE agent_id = 'luis.almeida' AND channel = 'sms'"),
+            "agent-inactive,licence-expired\n")
     }
 
     func testRollbackRestoresARevisionAsANewOne() throws {
         let config = try copyExample("acme", self)
         XCTAssertEqual(try run(["apply", config.path]).status, 0)
-        try edit(config.appendingPathComponent("profiles.yaml"), replacing: "email: { assignment: manual, slots: 3 }", with: "email: { assignment: auto-pushed, slots: 3 }")
+        try edit(
+            config.appendingPathComponent("profiles.yaml"), replacing: "email: { assignment: manual, slots: 3 }",
+            with: "email: { assignment: auto-pushed, slots: 3 }")
         XCTAssertEqual(try run(["apply", config.path]).status, 0)
         XCTAssertEqual(try run(["plan", "examples/acme", "--detailed-exitcode"]).status, 2)
         let rollback = try run(["rollback", "1"])
@@ -189,8 +204,12 @@ final class StoreCommandTests: XCTestCase {
         XCTAssertEqual(try run(["export", "--out", out.path]).status, 1, "a non-empty directory is refused")
         XCTAssertEqual(try run(["export", "--out", out.path, "--force"]).status, 0)
         let files = try FileManager.default.contentsOfDirectory(atPath: out.path).sorted()
-        XCTAssertEqual(files, ["agents.yaml", "desktopProfiles.yaml", "entryPoints.yaml", "licences.yaml", "multimediaProfiles.yaml",
-                               "queues.yaml", "sites.yaml", "teams.yaml", "tenant.yaml", "wrapUpReasons.yaml"])
+        XCTAssertEqual(
+            files,
+            [
+                "agents.yaml", "desktopProfiles.yaml", "entryPoints.yaml", "licences.yaml", "multimediaProfiles.yaml",
+                "queues.yaml", "sites.yaml", "teams.yaml", "tenant.yaml", "wrapUpReasons.yaml",
+            ])
     }
 
     func testDiffPlansBetweenTwoConfigurationsWithoutAStore() throws {
@@ -227,7 +246,8 @@ final class StoreCommandTests: XCTestCase {
             XCTAssertEqual(item["reasons"] as? [String], ["agent-inactive"])
         }
         let tenant = try copyExample("acme", self)
-        try edit(tenant.appendingPathComponent("agents.yaml"), replacing: "    teams: [digital-tier1, email-desk]", with: "    teams: [digital-tier1]")
+        try edit(
+            tenant.appendingPathComponent("agents.yaml"), replacing: "    teams: [digital-tier1, email-desk]", with: "    teams: [digital-tier1]")
         let left = try outboundctl(["diff", "examples/acme", tenant.path, "--format", "json"])
         let leftImpact = try XCTUnwrap(left.json?["impact"] as? [[String: Any]], left.stderr)
         let lost = leftImpact.filter { $0["before"] as? Bool == true && $0["after"] as? Bool == false }
@@ -278,7 +298,8 @@ final class JSONEverywhereTests: XCTestCase {
         XCTAssertEqual(try outboundctl(["apply", "examples/launch-day", "--store", store, "--yes"]).status, 0)
         let rollback = try XCTUnwrap(try outboundctl(["rollback", "1", "--store", store, "--yes", "--format", "json"]).json)
         XCTAssertEqual(rollback["revision"] as? Int, 3)
-        let export = try XCTUnwrap(try outboundctl(["export", "--out", directory.appendingPathComponent("out").path, "--store", store, "--format", "json"]).json)
+        let export = try XCTUnwrap(
+            try outboundctl(["export", "--out", directory.appendingPathComponent("out").path, "--store", store, "--format", "json"]).json)
         XCTAssertEqual(export["revision"] as? Int, 3)
         XCTAssertEqual((export["files"] as? [String])?.first, "tenant.yaml")
         let field = try XCTUnwrap(try outboundctl(["schema", "agents.active", "--format", "json"]).json)

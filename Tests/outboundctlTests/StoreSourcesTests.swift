@@ -43,7 +43,8 @@ final class StoreSourcesTests: XCTestCase {
         let text = try outboundctl(["explain", "ana.silva", "--channel", "email", "--store", storePath]).stdout
         XCTAssertTrue(text.contains("fix: profiles.yaml:21:26 (changed in revision 1) email-manual uses manual assignment"), text)
         // The place really is the node: line 21, column 26 of profiles.yaml starts "manual".
-        let line = try String(contentsOf: acme.appendingPathComponent("profiles.yaml"), encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)[20]
+        let line = try String(contentsOf: acme.appendingPathComponent("profiles.yaml"), encoding: .utf8).split(
+            separator: "\n", omittingEmptySubsequences: false)[20]
         XCTAssertTrue(line.dropFirst(25).hasPrefix("manual"), String(line))
     }
 
@@ -59,7 +60,9 @@ final class StoreSourcesTests: XCTestCase {
         let acme = try copyExample("acme", self)
         XCTAssertEqual(try outboundctl(["apply", acme.path, "--store", storePath]).status, 0)
         // Revision 2 changes the profile; the agent itself stays as revision 1 wrote it.
-        try edit(acme.appendingPathComponent("profiles.yaml"), replacing: "email: { assignment: manual, slots: 3 }", with: "email: { assignment: manual, slots: 4 }")
+        try edit(
+            acme.appendingPathComponent("profiles.yaml"), replacing: "email: { assignment: manual, slots: 3 }",
+            with: "email: { assignment: manual, slots: 4 }")
         XCTAssertEqual(try outboundctl(["apply", acme.path, "--store", storePath]).status, 0)
         var sources = try checks(["explain", "ana.silva", "--channel", "email", "--store", storePath]).map { $0["source"] as? [String: Any] }
         XCTAssertEqual(sources[0]?["revision"] as? Int, 1, "agent-active: the agent is unchanged since revision 1")

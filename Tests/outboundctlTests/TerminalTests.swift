@@ -45,7 +45,9 @@ final class TerminalTests: XCTestCase {
         let apply = try outboundctl(["apply", "examples/acme", "--store", store, "-q"])
         XCTAssertEqual(apply.stdout, "Applied revision 1: 60 created, 0 updated, 0 deleted; 10 agents changed outbound availability.\n")
         let explain = try outboundctl(["explain", "ana.silva", "examples/acme", "--quiet", "--date", "2026-11-25"])
-        XCTAssertEqual(explain.stdout, """
+        XCTAssertEqual(
+            explain.stdout,
+            """
             ana.silva · email · team digital-tier1: NOT AVAILABLE (slot-manual)
             ana.silva · sms · team digital-tier1: AVAILABLE
 
@@ -66,7 +68,9 @@ final class TerminalTests: XCTestCase {
         for command in ["validate", "plan", "apply", "explain", "matrix", "diff", "history", "rollback", "export", "schema"] {
             let help = try outboundctl([command, "--help"])
             XCTAssertEqual(help.status, 0, command)
-            XCTAssertTrue(help.stdout.contains("Example:\n  outboundctl \(command)") || help.stdout.contains("Examples:\n  outboundctl \(command)"), "\(command): \(help.stdout)")
+            XCTAssertTrue(
+                help.stdout.contains("Example:\n  outboundctl \(command)") || help.stdout.contains("Examples:\n  outboundctl \(command)"),
+                "\(command): \(help.stdout)")
         }
         let version = try outboundctl(["--version"])
         XCTAssertEqual(version.stdout.trimmingCharacters(in: .whitespacesAndNewlines), "0.1.0")

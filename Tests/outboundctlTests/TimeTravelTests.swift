@@ -11,8 +11,9 @@ final class TimeTravelTests: XCTestCase {
 
     override func setUpWithError() throws {
         directory = try temporaryDirectory(self)
-        XCTAssertTrue(FileManager.default.isExecutableFile(atPath: "/usr/bin/faketime"),
-                      "faketime is missing: apt-get install faketime (scripts/test.sh installs it)")
+        XCTAssertTrue(
+            FileManager.default.isExecutableFile(atPath: "/usr/bin/faketime"),
+            "faketime is missing: apt-get install faketime (scripts/test.sh installs it)")
         // The wrapper's own runs clean up after themselves; what it can meet is left by others.
         removeStaleFaketimeObjects()
     }
@@ -58,12 +59,17 @@ final class TimeTravelTests: XCTestCase {
 
     /// The view's rows at `instant`, read by Python's sqlite3 (not our code): agent|team|channel → (available, reasons, until).
     private func view(at instant: String) throws -> [String: [String]] {
-        let run = try at(instant, ["python3", "-c", """
-            import sqlite3, sys
-            db = sqlite3.connect("file:" + sys.argv[1] + "?mode=ro", uri=True)
-            for row in db.execute("SELECT agent_id, team_id, channel, available, reasons, until FROM outbound_availability"):
-                print("|".join("" if v is None else str(v) for v in row))
-            """, storePath])
+        let run = try at(
+            instant,
+            [
+                "python3", "-c",
+                """
+                import sqlite3, sys
+                db = sqlite3.connect("file:" + sys.argv[1] + "?mode=ro", uri=True)
+                for row in db.execute("SELECT agent_id, team_id, channel, available, reasons, until FROM outbound_availability"):
+                    print("|".join("" if v is None else str(v) for v in row))
+                """, storePath,
+            ])
         XCTAssertEqual(run.status, 0, run.stderr)
         var rows: [String: [String]] = [:]
         for line in run.stdout.split(separator: "\n") {
@@ -89,7 +95,8 @@ final class TimeTravelTests: XCTestCase {
             let reasons = (row["reasons"] as? [String] ?? []).joined(separator: ",")
             XCTAssertEqual(rows[key]?[0], (row["available"] as? Bool) == true ? "1" : "0", "\(key) at \(instant)", line: line)
             XCTAssertEqual(rows[key]?[1], reasons, "\(key) at \(instant)", line: line)
-            let explain = try XCTUnwrap(try outboundctl(at: instant, ["explain", "\(row["agent"]!)", "--channel", "\(row["channel"]!)", "--format", "json"]).json, line: line)
+            let explain = try XCTUnwrap(
+                try outboundctl(at: instant, ["explain", "\(row["agent"]!)", "--channel", "\(row["channel"]!)", "--format", "json"]).json, line: line)
             XCTAssertEqual((explain["reasons"] as? [String] ?? []).joined(separator: ","), reasons, "explain \(key) at \(instant)", line: line)
         }
     }
@@ -138,7 +145,9 @@ final class TimeTravelTests: XCTestCase {
         let history = try outboundctl(at: "2026-12-15 12:00:00", ["history", "--format", "json"]).stdout
         // Turn it into a schema-v2 store: availability judged on its apply day, no windows.
         _ = try sqlite(storePath, "CREATE TABLE old AS SELECT agent_id, team_id, channel, available, reasons, revision FROM outbound_availability")
-        try sqliteScript(storePath, """
+        try sqliteScript(
+            storePath,
+            """
             DROP VIEW outbound_availability; DROP TABLE availability; DROP TABLE availability_removals;
             ALTER TABLE entities DROP COLUMN sources; ALTER TABLE entities DROP COLUMN sources_hash;
             CREATE TABLE availability (agent_id TEXT NOT NULL, team_id TEXT NOT NULL, channel TEXT NOT NULL, available INTEGER NOT NULL,
@@ -157,8 +166,9 @@ final class TimeTravelTests: XCTestCase {
         XCTAssertEqual(migrate.status, 0, migrate.stderr)
         XCTAssertEqual(try outboundctl(at: "2026-12-15 12:00:00", ["history", "--format", "json"]).stdout, history, "every revision intact")
         XCTAssertEqual(try view(at: "2026-12-31 12:00:00")["a|t|email"], ["1", "", "2027-01-01T00:00:00Z"])
-        XCTAssertEqual(try sqlite(storePath, "SELECT revision FROM outbound_availability WHERE agent_id = 'a' AND channel = 'sms'"), "1\n",
-                       "each row keeps the revision that last changed it")
+        XCTAssertEqual(
+            try sqlite(storePath, "SELECT revision FROM outbound_availability WHERE agent_id = 'a' AND channel = 'sms'"), "1\n",
+            "each row keeps the revision that last changed it")
         try assertReadersAgree(at: "2027-01-02 12:00:00")
     }
 }

@@ -108,17 +108,20 @@ final class ValidateCommandTests: XCTestCase {
         let lines = run.stdout.split(separator: "\n").map(String.init)
         XCTAssertEqual(lines.filter { $0.contains("error[") || $0.contains("warning[") }.count, 1, run.stdout)
         XCTAssertTrue(lines.first?.contains("organisation.yaml:") == true && lines.first?.contains("error[OB100]") == true, run.stdout)
-        XCTAssertEqual(lines.suffix(2), [
-            "note: checks across files (references, the tenant, readiness warnings) wait until every file parses",
-            "1 error, 0 warnings in 5 files",
-        ])
+        XCTAssertEqual(
+            lines.suffix(2),
+            [
+                "note: checks across files (references, the tenant, readiness warnings) wait until every file parses",
+                "1 error, 0 warnings in 5 files",
+            ])
     }
 
     func testALongSourceLineIsShownAroundTheColumn() throws {
         let directory = try temporaryDirectory(self)
         let sites = (0..<40).map { "s\($0): {name: S}" } + ["s40: {nmae: x}"] + (0..<40).map { "z\($0): {}" }
         let file = directory.appendingPathComponent("long.yaml")
-        try "tenant: {name: T, digitalChannels: enabled}\nsites: {\(sites.joined(separator: ", "))}\n".write(to: file, atomically: true, encoding: .utf8)
+        try "tenant: {name: T, digitalChannels: enabled}\nsites: {\(sites.joined(separator: ", "))}\n".write(
+            to: file, atomically: true, encoding: .utf8)
         let run = try outboundctl(["validate", file.path])
         let lines = run.stdout.split(separator: "\n").map(String.init)
         XCTAssertTrue(lines[0].hasSuffix("long.yaml:2:645: error[OB110]: unknown key 'nmae' in sites.s40; did you mean 'name'?"), run.stdout)

@@ -29,7 +29,9 @@ final class WebexFixtureTests: XCTestCase {
     func testEveryFixtureItemMatchesCiscosSchemas() throws {
         let result = try python("scripts/webex-fixture-check.py", [tenant.path])
         XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
-        XCTAssertEqual(result.stdout, """
+        XCTAssertEqual(
+            result.stdout,
+            """
             checked agent-profile 4, auxiliary-code 9, contact-service-queue 9, entry-point 14, \
             multimedia-profile 7, site 3, team 7, user 200, user-profile 5
 
@@ -61,7 +63,7 @@ final class WebexFixtureTests: XCTestCase {
         }
         try edit("user.2.json", setting("t-1", at: "teamIds", ofItem: 5))
         try edit("site.json", setting("São Paulo", at: "name", ofItem: 2))
-        try edit("team.json", setting("x", at: "multimediaProfileId", ofItem: 2))   // Cisco spells it multiMediaProfileId
+        try edit("team.json", setting("x", at: "multimediaProfileId", ofItem: 2))  // Cisco spells it multiMediaProfileId
         try edit("entry-point.json", setting("SMS", at: "socialChannelType", ofItem: 2))
         try edit("user.json") { content in
             var envelope = content as! [String: Any]
@@ -95,8 +97,9 @@ final class WebexFixtureTests: XCTestCase {
         let committed = try FileManager.default.contentsOfDirectory(atPath: tenant.path).sorted()
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted(), committed)
         for name in committed {
-            XCTAssertEqual(try Data(contentsOf: directory.appendingPathComponent(name)), try Data(contentsOf: tenant.appendingPathComponent(name)),
-                           "\(name) differs from what scripts/webex-fixture.py writes: rerun it and commit the result")
+            XCTAssertEqual(
+                try Data(contentsOf: directory.appendingPathComponent(name)), try Data(contentsOf: tenant.appendingPathComponent(name)),
+                "\(name) differs from what scripts/webex-fixture.py writes: rerun it and commit the result")
         }
     }
 
@@ -107,8 +110,9 @@ final class WebexFixtureTests: XCTestCase {
         let result = try python("scripts/embed-webex-schemas.py", [written.path])
         XCTAssertEqual(result.status, 0, result.stderr)
         let embedded = repositoryRoot.appendingPathComponent("Sources/OutboundConfig/Import/Schema/WebexSchemaDocument.swift")
-        XCTAssertEqual(try String(contentsOf: written, encoding: .utf8), try String(contentsOf: embedded, encoding: .utf8),
-                       "run scripts/embed-webex-schemas.py and commit the result")
+        XCTAssertEqual(
+            try String(contentsOf: written, encoding: .utf8), try String(contentsOf: embedded, encoding: .utf8),
+            "run scripts/embed-webex-schemas.py and commit the result")
     }
 
     /// The cases the import must handle (SPEC §9, issue #16) are really in the export.
@@ -143,9 +147,11 @@ final class WebexFixtureTests: XCTestCase {
         XCTAssertTrue(codes.contains { $0["workTypeCode"] as? String == "IDLE_CODE" })
         XCTAssertTrue(codes.contains { $0["workTypeCode"] as? String == "WRAP_UP_CODE" && $0["active"] as? Bool == false })
         let entryPoints = try items("entry-point.json")
-        XCTAssertTrue(entryPoints.contains { $0["channelType"] as? String == "SOCIAL_CHANNEL" && $0["socialChannelType"] as? String == "MESSAGEBIRD" })
-        XCTAssertTrue(entryPoints.contains { $0["channelType"] as? String == "EMAIL" && $0["socialChannelType"] as? String == "MESSAGEBIRD" },
-                      "an email entry point whose socialChannelType must be ignored")
+        XCTAssertTrue(
+            entryPoints.contains { $0["channelType"] as? String == "SOCIAL_CHANNEL" && $0["socialChannelType"] as? String == "MESSAGEBIRD" })
+        XCTAssertTrue(
+            entryPoints.contains { $0["channelType"] as? String == "EMAIL" && $0["socialChannelType"] as? String == "MESSAGEBIRD" },
+            "an email entry point whose socialChannelType must be ignored")
         XCTAssertTrue(try items("contact-service-queue.json").contains { $0["queueRoutingType"] as? String == "AGENT_BASED" })
     }
 }

@@ -77,15 +77,18 @@ final class WebexImportTests: XCTestCase {
         // The agents the Webex rules decide, found in the export itself.
         let users = try webexItems("user")
         let profiles = Dictionary(uniqueKeysWithValues: try webexItems("multimedia-profile").map { ($0["id"] as! String, $0) })
-        let userProfiles = Dictionary(uniqueKeysWithValues: try webexItems("user-profile").map { ($0["id"] as! String, $0["profileType"] as! String) })
+        let userProfiles = Dictionary(
+            uniqueKeysWithValues: try webexItems("user-profile").map { ($0["id"] as! String, $0["profileType"] as! String) })
         func isAgent(_ user: [String: Any]) -> Bool {
             user["contactCenterEnabled"] as? Bool != false && user["active"] as? Bool != false
         }
-        let manual = try XCTUnwrap(users.first { user in
-            guard isAgent(user), userProfiles[user["userProfileId"] as! String] == "PREMIUM_AGENT",
-                  let profile = (user["multimediaProfileId"] as? String).flatMap({ profiles[$0] }) else { return false }
-            return profile["email"] as? Int == 0 && ((profile["manuallyAssignable"] as? [String: Any])?["email"] as? Int ?? 0) > 0
-        }, "a premium agent whose own profile assigns email manually")
+        let manual = try XCTUnwrap(
+            users.first { user in
+                guard isAgent(user), userProfiles[user["userProfileId"] as! String] == "PREMIUM_AGENT",
+                    let profile = (user["multimediaProfileId"] as? String).flatMap({ profiles[$0] })
+                else { return false }
+                return profile["email"] as? Int == 0 && ((profile["manuallyAssignable"] as? [String: Any])?["email"] as? Int ?? 0) > 0
+            }, "a premium agent whose own profile assigns email manually")
         let standard = try XCTUnwrap(users.first { isAgent($0) && userProfiles[$0["userProfileId"] as! String] == "STANDARD_AGENT" })
         let ids = try importedAgentIds(out)
 
@@ -100,7 +103,8 @@ final class WebexImportTests: XCTestCase {
                 let agent = try XCTUnwrap(ids[user["id"] as! String])
                 let explained = try outboundctl(["explain", agent, "--channel", "email", "--store", store, "--format", "json"])
                 XCTAssertEqual(explained.status, 1, "\(agent): \(explained.stdout)")
-                let reasons = (explained.json?["answers"] as? [[String: Any]])?.flatMap { $0["reasons"] as? [String] ?? [] }
+                let reasons =
+                    (explained.json?["answers"] as? [[String: Any]])?.flatMap { $0["reasons"] as? [String] ?? [] }
                     ?? explained.json?["reasons"] as? [String] ?? []
                 XCTAssertTrue(reasons.contains(reason), "\(agent) on \(store.hasPrefix("/") ? "SQLite" : "PostgreSQL"): \(reasons)")
             }
@@ -173,7 +177,9 @@ final class WebexImportTests: XCTestCase {
         XCTAssertFalse(inactiveUsers.isEmpty)
         XCTAssertEqual(agents.components(separatedBy: "active: false").count - 1, inactiveUsers.count)
 
-        let text = try outboundctl(["import", "webex", try export(withExtra: false).path, "--out", try temporaryDirectory(self).appendingPathComponent("text").path])
+        let text = try outboundctl([
+            "import", "webex", try export(withExtra: false).path, "--out", try temporaryDirectory(self).appendingPathComponent("text").path,
+        ])
         XCTAssertEqual(text.status, 0, text.stderr)
         for heading in ["To fill in (", "Not imported (", "Changed to fit the format (", "Webex fields with no place in the format ("] {
             XCTAssertTrue(text.stdout.contains(heading), heading + "\n" + text.stdout)
@@ -194,35 +200,50 @@ final class WebexImportTests: XCTestCase {
             XCTAssertTrue(result.stderr.contains("nothing written"), result.stderr, line: line)
             XCTAssertFalse(FileManager.default.fileExists(atPath: out.path), "nothing is written", line: line)
         }
-        try attempt({ try "[{\"id\": \"x\",".write(to: $0.appendingPathComponent("site.json"), atomically: true, encoding: .utf8) },
-                    expect: ["site.json: $: error: not valid JSON"])
-        try attempt({ source in
-            let file = source.appendingPathComponent("team.json")
-            let text = try String(contentsOf: file, encoding: .utf8)
-            try text.replacingOccurrences(of: "\"active\": true", with: "\"active\": \"yes\"").write(to: file, atomically: true, encoding: .utf8)
-        }, expect: ["team.json: $.data[0].active: error:", "a boolean"])
+        try attempt(
+            { try "[{\"id\": \"x\",".write(to: $0.appendingPathComponent("site.json"), atomically: true, encoding: .utf8) },
+            expect: ["site.json: $: error: not valid JSON"])
+        try attempt(
+            { source in
+                let file = source.appendingPathComponent("team.json")
+                let text = try String(contentsOf: file, encoding: .utf8)
+                try text.replacingOccurrences(of: "\"active\": true", with: "\"active\": \"yes\"").write(to: file, atomically: true, encoding: .utf8)
+            }, expect: ["team.json: $.data[0].active: error:", "a boolean"])
         // Text that lenient parsers let through is not JSON: a raw control character in a string.
-        try attempt({ source in
-            let file = source.appendingPathComponent("site.json")
-            let text = try String(contentsOf: file, encoding: .utf8)
-            try text.replacingOccurrences(of: "Lisbon", with: "Lis\u{01}bon").write(to: file, atomically: true, encoding: .utf8)
-        }, expect: ["site.json: $: error: not valid JSON at line 6, column 17: a control character in a string (JSON needs it escaped)"])
+        try attempt(
+            { source in
+                let file = source.appendingPathComponent("site.json")
+                let text = try String(contentsOf: file, encoding: .utf8)
+                try text.replacingOccurrences(of: "Lisbon", with: "Lis\u{01}bon").write(to: file, atomically: true, encoding: .utf8)
+            }, expect: ["site.json: $: error: not valid JSON at line 6, column 17: a control character in a string (JSON needs it escaped)"])
         // A field the import does not read is checked against Cisco's schema all the same.
-        try attempt({ source in
-            let file = source.appendingPathComponent("user.2.json")
-            let text = try String(contentsOf: file, encoding: .utf8)
-            try text.replacingOccurrences(of: "\"createdTime\": ", with: "\"createdTime\": \"yesterday\", \"x\": ").write(to: file, atomically: true, encoding: .utf8)
-        }, expect: ["user.2.json: $.data[0].createdTime: error: expected an integer, found \"yesterday\""])
-        try attempt({ source in
-            let file = source.appendingPathComponent("team.json")
-            let siteId = try XCTUnwrap(try self.webexItems("team").first?["siteId"] as? String)
-            let text = try String(contentsOf: file, encoding: .utf8)
-            try text.replacingOccurrences(of: siteId, with: "00000000-0000-0000-0000-000000000000").write(to: file, atomically: true, encoding: .utf8)
-        }, expect: ["team.json: $.data[0].siteId: error:", "is not the id of any item of site.json"])
-        try attempt({ try "entryPoints:\n  Support Emial: { address: a@b.example }\n".write(to: $0.appendingPathComponent("extra.yaml"), atomically: true, encoding: .utf8) },
-                    expect: ["extra.yaml:2:3: error[OB201]", "did you mean 'Support Email'?"])
-        try attempt({ try "entryPoints:\n  Support SMS: { address: support@harbor.example }\n".write(to: $0.appendingPathComponent("extra.yaml"), atomically: true, encoding: .utf8) },
-                    expect: ["extra.yaml:2:27: error[OB306]", "E.164"])
+        try attempt(
+            { source in
+                let file = source.appendingPathComponent("user.2.json")
+                let text = try String(contentsOf: file, encoding: .utf8)
+                try text.replacingOccurrences(of: "\"createdTime\": ", with: "\"createdTime\": \"yesterday\", \"x\": ").write(
+                    to: file, atomically: true, encoding: .utf8)
+            }, expect: ["user.2.json: $.data[0].createdTime: error: expected an integer, found \"yesterday\""])
+        try attempt(
+            { source in
+                let file = source.appendingPathComponent("team.json")
+                let siteId = try XCTUnwrap(try self.webexItems("team").first?["siteId"] as? String)
+                let text = try String(contentsOf: file, encoding: .utf8)
+                try text.replacingOccurrences(of: siteId, with: "00000000-0000-0000-0000-000000000000").write(
+                    to: file, atomically: true, encoding: .utf8)
+            }, expect: ["team.json: $.data[0].siteId: error:", "is not the id of any item of site.json"])
+        try attempt(
+            {
+                try "entryPoints:\n  Support Emial: { address: a@b.example }\n".write(
+                    to: $0.appendingPathComponent("extra.yaml"), atomically: true, encoding: .utf8)
+            },
+            expect: ["extra.yaml:2:3: error[OB201]", "did you mean 'Support Email'?"])
+        try attempt(
+            {
+                try "entryPoints:\n  Support SMS: { address: support@harbor.example }\n".write(
+                    to: $0.appendingPathComponent("extra.yaml"), atomically: true, encoding: .utf8)
+            },
+            expect: ["extra.yaml:2:27: error[OB306]", "E.164"])
 
         let empty = try temporaryDirectory(self).appendingPathComponent("empty")
         try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)

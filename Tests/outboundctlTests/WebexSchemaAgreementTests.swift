@@ -31,11 +31,13 @@ final class WebexSchemaAgreementTests: XCTestCase {
     func testTheImportRefusesExactlyTheItemsCiscosValidatorRefuses() throws {
         var random = SeededGenerator(state: 20_261_203)
         let names = try FileManager.default.contentsOfDirectory(atPath: tenant.path).filter { $0.hasSuffix(".json") }.sorted()
-        var refusedInAll = 0, acceptedChangesInAll = 0
+        var refusedInAll = 0
+        var acceptedChangesInAll = 0
         for round in 0..<8 {
-            var files = try Dictionary(uniqueKeysWithValues: names.map { name in
-                (name, try JSON.parse(String(decoding: Data(contentsOf: tenant.appendingPathComponent(name)), as: UTF8.self)))
-            })
+            var files = try Dictionary(
+                uniqueKeysWithValues: names.map { name in
+                    (name, try JSON.parse(String(decoding: Data(contentsOf: tenant.appendingPathComponent(name)), as: UTF8.self)))
+                })
             var changed: [Item: [String]] = [:]
             for _ in 0..<30 {
                 let name = names.randomElement(using: &random)!
@@ -59,16 +61,22 @@ final class WebexSchemaAgreementTests: XCTestCase {
                 if parts.count == 3, let item = item(parts[0], parts[1]) { theirs.insert(item) }
             }
 
-            let imported = try outboundctl(["import", "webex", directory.path, "--out", directory.appendingPathComponent("out").path, "--format", "json"])
+            let imported = try outboundctl([
+                "import", "webex", directory.path, "--out", directory.appendingPathComponent("out").path, "--format", "json",
+            ])
             let problems = try XCTUnwrap(imported.json, imported.stdout + imported.stderr)["problems"] as? [[String: Any]] ?? []
-            let ours = Set(problems.compactMap { problem -> Item? in
-                guard problem["severity"] as? String == "error", let file = problem["file"] as? String, let path = problem["jsonPath"] as? String else { return nil }
-                return item(file, path)
-            })
+            let ours = Set(
+                problems.compactMap { problem -> Item? in
+                    guard problem["severity"] as? String == "error", let file = problem["file"] as? String, let path = problem["jsonPath"] as? String
+                    else { return nil }
+                    return item(file, path)
+                })
             XCTAssertEqual(imported.status, ours.isEmpty ? 0 : 1, imported.stderr)
 
             let log = changed.keys.sorted().map { "\($0): \(changed[$0]!.joined(separator: "; "))" }.joined(separator: "\n")
-            XCTAssertEqual(ours.sorted(), theirs.sorted(), "round \(round), changes:\n\(log)\nimport said:\n\(imported.stderr)\nthe validator said:\n\(checked.stdout)")
+            XCTAssertEqual(
+                ours.sorted(), theirs.sorted(),
+                "round \(round), changes:\n\(log)\nimport said:\n\(imported.stderr)\nthe validator said:\n\(checked.stdout)")
             XCTAssertTrue(theirs.isSubset(of: changed.keys), "an unchanged item was refused: \(theirs.subtracting(changed.keys))")
             refusedInAll += theirs.count
             acceptedChangesInAll += changed.count - theirs.count
@@ -127,8 +135,10 @@ final class WebexSchemaAgreementTests: XCTestCase {
             let options: [JSON?]
             switch value {
             case .string:
-                options = [.int(12345), .null, .string(String(repeating: "a", count: 300)), .string("Ação"), .string("NOT_A_VALUE"), .string(""),
-                           .string("Harbor 2")]
+                options = [
+                    .int(12345), .null, .string(String(repeating: "a", count: 300)), .string("Ação"), .string("NOT_A_VALUE"), .string(""),
+                    .string("Harbor 2"),
+                ]
             case .int(let number):
                 options = [.string(String(number)), .number(Double(number) + 0.5), .int(1 << 40), .int(-5), .int(20_000), .null, .int(number + 1)]
             case .bool(let flag):
@@ -170,7 +180,9 @@ final class WebexSchemaAgreementTests: XCTestCase {
         }
         switch (step, value) {
         case (.key(let key), .object(var members)):
-            guard let index = members.firstIndex(where: { $0.0 == key }), update(&members[index].1, at: path.dropFirst(), with: change) else { return false }
+            guard let index = members.firstIndex(where: { $0.0 == key }), update(&members[index].1, at: path.dropFirst(), with: change) else {
+                return false
+            }
             value = .object(members)
             return true
         case (.index(let index), .array(var items)):

@@ -26,7 +26,9 @@ public final class ConfigurationDecoder {
     static let teamKeys = ["name", "site", "multimediaProfile", "externalId"]
     static let desktopKeys = ["description", "outboundEntryPoints", "wrapUpReasons", "autoWrapUpSeconds", "externalId"]
     static let entryPointKeys = ["description", "channel", "address", "outbound", "queue", "externalId"]
-    static let queueKeys = ["description", "channel", "routing", "teams", "serviceLevelSeconds", "maxTimeInQueueSeconds", "wrapUpReasons", "externalId"]
+    static let queueKeys = [
+        "description", "channel", "routing", "teams", "serviceLevelSeconds", "maxTimeInQueueSeconds", "wrapUpReasons", "externalId",
+    ]
     static let wrapUpKeys = ["description", "default", "active", "externalId"]
     static let agentKeys = ["name", "email", "licence", "site", "teams", "desktopProfile", "multimediaProfile", "active", "externalId"]
     static let slotKeys = ["assignment", "slots"]
@@ -60,14 +62,17 @@ public final class ConfigurationDecoder {
         }
         let decoder = ConfigurationDecoder(context: DecodingContext(document: document, file: file.path))
         decoder.add(document.root, part: part)
-        return DecodedFile(path: file.path, configuration: decoder.configuration, tenantLocation: decoder.tenantLocation,
-                           diagnostics: decoder.context.diagnostics)
+        return DecodedFile(
+            path: file.path, configuration: decoder.configuration, tenantLocation: decoder.tenantLocation,
+            diagnostics: decoder.context.diagnostics)
     }
 
     private func add(_ root: Node, part: DecodingPart) {
         guard document.isMapping(root) else {
             if part == .wholeFile || part == .topLevel {
-                context.report(.notAMapping, "the top level of a configuration file must be a mapping of sections, found \(document.typeName(root))", at: root, path: "")
+                context.report(
+                    .notAMapping, "the top level of a configuration file must be a mapping of sections, found \(document.typeName(root))", at: root,
+                    path: "")
             }
             return
         }
@@ -104,7 +109,9 @@ public final class ConfigurationDecoder {
     private func decodeSection(_ section: Section, _ node: Node, entries: Range<Int>?, context: DecodingContext) {
         if document.isNull(node) { return }
         guard document.isMapping(node) else {
-            context.report(.notAMapping, "section '\(section.rawValue)' must map ids to definitions, found \(document.typeName(node))", at: node, path: section.rawValue)
+            context.report(
+                .notAMapping, "section '\(section.rawValue)' must map ids to definitions, found \(document.typeName(node))", at: node,
+                path: section.rawValue)
             return
         }
         for index in entries ?? 0..<document.count(node) {
@@ -113,11 +120,16 @@ public final class ConfigurationDecoder {
             let path = DottedPath(parent: section.rawValue, last: id)
             let location = context.location(keyNode)
             guard Identifier.isValid(id) else {
-                context.report(.invalidId, "\(section.noun) id '\(id)' must match ^[a-z0-9][a-z0-9._-]{0,63}$ (lowercase letters, digits, '.', '_', '-')", at: keyNode, path: path.description)
+                context.report(
+                    .invalidId, "\(section.noun) id '\(id)' must match ^[a-z0-9][a-z0-9._-]{0,63}$ (lowercase letters, digits, '.', '_', '-')",
+                    at: keyNode, path: path.description)
                 continue
             }
             if section == .multimediaProfiles, id == MultimediaProfile.defaultTelephonyId {
-                context.report(.reservedId, "'\(id)' is the built-in multimedia profile (blended, voice 1, no digital slots) and cannot be redefined; choose another id", at: keyNode, path: path.description)
+                context.report(
+                    .reservedId,
+                    "'\(id)' is the built-in multimedia profile (blended, voice 1, no digital slots) and cannot be redefined; choose another id",
+                    at: keyNode, path: path.description)
                 continue
             }
             decodeEntry(section, id: id, node: document.value(node, index), location: location, path: path, context: context)
@@ -127,8 +139,10 @@ public final class ConfigurationDecoder {
     /// Decodes one entry. An entry whose required fields are missing or invalid is left out of
     /// the model (its id stays defined); invalid optional fields are reported and left unset, so
     /// the rules still check the rest of the entry.
-    private func decodeEntry(_ section: Section, id: String, node: Node, location: SourceLocation, path: DottedPath,
-                             context: DecodingContext) {
+    private func decodeEntry(
+        _ section: Section, id: String, node: Node, location: SourceLocation, path: DottedPath,
+        context: DecodingContext
+    ) {
         switch section {
         case .licences: keep(decodeLicence(id, node, location, path, context), section, id, node, location)
         case .multimediaProfiles: keep(decodeProfile(id, node, location, path, context), section, id, node, location)
@@ -156,9 +170,10 @@ public final class ConfigurationDecoder {
             // Only ids written as ids: a field of the wrong shape has had its own diagnostic.
             let items = field.isList ? (document.isSequence(value) ? (0..<document.count(value)).map { document.item(value, $0) } : []) : [value]
             for (index, item) in items.enumerated() where document.isScalar(item) && !document.isNull(item) {
-                configuration.brokenReferences.append(Reference(
-                    target: field.target, id: Located(document.string(item), at: context.location(item)), section: section, entity: id,
-                    field: field.field, index: field.isList ? index : nil))
+                configuration.brokenReferences.append(
+                    Reference(
+                        target: field.target, id: Located(document.string(item), at: context.location(item)), section: section, entity: id,
+                        field: field.field, index: field.isList ? index : nil))
             }
         }
     }
@@ -166,7 +181,9 @@ public final class ConfigurationDecoder {
     // MARK: Sections
 
     private func decodeTenant(_ node: Node, at location: SourceLocation, context: DecodingContext) -> Tenant? {
-        guard let f = context.fields(of: node, path: DottedPath(parent: "", last: "tenant"), known: Self.tenantKeys, owner: location) else { return nil }
+        guard let f = context.fields(of: node, path: DottedPath(parent: "", last: "tenant"), known: Self.tenantKeys, owner: location) else {
+            return nil
+        }
         let name = f.string("name")
         let digital = f.enumeration("digitalChannels", DigitalChannels.self, required: true)
         let timezone = f.timeZone("timezone")
@@ -185,15 +202,20 @@ public final class ConfigurationDecoder {
         let externalId = f.string("externalId")
         f.reportMissingFields()
         if let validFrom, let validUntil, validFrom.value > validUntil.value {
-            context.diagnostics.append(Diagnostic(
-                .licenceDatesReversed, "\(path).validFrom \(validFrom.value) is after validUntil \(validUntil.value)",
-                at: validFrom.location, path: "\(path).validFrom", notes: [.init("validUntil is here", at: validUntil.location)]))
+            context.diagnostics.append(
+                Diagnostic(
+                    .licenceDatesReversed, "\(path).validFrom \(validFrom.value) is after validUntil \(validUntil.value)",
+                    at: validFrom.location, path: "\(path).validFrom", notes: [.init("validUntil is here", at: validUntil.location)]))
         }
         guard let type, let seats else { return nil }
-        return Licence(id: id, location: location, description: description, type: type, seats: seats, validFrom: validFrom, validUntil: validUntil, externalId: externalId)
+        return Licence(
+            id: id, location: location, description: description, type: type, seats: seats, validFrom: validFrom, validUntil: validUntil,
+            externalId: externalId)
     }
 
-    private func decodeProfile(_ id: String, _ node: Node, _ location: SourceLocation, _ path: DottedPath, _ context: DecodingContext) -> MultimediaProfile? {
+    private func decodeProfile(_ id: String, _ node: Node, _ location: SourceLocation, _ path: DottedPath, _ context: DecodingContext)
+        -> MultimediaProfile?
+    {
         guard let f = context.fields(of: node, path: path, known: Self.profileKeys, owner: location) else { return nil }
         let description = f.string("description")
         let blending = f.enumeration("blending", Blending.self, required: true)
@@ -208,20 +230,24 @@ public final class ConfigurationDecoder {
             let range = SlotRules.range(for: media, assignment: slots.assignment, mappingForm: slots.isMappingForm)
             if !range.contains(slots.slots) {
                 let form = slots.isMappingForm ? "\(slots.assignment.rawValue) assignment" : "the integer form (0 = none)"
-                context.diagnostics.append(Diagnostic(
-                    .slotsOutOfRange, "\(path).\(media.rawValue) slots must be from \(range.lowerBound) to \(range.upperBound) for \(form), found \(slots.slots)",
-                    at: slots.location, path: slots.isMappingForm ? "\(path).\(media.rawValue).slots" : "\(path).\(media.rawValue)"))
+                context.diagnostics.append(
+                    Diagnostic(
+                        .slotsOutOfRange,
+                        "\(path).\(media.rawValue) slots must be from \(range.lowerBound) to \(range.upperBound) for \(form), found \(slots.slots)",
+                        at: slots.location, path: slots.isMappingForm ? "\(path).\(media.rawValue).slots" : "\(path).\(media.rawValue)"))
             }
         }
         if let blending, blending.value == .blendedRealtime, (voice?.value ?? 0) != 1 || (chat?.value ?? 0) < 1 {
-            context.diagnostics.append(Diagnostic(
-                .blendedRealtimeNeedsVoiceAndChat,
-                "\(path) is blended-realtime, which needs voice: 1 and chat of at least 1 (found voice \(voice?.value ?? 0), chat \(chat?.value ?? 0))",
-                at: blending.location, path: "\(path).blending"))
+            context.diagnostics.append(
+                Diagnostic(
+                    .blendedRealtimeNeedsVoiceAndChat,
+                    "\(path) is blended-realtime, which needs voice: 1 and chat of at least 1 (found voice \(voice?.value ?? 0), chat \(chat?.value ?? 0))",
+                    at: blending.location, path: "\(path).blending"))
         }
         guard let blending else { return nil }
-        return MultimediaProfile(id: id, location: location, description: description, blending: blending,
-                                 voice: voice, chat: chat, email: email, social: social, externalId: externalId)
+        return MultimediaProfile(
+            id: id, location: location, description: description, blending: blending,
+            voice: voice, chat: chat, email: email, social: social, externalId: externalId)
     }
 
     /// `social: 2` (that many auto-pushed slots, 0 = none) or `email: {assignment, slots}`.
@@ -236,7 +262,9 @@ public final class ConfigurationDecoder {
             guard let slots = context.int(node, in: Int.min...Int.max, path: path) else { return nil }
             return SlotAssignment(assignment: .autoPushed, slots: slots.value, location: slots.location, assignmentLocation: slots.location)
         case .mapping:
-            guard let slotFields = context.fields(of: node, path: DottedPath(parent: f.path.description, last: key), known: Self.slotKeys) else { return nil }
+            guard let slotFields = context.fields(of: node, path: DottedPath(parent: f.path.description, last: key), known: Self.slotKeys) else {
+                return nil
+            }
             let assignment = slotFields.enumeration("assignment", Assignment.self)
             let slots = slotFields.int("slots", in: Int.min...Int.max)
             return SlotAssignment(
@@ -252,7 +280,8 @@ public final class ConfigurationDecoder {
     private func decodeSite(_ id: String, _ node: Node, _ location: SourceLocation, _ path: DottedPath, _ context: DecodingContext) -> Site? {
         if document.isNull(node) { return Site(id: id, location: location, name: nil, multimediaProfile: nil) }
         guard let f = context.fields(of: node, path: path, known: Self.siteKeys, owner: location) else { return nil }
-        return Site(id: id, location: location, name: f.string("name"), multimediaProfile: f.string("multimediaProfile"), externalId: f.string("externalId"))
+        return Site(
+            id: id, location: location, name: f.string("name"), multimediaProfile: f.string("multimediaProfile"), externalId: f.string("externalId"))
     }
 
     private func decodeTeam(_ id: String, _ node: Node, _ location: SourceLocation, _ path: DottedPath, _ context: DecodingContext) -> Team? {
@@ -266,7 +295,9 @@ public final class ConfigurationDecoder {
         return Team(id: id, location: location, name: name, site: site, multimediaProfile: profile, externalId: externalId)
     }
 
-    private func decodeDesktopProfile(_ id: String, _ node: Node, _ location: SourceLocation, _ path: DottedPath, _ context: DecodingContext) -> DesktopProfile? {
+    private func decodeDesktopProfile(_ id: String, _ node: Node, _ location: SourceLocation, _ path: DottedPath, _ context: DecodingContext)
+        -> DesktopProfile?
+    {
         if document.isNull(node) {
             let all = Located(Selection.all, at: location)
             return DesktopProfile(id: id, location: location, description: nil, outboundEntryPoints: all, wrapUpReasons: all, autoWrapUpSeconds: nil)
@@ -279,11 +310,14 @@ public final class ConfigurationDecoder {
         let externalId = f.string("externalId")
         f.reportMissingFields()
         guard let entryPoints, let reasons else { return nil }
-        return DesktopProfile(id: id, location: location, description: description, outboundEntryPoints: entryPoints,
-                              wrapUpReasons: reasons, autoWrapUpSeconds: autoWrapUp, externalId: externalId)
+        return DesktopProfile(
+            id: id, location: location, description: description, outboundEntryPoints: entryPoints,
+            wrapUpReasons: reasons, autoWrapUpSeconds: autoWrapUp, externalId: externalId)
     }
 
-    private func decodeEntryPoint(_ id: String, _ node: Node, _ location: SourceLocation, _ path: DottedPath, _ context: DecodingContext) -> EntryPoint? {
+    private func decodeEntryPoint(_ id: String, _ node: Node, _ location: SourceLocation, _ path: DottedPath, _ context: DecodingContext)
+        -> EntryPoint?
+    {
         guard let f = context.fields(of: node, path: path, known: Self.entryPointKeys, owner: location) else { return nil }
         let description = f.string("description")
         let channel = f.enumeration("channel", Channel.self, required: true)
@@ -294,14 +328,17 @@ public final class ConfigurationDecoder {
         f.reportMissingFields()
         if let channel { checkEntryPoint(channel: channel.value, address: address, outbound: outbound, entry: location, path: path) }
         guard let channel, let outbound else { return nil }
-        return EntryPoint(id: id, location: location, description: description, channel: channel, address: address, outbound: outbound, queue: queue, externalId: externalId)
+        return EntryPoint(
+            id: id, location: location, description: description, channel: channel, address: address, outbound: outbound, queue: queue,
+            externalId: externalId)
     }
 
     private func decodeQueue(_ id: String, _ node: Node, _ location: SourceLocation, _ path: DottedPath, _ context: DecodingContext) -> Queue? {
         guard let f = context.fields(of: node, path: path, known: Self.queueKeys, owner: location) else { return nil }
         let description = f.string("description")
         let channel = f.enumeration("channel", Channel.self, required: true)
-        let routing = f.value("routing", required: false) == nil
+        let routing =
+            f.value("routing", required: false) == nil
             ? Located(Routing.longestAvailable, at: location) : f.enumeration("routing", Routing.self)
         let teams = f.idList("teams", required: true, nonEmpty: true)
         let serviceLevel = f.int("serviceLevelSeconds", in: 1...Int.max)
@@ -310,11 +347,14 @@ public final class ConfigurationDecoder {
         let externalId = f.string("externalId")
         f.reportMissingFields()
         guard let channel, let routing, let teams else { return nil }
-        return Queue(id: id, location: location, description: description, channel: channel, routing: routing, teams: teams,
-                     serviceLevelSeconds: serviceLevel, maxTimeInQueueSeconds: maxTime, wrapUpReasons: reasons, externalId: externalId)
+        return Queue(
+            id: id, location: location, description: description, channel: channel, routing: routing, teams: teams,
+            serviceLevelSeconds: serviceLevel, maxTimeInQueueSeconds: maxTime, wrapUpReasons: reasons, externalId: externalId)
     }
 
-    private func decodeWrapUpReason(_ id: String, _ node: Node, _ location: SourceLocation, _ path: DottedPath, _ context: DecodingContext) -> WrapUpReason? {
+    private func decodeWrapUpReason(_ id: String, _ node: Node, _ location: SourceLocation, _ path: DottedPath, _ context: DecodingContext)
+        -> WrapUpReason?
+    {
         guard let f = context.fields(of: node, path: path, known: Self.wrapUpKeys, owner: location) else { return nil }
         let description = f.string("description")
         let isDefault = f.bool("default", default: false)
@@ -338,11 +378,13 @@ public final class ConfigurationDecoder {
         let externalId = f.string("externalId")
         f.reportMissingFields()
         if let email, !AddressFormat.isEmail(email.value) {
-            context.diagnostics.append(Diagnostic(.invalidValue, "\(path).email '\(email.value)' is not an email address", at: email.location, path: "\(path).email"))
+            context.diagnostics.append(
+                Diagnostic(.invalidValue, "\(path).email '\(email.value)' is not an email address", at: email.location, path: "\(path).email"))
         }
         guard let name, let licence, let site, let teams, let desktop, let active else { return nil }
-        return Agent(id: id, location: location, name: name, email: email, licence: licence, site: site, teams: teams,
-                     desktopProfile: desktop, multimediaProfile: profile, active: active, externalId: externalId)
+        return Agent(
+            id: id, location: location, name: name, email: email, licence: licence, site: site, teams: teams,
+            desktopProfile: desktop, multimediaProfile: profile, active: active, externalId: externalId)
     }
 
     /// The rules of one entry point that need only its own fields: outbound only where the
@@ -350,18 +392,21 @@ public final class ConfigurationDecoder {
     /// neighbour field cannot hide them.
     private func checkEntryPoint(channel: Channel, address: Located<String>?, outbound: Located<Bool>?, entry: SourceLocation, path: DottedPath) {
         if let outbound, outbound.value, !channel.supportsOutbound {
-            context.diagnostics.append(Diagnostic(
-                .outboundNotSupported, "\(path) has channel \(channel.rawValue); outbound: true is only possible on email and sms",
-                at: outbound.location, path: "\(path).outbound"))
+            context.diagnostics.append(
+                Diagnostic(
+                    .outboundNotSupported, "\(path) has channel \(channel.rawValue); outbound: true is only possible on email and sms",
+                    at: outbound.location, path: "\(path).outbound"))
         }
         if let address {
             if let mismatch = AddressFormat.mismatch(address.value, channel: channel, path: path.description) {
                 context.diagnostics.append(Diagnostic(.addressMismatch, mismatch, at: address.location, path: "\(path).address"))
             }
         } else if channel == .email || channel == .sms || channel == .whatsapp {
-            context.diagnostics.append(Diagnostic(
-                .missingField, "\(path) is missing required field 'address' (the \(channel == .email ? "email address" : "E.164 number") customers see)",
-                at: entry, path: "\(path).address"))
+            context.diagnostics.append(
+                Diagnostic(
+                    .missingField,
+                    "\(path) is missing required field 'address' (the \(channel == .email ? "email address" : "E.164 number") customers see)",
+                    at: entry, path: "\(path).address"))
         }
     }
 }

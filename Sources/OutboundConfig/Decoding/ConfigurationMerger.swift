@@ -18,8 +18,10 @@ public struct ConfigurationMerger {
         diagnostics += file.diagnostics
         if let here = file.tenantLocation {
             if let first = tenantLocation {
-                diagnostics.append(Diagnostic(.duplicateId, "tenant is defined more than once (first at \(first))", at: here, path: "tenant",
-                                              notes: [.init("first defined here", at: first)]))
+                diagnostics.append(
+                    Diagnostic(
+                        .duplicateId, "tenant is defined more than once (first at \(first))", at: here, path: "tenant",
+                        notes: [.init("first defined here", at: first)]))
             } else {
                 tenantLocation = here
                 configuration.tenant = file.configuration.tenant
@@ -39,9 +41,10 @@ public struct ConfigurationMerger {
     public func finish() -> (Configuration, [Diagnostic]) {
         var diagnostics = diagnostics
         if tenantLocation == nil, everyFileParsed, let firstFile {
-            diagnostics.append(Diagnostic(
-                .tenantMissing, "no file defines the 'tenant' section (name and digitalChannels)",
-                at: SourceLocation(file: firstFile, line: 1, column: 1), path: "tenant"))
+            diagnostics.append(
+                Diagnostic(
+                    .tenantMissing, "no file defines the 'tenant' section (name and digitalChannels)",
+                    at: SourceLocation(file: firstFile, line: 1, column: 1), path: "tenant"))
         }
         return (configuration, diagnostics)
     }
@@ -91,7 +94,9 @@ public struct ConfigurationMerger {
     }
 
     private mutating func reportDuplicate(_ id: String, in section: Section, first: SourceLocation, at location: SourceLocation) {
-        diagnostics.append(Diagnostic(.duplicateId, "\(section.noun) '\(id)' is already defined at \(first)", at: location,
-                                      path: "\(section.rawValue).\(id)", notes: [.init("first defined here", at: first)]))
+        diagnostics.append(
+            Diagnostic(
+                .duplicateId, "\(section.noun) '\(id)' is already defined at \(first)", at: location,
+                path: "\(section.rawValue).\(id)", notes: [.init("first defined here", at: first)]))
     }
 }

@@ -38,8 +38,9 @@ final class DecodingContext {
             let key = document.string(keyNode)
             let suggestion = Suggestion.closest(to: key, in: known)
             if let suggestion, document.value(node, forKey: suggestion) == nil { misspelt.append(suggestion) }
-            report(.unknownKey, "unknown key '\(key)' in \(path)\(suggestion.map { "; did you mean '\($0)'?" } ?? "")",
-                   at: keyNode, path: "\(path).\(key)")
+            report(
+                .unknownKey, "unknown key '\(key)' in \(path)\(suggestion.map { "; did you mean '\($0)'?" } ?? "")",
+                at: keyNode, path: "\(path).\(key)")
         }
         return FieldReader(node: node, owner: owner ?? location(node), path: path, context: self, misspelt: misspelt)
     }
@@ -75,7 +76,8 @@ final class FieldReader {
     func reportMissingFields() {
         let absent = missing.filter { !misspelt.contains($0) }
         guard let first = absent.first else { return }
-        let message = absent.count == 1
+        let message =
+            absent.count == 1
             ? "\(path) is missing required field '\(first)'"
             : "\(path) is missing required fields \(absent.map { "'\($0)'" }.joined(separator: ", "))"
         context.diagnostics.append(Diagnostic(.missingField, message, at: owner, path: absent.count == 1 ? "\(path).\(first)" : path.description))
@@ -90,7 +92,9 @@ final class FieldReader {
         guard let value = self[key], !context.document.isNull(value) else {
             if required {
                 if let present = self[key] {
-                    context.diagnostics.append(Diagnostic(.missingField, "\(path).\(key) is required and cannot be empty", at: context.location(present), path: "\(path).\(key)"))
+                    context.diagnostics.append(
+                        Diagnostic(
+                            .missingField, "\(path).\(key) is required and cannot be empty", at: context.location(present), path: "\(path).\(key)"))
                 } else {
                     missing.append(key)
                 }
@@ -124,9 +128,10 @@ final class FieldReader {
     func timeZone(_ key: String) -> Located<String>? {
         guard let name = string(key) else { return nil }
         if TimeZone(identifier: name.value) == nil {
-            context.diagnostics.append(Diagnostic(
-                .invalidTimezone, "\(path).\(key) '\(name.value)' is not an IANA time zone name (e.g. Europe/Lisbon)",
-                at: name.location, path: "\(path).\(key)"))
+            context.diagnostics.append(
+                Diagnostic(
+                    .invalidTimezone, "\(path).\(key) '\(name.value)' is not an IANA time zone name (e.g. Europe/Lisbon)",
+                    at: name.location, path: "\(path).\(key)"))
         }
         return name
     }
@@ -151,7 +156,9 @@ final class FieldReader {
         guard let value = value(key, required: false) else { return Located(.all, at: context.location(node)) }
         if context.document.scalarEquals(value, "all") { return Located(.all, at: context.location(value)) }
         guard context.document.isSequence(value) else {
-            context.report(.wrongType, "\(path).\(key) must be 'all' or a list of ids, found \(context.document.typeName(value))", at: value, path: "\(path).\(key)")
+            context.report(
+                .wrongType, "\(path).\(key) must be 'all' or a list of ids, found \(context.document.typeName(value))", at: value,
+                path: "\(path).\(key)")
             return nil
         }
         return context.idList(value, path: "\(path).\(key)", nonEmpty: false).map { Located(.only($0), at: context.location(value)) }
@@ -190,7 +197,8 @@ extension DecodingContext {
                 report(.wrongType, "\(path()) must be true or false; '\(text)' is ambiguous across YAML versions, write true", at: node, path: path())
                 return nil
             case "no", "No", "NO", "off", "Off", "OFF", "n", "N":
-                report(.wrongType, "\(path()) must be true or false; '\(text)' is ambiguous across YAML versions, write false", at: node, path: path())
+                report(
+                    .wrongType, "\(path()) must be true or false; '\(text)' is ambiguous across YAML versions, write false", at: node, path: path())
                 return nil
             default: break
             }
@@ -202,13 +210,17 @@ extension DecodingContext {
     func enumeration<E: ConfigEnum>(_ node: Node, _ type: E.Type, path: @autoclosure () -> String) -> Located<E>? {
         guard document.isScalar(node), !document.isNull(node) else {
             let allowed = E.allCases.map(\.rawValue)
-            report(.wrongType, "\(path()) must be one of \(allowed.joined(separator: ", ")), found \(document.typeName(node))", at: node, path: path())
+            report(
+                .wrongType, "\(path()) must be one of \(allowed.joined(separator: ", ")), found \(document.typeName(node))", at: node, path: path())
             return nil
         }
         let text = document.string(node)
         guard let value = E(rawValue: text) else {
             let allowed = E.allCases.map(\.rawValue)
-            report(.invalidValue, "\(path()) must be one of \(allowed.joined(separator: ", ")), found '\(text)'\(Suggestion.hint(for: text, in: allowed))", at: node, path: path())
+            report(
+                .invalidValue,
+                "\(path()) must be one of \(allowed.joined(separator: ", ")), found '\(text)'\(Suggestion.hint(for: text, in: allowed))", at: node,
+                path: path())
             return nil
         }
         return Located(value, at: location(node))
@@ -232,8 +244,9 @@ extension DecodingContext {
             guard let id = string(document.item(node, index), path: "\(path())[\(index)]") else { continue }
             let earlier = if let positions { positions[id.value] } else { ids.firstIndex { $0.value == id.value } }
             if let earlier {
-                report(.duplicateListEntry, "\(path()) lists '\(id.value)' twice", at: document.item(node, index), path: "\(path())[\(index)]",
-                       notes: [.init("first listed here", at: ids[earlier].location)])
+                report(
+                    .duplicateListEntry, "\(path()) lists '\(id.value)' twice", at: document.item(node, index), path: "\(path())[\(index)]",
+                    notes: [.init("first listed here", at: ids[earlier].location)])
                 continue
             }
             positions?[id.value] = ids.count

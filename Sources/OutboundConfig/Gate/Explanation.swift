@@ -60,7 +60,8 @@ public struct GateRefusal: Error, Sendable, Equatable {
     /// One answer must stand for an agent whose teams answer differently: never a grant the
     /// team it is signed into may not allow.
     public static func teamRequired(_ agent: String, teams: [String]) -> GateRefusal {
-        GateRefusal(code: .teamRequired, message: "\(agent)'s teams answer differently (\(teams.joined(separator: ", "))); pass the team it is signed into")
+        GateRefusal(
+            code: .teamRequired, message: "\(agent)'s teams answer differently (\(teams.joined(separator: ", "))); pass the team it is signed into")
     }
 }
 
@@ -69,8 +70,10 @@ extension OutboundGate {
     /// `GateReads` fetched from a store), judged on the question's day or the day `now` falls
     /// on in the tenant's time zone. `knownAgents` is asked only for an unknown agent's
     /// "did you mean".
-    public static func explain(_ question: ExplainQuestion, in configuration: Configuration, now: Date,
-                               knownAgents: () throws -> [String]) throws -> Explanation {
+    public static func explain(
+        _ question: ExplainQuestion, in configuration: Configuration, now: Date,
+        knownAgents: () throws -> [String]
+    ) throws -> Explanation {
         guard let agent = configuration.agents[question.agent] else { throw GateRefusal.unknownAgent(question.agent, among: try knownAgents()) }
         let teams = agent.teams.map(\.value)
         if let team = question.team, !teams.contains(team) { throw GateRefusal.notInTeam(agent.id, team: team, teams: teams) }

@@ -12,24 +12,33 @@ public struct GateCheck: Sendable {
 
     /// docs/reference.md §3, in order.
     public static let all: [GateCheck] = [
-        GateCheck(id: "agent-active", order: 1, summary: "agent exists and is active", reasons: [.agentInactive],
-                  decide: GateRules.decideAgentActive, describe: GateRules.describeAgentActive),
-        GateCheck(id: "digital-channels", order: 2, summary: "tenant digital channels enabled", reasons: [.tenantDigitalDisabled],
-                  decide: GateRules.decideDigitalChannels, describe: GateRules.describeDigitalChannels),
-        GateCheck(id: "premium-licence", order: 3, summary: "licence is a premium type", reasons: [.licenceNotPremium],
-                  decide: GateRules.decidePremiumLicence, describe: GateRules.describePremiumLicence),
-        GateCheck(id: "licence-valid", order: 4, summary: "licence valid on the evaluation date", reasons: [.licenceExpired, .licenceNotYetValid],
-                  decide: GateRules.decideLicenceValid, describe: GateRules.describeLicenceValid),
-        GateCheck(id: "media-slots", order: 5, summary: "the resolved multimedia profile has slots for the channel's media", reasons: [.slotNone],
-                  decide: GateRules.decideMediaSlots, describe: GateRules.describeMediaSlots),
-        GateCheck(id: "auto-pushed", order: 6, summary: "those slots are auto-pushed", reasons: [.slotManual],
-                  decide: GateRules.decideAutoPushed, describe: GateRules.describeAutoPushed),
-        GateCheck(id: "outbound-entry-point", order: 7, summary: "an outbound entry point of the channel exists", reasons: [.noEntryPoint],
-                  decide: GateRules.decideOutboundEntryPoint, describe: GateRules.describeOutboundEntryPoint),
-        GateCheck(id: "desktop-entry-points", order: 8, summary: "the desktop profile lists at least one of them", reasons: [.entryPointNotAllowed],
-                  decide: GateRules.decideDesktopEntryPoints, describe: GateRules.describeDesktopEntryPoints),
-        GateCheck(id: "agent-state", order: 9, summary: "runtime state is available or rona (when a state is given)", reasons: [.stateNotAllowed],
-                  decide: GateRules.decideAgentState, describe: GateRules.describeAgentState),
+        GateCheck(
+            id: "agent-active", order: 1, summary: "agent exists and is active", reasons: [.agentInactive],
+            decide: GateRules.decideAgentActive, describe: GateRules.describeAgentActive),
+        GateCheck(
+            id: "digital-channels", order: 2, summary: "tenant digital channels enabled", reasons: [.tenantDigitalDisabled],
+            decide: GateRules.decideDigitalChannels, describe: GateRules.describeDigitalChannels),
+        GateCheck(
+            id: "premium-licence", order: 3, summary: "licence is a premium type", reasons: [.licenceNotPremium],
+            decide: GateRules.decidePremiumLicence, describe: GateRules.describePremiumLicence),
+        GateCheck(
+            id: "licence-valid", order: 4, summary: "licence valid on the evaluation date", reasons: [.licenceExpired, .licenceNotYetValid],
+            decide: GateRules.decideLicenceValid, describe: GateRules.describeLicenceValid),
+        GateCheck(
+            id: "media-slots", order: 5, summary: "the resolved multimedia profile has slots for the channel's media", reasons: [.slotNone],
+            decide: GateRules.decideMediaSlots, describe: GateRules.describeMediaSlots),
+        GateCheck(
+            id: "auto-pushed", order: 6, summary: "those slots are auto-pushed", reasons: [.slotManual],
+            decide: GateRules.decideAutoPushed, describe: GateRules.describeAutoPushed),
+        GateCheck(
+            id: "outbound-entry-point", order: 7, summary: "an outbound entry point of the channel exists", reasons: [.noEntryPoint],
+            decide: GateRules.decideOutboundEntryPoint, describe: GateRules.describeOutboundEntryPoint),
+        GateCheck(
+            id: "desktop-entry-points", order: 8, summary: "the desktop profile lists at least one of them", reasons: [.entryPointNotAllowed],
+            decide: GateRules.decideDesktopEntryPoints, describe: GateRules.describeDesktopEntryPoints),
+        GateCheck(
+            id: "agent-state", order: 9, summary: "runtime state is available or rona (when a state is given)", reasons: [.stateNotAllowed],
+            decide: GateRules.decideAgentState, describe: GateRules.describeAgentState),
     ]
 }
 

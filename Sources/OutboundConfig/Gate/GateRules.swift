@@ -18,8 +18,9 @@ struct GateSubject {
 enum GateRules {
     // 1
     static func decideAgentActive(_ s: GateSubject) -> Decision {
-        s.agent.active.value ? .passed(at: s.agent.location, NodeReference(.agents, s.agent.id))
-                             : .failed(.agentInactive, at: s.agent.active.location, NodeReference(.agents, s.agent.id, "active"))
+        s.agent.active.value
+            ? .passed(at: s.agent.location, NodeReference(.agents, s.agent.id))
+            : .failed(.agentInactive, at: s.agent.active.location, NodeReference(.agents, s.agent.id, "active"))
     }
 
     static func describeAgentActive(_ s: GateSubject, _ d: Decision) -> (detail: String, fix: String?) {
@@ -55,15 +56,18 @@ enum GateRules {
         guard let licence = s.licence else { return ("licence \(s.agent.licence.value) is not defined", nil) }
         if d.outcome == .passed { return ("licence \(licence.id) is \(licence.type.value.rawValue)", nil) }
         let premium = s.configuration.licences.values.filter { $0.type.value.isPremium }.map(\.id).min()
-        return ("licence \(licence.id) is \(licence.type.value.rawValue), which carries no digital channels",
-                premium.map { "assign a premium licence (e.g. \($0)) to \(s.agent.id)" } ?? "assign a premium-agent licence to \(s.agent.id)")
+        return (
+            "licence \(licence.id) is \(licence.type.value.rawValue), which carries no digital channels",
+            premium.map { "assign a premium licence (e.g. \($0)) to \(s.agent.id)" } ?? "assign a premium-agent licence to \(s.agent.id)"
+        )
     }
 
     // 4
     static func decideLicenceValid(_ s: GateSubject) -> Decision {
         guard let licence = s.licence else { return .skipped }
         func node(_ field: String) -> NodeReference { NodeReference(.licences, licence.id, field) }
-        let window = licence.validUntil.map { ($0.location, node("validUntil")) } ?? licence.validFrom.map { ($0.location, node("validFrom")) }
+        let window =
+            licence.validUntil.map { ($0.location, node("validUntil")) } ?? licence.validFrom.map { ($0.location, node("validFrom")) }
             ?? (licence.location, node(""))
         guard s.gate.judgesLicenceDates else { return .passed(at: window.0, window.1) }
         if let from = licence.validFrom, s.gate.date < from.value { return .failed(.licenceNotYetValid, at: from.location, node("validFrom")) }
@@ -76,14 +80,20 @@ enum GateRules {
         let date = s.gate.date
         switch d.reason {
         case .licenceNotYetValid:
-            return ("licence \(licence.id) is valid from \(licence.validFrom!.value); the evaluation date is \(date)",
-                    "wait until \(licence.validFrom!.value), or assign \(s.agent.id) a licence valid today")
+            return (
+                "licence \(licence.id) is valid from \(licence.validFrom!.value); the evaluation date is \(date)",
+                "wait until \(licence.validFrom!.value), or assign \(s.agent.id) a licence valid today"
+            )
         case .licenceExpired:
-            return ("licence \(licence.id) expired after \(licence.validUntil!.value); the evaluation date is \(date)",
-                    "extend licences.\(licence.id).validUntil, or assign \(s.agent.id) a current licence")
+            return (
+                "licence \(licence.id) expired after \(licence.validUntil!.value); the evaluation date is \(date)",
+                "extend licences.\(licence.id).validUntil, or assign \(s.agent.id) a current licence"
+            )
         default:
             let window = [licence.validFrom.map { "from \($0.value)" }, licence.validUntil.map { "until \($0.value)" }].compactMap { $0 }
-            return ("licence \(licence.id) is valid on \(date)\(window.isEmpty ? " (no validity dates)" : " (\(window.joined(separator: " ")))")", nil)
+            return (
+                "licence \(licence.id) is valid on \(date)\(window.isEmpty ? " (no validity dates)" : " (\(window.joined(separator: " ")))")", nil
+            )
         }
     }
 
@@ -104,8 +114,10 @@ enum GateRules {
         if d.outcome == .passed, let slots = s.slots {
             return ("\(profile.id) (\(s.profile.originDescription)) has \(slots.slots) \(media) slot\(slots.slots == 1 ? "" : "s")", nil)
         }
-        return ("\(profile.id) (\(s.profile.originDescription)) has no \(media) slots",
-                "give multimedia profile \(profile.id) \(media) slots (e.g. `\(media): 1`), or give \(s.agent.id) a profile with \(media) slots")
+        return (
+            "\(profile.id) (\(s.profile.originDescription)) has no \(media) slots",
+            "give multimedia profile \(profile.id) \(media) slots (e.g. `\(media): 1`), or give \(s.agent.id) a profile with \(media) slots"
+        )
     }
 
     // 6
@@ -115,7 +127,8 @@ enum GateRules {
         // Where the assignment was decided: the `assignment` value, or the media's value when
         // none is written (the integer form, or a mapping without the key).
         let node = NodeReference(.multimediaProfiles, s.profile.profile.id, "\(media).assignment")
-        return slots.assignment == .autoPushed ? .passed(at: slots.assignmentLocation, node) : .failed(.slotManual, at: slots.assignmentLocation, node)
+        return slots.assignment == .autoPushed
+            ? .passed(at: slots.assignmentLocation, node) : .failed(.slotManual, at: slots.assignmentLocation, node)
     }
 
     static func describeAutoPushed(_ s: GateSubject, _ d: Decision) -> (detail: String, fix: String?) {
@@ -125,8 +138,10 @@ enum GateRules {
         case .skipped: return ("no \(media) slots, so no assignment to judge", nil)
         case .passed: return ("\(profile.id) assigns \(media) as auto-pushed (Contacts automatically pushed)", nil)
         case .failed:
-            return ("\(profile.id) uses manual assignment for \(media)",
-                    "\(profile.id) uses manual assignment; set `\(media).assignment: auto-pushed`, or give \(s.agent.id) another profile")
+            return (
+                "\(profile.id) uses manual assignment for \(media)",
+                "\(profile.id) uses manual assignment; set `\(media).assignment: auto-pushed`, or give \(s.agent.id) another profile"
+            )
         }
     }
 
@@ -146,8 +161,10 @@ enum GateRules {
         if d.outcome == .passed {
             return ("outbound \(channel) entry points: \(s.outboundEntryPoints.map(\.id).joined(separator: ", "))", nil)
         }
-        return ("no \(channel) entry point has outbound: true",
-                inboundCandidate(s).map { "set outbound: true on \(channel) entry point \($0.id)" } ?? "add an \(channel) entry point with outbound: true")
+        return (
+            "no \(channel) entry point has outbound: true",
+            inboundCandidate(s).map { "set outbound: true on \(channel) entry point \($0.id)" } ?? "add an \(channel) entry point with outbound: true"
+        )
     }
 
     // 8
@@ -165,10 +182,15 @@ enum GateRules {
         switch d.outcome {
         case .skipped: return ("no outbound \(s.channel.rawValue) entry point exists to list", nil)
         case .passed:
-            return ("desktop profile \(desktop.id) lists \(s.gate.visibleEntryPoints(desktop: desktop, channel: s.channel).map(\.id).joined(separator: ", "))", nil)
+            return (
+                "desktop profile \(desktop.id) lists \(s.gate.visibleEntryPoints(desktop: desktop, channel: s.channel).map(\.id).joined(separator: ", "))",
+                nil
+            )
         case .failed:
-            return ("desktop profile \(desktop.id) lists none of the outbound \(s.channel.rawValue) entry points (\(all.map(\.id).joined(separator: ", ")))",
-                    "add \(all[0].id) to desktopProfiles.\(desktop.id).outboundEntryPoints, or give \(s.agent.id) another desktop profile")
+            return (
+                "desktop profile \(desktop.id) lists none of the outbound \(s.channel.rawValue) entry points (\(all.map(\.id).joined(separator: ", ")))",
+                "add \(all[0].id) to desktopProfiles.\(desktop.id).outboundEntryPoints, or give \(s.agent.id) another desktop profile"
+            )
         }
     }
 

@@ -17,8 +17,9 @@ public final class OutboundGate: Sendable {
     /// A gate judging licences on `date`, or on the day `now` falls on in the tenant's time
     /// zone. The clock is the caller's: nothing in the core reads the time by itself.
     public convenience init(configuration: Configuration, date: CalendarDate? = nil, state: AgentState? = nil, now: Date) {
-        self.init(configuration: configuration, date: date ?? OutboundGate.today(in: configuration.tenant?.timezone?.value, now: now),
-                  state: state, judgesLicenceDates: true)
+        self.init(
+            configuration: configuration, date: date ?? OutboundGate.today(in: configuration.tenant?.timezone?.value, now: now),
+            state: state, judgesLicenceDates: true)
     }
 
     /// A gate judging licences on `date`.
@@ -76,13 +77,15 @@ public final class OutboundGate: Sendable {
         let checks = GateCheck.all.map { check -> CheckResult in
             let decision = check.decide(subject)
             let (detail, fix) = check.describe(subject, decision)
-            return CheckResult(check: check.id, outcome: decision.outcome, detail: detail, reason: decision.reason, fix: fix,
-                               source: decision.source.flatMap { $0.isBuiltIn ? nil : $0 },
-                               node: decision.source?.isBuiltIn == true ? nil : decision.node)
+            return CheckResult(
+                check: check.id, outcome: decision.outcome, detail: detail, reason: decision.reason, fix: fix,
+                source: decision.source.flatMap { $0.isBuiltIn ? nil : $0 },
+                node: decision.source?.isBuiltIn == true ? nil : decision.node)
         }
         let available = checks.allSatisfy(\.passed)
-        return GateAnswer(agent: agent.id, team: team, channel: channel, checks: checks, profile: subject.profile,
-                          offer: available ? offer(for: subject) : nil)
+        return GateAnswer(
+            agent: agent.id, team: team, channel: channel, checks: checks, profile: subject.profile,
+            offer: available ? offer(for: subject) : nil)
     }
 
     /// Only the reason codes (empty when available): the same checks, no text, for bulk use.
@@ -201,8 +204,9 @@ public final class OutboundGate: Sendable {
 
         /// The reasons on each of `Memo.channels`, in that order.
         mutating func reasonsByChannel(_ agent: Agent, team: String) -> [[ReasonCode]] {
-            let profile = ResolvedProfile.resolvedId(agent: agent, team: team, teams: index.teamProfiles, sites: index.siteProfiles,
-                                                     profiles: profiles)
+            let profile = ResolvedProfile.resolvedId(
+                agent: agent, team: team, teams: index.teamProfiles, sites: index.siteProfiles,
+                profiles: profiles)
             let inputs = Inputs(active: agent.active.value, licence: agent.licence.value, profile: profile, desktop: agent.desktopProfile.value)
             if let known = answers[inputs] { return known }
             let computed = Self.channels.map { gate.reasons(agent, team: team, channel: $0) }

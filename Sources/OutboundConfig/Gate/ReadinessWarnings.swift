@@ -35,10 +35,11 @@ public enum ReadinessWarnings {
                 }
             }
             guard !anyAvailable else { continue }
-            diagnostics.append(Diagnostic(
-                .premiumLicenceUnused,
-                "\(agent.id) holds Premium licence '\(licence.id)' but can start no outbound channel (\(reasons.sorted().map(\.rawValue).joined(separator: ", "))); run `outboundctl explain \(agent.id)\(explainPaths)`",
-                at: agent.licence.location, path: "agents.\(agent.id).licence"))
+            diagnostics.append(
+                Diagnostic(
+                    .premiumLicenceUnused,
+                    "\(agent.id) holds Premium licence '\(licence.id)' but can start no outbound channel (\(reasons.sorted().map(\.rawValue).joined(separator: ", "))); run `outboundctl explain \(agent.id)\(explainPaths)`",
+                    at: agent.licence.location, path: "agents.\(agent.id).licence"))
         }
     }
 
@@ -49,20 +50,22 @@ public enum ReadinessWarnings {
         for entryPoint in configuration.entryPoints.values where entryPoint.outbound.value && entryPoint.channel.value.supportsOutbound {
             let path = "entryPoints.\(entryPoint.id)"
             guard let queueId = entryPoint.queue else {
-                diagnostics.append(Diagnostic(
-                    .outboundEntryPointWithoutQueue,
-                    "outbound entry point '\(entryPoint.id)' has no queue: replies and transfers have nowhere to go; set \(path).queue",
-                    at: entryPoint.outbound.location, path: "\(path).queue"))
+                diagnostics.append(
+                    Diagnostic(
+                        .outboundEntryPointWithoutQueue,
+                        "outbound entry point '\(entryPoint.id)' has no queue: replies and transfers have nowhere to go; set \(path).queue",
+                        at: entryPoint.outbound.location, path: "\(path).queue"))
                 continue
             }
             guard let queue = configuration.queues[queueId.value] else { continue }
             let offered = queue.wrapUpReasons.map { Set($0.map(\.value)).intersection(activeReasons) } ?? activeReasons
             if offered.isEmpty {
-                diagnostics.append(Diagnostic(
-                    .outboundQueueWithoutWrapUp,
-                    "queue '\(queue.id)' of outbound entry point '\(entryPoint.id)' offers no active wrap-up reason, so agents cannot finish its conversations",
-                    at: queueId.location, path: "\(path).queue",
-                    notes: [.init("queue \(queue.id) is defined here", at: queue.location)]))
+                diagnostics.append(
+                    Diagnostic(
+                        .outboundQueueWithoutWrapUp,
+                        "queue '\(queue.id)' of outbound entry point '\(entryPoint.id)' offers no active wrap-up reason, so agents cannot finish its conversations",
+                        at: queueId.location, path: "\(path).queue",
+                        notes: [.init("queue \(queue.id) is defined here", at: queue.location)]))
             }
         }
     }
@@ -71,15 +74,19 @@ public enum ReadinessWarnings {
     private static func unusedProfiles(_ configuration: Configuration, _ agents: [Agent], into diagnostics: inout [Diagnostic]) {
         let usedDesktops = Set(agents.map(\.desktopProfile.value))
         for desktop in configuration.desktopProfiles.values where !usedDesktops.contains(desktop.id) {
-            diagnostics.append(Diagnostic(.unusedDesktopProfile, "no agent uses desktop profile '\(desktop.id)'",
-                                          at: desktop.location, path: "desktopProfiles.\(desktop.id)"))
+            diagnostics.append(
+                Diagnostic(
+                    .unusedDesktopProfile, "no agent uses desktop profile '\(desktop.id)'",
+                    at: desktop.location, path: "desktopProfiles.\(desktop.id)"))
         }
         var usedProfiles = Set(agents.compactMap(\.multimediaProfile?.value))
         usedProfiles.formUnion(configuration.teams.values.compactMap(\.multimediaProfile?.value))
         usedProfiles.formUnion(configuration.sites.values.compactMap(\.multimediaProfile?.value))
         for profile in configuration.multimediaProfiles.values where !usedProfiles.contains(profile.id) {
-            diagnostics.append(Diagnostic(.unusedMultimediaProfile, "no agent, team or site uses multimedia profile '\(profile.id)'",
-                                          at: profile.location, path: "multimediaProfiles.\(profile.id)"))
+            diagnostics.append(
+                Diagnostic(
+                    .unusedMultimediaProfile, "no agent, team or site uses multimedia profile '\(profile.id)'",
+                    at: profile.location, path: "multimediaProfiles.\(profile.id)"))
         }
     }
 
@@ -90,10 +97,11 @@ public enum ReadinessWarnings {
             agent.active.value && configuration.licences[agent.licence.value]?.type.value.isPremium == true
         }
         guard !holders.isEmpty else { return }
-        diagnostics.append(Diagnostic(
-            .digitalDisabledWithPremium,
-            "digital channels are disabled while \(plural(holders.count, "active agent")) hold\(holders.count == 1 ? "s" : "") a Premium licence; enable them or assign standard licences",
-            at: tenant.digitalChannels.location, path: "tenant.digitalChannels"))
+        diagnostics.append(
+            Diagnostic(
+                .digitalDisabledWithPremium,
+                "digital channels are disabled while \(plural(holders.count, "active agent")) hold\(holders.count == 1 ? "s" : "") a Premium licence; enable them or assign standard licences",
+                at: tenant.digitalChannels.location, path: "tenant.digitalChannels"))
     }
 }
 
@@ -101,9 +109,11 @@ public enum ReadinessWarnings {
 /// specially, else in single quotes.
 public enum ShellWord {
     public static func quoted(_ word: String) -> String {
-        let plain = !word.isEmpty && word.utf8.allSatisfy { byte in
-            (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) || "_./:=@%+-,".utf8.contains(byte)
-        }
+        let plain =
+            !word.isEmpty
+            && word.utf8.allSatisfy { byte in
+                (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) || "_./:=@%+-,".utf8.contains(byte)
+            }
         return plain ? word : "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 }

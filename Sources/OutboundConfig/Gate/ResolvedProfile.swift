@@ -48,8 +48,10 @@ public struct ResolvedProfile: Sendable {
     /// The id of the profile `resolve` picks, by the same precedence, without copying the
     /// profile: what bulk evaluation keys its memo on. `teams` and `sites` map an id to the
     /// id of its profile when that profile exists; `profiles` are the defined ones.
-    static func resolvedId(agent: Agent, team: String, teams: [String: String], sites: [String: String],
-                           profiles: [String: MultimediaProfile]) -> String {
+    static func resolvedId(
+        agent: Agent, team: String, teams: [String: String], sites: [String: String],
+        profiles: [String: MultimediaProfile]
+    ) -> String {
         if let id = agent.multimediaProfile?.value, id == MultimediaProfile.defaultTelephonyId || profiles[id] != nil { return id }
         return teams[team] ?? sites[agent.site.value] ?? MultimediaProfile.defaultTelephonyId
     }

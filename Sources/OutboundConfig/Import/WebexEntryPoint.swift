@@ -4,11 +4,19 @@
 /// `MESSAGEBIRD` is still email.
 public struct WebexEntryPoint: WebexItem, Hashable {
     public enum ChannelType: String, WebexEnumeration {
-        case telephony = "TELEPHONY", email = "EMAIL", fax = "FAX", chat = "CHAT", video = "VIDEO", others = "OTHERS"
+        case telephony = "TELEPHONY"
+        case email = "EMAIL"
+        case fax = "FAX"
+        case chat = "CHAT"
+        case video = "VIDEO"
+        case others = "OTHERS"
         case socialChannel = "SOCIAL_CHANNEL"
     }
 
-    public enum EntryPointType: String, WebexEnumeration { case inbound = "INBOUND", outbound = "OUTBOUND" }
+    public enum EntryPointType: String, WebexEnumeration {
+        case inbound = "INBOUND"
+        case outbound = "OUTBOUND"
+    }
 
     /// Required here although optional in the schema: desktop profiles refer to it.
     public var id: String

@@ -16,12 +16,18 @@ extension WebexEnumeration {
 
 /// Which of a list an agent or desktop profile grants (`accessEntryPoint`, `accessWrapUpCode`, …).
 public enum WebexAccess: String, WebexEnumeration {
-    case specific = "SPECIFIC", all = "ALL", provisionedValue = "PROVISIONED_VALUE", none = "NONE"
+    case specific = "SPECIFIC"
+    case all = "ALL"
+    case provisionedValue = "PROVISIONED_VALUE"
+    case none = "NONE"
 }
 
 /// The social networks of `SOCIAL_CHANNEL` entry points and queues. SMS is `MESSAGEBIRD`
 /// (the API has no SMS channel type).
 public enum WebexSocialChannel: String, WebexEnumeration {
-    case messageBird = "MESSAGEBIRD", messenger = "MESSENGER", whatsApp = "WHATSAPP"
-    case appleBusinessChat = "APPLE_BUSINESS_CHAT", googleBusinessMessages = "GOOGLE_BUSINESS_MESSAGES"
+    case messageBird = "MESSAGEBIRD"
+    case messenger = "MESSENGER"
+    case whatsApp = "WHATSAPP"
+    case appleBusinessChat = "APPLE_BUSINESS_CHAT"
+    case googleBusinessMessages = "GOOGLE_BUSINESS_MESSAGES"
 }

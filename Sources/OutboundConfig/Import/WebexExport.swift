@@ -39,15 +39,20 @@ public struct WebexExport: Sendable {
             if let (resource, page) = WebexResource.parse(fileName: name) {
                 pages[resource, default: [:]][page] = name
             } else {
-                problems.append(WebexInputProblem(.warning, file: name, message: "not a Webex list this import reads; left out" + Self.hint(for: name)))
+                problems.append(
+                    WebexInputProblem(.warning, file: name, message: "not a Webex list this import reads; left out" + Self.hint(for: name)))
             }
         }
         // The extra data is read from extra.yaml alone: another spelling would be left out unsaid.
         for name in listed where (name.lowercased().hasSuffix(".yaml") || name.lowercased().hasSuffix(".yml")) && name != "extra.yaml" {
-            problems.append(WebexInputProblem(.warning, file: name, message: "not read: the import reads what the API does not hold from extra.yaml only"))
+            problems.append(
+                WebexInputProblem(.warning, file: name, message: "not read: the import reads what the API does not hold from extra.yaml only"))
         }
         if pages.isEmpty {
-            problems.append(WebexInputProblem(.error, file: "", message: "no Webex export files (NAME.json for \(WebexResource.allCases.map(\.rawValue).joined(separator: ", ")))"))
+            problems.append(
+                WebexInputProblem(
+                    .error, file: "",
+                    message: "no Webex export files (NAME.json for \(WebexResource.allCases.map(\.rawValue).joined(separator: ", ")))"))
         }
         for resource in WebexResource.allCases {
             guard let files = pages[resource] else { continue }
@@ -60,8 +65,10 @@ public struct WebexExport: Sendable {
                 if page > previous + 1 {
                     let (first, end) = (previous + 1, page - 1)
                     let span = first == end ? "" : ", and so are the pages to \(resource.fileName(page: end)) (\(plural(end - first + 1, "page")))"
-                    problems.append(WebexInputProblem(.error, file: resource.fileName(page: first),
-                                                      message: "missing\(span): \(resource.fileName(page: last)) is there, so every page before it must be"))
+                    problems.append(
+                        WebexInputProblem(
+                            .error, file: resource.fileName(page: first),
+                            message: "missing\(span): \(resource.fileName(page: last)) is there, so every page before it must be"))
                 }
                 previous = page
             }
@@ -106,7 +113,8 @@ public struct WebexExport: Sendable {
         var status = stat()
         guard fstat(descriptor, &status) == 0 else { throw ReadError.system(errno) }
         guard status.st_mode & S_IFMT == S_IFREG else { throw ReadError.notAFile }
-        let size = Int(status.st_size), limit = LoaderLimits.default.maxFileBytes
+        let size = Int(status.st_size)
+        let limit = LoaderLimits.default.maxFileBytes
         guard size <= limit else { throw ReadError.tooLarge(size: size, limit: limit) }
         // Read as far as the size the file had when opened: a file that grows meanwhile is
         // cut there, and then most likely not JSON.
@@ -122,9 +130,9 @@ public struct WebexExport: Sendable {
     }
 
     #if canImport(Glibc)
-    private static let systemRead = Glibc.read
+        private static let systemRead = Glibc.read
     #else
-    private static let systemRead = Darwin.read
+        private static let systemRead = Darwin.read
     #endif
 
     private enum ReadError: Error, CustomStringConvertible {
@@ -136,15 +144,17 @@ public struct WebexExport: Sendable {
             switch self {
             case .system(let number): "cannot read: \(String(cString: strerror(number)))"
             case .notAFile: "not a regular file (a directory, a device or a pipe); left unread"
-            case let .tooLarge(size, limit): "\(size) bytes, over the limit of \(limit >> 20) MiB a file"
+            case .tooLarge(let size, let limit): "\(size) bytes, over the limit of \(limit >> 20) MiB a file"
             }
         }
     }
 
     /// Decodes a list's pages, all at once on all cores (a 50,000-user export is 50 pages of
     /// JSON, and decoding is most of an import), then takes their items in page order.
-    private mutating func append(_ resource: WebexResource, pages: [(file: String, bytes: [UInt8])],
-                                 undescribedItems: inout [String: Int]) -> [WebexInputProblem] {
+    private mutating func append(
+        _ resource: WebexResource, pages: [(file: String, bytes: [UInt8])],
+        undescribedItems: inout [String: Int]
+    ) -> [WebexInputProblem] {
         func decode<Item: WebexItem>(_ list: inout [Item]) -> [WebexInputProblem] {
             var problems: [WebexInputProblem] = []
             let schema = WebexSchema.item(of: resource)
@@ -158,8 +168,10 @@ public struct WebexExport: Sendable {
                 fieldCounts[resource, default: [:]].merge(decoded.fieldCounts, uniquingKeysWith: +)
                 for (item, location) in zip(decoded.items, decoded.locations) {
                     if let first = locations[resource]?[item.id] {
-                        problems.append(WebexInputProblem(.error, file: location.file, jsonPath: location.jsonPath + ".id",
-                                                          message: "'\(item.id)' is also the id of \(first.jsonPath) in \(first.file)"))
+                        problems.append(
+                            WebexInputProblem(
+                                .error, file: location.file, jsonPath: location.jsonPath + ".id",
+                                message: "'\(item.id)' is also the id of \(first.jsonPath) in \(first.file)"))
                         continue
                     }
                     locations[resource, default: [:]][item.id] = location

@@ -55,15 +55,17 @@ public struct WebexExtra: Sendable {
         if document.isNull(document.root) { return extra }
         guard let top = context.fields(of: document.root, path: DottedPath(parent: "", last: "extra.yaml"), known: topLevelKeys) else { return extra }
         if let tenantNode = top.value("tenant", required: false),
-           let tenant = context.fields(of: tenantNode, path: DottedPath(parent: "", last: "tenant"), known: ConfigurationDecoder.tenantKeys) {
+            let tenant = context.fields(of: tenantNode, path: DottedPath(parent: "", last: "tenant"), known: ConfigurationDecoder.tenantKeys)
+        {
             extra.tenantName = tenant.string("name")
             extra.digitalChannels = tenant.enumeration("digitalChannels", DigitalChannels.self)
             extra.timezone = tenant.timeZone("timezone")
         }
         if let entryPointsNode = top.value("entryPoints", required: false) {
             guard document.isMapping(entryPointsNode) else {
-                context.report(.wrongType, "entryPoints must be a mapping of Webex entry point names or ids, found \(document.typeName(entryPointsNode))",
-                               at: entryPointsNode, path: "entryPoints")
+                context.report(
+                    .wrongType, "entryPoints must be a mapping of Webex entry point names or ids, found \(document.typeName(entryPointsNode))",
+                    at: entryPointsNode, path: "entryPoints")
                 return extra
             }
             for index in 0..<document.count(entryPointsNode) {

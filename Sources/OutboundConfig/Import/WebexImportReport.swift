@@ -54,16 +54,36 @@ extension WebexImportReport {
     public var jsonMembers: [(String, JSON)] {
         [
             ("counts", .object(counts.map { ($0.0.rawValue, .int($0.1)) })),
-            ("fill", .array(fill.map { .object([("path", .string($0.path)), ("file", .string($0.file)), ("required", .bool($0.required)), ("message", .string($0.message))]) })),
-            ("notImported", .array(skipped.map { item in
-                .object([
-                    ("resource", .string(item.resource.rawValue)), ("webexId", .string(item.webexId)), ("name", .string(item.name)),
-                    ("file", item.location.map { .string($0.file) } ?? .null), ("jsonPath", item.location.map { .string($0.jsonPath) } ?? .null),
-                    ("reason", .string(item.reason)),
-                ])
-            })),
+            (
+                "fill",
+                .array(
+                    fill.map {
+                        .object([
+                            ("path", .string($0.path)), ("file", .string($0.file)), ("required", .bool($0.required)),
+                            ("message", .string($0.message)),
+                        ])
+                    })
+            ),
+            (
+                "notImported",
+                .array(
+                    skipped.map { item in
+                        .object([
+                            ("resource", .string(item.resource.rawValue)), ("webexId", .string(item.webexId)), ("name", .string(item.name)),
+                            ("file", item.location.map { .string($0.file) } ?? .null),
+                            ("jsonPath", item.location.map { .string($0.jsonPath) } ?? .null),
+                            ("reason", .string(item.reason)),
+                        ])
+                    })
+            ),
             ("changed", .array(changes.map { .object([("path", .string($0.path)), ("message", .string($0.message))]) })),
-            ("unmappedFields", .array(unmappedFields.map { .object([("resource", .string($0.resource.rawValue)), ("field", .string($0.field)), ("items", .int($0.items))]) })),
+            (
+                "unmappedFields",
+                .array(
+                    unmappedFields.map {
+                        .object([("resource", .string($0.resource.rawValue)), ("field", .string($0.field)), ("items", .int($0.items))])
+                    })
+            ),
         ]
     }
 }

@@ -28,7 +28,8 @@ public struct WebexInputProblem: Hashable, Sendable, CustomStringConvertible {
     /// `problems` with at most `limit` of each file's, in order, and a line for each file
     /// counting the rest and the bad items whose problems were not spelled out.
     static func capped(_ problems: [WebexInputProblem], undescribedItems: [String: Int]) -> [WebexInputProblem] {
-        var shown: [String: Int] = [:], hidden: [String: Int] = [:]
+        var shown: [String: Int] = [:]
+        var hidden: [String: Int] = [:]
         var kept = problems.filter { problem in
             shown[problem.file, default: 0] += 1
             guard shown[problem.file]! <= limit else {
@@ -39,8 +40,10 @@ public struct WebexInputProblem: Hashable, Sendable, CustomStringConvertible {
         }
         for file in Set(hidden.keys).union(undescribedItems.keys).sorted() {
             let counts = [hidden[file].map { plural($0, "more problem") }, undescribedItems[file].map { "problems in \(plural($0, "more item"))" }]
-            kept.append(WebexInputProblem(.error, file: file,
-                                          message: "and \(counts.compactMap { $0 }.joined(separator: " and ")) in this file (the first \(limit) problems are shown)"))
+            kept.append(
+                WebexInputProblem(
+                    .error, file: file,
+                    message: "and \(counts.compactMap { $0 }.joined(separator: " and ")) in this file (the first \(limit) problems are shown)"))
         }
         return kept
     }
@@ -57,7 +60,8 @@ public struct WebexInputProblem: Hashable, Sendable, CustomStringConvertible {
     /// is cut short with `…`: a path is for finding the place, and a key can be a megabyte.
     static func step(_ name: String) -> String {
         let bytes = name.utf8
-        let plain = bytes.first.map { !(0x30...0x39).contains($0) } ?? false
+        let plain =
+            bytes.first.map { !(0x30...0x39).contains($0) } ?? false
             && bytes.allSatisfy { $0 == UInt8(ascii: "_") || (0x30...0x39).contains($0) || (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0) }
         let shown = name.count > 100 ? String(name.prefix(99)) + "…" : name
         if plain { return "." + shown }
@@ -77,13 +81,13 @@ public struct WebexInputProblem: Hashable, Sendable, CustomStringConvertible {
             }
         }
         switch decodingError {
-        case let .typeMismatch(type, context):
+        case .typeMismatch(let type, let context):
             self.init(.error, file: file, jsonPath: Self.jsonPath(context.codingPath), message: "expected \(kind(type))")
-        case let .valueNotFound(type, context):
+        case .valueNotFound(let type, let context):
             self.init(.error, file: file, jsonPath: Self.jsonPath(context.codingPath), message: "expected \(kind(type)), found null")
-        case let .keyNotFound(key, context):
+        case .keyNotFound(let key, let context):
             self.init(.error, file: file, jsonPath: Self.jsonPath(context.codingPath + [key]), message: "required by Cisco's schema, missing")
-        case let .dataCorrupted(context):
+        case .dataCorrupted(let context):
             self.init(.error, file: file, jsonPath: Self.jsonPath(context.codingPath), message: context.debugDescription)
         @unknown default:
             self.init(.error, file: file, message: "\(decodingError)")

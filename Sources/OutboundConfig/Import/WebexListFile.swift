@@ -21,8 +21,14 @@ struct WebexListFile<Item: WebexItem>: Sendable {
     private struct Step: CodingKey {
         let stringValue: String
         let intValue: Int?
-        init(stringValue: String) { self.stringValue = stringValue; intValue = nil }
-        init(intValue: Int) { stringValue = "\(intValue)"; self.intValue = intValue }
+        init(stringValue: String) {
+            self.stringValue = stringValue
+            intValue = nil
+        }
+        init(intValue: Int) {
+            stringValue = "\(intValue)"
+            self.intValue = intValue
+        }
     }
 
     /// Reads a file's bytes, checking each item against `schema`, Cisco's item schema of the
@@ -36,7 +42,9 @@ struct WebexListFile<Item: WebexItem>: Sendable {
         do {
             tape = try JSONTape(bytes: bytes)
         } catch let error as JSONTape.ParseError {
-            problems.append(WebexInputProblem(.error, file: file, message: "not valid JSON at \(Self.place(of: error.offset, in: bytes)): \(error.problem.rawValue)"))
+            problems.append(
+                WebexInputProblem(
+                    .error, file: file, message: "not valid JSON at \(Self.place(of: error.offset, in: bytes)): \(error.problem.rawValue)"))
             return
         } catch {
             problems.append(WebexInputProblem(.error, file: file, message: "not valid JSON: \(error)"))
@@ -52,7 +60,9 @@ struct WebexListFile<Item: WebexItem>: Sendable {
             // A second `data` would be read one way here and another by other JSON readers.
             var names: Set<ArraySlice<UInt8>> = []
             if let repeated = tape.keys(of: tape.root).first(where: { !names.insert(tape.utf8($0)).inserted }) {
-                problems.append(WebexInputProblem(.error, file: file, jsonPath: "$" + WebexInputProblem.step(tape.string(repeated)), message: "appears twice in this object"))
+                problems.append(
+                    WebexInputProblem(
+                        .error, file: file, jsonPath: "$" + WebexInputProblem.step(tape.string(repeated)), message: "appears twice in this object"))
                 return
             }
             guard let data = tape.member("data", of: tape.root) else {
@@ -80,8 +90,9 @@ struct WebexListFile<Item: WebexItem>: Sendable {
             var described = 0
             let outcomes = chunk.map { index, element in
                 fields.count(element)
-                let outcome = Self.read(element, at: index, of: tape, in: file, prefix: prefix, listPath: listPath, against: schema,
-                                        with: check, describing: described < WebexInputProblem.limit)
+                let outcome = Self.read(
+                    element, at: index, of: tape, in: file, prefix: prefix, listPath: listPath, against: schema,
+                    with: check, describing: described < WebexInputProblem.limit)
                 if case .problems(let found) = outcome { described += found.count }
                 return outcome
             }
@@ -144,9 +155,14 @@ struct WebexListFile<Item: WebexItem>: Sendable {
     }
 
     /// Checks an item against Cisco's schema, and decodes it when nothing is wrong there.
-    private static func read(_ element: Int, at index: Int, of tape: JSONTape, in file: String, prefix: String, listPath: [any CodingKey],
-                             against schema: WebexSchema, with check: WebexSchemaCheck, describing: Bool) -> ItemOutcome {
-        guard describing else { return check.isValid(element, against: schema) ? decoded(element, at: index, of: tape, in: file, prefix: prefix, listPath: listPath) : .refused }
+    private static func read(
+        _ element: Int, at index: Int, of tape: JSONTape, in file: String, prefix: String, listPath: [any CodingKey],
+        against schema: WebexSchema, with check: WebexSchemaCheck, describing: Bool
+    ) -> ItemOutcome {
+        guard describing else {
+            return check.isValid(element, against: schema)
+                ? decoded(element, at: index, of: tape, in: file, prefix: prefix, listPath: listPath) : .refused
+        }
         let found = check.problems(of: element, against: schema)
         guard found.isEmpty else {
             return .problems(found.map { WebexInputProblem(.error, file: file, jsonPath: "\(prefix)[\(index)]\($0.path)", message: $0.message) })
@@ -154,7 +170,9 @@ struct WebexListFile<Item: WebexItem>: Sendable {
         return decoded(element, at: index, of: tape, in: file, prefix: prefix, listPath: listPath)
     }
 
-    private static func decoded(_ element: Int, at index: Int, of tape: JSONTape, in file: String, prefix: String, listPath: [any CodingKey]) -> ItemOutcome {
+    private static func decoded(_ element: Int, at index: Int, of tape: JSONTape, in file: String, prefix: String, listPath: [any CodingKey])
+        -> ItemOutcome
+    {
         do {
             let item = try Item(from: JSONTapeDecoder(tape, node: element, codingPath: listPath + [Step(intValue: index)]))
             return .item(item, WebexItemLocation(file: file, jsonPath: "\(prefix)[\(index)]"))

@@ -31,8 +31,9 @@ public struct WebexImport: Sendable {
     /// section written even when empty, so importing again over an older import (`--force`)
     /// leaves no stale entries behind.
     public func files() -> [(name: String, text: String)] {
-        ExportedFiles.files(header: "# Imported by `outboundctl import webex` from a Webex Contact Center export.\n", tenant: .object(tenant),
-                            sections: sections.mapValues { $0.map { ($0.id, JSON.object($0.fields)) } }, writingEmpty: true)
+        ExportedFiles.files(
+            header: "# Imported by `outboundctl import webex` from a Webex Contact Center export.\n", tenant: .object(tenant),
+            sections: sections.mapValues { $0.map { ($0.id, JSON.object($0.fields)) } }, writingEmpty: true)
     }
 }
 
@@ -83,20 +84,25 @@ struct WebexMapper {
     }
 
     private mutating func fill(_ section: Section, _ id: String, _ field: String, required: Bool = true, _ message: String) {
-        result.report.fill.append(.init(path: "\(section.rawValue).\(id).\(field)", file: "\(section.rawValue).yaml", required: required, message: message))
+        result.report.fill.append(
+            .init(path: "\(section.rawValue).\(id).\(field)", file: "\(section.rawValue).yaml", required: required, message: message))
     }
 
     /// Gives the imported items of `resource` their ids (SPEC §9: slugs of the names,
     /// collisions suffixed in a stable order).
-    private mutating func assignIds(_ resource: WebexResource, _ items: [(webexId: String, name: String)], fallback: String,
-                                    reserved: Set<String> = []) {
+    private mutating func assignIds(
+        _ resource: WebexResource, _ items: [(webexId: String, name: String)], fallback: String,
+        reserved: Set<String> = []
+    ) {
         ids[resource] = WebexIds.assign(items, fallback: fallback, reserved: reserved)
     }
 
     /// The items of a list that import — those `notImported` has no reason against; the
     /// others are reported with it — with their ids given.
-    private mutating func choose<Item: WebexItem>(_ resource: WebexResource, _ items: [Item], name: (Item) -> String, fallback: String,
-                                                  reserved: Set<String> = [], notImported: (Item) -> String?) -> [Item] {
+    private mutating func choose<Item: WebexItem>(
+        _ resource: WebexResource, _ items: [Item], name: (Item) -> String, fallback: String,
+        reserved: Set<String> = [], notImported: (Item) -> String?
+    ) -> [Item] {
         var imported: [Item] = []
         for item in items {
             if let reason = notImported(item) { skip(resource, item.id, name(item), reason) } else { imported.append(item) }
@@ -129,49 +135,63 @@ struct WebexMapper {
 
     private mutating func mapMultimediaProfiles() {
         // A Webex profile named "Default Telephony" must not take the built-in profile's id.
-        let imported = choose(.multimediaProfile, export.multimediaProfiles, name: \.name, fallback: "profile", reserved: [MultimediaProfile.defaultTelephonyId]) {
+        let imported = choose(
+            .multimediaProfile, export.multimediaProfiles, name: \.name, fallback: "profile", reserved: [MultimediaProfile.defaultTelephonyId]
+        ) {
             $0.active ? nil : "inactive (the format has no inactive profiles)"
         }
         for profile in imported {
             let id = ourId(.multimediaProfile, profile.id)!
             let path = "multimediaProfiles.\(id)"
-            let blending: Blending? = switch profile.blendingMode {
-            case "BLENDED": .blended
-            case "BLENDED_REALTIME": .blendedRealtime
-            case "EXCLUSIVE": .exclusive
-            default: nil
-            }
+            let blending: Blending? =
+                switch profile.blendingMode {
+                case "BLENDED": .blended
+                case "BLENDED_REALTIME": .blendedRealtime
+                case "EXCLUSIVE": .exclusive
+                default: nil
+                }
             if blending == nil {
-                fill(.multimediaProfiles, id, "blending", "blended, blended-realtime or exclusive: Webex's blendingMode '\(profile.blendingMode)' has no counterpart")
+                fill(
+                    .multimediaProfiles, id, "blending",
+                    "blended, blended-realtime or exclusive: Webex's blendingMode '\(profile.blendingMode)' has no counterpart")
             }
             let manual = profile.manuallyAssignable
             for (medium, count) in [("voice", manual?.telephony ?? 0), ("chat", manual?.chat ?? 0)] where count > 0 {
-                change("\(path).\(medium)", "\(count) manually assignable \(medium) slot(s) left out: the format has manual assignment for email and social only")
+                change(
+                    "\(path).\(medium)",
+                    "\(count) manually assignable \(medium) slot(s) left out: the format has manual assignment for email and social only")
             }
             // Cisco's schema bounds no slot count; the format's ranges are Webex's own limits.
             let voice = slotCount(profile.telephony, in: 0...1, path: "\(path).voice")
             let chat = slotCount(profile.chat, in: 0...5, path: "\(path).chat")
             var blendingMode = blending
             if blending == .blendedRealtime, voice != 1 || chat < 1 {
-                change("\(path).blending", "BLENDED_REALTIME with \(voice) voice and \(chat) chat slots: imported as blended (blended-realtime needs voice 1 and chat at least 1)")
+                change(
+                    "\(path).blending",
+                    "BLENDED_REALTIME with \(voice) voice and \(chat) chat slots: imported as blended (blended-realtime needs voice 1 and chat at least 1)"
+                )
                 blendingMode = .blended
             }
-            add(.multimediaProfiles, id, [
-                ("description", description(profile.description, name: profile.name)),
-                ("blending", blendingMode.map { .string($0.rawValue) }),
-                ("voice", voice == 0 ? nil : .int(voice)),
-                ("chat", chat == 0 ? nil : .int(chat)),
-                ("email", slots(pushed: profile.email, manual: manual?.email ?? 0, manualLimit: 10, path: "\(path).email")),
-                ("social", slots(pushed: profile.social, manual: manual?.social ?? 0, manualLimit: 5, path: "\(path).social")),
-                ("externalId", .string(profile.id)),
-            ])
+            add(
+                .multimediaProfiles, id,
+                [
+                    ("description", description(profile.description, name: profile.name)),
+                    ("blending", blendingMode.map { .string($0.rawValue) }),
+                    ("voice", voice == 0 ? nil : .int(voice)),
+                    ("chat", chat == 0 ? nil : .int(chat)),
+                    ("email", slots(pushed: profile.email, manual: manual?.email ?? 0, manualLimit: 10, path: "\(path).email")),
+                    ("social", slots(pushed: profile.social, manual: manual?.social ?? 0, manualLimit: 5, path: "\(path).social")),
+                    ("externalId", .string(profile.id)),
+                ])
         }
     }
 
     /// A slot count brought into the format's range, with a line when that changed it.
     private mutating func slotCount(_ count: Int, in range: ClosedRange<Int>, path: String) -> Int {
         let kept = min(max(count, range.lowerBound), range.upperBound)
-        if kept != count { change(path, "\(count) slots in Webex: imported as \(kept), the format allows \(range.lowerBound) to \(range.upperBound)") }
+        if kept != count {
+            change(path, "\(count) slots in Webex: imported as \(kept), the format allows \(range.lowerBound) to \(range.upperBound)")
+        }
         return kept
     }
 
@@ -182,7 +202,10 @@ struct WebexMapper {
         let pushed = slotCount(pushed, in: 0...5, path: path)
         let manual = slotCount(manual, in: 0...manualLimit, path: "\(path).slots")
         if pushed > 0, manual > 0 {
-            change(path, "both \(pushed) pushed and \(manual) manually assignable slots: imported as \(pushed) auto-pushed, the manually assignable ones left out (one assignment per medium in the format)")
+            change(
+                path,
+                "both \(pushed) pushed and \(manual) manually assignable slots: imported as \(pushed) auto-pushed, the manually assignable ones left out (one assignment per medium in the format)"
+            )
         }
         if pushed > 0 { return .int(pushed) }
         if manual > 0 { return .object([("assignment", .string(Assignment.manual.rawValue)), ("slots", .int(manual))]) }
@@ -193,11 +216,13 @@ struct WebexMapper {
         let imported = choose(.site, export.sites, name: \.name, fallback: "site") { $0.active ? nil : "inactive (the format has no inactive sites)" }
         for site in imported {
             let id = ourId(.site, site.id)!
-            add(.sites, id, [
-                ("name", text(site.name)),
-                ("multimediaProfile", profileReference(site.multimediaProfileId, path: "sites.\(id).multimediaProfile")),
-                ("externalId", .string(site.id)),
-            ])
+            add(
+                .sites, id,
+                [
+                    ("name", text(site.name)),
+                    ("multimediaProfile", profileReference(site.multimediaProfileId, path: "sites.\(id).multimediaProfile")),
+                    ("externalId", .string(site.id)),
+                ])
         }
     }
 
@@ -214,19 +239,25 @@ struct WebexMapper {
     }
 
     private mutating func mapTeams() {
-        let imported = choose(.team, export.teams, name: { $0.name ?? "" }, fallback: "team") {
-            $0.active ?? true ? nil : "inactive (the format has no inactive teams)"
-        }
+        let imported = choose(
+            .team, export.teams, name: { $0.name ?? "" }, fallback: "team",
+            notImported: { $0.active ?? true ? nil : "inactive (the format has no inactive teams)" })
         for team in imported {
             let id = ourId(.team, team.id)!
             let site = ourId(.site, team.siteId)
-            if site == nil { fill(.teams, id, "site", "the team's site: " + (team.siteId == nil ? "Webex names none" : "its Webex site \(team.siteId!) is not imported")) }
-            add(.teams, id, [
-                ("name", text(team.name)),
-                ("site", site.map { .string($0) }),
-                ("multimediaProfile", profileReference(team.multiMediaProfileId, path: "teams.\(id).multimediaProfile")),
-                ("externalId", .string(team.id)),
-            ])
+            if site == nil {
+                fill(
+                    .teams, id, "site",
+                    "the team's site: " + (team.siteId == nil ? "Webex names none" : "its Webex site \(team.siteId!) is not imported"))
+            }
+            add(
+                .teams, id,
+                [
+                    ("name", text(team.name)),
+                    ("site", site.map { .string($0) }),
+                    ("multimediaProfile", profileReference(team.multiMediaProfileId, path: "teams.\(id).multimediaProfile")),
+                    ("externalId", .string(team.id)),
+                ])
         }
     }
 
@@ -240,20 +271,26 @@ struct WebexMapper {
         let active = zip(imported, ids).filter { $0.0.active }
         let defaults = active.filter { $0.0.defaultCode }.map(\.1).sorted()
         for extra in defaults.dropFirst() {
-            change("wrapUpReasons.\(extra).default", "a second active default wrap-up code in Webex: imported as no default ('\(defaults[0])' is the default; the format has one)")
+            change(
+                "wrapUpReasons.\(extra).default",
+                "a second active default wrap-up code in Webex: imported as no default ('\(defaults[0])' is the default; the format has one)")
         }
         var chosen = defaults.first
         if chosen == nil, let first = active.map(\.1).min() {
-            change("wrapUpReasons.\(first).default", "no active Webex wrap-up code is the default, and the format needs one: '\(first)' made it; move default: true if another should be")
+            change(
+                "wrapUpReasons.\(first).default",
+                "no active Webex wrap-up code is the default, and the format needs one: '\(first)' made it; move default: true if another should be")
             chosen = first
         }
         for (code, id) in zip(imported, ids) {
-            add(.wrapUpReasons, id, [
-                ("description", description(code.description, name: code.name)),
-                ("default", code.active ? (id == chosen ? .bool(true) : nil) : (code.defaultCode ? .bool(true) : nil)),
-                ("active", code.active ? nil : .bool(false)),
-                ("externalId", .string(code.id)),
-            ])
+            add(
+                .wrapUpReasons, id,
+                [
+                    ("description", description(code.description, name: code.name)),
+                    ("default", code.active ? (id == chosen ? .bool(true) : nil) : (code.defaultCode ? .bool(true) : nil)),
+                    ("active", code.active ? nil : .bool(false)),
+                    ("externalId", .string(code.id)),
+                ])
         }
     }
 
@@ -288,7 +325,8 @@ struct WebexMapper {
             if !entryPoint.active { return "inactive (the format has no inactive entry points)" }
             if entryPoint.entryPointType == .outbound { return "an outdial (OUTBOUND telephony) entry point: outdial is out of the format's scope" }
             return Self.channel(entryPoint.channelType.rawValue, social: entryPoint.socialChannelType) == nil
-                ? "channel \(Self.channelName(entryPoint.channelType.rawValue, social: entryPoint.socialChannelType)) has no counterpart in the format" : nil
+                ? "channel \(Self.channelName(entryPoint.channelType.rawValue, social: entryPoint.socialChannelType)) has no counterpart in the format"
+                : nil
         }
         for entryPoint in imported {
             entryPointChannels[entryPoint.id] = Self.channel(entryPoint.channelType.rawValue, social: entryPoint.socialChannelType)
@@ -313,25 +351,36 @@ struct WebexMapper {
             case .skillsBased: routing = .skillsBased
             case .circular, .linear:
                 routing = nil
-                change("\(path).routing", "Webex routingType \(queue.routingType.rawValue) has no counterpart: imported with the default, longest-available")
+                change(
+                    "\(path).routing",
+                    "Webex routingType \(queue.routingType.rawValue) has no counterpart: imported with the default, longest-available")
             }
             if queue.callDistributionGroups.count > 1 {
-                change("\(path).teams", "Webex offers the queue to \(queue.callDistributionGroups.count) distribution groups in turn; the format has one set of teams, so the teams of all groups serve it at once")
+                change(
+                    "\(path).teams",
+                    "Webex offers the queue to \(queue.callDistributionGroups.count) distribution groups in turn; the format has one set of teams, so the teams of all groups serve it at once"
+                )
             }
             var teams: [String] = []
             for teamId in queue.teamIds {
-                if let team = ourId(.team, teamId) { teams.append(team) } else { change("\(path).teams", "team \(teamId) left out: it is not imported") }
+                if let team = ourId(.team, teamId) {
+                    teams.append(team)
+                } else {
+                    change("\(path).teams", "team \(teamId) left out: it is not imported")
+                }
             }
             if teams.isEmpty { fill(.queues, id, "teams", "at least one team the queue serves: none of its Webex teams is imported") }
-            add(.queues, id, [
-                ("description", description(queue.description, name: queue.name)),
-                ("channel", .string(queueChannels[queue.id]!.rawValue)),
-                ("routing", routing == .skillsBased ? .string(Routing.skillsBased.rawValue) : nil),
-                ("teams", teams.isEmpty ? nil : .array(teams.sorted().map { .string($0) })),
-                ("serviceLevelSeconds", queue.serviceLevelThreshold > 0 ? .int(queue.serviceLevelThreshold) : nil),
-                ("maxTimeInQueueSeconds", queue.maxTimeInQueue > 0 ? .int(queue.maxTimeInQueue) : nil),
-                ("externalId", .string(queue.id)),
-            ])
+            add(
+                .queues, id,
+                [
+                    ("description", description(queue.description, name: queue.name)),
+                    ("channel", .string(queueChannels[queue.id]!.rawValue)),
+                    ("routing", routing == .skillsBased ? .string(Routing.skillsBased.rawValue) : nil),
+                    ("teams", teams.isEmpty ? nil : .array(teams.sorted().map { .string($0) })),
+                    ("serviceLevelSeconds", queue.serviceLevelThreshold > 0 ? .int(queue.serviceLevelThreshold) : nil),
+                    ("maxTimeInQueueSeconds", queue.maxTimeInQueue > 0 ? .int(queue.maxTimeInQueue) : nil),
+                    ("externalId", .string(queue.id)),
+                ])
         }
     }
 
@@ -345,7 +394,8 @@ struct WebexMapper {
     /// Why a name or id of extra.yaml names no item or several.
     private static func notOne<Item: WebexItem>(_ key: String, _ found: [Item], noun: String, file: String, names: [String]) -> String {
         found.isEmpty
-            ? "'\(key)' is not the name or id of any \(noun) of \(file)" + (Suggestion.closest(to: key, in: names).map { "; did you mean '\($0)'?" } ?? "")
+            ? "'\(key)' is not the name or id of any \(noun) of \(file)"
+                + (Suggestion.closest(to: key, in: names).map { "; did you mean '\($0)'?" } ?? "")
             : "'\(key)' is the name of \(found.count) \(noun)s; name one by its id (\(found.map(\.id).joined(separator: ", ")))"
     }
 
@@ -356,7 +406,8 @@ struct WebexMapper {
             let found = Self.named(entry.key.value, in: export.entryPoints, name: \.name)
             let path = "entryPoints.\(entry.key.value)"
             guard found.count == 1, let entryPoint = found.first else {
-                let message = Self.notOne(entry.key.value, found, noun: "entry point", file: "entry-point.json", names: export.entryPoints.map(\.name))
+                let message = Self.notOne(
+                    entry.key.value, found, noun: "entry point", file: "entry-point.json", names: export.entryPoints.map(\.name))
                 result.extraDiagnostics.append(Diagnostic(.unknownReference, message, at: entry.key.location, path: path))
                 continue
             }
@@ -365,7 +416,8 @@ struct WebexMapper {
                 continue
             }
             if let address = entry.address, let channel = entryPointChannels[entryPoint.id],
-               let mismatch = AddressFormat.mismatch(address.value, channel: channel, path: path) {
+                let mismatch = AddressFormat.mismatch(address.value, channel: channel, path: path)
+            {
                 result.extraDiagnostics.append(Diagnostic(.addressMismatch, mismatch, at: address.location, path: "\(path).address"))
             }
             var webexQueue: WebexQueue?
@@ -373,18 +425,22 @@ struct WebexMapper {
                 let queues = Self.named(queue.value, in: export.queues, name: \.name)
                 webexQueue = queues.count == 1 ? queues[0] : nil
                 if queues.count != 1 {
-                    let message = Self.notOne(queue.value, queues, noun: "queue", file: "contact-service-queue.json", names: export.queues.map(\.name))
+                    let message = Self.notOne(
+                        queue.value, queues, noun: "queue", file: "contact-service-queue.json", names: export.queues.map(\.name))
                     result.extraDiagnostics.append(Diagnostic(.unknownReference, message, at: queue.location, path: "\(path).queue"))
                 } else if let queueChannel = queueChannels[queues[0].id], let channel = entryPointChannels[entryPoint.id], queueChannel != channel {
-                    result.extraDiagnostics.append(Diagnostic(
-                        .queueChannelMismatch, "queue '\(queue.value)' serves \(queueChannel.rawValue), but entry point '\(entry.key.value)' is \(channel.rawValue)",
-                        at: queue.location, path: "\(path).queue"))
+                    result.extraDiagnostics.append(
+                        Diagnostic(
+                            .queueChannelMismatch,
+                            "queue '\(queue.value)' serves \(queueChannel.rawValue), but entry point '\(entry.key.value)' is \(channel.rawValue)",
+                            at: queue.location, path: "\(path).queue"))
                 }
             }
             if let earlier = fills[id]?.entry {
-                result.extraDiagnostics.append(Diagnostic(
-                    .duplicateId, "'\(entry.key.value)' and '\(earlier.key.value)' name the same entry point; give its address and queue once",
-                    at: entry.key.location, path: path, notes: [.init("first named here", at: earlier.key.location)]))
+                result.extraDiagnostics.append(
+                    Diagnostic(
+                        .duplicateId, "'\(entry.key.value)' and '\(earlier.key.value)' name the same entry point; give its address and queue once",
+                        at: entry.key.location, path: path, notes: [.init("first named here", at: earlier.key.location)]))
                 continue
             }
             fills[id] = (entry, webexQueue)
@@ -396,7 +452,10 @@ struct WebexMapper {
             let given = fills[id]
             let address = given?.entry.address?.value
             if address == nil, [.email, .sms, .whatsapp].contains(channel) {
-                fill(.entryPoints, id, "address", "the \(channel == .email ? "email address" : "E.164 number") customers reach '\(entryPoint.name)' at: the Webex API does not hold it (extra.yaml entryPoints)")
+                fill(
+                    .entryPoints, id, "address",
+                    "the \(channel == .email ? "email address" : "E.164 number") customers reach '\(entryPoint.name)' at: the Webex API does not hold it (extra.yaml entryPoints)"
+                )
             }
             var queue: String?
             if let webexQueue = given?.queue, let key = given?.entry.queue?.value {
@@ -404,16 +463,20 @@ struct WebexMapper {
                 if queue == nil { change("entryPoints.\(id).queue", "left out: extra.yaml names queue '\(key)', which is not imported") }
             }
             if queue == nil, outbound {
-                fill(.entryPoints, id, "queue", required: false, "the queue replies and transfers of '\(entryPoint.name)' go to (extra.yaml entryPoints); the Webex entry point does not name one")
+                fill(
+                    .entryPoints, id, "queue", required: false,
+                    "the queue replies and transfers of '\(entryPoint.name)' go to (extra.yaml entryPoints); the Webex entry point does not name one")
             }
-            add(.entryPoints, id, [
-                ("description", description(entryPoint.description, name: entryPoint.name)),
-                ("channel", .string(channel.rawValue)),
-                ("address", address.map { .string($0) }),
-                ("outbound", outbound ? .bool(true) : nil),
-                ("queue", queue.map { .string($0) }),
-                ("externalId", .string(entryPoint.id)),
-            ])
+            add(
+                .entryPoints, id,
+                [
+                    ("description", description(entryPoint.description, name: entryPoint.name)),
+                    ("channel", .string(channel.rawValue)),
+                    ("address", address.map { .string($0) }),
+                    ("outbound", outbound ? .bool(true) : nil),
+                    ("queue", queue.map { .string($0) }),
+                    ("externalId", .string(entryPoint.id)),
+                ])
         }
     }
 
@@ -424,27 +487,36 @@ struct WebexMapper {
         for profile in imported {
             let id = ourId(.agentProfile, profile.id)!
             let path = "desktopProfiles.\(id)"
-            let entryPoints = selection(profile, \.accessEntryPoint, \.entryPoints, ".entryPoints", path: "\(path).outboundEntryPoints",
-                                        resource: .entryPoint, items: export.entryPoints, name: \.name) { [entryPointChannels] webexId in
+            let entryPoints = selection(
+                profile, \.accessEntryPoint, \.entryPoints, ".entryPoints", path: "\(path).outboundEntryPoints",
+                resource: .entryPoint, items: export.entryPoints, name: \.name
+            ) { [entryPointChannels] webexId in
                 entryPointChannels[webexId]?.supportsOutbound == true
             }
-            let reasons = selection(profile, \.accessWrapUpCode, \.wrapUpCodes, ".wrapUpCodes", path: "\(path).wrapUpReasons",
-                                    resource: .auxiliaryCode, items: export.auxiliaryCodes.filter { $0.workTypeCode == .wrapUpCode }, name: \.name) { _ in true }
+            let reasons = selection(
+                profile, \.accessWrapUpCode, \.wrapUpCodes, ".wrapUpCodes", path: "\(path).wrapUpReasons",
+                resource: .auxiliaryCode, items: export.auxiliaryCodes.filter { $0.workTypeCode == .wrapUpCode }, name: \.name
+            ) { _ in true }
             var autoWrapUp: JSON?
             if profile.autoWrapUp == true {
                 if let seconds = profile.autoWrapAfterSeconds, (1...3600).contains(seconds) {
                     autoWrapUp = .int(seconds)
                 } else {
-                    change("\(path).autoWrapUpSeconds", "left out: Webex turns auto wrap-up on with \(profile.autoWrapAfterSeconds.map { "\($0) seconds" } ?? "no time"), and the format takes 1 to 3600 seconds")
+                    change(
+                        "\(path).autoWrapUpSeconds",
+                        "left out: Webex turns auto wrap-up on with \(profile.autoWrapAfterSeconds.map { "\($0) seconds" } ?? "no time"), and the format takes 1 to 3600 seconds"
+                    )
                 }
             }
-            add(.desktopProfiles, id, [
-                ("description", description(profile.description, name: profile.name)),
-                ("outboundEntryPoints", entryPoints),
-                ("wrapUpReasons", reasons),
-                ("autoWrapUpSeconds", autoWrapUp),
-                ("externalId", .string(profile.id)),
-            ])
+            add(
+                .desktopProfiles, id,
+                [
+                    ("description", description(profile.description, name: profile.name)),
+                    ("outboundEntryPoints", entryPoints),
+                    ("wrapUpReasons", reasons),
+                    ("autoWrapUpSeconds", autoWrapUp),
+                    ("externalId", .string(profile.id)),
+                ])
         }
     }
 
@@ -470,17 +542,22 @@ struct WebexMapper {
                 let found = Self.named(key, in: items, name: name)
                 guard found.count == 1, let item = found.first else {
                     let location = export.locations[.agentProfile]?[profile.id]
-                    let message = found.isEmpty
+                    let message =
+                        found.isEmpty
                         ? "'\(key)' is not the id or name of any item of \(resource.fileName(page: 1))"
                         : "'\(key)' is the name of \(found.count) items of \(resource.fileName(page: 1)) (\(found.map(\.id).joined(separator: ", "))): which one is meant is unclear"
-                    result.problems.append(WebexInputProblem(.error, file: location?.file ?? WebexResource.agentProfile.fileName(page: 1),
-                                                             jsonPath: (location?.jsonPath ?? "$") + "\(jsonField)[\(index)]", message: message))
+                    result.problems.append(
+                        WebexInputProblem(
+                            .error, file: location?.file ?? WebexResource.agentProfile.fileName(page: 1),
+                            jsonPath: (location?.jsonPath ?? "$") + "\(jsonField)[\(index)]", message: message))
                     continue
                 }
                 if let id = ourId(resource, item.id), keep(item.id) { chosen.append(id) } else { leftOut += 1 }
             }
             if leftOut > 0 {
-                change(path, "\(leftOut) of the Webex profile's \(profile[keyPath: list]?.count ?? 0) listed item(s) left out: not imported, or not outbound")
+                change(
+                    path,
+                    "\(leftOut) of the Webex profile's \(profile[keyPath: list]?.count ?? 0) listed item(s) left out: not imported, or not outbound")
             }
             return .array(Array(Set(chosen)).sorted().map { .string($0) })
         }
@@ -525,11 +602,13 @@ struct WebexMapper {
         }
         // One licence per type, named after it, with a seat for each agent holding it.
         for (type, count) in seats {
-            add(.licences, type.rawValue, [
-                ("type", .string(type.rawValue)),
-                ("seats", .int(count)),
-                ("description", .string("Imported from Webex: the agents whose user profile type is \(Self.webexType(of: type))")),
-            ])
+            add(
+                .licences, type.rawValue,
+                [
+                    ("type", .string(type.rawValue)),
+                    ("seats", .int(count)),
+                    ("description", .string("Imported from Webex: the agents whose user profile type is \(Self.webexType(of: type))")),
+                ])
         }
     }
 
@@ -553,7 +632,11 @@ struct WebexMapper {
         if name.isEmpty { name = Self.trimmingSpaces(user.idSource).isEmpty ? id : Self.trimmingSpaces(user.idSource) }
         var email: JSON?
         if let address = user.email {
-            if AddressFormat.isEmail(address) { email = .string(address) } else { change("email", "left out: '\(address)' is not an email address the format accepts") }
+            if AddressFormat.isEmail(address) {
+                email = .string(address)
+            } else {
+                change("email", "left out: '\(address)' is not an email address the format accepts")
+            }
         }
         if licence == nil { fill("licence", "the agent's licence: its Webex user profile type is unknown") }
         let site = ourId(.site, user.siteId)
@@ -562,10 +645,14 @@ struct WebexMapper {
         for teamId in user.teamIds ?? [] {
             if let team = ourId(.team, teamId) { teams.append(team) } else { change("teams", "team \(teamId) left out: it is not imported") }
         }
-        if teams.isEmpty { fill("teams", "at least one team: " + ((user.teamIds ?? []).isEmpty ? "Webex names none" : "none of its Webex teams is imported")) }
+        if teams.isEmpty {
+            fill("teams", "at least one team: " + ((user.teamIds ?? []).isEmpty ? "Webex names none" : "none of its Webex teams is imported"))
+        }
         let desktop = ourId(.agentProfile, user.agentProfileId)
         if desktop == nil {
-            fill("desktopProfile", "the agent's desktop profile: " + (user.agentProfileId.map { "its Webex agent profile \($0) is not imported" } ?? "Webex names none"))
+            fill(
+                "desktopProfile",
+                "the agent's desktop profile: " + (user.agentProfileId.map { "its Webex agent profile \($0) is not imported" } ?? "Webex names none"))
         }
         var profile: String?
         if let webexId = user.multimediaProfileId {
@@ -590,7 +677,8 @@ struct WebexMapper {
     /// trimming allocated for every one of 100,000 names).
     private static func trimmingSpaces(_ text: String) -> String {
         guard let first = text.unicodeScalars.first, let last = text.unicodeScalars.last,
-              first.properties.isWhitespace || last.properties.isWhitespace else { return text }
+            first.properties.isWhitespace || last.properties.isWhitespace
+        else { return text }
         return text.trimmingCharacters(in: .whitespaces)
     }
 
@@ -615,10 +703,14 @@ struct WebexMapper {
             let listedSet = Set(listed)
             let byUsersSet = Set(byUsers)
             for user in listed where !byUsersSet.contains(user) {
-                change("teams.\(id)", "Webex lists user \(user) in the team's userIds, but the user's teamIds do not name it: the user's teamIds are followed")
+                change(
+                    "teams.\(id)",
+                    "Webex lists user \(user) in the team's userIds, but the user's teamIds do not name it: the user's teamIds are followed")
             }
             for user in byUsersSet.sorted() where !listedSet.contains(user) {
-                change("teams.\(id)", "user \(user) names the team in its teamIds, but the team's userIds do not list it: the user's teamIds are followed")
+                change(
+                    "teams.\(id)",
+                    "user \(user) names the team in its teamIds, but the team's userIds do not list it: the user's teamIds are followed")
             }
         }
     }
@@ -629,8 +721,10 @@ struct WebexMapper {
         if let digital = extra.digitalChannels {
             fields.append(("digitalChannels", .string(digital.value.rawValue)))
         } else {
-            result.report.fill.append(.init(path: "tenant.digitalChannels", file: "tenant.yaml", required: true,
-                                            message: "enabled or disabled: the Webex API does not say (extra.yaml tenant)"))
+            result.report.fill.append(
+                .init(
+                    path: "tenant.digitalChannels", file: "tenant.yaml", required: true,
+                    message: "enabled or disabled: the Webex API does not say (extra.yaml tenant)"))
         }
         if let timezone = extra.timezone { fields.append(("timezone", .string(timezone.value))) }
         result.tenant = fields

@@ -3,16 +3,27 @@
 public struct WebexQueue: WebexItem, Hashable {
     /// Queues also take `WORK_ITEM`, which entry points do not.
     public enum ChannelType: String, WebexEnumeration {
-        case telephony = "TELEPHONY", email = "EMAIL", fax = "FAX", chat = "CHAT", video = "VIDEO", others = "OTHERS"
-        case socialChannel = "SOCIAL_CHANNEL", workItem = "WORK_ITEM"
+        case telephony = "TELEPHONY"
+        case email = "EMAIL"
+        case fax = "FAX"
+        case chat = "CHAT"
+        case video = "VIDEO"
+        case others = "OTHERS"
+        case socialChannel = "SOCIAL_CHANNEL"
+        case workItem = "WORK_ITEM"
     }
 
     public enum RoutingType: String, WebexEnumeration {
-        case longestAvailableAgent = "LONGEST_AVAILABLE_AGENT", skillsBased = "SKILLS_BASED", circular = "CIRCULAR", linear = "LINEAR"
+        case longestAvailableAgent = "LONGEST_AVAILABLE_AGENT"
+        case skillsBased = "SKILLS_BASED"
+        case circular = "CIRCULAR"
+        case linear = "LINEAR"
     }
 
     public enum QueueRoutingType: String, WebexEnumeration {
-        case teamBased = "TEAM_BASED", skillBased = "SKILL_BASED", agentBased = "AGENT_BASED"
+        case teamBased = "TEAM_BASED"
+        case skillBased = "SKILL_BASED"
+        case agentBased = "AGENT_BASED"
     }
 
     public struct DistributionGroup: Decodable, Hashable, Sendable {

@@ -17,13 +17,17 @@ extension WebexExport {
             guard let id, locations[target]?[id] == nil, let location = locations[source]?[item.id] else { return }
             guard present.contains(target) else {
                 if reportedAbsent.insert("\(location.file) \(target.rawValue)").inserted {
-                    problems.append(WebexInputProblem(.error, file: location.file,
-                                                      message: "refers to \(target.rawValue) ids, but there is no \(target.fileName(page: 1))"))
+                    problems.append(
+                        WebexInputProblem(
+                            .error, file: location.file,
+                            message: "refers to \(target.rawValue) ids, but there is no \(target.fileName(page: 1))"))
                 }
                 return
             }
-            problems.append(WebexInputProblem(.error, file: location.file, jsonPath: location.jsonPath + path(),
-                                              message: "'\(id)' is not the id of any item of \(target.fileName(page: 1))"))
+            problems.append(
+                WebexInputProblem(
+                    .error, file: location.file, jsonPath: location.jsonPath + path(),
+                    message: "'\(id)' is not the id of any item of \(target.fileName(page: 1))"))
         }
         for site in sites {
             check(.site, site, ".multimediaProfileId", .multimediaProfile, site.multimediaProfileId)

@@ -31,18 +31,29 @@ public enum WebexResource: String, CaseIterable, Sendable {
     public var mappedFields: Set<String> {
         switch self {
         case .multimediaProfile:
-            ["id", "name", "description", "telephony", "chat", "email", "social", "active", "blendingModeEnabled", "blendingMode", "manuallyAssignable"]
+            [
+                "id", "name", "description", "telephony", "chat", "email", "social", "active", "blendingModeEnabled", "blendingMode",
+                "manuallyAssignable",
+            ]
         case .site: ["id", "name", "active", "multimediaProfileId"]
         case .team: ["id", "name", "active", "siteId", "multiMediaProfileId", "userIds"]
         case .user:
-            ["id", "firstName", "lastName", "email", "active", "contactCenterEnabled", "siteId", "teamIds", "agentProfileId",
-             "multimediaProfileId", "userProfileId", "userProfileType"]
+            [
+                "id", "firstName", "lastName", "email", "active", "contactCenterEnabled", "siteId", "teamIds", "agentProfileId",
+                "multimediaProfileId", "userProfileId", "userProfileType",
+            ]
         case .userProfile: ["id", "profileType"]
-        case .agentProfile: ["id", "name", "description", "active", "accessEntryPoint", "entryPoints", "accessWrapUpCode", "wrapUpCodes", "autoWrapUp", "autoWrapAfterSeconds"]
+        case .agentProfile:
+            [
+                "id", "name", "description", "active", "accessEntryPoint", "entryPoints", "accessWrapUpCode", "wrapUpCodes", "autoWrapUp",
+                "autoWrapAfterSeconds",
+            ]
         case .entryPoint: ["id", "name", "description", "entryPointType", "channelType", "socialChannelType", "active"]
         case .queue:
-            ["id", "name", "description", "channelType", "socialChannelType", "active", "routingType", "queueRoutingType",
-             "callDistributionGroups", "serviceLevelThreshold", "maxTimeInQueue"]
+            [
+                "id", "name", "description", "channelType", "socialChannelType", "active", "routingType", "queueRoutingType",
+                "callDistributionGroups", "serviceLevelThreshold", "maxTimeInQueue",
+            ]
         case .auxiliaryCode: ["id", "name", "description", "defaultCode", "active", "workTypeCode"]
         }
     }

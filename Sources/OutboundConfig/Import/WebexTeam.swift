@@ -1,7 +1,10 @@
 /// An item of `team.json`: Cisco's `TeamResponseDTO`, the fields the import maps. The schema
 /// requires none of them; only `id` is required here, since users and queues refer to it.
 public struct WebexTeam: WebexItem, Hashable {
-    public enum TeamType: String, WebexEnumeration { case agent = "AGENT", capacity = "CAPACITY" }
+    public enum TeamType: String, WebexEnumeration {
+        case agent = "AGENT"
+        case capacity = "CAPACITY"
+    }
 
     public var id: String
     public var name: String?

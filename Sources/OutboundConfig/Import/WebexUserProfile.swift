@@ -2,9 +2,14 @@
 /// `profileType` decides the licence type of the users holding it.
 public struct WebexUserProfile: WebexItem, Hashable {
     public enum ProfileType: String, WebexEnumeration {
-        case administrator = "ADMINISTRATOR", administratorOnly = "ADMINISTRATOR_ONLY", supervisor = "SUPERVISOR"
-        case premiumAgent = "PREMIUM_AGENT", standardAgent = "STANDARD_AGENT"
-        case analyzerAdministrator = "ANALYZER_ADMINISTRATOR", analyzerSupervisor = "ANALYZER_SUPERVISOR", analyzerUser = "ANALYZER_USER"
+        case administrator = "ADMINISTRATOR"
+        case administratorOnly = "ADMINISTRATOR_ONLY"
+        case supervisor = "SUPERVISOR"
+        case premiumAgent = "PREMIUM_AGENT"
+        case standardAgent = "STANDARD_AGENT"
+        case analyzerAdministrator = "ANALYZER_ADMINISTRATOR"
+        case analyzerSupervisor = "ANALYZER_SUPERVISOR"
+        case analyzerUser = "ANALYZER_USER"
     }
 
     /// Required here although optional in the schema: users refer to it.

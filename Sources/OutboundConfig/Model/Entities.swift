@@ -139,9 +139,11 @@ public final class Agent: Sendable {
     /// The id in the system it was imported from (`import webex`); the gate does not read it.
     public let externalId: Located<String>?
 
-    public init(id: String, location: SourceLocation, name: Located<String>, email: Located<String>?, licence: Located<String>,
-                site: Located<String>, teams: [Located<String>], desktopProfile: Located<String>,
-                multimediaProfile: Located<String>?, active: Located<Bool>, externalId: Located<String>? = nil) {
+    public init(
+        id: String, location: SourceLocation, name: Located<String>, email: Located<String>?, licence: Located<String>,
+        site: Located<String>, teams: [Located<String>], desktopProfile: Located<String>,
+        multimediaProfile: Located<String>?, active: Located<Bool>, externalId: Located<String>? = nil
+    ) {
         self.id = id
         self.location = location
         self.name = name

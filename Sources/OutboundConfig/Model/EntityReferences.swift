@@ -51,8 +51,10 @@ extension SectionEntity {
         var references: [Reference] = []
         for field in Self.referenceFields {
             for (index, id) in field.ids(self).enumerated() {
-                references.append(Reference(target: field.target, id: id, section: section, entity: self.id, field: field.field,
-                                            index: field.isList ? index : nil))
+                references.append(
+                    Reference(
+                        target: field.target, id: id, section: section, entity: self.id, field: field.field,
+                        index: field.isList ? index : nil))
             }
         }
         return references

@@ -6,26 +6,38 @@ extension Plan {
     public var json: JSON {
         .object([
             ("baseRevision", baseRevision.map { .int($0) } ?? .null),
-            ("changes", .array(changes.map { change in
-                .object([
-                    ("action", .string(change.action.rawValue)),
-                    ("kind", .string(change.key.kind)),
-                    ("id", .string(change.key.id)),
-                    ("fields", .array(change.fields.map { field in
-                        .object([("path", .string(field.path)), ("old", field.old ?? .null), ("new", field.new ?? .null)])
-                    })),
-                ])
-            })),
-            ("impact", .array(impact.map { impact in
-                .object([
-                    ("agent", .string(impact.key.agent)),
-                    ("team", .string(impact.key.team)),
-                    ("channel", .string(impact.key.channel.rawValue)),
-                    ("before", .bool(impact.before)),
-                    ("after", .bool(impact.after)),
-                    ("reasons", .array(impact.reasons.map { .string($0.rawValue) })),
-                ])
-            })),
+            (
+                "changes",
+                .array(
+                    changes.map { change in
+                        .object([
+                            ("action", .string(change.action.rawValue)),
+                            ("kind", .string(change.key.kind)),
+                            ("id", .string(change.key.id)),
+                            (
+                                "fields",
+                                .array(
+                                    change.fields.map { field in
+                                        .object([("path", .string(field.path)), ("old", field.old ?? .null), ("new", field.new ?? .null)])
+                                    })
+                            ),
+                        ])
+                    })
+            ),
+            (
+                "impact",
+                .array(
+                    impact.map { impact in
+                        .object([
+                            ("agent", .string(impact.key.agent)),
+                            ("team", .string(impact.key.team)),
+                            ("channel", .string(impact.key.channel.rawValue)),
+                            ("before", .bool(impact.before)),
+                            ("after", .bool(impact.after)),
+                            ("reasons", .array(impact.reasons.map { .string($0.rawValue) })),
+                        ])
+                    })
+            ),
         ])
     }
 }
@@ -35,8 +47,10 @@ extension GateAnswer {
     /// every answer; for one answer, that answer alone. `source` gives each check's `source`.
     public static func explainJSON(agent: String, answers: [GateAnswer], source: (CheckResult) -> JSON) -> JSON {
         if answers.count == 1 { return answers[0].json(source: source) }
-        return .object([("agent", .string(agent)), ("available", .bool(answers.contains(where: \.available))),
-                        ("answers", .array(answers.map { $0.json(source: source) }))])
+        return .object([
+            ("agent", .string(agent)), ("available", .bool(answers.contains(where: \.available))),
+            ("answers", .array(answers.map { $0.json(source: source) })),
+        ])
     }
 
     /// One answer of `explain --format json`.

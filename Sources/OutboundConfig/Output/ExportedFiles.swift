@@ -7,14 +7,20 @@ public enum ExportedFiles {
         var tenant: JSON?
         for key in entities.keys.sorted() {
             guard let value = try? JSON.parse(entities[key]!) else { continue }
-            if key == .tenant { tenant = value } else if let section = Section(rawValue: key.kind) { bySection[section, default: []].append((key.id, value)) }
+            if key == .tenant {
+                tenant = value
+            } else if let section = Section(rawValue: key.kind) {
+                bySection[section, default: []].append((key.id, value))
+            }
         }
         return files(header: "# Exported by outboundctl from store revision \(revision).\n", tenant: tenant, sections: bySection, writingEmpty: false)
     }
 
     /// The files of a tenant and its sections' entries (in the order given), each file headed
     /// by `header`. `writingEmpty` writes `section: {}` for a section without entries.
-    public static func files(header: String, tenant: JSON?, sections: [Section: [(String, JSON)]], writingEmpty: Bool) -> [(name: String, text: String)] {
+    public static func files(header: String, tenant: JSON?, sections: [Section: [(String, JSON)]], writingEmpty: Bool) -> [(
+        name: String, text: String
+    )] {
         var files = [("tenant.yaml", header + "version: 1\n" + (tenant.map { YAMLWriter.block([("tenant", $0)]) } ?? ""))]
         for section in Section.allCases {
             guard let entries = sections[section] ?? (writingEmpty ? [] : nil) else { continue }

@@ -39,7 +39,10 @@ public indirect enum JSON: Sendable, Equatable {
         case .number(let value): output += (value.isFinite ? String(value) : "null").utf8
         case .string(let value): JSON.escape(value, into: &output)
         case .array(let items):
-            if items.isEmpty { output += "[]".utf8; return }
+            if items.isEmpty {
+                output += "[]".utf8
+                return
+            }
             output.append(UInt8(ascii: "["))
             for (index, item) in items.enumerated() {
                 if index > 0 { output.append(UInt8(ascii: ",")) }
@@ -49,7 +52,10 @@ public indirect enum JSON: Sendable, Equatable {
             if pretty { JSON.newline(indent, into: &output) }
             output.append(UInt8(ascii: "]"))
         case .object(let members):
-            if members.isEmpty { output += "{}".utf8; return }
+            if members.isEmpty {
+                output += "{}".utf8
+                return
+            }
             output.append(UInt8(ascii: "{"))
             for (index, (key, value)) in members.enumerated() {
                 if index > 0 { output.append(UInt8(ascii: ",")) }

@@ -187,7 +187,7 @@ public final class JSONTape: Sendable {
             var members: [ArraySlice<UInt8>: Int] = [:]
             for key in keys(of: b) where members[utf8(key)] == nil { members[utf8(key)] = key + 1 }
             return keys(of: a).allSatisfy { key in members[utf8(key)].map { sameValue($0, key + 1) } ?? false }
-        case let (first, second): return first == second
+        case (let first, let second): return first == second
         }
     }
 
@@ -242,7 +242,8 @@ public final class JSONTape: Sendable {
 
     /// Whether two string nodes hold the same bytes (keys of two objects, compared cheaply).
     func sameText(_ a: Int, _ b: Int) -> Bool {
-        let first = nodes[a], second = nodes[b]
+        let first = nodes[a]
+        let second = nodes[b]
         guard first.end - first.start == second.end - second.start else { return false }
         return bytes[Int(first.start)..<Int(first.end)].elementsEqual(bytes[Int(second.start)..<Int(second.end)])
     }
@@ -268,7 +269,10 @@ public final class JSONTape: Sendable {
         while index < text.endIndex {
             let byte = text[index]
             index += 1
-            guard byte == UInt8(ascii: "\\") else { output.append(byte); continue }
+            guard byte == UInt8(ascii: "\\") else {
+                output.append(byte)
+                continue
+            }
             let escape = text[index]
             index += 1
             switch escape {
@@ -345,7 +349,10 @@ public final class JSONTape: Sendable {
                     count += 1
                     skipWhitespace()
                     guard index < bytes.count else { throw ParseError(offset: index, problem: .endsTooSoon) }
-                    if bytes[index] == closing { index += 1; break }
+                    if bytes[index] == closing {
+                        index += 1
+                        break
+                    }
                     try expect(UInt8(ascii: ","))
                 }
             }
@@ -399,7 +406,7 @@ public final class JSONTape: Sendable {
             guard index < bytes.count else { throw ParseError(offset: index, problem: .endsTooSoon) }
             switch bytes[index] {
             case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"), UInt8(ascii: "n"),
-                 UInt8(ascii: "r"), UInt8(ascii: "t"):
+                UInt8(ascii: "r"), UInt8(ascii: "t"):
                 index += 1
             case UInt8(ascii: "u"):
                 let code = try hexCode(at: index + 1)
@@ -407,7 +414,8 @@ public final class JSONTape: Sendable {
                 if (0xDC00..<0xE000).contains(code) { throw ParseError(offset: index - 6, problem: .loneSurrogate) }
                 if (0xD800..<0xDC00).contains(code) {
                     guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u"),
-                          (0xDC00..<0xE000).contains(try hexCode(at: index + 2)) else { throw ParseError(offset: index - 6, problem: .loneSurrogate) }
+                        (0xDC00..<0xE000).contains(try hexCode(at: index + 2))
+                    else { throw ParseError(offset: index - 6, problem: .loneSurrogate) }
                     index += 6
                 }
             default:
@@ -438,18 +446,20 @@ public final class JSONTape: Sendable {
         mutating func utf8Character() throws {
             let lead = bytes[index]
             // The continuation bytes after the lead, and the range the first of them must be in.
-            let (length, first): (Int, ClosedRange<UInt8>) = switch lead {
-            case 0xC2...0xDF: (1, 0x80...0xBF)
-            case 0xE0: (2, 0xA0...0xBF)
-            case 0xED: (2, 0x80...0x9F)
-            case 0xE1...0xEF: (2, 0x80...0xBF)
-            case 0xF0: (3, 0x90...0xBF)
-            case 0xF1...0xF3: (3, 0x80...0xBF)
-            case 0xF4: (3, 0x80...0x8F)
-            default: (0, 0...0)
-            }
+            let (length, first): (Int, ClosedRange<UInt8>) =
+                switch lead {
+                case 0xC2...0xDF: (1, 0x80...0xBF)
+                case 0xE0: (2, 0xA0...0xBF)
+                case 0xED: (2, 0x80...0x9F)
+                case 0xE1...0xEF: (2, 0x80...0xBF)
+                case 0xF0: (3, 0x90...0xBF)
+                case 0xF1...0xF3: (3, 0x80...0xBF)
+                case 0xF4: (3, 0x80...0x8F)
+                default: (0, 0...0)
+                }
             guard length > 0, index + length < bytes.count, first.contains(bytes[index + 1]),
-                  bytes[(index + 2)..<(index + 1 + length)].allSatisfy({ $0 & 0xC0 == 0x80 }) else {
+                bytes[(index + 2)..<(index + 1 + length)].allSatisfy({ $0 & 0xC0 == 0x80 })
+            else {
                 throw ParseError(offset: index, problem: .invalidUTF8)
             }
             index += 1 + length

@@ -42,7 +42,8 @@ public enum YAMLWriter {
         case .null: output.write("null")
         case .bool(let flag): flag ? output.write("true") : output.write("false")
         case .int(let number): output += String(number).utf8
-        case .number(let number): number.isFinite ? output += String(number).utf8 : output.write(".nan")
+        case .number(let number):
+            if number.isFinite { output += String(number).utf8 } else { output.write(".nan") }
         case .string(let text): appendScalar(text, to: &output)
         case .array(let items):
             output.append(UInt8(ascii: "["))
@@ -89,7 +90,9 @@ public enum YAMLWriter {
         guard bytes.allSatisfy({ isAlphanumeric($0) || isPlainPunctuation($0) }) else { return false }
         // Compared byte by byte: lower-casing every short key and value into a new string
         // was a tenth of writing a 50,000-agent import.
-        if bytes.count <= 5, reservedBytes.contains(where: { $0.count == bytes.count && zip($0, bytes).allSatisfy { $0 == $1 | 0x20 } }) { return false }
+        if bytes.count <= 5, reservedBytes.contains(where: { $0.count == bytes.count && zip($0, bytes).allSatisfy { $0 == $1 | 0x20 } }) {
+            return false
+        }
         // Only a text starting with a digit, or with inf, nan or snan (`Double` reads "nan(1)"),
         // reads as a number: others are not handed to the number parsers.
         let start = bytes.prefix(4).map { $0 | 0x20 }
@@ -103,7 +106,7 @@ public enum YAMLWriter {
     private static func isPlainPunctuation(_ byte: UInt8) -> Bool {
         switch byte {
         case UInt8(ascii: " "), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "-"), UInt8(ascii: "@"), UInt8(ascii: "/"),
-             UInt8(ascii: "+"), UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "'"):
+            UInt8(ascii: "+"), UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "'"):
             true
         default: false
         }

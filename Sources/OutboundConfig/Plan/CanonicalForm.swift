@@ -95,7 +95,8 @@ public enum CanonicalForm {
     /// apply as much as the hashes.
     public static func sortedRows(_ configuration: Configuration, sourceNames: [String]?) -> [Row] {
         let tenant = configuration.tenant.map { tenant in
-            Row(Entity(key: .tenant, text: json(tenant).rendered()),
+            Row(
+                Entity(key: .tenant, text: json(tenant).rendered()),
                 sources: sourceNames.flatMap { EntitySources.text(of: .tenant, in: configuration, names: $0) } ?? "")
         }
         let count = Section.allCases.reduce(tenant == nil ? 0 : 1) { $0 + configuration.count(of: $1) }
@@ -106,8 +107,10 @@ public enum CanonicalForm {
             }
             for section in Section.allCases {
                 let end = initialized + configuration.count(of: section)
-                section.visit(RenderedSection(key: Key(kind: section.rawValue, id: ""), configuration: configuration, sourceNames: sourceNames,
-                                              output: UnsafeMutableBufferPointer(rebasing: buffer[initialized..<end])))
+                section.visit(
+                    RenderedSection(
+                        key: Key(kind: section.rawValue, id: ""), configuration: configuration, sourceNames: sourceNames,
+                        output: UnsafeMutableBufferPointer(rebasing: buffer[initialized..<end])))
                 initialized = end
             }
         }
@@ -127,7 +130,8 @@ public enum CanonicalForm {
             // entities per comparison, at random.
             let sorted = ByteOrder.sortedByKey(configuration[keyPath: Value.entries])
             ParallelMap.initialize(output, mapping: sorted) { [key, sourceNames] _, id, value in
-                Row(Entity(key: Key(kindOf: key, id: id), text: value.canonicalText),
+                Row(
+                    Entity(key: Key(kindOf: key, id: id), text: value.canonicalText),
                     sources: sourceNames.map { EntitySources.text(of: value, names: $0) } ?? "")
             }
         }

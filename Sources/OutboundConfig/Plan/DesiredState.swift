@@ -45,8 +45,10 @@ public final class DesiredState: @unchecked Sendable {
 
     /// `sourcePaths`: the paths the configuration was loaded from, so a store can keep where
     /// each node stood (nil when it did not come from files: a rollback, a saved plan).
-    public init(_ configuration: Configuration, date: CalendarDate? = nil, now: Date, sourceDigest: String? = nil,
-                sourcePaths: [String]? = nil) {
+    public init(
+        _ configuration: Configuration, date: CalendarDate? = nil, now: Date, sourceDigest: String? = nil,
+        sourcePaths: [String]? = nil
+    ) {
         gate = OutboundGate(configuration: configuration, date: date, now: now)
         self.now = now
         self.sourceDigest = sourceDigest.flatMap { $0.isEmpty ? nil : $0 }
@@ -99,8 +101,9 @@ public final class DesiredState: @unchecked Sendable {
     /// The plan from `previous` (nil: nothing) to this state, without a store: what `diff`
     /// shows, and `plan` against a store that does not exist yet.
     public func plan(from previous: DesiredState?, baseRevision: Int?) -> Plan {
-        Plan(baseRevision: baseRevision, changes: Plan.changes(from: previous?.entities ?? [:], to: entities),
-             impact: Plan.impact(before: previous?.availability() ?? [:], after: availability()))
+        Plan(
+            baseRevision: baseRevision, changes: Plan.changes(from: previous?.entities ?? [:], to: entities),
+            impact: Plan.impact(before: previous?.availability() ?? [:], after: availability()))
     }
 
     /// Every cell as a store keeps it (date-independent reasons, licence windows), in key order.

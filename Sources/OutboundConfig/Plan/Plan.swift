@@ -131,8 +131,10 @@ public struct Plan: Sendable {
         impact(before: before, after: after, inKeyOrder: true, gone: gone)
     }
 
-    private static func impact(before: Availability, after: some Sequence<(AvailabilityKey, [ReasonCode])>, inKeyOrder: Bool,
-                               gone: [AvailabilityKey]) -> [Impact] {
+    private static func impact(
+        before: Availability, after: some Sequence<(AvailabilityKey, [ReasonCode])>, inKeyOrder: Bool,
+        gone: [AvailabilityKey]
+    ) -> [Impact] {
         var impact: [Impact] = []
         for (key, reasons) in after {
             let wasAvailable = before.isEmpty ? false : before[key].map(\.isEmpty) ?? false
@@ -143,7 +145,9 @@ public struct Plan: Sendable {
         let lost = gone.filter { before[$0]?.isEmpty == true }
         if !lost.isEmpty {
             let agents = Set(after.map(\.0.agent))
-            for key in lost { impact.append(Impact(key: key, before: true, after: false, reasons: agents.contains(key.agent) ? [] : [.agentInactive])) }
+            for key in lost {
+                impact.append(Impact(key: key, before: true, after: false, reasons: agents.contains(key.agent) ? [] : [.agentInactive]))
+            }
         }
         return inKeyOrder && lost.isEmpty ? impact : impact.sorted { $0.key < $1.key }
     }

@@ -42,8 +42,9 @@ private struct ValidationRun {
         guard complete, let reference, !configuration.defines(reference.value, in: section) else { return }
         var candidates = configuration.ids(in: section)
         if section == .multimediaProfiles { candidates.append(MultimediaProfile.defaultTelephonyId) }
-        report(.unknownReference, "unknown \(section.noun) '\(reference.value)'\(Suggestion.hint(for: reference.value, in: candidates))",
-               at: reference.location, path: path())
+        report(
+            .unknownReference, "unknown \(section.noun) '\(reference.value)'\(Suggestion.hint(for: reference.value, in: candidates))",
+            at: reference.location, path: path())
     }
 
     /// Every reference of the model's graph (`SectionEntity.referenceFields`), of decoded
@@ -86,8 +87,9 @@ private struct ValidationRun {
             let path = "licences.\(licence.id)"
             let held = holders[licence.id] ?? 0
             if held > licence.seats.value {
-                report(.licenceSeatsExceeded, "licence '\(licence.id)' has \(plural(licence.seats.value, "seat")) but \(held) active agents hold it",
-                       at: licence.seats.location, path: "\(path).seats")
+                report(
+                    .licenceSeatsExceeded, "licence '\(licence.id)' has \(plural(licence.seats.value, "seat")) but \(held) active agents hold it",
+                    at: licence.seats.location, path: "\(path).seats")
             }
         }
     }
@@ -97,8 +99,10 @@ private struct ValidationRun {
             let path = "entryPoints.\(entryPoint.id)"
             let channel = entryPoint.channel.value
             if let queueId = entryPoint.queue, let queue = configuration.queues[queueId.value], queue.channel.value != channel {
-                report(.queueChannelMismatch, "\(path) has channel \(channel.rawValue) but its queue '\(queue.id)' serves \(queue.channel.value.rawValue)",
-                       at: queueId.location, path: "\(path).queue", notes: [.init("the queue's channel is set here", at: queue.channel.location)])
+                report(
+                    .queueChannelMismatch,
+                    "\(path) has channel \(channel.rawValue) but its queue '\(queue.id)' serves \(queue.channel.value.rawValue)",
+                    at: queueId.location, path: "\(path).queue", notes: [.init("the queue's channel is set here", at: queue.channel.location)])
             }
         }
     }
@@ -108,13 +112,15 @@ private struct ValidationRun {
         guard let first = active.first else { return }
         let defaults = active.filter(\.isDefault.value)
         if defaults.isEmpty, complete {
-            report(.wrapUpDefaultCount, "no active wrap-up reason is the default; set default: true on exactly one",
-                   at: first.location, path: "wrapUpReasons.\(first.id)")
+            report(
+                .wrapUpDefaultCount, "no active wrap-up reason is the default; set default: true on exactly one",
+                at: first.location, path: "wrapUpReasons.\(first.id)")
         }
         for extra in defaults.dropFirst() {
-            report(.wrapUpDefaultCount, "wrap-up reason '\(extra.id)' is a second default; '\(defaults[0].id)' is already the default",
-                   at: extra.isDefault.location, path: "wrapUpReasons.\(extra.id).default",
-                   notes: [.init("the first default is here", at: defaults[0].isDefault.location)])
+            report(
+                .wrapUpDefaultCount, "wrap-up reason '\(extra.id)' is a second default; '\(defaults[0].id)' is already the default",
+                at: extra.isDefault.location, path: "wrapUpReasons.\(extra.id).default",
+                notes: [.init("the first default is here", at: defaults[0].isDefault.location)])
         }
     }
 }

@@ -47,8 +47,10 @@ struct CanonicalDocument {
     private mutating func scalar(_ text: String, quoted: Bool) -> NodeID {
         let start = Int32(store.text.count)
         store.text += text.utf8
-        return add(NodeStore.Record(kind: quoted ? .quotedScalar : .plainScalar, line: 0, column: 1, start: start,
-                                    count: Int32(store.text.count) - start, size: 1))
+        return add(
+            NodeStore.Record(
+                kind: quoted ? .quotedScalar : .plainScalar, line: 0, column: 1, start: start,
+                count: Int32(store.text.count) - start, size: 1))
     }
 
     private mutating func collection(_ kind: NodeStore.Kind, _ children: [NodeID]) -> NodeID {

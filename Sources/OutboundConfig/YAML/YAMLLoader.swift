@@ -115,7 +115,9 @@ private struct LoaderRun {
         case YAML_DOCUMENT_START_EVENT:
             documents += 1
             if documents > 1 {
-                fail(.multipleDocuments, "a configuration file holds one YAML document; split this one into separate files", line: line, column: column)
+                fail(
+                    .multipleDocuments, "a configuration file holds one YAML document; split this one into separate files", line: line, column: column
+                )
                 throw Abort()
             }
         case YAML_SCALAR_EVENT:
@@ -126,9 +128,10 @@ private struct LoaderRun {
             }
             let start = store.text.count
             if scalar.length > 0 { store.text.append(contentsOf: UnsafeBufferPointer(start: scalar.value, count: scalar.length)) }
-            let node = try add(NodeStore.Record(
-                kind: scalar.style == YAML_PLAIN_SCALAR_STYLE ? .plainScalar : .quotedScalar, line: line, column: column,
-                start: try offset(start), count: Int32(scalar.length), size: 1))
+            let node = try add(
+                NodeStore.Record(
+                    kind: scalar.style == YAML_PLAIN_SCALAR_STYLE ? .plainScalar : .quotedScalar, line: line, column: column,
+                    start: try offset(start), count: Int32(scalar.length), size: 1))
             if let anchor = scalar.anchor { anchors[String(cString: anchor)] = node }
             try append(node)
         case YAML_ALIAS_EVENT:
@@ -140,7 +143,9 @@ private struct LoaderRun {
             var record = store[anchored]
             aliasExpansion += Int(record.size)
             if aliasExpansion > limits.maxAliasExpansion {
-                fail(.aliasBudget, "aliases expand to more than \(limits.maxAliasExpansion) nodes; refusing to expand *\(name)", line: line, column: column)
+                fail(
+                    .aliasBudget, "aliases expand to more than \(limits.maxAliasExpansion) nodes; refusing to expand *\(name)", line: line,
+                    column: column)
                 throw Abort()
             }
             record.line = line
@@ -153,8 +158,10 @@ private struct LoaderRun {
             }
             let isMapping = event.type == YAML_MAPPING_START_EVENT
             let anchorPointer = isMapping ? event.data.mapping_start.anchor : event.data.sequence_start.anchor
-            stack.append(Frame(isMapping: isMapping, firstChild: open.count, anchor: anchorPointer.map { String(cString: $0) },
-                               line: line, column: column))
+            stack.append(
+                Frame(
+                    isMapping: isMapping, firstChild: open.count, anchor: anchorPointer.map { String(cString: $0) },
+                    line: line, column: column))
         case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
             let frame = stack.removeLast()
             let start = try offset(store.children.count)
@@ -166,9 +173,10 @@ private struct LoaderRun {
                 store.children += open[frame.firstChild...]
                 open.removeSubrange(frame.firstChild...)
             }
-            let node = try add(NodeStore.Record(
-                kind: frame.isMapping ? .mapping : .sequence, line: frame.line, column: frame.column,
-                start: start, count: try offset(store.children.count - Int(start)), size: frame.size))
+            let node = try add(
+                NodeStore.Record(
+                    kind: frame.isMapping ? .mapping : .sequence, line: frame.line, column: frame.column,
+                    start: start, count: try offset(store.children.count - Int(start)), size: frame.size))
             if let anchor = frame.anchor { anchors[anchor] = node }
             try append(node)
         default:
@@ -204,8 +212,10 @@ private struct LoaderRun {
         guard isKey else { return }
         let record = store[node]
         guard record.kind.isScalar else {
-            fail(.wrongType, "mapping keys must be plain scalars, found \(YAMLNode(document: YAMLDocument(store: store, root: node), id: node).typeName)",
-                 line: record.line, column: record.column)
+            fail(
+                .wrongType,
+                "mapping keys must be plain scalars, found \(YAMLNode(document: YAMLDocument(store: store, root: node), id: node).typeName)",
+                line: record.line, column: record.column)
             throw Abort()
         }
         if record.kind == .plainScalar, store.scalarEquals(node, "<<") { stack[index].hasMergeKey = true }
@@ -244,7 +254,9 @@ private struct LoaderRun {
             let record = store[source]
             guard record.kind == .mapping else {
                 let view = YAMLNode(document: YAMLDocument(store: store, root: source), id: source)
-                fail(.wrongType, "a << merge key takes a mapping or a list of mappings, found \(view.typeName)", line: record.line, column: record.column)
+                fail(
+                    .wrongType, "a << merge key takes a mapping or a list of mappings, found \(view.typeName)", line: record.line,
+                    column: record.column)
                 throw Abort()
             }
             capacity += Int(record.count) / 2
@@ -298,10 +310,11 @@ private struct LoaderRun {
         guard !duplicates.isEmpty else { return pairs }
         for (first, second) in duplicates {
             let key = store.string(second)
-            diagnostics.append(Diagnostic(
-                .duplicateKey, "duplicate key '\(key)' (first defined on line \(store[first].line))",
-                at: location(store[second].line, store[second].column), path: pathOfOpenFrames(appending: key),
-                notes: [.init("first defined here", at: location(store[first].line, store[first].column))]))
+            diagnostics.append(
+                Diagnostic(
+                    .duplicateKey, "duplicate key '\(key)' (first defined on line \(store[first].line))",
+                    at: location(store[second].line, store[second].column), path: pathOfOpenFrames(appending: key),
+                    notes: [.init("first defined here", at: location(store[first].line, store[first].column))]))
         }
         let dropped = Set(duplicates.map(\.second))
         var kept: [NodeID] = []

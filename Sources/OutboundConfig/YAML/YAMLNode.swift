@@ -30,10 +30,12 @@ public struct YAMLNode: Sendable {
         case .sequence:
             return .sequence((0..<document.count(id)).map { YAMLNode(document: document, id: document.item(id, $0)) })
         case .mapping:
-            return .mapping((0..<document.count(id)).map {
-                Pair(key: YAMLNode(document: document, id: document.key(id, $0)),
-                     value: YAMLNode(document: document, id: document.value(id, $0)))
-            })
+            return .mapping(
+                (0..<document.count(id)).map {
+                    Pair(
+                        key: YAMLNode(document: document, id: document.key(id, $0)),
+                        value: YAMLNode(document: document, id: document.value(id, $0)))
+                })
         }
     }
 }

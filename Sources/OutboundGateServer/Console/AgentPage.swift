@@ -32,7 +32,8 @@ enum AgentPage {
     }
 
     private static func section(_ answer: GateAnswer, teamName: String?, _ context: ExplainingContext) -> HTML {
-        let verdict: HTML = answer.available
+        let verdict: HTML =
+            answer.available
             ? "<span class=\"verdict available\">Available</span>"
             : "<span class=\"verdict unavailable\">Not available</span> <span class=\"reasons\">\(answer.reasons.map(\.rawValue).joined(separator: ", "))</span>"
         let rows = answer.checks.map { row($0, context) }
@@ -57,7 +58,9 @@ enum AgentPage {
         if check.outcome == .skipped {
             node = "—"
         } else if let reference = check.node, let origin = context.origin(of: reference) {
-            let place: HTML = origin.place.map { "<span class=\"source\">\($0.file):\($0.line):\($0.column)</span>" } ?? "<span class=\"muted\">place not kept</span>"
+            let place: HTML =
+                origin.place.map { "<span class=\"source\">\($0.file):\($0.line):\($0.column)</span>" }
+                ?? "<span class=\"muted\">place not kept</span>"
             node = "\(place) · revision \(origin.revision)<br><span class=\"source muted\">\(reference.description)</span>"
         } else {
             node = "—"
@@ -75,16 +78,21 @@ enum AgentPage {
     }
 
     /// The choices of the page as a GET form, so that every view is a link.
-    private static func form(_ agent: String, teams: [(id: String, name: String?)], channel: OutboundConfig.Channel?, team: String?,
-                             date: CalendarDate?, state: AgentState?) -> HTML {
+    private static func form(
+        _ agent: String, teams: [(id: String, name: String?)], channel: OutboundConfig.Channel?, team: String?,
+        date: CalendarDate?, state: AgentState?
+    ) -> HTML {
         func option(_ value: String, _ label: String, selected: Bool) -> HTML {
             selected ? "<option value=\"\(value)\" selected>\(label)</option>" : "<option value=\"\(value)\">\(label)</option>"
         }
-        let channels = [option("", "SMS and email", selected: channel == nil)]
+        let channels =
+            [option("", "SMS and email", selected: channel == nil)]
             + OutboundConfig.Channel.outbound.map { option($0.rawValue, $0 == .sms ? "SMS" : "Email", selected: $0 == channel) }
-        let teamOptions = [option("", "Every team", selected: team == nil)]
+        let teamOptions =
+            [option("", "Every team", selected: team == nil)]
             + teams.map { entry in option(entry.id, entry.name.map { "\($0) (\(entry.id))" } ?? entry.id, selected: entry.id == team) }
-        let states = [option("", "Not given", selected: state == nil)]
+        let states =
+            [option("", "Not given", selected: state == nil)]
             + AgentState.allCases.map { option($0.rawValue, $0.rawValue, selected: $0 == state) }
         return """
             <form method="get" action="\(HTML.agentPath(agent))" class="filters">

@@ -41,17 +41,19 @@ struct Console: Sendable {
         do {
             signedIn = try authenticate(request, page)
             guard page.methods.contains(request.method.rawValue) else {
-                throw APIError(status: .methodNotAllowed, code: "method-not-allowed",
-                               message: "\(page.pattern) answers \(page.methods.joined(separator: " and ")) only",
-                               headers: [.allow: page.methods.joined(separator: ", ")])
+                throw APIError(
+                    status: .methodNotAllowed, code: "method-not-allowed",
+                    message: "\(page.pattern) answers \(page.methods.joined(separator: " and ")) only",
+                    headers: [.allow: page.methods.joined(separator: ", ")])
             }
             let query = Query(values: try FormFields.parse(request.uri.query))
             response = try await answer(page, Visit(request: request, query: query, snapshot: snapshot, signedIn: signedIn))
         } catch let error as APIError {
             response = errorPage(error, request: request, snapshot: snapshot, signedIn: signedIn)
         } catch {
-            response = errorPage(APIError(status: .internalServerError, code: "internal", message: "the page could not be drawn"),
-                                 request: request, snapshot: snapshot, signedIn: signedIn)
+            response = errorPage(
+                APIError(status: .internalServerError, code: "internal", message: "the page could not be drawn"),
+                request: request, snapshot: snapshot, signedIn: signedIn)
         }
         response.headers[.contentSecurityPolicy] = "default-src 'self'; frame-ancestors 'none'"
         response.headers[.xContentTypeOptions] = "nosniff"
@@ -120,8 +122,10 @@ struct Console: Sendable {
             response.headers[.setCookie] = cookie(id, maxAge: Int(ConsoleSessions.lifetime), visit.request)
             return response
         case .check?:
-            return visit.page("Log in", nil, LoginPage.form(next: next, notice: "This token is limited to the checks (scope=check); the console needs a token without scope."),
-                              status: .forbidden)
+            return visit.page(
+                "Log in", nil,
+                LoginPage.form(next: next, notice: "This token is limited to the checks (scope=check); the console needs a token without scope."),
+                status: .forbidden)
         case nil:
             return visit.page("Log in", nil, LoginPage.form(next: next, notice: "That token is not in serve's token file."), status: .unauthorized)
         }
@@ -150,7 +154,9 @@ struct Console: Sendable {
             response = visit.page("Log in", nil, LoginPage.form(next: (try? LoginPage.next(asked)) ?? "/", notice: nil), status: .unauthorized)
         } else {
             let title = "\(error.status.code) \(error.status.reasonPhrase)"
-            response = visit.page(title, nil, """
+            response = visit.page(
+                title, nil,
+                """
                 <h1>\(title)</h1>
                 <p class="notice" role="alert">\(error.message)</p>
                 <p><a href="/">Search for an agent</a></p>

@@ -68,7 +68,8 @@ enum ConsolePage: Equatable {
         default:
             let parts = path.split(separator: "/", omittingEmptySubsequences: false)
             guard parts.count == 3, parts[0].isEmpty, parts[1] == "agents", !parts[2].isEmpty,
-                  let agent = String(parts[2]).removingPercentEncoding else { return nil }
+                let agent = String(parts[2]).removingPercentEncoding
+            else { return nil }
             return .agent(agent)
         }
     }

@@ -23,9 +23,11 @@ enum LoginPage {
     /// The posted form's fields: a form body of at most 4 KiB, else a clear refusal.
     static func fields(of request: Request) async throws -> Query {
         guard let type = request.headers[.contentType],
-              type.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased() == "application/x-www-form-urlencoded" else {
-            throw APIError(status: .unsupportedMediaType, code: "unsupported-media-type",
-                           message: "the login form is sent as application/x-www-form-urlencoded")
+            type.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased() == "application/x-www-form-urlencoded"
+        else {
+            throw APIError(
+                status: .unsupportedMediaType, code: "unsupported-media-type",
+                message: "the login form is sent as application/x-www-form-urlencoded")
         }
         let body: ByteBuffer
         do {
@@ -44,7 +46,8 @@ enum LoginPage {
     static func next(_ given: String?) throws -> String {
         guard let given else { return "/" }
         guard given.hasPrefix("/"), !given.hasPrefix("//"), !given.hasPrefix("/\\"),
-              given.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }), given.utf8.count <= 2_048 else {
+            given.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }), given.utf8.count <= 2_048
+        else {
             throw APIError.badRequest("next: '\(GateAPI.visible(given))' is not a path of this console")
         }
         return given

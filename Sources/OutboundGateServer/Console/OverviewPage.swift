@@ -46,7 +46,10 @@ enum OverviewPage {
 
                 """
         }
-        let table: HTML = unavailable.isEmpty ? "<p>Every row is available.</p>" : """
+        let table: HTML =
+            unavailable.isEmpty
+            ? "<p>Every row is available.</p>"
+            : """
             <table class="stack unavailable-rows">
             <thead><tr><th scope="col">Agent</th><th scope="col">Team</th><th scope="col">Channel</th><th scope="col">Reasons</th></tr></thead>
             <tbody>
@@ -85,7 +88,8 @@ enum OverviewPage {
         do {
             read = try await BlockingWork.run {
                 let store = try open()
-                let sites = try store.names(in: .sites), teams = try store.names(in: .teams)
+                let sites = try store.names(in: .sites)
+                let teams = try store.names(in: .teams)
                 return Read(sites: sites, teams: teams, cells: try store.availabilityRows(site: site, now: Date()))
             }
         } catch {
@@ -105,7 +109,8 @@ enum OverviewPage {
             let first: HTML = selected == nil ? "<option value=\"\" selected>\(every)</option>" : "<option value=\"\">\(every)</option>"
             let rest = entries.map { entry -> HTML in
                 let label = entry.name.map { "\($0) (\(entry.id))" } ?? entry.id
-                return entry.id == selected ? "<option value=\"\(entry.id)\" selected>\(label)</option>" : "<option value=\"\(entry.id)\">\(label)</option>"
+                return entry.id == selected
+                    ? "<option value=\"\(entry.id)\" selected>\(label)</option>" : "<option value=\"\(entry.id)\">\(label)</option>"
             }
             return "\(first)\(rest)"
         }

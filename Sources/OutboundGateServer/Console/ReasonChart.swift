@@ -9,7 +9,9 @@ enum ReasonChart {
         guard let largest = reasons.first?.value else {
             return "<p>No unavailable \(channel) rows, so no reasons to count.</p>"
         }
-        let width = 400, barSpace = 300, rowHeight = 44
+        let width = 400
+        let barSpace = 300
+        let rowHeight = 44
         let bars = reasons.enumerated().map { index, reason -> HTML in
             let top = index * rowHeight
             let length = max(2, reason.value * barSpace / largest)

@@ -22,7 +22,10 @@ enum RevisionsPage {
 
             """
         }
-        let table: HTML = revisions.isEmpty ? "<p>The store has no revision yet.</p>" : """
+        let table: HTML =
+            revisions.isEmpty
+            ? "<p>The store has no revision yet.</p>"
+            : """
             <table class="stack revisions">
             <thead><tr><th scope="col">Revision</th><th scope="col">Time (UTC)</th><th scope="col">Author</th><th scope="col">Message</th>\
             <th scope="col">Created</th><th scope="col">Updated</th><th scope="col">Deleted</th></tr></thead>
@@ -30,7 +33,9 @@ enum RevisionsPage {
             \(rows)</tbody>
             </table>
             """
-        return visit.page("Revisions", .revisions, """
+        return visit.page(
+            "Revisions", .revisions,
+            """
             <h1>Revisions</h1>
             <p>Every apply and rollback, newest first. The console serves revision \(visit.snapshot.revision).</p>
             \(table)

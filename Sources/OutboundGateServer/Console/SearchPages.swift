@@ -8,7 +8,9 @@ import OutboundStore
 /// without JavaScript needs), and `/suggest?q=`, the JSON the script fills the datalist from.
 enum SearchPages {
     static func search(_ visit: Visit) -> Response {
-        visit.page("Search", .search, """
+        visit.page(
+            "Search", .search,
+            """
             <h1>Why can't this agent start an outbound SMS or email?</h1>
             \(form(""))
             <p class="muted">Or see the <a href="/overview">overview</a> of every agent, or the store's <a href="/revisions">revisions</a>.</p>
@@ -36,7 +38,9 @@ enum SearchPages {
             let cut: HTML = more ? "<p class=\"muted\">Only the first 100 are shown; type more of the id or name.</p>" : ""
             list = "<ul class=\"results\">\n\(items)</ul>\(cut)"
         }
-        return visit.page("Search: \(text)", .search, """
+        return visit.page(
+            "Search: \(text)", .search,
+            """
             <h1>Agents matching “\(text)”</h1>
             \(form(text))
             \(list)

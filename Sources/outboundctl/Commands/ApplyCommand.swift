@@ -8,11 +8,15 @@ struct ApplyCommand: ParsableCommand {
         commandName: "apply",
         abstract: "Validate, plan and write the configuration to the store as a new revision, in one transaction.",
         discussion: HelpText.discussion(
-            ["The store is created on first apply. With nothing to change, apply exits 0 and writes no revision.",
-             "Deletions need confirmation on a terminal, or --yes without one. Ctrl-C before the commit leaves the store as it was.",
-             "The author is --author, else $USER, else the login name."],
-            exits: [(0, "applied, or nothing to change"), (1, "invalid configuration, or refused (stale plan, unconfirmed deletions)"),
-                    HelpText.storeError, HelpText.usageError],
+            [
+                "The store is created on first apply. With nothing to change, apply exits 0 and writes no revision.",
+                "Deletions need confirmation on a terminal, or --yes without one. Ctrl-C before the commit leaves the store as it was.",
+                "The author is --author, else $USER, else the login name.",
+            ],
+            exits: [
+                (0, "applied, or nothing to change"), (1, "invalid configuration, or refused (stale plan, unconfirmed deletions)"),
+                HelpText.storeError, HelpText.usageError,
+            ],
             examples: ["outboundctl apply examples/acme --message \"Q4 rollout\"", "outboundctl apply --plan plan.json --yes"])
     )
 

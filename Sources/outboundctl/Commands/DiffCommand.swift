@@ -1,5 +1,5 @@
-import Foundation
 import ArgumentParser
+import Foundation
 import OutboundConfig
 import OutboundStore
 
@@ -9,8 +9,10 @@ struct DiffCommand: ParsableCommand {
         abstract: "Plan between two configurations without a store (e.g. a pull request's base and head).",
         discussion: HelpText.discussion(
             ["Compares two checkouts of the configuration, impact included, without a store: for a pull request's base and head."],
-            exits: [(0, "success (with --detailed-exitcode: no changes)"), (1, "invalid configuration"),
-                    (2, "changes found (with --detailed-exitcode)"), HelpText.usageError],
+            exits: [
+                (0, "success (with --detailed-exitcode: no changes)"), (1, "invalid configuration"),
+                (2, "changes found (with --detailed-exitcode)"), HelpText.usageError,
+            ],
             examples: ["outboundctl diff base/config head/config --detailed-exitcode"])
     )
 

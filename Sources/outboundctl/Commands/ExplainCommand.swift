@@ -1,5 +1,5 @@
-import Foundation
 import ArgumentParser
+import Foundation
 import OutboundConfig
 import OutboundStore
 
@@ -8,10 +8,14 @@ struct ExplainCommand: ParsableCommand {
         commandName: "explain",
         abstract: "Explain why an agent can or cannot start an outbound SMS or email.",
         discussion: HelpText.discussion(
-            ["Runs every check of the outbound gate and shows what decided it and how to fix it.",
-             "Reads the configuration files when paths are given, else the store."],
-            exits: [(0, "available (the best answer when several)"), (1, "unavailable, invalid configuration, unknown agent or team"),
-                    HelpText.storeError, HelpText.usageError],
+            [
+                "Runs every check of the outbound gate and shows what decided it and how to fix it.",
+                "Reads the configuration files when paths are given, else the store.",
+            ],
+            exits: [
+                (0, "available (the best answer when several)"), (1, "unavailable, invalid configuration, unknown agent or team"),
+                HelpText.storeError, HelpText.usageError,
+            ],
             examples: ["outboundctl explain ana.silva examples/acme --channel email", "outboundctl explain ana.silva --date 2027-01-02"])
     )
 
@@ -58,7 +62,9 @@ struct ExplainCommand: ParsableCommand {
         }
         switch format {
         case .text:
-            emit(ExplainTextReporter(terminal: output.terminal, source: source, quiet: output.quiet).report(explanation.answers, date: explanation.date))
+            emit(
+                ExplainTextReporter(terminal: output.terminal, source: source, quiet: output.quiet).report(
+                    explanation.answers, date: explanation.date))
         case .json:
             let json = GateAnswer.explainJSON(agent: agent, answers: explanation.answers, source: source.json)
             emit(json.rendered(pretty: true) + "\n")

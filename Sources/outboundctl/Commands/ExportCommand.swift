@@ -8,8 +8,10 @@ struct ExportCommand: ParsableCommand {
         commandName: "export",
         abstract: "Write the store's current configuration as YAML files, one per section.",
         discussion: HelpText.discussion(
-            ["Writes the store's current configuration as YAML files that validate and plan to no change against the store.",
-             "--out is created if missing; a non-empty directory is refused unless --force."],
+            [
+                "Writes the store's current configuration as YAML files that validate and plan to no change against the store.",
+                "--out is created if missing; a non-empty directory is refused unless --force.",
+            ],
             exits: [(0, "exported"), (1, "refused (a non-empty directory) or not writable"), HelpText.storeError, HelpText.usageError],
             examples: ["outboundctl export --out exported/"])
     )
@@ -34,7 +36,11 @@ struct ExportCommand: ParsableCommand {
         let files = ExportedFiles.render(entities: entities, revision: revision)
         try OutputDirectory(path: out, force: force).write(files)
         if format == .json {
-            emit(JSON.object([("revision", .int(revision)), ("directory", .string(out)), ("files", .array(files.map { .string($0.0) }))]).rendered(pretty: true) + "\n")
-        } else if !output.quiet { emit("Exported revision \(revision) to \(out): \(files.map(\.0).joined(separator: ", ")).\n") }
+            emit(
+                JSON.object([("revision", .int(revision)), ("directory", .string(out)), ("files", .array(files.map { .string($0.0) }))]).rendered(
+                    pretty: true) + "\n")
+        } else if !output.quiet {
+            emit("Exported revision \(revision) to \(out): \(files.map(\.0).joined(separator: ", ")).\n")
+        }
     }
 }

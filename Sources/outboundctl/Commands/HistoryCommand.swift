@@ -1,5 +1,5 @@
-import Foundation
 import ArgumentParser
+import Foundation
 import OutboundConfig
 import OutboundStore
 
@@ -36,8 +36,10 @@ struct HistoryCommand: ParsableCommand {
     static func table(_ revisions: [RevisionInfo]) -> String {
         let header = ["REV", "TIME", "AUTHOR", "CHANGES", "MESSAGE"]
         let rows = revisions.map { revision in
-            [String(revision.number), revision.time, VisibleText.escaping(revision.author),
-             "+\(revision.creates) ~\(revision.updates) -\(revision.deletes)", VisibleText.escaping(revision.message)]
+            [
+                String(revision.number), revision.time, VisibleText.escaping(revision.author),
+                "+\(revision.creates) ~\(revision.updates) -\(revision.deletes)", VisibleText.escaping(revision.message),
+            ]
         }
         let widths = (0..<header.count - 1).map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }
         return ([header] + rows).map { cells in

@@ -16,11 +16,15 @@ struct ImportWebexCommand: ParsableCommand {
         commandName: "webex",
         abstract: "Turn a Webex Contact Center API export into configuration files, one per section.",
         discussion: HelpText.discussion(
-            ["DIR holds one JSON file per list endpoint, named after its API path (multimedia-profile, site, team, user, user-profile, agent-profile, entry-point, contact-service-queue, auxiliary-code), pages as NAME.2.json, …, and optionally extra.yaml with what the API does not hold (docs/webex.md).",
-             "A file that is not valid JSON or does not fit Cisco's schema is an error located by file and JSON path, and nothing is written. The report lists the fields still to fill (validate of the output reports exactly those), the items not imported, the values changed to fit, and the Webex fields the format has no place for.",
-             "--out is created if missing; a non-empty directory is refused unless --force."],
+            [
+                "DIR holds one JSON file per list endpoint, named after its API path (multimedia-profile, site, team, user, user-profile, agent-profile, entry-point, contact-service-queue, auxiliary-code), pages as NAME.2.json, …, and optionally extra.yaml with what the API does not hold (docs/webex.md).",
+                "A file that is not valid JSON or does not fit Cisco's schema is an error located by file and JSON path, and nothing is written. The report lists the fields still to fill (validate of the output reports exactly those), the items not imported, the values changed to fit, and the Webex fields the format has no place for.",
+                "--out is created if missing; a non-empty directory is refused unless --force.",
+            ],
             exits: [(0, "imported"), (1, "errors in the export or extra.yaml, or --out not empty"), HelpText.usageError],
-            examples: ["outboundctl import webex webex-export/ --out config/", "outboundctl import webex webex-export/ --out config/ --force --format json"])
+            examples: [
+                "outboundctl import webex webex-export/ --out config/", "outboundctl import webex webex-export/ --out config/ --force --format json",
+            ])
     )
 
     @Argument(help: "The directory of the Webex export.")
@@ -58,8 +62,9 @@ struct ImportWebexCommand: ParsableCommand {
         try OutputDirectory(path: out, force: force).write(files)
         warn(problems: allProblems, diagnostics: allDiagnostics)
         if format == .json {
-            let document = JSON.object([("source", .string(directory)), ("out", .string(out)), ("files", .array(files.map { .string($0.name) }))]
-                + imported.report.jsonMembers + [("warnings", .array(allProblems.map(\.json) + allDiagnostics.map(\.json)))])
+            let document = JSON.object(
+                [("source", .string(directory)), ("out", .string(out)), ("files", .array(files.map { .string($0.name) }))]
+                    + imported.report.jsonMembers + [("warnings", .array(allProblems.map(\.json) + allDiagnostics.map(\.json)))])
             emit(document.rendered(pretty: true) + "\n")
         } else if !output.quiet {
             emit(WebexImportReporter(terminal: output.terminal).report(imported.report, out: out))
@@ -74,7 +79,8 @@ struct ImportWebexCommand: ParsableCommand {
         for problem in problems {
             let severity = problem.severity == .error ? terminal.paint("error", .red) : terminal.paint("warning", .yellow)
             // A problem of the directory itself (it is empty, it cannot be listed) has no file.
-            let place = VisibleText.escaping(problem.file.isEmpty ? directory : "\((directory as NSString).appendingPathComponent(problem.file)): \(problem.jsonPath)")
+            let place = VisibleText.escaping(
+                problem.file.isEmpty ? directory : "\((directory as NSString).appendingPathComponent(problem.file)): \(problem.jsonPath)")
             printError("\(terminal.paint(place, .bold)): \(severity): \(VisibleText.escaping(problem.message))")
         }
         let reporter = TextDiagnosticReporter(terminal: terminal)
@@ -88,12 +94,12 @@ struct ImportWebexCommand: ParsableCommand {
         let message = "\(plural(errors, "error")) in the Webex export; nothing written"
         printError("error: \(message)")
         if format == .json {
-            emit(JSON.object([
-                ("error", .object([("code", .string("invalid-export")), ("message", .string(message))])),
-                ("problems", .array(problems.map(\.json))), ("diagnostics", .array(diagnostics.map(\.json))),
-            ]).rendered(pretty: true) + "\n")
+            emit(
+                JSON.object([
+                    ("error", .object([("code", .string("invalid-export")), ("message", .string(message))])),
+                    ("problems", .array(problems.map(\.json))), ("diagnostics", .array(diagnostics.map(\.json))),
+                ]).rendered(pretty: true) + "\n")
         }
         finish(status: 1, keeping: ())
     }
 }
-

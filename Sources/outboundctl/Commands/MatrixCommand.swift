@@ -1,5 +1,5 @@
-import Foundation
 import ArgumentParser
+import Foundation
 import OutboundConfig
 
 struct MatrixCommand: ParsableCommand {
@@ -7,8 +7,10 @@ struct MatrixCommand: ParsableCommand {
         commandName: "matrix",
         abstract: "Show outbound availability of every active agent, team and channel, with reason counts.",
         discussion: HelpText.discussion(
-            ["Reads the configuration files when paths are given, else the store.",
-             "The summary counts rows (an agent in two teams has a row per team and channel)."],
+            [
+                "Reads the configuration files when paths are given, else the store.",
+                "The summary counts rows (an agent in two teams has a row per team and channel).",
+            ],
             exits: [(0, "success"), (1, "invalid configuration, or an unknown team or site"), HelpText.storeError, HelpText.usageError],
             examples: ["outboundctl matrix examples/acme --unavailable-only", "outboundctl matrix --team support --format csv"])
     )

@@ -8,10 +8,14 @@ struct PlanCommand: ParsableCommand {
         commandName: "plan",
         abstract: "Show what apply would change in the store, and whose outbound availability it changes.",
         discussion: HelpText.discussion(
-            ["Creates, updates (field by field, old → new) and deletes, then whose outbound availability changes.",
-             "A missing store plans from nothing (all creates) and creates nothing. The store is only read."],
-            exits: [(0, "success (with --detailed-exitcode: no changes)"), (1, "invalid configuration"),
-                    (2, "changes found (with --detailed-exitcode)"), HelpText.storeError, HelpText.usageError],
+            [
+                "Creates, updates (field by field, old → new) and deletes, then whose outbound availability changes.",
+                "A missing store plans from nothing (all creates) and creates nothing. The store is only read.",
+            ],
+            exits: [
+                (0, "success (with --detailed-exitcode: no changes)"), (1, "invalid configuration"),
+                (2, "changes found (with --detailed-exitcode)"), HelpText.storeError, HelpText.usageError,
+            ],
             examples: ["outboundctl plan examples/acme", "outboundctl plan examples/acme --out acme.plan", "outboundctl apply --plan acme.plan"])
     )
 

@@ -8,8 +8,10 @@ struct RollbackCommand: ParsableCommand {
         commandName: "rollback",
         abstract: "Make a revision's configuration current again, as a new revision.",
         discussion: HelpText.discussion(
-            ["Shows the plan it carried out; the message defaults to \"rollback to revision REV\".",
-             "Deletions are confirmed on a terminal and need --yes without one."],
+            [
+                "Shows the plan it carried out; the message defaults to \"rollback to revision REV\".",
+                "Deletions are confirmed on a terminal and need --yes without one.",
+            ],
             exits: [(0, "rolled back, or nothing to change"), (1, "unknown revision, or refused"), HelpText.storeError, HelpText.usageError],
             examples: ["outboundctl rollback 3 --yes"])
     )

@@ -6,8 +6,10 @@ struct SchemaCommand: ParsableCommand {
         commandName: "schema",
         abstract: "Print the file format's JSON Schema, or explain one field of it.",
         discussion: HelpText.discussion(
-            ["Without a field, prints the JSON Schema editors use (yaml-language-server).",
-             "With a dotted field path (section, then field names; no ids), explains the field: type, allowed values, default, whether it is required, description, and what it does to outbound availability."],
+            [
+                "Without a field, prints the JSON Schema editors use (yaml-language-server).",
+                "With a dotted field path (section, then field names; no ids), explains the field: type, allowed values, default, whether it is required, description, and what it does to outbound availability.",
+            ],
             exits: [(0, "success"), (1, "unknown field"), HelpText.usageError],
             examples: ["outboundctl schema multimediaProfiles.email.assignment", "outboundctl schema agents"])
     )

@@ -9,10 +9,15 @@ struct ServeCommand: AsyncParsableCommand {
         commandName: "serve",
         abstract: "Serve the gate over HTTP for agent desktop back ends, and the support console at / (docs/serve.md, docs/console.md).",
         discussion: HelpText.discussion(
-            ["Answers from the store's current revision, held in memory; a revision applied by any process is served within a second. The store is only read.",
-             "The API is under /v1 (schemas/openapi.json, also at /openapi.json); the support console's pages are at / and ask for a token once when --token-file is given.",
-             "Listening beyond loopback needs --token-file. One JSON line per request on standard error. SIGHUP re-reads the token file; SIGTERM or SIGINT stops after the requests in flight."],
-            exits: [(0, "stopped by SIGTERM or SIGINT"), (1, "the server could not listen (the port is taken) or stopped on an error"), HelpText.storeError, (64, "usage error, a non-loopback --listen without --token-file, or a bad token file")],
+            [
+                "Answers from the store's current revision, held in memory; a revision applied by any process is served within a second. The store is only read.",
+                "The API is under /v1 (schemas/openapi.json, also at /openapi.json); the support console's pages are at / and ask for a token once when --token-file is given.",
+                "Listening beyond loopback needs --token-file. One JSON line per request on standard error. SIGHUP re-reads the token file; SIGTERM or SIGINT stops after the requests in flight.",
+            ],
+            exits: [
+                (0, "stopped by SIGTERM or SIGINT"), (1, "the server could not listen (the port is taken) or stopped on an error"),
+                HelpText.storeError, (64, "usage error, a non-loopback --listen without --token-file, or a bad token file"),
+            ],
             examples: ["outboundctl serve", "outboundctl serve --listen 0.0.0.0:8470 --token-file /etc/outboundctl/tokens"])
     )
 
@@ -32,7 +37,8 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         var options = try Self.address(listen)
         guard options.isLoopback || tokenFile != nil else {
-            throw CommandFailure("usage", "--listen \(listen) is not a loopback address: pass --token-file so that only holders of a token can ask", status: 64)
+            throw CommandFailure(
+                "usage", "--listen \(listen) is not a loopback address: pass --token-file so that only holders of a token can ask", status: 64)
         }
         guard maxStale >= 0 else { throw CommandFailure("usage", "--max-stale must be 0 or more seconds", status: 64) }
         options.tokenFile = tokenFile

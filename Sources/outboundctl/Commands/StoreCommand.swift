@@ -39,8 +39,10 @@ struct StoreMigrateCommand: ParsableCommand {
             emit(JSON.object([("revision", .int(revision)), ("migrated", .bool(!wasCurrent))]).rendered(pretty: true) + "\n")
         case .text:
             guard !output.quiet else { return }
-            emit(wasCurrent ? "The store is already at the current schema (revision \(revision)).\n"
-                            : "Migrated the store to the current schema; revision \(revision) and all before it kept.\n")
+            emit(
+                wasCurrent
+                    ? "The store is already at the current schema (revision \(revision)).\n"
+                    : "Migrated the store to the current schema; revision \(revision) and all before it kept.\n")
         }
     }
 }

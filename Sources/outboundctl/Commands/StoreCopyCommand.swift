@@ -10,8 +10,10 @@ struct StoreCopyCommand: ParsableCommand {
         commandName: "copy",
         abstract: "Copy a whole store, every revision with its history, into an empty store (SQLite ↔ PostgreSQL).",
         discussion: HelpText.discussion(
-            ["FROM and TO are each a SQLite file or a postgres:// URL. TO is created when missing and must have no revision.",
-             "The copy gets an identity of its own: plans saved on FROM are refused by TO. FROM is only read."],
+            [
+                "FROM and TO are each a SQLite file or a postgres:// URL. TO is created when missing and must have no revision.",
+                "The copy gets an identity of its own: plans saved on FROM are refused by TO. FROM is only read.",
+            ],
             exits: [(0, "copied"), (1, "TO already has revisions (nothing written)"), HelpText.storeError, HelpText.usageError],
             examples: ["outboundctl store copy outbound.sqlite 'postgres://admin@db.example/outbound?schema=acme'"])
     )
@@ -42,10 +44,14 @@ struct StoreCopyCommand: ParsableCommand {
         }
         switch format {
         case .json:
-            emit(JSON.object([("revisions", .int(copied)), ("revision", .int(revision)), ("identity", .string(identity))]).rendered(pretty: true) + "\n")
+            emit(
+                JSON.object([("revisions", .int(copied)), ("revision", .int(revision)), ("identity", .string(identity))]).rendered(pretty: true)
+                    + "\n")
         case .text:
             guard !output.quiet else { return }
-            emit("Copied \(copied) revision\(copied == 1 ? "" : "s") from \(source.display) to \(target.display) (now at revision \(revision); its identity is \(identity)).\n")
+            emit(
+                "Copied \(copied) revision\(copied == 1 ? "" : "s") from \(source.display) to \(target.display) (now at revision \(revision); its identity is \(identity)).\n"
+            )
         }
     }
 }

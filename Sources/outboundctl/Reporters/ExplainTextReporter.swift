@@ -15,7 +15,8 @@ struct ExplainTextReporter {
 
     private func render(_ answer: GateAnswer) -> String {
         let heading = "\(answer.agent) · \(answer.channel.rawValue) · team \(answer.team): "
-        var output = answer.available
+        var output =
+            answer.available
             ? terminal.paint(heading + "AVAILABLE", .green) + "\n"
             : terminal.paint(heading + "NOT AVAILABLE", .red) + " (\(answer.reasons.map(\.rawValue).joined(separator: ", ")))\n"
         for (check, result) in zip(GateCheck.all, answer.checks) {
@@ -31,7 +32,8 @@ struct ExplainTextReporter {
             }
         }
         if let offer = answer.offer {
-            output += "  From: \(list(offer.fromEntryPoints)) · transfer queues: \(list(offer.transferQueues)) · wrap-up reasons: \(list(offer.wrapUpReasons))\n"
+            output +=
+                "  From: \(list(offer.fromEntryPoints)) · transfer queues: \(list(offer.transferQueues)) · wrap-up reasons: \(list(offer.wrapUpReasons))\n"
         }
         return output
     }

@@ -24,7 +24,8 @@ struct JUnitDiagnosticReporter: DiagnosticReporter {
             xml += ">\n"
             if let first = errors.first {
                 let message = errors.count == 1 ? first.message : "\(errors.count) errors, the first: \(first.message)"
-                xml += "      <failure type=\"\(first.code.rawValue)\" message=\"\(Self.escape(message))\">\(Self.escape(errors.map(line).joined(separator: "\n")))</failure>\n"
+                xml +=
+                    "      <failure type=\"\(first.code.rawValue)\" message=\"\(Self.escape(message))\">\(Self.escape(errors.map(line).joined(separator: "\n")))</failure>\n"
             }
             if !warnings.isEmpty {
                 xml += "      <system-out>\(Self.escape(warnings.map(line).joined(separator: "\n")))</system-out>\n"

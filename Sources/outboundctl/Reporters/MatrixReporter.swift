@@ -25,13 +25,17 @@ struct MatrixReporter {
     /// pretty-printed. Written directly as bytes for the same reason, in chunks on all cores.
     private func json(_ rows: [MatrixRow]) -> [UInt8] {
         var output = Self.rendered(rows, after: "{\"rows\":[", Self.jsonRows)
-        let summary = JSON.object(MatrixSummary.perChannel(rows).map { channel, summary in
-            (channel.rawValue, .object([
-                ("available", .int(summary.available)),
-                ("unavailable", .int(summary.unavailable)),
-                ("reasons", .object(summary.reasons.sorted { $0.key < $1.key }.map { ($0.key.rawValue, .int($0.value)) })),
-            ]))
-        })
+        let summary = JSON.object(
+            MatrixSummary.perChannel(rows).map { channel, summary in
+                (
+                    channel.rawValue,
+                    .object([
+                        ("available", .int(summary.available)),
+                        ("unavailable", .int(summary.unavailable)),
+                        ("reasons", .object(summary.reasons.sorted { $0.key < $1.key }.map { ($0.key.rawValue, .int($0.value)) })),
+                    ])
+                )
+            })
         output.write("\n],\n\"summary\":")
         output += summary.rendered().utf8
         output.write("}\n")
@@ -61,8 +65,10 @@ struct MatrixReporter {
     }
 
     /// `header`, then `rows` rendered by `render` in chunks on all cores, in order.
-    private static func rendered(_ rows: [MatrixRow], after header: StaticString,
-                                 _ render: @Sendable (ArraySlice<MatrixRow>) -> [UInt8]) -> [UInt8] {
+    private static func rendered(
+        _ rows: [MatrixRow], after header: StaticString,
+        _ render: @Sendable (ArraySlice<MatrixRow>) -> [UInt8]
+    ) -> [UInt8] {
         let chunks = ParallelMap.mapChunks(rows) { [render($0)] }
         var output: [UInt8] = []
         output.reserveCapacity(chunks.reduce(header.utf8CodeUnitCount + 512) { $0 + $1.count })
@@ -89,7 +95,8 @@ struct MatrixReporter {
         var output = terminal.paint("\(pad("AGENT", agentWidth))  \(pad("TEAM", teamWidth))  \(pad("SMS", smsWidth))  EMAIL", .bold) + "\n"
         for line in lines {
             let sms = line.cells[.sms] ?? "-"
-            output += "\(pad(line.agent, agentWidth))  \(pad(line.team, teamWidth))  \(paint(line.cells[.sms]))\(String(repeating: " ", count: max(0, smsWidth - sms.count)))  \(paint(line.cells[.email]))\n"
+            output +=
+                "\(pad(line.agent, agentWidth))  \(pad(line.team, teamWidth))  \(paint(line.cells[.sms]))\(String(repeating: " ", count: max(0, smsWidth - sms.count)))  \(paint(line.cells[.email]))\n"
         }
         guard !quiet else { return output }
         output += "\n"

@@ -29,20 +29,30 @@ struct PlanReporter {
         if !plan.changes.isEmpty {
             output += "<details><summary>Changes (\(plan.changes.count))</summary>\n\n| | object | fields |\n|---|---|---|\n"
             for change in plan.changes.prefix(200) {
-                let mark = switch change.action { case .create: "➕"; case .update: "✏️"; case .delete: "➖" }
+                let mark =
+                    switch change.action {
+                    case .create: "➕"
+                    case .update: "✏️"
+                    case .delete: "➖"
+                    }
                 let name = change.key == .tenant ? "tenant" : "\(change.key.kind).\(change.key.id)"
-                let fields = change.action == .delete ? "" : change.fields.map { field in
-                    change.action == .create ? "`\(field.path)`: \(cell(field.new))" : "`\(field.path)`: \(cell(field.old)) → \(cell(field.new))"
-                }.joined(separator: "<br>")
+                let fields =
+                    change.action == .delete
+                    ? ""
+                    : change.fields.map { field in
+                        change.action == .create ? "`\(field.path)`: \(cell(field.new))" : "`\(field.path)`: \(cell(field.old)) → \(cell(field.new))"
+                    }.joined(separator: "<br>")
                 output += "| \(mark) | `\(name)` | \(fields) |\n"
             }
             if plan.changes.count > 200 { output += "\n… and \(plan.changes.count - 200) more changes.\n" }
             output += "\n</details>\n"
         }
         if !plan.impact.isEmpty {
-            output += "\n#### Outbound availability changes\n\n| agent | team | channel | before | after | reasons after |\n|---|---|---|---|---|---|\n"
+            output +=
+                "\n#### Outbound availability changes\n\n| agent | team | channel | before | after | reasons after |\n|---|---|---|---|---|---|\n"
             for item in plan.impact.prefix(200) {
-                output += "| \(item.key.agent) | \(item.key.team) | \(item.key.channel.rawValue) | \(item.before ? "✅" : "❌") | \(item.after ? "✅" : "❌") | "
+                output +=
+                    "| \(item.key.agent) | \(item.key.team) | \(item.key.channel.rawValue) | \(item.before ? "✅" : "❌") | \(item.after ? "✅" : "❌") | "
                 output += item.reasons.map { "`\($0.rawValue)`" }.joined(separator: ", ") + " |\n"
             }
             if plan.impact.count > 200 { output += "\n… and \(plan.impact.count - 200) more.\n" }
@@ -53,7 +63,6 @@ struct PlanReporter {
     private func cell(_ value: JSON?) -> String {
         "`" + (value.map { $0.rendered() } ?? "(none)").replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "`", with: "'") + "`"
     }
-
 
     func text(_ plan: Plan) -> String {
         guard plan.hasChanges else {
@@ -82,9 +91,11 @@ struct PlanReporter {
             let impact = limit.map { Array(plan.impact.prefix($0)) } ?? plan.impact
             for item in impact {
                 let key = item.key
-                let change = item.after ? terminal.paint("unavailable → available", .green)
-                                        : terminal.paint("available → unavailable", .red)
-                                            + (item.reasons.isEmpty ? " (no longer in this team)" : " (\(item.reasons.map(\.rawValue).joined(separator: ", ")))")
+                let change =
+                    item.after
+                    ? terminal.paint("unavailable → available", .green)
+                    : terminal.paint("available → unavailable", .red)
+                        + (item.reasons.isEmpty ? " (no longer in this team)" : " (\(item.reasons.map(\.rawValue).joined(separator: ", ")))")
                 output += "  \(key.agent) · \(key.team) · \(key.channel.rawValue): \(change)\n"
             }
             if impact.count < plan.impact.count { output += "  … and \(plan.impact.count - impact.count) more\n" }

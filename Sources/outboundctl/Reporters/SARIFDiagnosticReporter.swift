@@ -24,26 +24,50 @@ struct SARIFDiagnosticReporter: DiagnosticReporter {
                 ("ruleIndex", .int(codes.firstIndex(of: diagnostic.code)!)),
                 ("level", .string(diagnostic.severity == .error ? "error" : "warning")),
                 ("message", .object([("text", .string(diagnostic.message))])),
-                ("locations", .array([.object([
-                    ("physicalLocation", .object([
-                        ("artifactLocation", .object([("uri", .string(diagnostic.location.file))])),
-                        ("region", .object([("startLine", .int(diagnostic.location.line)), ("startColumn", .int(diagnostic.location.column))])),
-                    ])),
-                ])])),
+                (
+                    "locations",
+                    .array([
+                        .object([
+                            (
+                                "physicalLocation",
+                                .object([
+                                    ("artifactLocation", .object([("uri", .string(diagnostic.location.file))])),
+                                    (
+                                        "region",
+                                        .object([("startLine", .int(diagnostic.location.line)), ("startColumn", .int(diagnostic.location.column))])
+                                    ),
+                                ])
+                            )
+                        ])
+                    ])
+                ),
                 ("partialFingerprints", .object([("outboundctl/v1", .string(fingerprint(diagnostic)))])),
             ])
         }
         return JSON.object([
             ("$schema", .string("https://json.schemastore.org/sarif-2.1.0.json")),
             ("version", .string("2.1.0")),
-            ("runs", .array([.object([
-                ("tool", .object([("driver", .object([
-                    ("name", .string("outboundctl")),
-                    ("version", .string(Outboundctl.version)),
-                    ("rules", .array(rules)),
-                ]))])),
-                ("results", .array(results)),
-            ])])),
+            (
+                "runs",
+                .array([
+                    .object([
+                        (
+                            "tool",
+                            .object([
+                                (
+                                    "driver",
+                                    .object([
+                                        ("name", .string("outboundctl")),
+                                        ("version", .string(Outboundctl.version)),
+                                        ("rules", .array(rules)),
+                                    ])
+                                )
+                            ])
+                        ),
+                        ("results", .array(results)),
+                    ])
+                ])
+            ),
         ]).rendered(pretty: true) + "\n"
     }
 
@@ -53,18 +77,33 @@ struct SARIFDiagnosticReporter: DiagnosticReporter {
         JSON.object([
             ("$schema", .string("https://json.schemastore.org/sarif-2.1.0.json")),
             ("version", .string("2.1.0")),
-            ("runs", .array([.object([
-                ("tool", .object([("driver", .object([("name", .string("outboundctl")), ("version", .string(Outboundctl.version))]))])),
-                ("invocations", .array([.object([
-                    ("executionSuccessful", .bool(false)),
-                    ("toolExecutionNotifications", .array([.object([
-                        ("level", .string("error")),
-                        ("descriptor", .object([("id", .string(code))])),
-                        ("message", .object([("text", .string(message))])),
-                    ])])),
-                ])])),
-                ("results", .array([])),
-            ])])),
+            (
+                "runs",
+                .array([
+                    .object([
+                        ("tool", .object([("driver", .object([("name", .string("outboundctl")), ("version", .string(Outboundctl.version))]))])),
+                        (
+                            "invocations",
+                            .array([
+                                .object([
+                                    ("executionSuccessful", .bool(false)),
+                                    (
+                                        "toolExecutionNotifications",
+                                        .array([
+                                            .object([
+                                                ("level", .string("error")),
+                                                ("descriptor", .object([("id", .string(code))])),
+                                                ("message", .object([("text", .string(message))])),
+                                            ])
+                                        ])
+                                    ),
+                                ])
+                            ])
+                        ),
+                        ("results", .array([])),
+                    ])
+                ])
+            ),
         ]).rendered(pretty: true) + "\n"
     }
 

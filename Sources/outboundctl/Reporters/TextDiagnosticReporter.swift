@@ -15,13 +15,15 @@ struct TextDiagnosticReporter: DiagnosticReporter {
         }
         guard !quiet else { return output }
         if !result.everyFileParsed {
-            output += "\(terminal.paint("note", .cyan)): checks across files (references, the tenant, readiness warnings) wait until every file parses\n"
+            output +=
+                "\(terminal.paint("note", .cyan)): checks across files (references, the tenant, readiness warnings) wait until every file parses\n"
         }
         return output + summary(result) + "\n"
     }
 
     func render(_ diagnostic: Diagnostic, sources: SourceLines) -> String {
-        let severity = diagnostic.severity == .error
+        let severity =
+            diagnostic.severity == .error
             ? terminal.paint("error[\(diagnostic.code.rawValue)]", .red)
             : terminal.paint("warning[\(diagnostic.code.rawValue)]", .yellow)
         let place = VisibleText.escaping(diagnostic.location.description)

@@ -10,17 +10,20 @@ struct WebexImportReporter {
         var output = "Imported into \(VisibleText.escaping(out)): \(counts.isEmpty ? "nothing" : counts).\n"
         let required = report.fill.filter(\.required).count
         if !report.fill.isEmpty {
-            output += heading("To fill in", report.fill.count,
-                              "\(required) required: `outboundctl validate \(VisibleText.escaping(out))` reports each until it is set, here or in extra.yaml")
+            output += heading(
+                "To fill in", report.fill.count,
+                "\(required) required: `outboundctl validate \(VisibleText.escaping(out))` reports each until it is set, here or in extra.yaml")
             for item in report.fill {
-                output += "  \(terminal.paint(item.path, .bold)) (\(item.file))\(item.required ? "" : " [recommended]"): \(VisibleText.escaping(item.message))\n"
+                output +=
+                    "  \(terminal.paint(item.path, .bold)) (\(item.file))\(item.required ? "" : " [recommended]"): \(VisibleText.escaping(item.message))\n"
             }
         }
         if !report.skipped.isEmpty {
             output += heading("Not imported", report.skipped.count, nil)
             for item in report.skipped {
                 let place = item.location.map { "\($0.file) \($0.jsonPath)" } ?? item.resource.fileName(page: 1)
-                output += "  \(VisibleText.escaping(place)) \(VisibleText.escaping(item.name.isEmpty ? item.webexId : "'\(item.name)'")): \(VisibleText.escaping(item.reason))\n"
+                output +=
+                    "  \(VisibleText.escaping(place)) \(VisibleText.escaping(item.name.isEmpty ? item.webexId : "'\(item.name)'")): \(VisibleText.escaping(item.reason))\n"
             }
         }
         if !report.changes.isEmpty {
@@ -33,7 +36,11 @@ struct WebexImportReporter {
             output += heading("Webex fields with no place in the format", report.unmappedFields.count, "left out")
             var byResource: [(WebexResource, [WebexImportReport.UnmappedField])] = []
             for field in report.unmappedFields {
-                if byResource.last?.0 == field.resource { byResource[byResource.count - 1].1.append(field) } else { byResource.append((field.resource, [field])) }
+                if byResource.last?.0 == field.resource {
+                    byResource[byResource.count - 1].1.append(field)
+                } else {
+                    byResource.append((field.resource, [field]))
+                }
             }
             for (resource, fields) in byResource {
                 output += "  \(resource.rawValue): " + fields.map { "\(VisibleText.escaping($0.field)) (\($0.items))" }.joined(separator: ", ") + "\n"

@@ -110,7 +110,9 @@ struct SchemaExplainer {
 
     private func typeDescription(_ node: JSON) -> String {
         let node = resolve(node)
-        if case .array(let values)? = node["enum"] { return "string, one of: " + values.map { $0.stringValue ?? $0.rendered() }.joined(separator: ", ") }
+        if case .array(let values)? = node["enum"] {
+            return "string, one of: " + values.map { $0.stringValue ?? $0.rendered() }.joined(separator: ", ")
+        }
         if let value = node["const"] { return "exactly \(value.rendered())" }
         if case .array(let branches)? = node["oneOf"] { return branches.map(typeDescription).joined(separator: " or ") }
         var kinds: [String] = []
@@ -128,8 +130,8 @@ struct SchemaExplainer {
             let low = node["minimum"].map { $0.rendered() }
             let high = node["maximum"].map { $0.rendered() }
             switch (low, high) {
-            case let (low?, high?): return "integer \(low)..\(high)"
-            case let (low?, nil): return "integer ≥ \(low)"
+            case (let low?, let high?): return "integer \(low)..\(high)"
+            case (let low?, nil): return "integer ≥ \(low)"
             default: return "integer"
             }
         case "string": return node["pattern"].map { _ in "string (id)" } ?? "string"

@@ -45,15 +45,18 @@ struct ApplyFlow {
     }
 
     private func write(_ desired: DesiredState, message: String, base: PlanBase?, allowDeletes: Bool, planShown: Bool) throws {
-        let outcome = try InterruptGuard.writing({ willCommit in
-            try store.apply(desired, author: author, message: message, base: base, expectedRevision: expectedRevision,
-                            allowDeletes: allowDeletes, willCommit: willCommit)
-        }, revision: { if case .applied(let revision, _, _) = $0 { revision } else { nil } })
+        let outcome = try InterruptGuard.writing(
+            { willCommit in
+                try store.apply(
+                    desired, author: author, message: message, base: base, expectedRevision: expectedRevision,
+                    allowDeletes: allowDeletes, willCommit: willCommit)
+            }, revision: { if case .applied(let revision, _, _) = $0 { revision } else { nil } })
         if json {
-            let (applied, revision, plan): (Bool, Int, Plan) = switch outcome {
-            case .unchanged(let revision): (false, revision, Plan(baseRevision: revision, changes: [], impact: []))
-            case .applied(let revision, let plan, _): (true, revision, plan)
-            }
+            let (applied, revision, plan): (Bool, Int, Plan) =
+                switch outcome {
+                case .unchanged(let revision): (false, revision, Plan(baseRevision: revision, changes: [], impact: []))
+                case .applied(let revision, let plan, _): (true, revision, plan)
+                }
             return emit(JSON.object([("applied", .bool(applied)), ("revision", .int(revision)), ("plan", plan.json)]).rendered(pretty: true) + "\n")
         }
         switch outcome {
@@ -61,8 +64,9 @@ struct ApplyFlow {
             emit("No changes. The configuration matches the store (revision \(revision)).\n")
         case .applied(let revision, let plan, _):
             if !planShown, !quiet { emit(reporter.text(plan) + "\n") }
-            emit("Applied revision \(revision): \(plan.count(.create)) created, \(plan.count(.update)) updated, \(plan.count(.delete)) deleted; "
-                 + "\(plural(plan.affectedAgents, "agent")) changed outbound availability.\n")
+            emit(
+                "Applied revision \(revision): \(plan.count(.create)) created, \(plan.count(.update)) updated, \(plan.count(.delete)) deleted; "
+                    + "\(plural(plan.affectedAgents, "agent")) changed outbound availability.\n")
         }
     }
 }

@@ -1,5 +1,5 @@
-import Foundation
 import ArgumentParser
+import Foundation
 import OutboundConfig
 
 /// Loads configuration files for commands that need a valid configuration: on errors the
@@ -16,15 +16,18 @@ func loadValidResult(_ paths: [String], date: CalendarDate? = nil, quiet: Bool =
 
 /// The same, running the command's own `work` on the configuration while the rules check it
 /// (see `ConfigurationLoader.load(paths:alongside:)`); its result is returned only when valid.
-func loadValidResult<Work: Sendable>(_ paths: [String], date: CalendarDate? = nil, quiet: Bool = false,
-                                     alongside work: @escaping @Sendable (Configuration, _ sourceDigest: String) -> Work) throws -> (LoadResult, Work) {
+func loadValidResult<Work: Sendable>(
+    _ paths: [String], date: CalendarDate? = nil, quiet: Bool = false,
+    alongside work: @escaping @Sendable (Configuration, _ sourceDigest: String) -> Work
+) throws -> (LoadResult, Work) {
     let loader = ConfigurationLoader(date: date, now: Date(), readinessWarnings: false)
     let (result, output) = loadWithProgress(paths, quiet: quiet) { loader.load(paths: paths, alongside: work) }
     guard result.isValid, let output else {
         var errorsOnly = result
         errorsOnly.diagnostics.removeAll { $0.severity != .error }
-        throw CommandFailure("invalid-configuration", "the configuration has \(plural(errorsOnly.diagnostics.count, "error")); nothing was done",
-                             invalid: errorsOnly)
+        throw CommandFailure(
+            "invalid-configuration", "the configuration has \(plural(errorsOnly.diagnostics.count, "error")); nothing was done",
+            invalid: errorsOnly)
     }
     return (result, output)
 }

@@ -4,7 +4,8 @@
 enum HelpText {
     static func discussion(_ paragraphs: [String], exits: [(Int32, String)], examples: [String]) -> String {
         var text = paragraphs.joined(separator: "\n\n")
-        text += "\n\nExit status:\n" + exits.map { "  \(String($0.0).padding(toLength: 3, withPad: " ", startingAt: 0)) \($0.1)" }.joined(separator: "\n")
+        text +=
+            "\n\nExit status:\n" + exits.map { "  \(String($0.0).padding(toLength: 3, withPad: " ", startingAt: 0)) \($0.1)" }.joined(separator: "\n")
         text += "\n\nExample\(examples.count == 1 ? "" : "s"):\n" + examples.map { "  " + $0 }.joined(separator: "\n")
         return text
     }

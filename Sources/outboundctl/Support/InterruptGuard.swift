@@ -1,7 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Ctrl-C (SIGINT, SIGTERM) during a command that writes, told truthfully. Until the store
 /// starts to commit, the process ends at once and says that nothing was written: an
@@ -55,8 +56,10 @@ enum InterruptGuard {
         let signal = pending.exchange(0, ordering: .sequentiallyConsistent)
         guard signal != 0 else { return }
         let revision = written.load(ordering: .sequentiallyConsistent)
-        printError(revision > 0 ? "interrupted: revision \(revision) was written before the interrupt took effect"
-                                : "interrupted: nothing was written; the store is as it was")
+        printError(
+            revision > 0
+                ? "interrupted: revision \(revision) was written before the interrupt took effect"
+                : "interrupted: nothing was written; the store is as it was")
         exit(128 + signal)
     }
 }

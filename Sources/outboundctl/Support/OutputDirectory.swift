@@ -13,12 +13,14 @@ struct OutputDirectory {
         var others: [String] = []
         if force, let walk = FileManager.default.enumerator(atPath: path) {
             while let name = walk.nextObject() as? String {
-                if (name.hasSuffix(".yaml") || name.hasSuffix(".yml")), !written.contains(name) { others.append(name) }
+                if name.hasSuffix(".yaml") || name.hasSuffix(".yml"), !written.contains(name) { others.append(name) }
             }
         }
         try replace(files)
         if !others.isEmpty {
-            printError("warning: \(VisibleText.escaping(path)) also holds \(others.sorted().map { VisibleText.escaping($0) }.joined(separator: ", ")), not written now; validate and apply of it read them too")
+            printError(
+                "warning: \(VisibleText.escaping(path)) also holds \(others.sorted().map { VisibleText.escaping($0) }.joined(separator: ", ")), not written now; validate and apply of it read them too"
+            )
         }
     }
 

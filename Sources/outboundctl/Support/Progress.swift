@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// A one-line status on standard error while long work runs ("Loading 7 files (9.0 MB)…"),
 /// only on a terminal and never with `--quiet`; erased when the work ends, so it never mixes

@@ -28,8 +28,9 @@ struct RevisionOptions: ParsableArguments {
 
     /// The flow that writes the revision with these options.
     func flow(_ store: OutboundStore, output: OutputOptions) -> ApplyFlow {
-        ApplyFlow(store: store, terminal: output.terminal, quiet: output.quiet, yes: yes, expectedRevision: expectRevision,
-                  author: author ?? Self.defaultAuthor, json: format == .json)
+        ApplyFlow(
+            store: store, terminal: output.terminal, quiet: output.quiet, yes: yes, expectedRevision: expectRevision,
+            author: author ?? Self.defaultAuthor, json: format == .json)
     }
 
     /// `$USER`, else the login name (of the terminal, else of the effective user).

@@ -7,7 +7,9 @@ import OutboundStore
 /// names a PostgreSQL store, `StoreLocation`); and the mapping of store failures to exit codes
 /// (3 for store errors, 1 for refusals).
 struct StoreOptions: ParsableArguments {
-    @Option(help: "The store: a SQLite file, or postgres://USER@HOST[:PORT]/DATABASE[?schema=NAME] (default: $OUTBOUNDCTL_STORE, else ./outbound.sqlite).")
+    @Option(
+        help: "The store: a SQLite file, or postgres://USER@HOST[:PORT]/DATABASE[?schema=NAME] (default: $OUTBOUNDCTL_STORE, else ./outbound.sqlite)."
+    )
     var store: String?
 
     /// What was named, as given (it may hold a password: never print it; print `location.display`).

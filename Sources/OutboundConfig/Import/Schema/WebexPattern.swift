@@ -34,7 +34,9 @@ struct WebexPattern: Sendable {
             if byte < 64 { low |= 1 << UInt64(byte) } else { high |= 1 << UInt64(byte - 64) }
         }
 
-        mutating func insert(_ range: ClosedRange<UInt8>) { range.forEach { insert($0) } }
+        mutating func insert(_ range: ClosedRange<UInt8>) {
+            for byte in range { insert(byte) }
+        }
 
         mutating func formUnion(_ other: ASCIISet) {
             low |= other.low
@@ -45,9 +47,18 @@ struct WebexPattern: Sendable {
             byte < 64 ? low & (1 << UInt64(byte)) != 0 : byte < 128 && high & (1 << UInt64(byte - 64)) != 0
         }
 
-        static let digits: ASCIISet = { var set = ASCIISet(); set.insert(0x30...0x39); return set }()
+        static let digits: ASCIISet = {
+            var set = ASCIISet()
+            set.insert(0x30...0x39)
+            return set
+        }()
         /// Java's `\s`: space, tab, new line, vertical tab, form feed, carriage return.
-        static let space: ASCIISet = { var set = ASCIISet(); set.insert(0x20); set.insert(0x09...0x0D); return set }()
+        static let space: ASCIISet = {
+            var set = ASCIISet()
+            set.insert(0x20)
+            set.insert(0x09...0x0D)
+            return set
+        }()
     }
 
     let source: String
@@ -94,7 +105,10 @@ struct WebexPattern: Sendable {
                 // The previous single character, which a following `-` may make a range from.
                 var rangeStart: UInt8?
                 while let member = bytes.popFirst() {
-                    if member == UInt8(ascii: "]") { closed = true; break }
+                    if member == UInt8(ascii: "]") {
+                        closed = true
+                        break
+                    }
                     if member == UInt8(ascii: "-"), let start = rangeStart, let end = bytes.first, end != UInt8(ascii: "]") {
                         bytes.removeFirst()
                         var last = end
@@ -123,23 +137,30 @@ struct WebexPattern: Sendable {
                 }
                 guard closed else { throw unsupported("an unclosed class") }
             case UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "|"), UInt8(ascii: "."), UInt8(ascii: "^"), UInt8(ascii: "$"),
-                 UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: "?"), UInt8(ascii: "{"):
+                UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: "?"), UInt8(ascii: "{"):
                 throw unsupported("'\(Character(Unicode.Scalar(byte)))' outside what this reads (classes, literals, quantifiers)")
             default:
                 set.insert(byte)
             }
             var atom = Atom(set: set, minimum: 1, maximum: 1)
             switch bytes.first {
-            case UInt8(ascii: "*"): bytes.removeFirst(); (atom.minimum, atom.maximum) = (0, .max)
-            case UInt8(ascii: "+"): bytes.removeFirst(); (atom.minimum, atom.maximum) = (1, .max)
-            case UInt8(ascii: "?"): bytes.removeFirst(); (atom.minimum, atom.maximum) = (0, 1)
+            case UInt8(ascii: "*"):
+                bytes.removeFirst()
+                (atom.minimum, atom.maximum) = (0, .max)
+            case UInt8(ascii: "+"):
+                bytes.removeFirst()
+                (atom.minimum, atom.maximum) = (1, .max)
+            case UInt8(ascii: "?"):
+                bytes.removeFirst()
+                (atom.minimum, atom.maximum) = (0, 1)
             case UInt8(ascii: "{"):
                 bytes.removeFirst()
                 guard let close = bytes.firstIndex(of: UInt8(ascii: "}")) else { throw unsupported("an unclosed {") }
                 // `{n}`, `{n,}` or `{n,m}`, in digits only (`Int` would also take a sign).
                 let bounds = bytes[..<close].split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false)
                 func number(_ digits: ArraySlice<UInt8>) -> Int? {
-                    digits.isEmpty || digits.count > 9 || !digits.allSatisfy({ (0x30...0x39).contains($0) }) ? nil : Int(String(decoding: digits, as: UTF8.self))
+                    digits.isEmpty || digits.count > 9 || !digits.allSatisfy({ (0x30...0x39).contains($0) })
+                        ? nil : Int(String(decoding: digits, as: UTF8.self))
                 }
                 guard bounds.count <= 2, let low = number(bounds[0]) else { throw unsupported("a repetition it cannot read") }
                 let high = bounds.count == 1 ? low : bounds[1].isEmpty ? Int.max : number(bounds[1])

@@ -83,7 +83,8 @@ final class WebexSchema: Sendable {
         var properties: [ArraySlice<UInt8>: WebexSchema] = [:]
         if case .object(let members)? = json["properties"] {
             for (name, schema) in members {
-                properties[ArraySlice(name.utf8)] = try Self.compile(schema, at: "\(path).properties.\(name)", components: components, compiled: &compiled)
+                properties[ArraySlice(name.utf8)] = try Self.compile(
+                    schema, at: "\(path).properties.\(name)", components: components, compiled: &compiled)
             }
         }
         self.properties = properties
@@ -127,8 +128,9 @@ final class WebexSchema: Sendable {
         var items: [WebexResource: WebexSchema] = [:]
         for resource in WebexResource.allCases {
             guard let name = lists[resource.rawValue]?.stringValue else { throw Invalid(description: "no item schema for \(resource.rawValue)") }
-            items[resource] = try compile(.object([("$ref", .string("#/components/schemas/\(name)"))]), at: resource.rawValue,
-                                          components: components, compiled: &compiled)
+            items[resource] = try compile(
+                .object([("$ref", .string("#/components/schemas/\(name)"))]), at: resource.rawValue,
+                components: components, compiled: &compiled)
         }
         return items
     }

@@ -104,7 +104,9 @@ final class WebexSchemaCheck {
     }
 
     private func checkString(_ node: Int, _ schema: WebexSchema) {
-        guard schema.enumeration != nil || schema.minLength != nil || schema.maxLength != nil || schema.pattern != nil || schema.format != nil else { return }
+        guard schema.enumeration != nil || schema.minLength != nil || schema.maxLength != nil || schema.pattern != nil || schema.format != nil else {
+            return
+        }
         let text = tape.utf8(node)
         if let values = schema.enumeration, !values.contains(where: { $0.utf8.elementsEqual(text) }) {
             report("\(shown(node)) is not one of \(values.joined(separator: ", "))")
