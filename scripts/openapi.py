@@ -8,6 +8,10 @@ root = pathlib.Path(__file__).resolve().parent.parent
 REASONS = ["agent-inactive", "tenant-digital-disabled", "licence-not-premium", "licence-expired", "licence-not-yet-valid",
            "slot-none", "slot-manual", "no-entry-point", "entry-point-not-allowed", "state-not-allowed"]
 STATES = ["available", "rona", "idle", "engaged", "wrap-up", "offline"]
+CHANNELS = ["sms", "email"]
+ID = "[a-z0-9][a-z0-9._-]{0,63}"
+# ChangeFeed.Cursor's text (Sources/OutboundStore/ServedRevision.swift), exactly what Cursor(text:) reads.
+CURSOR = f"^(c|r~(0|[1-9][0-9]{{0,9}}))~{ID}~{ID}~({'|'.join(CHANNELS)})$"
 
 def ref(name): return {"$ref": f"#/components/schemas/{name}"}
 def error_response(description, code, message):
@@ -31,7 +35,7 @@ common_errors = {
 def errors(*codes): return {c: common_errors[c] for c in codes}
 
 agent_param = {"name": "agent", "in": "path", "required": True, "description": "The agent id.",
-               "schema": {"type": "string", "pattern": "^[a-z0-9][a-z0-9._-]{0,63}$"}, "example": "ana.silva"}
+               "schema": {"type": "string", "pattern": f"^{ID}$"}, "example": "ana.silva"}
 channel_param = {"name": "channel", "in": "query", "required": False, "description": "sms or email (default: both).",
                  "schema": ref("Channel")}
 team_param = {"name": "team", "in": "query", "required": False, "description": "The team the agent is signed into.",
@@ -94,8 +98,8 @@ doc = {
                  "schema": {"type": "integer", "minimum": 0, "maximum": 2147483647}, "example": 0},
                 {"name": "wait", "in": "query", "required": False, "description": "Seconds to hold the request while nothing is newer than `since`.",
                  "schema": {"type": "integer", "minimum": 0, "maximum": 60}},
-                {"name": "cursor", "in": "query", "required": False, "description": "The `next` of the previous page: an opaque token only this server writes (400 for any other).",
-                 "schema": {"type": "string", "minLength": 1}}],
+                {"name": "cursor", "in": "query", "required": False, "description": "The `next` of the previous page (400 for a string outside the pattern).",
+                 "schema": ref("Cursor"), "example": "c~ana.silva~digital-tier1~sms"}],
             "responses": {"200": {"description": "At most 10,000 entries; `next` continues.", "headers": revision_header,
                                   "content": {"application/json": {"schema": ref("Changes"), "example": {"revision": 4, "changes": [
                                       {"agent": "ana.silva", "team": "sales", "channel": "email", "available": True, "reasons": [], "until": None, "revision": 4}],
@@ -125,7 +129,7 @@ doc = {
         "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer",
                                        "description": "A token of --token-file; `scope=check` tokens reach the checks, changes and status only."}},
         "schemas": {
-            "Channel": {"type": "string", "enum": ["sms", "email"]},
+            "Channel": {"type": "string", "enum": CHANNELS},
             "AgentState": {"type": "string", "enum": STATES},
             "Reason": {"type": "string", "enum": REASONS},
             "Until": {"type": ["string", "null"], "format": "date-time", "description": "When this answer next changes by itself (a licence boundary), UTC."},
@@ -161,7 +165,10 @@ doc = {
                 "agent": {"type": "string"}, "team": {"type": "string"}, "channel": ref("Channel"), "revision": {"type": "integer", "minimum": 1}}},
             "Changes": {"type": "object", "required": ["revision", "changes", "removed", "next"], "additionalProperties": False, "properties": {
                 "revision": {"type": "integer", "minimum": 0}, "changes": {"type": "array", "items": ref("Change")},
-                "removed": {"type": "array", "items": ref("Removal")}, "next": {"type": ["string", "null"]}}},
+                "removed": {"type": "array", "items": ref("Removal")}, "next": {"anyOf": [ref("Cursor"), {"type": "null"}]}}},
+            "Cursor": {"type": "string", "pattern": CURSOR, "description": "A position in the feed: `c~AGENT~TEAM~CHANNEL` after a change, "
+                       "`r~REVISION~AGENT~TEAM~CHANNEL` after a removal. Any cursor of this form is accepted and the feed goes on after that position; "
+                       "pass back the `next` of an answer."},
             "Status": {"type": "object", "required": ["revision", "storeId", "revisionTime", "agents", "cells", "stale"], "additionalProperties": False, "properties": {
                 "revision": {"type": "integer", "minimum": 0}, "storeId": {"type": "string"}, "revisionTime": {"type": ["string", "null"]},
                 "agents": {"type": "integer", "minimum": 0}, "cells": {"type": "integer", "minimum": 0}, "stale": {"type": "boolean"}}},

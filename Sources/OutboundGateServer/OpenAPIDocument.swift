@@ -776,11 +776,11 @@ enum OpenAPIDocument {
             "name": "cursor",
             "in": "query",
             "required": false,
-            "description": "The `next` of the previous page: an opaque token only this server writes (400 for any other).",
+            "description": "The `next` of the previous page (400 for a string outside the pattern).",
             "schema": {
-              "type": "string",
-              "minLength": 1
-            }
+              "$ref": "#/components/schemas/Cursor"
+            },
+            "example": "c~ana.silva~digital-tier1~sms"
           }
         ],
         "responses": {
@@ -1777,12 +1777,21 @@ enum OpenAPIDocument {
             }
           },
           "next": {
-            "type": [
-              "string",
-              "null"
+            "anyOf": [
+              {
+                "$ref": "#/components/schemas/Cursor"
+              },
+              {
+                "type": "null"
+              }
             ]
           }
         }
+      },
+      "Cursor": {
+        "type": "string",
+        "pattern": "^(c|r~(0|[1-9][0-9]{0,9}))~[a-z0-9][a-z0-9._-]{0,63}~[a-z0-9][a-z0-9._-]{0,63}~(sms|email)$",
+        "description": "A position in the feed: `c~AGENT~TEAM~CHANNEL` after a change, `r~REVISION~AGENT~TEAM~CHANNEL` after a removal. Any cursor of this form is accepted and the feed goes on after that position; pass back the `next` of an answer."
       },
       "Status": {
         "type": "object",

@@ -36,26 +36,27 @@ extension OutboundStore {
 }
 
 extension ChangeFeed.Cursor {
-    /// The cursor as an opaque URL-safe token (`/v1/changes?cursor=`).
+    /// The cursor as a URL-safe token (`/v1/changes?cursor=`): `c~AGENT~TEAM~CHANNEL` after a
+    /// change, `r~REVISION~AGENT~TEAM~CHANNEL` after a removal. Ids never hold `~`, so the form is
+    /// the regular language of schemas/openapi.json's `Cursor` pattern (scripts/openapi.py), which
+    /// `init(text:)` reads exactly.
     public var text: String {
         let fields: [String] =
             switch self {
             case .change(let key): ["c", key.agent, key.team, key.channel.rawValue]
             case .removal(let revision, let key): ["r", String(revision), key.agent, key.team, key.channel.rawValue]
             }
-        return Data(fields.joined(separator: "\t").utf8).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        return fields.joined(separator: "~")
     }
 
-    /// Reads `text`; nil for anything this server did not write.
+    /// Reads `text`; nil for anything outside the form `text` writes: ids of the id grammar, an
+    /// outbound channel, a revision of at most 10 digits without leading zeros.
     public init?(text: String) {
-        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        guard text.utf8.count <= 1_024, !base64.contains("=") else { return nil }
-        while base64.utf8.count % 4 != 0 { base64 += "=" }
-        guard let data = Data(base64Encoded: base64), let decoded = String(data: data, encoding: .utf8) else { return nil }
-        let fields = decoded.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+        let fields = text.split(separator: "~", omittingEmptySubsequences: false).map(String.init)
         func key(_ parts: ArraySlice<String>) -> AvailabilityKey? {
-            guard parts.count == 3, let channel = Channel(rawValue: parts[parts.startIndex + 2]) else { return nil }
+            guard parts.count == 3, let channel = Channel(rawValue: parts[parts.startIndex + 2]), Channel.outbound.contains(channel),
+                Identifier.isValid(parts[parts.startIndex]), Identifier.isValid(parts[parts.startIndex + 1])
+            else { return nil }
             return AvailabilityKey(agent: parts[parts.startIndex], team: parts[parts.startIndex + 1], channel: channel)
         }
         switch fields.first {
@@ -63,7 +64,10 @@ extension ChangeFeed.Cursor {
             guard let key = key(fields.dropFirst()) else { return nil }
             self = .change(key)
         case "r":
-            guard fields.count == 5, let revision = Int(fields[1]), revision >= 0, let key = key(fields.dropFirst(2)) else { return nil }
+            let digits = fields.count == 5 ? fields[1].utf8 : "".utf8
+            guard (1...10).contains(digits.count), digits.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), digits.count == 1 || digits.first != 0x30,
+                let revision = Int(fields[1]), let key = key(fields.dropFirst(2))
+            else { return nil }
             self = .removal(revision: revision, key)
         default: return nil
         }

@@ -221,6 +221,51 @@ import Testing
         parts.log.flush()
         #expect(!(log.text.contains("desk-token") || log.text.contains("full-token")), "tokens are never logged")
     }
+
+    /// The document's `Cursor` pattern and `ChangeFeed.Cursor(text:)` accept the same strings, and
+    /// every cursor's text is one of them: schemathesis holds the server to the pattern (a cursor it
+    /// allows is answered, any other string is a 400).
+    @Test func theCursorPatternIsTheCursorGrammar() async throws {
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(OpenAPIDocument.text.utf8)) as? [String: Any])
+        let schemas = (document["components"] as? [String: Any])?["schemas"] as? [String: Any]
+        let pattern = try #require((schemas?["Cursor"] as? [String: Any])?["pattern"] as? String)
+        let regex = try NSRegularExpression(pattern: pattern)
+        func matches(_ text: String) -> Bool {
+            // The whole string: JSON Schema's `$` (ECMA-262) ends it, ICU's also matches before a final newline.
+            let whole = NSRange(text.startIndex..., in: text)
+            return regex.firstMatch(in: text, range: whole)?.range == whole
+        }
+        let longest = "a" + String(repeating: "9", count: 63)
+        let cursors: [ChangeFeed.Cursor] = [
+            .change(AvailabilityKey(agent: "ana.silva", team: "digital-tier1", channel: .sms)),
+            .change(AvailabilityKey(agent: longest, team: "0", channel: .email)),
+            .removal(revision: 0, AvailabilityKey(agent: "a_b-c.d", team: "t", channel: .email)),
+            .removal(revision: 9_999_999_999, AvailabilityKey(agent: longest, team: longest, channel: .sms)),
+        ]
+        for cursor in cursors {
+            #expect(matches(cursor.text), "\(cursor.text)")
+            #expect(ChangeFeed.Cursor(text: cursor.text) == cursor, "\(cursor.text)")
+        }
+        let strangers = [
+            "", "bogus", "c~a~b~sms\n", "c~a~b~sms ", "c~a~b~voice", "c~a~b~SMS", "c~A~b~sms", "c~.a~b~sms", "c~~b~sms", "c~a~b~sms~", "c~a~sms",
+            "c~\(longest)a~b~sms", "c~a~b~c~sms", "c~ä~b~sms", "r~a~b~sms", "r~01~a~b~sms", "r~-1~a~b~sms", "r~+1~a~b~sms", "r~12345678901~a~b~sms",
+            "x~a~b~sms", "YwlhCWIJc21z",
+        ]
+        for text in strangers {
+            #expect(!matches(text), "\(text)")
+            #expect(ChangeFeed.Cursor(text: text) == nil, "\(text)")
+        }
+        let (parts, _, _) = try serve()
+        let answers = [(cursors.map(\.text), HTTPResponse.Status.ok), (strangers, HTTPResponse.Status.badRequest)]
+        try await test(parts) { client async throws in
+            for (texts, status) in answers {
+                for text in texts {
+                    let cursor = text.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+                    #expect(try await client.execute(uri: "/v1/changes?since=0&cursor=\(cursor)", method: .get).status == status, "\(text)")
+                }
+            }
+        }
+    }
 }
 
 /// The access log's lines, as the server writes them.

@@ -325,7 +325,8 @@ final class ServeHardeningTests: XCTestCase {
         XCTAssertTrue(feed["next"] is NSNull)
     }
 
-    /// More than 10,000 entries come in pages joined by `next`, every cell exactly once.
+    /// More than 10,000 entries come in pages joined by `next`, every cell exactly once; every `next` is
+    /// of the form schemas/openapi.json gives a cursor.
     func testALongFeedPagesWithCursors() throws {
         let directory = try temporaryDirectory(self)
         let tenant = directory.appendingPathComponent("tenant")
@@ -337,6 +338,9 @@ final class ServeHardeningTests: XCTestCase {
         XCTAssertGreaterThan(cells, 10_000)
         let server = try ServeProcess(["--store", store])
         defer { server.stop() }
+        let document = try JSONSerialization.jsonObject(with: Data(contentsOf: repositoryRoot.appendingPathComponent("schemas/openapi.json")))
+        let schemas = ((document as? [String: Any])?["components"] as? [String: Any])?["schemas"] as? [String: Any]
+        let cursor = try NSRegularExpression(pattern: try XCTUnwrap((schemas?["Cursor"] as? [String: Any])?["pattern"] as? String))
         var seen: [String] = []
         var path = "/v1/changes?since=0"
         var pages = 0
@@ -347,6 +351,8 @@ final class ServeHardeningTests: XCTestCase {
             seen += changes.map { "\($0["agent"]!) \($0["team"]!) \($0["channel"]!)" }
             pages += 1
             guard let next = page["next"] as? String else { break }
+            let whole = NSRange(next.startIndex..., in: next)
+            XCTAssertEqual(cursor.firstMatch(in: next, range: whole)?.range, whole, "the document's cursor pattern matches \(next)")
             path = "/v1/changes?since=0&cursor=\(next.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)"
         }
         XCTAssertGreaterThan(pages, 1)
