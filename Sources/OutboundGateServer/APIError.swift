@@ -25,9 +25,15 @@ struct APIError: Error {
 }
 
 extension APIError {
-    /// The gate's refusal as the API says it: 404 `agent-not-found` for an unknown agent,
-    /// 404 `not-found` for a team the agent is not in.
+    /// The gate's refusal as the API says it: 404 `agent-not-found` for an unknown agent, 404
+    /// `not-found` for a team the agent is not in or an agent in no team, 400 when a team must
+    /// be given (the batch names every refusal by its own code instead).
     init(_ refusal: GateRefusal) {
-        self.init(status: .notFound, code: refusal.code == .agentNotFound ? refusal.code.rawValue : "not-found", message: refusal.message)
+        switch refusal.code {
+        case .agentNotFound: self.init(status: .notFound, code: refusal.code.rawValue, message: refusal.message)
+        case .notInTeam, .agentHasNoTeam: self.init(status: .notFound, code: "not-found", message: refusal.message)
+        case .teamRequired: self.init(status: .badRequest, code: "bad-request", message: refusal.message)
+        }
     }
+
 }

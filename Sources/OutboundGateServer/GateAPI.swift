@@ -34,11 +34,17 @@ struct GateAPI: Sendable {
             )
         case .openapi: return (Self.json(text: OpenAPIDocument.text), state.snapshot.revision)
         case .status: return status()
-        case .agentOutbound: return try await outbound(agent!, query, request)
+        case .agentOutbound: return try await outbound(try Self.agent(agent, request), query, request)
         case .check: return try await check(request)
-        case .agentExplain: return try await explain(agent!, query, request)
+        case .agentExplain: return try await explain(try Self.agent(agent, request), query, request)
         case .changes: return try await changes(query)
         }
+    }
+
+    /// The `{agent}` of an agent route (`Route.match` always finds one there).
+    private static func agent(_ agent: String?, _ request: Request) throws -> String {
+        guard let agent else { throw APIError.notFound("no such path: \(visible(request.uri.path))") }
+        return agent
     }
 
     // MARK: Routes

@@ -99,7 +99,7 @@ public final class OutboundStore: Sendable {
 
     /// Just what the gate reads to explain one agent (`GateReads`), each entity with its
     /// origin. Lookups by key: the cost does not grow with the number of agents.
-    func configurationForExplaining(agent id: String) throws -> ExplainingContext? {
+    private func configurationForExplaining(agent id: String) throws -> ExplainingContext? {
         try read { session in
             let revision = try session.currentRevision()
             var origins: [CanonicalForm.Key: ExplainingContext.Origin] = [:]

@@ -76,18 +76,31 @@ public struct SavedPlan: Sendable {
     /// The configuration the plan carries, as a desired state to apply; `name` is where its
     /// diagnostics point (the plan file).
     public func desiredState(name: String, now: Date) throws -> DesiredState {
-        let result = ConfigurationLoader(now: now, readinessWarnings: false).load(documents: [(path: name, text: document)])
-        guard result.isValid else { throw Problem(code: "invalid-plan", message: "the configuration in \(name) is not valid", invalid: result) }
-        return DesiredState(result.configuration, now: now)
+        let (desired, result) = DesiredState.loading(document: document, name: name, now: now)
+        guard let desired else { throw Problem(code: "invalid-plan", message: "the configuration in \(name) is not valid", invalid: result) }
+        return desired
     }
 }
 
 extension OutboundStore {
-    /// Revision `revision`'s configuration as a desired state: what `rollback` applies.
+    /// Revision `revision`'s configuration as a desired state: what `rollback` applies. A
+    /// snapshot that does not load as a valid configuration is a damaged store, never applied
+    /// in part.
     public func desiredState(ofRevision revision: Int, now: Date) throws -> DesiredState {
-        let snapshot = try snapshot(revision: revision)
-        let result = ConfigurationLoader(now: now, readinessWarnings: false).load(documents: [(path: "revision \(revision)", text: snapshot.document)]
-        )
-        return DesiredState(result.configuration, now: now)
+        let (desired, result) = DesiredState.loading(document: try snapshot(revision: revision).document, name: "revision \(revision)", now: now)
+        guard let desired else {
+            let first = result.diagnostics.first { $0.severity == .error }.map { ": \($0.message)" } ?? ""
+            throw StoreError.unreadable(location, "the snapshot of revision \(revision) is not a valid configuration\(first)")
+        }
+        return desired
+    }
+}
+
+extension DesiredState {
+    /// A canonical document (a snapshot, a saved plan's) as a desired state; nil, with the
+    /// diagnostics, when it is not a valid configuration.
+    static func loading(document: String, name: String, now: Date) -> (DesiredState?, LoadResult) {
+        let result = ConfigurationLoader(now: now, readinessWarnings: false).load(documents: [(path: name, text: document)])
+        return (result.isValid ? DesiredState(result.configuration, now: now) : nil, result)
     }
 }

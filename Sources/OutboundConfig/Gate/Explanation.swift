@@ -50,7 +50,9 @@ public struct GateRefusal: Error, Sendable, Equatable {
     }
 
     public static func notInTeam(_ agent: String, team: String, teams: some Sequence<String>) -> GateRefusal {
-        GateRefusal(code: .notInTeam, message: "\(agent) is not in team '\(team)'; its teams are \(Set(teams).sorted().joined(separator: ", "))")
+        let teams = Set(teams).sorted()
+        let theirs = teams.isEmpty ? "it is in no team" : "its teams are \(teams.joined(separator: ", "))"
+        return GateRefusal(code: .notInTeam, message: "\(agent) is not in team '\(team)'; \(theirs)")
     }
 
     public static func noTeam(_ agent: String) -> GateRefusal {

@@ -7,7 +7,7 @@
 /// without a second list to keep in step.
 public enum GateReads {
     /// Sections whose entities are reached from the agent through references.
-    public static let followed: Set<Section> = [.agents, .sites, .teams, .desktopProfiles, .multimediaProfiles]
+    public static let followed: Set<Section> = [.sites, .teams, .desktopProfiles, .multimediaProfiles]
     /// Sections read whole, whichever agent is answered for.
     public static let whole: [Section] = [.licences, .entryPoints, .queues, .wrapUpReasons]
 

@@ -46,17 +46,21 @@ public struct Reference: Sendable {
 }
 
 extension SectionEntity {
-    /// Every reference this entity makes, field by field in `referenceFields` order.
-    func references(in section: Section) -> [Reference] {
-        var references: [Reference] = []
+    /// Calls `body` with every reference this entity makes, field by field in
+    /// `referenceFields` order: validation's walk (no array per entity) and `references(in:)`.
+    func forEachReference(in section: Section, _ body: (Reference) -> Void) {
         for field in Self.referenceFields {
             for (index, id) in field.ids(self).enumerated() {
-                references.append(
-                    Reference(
-                        target: field.target, id: id, section: section, entity: self.id, field: field.field,
-                        index: field.isList ? index : nil))
+                body(
+                    Reference(target: field.target, id: id, section: section, entity: self.id, field: field.field, index: field.isList ? index : nil))
             }
         }
+    }
+
+    /// Every reference this entity makes.
+    func references(in section: Section) -> [Reference] {
+        var references: [Reference] = []
+        forEachReference(in: section) { references.append($0) }
         return references
     }
 }
@@ -75,8 +79,8 @@ extension Section {
 }
 
 extension Configuration {
-    /// The ids an entity of `section` references, by target section (nil when `id` is not a
-    /// decoded entity of `section`).
+    /// Every reference the entity `id` of `section` makes (nil when it is not a decoded entity
+    /// of `section`).
     public func references(of id: String, in section: Section) -> [Reference]? {
         section.visit(EntityReferenceList(id: id, section: section, configuration: self))
     }

@@ -59,14 +59,9 @@ private struct ValidationRun {
     }
 
     private mutating func checkReferences<Entity: SectionEntity>(of entities: some Sequence<Entity>, in section: Section) {
-        let fields = Entity.referenceFields
-        guard !fields.isEmpty else { return }
+        guard !Entity.referenceFields.isEmpty else { return }
         for entity in entities {
-            for field in fields {
-                for (index, id) in field.ids(entity).enumerated() {
-                    checkReference(id, to: field.target, path: Reference.path(section, entity.id, field.field, field.isList ? index : nil))
-                }
-            }
+            entity.forEachReference(in: section) { checkReference($0.id, to: $0.target, path: $0.path) }
         }
     }
 

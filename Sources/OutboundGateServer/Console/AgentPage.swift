@@ -13,7 +13,7 @@ enum AgentPage {
         let (explanation, context) = try await GateAPI.explain(question, open: open)
         let (found, answers) = (explanation.agent, explanation.answers)
         let (team, agentState, date) = (question.team, question.state, question.date)
-        let channel = question.channels.count == 1 ? question.channels.first : nil
+        let channel = try visit.query.channel()
         let teams = found.teams.map(\.value)
         let teamNames = teams.map { (id: $0, name: context.configuration.teams[$0]?.name?.value) }
         let when: HTML = date == nil ? "today (\(explanation.date.description) in the tenant's time zone)" : "on \(explanation.date.description)"

@@ -20,12 +20,13 @@ enum SearchPages {
     static func agents(_ visit: Visit, directory: AgentDirectory, open: @escaping @Sendable () throws -> OutboundStore) async throws -> Response {
         guard let text = try visit.query.string("q") else { return search(visit) }
         let entries = try await directory.entries(for: visit.snapshot, open: open)
-        if entries.contains(where: { $0.id == text }) { return Console.redirect(to: HTML.agentPath(text)) }
-        // Off the cooperative pool: both the search and the "did you mean" read every agent.
-        let (found, more, hint) = try await BlockingWork.run {
+        // Off the cooperative pool: the lookup, the search and the "did you mean" read every agent.
+        let (exact, found, more, hint) = try await BlockingWork.run {
+            guard !entries.contains(where: { $0.id == text }) else { return (true, [AgentDirectory.Entry](), false, String?.none) }
             let (found, more) = AgentDirectory.search(text, in: entries, limit: 100)
-            return (found, more, found.isEmpty ? Suggestion.closest(to: text, in: entries.lazy.map(\.id)) : nil)
+            return (false, found, more, found.isEmpty ? Suggestion.closest(to: text, in: entries.lazy.map(\.id)) : nil)
         }
+        if exact { return Console.redirect(to: HTML.agentPath(text)) }
         let list: HTML
         if found.isEmpty {
             let suggestion: HTML = hint.map { " Did you mean <a href=\"\(HTML.agentPath($0))\">\($0)</a>?" } ?? ""

@@ -16,7 +16,7 @@ struct ExplainCommand: ParsableCommand {
                 (0, "available (the best answer when several)"), (1, "unavailable, invalid configuration, unknown agent or team"),
                 HelpText.storeError, HelpText.usageError,
             ],
-            examples: ["outboundctl explain ana.silva examples/acme --channel email", "outboundctl explain ana.silva --date 2027-01-02"])
+            examples: ["outboundctl explain ana.silva examples/acme --channel email", "outboundctl explain ana.silva --date 2100-01-02"])
     )
 
     @Argument(help: "The agent id.")
@@ -57,6 +57,7 @@ struct ExplainCommand: ParsableCommand {
                 explanation = try OutboundGate.explain(question, in: configuration, now: Date()) { Array(configuration.agents.keys) }
                 source = .files
             }
+            if explanation.answers.isEmpty { throw GateRefusal.noTeam(agent) }
         } catch let refusal as GateRefusal {
             throw CommandFailure(refusal.code.rawValue, refusal.message)
         }

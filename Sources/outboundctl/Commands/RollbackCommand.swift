@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import OutboundConfig
 import OutboundStore
 
 struct RollbackCommand: ParsableCommand {
