@@ -164,7 +164,7 @@ struct GateAPI: Sendable {
         let wait = try query.integer("wait", in: 0...60) ?? 0
         let cursor = try query.string("cursor").map { text in
             guard let cursor = ChangeFeed.Cursor(text: text) else {
-                throw APIError.badRequest("cursor: not a cursor this server gave (use the answer's next)")
+                throw APIError.badRequest("cursor: not a cursor (c~AGENT~TEAM~CHANNEL or r~REVISION~AGENT~TEAM~CHANNEL: use the answer's next)")
             }
             return cursor
         }

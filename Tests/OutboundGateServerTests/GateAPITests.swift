@@ -10,7 +10,7 @@ import Testing
 
 @testable import OutboundGateServer
 
-/// The HTTP API (SPEC §6) driven in process through the server's responder: every route, what
+/// The HTTP API (SPEC §6) driven in process through the server's responder: its routes, what
 /// every request goes through (tokens, request ids, the access log, metrics), errors and headers, over a real
 /// SQLite store of examples/acme. What needs a process — signals, start-up, other processes'
 /// applies, the socket — stays in outboundctlTests' ServeTests.
@@ -21,13 +21,16 @@ import Testing
         for directory in directories { try? FileManager.default.removeItem(at: directory) }
     }
 
+    /// The repository's root, which holds examples/ and schemas/.
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let acme = root.appendingPathComponent("examples/acme").path
+
     /// A store of examples/acme applied once, and a server's parts over it.
     private func serve(tokens: String? = nil) throws -> (parts: GateServer.Parts, log: LogLines, tokenFile: String?) {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("router-tests-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         directories.append(directory)
-        let acme = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("examples/acme").path
+        let acme = Self.acme
         let loaded = ConfigurationLoader(now: Date()).load(paths: [acme])
         #expect(loaded.isValid, "\(loaded.diagnostics.prefix(3))")
         let path = directory.appendingPathComponent("outbound.sqlite").path
@@ -91,6 +94,13 @@ import Testing
             #expect(status["revision"] as? Int == 1)
             #expect(status["agents"] as? Int == 20)
             #expect(status["stale"] as? Bool == false)
+            #expect((status["storeId"] as? String)?.isEmpty == false)
+            let openapi = try await client.execute(uri: "/openapi.json", method: .get)
+            #expect(Data(openapi.text.utf8) == (try Data(contentsOf: Self.root.appendingPathComponent("schemas/openapi.json"))), "the same file")
+            let feed = try await client.execute(uri: "/v1/changes?since=0", method: .get)
+            #expect(feed.status == .ok)
+            #expect((feed.json["changes"] as? [Any])?.count == status["cells"] as? Int, "every cell changed in revision 1: \(feed.text.prefix(200))")
+            #expect(try await client.execute(uri: "/v1/changes?since=2", method: .get).errorCode == "revision-not-visible")
             #expect(try await client.execute(uri: "/readyz", method: .get).status == .ok)
             #expect(try await client.execute(uri: "/healthz", method: .get).status == .ok)
 
@@ -103,6 +113,9 @@ import Testing
                 metrics.contains(#"outboundctl_http_requests_total{route="unmatched",status="404"} 3"#), "/nowhere, /v1/nowhere and %ZZ: \(metrics)")
             #expect(!(metrics.contains("nowhere")), "no path becomes a label")
             #expect(metrics.contains("outboundctl_store_revision 1"), "\(metrics)")
+            #expect(
+                !metrics.contains(#"outboundctl_checks_total{channel="sms",available="true"} 0"#), "ana.silva's sms answers were counted: \(metrics)")
+            #expect(metrics.contains(#"outboundctl_checks_total{channel="sms",available="false"} 0"#), "\(metrics)")
         }
         parts.log.flush()
         let logged = log.lines.filter { $0["method"] != nil }
@@ -128,6 +141,13 @@ import Testing
             let source = try #require(failed["source"] as? [String: Any])
             #expect(source["file"] as? String == "profiles.yaml", "the deciding node: the profile's email.assignment")
             #expect(source["revision"] as? Int == 1)
+            let profiles = try String(contentsOfFile: Self.acme + "/profiles.yaml", encoding: .utf8).split(
+                separator: "\n", omittingEmptySubsequences: false)
+            let line = try #require(source["line"] as? Int)
+            let column = try #require(source["column"] as? Int)
+            #expect(
+                profiles[line - 1].contains("assignment:") && profiles[line - 1].dropFirst(column - 1).hasPrefix("manual"),
+                "\(profiles[line - 1]) at column \(column): the value of email.assignment")
             let tag = try #require(explain.headers[.eTag])
             #expect(
                 try await client.execute(uri: "/v1/agents/ana.silva/explain?channel=email", method: .get, headers: [.ifNoneMatch: tag]).status
@@ -186,6 +206,17 @@ import Testing
             let many = Array(repeating: #"{"id": "1", "agent": "ana.silva", "channel": "sms"}"#, count: 1_001).joined(separator: ",")
             #expect(try await client.post("/v1/outbound/check", #"{"checks": [\#(many)]}"#).status == .badRequest)
             #expect(try await client.post("/v1/outbound/check", "{}", type: "text/plain").status == .unsupportedMediaType)
+            #expect(try await client.post("/v1/outbound/check", "{}", type: "application/jsonx").status == .unsupportedMediaType)
+            let one = #"{"id": "\#u{FFFD}", "agent": "ana.silva", "channel": "sms"}"#
+            let replacement = try await client.post("/v1/outbound/check", #"{"checks": [\#(one)]}"#, type: "application/json; charset=utf-8")
+            #expect(replacement.status == .ok, "U+FFFD is valid UTF-8: \(replacement.text)")
+            for whole in ["1.0", "1e0", "null", "0"] {
+                let accepted = try await client.post("/v1/outbound/check", #"{"checks": [\#(one)], "minRevision": \#(whole)}"#)
+                #expect(accepted.status == .ok, "minRevision \(whole) is a whole number (or none): \(accepted.text)")
+            }
+            let fraction = try await client.post("/v1/outbound/check", #"{"checks": [\#(one)], "minRevision": 1.5}"#)
+            #expect(fraction.errorCode == "bad-request")
+            #expect(fraction.text.contains("minRevision"))
             let huge = try await client.post("/v1/outbound/check", String(repeating: " ", count: (1 << 20) + 10))
             #expect(huge.status == .contentTooLarge)
             #expect(huge.errorCode == "too-large")

@@ -98,30 +98,26 @@ final class ServeTests: XCTestCase {
         XCTAssertEqual(try server.get("/v1/changes?since=0&wait=61").errorCode, "bad-request")
     }
 
-    func testTokensScopesAndReload() throws {
+    /// What only a process shows of the tokens (the rules themselves are tested in process, in
+    /// OutboundGateServerTests): the file read with CRLF line ends, re-read on SIGHUP, and no
+    /// token on standard error.
+    func testTokensAreReadWithCRLFAndReloadedOnSIGHUP() throws {
         let (store, _) = try appliedStore()
         let tokens = try temporaryDirectory(self).appendingPathComponent("tokens")
         try "# support\r\nfull-token\r\ndesk-token scope=check\r\n".write(to: tokens, atomically: true, encoding: .utf8)
         let server = try ServeProcess(["--store", store, "--token-file", tokens.path])
         defer { server.stop() }
-        let anonymous = try server.get("/v1/status")
-        XCTAssertEqual(anonymous.status, 401)
-        XCTAssertEqual(anonymous.header("WWW-Authenticate")?.hasPrefix("Bearer"), true)
-        XCTAssertEqual(try server.get("/v1/status", headers: ["Authorization": "Bearer wrong"]).status, 401)
-        XCTAssertEqual(try http("DELETE", URL(string: server.baseURL.absoluteString + "/v1/status")!).status, 401, "the token before the method")
-        XCTAssertEqual(try server.get("/v1/nowhere", headers: ["Authorization": "Bearer desk-token"]).status, 404, "a check token gets 404, not 403")
+        XCTAssertEqual(try server.get("/v1/status").status, 401)
         XCTAssertEqual(try server.get("/v1/status", headers: ["Authorization": "Bearer desk-token"]).status, 200)
-        XCTAssertEqual(try server.get("/v1/agents/ana.silva/explain", headers: ["Authorization": "Bearer desk-token"]).errorCode, "forbidden")
-        XCTAssertEqual(try server.get("/metrics", headers: ["Authorization": "Bearer desk-token"]).status, 403)
+        XCTAssertEqual(try server.get("/v1/agents/ana.silva/explain", headers: ["Authorization": "Bearer desk-token"]).status, 403)
         XCTAssertEqual(try server.get("/v1/agents/ana.silva/explain", headers: ["Authorization": "Bearer full-token"]).status, 200)
-        XCTAssertEqual(try server.get("/healthz").status, 200)
-        XCTAssertEqual(try server.get("/readyz").status, 200)
         try "full-token\n".write(to: tokens, atomically: true, encoding: .utf8)
         server.signal(SIGHUP)
         XCTAssertTrue(
             try eventually { try server.get("/v1/status", headers: ["Authorization": "Bearer desk-token"]).status == 401 },
             "a token taken out of the file is refused after SIGHUP")
-        XCTAssertFalse(server.stderr.contains("desk-token"), "tokens are never logged")
+        XCTAssertEqual(try server.get("/v1/status", headers: ["Authorization": "Bearer full-token"]).status, 200, "the one left still works")
+        XCTAssertFalse(server.stderr.contains("desk-token") || server.stderr.contains("full-token"), "tokens are never logged")
     }
 
     /// schemas/openapi.json is a valid OpenAPI 3.1 document (openapi-spec-validator) and
