@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "OutboundStoreSQLite", targets: ["OutboundStoreSQLite"]),
         .library(name: "OutboundStorePostgres", targets: ["OutboundStorePostgres"]),
         .library(name: "OutboundGateServer", targets: ["OutboundGateServer"]),
+        .library(name: "OutboundWebex", targets: ["OutboundWebex"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -22,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         .systemLibrary(
@@ -36,6 +38,12 @@ let package = Package(
         ),
         .target(name: "OutboundConfig", dependencies: ["CYAML", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "OutboundStore", dependencies: ["OutboundConfig", "CZlib"]),
+        // Cisco's schemas, the export reader, the mapping, and the API client: the only module
+        // that imports the HTTP client library.
+        .target(
+            name: "OutboundWebex",
+            dependencies: ["OutboundConfig", .product(name: "AsyncHTTPClient", package: "async-http-client")]
+        ),
         .target(
             name: "OutboundStoreSQLite",
             dependencies: ["OutboundStore", "OutboundConfig", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift")]
@@ -67,15 +75,17 @@ let package = Package(
                 "OutboundStoreSQLite",
                 "OutboundStorePostgres",
                 "OutboundGateServer",
+                "OutboundWebex",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(
             name: "outboundctl-bench",
-            dependencies: ["OutboundConfig", "OutboundStore", "OutboundStoreSQLite", "CYAML", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            dependencies: ["OutboundConfig", "OutboundStore", "OutboundStoreSQLite", "OutboundWebex", "CYAML", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                            .product(name: "Hummingbird", package: "hummingbird")]
         ),
         .testTarget(name: "OutboundConfigTests", dependencies: ["OutboundConfig"]),
+        .testTarget(name: "OutboundWebexTests", dependencies: ["OutboundWebex", "OutboundConfig"]),
         .testTarget(
             name: "OutboundGateServerTests",
             dependencies: ["OutboundGateServer", "OutboundStore", "OutboundStoreSQLite", "OutboundConfig",
@@ -87,6 +97,6 @@ let package = Package(
                            .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(name: "outboundctlTests", dependencies: ["outboundctl", "outboundctl-bench", "OutboundConfig", "OutboundStore", "OutboundStoreSQLite",
-                                                            "PostgresTestSupport"]),
+                                                            "OutboundWebex", "PostgresTestSupport"]),
     ]
 )

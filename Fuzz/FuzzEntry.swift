@@ -1,7 +1,7 @@
 // libFuzzer entry point for the whole front end: bytes → located YAML → model → diagnostics →
 // gate → canonical form; and the same bytes as a Webex export's user list (`import webex`):
 // JSON → Cisco's schema → decoded users. Built by scripts/fuzz.sh together with
-// Sources/OutboundConfig in one module; not part of the Swift package.
+// Sources/OutboundConfig and the export reader of Sources/OutboundWebex in one module; not part of the Swift package.
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Regenerate Sources/OutboundConfig/Import/Schema/WebexSchemaDocument.swift from Cisco's OpenAPI
+"""Regenerate Sources/OutboundWebex/Schema/WebexSchemaDocument.swift from Cisco's OpenAPI
 document (Tests/Fixtures/webex/webex-contact-center.json, CC BY 4.0), so that `import webex`
 checks every item against Cisco's schemas with no resource bundle and nothing outside the
 repository.
@@ -20,7 +20,7 @@ from webex_lists import ITEM_SCHEMAS  # beside this script
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 DOCUMENT = ROOT / "Tests/Fixtures/webex/webex-contact-center.json"
-OUTPUT = ROOT / "Sources/OutboundConfig/Import/Schema/WebexSchemaDocument.swift"
+OUTPUT = ROOT / "Sources/OutboundWebex/Schema/WebexSchemaDocument.swift"
 
 # The validating keywords the kept schemas use, each one WebexSchema.swift implements; every
 # other keyword they use is annotation only. A keyword in neither set stops this script, so a

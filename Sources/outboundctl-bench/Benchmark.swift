@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import OutboundConfig
+import OutboundWebex
 
 /// `outboundctl-bench`: generates a synthetic tenant and compares outboundctl's commands
 /// against a plain libyaml parse of the same files, in one run (the machine is noisy; only

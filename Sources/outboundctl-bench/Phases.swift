@@ -2,6 +2,7 @@ import Foundation
 import OutboundConfig
 import OutboundStore
 import OutboundStoreSQLite
+import OutboundWebex
 
 /// `outboundctl-bench phases DIR`: where validate's time goes, phase by phase, in-process.
 enum Phases {

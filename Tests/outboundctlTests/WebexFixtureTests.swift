@@ -109,7 +109,7 @@ final class WebexFixtureTests: XCTestCase {
         let written = try temporaryDirectory(self).appendingPathComponent("WebexSchemaDocument.swift")
         let result = try python("scripts/embed-webex-schemas.py", [written.path])
         XCTAssertEqual(result.status, 0, result.stderr)
-        let embedded = repositoryRoot.appendingPathComponent("Sources/OutboundConfig/Import/Schema/WebexSchemaDocument.swift")
+        let embedded = repositoryRoot.appendingPathComponent("Sources/OutboundWebex/Schema/WebexSchemaDocument.swift")
         XCTAssertEqual(
             try String(contentsOf: written, encoding: .utf8), try String(contentsOf: embedded, encoding: .utf8),
             "run scripts/embed-webex-schemas.py and commit the result")

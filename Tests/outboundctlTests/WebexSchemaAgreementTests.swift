@@ -1,5 +1,6 @@
 import Foundation
 import OutboundConfig
+import OutboundWebex
 import XCTest
 
 /// `import webex` and a real OpenAPI validator judge the same exports alike. SPEC §9: an item

@@ -19,7 +19,7 @@ public final class ConfigurationDecoder {
 
     static let topLevelKeys = ["version", "tenant"] + Section.allCases.map(\.rawValue)
     // The known keys of each definition, for "unknown key" hints.
-    static let tenantKeys = ["name", "digitalChannels", "timezone"]
+    package static let tenantKeys = ["name", "digitalChannels", "timezone"]
     static let licenceKeys = ["type", "seats", "validFrom", "validUntil", "description", "externalId"]
     static let profileKeys = ["description", "blending", "voice", "chat", "email", "social", "externalId"]
     static let siteKeys = ["name", "multimediaProfile", "externalId"]

@@ -1,23 +1,23 @@
 import Foundation
 
 /// Collects the diagnostics of one decoding run and knows which document it reads.
-final class DecodingContext {
-    typealias Node = YAMLDocument.NodeID
+package final class DecodingContext {
+    package typealias Node = YAMLDocument.NodeID
 
-    var diagnostics: [Diagnostic] = []
-    let document: YAMLDocument
+    package var diagnostics: [Diagnostic] = []
+    package let document: YAMLDocument
     private let fileIndex: Int32
 
-    init(document: YAMLDocument, file: String) {
+    package init(document: YAMLDocument, file: String) {
         self.document = document
         fileIndex = SourceLocation(file: file, line: 0, column: 0).fileIndexValue
     }
 
-    func location(_ node: Node) -> SourceLocation {
+    package func location(_ node: Node) -> SourceLocation {
         SourceLocation(fileIndex: fileIndex, line: document.line(node), column: document.column(node))
     }
 
-    func report(_ code: DiagnosticCode, _ message: String, at node: Node, path: String, notes: [Diagnostic.Note] = []) {
+    package func report(_ code: DiagnosticCode, _ message: String, at node: Node, path: String, notes: [Diagnostic.Note] = []) {
         diagnostics.append(Diagnostic(code, message, at: location(node), path: path, notes: notes))
     }
 
@@ -26,7 +26,7 @@ final class DecodingContext {
     /// `owner` is where "missing field" errors point (an entry's id key); the node itself by default.
     /// An unknown key that looks like a misspelt known key which is absent (`licnce`) is said
     /// once, with the hint: that key is then not reported missing as well.
-    func fields(of node: Node, path: DottedPath, known: [String], owner: SourceLocation? = nil) -> FieldReader? {
+    package func fields(of node: Node, path: DottedPath, known: [String], owner: SourceLocation? = nil) -> FieldReader? {
         guard document.isMapping(node) else {
             report(.wrongType, "\(path) must be a mapping, found \(document.typeName(node))", at: node, path: path.description)
             return nil
@@ -50,20 +50,20 @@ final class DecodingContext {
 /// when the value is missing, of the wrong type or out of range, and returns nil then.
 /// A class: every accessor's message closure captures it, and a 50,000-agent file would
 /// otherwise copy its fields hundreds of thousands of times.
-final class FieldReader {
-    typealias Node = YAMLDocument.NodeID
+package final class FieldReader {
+    package typealias Node = YAMLDocument.NodeID
 
-    let node: Node
-    let owner: SourceLocation
-    let path: DottedPath
-    let context: DecodingContext
+    package let node: Node
+    package let owner: SourceLocation
+    package let path: DottedPath
+    package let context: DecodingContext
 
     /// Known keys an unknown key was taken for a misspelling of (already reported).
     private let misspelt: [String]
     /// Required keys found absent, reported together by `reportMissingFields()`.
     private var missing: [String] = []
 
-    init(node: Node, owner: SourceLocation, path: DottedPath, context: DecodingContext, misspelt: [String] = []) {
+    package init(node: Node, owner: SourceLocation, path: DottedPath, context: DecodingContext, misspelt: [String] = []) {
         self.node = node
         self.owner = owner
         self.path = path
@@ -73,7 +73,7 @@ final class FieldReader {
 
     /// One error for all the required fields an entry lacks ("missing required fields 'a',
     /// 'b'"), at the entry; a field taken for a misspelt key is not repeated here.
-    func reportMissingFields() {
+    package func reportMissingFields() {
         let absent = missing.filter { !misspelt.contains($0) }
         guard let first = absent.first else { return }
         let message =
@@ -88,7 +88,7 @@ final class FieldReader {
     }
 
     /// The value node of `key`; nil when absent (reported when required) or null (treated as absent).
-    func value(_ key: String, required: Bool) -> Node? {
+    package func value(_ key: String, required: Bool) -> Node? {
         guard let value = self[key], !context.document.isNull(value) else {
             if required {
                 if let present = self[key] {
@@ -104,28 +104,28 @@ final class FieldReader {
         return value
     }
 
-    func string(_ key: String, required: Bool = false) -> Located<String>? {
+    package func string(_ key: String, required: Bool = false) -> Located<String>? {
         guard let value = value(key, required: required) else { return nil }
         return context.string(value, path: "\(path).\(key)")
     }
 
-    func int(_ key: String, in range: ClosedRange<Int>, required: Bool = false) -> Located<Int>? {
+    package func int(_ key: String, in range: ClosedRange<Int>, required: Bool = false) -> Located<Int>? {
         guard let value = value(key, required: required) else { return nil }
         return context.int(value, in: range, path: "\(path).\(key)")
     }
 
-    func bool(_ key: String, default defaultValue: Bool) -> Located<Bool>? {
+    package func bool(_ key: String, default defaultValue: Bool) -> Located<Bool>? {
         guard let value = value(key, required: false) else { return Located(defaultValue, at: context.location(node)) }
         return context.bool(value, path: "\(path).\(key)")
     }
 
-    func enumeration<E: ConfigEnum>(_ key: String, _ type: E.Type, required: Bool = false) -> Located<E>? {
+    package func enumeration<E: ConfigEnum>(_ key: String, _ type: E.Type, required: Bool = false) -> Located<E>? {
         guard let value = value(key, required: required) else { return nil }
         return context.enumeration(value, type, path: "\(path).\(key)")
     }
 
     /// An IANA time zone name; an unknown one is reported (OB311).
-    func timeZone(_ key: String) -> Located<String>? {
+    package func timeZone(_ key: String) -> Located<String>? {
         guard let name = string(key) else { return nil }
         if TimeZone(identifier: name.value) == nil {
             context.diagnostics.append(
@@ -136,7 +136,7 @@ final class FieldReader {
         return name
     }
 
-    func date(_ key: String) -> Located<CalendarDate>? {
+    package func date(_ key: String) -> Located<CalendarDate>? {
         guard let value = value(key, required: false), let text = context.string(value, path: "\(path).\(key)") else { return nil }
         guard let date = CalendarDate(text.value) else {
             context.report(.invalidValue, "\(path).\(key) must be a date as YYYY-MM-DD, found '\(text.value)'", at: value, path: "\(path).\(key)")
@@ -146,13 +146,13 @@ final class FieldReader {
     }
 
     /// A list of ids; `nonEmpty` reports an empty list.
-    func idList(_ key: String, required: Bool = false, nonEmpty: Bool = false) -> [Located<String>]? {
+    package func idList(_ key: String, required: Bool = false, nonEmpty: Bool = false) -> [Located<String>]? {
         guard let value = value(key, required: required) else { return nil }
         return context.idList(value, path: "\(path).\(key)", nonEmpty: nonEmpty)
     }
 
     /// `all` or a list of ids; absent means `all`.
-    func selection(_ key: String) -> Located<Selection>? {
+    package func selection(_ key: String) -> Located<Selection>? {
         guard let value = value(key, required: false) else { return Located(.all, at: context.location(node)) }
         if context.document.scalarEquals(value, "all") { return Located(.all, at: context.location(value)) }
         guard context.document.isSequence(value) else {
@@ -166,7 +166,7 @@ final class FieldReader {
 }
 
 extension DecodingContext {
-    func string(_ node: Node, path: @autoclosure () -> String) -> Located<String>? {
+    package func string(_ node: Node, path: @autoclosure () -> String) -> Located<String>? {
         guard document.isScalar(node), !document.isNull(node) else {
             report(.wrongType, "\(path()) must be a string, found \(document.typeName(node))", at: node, path: path())
             return nil
@@ -174,7 +174,7 @@ extension DecodingContext {
         return Located(document.string(node), at: location(node))
     }
 
-    func int(_ node: Node, in range: ClosedRange<Int>, path: @autoclosure () -> String) -> Located<Int>? {
+    package func int(_ node: Node, in range: ClosedRange<Int>, path: @autoclosure () -> String) -> Located<Int>? {
         guard document.isPlainScalar(node), let number = Int(document.string(node)) else {
             report(.wrongType, "\(path()) must be an integer, found \(document.typeName(node))", at: node, path: path())
             return nil
@@ -187,7 +187,7 @@ extension DecodingContext {
         return Located(number, at: location(node))
     }
 
-    func bool(_ node: Node, path: @autoclosure () -> String) -> Located<Bool>? {
+    package func bool(_ node: Node, path: @autoclosure () -> String) -> Located<Bool>? {
         if document.isPlainScalar(node) {
             let text = document.string(node)
             switch text {
@@ -207,7 +207,7 @@ extension DecodingContext {
         return nil
     }
 
-    func enumeration<E: ConfigEnum>(_ node: Node, _ type: E.Type, path: @autoclosure () -> String) -> Located<E>? {
+    package func enumeration<E: ConfigEnum>(_ node: Node, _ type: E.Type, path: @autoclosure () -> String) -> Located<E>? {
         guard document.isScalar(node), !document.isNull(node) else {
             let allowed = E.allCases.map(\.rawValue)
             report(
@@ -226,7 +226,7 @@ extension DecodingContext {
         return Located(value, at: location(node))
     }
 
-    func idList(_ node: Node, path: @autoclosure () -> String, nonEmpty: Bool) -> [Located<String>]? {
+    package func idList(_ node: Node, path: @autoclosure () -> String, nonEmpty: Bool) -> [Located<String>]? {
         guard document.isSequence(node) else {
             report(.wrongType, "\(path()) must be a list of ids, found \(document.typeName(node))", at: node, path: path())
             return nil
@@ -257,9 +257,14 @@ extension DecodingContext {
 }
 
 /// A dotted path built only when a message needs it: `parent.last` (`agents.ana.silva`).
-struct DottedPath: CustomStringConvertible {
-    let parent: String
-    let last: String
+package struct DottedPath: CustomStringConvertible {
+    package let parent: String
+    package let last: String
 
-    var description: String { parent.isEmpty ? last : "\(parent).\(last)" }
+    package init(parent: String, last: String) {
+        self.parent = parent
+        self.last = last
+    }
+
+    package var description: String { parent.isEmpty ? last : "\(parent).\(last)" }
 }

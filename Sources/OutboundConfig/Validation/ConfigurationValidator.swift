@@ -135,7 +135,7 @@ public enum SlotRules {
 /// Address grammars for entry points, kept simple and strict.
 public enum AddressFormat {
     /// Why `address` does not fit an entry point of `channel` at `path` (OB306); nil when it fits.
-    static func mismatch(_ address: String, channel: Channel, path: String) -> String? {
+    package static func mismatch(_ address: String, channel: Channel, path: String) -> String? {
         if channel.usesPhoneAddress, !isE164(address) {
             return "\(path).address '\(address)' must be an E.164 number for \(channel.rawValue) ('+' and 8 to 15 digits)"
         }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import OutboundConfig
+import OutboundWebex
 
 /// `outboundctl import …`: adopt a tenant configured elsewhere.
 struct ImportCommand: ParsableCommand {

@@ -1,4 +1,5 @@
 import OutboundConfig
+import OutboundWebex
 
 /// The text report of `import webex`: what was written, what to fill in before `apply`, and
 /// everything that did not come over as it was, each part headed and counted.
