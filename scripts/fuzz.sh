@@ -10,12 +10,13 @@ seconds="${1:-60}"; shift || true
 out=.build-fuzz
 mkdir -p "$out/corpus" "$out/artifacts"
 # Every source of the front end but the SHA-256 digest, which needs swift-crypto (a package
-# swiftc alone cannot build), and the desired state that calls it; and the Webex export reader
+# swiftc alone cannot build), the desired state that calls it and the store's gate reads that use
+# the desired state; and the Webex export reader
 # without the API client, which needs AsyncHTTPClient. None of those is part of what the fuzzer
 # runs. It is all one module here, so the Webex sources' `import OutboundConfig` is a warning.
 sources=$(find Sources/OutboundConfig Sources/OutboundWebex/Export Sources/OutboundWebex/Schema Sources/OutboundWebex/Mapping -name '*.swift' \
-  | sort | grep -v -e '/CanonicalDigest.swift$' -e '/DesiredState.swift$')
-swiftc -O -g -sanitize=fuzzer,address -parse-as-library -module-name OutboundConfig -suppress-warnings \
+  | sort | grep -v -e '/CanonicalDigest.swift$' -e '/DesiredState.swift$' -e '/GateReads.swift$')
+swiftc -O -g -sanitize=fuzzer,address -parse-as-library -module-name OutboundConfig -package-name outboundctl -suppress-warnings \
   -I Sources/CYAML $(pkg-config --libs yaml-0.1) \
   $sources Fuzz/FuzzEntry.swift \
   -o "$out/fuzz-front-end" 2> "$out/build.log" || { cat "$out/build.log"; exit 1; }

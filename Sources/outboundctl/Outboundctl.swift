@@ -17,7 +17,7 @@ struct Outboundctl: AsyncParsableCommand {
         subcommands: [
             ValidateCommand.self, PlanCommand.self, ApplyCommand.self, ExplainCommand.self, MatrixCommand.self,
             DiffCommand.self, HistoryCommand.self, RollbackCommand.self, ExportCommand.self, SchemaCommand.self,
-            StoreCommand.self, ServeCommand.self, ImportCommand.self,
+            StoreCommand.self, ServeCommand.self, ImportCommand.self, WebexCommand.self,
         ]
     )
 

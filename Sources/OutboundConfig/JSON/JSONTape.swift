@@ -70,6 +70,36 @@ public final class JSONTape: Sendable {
 
     public func kind(_ node: Int) -> Kind { nodes[node].kind }
 
+    /// The text of an object or array as it was read, brackets included: what `webex pull`
+    /// writes, so an item is kept as the tenant sent it, not as this reader would spell it.
+    package func text(ofContainer node: Int) -> ArraySlice<UInt8> {
+        let start = Int(nodes[node].start)
+        var depth = 0
+        var inString = false
+        var index = start
+        while index < bytes.count {
+            let byte = bytes[index]
+            if inString {
+                if byte == UInt8(ascii: "\\") {
+                    index += 1
+                } else if byte == UInt8(ascii: "\"") {
+                    inString = false
+                }
+            } else {
+                switch byte {
+                case UInt8(ascii: "\""): inString = true
+                case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1
+                case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                    depth -= 1
+                    if depth == 0 { return bytes[start...index] }
+                default: break
+                }
+            }
+            index += 1
+        }
+        return bytes[start...]
+    }
+
     /// The members of an object or the items of an array.
     public func count(_ node: Int) -> Int { Int(nodes[node].count) }
 

@@ -1,0 +1,71 @@
+import Foundation
+
+/// Where `webex pull` writes the export (SPEC §10): whole or not at all. The files are written
+/// to a new directory beside the target, which then takes the target's place, so a pull that
+/// fails or is killed never leaves half an export for `import webex` to read as a whole one.
+/// A non-empty target is refused without `--force`, as for `export`; with it, the lists are
+/// replaced (a page file from an earlier, longer pull cannot linger) and every other file there,
+/// such as `extra.yaml`, is kept.
+public struct PulledDirectory: Sendable {
+    public let path: String
+    public let force: Bool
+
+    public struct Refusal: Error, CustomStringConvertible {
+        /// `directory-not-empty`, `not-a-directory` or `write-failed`.
+        public let code: String
+        public let description: String
+    }
+
+    public init(path: String, force: Bool) {
+        self.path = path
+        self.force = force
+    }
+
+    /// Refuses a target that is a file, or not empty without `--force`: checked before the
+    /// pull, so nobody waits minutes for a refusal, and again before writing.
+    public func checkWritable() throws(Refusal) {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return }
+        guard isDirectory.boolValue else { throw Refusal(code: "not-a-directory", description: "\(path) exists and is not a directory") }
+        let contents = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+        if !contents.isEmpty, !force {
+            throw Refusal(code: "directory-not-empty", description: "\(path) is not empty; pass --force to replace the lists in it")
+        }
+    }
+
+    public func write(_ files: [(name: String, bytes: [UInt8])]) throws(Refusal) {
+        try checkWritable()
+        let manager = FileManager.default
+        let target = URL(fileURLWithPath: path).standardizedFileURL
+        let parent = target.deletingLastPathComponent()
+        let staging = parent.appendingPathComponent(".\(target.lastPathComponent).pull-\(UUID().uuidString.prefix(8))")
+        do {
+            try manager.createDirectory(at: parent, withIntermediateDirectories: true)
+            try manager.createDirectory(at: staging, withIntermediateDirectories: false)
+        } catch {
+            throw Refusal(code: "write-failed", description: "cannot write to \(path): \(error.localizedDescription)")
+        }
+        do {
+            for (name, bytes) in files {
+                guard manager.createFile(atPath: staging.appendingPathComponent(name).path, contents: Data(bytes)) else {
+                    throw CocoaError(.fileWriteUnknown)
+                }
+            }
+            var old: URL?
+            if manager.fileExists(atPath: target.path) {
+                // Kept: what is not a list this pull writes (extra.yaml, notes).
+                for name in try manager.contentsOfDirectory(atPath: target.path) where WebexResource.parse(fileName: name) == nil {
+                    try manager.copyItem(at: target.appendingPathComponent(name), to: staging.appendingPathComponent(name))
+                }
+                let aside = parent.appendingPathComponent(".\(target.lastPathComponent).old-\(UUID().uuidString.prefix(8))")
+                try manager.moveItem(at: target, to: aside)
+                old = aside
+            }
+            try manager.moveItem(at: staging, to: target)
+            if let old { try? manager.removeItem(at: old) }
+        } catch {
+            try? manager.removeItem(at: staging)
+            throw Refusal(code: "write-failed", description: "cannot write to \(path): \(error.localizedDescription)")
+        }
+    }
+}

@@ -1,0 +1,118 @@
+import ArgumentParser
+import Foundation
+import OutboundConfig
+import OutboundWebex
+
+/// `outboundctl webex pull --out DIR`: the tenant's lists as the files `import webex` reads.
+struct WebexPullCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pull",
+        abstract: "Read every list import webex needs from a live tenant into a directory.",
+        discussion: HelpText.discussion(
+            [
+                "Reads the paged lists v2/multimedia-profile, v2/site, v2/team, v2/user, v2/agent-profile, v2/entry-point, v2/contact-service-queue, v2/auxiliary-code and v3/user-profile, every page, and writes one file per list (NAME.json, items sorted by id), so import webex DIR --out CONFIG adopts the tenant. Queues listed without their distribution groups are read whole by id.",
+                "Items are checked against Cisco's schemas as import webex checks them: a problem in a field the import reads is an error (list, page, JSON path) and nothing is written; one in another field is a warning.",
+                "DIR is written whole or not at all; a non-empty DIR is refused without --force, which replaces the lists and keeps other files (extra.yaml). The token comes from --token-file or WEBEX_TOKEN, never from the command line.",
+            ],
+            exits: [
+                (0, "pulled"), (1, "invalid items from the API, or --out not empty"), (3, "API or network error after retries, token refused"),
+                HelpText.usageError,
+            ],
+            examples: [
+                "outboundctl webex pull --org $ORG --token-file ~/.webex-token --out raw/",
+                "outboundctl webex pull --out raw/ && outboundctl import webex raw/ --out config/",
+            ])
+    )
+
+    @Option(help: "The directory to write the lists to.")
+    var out: String
+
+    @Flag(help: "Replace the lists in a non-empty directory (other files there are kept).")
+    var force = false
+
+    @Option(help: "Items a page (Cisco may cap it lower).")
+    var pageSize = 100
+
+    @Option(help: "Output format: text or json.")
+    var format: AnswerFormat = .text
+
+    @OptionGroup var connection: WebexConnectionOptions
+
+    @OptionGroup var output: OutputOptions
+
+    func validate() throws {
+        guard (1...1000).contains(pageSize) else { throw ValidationError("--page-size must be from 1 to 1000") }
+    }
+
+    func run() async throws {
+        let directory = PulledDirectory(path: out, force: force)
+        try refusing { try directory.checkWritable() }
+        let (client, status) = try connection.connect(quiet: output.quiet)
+        let outcome: WebexPull.Outcome
+        do {
+            outcome = try await WebexPull.run(client: client, pageSize: pageSize)
+        } catch let error as WebexAPIError {
+            status.clear()
+            await client.shutdown()
+            throw CommandFailure(error.code, "\(error)", status: 3)
+        }
+        status.clear()
+        let requests = client.current.requests
+        await client.shutdown()
+        report(outcome.problems)
+        if outcome.hasErrors {
+            let errors = outcome.problems.filter { $0.severity == .error }.count
+            throw CommandFailure("invalid-items", "\(plural(errors, "error")) in what the tenant sent; nothing written")
+        }
+        try refusing { try directory.write(outcome.files) }
+        if format == .json {
+            emit(document(outcome, requests: requests).rendered(pretty: true) + "\n")
+        } else if !output.quiet {
+            let items = outcome.lists.reduce(0) { $0 + $1.items }
+            let pages = outcome.lists.reduce(0) { $0 + $1.pages }
+            emit(
+                "Pulled \(plural(items, "item")) of \(plural(outcome.lists.count, "list")) (\(plural(pages, "page")), \(plural(requests, "request"))) into \(VisibleText.escaping(out)).\n"
+            )
+        }
+    }
+
+    private func refusing(_ body: () throws -> Void) throws {
+        do {
+            try body()
+        } catch let refusal as PulledDirectory.Refusal {
+            throw CommandFailure(refusal.code, refusal.description)
+        }
+    }
+
+    /// Each problem on standard error, located by the request that read the item.
+    private func report(_ problems: [WebexInputProblem]) {
+        let terminal = Terminal.standardError()
+        for problem in problems {
+            let severity = problem.severity == .error ? terminal.paint("error", .red) : terminal.paint("warning", .yellow)
+            let place = VisibleText.escaping("\(problem.file): \(problem.jsonPath)")
+            printError("\(terminal.paint(place, .bold)): \(severity): \(VisibleText.escaping(problem.message))")
+        }
+    }
+
+    private func document(_ outcome: WebexPull.Outcome, requests: Int) -> JSON {
+        JSON.object([
+            ("org", .string(connection.org ?? ProcessInfo.processInfo.environment["WEBEX_ORG"] ?? "")),
+            ("out", .string(out)),
+            ("requests", .int(requests)),
+            (
+                "lists",
+                .array(
+                    outcome.lists.map { list in
+                        .object([
+                            ("resource", .string(list.resource.rawValue)), ("path", .string(list.resource.listPath)),
+                            ("file", .string(list.resource.fileName(page: 1))), ("items", .int(list.items)), ("pages", .int(list.pages)),
+                            ("readWhole", .int(list.readWhole)), ("readAgain", .bool(list.readAgain)),
+                        ])
+                    })
+            ),
+            ("warnings", .array(outcome.problems.filter { $0.severity == .warning }.map(\.json))),
+        ])
+    }
+}
+
+extension WebexPullCommand: MachineReadableCommand { var formatName: String { format.rawValue } }

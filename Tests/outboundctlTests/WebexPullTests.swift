@@ -1,0 +1,278 @@
+import Foundation
+import XCTest
+
+/// `webex pull` through the real binary against the fake Webex Contact Center API
+/// (FakeWebexServer), which checks every request against Cisco's OpenAPI document and logs it:
+/// what is pulled imports as the seeded export does, every page is read, the pace and the
+/// waits hold, failures end in exit 3 with nothing written, and the token shows nowhere.
+final class WebexPullTests: XCTestCase {
+    private let seeded = repositoryRoot.appendingPathComponent("Tests/Fixtures/webex/tenant")
+    private let lists = [
+        "multimedia-profile", "site", "team", "user", "user-profile", "agent-profile", "entry-point", "contact-service-queue", "auxiliary-code",
+    ]
+
+    /// The API path of each list (SPEC §10).
+    private func listPath(_ list: String) -> String {
+        "/organization/\(FakeWebexServer.org)/\(list == "user-profile" ? "v3" : "v2")/\(list)"
+    }
+
+    private func pull(_ fake: FakeWebexServer, into out: URL, _ extra: [String] = [], environment: [String: String] = [:]) throws -> RunResult {
+        try outboundctl(["webex", "pull", "--out", out.path] + fake.connection + extra, environment: environment)
+    }
+
+    /// Every request the fake saw was valid under Cisco's document and authorised.
+    private func assertEveryRequestValid(_ fake: FakeWebexServer, line: UInt = #line) {
+        let requests = fake.requests
+        XCTAssertFalse(requests.isEmpty, line: line)
+        for request in requests {
+            XCTAssertTrue(request["invalid"] is NSNull || request["invalid"] == nil, "\(request)", line: line)
+            XCTAssertEqual(request["auth"] as? String, "ok", "\(request)", line: line)
+        }
+    }
+
+    /// The files `import webex` writes from `export`, by name.
+    private func imported(_ export: URL) throws -> [String: String] {
+        let out = try temporaryDirectory(self).appendingPathComponent("config")
+        let result = try outboundctl(["import", "webex", export.path, "--out", out.path])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        var files: [String: String] = [:]
+        for name in try FileManager.default.contentsOfDirectory(atPath: out.path) {
+            files[name] = try String(contentsOf: out.appendingPathComponent(name), encoding: .utf8)
+        }
+        return files
+    }
+
+    private func files(in directory: URL) throws -> [String: Data] {
+        var files: [String: Data] = [:]
+        for name in try FileManager.default.contentsOfDirectory(atPath: directory.path) {
+            files[name] = try Data(contentsOf: directory.appendingPathComponent(name))
+        }
+        return files
+    }
+
+    func testAPulledTenantImportsAsItsExportDoesAndPullsToTheSameBytes() throws {
+        let fake = try FakeWebexServer(export: seeded, ["--page-cap", "50"], test: self)
+        let raw = try temporaryDirectory(self).appendingPathComponent("raw")
+        let result = try pull(fake, into: raw, ["--format", "json"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let report = try XCTUnwrap(result.json, result.stdout)
+        XCTAssertEqual(Set(try files(in: raw).keys), Set(lists.map { "\($0).json" }))
+        XCTAssertEqual(try imported(raw), try imported(seeded))
+        assertEveryRequestValid(fake)
+
+        // Every page of every list was asked for and answered: the fake caps pages at 50,
+        // so the 200 users of the export are 4 pages (pages from 0), whatever --page-size says.
+        let answered = fake.requests.filter { $0["status"] as? Int == 200 }
+        for list in lists {
+            let pages = answered.filter { $0["path"] as? String == listPath(list) }.compactMap { ($0["query"] as? [String: Any])?["page"] as? String }
+            let reported = try XCTUnwrap((report["lists"] as? [[String: Any]])?.first { $0["resource"] as? String == list })
+            XCTAssertEqual(pages.sorted { Int($0)! < Int($1)! }, (0..<(reported["pages"] as! Int)).map(String.init), list)
+        }
+        let users = try XCTUnwrap((report["lists"] as? [[String: Any]])?.first { $0["resource"] as? String == "user" })
+        XCTAssertEqual(users["pages"] as? Int, 4)
+        // Queues come without their distribution groups in the list and are read whole.
+        let queueReads = answered.filter { ($0["path"] as? String ?? "").hasPrefix("/organization/\(FakeWebexServer.org)/contact-service-queue/") }
+        let queues = try XCTUnwrap((report["lists"] as? [[String: Any]])?.first { $0["resource"] as? String == "contact-service-queue" })
+        XCTAssertEqual(queueReads.count, queues["items"] as? Int)
+        XCTAssertEqual(queues["readWhole"] as? Int, queueReads.count)
+        XCTAssertGreaterThan(queueReads.count, 0)
+
+        // Items are sorted by id in each file.
+        let pulledUsers = try JSONSerialization.jsonObject(with: try Data(contentsOf: raw.appendingPathComponent("user.json"))) as! [String: Any]
+        let ids = (pulledUsers["data"] as! [[String: Any]]).map { $0["id"] as! String }
+        XCTAssertEqual(ids, ids.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) })
+        XCTAssertEqual(ids.count, 200)
+
+        // A second pull of the unchanged tenant writes the same bytes.
+        let again = try temporaryDirectory(self).appendingPathComponent("raw")
+        XCTAssertEqual(try pull(fake, into: again, ["-q"]).status, 0)
+        XCTAssertEqual(try files(in: again), try files(in: raw))
+    }
+
+    func testAWrongTokenIsExitThreeAndWritesNothing() throws {
+        let fake = try FakeWebexServer(export: seeded, test: self)
+        let raw = try temporaryDirectory(self).appendingPathComponent("raw")
+        let wrong = "wrong-token-Hk29sLq7"
+        let result = try outboundctl(
+            ["webex", "pull", "--out", raw.path, "--org", FakeWebexServer.org, "--api", fake.baseURL, "--format", "json"],
+            environment: ["WEBEX_TOKEN": wrong])
+        XCTAssertEqual(result.status, 3, result.stderr)
+        XCTAssertTrue(result.stderr.contains("the token was refused"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("401"), result.stderr)
+        XCTAssertEqual((result.json?["error"] as? [String: Any])?["code"] as? String, "token-refused")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: raw.path))
+        XCTAssertFalse(result.stdout.contains(wrong) || result.stderr.contains(wrong))
+        XCTAssertEqual(fake.requests.map { $0["auth"] as? String }.first, "wrong")
+        // Nothing was left beside the target either.
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: raw.deletingLastPathComponent().path), [])
+    }
+
+    func testTheTokenAppearsNowhere() throws {
+        let fake = try FakeWebexServer(export: seeded, ["--fault-at", "2=500,3=drop"], test: self)
+        let raw = try temporaryDirectory(self).appendingPathComponent("raw")
+        // From the environment: the process's arguments hold no token.
+        let result = try outboundctl(
+            ["webex", "pull", "--out", raw.path, "--org", FakeWebexServer.org, "--api", fake.baseURL, "--format", "json"],
+            environment: ["WEBEX_TOKEN": FakeWebexServer.token])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertFalse(result.stdout.contains(FakeWebexServer.token))
+        XCTAssertFalse(result.stderr.contains(FakeWebexServer.token))
+        for (name, data) in try files(in: raw) {
+            XCTAssertNil(String(decoding: data, as: UTF8.self).range(of: FakeWebexServer.token), name)
+        }
+        // And an error names the request, never the token.
+        let failing = try FakeWebexServer(export: seeded, ["--faults", "500:1"], test: self)
+        let failed = try pull(failing, into: raw.deletingLastPathComponent().appendingPathComponent("other"), ["--timeout", "2"])
+        XCTAssertEqual(failed.status, 3, failed.stderr)
+        XCTAssertFalse(failed.stderr.contains(FakeWebexServer.token) || failed.stdout.contains(FakeWebexServer.token))
+    }
+
+    func testA429IsWaitedOutAsItsHeaderSays() throws {
+        // Request 2 gets 429 with Retry-After: 2 (seconds), request 4 one with an HTTP date.
+        let fake = try FakeWebexServer(export: seeded, ["--fault-at", "2=429,4=429date"], test: self)
+        let raw = try temporaryDirectory(self).appendingPathComponent("raw")
+        let result = try pull(fake, into: raw, ["--rate", "6000"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let requests = fake.requests.sorted { ($0["n"] as! Int) < ($1["n"] as! Int) }
+        func time(_ n: Int) -> Double { requests.first { $0["n"] as? Int == n }!["time"] as! Double }
+        XCTAssertEqual(requests.first { $0["n"] as? Int == 2 }?["status"] as? Int, 429)
+        XCTAssertEqual(requests.first { $0["n"] as? Int == 4 }?["status"] as? Int, 429)
+        // Nothing is sent while a 429's wait lasts: the next request comes after it.
+        let retryAfter = try XCTUnwrap(requests.first { $0["n"] as? Int == 2 }?["retryAfter"] as? Double)
+        XCTAssertGreaterThanOrEqual(time(3) - time(2), retryAfter - 0.05)
+        XCTAssertGreaterThanOrEqual(time(5) - time(4), 0.9, "an HTTP date about 2 s ahead, at one-second precision")
+        assertEveryRequestValid(fake)
+    }
+
+    func testTheRateHoldsOverAnyTenSecondWindowRetriesIncluded() throws {
+        let fake = try FakeWebexServer(export: seeded, ["--page-cap", "20", "--fault-at", "3=503,7=drop,9=500"], test: self)
+        let raw = try temporaryDirectory(self).appendingPathComponent("raw")
+        let rate = 120
+        let result = try pull(fake, into: raw, ["--rate", "\(rate)", "--page-size", "20"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let times = fake.requests.compactMap { $0["time"] as? Double }.sorted()
+        XCTAssertGreaterThan(times.last! - times.first!, 10, "the run spans more than one window")
+        var most = 0
+        for (index, start) in times.enumerated() {
+            most = max(most, times[index...].prefix { $0 <= start + 10 }.count)
+        }
+        XCTAssertLessThanOrEqual(most, rate / 6 + 2)
+        XCTAssertGreaterThanOrEqual(most, rate / 6 - 2, "paced near the rate, not far under it")
+        XCTAssertEqual(fake.requests.filter { $0["fault"] as? String != nil && !($0["fault"] is NSNull) }.count, 3)
+    }
+
+    func testFailuresAreRetriedAndThenEndInExitThreeNamingTheRequest() throws {
+        // A dropped connection, a 500, a 503, a stalled answer, an empty page before the last,
+        // garbage and JSON nested too deep: each is retried, and the pull completes.
+        let fake = try FakeWebexServer(
+            export: seeded, ["--page-cap", "50", "--fault-at", "1=drop,2=500,4=503,5=stall,6=garbage,8=deep,10=empty"], test: self)
+        let raw = try temporaryDirectory(self).appendingPathComponent("raw")
+        let result = try pull(fake, into: raw, ["--timeout", "1", "--rate", "6000"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertEqual(try imported(raw), try imported(seeded))
+
+        // Past the retries: exit 3 with method, path, status and Cisco's trackingId; nothing written.
+        let failing = try FakeWebexServer(export: seeded, ["--faults", "503:1"], test: self)
+        let other = try temporaryDirectory(self).appendingPathComponent("raw")
+        let failed = try pull(failing, into: other, ["--rate", "6000"])
+        XCTAssertEqual(failed.status, 3, failed.stderr)
+        XCTAssertTrue(failed.stderr.contains("GET /organization/\(FakeWebexServer.org)/v"), failed.stderr)
+        XCTAssertTrue(failed.stderr.contains("503"), failed.stderr)
+        XCTAssertTrue(failed.stderr.contains("trackingId"), failed.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: other.path))
+        // Six tries of the failing request: the first and five retries.
+        let first = try XCTUnwrap(failing.requests.first)
+        let tries = failing.requests.filter {
+            $0["path"] as? String == first["path"] as? String && ($0["query"] as? NSDictionary) == (first["query"] as? NSDictionary)
+        }
+        XCTAssertEqual(tries.count, 6)
+    }
+
+    func testAListThatMovesWhileReadIsReadAgainOnceThenRefused() throws {
+        let once = try FakeWebexServer(export: seeded, ["--page-cap", "50", "--moving", "user:1"], test: self)
+        let raw = try temporaryDirectory(self).appendingPathComponent("raw")
+        let result = try pull(once, into: raw, ["--rate", "6000", "--format", "json"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let users = try XCTUnwrap((result.json?["lists"] as? [[String: Any]])?.first { $0["resource"] as? String == "user" })
+        XCTAssertEqual(users["readAgain"] as? Bool, true)
+
+        let twice = try FakeWebexServer(export: seeded, ["--page-cap", "50", "--moving", "user:2"], test: self)
+        let other = try temporaryDirectory(self).appendingPathComponent("raw")
+        let refused = try pull(twice, into: other, ["--rate", "6000"])
+        XCTAssertEqual(refused.status, 3, refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("the tenant changed during the pull"), refused.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: other.path))
+    }
+
+    func testPlainHTTPToAnotherMachineIsRefusedBeforeAnyRequest() throws {
+        let fake = try FakeWebexServer(export: seeded, test: self)
+        let raw = try temporaryDirectory(self).appendingPathComponent("raw")
+        let port = fake.baseURL.split(separator: ":").last!
+        for api in ["http://10.255.255.1:\(port)", "http://example.com", "ftp://127.0.0.1:\(port)", "http://user:secret@127.0.0.1:\(port)"] {
+            let result = try outboundctl(
+                ["webex", "pull", "--out", raw.path, "--org", FakeWebexServer.org, "--api", api, "--token-file", fake.tokenFile.path])
+            XCTAssertEqual(result.status, 64, "\(api): \(result.stderr)")
+            XCTAssertTrue(result.stderr.contains("--api"), result.stderr)
+            XCTAssertFalse(result.stderr.contains("secret"), result.stderr)
+        }
+        XCTAssertEqual(fake.requests.count, 0)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: raw.path))
+    }
+
+    func testANonEmptyDirectoryIsRefusedWithoutForceAndKeepsOtherFilesWithIt() throws {
+        let fake = try FakeWebexServer(export: seeded, test: self)
+        let raw = try temporaryDirectory(self).appendingPathComponent("raw")
+        try write(["extra.yaml": "tenant: { name: Harbor Logistics }\n", "user.9.json": "[]"], to: raw)
+        let refused = try pull(fake, into: raw)
+        XCTAssertEqual(refused.status, 1, refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("--force"), refused.stderr)
+        XCTAssertEqual(fake.requests.count, 0, "refused before any request")
+
+        let forced = try pull(fake, into: raw, ["--force", "--rate", "6000"])
+        XCTAssertEqual(forced.status, 0, forced.stderr)
+        let names = Set(try FileManager.default.contentsOfDirectory(atPath: raw.path))
+        XCTAssertEqual(names, Set(lists.map { "\($0).json" } + ["extra.yaml"]), "a page of an earlier pull is gone, extra.yaml is kept")
+    }
+
+    /// A copy of the seeded export with `change` made to the item at `index` of user.json.
+    private func exportChangingUser(at index: Int, _ change: (inout [String: Any]) -> Void) throws -> URL {
+        let export = try temporaryDirectory(self).appendingPathComponent("export")
+        try FileManager.default.copyItem(at: seeded, to: export)
+        let file = export.appendingPathComponent("user.json")
+        var page = try JSONSerialization.jsonObject(with: try Data(contentsOf: file)) as! [String: Any]
+        var users = page["data"] as! [[String: Any]]
+        change(&users[index])
+        page["data"] = users
+        try JSONSerialization.data(withJSONObject: page).write(to: file)
+        return export
+    }
+
+    func testAnItemCiscosSchemaRefusesInAReadFieldIsALocatedErrorAndNothingIsWritten() throws {
+        // The 60th user: page 1 (from 0) of 50, its 10th item.
+        let export = try exportChangingUser(at: 59) { $0["email"] = 42 }
+        let fake = try FakeWebexServer(export: export, ["--page-cap", "50"], test: self)
+        let raw = try temporaryDirectory(self).appendingPathComponent("raw")
+        let result = try pull(fake, into: raw, ["--rate", "6000"])
+        XCTAssertEqual(result.status, 1, result.stderr)
+        XCTAssertTrue(result.stderr.contains("v2/user?page=1: $.data[9].email: error:"), result.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: raw.path))
+    }
+
+    func testAWrongTypeOrNullInAFieldTheMappingDoesNotReadIsPulledWithAWarning() throws {
+        let export = try exportChangingUser(at: 3) { user in
+            user["createdTime"] = NSNull()
+            user["xspVersion"] = 7
+        }
+        let fake = try FakeWebexServer(export: export, ["--page-cap", "50"], test: self)
+        let raw = try temporaryDirectory(self).appendingPathComponent("raw")
+        let result = try pull(fake, into: raw, ["--rate", "6000", "--format", "json"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stderr.contains("v2/user?page=0: $.data[3].createdTime: warning:"), result.stderr)
+        let warnings = try XCTUnwrap(result.json?["warnings"] as? [[String: Any]])
+        XCTAssertTrue(warnings.contains { $0["jsonPath"] as? String == "$.data[3].xspVersion" }, "\(warnings)")
+        // The item is written as the tenant sent it.
+        let pulled = try JSONSerialization.jsonObject(with: try Data(contentsOf: raw.appendingPathComponent("user.json"))) as! [String: Any]
+        let user = try XCTUnwrap((pulled["data"] as! [[String: Any]]).first { $0["xspVersion"] as? Int == 7 })
+        XCTAssertTrue(user["createdTime"] is NSNull)
+    }
+}
