@@ -8,19 +8,25 @@
 actor RequestPacer {
     private let interval: Duration
     private var next: ContinuousClock.Instant = .now
+    private var held: ContinuousClock.Instant = .now
 
     init(perMinute: Int) {
         interval = .seconds(60) / max(perMinute, 1)
     }
 
-    /// Sleeps until this request may start.
+    /// Sleeps until this request may start. A start handed out before a 429 came is given up
+    /// if the 429's wait now covers it, and a later one taken.
     nonisolated func wait() async throws {
-        let start = await slot()
-        try await Task.sleep(until: start, clock: .continuous)
+        while true {
+            let start = await slot()
+            try await Task.sleep(until: start, clock: .continuous)
+            if await held <= .now { return }
+        }
     }
 
     /// Holds every request back until `instant` (a 429's `Retry-After`).
     func hold(until instant: ContinuousClock.Instant) {
+        held = max(held, instant)
         next = max(next, instant)
     }
 

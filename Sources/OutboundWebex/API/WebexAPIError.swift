@@ -5,7 +5,7 @@ public enum WebexAPIError: Error, CustomStringConvertible, Sendable {
     /// 401 or 403: an expired token is the usual cause.
     case tokenRefused(request: String, status: Int, trackingId: String?)
     /// A status the request cannot succeed with (a 404, a 400), or retries spent.
-    case failed(request: String, status: Int?, trackingId: String?, reason: String)
+    case failed(request: String, status: Int?, trackingId: String?, reason: String, tries: Int)
     /// A list that kept changing while it was read, twice.
     case tenantChanged(list: String, reason: String)
 
@@ -13,8 +13,8 @@ public enum WebexAPIError: Error, CustomStringConvertible, Sendable {
         switch self {
         case .tokenRefused(let request, let status, let trackingId):
             "the token was refused: \(request) answered \(status)\(Self.tracking(trackingId)) (an expired token is the usual cause)"
-        case .failed(let request, let status, let trackingId, let reason):
-            "\(request)\(status.map { " answered \($0)" } ?? ""): \(reason)\(Self.tracking(trackingId))"
+        case .failed(let request, let status, let trackingId, let reason, let tries):
+            "\(request)\(status.map { " answered \($0)" } ?? "")\(tries > 1 ? " after \(tries) tries" : ""): \(reason)\(Self.tracking(trackingId))"
         case .tenantChanged(let list, let reason):
             "the tenant changed during the pull: \(list) moved while it was read, twice (\(reason)); pull again when it is quiet"
         }

@@ -112,7 +112,7 @@ public final class WebexClient: Sendable {
                     guard throttles <= policy.throttleRetries else {
                         throw WebexAPIError.failed(
                             request: name, status: code, trackingId: trackingId ?? Self.trackingId(in: body),
-                            reason: "still 429 Too Many Requests after \(policy.throttleRetries) waits")
+                            reason: "still 429 Too Many Requests after \(policy.throttleRetries) waits", tries: throttles)
                     }
                     let wait = policy.throttleWait(retryAfter: headers.first(name: "Retry-After"), attempt: throttles, now: Date())
                     await pacer.hold(until: .now + wait)
@@ -123,14 +123,13 @@ public final class WebexClient: Sendable {
                 default:
                     throw WebexAPIError.failed(
                         request: name, status: code, trackingId: trackingId ?? Self.trackingId(in: body),
-                        reason: Self.ciscoMessage(in: body) ?? HTTPResponseStatus(statusCode: code).reasonPhrase)
+                        reason: Self.ciscoMessage(in: body) ?? HTTPResponseStatus(statusCode: code).reasonPhrase, tries: 1)
                 }
                 trackingId = trackingId ?? Self.trackingId(in: body)
             }
             failures += 1
             guard retriesSafely, failures <= policy.failureRetries else {
-                let tries = failures == 1 ? "" : " (\(failures) tries)"
-                throw WebexAPIError.failed(request: name, status: status, trackingId: trackingId, reason: reason + tries)
+                throw WebexAPIError.failed(request: name, status: status, trackingId: trackingId, reason: reason, tries: failures)
             }
             try await Task.sleep(for: policy.failureWait(attempt: failures))
         }
