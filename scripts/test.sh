@@ -29,7 +29,8 @@ fi
 # The schema tests run scripts/check-schema.py (jsonschema validates, PyYAML reads the files);
 # the reporter tests parse JUnit with Python's own xml module; the serve tests check
 # schemas/openapi.json with openapi-spec-validator and drive a running serve with schemathesis.
-# The Webex fixture tests check Tests/Fixtures/webex against Cisco's schemas with openapi-schema-validator.
+# The Webex fixture tests check Tests/Fixtures/webex against Cisco's schemas with openapi-schema-validator,
+# and the fake Webex Contact Center API the webex tests run (Tests/FakeWebex) checks every request with it.
 for module in jsonschema:jsonschema yaml:pyyaml openapi_spec_validator:openapi-spec-validator schemathesis:schemathesis openapi_schema_validator:openapi-schema-validator; do
   python3 -c "import ${module%%:*}" 2>/dev/null \
     || python3 -m pip install --quiet "${module#*:}" \
@@ -41,5 +42,8 @@ python3 -c "import selenium" 2>/dev/null || python3 -m pip install --quiet selen
 # The code's format (.swift-format, `swift format` ships with the toolchain):
 # `swift format format -i -r --configuration .swift-format Sources Tests` fixes what this finds.
 swift format lint --strict --configuration .swift-format -r Sources Tests
+
+# The fake Webex Contact Center API's own tests: the webex tests trust what it logs.
+python3 -m unittest discover -s Tests/FakeWebex -p 'test_*.py'
 
 exec swift test "$@"
