@@ -67,6 +67,28 @@ func runProgram(
         stderr: String(decoding: errData, as: UTF8.self))
 }
 
+/// Runs the binary under a pseudo-terminal (util-linux `script`), returning what it printed
+/// (standard output and standard error together, as a terminal shows them).
+func outboundctlOnTerminal(_ arguments: [String], environment: [String: String] = [:]) throws -> String {
+    let binary = productsDirectory.appendingPathComponent("outboundctl").path
+    let command = ([binary] + arguments).map { "'\($0)'" }.joined(separator: " ")
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    var env = ProcessInfo.processInfo.environment
+    env.removeValue(forKey: "NO_COLOR")
+    env.merge(environment) { $1 }
+    process.environment = env
+    process.arguments = ["script", "-qec", command, "/dev/null"]
+    process.currentDirectoryURL = repositoryRoot
+    let out = Pipe()
+    process.standardOutput = out
+    process.standardInput = FileHandle.nullDevice
+    try process.run()
+    let data = out.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return String(decoding: data, as: UTF8.self)
+}
+
 /// Reads `pipe` until `text` appears (a helper process saying it is ready); false when the
 /// helper ended first.
 func waitFor(_ text: String, on pipe: Pipe) -> Bool {

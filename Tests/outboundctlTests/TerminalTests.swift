@@ -4,25 +4,8 @@ import XCTest
 /// Terminal manners: colour only on a terminal, NO_COLOR and --no-color, --quiet, errors on
 /// standard error, help with examples, version, completions, and `schema`.
 final class TerminalTests: XCTestCase {
-    /// Runs the binary under a pseudo-terminal (util-linux `script`), returning what it printed.
     private func onTerminal(_ arguments: [String], environment: [String: String] = [:]) throws -> String {
-        let binary = productsDirectory.appendingPathComponent("outboundctl").path
-        let command = ([binary] + arguments).map { "'\($0)'" }.joined(separator: " ")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        var env = ProcessInfo.processInfo.environment
-        env.removeValue(forKey: "NO_COLOR")
-        env.merge(environment) { $1 }
-        process.environment = env
-        process.arguments = ["script", "-qec", command, "/dev/null"]
-        process.currentDirectoryURL = repositoryRoot
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
+        try outboundctlOnTerminal(arguments, environment: environment)
     }
 
     private let escape = "\u{1B}["

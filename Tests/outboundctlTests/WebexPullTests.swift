@@ -257,10 +257,14 @@ final class WebexPullTests: XCTestCase {
         let export = try exportChangingUser(at: 59) { $0["email"] = 42 }
         let fake = try FakeWebexServer(export: export, ["--page-cap", "50"], test: self)
         let raw = try temporaryDirectory(self).appendingPathComponent("raw")
-        let result = try pull(fake, into: raw, ["--rate", "6000"])
+        let result = try pull(fake, into: raw, ["--rate", "6000", "--format", "json"])
         XCTAssertEqual(result.status, 1, result.stderr)
         XCTAssertTrue(result.stderr.contains("v2/user?page=1: $.data[9].email: error:"), result.stderr)
         XCTAssertFalse(FileManager.default.fileExists(atPath: raw.path))
+        XCTAssertEqual((result.json?["error"] as? [String: Any])?["code"] as? String, "invalid-items")
+        let problems = try XCTUnwrap(result.json?["problems"] as? [[String: Any]])
+        XCTAssertTrue(
+            problems.contains { $0["file"] as? String == "v2/user?page=1" && $0["jsonPath"] as? String == "$.data[9].email" }, "\(problems)")
     }
 
     func testAWrongTypeOrNullInAFieldTheMappingDoesNotReadIsPulledWithAWarning() throws {
@@ -279,5 +283,23 @@ final class WebexPullTests: XCTestCase {
         let pulled = try JSONSerialization.jsonObject(with: try Data(contentsOf: raw.appendingPathComponent("user.json"))) as! [String: Any]
         let user = try XCTUnwrap((pulled["data"] as! [[String: Any]]).first { $0["xspVersion"] as? Int == 7 })
         XCTAssertTrue(user["createdTime"] is NSNull)
+    }
+
+    func testOnATerminalAStatusLineShowsRequestsPagesAndWaitsAndQuietSilencesIt() throws {
+        let fake = try FakeWebexServer(export: seeded, ["--page-cap", "20", "--fault-at", "3=429s2"], test: self)
+        let base = try temporaryDirectory(self)
+        let shown = try outboundctlOnTerminal(["webex", "pull", "--out", base.appendingPathComponent("a").path, "--rate", "600"] + fake.connection)
+        XCTAssertTrue(shown.contains("pages read"), shown)
+        XCTAssertTrue(shown.contains("waiting"), shown)
+        XCTAssertTrue(shown.contains("429"), shown)
+        // The line is erased before the result is printed.
+        XCTAssertTrue(shown.contains("\r\u{1B}[2K"), shown)
+        XCTAssertTrue(shown.contains("Pulled "), shown)
+        XCTAssertFalse(shown.contains(FakeWebexServer.token))
+
+        let quiet = try outboundctlOnTerminal(
+            ["webex", "pull", "-q", "--out", base.appendingPathComponent("b").path, "--rate", "6000"] + fake.connection)
+        XCTAssertFalse(quiet.contains("pages read"), quiet)
+        XCTAssertFalse(quiet.contains("Pulled "), quiet)
     }
 }

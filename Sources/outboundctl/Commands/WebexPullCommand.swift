@@ -62,7 +62,16 @@ struct WebexPullCommand: AsyncParsableCommand {
         report(outcome.problems)
         if outcome.hasErrors {
             let errors = outcome.problems.filter { $0.severity == .error }.count
-            throw CommandFailure("invalid-items", "\(plural(errors, "error")) in what the tenant sent; nothing written")
+            let message = "\(plural(errors, "error")) in what the tenant sent; nothing written"
+            printError("error: \(message)")
+            if format == .json {
+                emit(
+                    JSON.object([
+                        ("error", .object([("code", .string("invalid-items")), ("message", .string(message))])),
+                        ("problems", .array(outcome.problems.map(\.json))),
+                    ]).rendered(pretty: true) + "\n")
+            }
+            finish(status: 1, keeping: ())
         }
         try refusing { try directory.write(outcome.files) }
         if format == .json {
