@@ -302,4 +302,29 @@ final class WebexPullTests: XCTestCase {
         XCTAssertFalse(quiet.contains("pages read"), quiet)
         XCTAssertFalse(quiet.contains("Pulled "), quiet)
     }
+
+    /// The README's path: pull, import (extra.yaml fills what the API does not hold), validate,
+    /// plan and apply to a store; a second pull and import plans to no change.
+    func testPullImportValidatePlanApplyAdoptsTheTenant() throws {
+        let fake = try FakeWebexServer(export: seeded, test: self)
+        let base = try temporaryDirectory(self)
+        let raw = base.appendingPathComponent("raw")
+        let config = base.appendingPathComponent("config")
+        let store = base.appendingPathComponent("outbound.sqlite").path
+        XCTAssertEqual(try pull(fake, into: raw, ["--rate", "6000", "-q"]).status, 0)
+        try FileManager.default.copyItem(
+            at: repositoryRoot.appendingPathComponent("Tests/Fixtures/webex/extra.yaml"), to: raw.appendingPathComponent("extra.yaml"))
+        let imported = try outboundctl(["import", "webex", raw.path, "--out", config.path, "-q"])
+        XCTAssertEqual(imported.status, 0, imported.stderr)
+        let validated = try outboundctl(["validate", config.path])
+        XCTAssertEqual(validated.status, 0, validated.stdout + validated.stderr)
+        let applied = try outboundctl(["apply", config.path, "--store", store, "-m", "adopt the tenant", "--yes", "-q"])
+        XCTAssertEqual(applied.status, 0, applied.stderr)
+
+        // The tenant unchanged: pulled again over the same directory (extra.yaml kept), it plans to nothing.
+        XCTAssertEqual(try pull(fake, into: raw, ["--rate", "6000", "-q", "--force"]).status, 0)
+        XCTAssertEqual(try outboundctl(["import", "webex", raw.path, "--out", config.path, "--force", "-q"]).status, 0)
+        let planned = try outboundctl(["plan", config.path, "--store", store, "--detailed-exitcode"])
+        XCTAssertEqual(planned.status, 0, planned.stdout + planned.stderr)
+    }
 }
