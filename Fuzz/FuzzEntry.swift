@@ -7,6 +7,6 @@
 public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = UnsafeRawBufferPointer(start: data, count: size)
     FrontEnd.run(bytes)
-    _ = WebexListFile<WebexUser>(file: "user.json", bytes: Array(bytes), schema: WebexSchema.item(of: .user))
+    _ = WebexListFile<WebexUser>(file: "user.json", bytes: Array(bytes))
     return 0
 }

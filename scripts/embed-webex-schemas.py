@@ -4,8 +4,9 @@ document (Tests/Fixtures/webex/webex-contact-center.json, CC BY 4.0), so that `i
 checks every item against Cisco's schemas with no resource bundle and nothing outside the
 repository.
 
-Only what validates is kept: for each list of SPEC §9, the name of its item schema, and the
-component schemas these reach, with their validating keywords.
+Only what validates is kept: for each list of SPEC §9, the name of its item schema (and of the
+older shape's, for the lists whose items may come in one), and the component schemas these
+reach, with their validating keywords.
 Descriptions and examples are dropped (they are most of the document's 3 MB). A test fails when
 the committed file differs from what this writes.
 
@@ -16,7 +17,7 @@ import json
 import pathlib
 import sys
 
-from webex_lists import ITEM_SCHEMAS  # beside this script
+from webex_lists import ITEM_SCHEMAS, OLDER_ITEM_SCHEMAS  # beside this script
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 DOCUMENT = ROOT / "Tests/Fixtures/webex/webex-contact-center.json"
@@ -66,7 +67,7 @@ def trimmed(node, reached):
 def main():
     document = json.loads(DOCUMENT.read_text(encoding="utf-8"))
     schemas = document["components"]["schemas"]
-    pending = list(ITEM_SCHEMAS.values())
+    pending = list(ITEM_SCHEMAS.values()) + [schema for _, schema in OLDER_ITEM_SCHEMAS.values()]
     kept = {}
     while pending:
         name = pending.pop()
@@ -86,7 +87,8 @@ def main():
 
     for name in kept:
         acyclic(name, [])
-    embedded = {"lists": ITEM_SCHEMAS, "schemas": dict(sorted(kept.items()))}
+    older = {resource: {"without": member, "schema": schema} for resource, (member, schema) in OLDER_ITEM_SCHEMAS.items()}
+    embedded = {"lists": ITEM_SCHEMAS, "olderShapes": older, "schemas": dict(sorted(kept.items()))}
     text = json.dumps(embedded, indent=1, ensure_ascii=True, sort_keys=False)
     # Inside a Swift #"""…"""# literal, only `"""#` would end it and only `\#` escape.
     assert '"""#' not in text and '\\#' not in text
@@ -101,8 +103,8 @@ def main():
         "// Tests/Fixtures/webex/LICENSE). Changed: only the schemas `import webex` checks are kept, with\n"
         "// their validating keywords; descriptions and examples are left out.\n"
         "\n"
-        "/// For each list of SPEC §9, the name of its item schema, and the component schemas these\n"
-        "/// reach (WebexSchema.swift reads it).\n"
+        "/// For each list of SPEC §9, the name of its item schema, the older shapes some lists' items\n"
+        "/// may come in, and the component schemas these reach (WebexSchema.swift reads it).\n"
         "let webexSchemaDocument = #\"\"\"\n" + text + "\n\"\"\"#\n",
         encoding="utf-8")
 

@@ -27,7 +27,7 @@ except ImportError:
           file=sys.stderr)
     sys.exit(2)
 
-from webex_lists import ITEM_SCHEMAS  # noqa: E402 (beside this script)
+from webex_lists import ITEM_SCHEMAS, OLDER_ITEM_SCHEMAS, item_schema  # noqa: E402 (beside this script)
 # Pages of one list: NAME.json, NAME.2.json, NAME.3.json, …
 FILE_NAME = re.compile(r"^(?P<resource>[a-z-]+?)(?:\.(?P<page>[2-9]|[1-9][0-9]+))?\.json$")
 JAVA_RANGE = re.compile(r"\\d-")
@@ -95,8 +95,9 @@ def main():
     document_path = pathlib.Path(__file__).resolve().parent.parent / "Tests/Fixtures/webex/webex-contact-center.json"
     document = json.loads(document_path.read_text(encoding="utf-8"))
     prepare(document)
-    item_validators = {name: validator(document, {"$ref": f"#/components/schemas/{schema}"})
-                       for name, schema in ITEM_SCHEMAS.items()}
+    # By schema name: an item of a list with an older shape is checked against the schema of its shape.
+    item_validators = {schema: validator(document, {"$ref": f"#/components/schemas/{schema}"})
+                       for schema in set(ITEM_SCHEMAS.values()) | {schema for _, schema in OLDER_ITEM_SCHEMAS.values()}}
 
     errors = []
     checked = {}
@@ -125,7 +126,7 @@ def main():
             errors.append(f"{file.name}: {json_path(prefix)}: expected an array of {ITEM_SCHEMAS[resource]} items")
             continue
         for index, item in enumerate(items):
-            for error in sorted(item_validators[resource].iter_errors(item), key=lambda e: list(map(str, e.absolute_path))):
+            for error in sorted(item_validators[item_schema(resource, item)].iter_errors(item), key=lambda e: list(map(str, e.absolute_path))):
                 errors.append(f"{file.name}: {json_path(prefix + [index] + list(error.absolute_path))}: {message(error)}")
         checked[resource] = checked.get(resource, 0) + len(items)
 

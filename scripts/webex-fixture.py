@@ -10,9 +10,10 @@ The tenant, "Harbor Logistics", is made to hit every mapping rule of §9 rather 
 pretty: 3 sites, 6 teams and ~200 users, multimedia profiles of each shape (pushed slots,
 manually assignable slots, both for one medium, realtime blending, exclusive), names with
 spaces, accents and collisions once folded to ids, inactive entities of every kind, idle codes
-beside wrap-up codes, users who are not contact-center agents, and the `user` list split over
-two pages of the `/v2/` envelope. Every item follows the item schema Cisco's OpenAPI document
-gives its list endpoint; scripts/webex-fixture-check.py proves it in the test suite.
+beside wrap-up codes, users who are not contact-center agents, the `user` list split over
+two pages of the `/v2/` envelope, and user profiles as the `/v3/` list gives them, one in the
+older shape. Every item follows the item schema Cisco's OpenAPI document gives its list
+endpoint; scripts/webex-fixture-check.py proves it in the test suite.
 
 The output is deterministic (a seeded generator, ids from uuid5, fixed timestamps) so that the
 committed files only change when this script does.
@@ -97,31 +98,35 @@ TEAM_SPECS = [
     ("Legacy Night Shift", "Lisbon", None, False),
 ]
 
+# (name, profileType, active, shape). The list is `GET …/v3/user-profile`, whose items are
+# UserProfileGranularAccessDTO without their array fields (Cisco's list leaves those out); "Old
+# Agent Profile" keeps the older UserProfileDTO shape (accessAll*, no permissionAccessLevel) that
+# the import also reads, as an export saved from the older list holds it.
 USER_PROFILES = [
-    ("Premium Agent Profile", "PREMIUM_AGENT", True),
-    ("Standard Agent Profile", "STANDARD_AGENT", True),
-    ("Supervisor Profile", "SUPERVISOR", True),
-    ("Administrator Profile", "ADMINISTRATOR", True),
-    ("Old Agent Profile", "STANDARD_AGENT", False),
+    ("Premium Agent Profile", "PREMIUM_AGENT", True, "v3"),
+    ("Standard Agent Profile", "STANDARD_AGENT", True, "v3"),
+    ("Supervisor Profile", "SUPERVISOR", True, "v3"),
+    ("Administrator Profile", "ADMINISTRATOR", True, "v3"),
+    ("Old Agent Profile", "STANDARD_AGENT", False, "older"),
 ]
 
 
-def user_profile(name, profile_type, active):
+def user_profile(name, profile_type, active, shape):
     item = common("user-profile", name) | {
         "name": name,
         "description": f"{profile_type.replace('_', ' ').title()} users",
         "profileType": profile_type,
-        "accessAllModules": "ALL",
-        "accessAllEntryPoints": "ALL",
-        "accessAllSites": "ALL",
-        "accessAllQueues": "ALL",
-        "accessAllTeams": "ALL",
         "active": active,
-        "systemDefault": False,
     }
-    if profile_type == "SUPERVISOR":
-        item |= {"accessAllSites": "SPECIFIC", "sites": [SITE["Lisbon"]["id"], SITE["Porto Harbor"]["id"]]}
-    return item | stamps()
+    if shape == "older":
+        item |= {"accessAllModules": "ALL", "accessAllEntryPoints": "ALL", "accessAllSites": "ALL", "accessAllQueues": "ALL",
+                 "accessAllTeams": "ALL"}
+    else:
+        item |= {"permissionAccessLevel": "ALL", "resourceAccessLevel": "ALL"}
+        if profile_type == "SUPERVISOR":
+            item |= {"resourceAccessLevel": "SPECIFIC",
+                     "defaultResourceCollectionId": wid("resource-collection", "Lisbon and Porto")}
+    return item | {"systemDefault": False} | stamps()
 
 
 # (name, channelType, socialChannelType, entryPointType, active). The schema requires
@@ -318,7 +323,7 @@ def make_users(rng, teams, count=200):
             "ciUserId": wid("ci-user", email),
             "timezone": "Europe/Lisbon" if domain != 2 else "America/Sao_Paulo",
             "userProfileId": wid("user-profile", profile),
-            "userProfileType": dict((n, t) for n, t, _ in USER_PROFILES)[profile],
+            "userProfileType": dict((n, t) for n, t, _, _ in USER_PROFILES)[profile],
             "contactCenterEnabled": index % 40 != 13,   # a few Webex users who are not agents
             "siteId": site_id,
             "siteName": next(s["name"] for s in SITES if s["id"] == site_id),
@@ -403,10 +408,10 @@ def make_queues(users):
     ]
 
 
-def envelope(items, page, page_size, total, path, meta_extra=None):
-    """The `/v2/` paged form: {"meta": {...}, "data": [...]}; pages counted from 0."""
+def envelope(items, page, page_size, total, path, meta_extra=None, version="v2"):
+    """The paged form: {"meta": {...}, "data": [...]}; pages counted from 0."""
     pages = (total + page_size - 1) // page_size
-    link = lambda p: f"/organization/{ORG}/v2/{path}?page={p}&pageSize={page_size}"
+    link = lambda p: f"/organization/{ORG}/{version}/{path}?page={p}&pageSize={page_size}"
     links = {"self": link(page), "first": link(0), "last": link(pages - 1)}
     if page > 0:
         links["prev"] = link(page - 1)
@@ -446,7 +451,8 @@ def main():
     write(out, "multimedia-profile", MULTIMEDIA_PROFILES)
     write(out, "site", SITES)
     write(out, "team", envelope(teams, 0, 100, len(teams), "team"))
-    write(out, "user-profile", [user_profile(*spec) for spec in USER_PROFILES])
+    profiles = [user_profile(*spec) for spec in USER_PROFILES]
+    write(out, "user-profile", envelope(profiles, 0, 100, len(profiles), "user-profile", version="v3"))
     write(out, "agent-profile", AGENT_PROFILES)
     write(out, "entry-point", ENTRY_POINTS)
     queues = make_queues(users)

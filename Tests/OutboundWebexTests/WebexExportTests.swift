@@ -8,12 +8,14 @@ import XCTest
 final class WebexExportTests: XCTestCase {
     private let tenant = repositoryRoot.appendingPathComponent("Tests/Fixtures/webex/tenant")
 
-    private func directory(_ files: [String: String]) throws -> URL {
+    /// A directory of `files`, their items completed with what Cisco's schemas require unless
+    /// `completing` is false.
+    private func directory(_ files: [String: String], completing: Bool = true) throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("webex-export-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         addTeardownBlock { try? FileManager.default.removeItem(at: url) }
         for (name, text) in files {
-            try Data(WebexRequiredFields.complete(file: name, text).utf8).write(to: url.appendingPathComponent(name))
+            try Data((completing ? WebexRequiredFields.complete(file: name, text) : text).utf8).write(to: url.appendingPathComponent(name))
         }
         return url
     }
@@ -46,6 +48,53 @@ final class WebexExportTests: XCTestCase {
         XCTAssertEqual(sms.socialChannelType, .messageBird)
         let email = try XCTUnwrap(export.queues.first { $0.name == "Email Tier 1" })
         XCTAssertEqual(email.teamIds.count, 2)
+    }
+
+    /// The item types decode only the fields the mapping reads (`WebexResource.mappedFields`):
+    /// with every other field of the fixture tenant made a list of nulls, every item still
+    /// reads as it did, and each of those fields is counted as a warning (SPEC §9).
+    func testWhateverTheUnreadFieldsHoldTheItemsReadAsTheyDid() throws {
+        var files: [String: String] = [:]
+        for name in try FileManager.default.contentsOfDirectory(atPath: tenant.path) where name.hasSuffix(".json") {
+            let mapped = try XCTUnwrap(WebexResource.parse(fileName: name)).resource.mappedFields
+            func spoiled(_ item: JSON) -> JSON {
+                guard case .object(let members) = item else { return item }
+                return .object(members.map { mapped.contains($0.0) ? $0 : ($0.0, .array([.null, .null])) })
+            }
+            let json = try JSON.parse(String(decoding: try Data(contentsOf: tenant.appendingPathComponent(name)), as: UTF8.self))
+            switch json {
+            case .array(let items):
+                files[name] = JSON.array(items.map(spoiled)).rendered()
+            case .object(var members):
+                let data = try XCTUnwrap(members.firstIndex { $0.0 == "data" })
+                guard case .array(let items) = members[data].1 else { return XCTFail("\(name): data is no list") }
+                members[data].1 = .array(items.map(spoiled))
+                files[name] = JSON.object(members).rendered()
+            default:
+                XCTFail("\(name): no list")
+            }
+        }
+        let (original, _) = WebexExport.read(directory: tenant)
+        let (export, problems) = WebexExport.read(directory: try directory(files, completing: false))
+        XCTAssertEqual(problems, [])
+        XCTAssertEqual(export.multimediaProfiles, original.multimediaProfiles)
+        XCTAssertEqual(export.sites, original.sites)
+        XCTAssertEqual(export.teams, original.teams)
+        XCTAssertEqual(export.users.map(\.id), original.users.map(\.id))
+        XCTAssertEqual(export.users.map(\.email), original.users.map(\.email))
+        XCTAssertEqual(export.userProfiles, original.userProfiles)
+        XCTAssertEqual(export.agentProfiles, original.agentProfiles)
+        XCTAssertEqual(export.entryPoints, original.entryPoints)
+        XCTAssertEqual(export.queues, original.queues)
+        XCTAssertEqual(export.auxiliaryCodes, original.auxiliaryCodes)
+        let unread = WebexResource.allCases.flatMap { resource in
+            (original.fieldCounts[resource] ?? [:]).filter { !resource.mappedFields.contains($0.key) }.map {
+                "\(resource.rawValue).\($0.key) \($0.value)"
+            }
+        }
+        XCTAssertEqual(Set(export.fieldWarnings.map { "\($0.resource.rawValue).\($0.field) \($0.items)" }), Set(unread))
+        XCTAssertTrue(export.fieldWarnings.allSatisfy { $0.reason == .notRead })
+        XCTAssertGreaterThan(unread.count, 50)
     }
 
     func testPagesJoinInPageOrderWhateverTheirNamesSortAs() throws {
@@ -86,12 +135,12 @@ final class WebexExportTests: XCTestCase {
         XCTAssertEqual(found[0], "team.json: $[0].id: error: required by Cisco's schema, missing")
         XCTAssertEqual(found[99], "team.json: $[99].id: error: required by Cisco's schema, missing")
         XCTAssertEqual(found.last, "team.json: $: error: and problems in 19900 more items in this file (the first 100 problems are shown)")
-        // Items with several problems each: the first 100 problems, whole items first.
-        let profiles = try problems(["user-profile.json": empty])
-        XCTAssertEqual(profiles.count, 101)
+        // Items with several problems each (sites miss three read members): the first 100
+        // problems, whole items first.
+        let sites = try problems(["site.json": empty])
+        XCTAssertEqual(sites.count, 101)
         XCTAssertEqual(
-            profiles.last,
-            "user-profile.json: $: error: and 2 more problems and problems in 19966 more items in this file (the first 100 problems are shown)")
+            sites.last, "site.json: $: error: and 2 more problems and problems in 19966 more items in this file (the first 100 problems are shown)")
     }
 
     /// A sparse file over the configuration files' size limit is refused without being read.

@@ -189,6 +189,103 @@ final class WebexMappingTests: XCTestCase {
         XCTAssertTrue(membership.contains { $0.contains("u9") } && membership.contains { $0.contains("u2") })
     }
 
+    /// The example of a list's 200 response in Cisco's document (`v2/team`, `v3/user-profile`):
+    /// the v3 one is a JSON text inside a string, quotes and all.
+    private func ciscosExample(_ path: String) throws -> JSON {
+        let document = try JSON.parse(
+            String(
+                decoding: try Data(contentsOf: repositoryRoot.appendingPathComponent("Tests/Fixtures/webex/webex-contact-center.json")), as: UTF8.self
+            ))
+        let content = try XCTUnwrap(document["paths"]?["/organization/{orgid}/\(path)"]?["get"]?["responses"]?["200"]?["content"]?["*/*"], path)
+        let example = try XCTUnwrap(content["example"] ?? content["schema"]?["example"], path)
+        guard let text = example.stringValue else { return example }
+        return try JSON.parse(String(text.trimmingCharacters(in: .whitespacesAndNewlines).dropFirst().dropLast()))
+    }
+
+    private func replacing(_ members: [(String, JSON)], in item: JSON) -> JSON {
+        guard case .object(var all) = item else { return item }
+        for (key, value) in members {
+            if let index = all.firstIndex(where: { $0.0 == key }) { all[index].1 = value } else { all.append((key, value)) }
+        }
+        return .object(all)
+    }
+
+    /// Issue #26's reproduction: user profiles in the shape of Cisco's own v3 example
+    /// (`permissionAccessLevel`, `resourceAccessLevel`, no `accessAll*`) were refused with 10
+    /// errors; they import without a problem, and their profile types make the licences.
+    func testUserProfilesInTheShapeOfCiscosV3ExampleImportCleanly() throws {
+        let page = try ciscosExample("v3/user-profile")
+        let example = try XCTUnwrap(page["data"].flatMap { if case .array(let items) = $0 { items.first } else { nil } })
+        XCTAssertNotNil(example["permissionAccessLevel"])
+        XCTAssertNil(example["accessAllEntryPoints"])
+        let profiles = [("p-prem", "Premium", "PREMIUM_AGENT"), ("p-std", "Standard", "STANDARD_AGENT")].map { id, name, type in
+            replacing([("id", .string(id)), ("name", .string(name)), ("profileType", .string(type))], in: example)
+        }
+        guard case .object(var envelope) = page else { return XCTFail("not an object: \(page.rendered())") }
+        envelope[envelope.firstIndex { $0.0 == "data" }!].1 = .array(profiles)
+        let users = users.replacingOccurrences(of: "p-sup", with: "p-prem").replacingOccurrences(of: "p-admin", with: "p-std")
+        // Written as they are, not through the completion of required members.
+        let url = try directory(["user.json": users])
+        try Data(JSON.object(envelope).rendered().utf8).write(to: url.appendingPathComponent("user-profile.json"))
+        let (export, problems) = WebexExport.read(directory: url)
+        XCTAssertEqual(problems, [])
+        XCTAssertEqual(export.fieldWarnings, [])
+        XCTAssertEqual(export.userProfiles.map(\.profileType), [.premiumAgent, .standardAgent])
+        let result = WebexImport.map(export, extra: WebexExtra())
+        let licences = Dictionary(
+            uniqueKeysWithValues: (result.sections[.licences] ?? []).map { ($0.id, Dictionary($0.fields, uniquingKeysWith: { a, _ in a })) })
+        XCTAssertEqual(licences["premium-agent"]?["seats"], .int(3))
+        XCTAssertEqual(licences["standard-agent"]?["seats"], .int(2))
+    }
+
+    /// Cisco's own response examples for teams and queues break its schemas (`createdTime:
+    /// "string"`, `overflowNumber: 1245677`, `agentsLastUpdatedTime` as a date text) in fields the
+    /// import does not read: they are imported, with those fields counted as warnings.
+    func testCiscosOwnTeamAndQueueExamplesImportWithWarnings() throws {
+        func first(_ page: JSON) throws -> JSON {
+            try XCTUnwrap(page["data"].flatMap { if case .array(let items) = $0 { items.first } else { nil } })
+        }
+        let team = replacing([("siteId", .string("s1")), ("multiMediaProfileId", .string("m-push"))], in: try first(try ciscosExample("v2/team")))
+        let example = try first(try ciscosExample("v2/contact-service-queue"))
+        // The list's example has no callDistributionGroups, which the import reads (and the
+        // schema requires): a queue listed without them is an error.
+        XCTAssertNil(example["callDistributionGroups"])
+        let queue = replacing(
+            [("callDistributionGroups", .array([.object([("agentGroups", .array([.object([("teamId", .string("t1"))])]))])]))], in: example)
+        func withItem(_ text: String, _ item: JSON) throws -> String {
+            guard case .object(var envelope) = try JSON.parse(text), let index = envelope.firstIndex(where: { $0.0 == "data" }),
+                case .array(let items) = envelope[index].1
+            else {
+                XCTFail("not a paged list: \(text)")
+                return text
+            }
+            envelope[index].1 = .array(items + [item])
+            return JSON.object(envelope).rendered()
+        }
+        let (export, problems) = WebexExport.read(
+            directory: try directory(["team.json": try withItem(teams, team), "contact-service-queue.json": try withItem(queues, queue)]))
+        XCTAssertEqual(problems, [])
+        XCTAssertEqual(
+            export.fieldWarnings.map { "\($0.resource.rawValue).\($0.field) \($0.reason.rawValue) \($0.first.jsonPath): \($0.first.message)" },
+            [
+                #"team.createdTime not-read $.data[2].createdTime: expected an integer, found "string""#,
+                #"team.lastUpdatedTime not-read $.data[2].lastUpdatedTime: expected an integer, found "string""#,
+                #"contact-service-queue.agentsLastUpdatedTime not-read $.data[4].agentsLastUpdatedTime: expected an integer, found "2025-03-21T10:30:00Z""#,
+                #"contact-service-queue.assistantSkill not-read $.data[4].assistantSkill: expected an object, found "string""#,
+                #"contact-service-queue.createdTime not-read $.data[4].createdTime: expected an integer, found "string""#,
+                #"contact-service-queue.lastUpdatedTime not-read $.data[4].lastUpdatedTime: expected an integer, found "string""#,
+                "contact-service-queue.overflowNumber not-read $.data[4].overflowNumber: expected a string, found 1245677",
+                #"contact-service-queue.personalizedAIRouting not-read $.data[4].personalizedAIRouting: expected an object, found "string""#,
+            ])
+        let result = WebexImport.map(export, extra: WebexExtra())
+        XCTAssertEqual(entry(result, .teams, "inline-pcs-team")?["externalId"], .string("93912f11-6017-404b-bf14-5331890b1797"))
+        XCTAssertEqual(entry(result, .queues, "queue-1")?["teams"], .array([.string("suporte-nivel-1-2")]))
+
+        let unlisted = WebexExport.read(directory: try directory(["contact-service-queue.json": try withItem(queues, example)])).problems
+        XCTAssertEqual(
+            unlisted.map(\.description), ["contact-service-queue.json: $.data[4].callDistributionGroups: error: required by Cisco's schema, missing"])
+    }
+
     func testDesktopProfilesAndWrapUpReasons() throws {
         let result = try imported()
         XCTAssertNil(entry(result, .desktopProfiles, "all")?["outboundEntryPoints"], "ALL is the default")

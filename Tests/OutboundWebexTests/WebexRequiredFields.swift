@@ -4,14 +4,13 @@ import OutboundWebex
 
 /// What Cisco's schemas require of an item that the import does not map, added to each item of
 /// the small exports the unit tests write when the item lacks it. Each test's export is then
-/// valid under the schemas, as `import webex` demands, while its text shows only the fields the
-/// test is about. References (a site's `multimediaProfileId`) are never filled in: a test states
+/// valid under the schemas, so that the import has no warning to count, while its text shows
+/// only the fields the test is about. References (a site's `multimediaProfileId`) are never filled in: a test states
 /// those.
 enum WebexRequiredFields {
     private static let byResource: [WebexResource: [(String, JSON)]] = [
-        .userProfile: ["accessAllEntryPoints", "accessAllModules", "accessAllQueues", "accessAllSites", "accessAllTeams"].map {
-            ($0, .string("ALL"))
-        },
+        // The v3 shape (an item without permissionAccessLevel would be checked as an older UserProfileDTO).
+        .userProfile: [("permissionAccessLevel", .string("ALL")), ("resourceAccessLevel", .string("ALL"))],
         .agentProfile: [
             ("accessBuddyTeam", .string("ALL")), ("accessIdleCode", .string("ALL")), ("accessQueue", .string("ALL")),
             ("agentDNValidation", .string("PROVISIONED_VALUE")), ("parentType", .string("ORGANIZATION")),

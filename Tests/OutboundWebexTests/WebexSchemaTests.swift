@@ -10,13 +10,21 @@ final class WebexSchemaTests: XCTestCase {
     func testTheEmbeddedDocumentCompilesEveryListsItemSchema() throws {
         let schemas = try WebexSchema.compileDocument(webexSchemaDocument)
         XCTAssertEqual(Set(schemas.keys), Set(WebexResource.allCases))
-        let user = try XCTUnwrap(schemas[.user])
+        let user = try XCTUnwrap(schemas[.user]?.current)
         XCTAssertEqual(user.type, .object)
         let teamIds = try XCTUnwrap(user.properties[ArraySlice("teamIds".utf8)])
         XCTAssertEqual(teamIds.items?.type, .string)
         XCTAssertEqual(teamIds.uniqueItems, true)
-        XCTAssertEqual(schemas[.site]?.required.sorted(), ["active", "multimediaProfileId", "name"])
-        XCTAssertEqual(schemas[.site]?.properties[ArraySlice("name".utf8)]?.pattern?.source, #"^[a-zA-Z\d-_\s]+$"#)
+        XCTAssertEqual(schemas[.site]?.current.required.sorted(), ["active", "multimediaProfileId", "name"])
+        XCTAssertEqual(schemas[.site]?.current.properties[ArraySlice("name".utf8)]?.pattern?.source, #"^[a-zA-Z\d-_\s]+$"#)
+        XCTAssertNil(schemas[.site]?.older)
+        // User profiles: v3 items, and the older shape for an item without permissionAccessLevel.
+        let profiles = try XCTUnwrap(schemas[.userProfile])
+        XCTAssertEqual(profiles.current.required.sorted(), ["active", "name", "permissionAccessLevel", "profileType", "resourceAccessLevel"])
+        XCTAssertEqual(profiles.older?.without, "permissionAccessLevel")
+        XCTAssertEqual(
+            profiles.older?.schema.required.sorted(),
+            ["accessAllEntryPoints", "accessAllModules", "accessAllQueues", "accessAllSites", "accessAllTeams", "active", "name", "profileType"])
     }
 
     func testADocumentWithAKeywordOrFormatItCannotCheckIsRefused() {
@@ -75,9 +83,13 @@ final class WebexSchemaTests: XCTestCase {
 
     /// Each problem of one item, at its path below the item, in document order.
     private func problems(_ item: String, _ resource: WebexResource) throws -> [String] {
+        try weighedProblems(item, resource).map { "\($0.path): \($0.message)" }
+    }
+
+    private func weighedProblems(_ item: String, _ resource: WebexResource) throws -> [WebexSchemaCheck.Problem] {
         let tape = try JSONTape(bytes: Array(item.utf8))
-        let check = WebexSchemaCheck(tape: tape)
-        return check.problems(of: tape.root, against: WebexSchema.item(of: resource)).map { "\($0.path): \($0.message)" }
+        let check = WebexSchemaCheck(tape: tape, reading: resource.mappedFields)
+        return check.problems(of: tape.root, against: WebexSchema.item(of: resource).schema(of: tape.root, on: tape))
     }
 
     private let site = #""name": "Lisbon", "active": true, "multimediaProfileId": "m1""#
@@ -114,6 +126,57 @@ final class WebexSchemaTests: XCTestCase {
                 #".workTypeCode: "BREAK" is not one of IDLE_CODE, WRAP_UP_CODE"#,
             ])
         XCTAssertEqual(try problems("[]", .team), [": expected an object, found []"])
+    }
+
+    /// SPEC §9 weighs a problem by the item's member it is in: only one in a member the mapping
+    /// reads refuses the item (a missing required one too); a null in a read member the schema
+    /// does not require is read as absent. `isValid`, the check past the limit of spelled-out
+    /// problems, judges the same way without looking at unread members.
+    func testProblemsAreWeighedByWhetherTheMappingReadsTheirMember() throws {
+        func weighed(_ item: String, _ resource: WebexResource) throws -> [String] {
+            try weighedProblems(item, resource).map { "\($0.field ?? "-") \($0.weight): \($0.path)" }
+        }
+        func isValid(_ item: String, _ resource: WebexResource) throws -> Bool {
+            let tape = try JSONTape(bytes: Array(item.utf8))
+            return WebexSchemaCheck(tape: tape, reading: resource.mappedFields).isValid(tape.root, against: WebexSchema.item(of: resource).current)
+        }
+        let unread = #"{\#(site), "createdTime": null, "organizationId": "x", "version": "1"}"#
+        XCTAssertEqual(
+            try weighed(unread, .site),
+            [
+                "createdTime unreadField: .createdTime", "organizationId unreadField: .organizationId", "organizationId unreadField: .organizationId",
+                "organizationId unreadField: .organizationId", "version unreadField: .version",
+            ])
+        XCTAssertTrue(try isValid(unread, .site))
+        // Below an unread member, a problem weighs as that member; a missing unread member is a warning.
+        let profile =
+            #"{"name": "Desk", "active": true, "accessEntryPoint": "ALL", "accessWrapUpCode": "ALL", "viewableStatistics": {"accessQueueStats": "SOME"}}"#
+        XCTAssertEqual(
+            try weighed(profile, .agentProfile),
+            [
+                "viewableStatistics unreadField: .viewableStatistics.accessQueueStats",
+                "viewableStatistics unreadField: .viewableStatistics.accessTeamStats", "accessBuddyTeam unreadField: .accessBuddyTeam",
+                "accessIdleCode unreadField: .accessIdleCode", "accessQueue unreadField: .accessQueue",
+                "agentDNValidation unreadField: .agentDNValidation", "parentType unreadField: .parentType",
+            ])
+        XCTAssertTrue(try isValid(profile, .agentProfile))
+        // A read member: its problems, and its absence when required, are errors.
+        XCTAssertEqual(
+            try weighed(#"{"name": "Lisbon", "active": "yes"}"#, .site), ["active error: .active", "multimediaProfileId error: .multimediaProfileId"])
+        XCTAssertFalse(try isValid(#"{"name": "Lisbon", "active": true}"#, .site))
+        XCTAssertFalse(try isValid(#"{\#(site), "name": "Porto"}"#, .site), "a read member twice")
+        XCTAssertEqual(try weighed("[]", .site), ["- error: "])
+        // A null in a read member: absent where the schema does not require it, an error where it does.
+        XCTAssertEqual(
+            try weighed(#"{"id": "u1", "siteId": null, "email": null}"#, .user),
+            ["siteId nullReadAsAbsent: .siteId", "email nullReadAsAbsent: .email"])
+        XCTAssertTrue(try isValid(#"{"id": "u1", "siteId": null}"#, .user))
+        XCTAssertEqual(try weighed(#"{"name": null, "active": true, "multimediaProfileId": "m"}"#, .site), ["name error: .name"])
+        XCTAssertFalse(try isValid(#"{"name": null, "active": true, "multimediaProfileId": "m"}"#, .site))
+        // Only the item's own members: a null below a read member is an error.
+        let manual =
+            #"{"name": "M", "telephony": 1, "chat": 0, "email": 0, "social": 0, "active": true, "blendingModeEnabled": true, "blendingMode": "BLENDED", "manuallyAssignable": {"telephony": 0, "chat": 0, "email": null, "social": 0}}"#
+        XCTAssertEqual(try weighed(manual, .multimediaProfile), ["manuallyAssignable error: .manuallyAssignable.email"])
     }
 
     func testNestedSchemasAndBoundsAreChecked() throws {

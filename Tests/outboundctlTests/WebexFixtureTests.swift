@@ -72,6 +72,16 @@ final class WebexFixtureTests: XCTestCase {
             envelope["meta"] = meta
             content = envelope
         }
+        // User profiles are checked against the schema of their shape: an older item missing
+        // one of its accessAll*, a v3 item carrying one.
+        try edit("user-profile.json") { content in
+            var envelope = content as! [String: Any]
+            var data = envelope["data"] as! [[String: Any]]
+            data[4]["accessAllTeams"] = nil
+            data[0]["accessAllTeams"] = "ALL"
+            envelope["data"] = data
+            content = envelope
+        }
         try Data("[]".utf8).write(to: directory.appendingPathComponent("users.json"))
 
         let result = try python("scripts/webex-fixture-check.py", [directory.path])
@@ -83,11 +93,13 @@ final class WebexFixtureTests: XCTestCase {
             "team.json: $.data[2]: Additional properties are not allowed ('multimediaProfileId' was unexpected)",
             "entry-point.json: $[2].socialChannelType: 'SMS' is not one of",
             "user.json: $.meta.page: 'first' is not of type 'integer'",
+            "user-profile.json: $.data[0]: Additional properties are not allowed ('accessAllTeams' was unexpected)",
+            "user-profile.json: $.data[4]: 'accessAllTeams' is a required property",
             "users.json: not a list endpoint of SPEC §9",
         ] {
             XCTAssertTrue(lines.contains { $0.hasPrefix(expected) }, "missing \(expected) in:\n\(result.stdout)")
         }
-        XCTAssertEqual(lines.count, 6, result.stdout)
+        XCTAssertEqual(lines.count, 8, result.stdout)
     }
 
     func testTheCommittedTenantIsWhatTheGeneratorWrites() throws {

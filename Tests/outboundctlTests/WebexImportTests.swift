@@ -216,14 +216,22 @@ final class WebexImportTests: XCTestCase {
                 let text = try String(contentsOf: file, encoding: .utf8)
                 try text.replacingOccurrences(of: "Lisbon", with: "Lis\u{01}bon").write(to: file, atomically: true, encoding: .utf8)
             }, expect: ["site.json: $: error: not valid JSON at line 6, column 17: a control character in a string (JSON needs it escaped)"])
-        // A field the import does not read is checked against Cisco's schema all the same.
+        // A field the import reads that breaks Cisco's schema refuses the export, wherever it is.
         try attempt(
             { source in
                 let file = source.appendingPathComponent("user.2.json")
                 let text = try String(contentsOf: file, encoding: .utf8)
-                try text.replacingOccurrences(of: "\"createdTime\": ", with: "\"createdTime\": \"yesterday\", \"x\": ").write(
+                try text.replacingOccurrences(of: "\"teamIds\": ", with: "\"teamIds\": \"t1\", \"x\": ").write(
                     to: file, atomically: true, encoding: .utf8)
-            }, expect: ["user.2.json: $.data[0].createdTime: error: expected an integer, found \"yesterday\""])
+            }, expect: ["user.2.json: $.data[0].teamIds: error: expected an array, found \"t1\""])
+        // A null in a read member Cisco's schema requires is an error; in one it does not
+        // require, it is read as absent, which the import refuses where it needs the value.
+        try attempt(
+            { try self.editItems(of: "site.json", in: $0) { index, item in if index == 1 { item["name"] = NSNull() } } },
+            expect: ["site.json: $[1].name: error: expected a string, found null"])
+        try attempt(
+            { try self.editItems(of: "user-profile.json", in: $0) { index, item in if index == 2 { item["id"] = NSNull() } } },
+            expect: ["user-profile.json: $.data[2].id: error: expected a string, found null"])
         try attempt(
             { source in
                 let file = source.appendingPathComponent("team.json")
@@ -259,7 +267,79 @@ final class WebexImportTests: XCTestCase {
         XCTAssertTrue(warned.stderr.contains("users.json: $: warning: not a Webex list this import reads"), warned.stderr)
     }
 
+    /// Schema problems in fields the import does not read, and nulls in optional fields it
+    /// reads, do not stop it (SPEC §9): the items are imported, and each list and field gets one
+    /// line of the report counting them, with the first located, in text and JSON.
+    func testSchemaProblemsTheImportCanGoOnWithAreCountedPerListAndField() throws {
+        let source = try export(withExtra: false)
+        // Every user's createdTime is null (the document marks nothing nullable), on both pages.
+        for name in ["user.json", "user.2.json"] {
+            try editItems(of: name, in: source) { _, item in item["createdTime"] = NSNull() }
+        }
+        // The second user's site is null: read as absent, so its agent's site is to fill.
+        var userWithoutSite = ""
+        try editItems(of: "user.json", in: source) { index, item in
+            guard index == 1 else { return }
+            item["siteId"] = NSNull()
+            userWithoutSite = item["id"] as! String
+        }
+        // An unread member of the wrong type, and an unread required one missing.
+        try editItems(of: "entry-point.json", in: source) { index, item in
+            if index == 3 { item["maximumActiveContacts"] = "many" }
+            if index >= 5 { item["assetId"] = nil }
+        }
+        let plain = try importJSON(try export(withExtra: false), into: try temporaryDirectory(self).appendingPathComponent("plain"))
+        XCTAssertEqual((plain["schemaWarnings"] as? [[String: Any]])?.count, 0)
+
+        let out = try temporaryDirectory(self).appendingPathComponent("config")
+        let report = try importJSON(source, into: out)
+        let warnings = try XCTUnwrap(report["schemaWarnings"] as? [[String: Any]])
+        func line(_ warning: [String: Any]) -> String {
+            ["resource", "field", "reason", "items", "file", "jsonPath", "message"].map { "\(warning[$0] ?? "-")" }.joined(separator: " | ")
+        }
+        XCTAssertEqual(
+            warnings.map(line),
+            [
+                "user | createdTime | not-read | 200 | user.json | $.data[0].createdTime | expected an integer, found null",
+                "user | siteId | null-read-as-absent | 1 | user.json | $.data[1].siteId | expected a string, found null",
+                "entry-point | assetId | not-read | 9 | entry-point.json | $[5].assetId | required by Cisco's schema, missing",
+                #"entry-point | maximumActiveContacts | not-read | 1 | entry-point.json | $[3].maximumActiveContacts | expected an integer, found "many""#,
+            ])
+        // Every item imported as without the changes, but the agent whose site is now to fill.
+        XCTAssertEqual(report["counts"] as? [String: Int], plain["counts"] as? [String: Int])
+        let agent = try XCTUnwrap(try importedAgentIds(out)[userWithoutSite])
+        let fill = Set(try XCTUnwrap(report["fill"] as? [[String: Any]]).map { $0["path"] as! String })
+        let plainFill = Set(try XCTUnwrap(plain["fill"] as? [[String: Any]]).map { $0["path"] as! String })
+        XCTAssertEqual(fill.subtracting(plainFill), ["agents.\(agent).site"])
+
+        let text = try outboundctl(["import", "webex", source.path, "--out", try temporaryDirectory(self).appendingPathComponent("text").path])
+        XCTAssertEqual(text.status, 0, text.stderr)
+        XCTAssertTrue(text.stdout.contains("Fields that break Cisco's schema (4)"), text.stdout)
+        XCTAssertTrue(
+            text.stdout.contains(
+                "  user: 200 items break Cisco's schema in createdTime (expected an integer, found null; first at user.json $.data[0].createdTime) — not read by the import, kept as a warning\n"
+            ), text.stdout)
+        XCTAssertTrue(
+            text.stdout.contains(
+                "  user: 1 item breaks Cisco's schema in siteId (expected a string, found null; first at user.json $.data[1].siteId) — read as absent, kept as a warning\n"
+            ), text.stdout)
+        // One line for the list and field, not one an item, and none on standard error.
+        XCTAssertEqual(text.stdout.components(separatedBy: "in createdTime").count - 1, 1, text.stdout)
+        XCTAssertFalse(text.stderr.contains("createdTime"), text.stderr)
+    }
+
     // MARK: Helpers
+
+    /// Rewrites the items of one file of an export, given each item's position.
+    private func editItems(of name: String, in source: URL, _ change: (Int, inout [String: Any]) -> Void) throws {
+        let url = source.appendingPathComponent(name)
+        let content = try JSONSerialization.jsonObject(with: Data(contentsOf: url))
+        var envelope = content as? [String: Any]
+        var items = try XCTUnwrap((envelope?["data"] ?? content) as? [[String: Any]], name)
+        for index in items.indices { change(index, &items[index]) }
+        if envelope != nil { envelope!["data"] = items }
+        try JSONSerialization.data(withJSONObject: envelope ?? items).write(to: url)
+    }
 
     /// The items of one list of the fixture, pages joined.
     private func webexItems(_ resource: String) throws -> [[String: Any]] {

@@ -3,6 +3,8 @@ import OutboundConfig
 /// An item of `agent-profile.json`: Cisco's `AgentProfileResponseDTO` (a desktop profile), the
 /// fields the import maps: which entry points and wrap-up codes its agents may use.
 public struct WebexAgentProfile: WebexItem, Hashable {
+    public static let resource = WebexResource.agentProfile
+
     /// Required here although optional in the schema: users refer to it.
     public var id: String
     public var name: String

@@ -3,6 +3,8 @@ import OutboundConfig
 /// An item of `auxiliary-code.json`: Cisco's `AuxiliaryCodeDTO`. Wrap-up codes become wrap-up
 /// reasons; idle codes have no counterpart in the format (reported, SPEC §9).
 public struct WebexAuxiliaryCode: WebexItem, Hashable {
+    public static let resource = WebexResource.auxiliaryCode
+
     public enum WorkType: String, WebexEnumeration {
         case idleCode = "IDLE_CODE"
         case wrapUpCode = "WRAP_UP_CODE"

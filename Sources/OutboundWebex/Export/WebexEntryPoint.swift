@@ -5,6 +5,8 @@ import OutboundConfig
 /// when `channelType` is `SOCIAL_CHANNEL` (SPEC §9): an `EMAIL` entry point carrying
 /// `MESSAGEBIRD` is still email.
 public struct WebexEntryPoint: WebexItem, Hashable {
+    public static let resource = WebexResource.entryPoint
+
     public enum ChannelType: String, WebexEnumeration {
         case telephony = "TELEPHONY"
         case email = "EMAIL"

@@ -4,7 +4,8 @@ import OutboundConfig
 /// A Webex Contact Center tenant as its API lists it: what `import webex DIR` reads (SPEC §9),
 /// with pages joined in page order. Reading checks every item against its list's item schema
 /// in Cisco's document (WebexSchema.swift), that ids are unique and that every reference
-/// between items resolves (WebexReferences.swift), and locates every problem.
+/// between items resolves (WebexReferences.swift), and locates every problem. Schema problems
+/// the import can go on with are counted per list and field instead (`fieldWarnings`).
 public struct WebexExport: Sendable {
     public var multimediaProfiles: [WebexMultimediaProfile] = []
     public var sites: [WebexSite] = []
@@ -19,6 +20,9 @@ public struct WebexExport: Sendable {
     public var locations: [WebexResource: [String: WebexItemLocation]] = [:]
     /// How many items of each resource carry each field name.
     public var fieldCounts: [WebexResource: [String: Int]] = [:]
+    /// The imported items' schema problems that are warnings (SPEC §9), one per list and
+    /// field, in list order and by field name.
+    public var fieldWarnings: [WebexFieldWarning] = []
 
     public init() {}
 
@@ -158,8 +162,8 @@ public struct WebexExport: Sendable {
     ) -> [WebexInputProblem] {
         func decode<Item: WebexItem>(_ list: inout [Item]) -> [WebexInputProblem] {
             var problems: [WebexInputProblem] = []
-            let schema = WebexSchema.item(of: resource)
-            let files = ParallelMap.map(pages, minimumCount: 2) { WebexListFile<Item>(file: $0.file, bytes: $0.bytes, schema: schema) }
+            var warnings: [String: WebexFieldWarning] = [:]
+            let files = ParallelMap.map(pages, minimumCount: 2) { WebexListFile<Item>(file: $0.file, bytes: $0.bytes) }
             let count = files.reduce(0) { $0 + $1.items.count }
             list.reserveCapacity(count)
             locations[resource, default: [:]].reserveCapacity(count)
@@ -167,6 +171,7 @@ public struct WebexExport: Sendable {
                 problems += decoded.problems
                 if decoded.undescribedItems > 0 { undescribedItems[page.file] = decoded.undescribedItems }
                 fieldCounts[resource, default: [:]].merge(decoded.fieldCounts, uniquingKeysWith: +)
+                WebexFieldWarning.add(decoded.fieldWarnings, to: &warnings)
                 for (item, location) in zip(decoded.items, decoded.locations) {
                     if let first = locations[resource]?[item.id] {
                         problems.append(
@@ -179,6 +184,7 @@ public struct WebexExport: Sendable {
                     list.append(item)
                 }
             }
+            fieldWarnings += warnings.values.sorted { $0.field < $1.field }
             return problems
         }
         switch resource {

@@ -2,6 +2,8 @@ import OutboundConfig
 
 /// An item of a Webex list: every one carries the Webex id other items refer to it by.
 public protocol WebexItem: Decodable, Sendable {
+    /// The list items of this type are read from: its schema and the fields the mapping reads.
+    static var resource: WebexResource { get }
     var id: String { get }
 }
 

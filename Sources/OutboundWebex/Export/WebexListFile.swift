@@ -11,7 +11,10 @@ struct WebexListFile<Item: WebexItem>: Sendable {
     var items: [Item] = []
     /// Where each item of `items` is, at the same position.
     var locations: [WebexItemLocation] = []
+    /// Errors: the file's, and those of the items not decoded.
     var problems: [WebexInputProblem] = []
+    /// Schema problems of the decoded items that do not refuse them, by field (SPEC §9).
+    var fieldWarnings: [String: WebexFieldWarning] = [:]
     /// How many items carry each field name, so the report can list every field the mapping
     /// does not read (SPEC §9: nothing is dropped silently).
     var fieldCounts: [String: Int] = [:]
@@ -32,9 +35,10 @@ struct WebexListFile<Item: WebexItem>: Sendable {
         }
     }
 
-    /// Reads a file's bytes, checking each item against `schema`, Cisco's item schema of the
-    /// list: an item with problems there is reported whole and not decoded.
-    init(file: String, bytes: [UInt8], schema: WebexSchema) {
+    /// Reads a file's bytes, checking each item against Cisco's item schema of the list: an
+    /// item with errors there is reported whole and not decoded; one with only warnings is
+    /// decoded, and its warnings counted.
+    init(file: String, bytes: [UInt8]) {
         // A byte-order mark (files saved by some Windows tools) is not part of the JSON, and
         // places are counted without it.
         var bytes = bytes
@@ -83,26 +87,30 @@ struct WebexListFile<Item: WebexItem>: Sendable {
         let elements = Array(tape.items(of: list).enumerated())
         // Checked and decoded in chunks on all cores: an export may hold 50,000 users in one
         // file, and a file's items were otherwise read on one core while the other idled.
-        // Past `WebexInputProblem.limit` problems a chunk only tells good items from bad ones:
-        // spelling out the 8 million problems of a 3 MB list of `{}` took minutes.
+        // Past `WebexInputProblem.limit` errors a chunk only tells good items from bad ones
+        // (and counts no more warnings, the import failing anyway): spelling out the 8 million
+        // problems of a 3 MB list of `{}` took minutes.
+        let schema = WebexSchema.item(of: Item.resource)
         let chunks = ParallelMap.mapChunks(elements) { chunk in
-            let check = WebexSchemaCheck(tape: tape)
+            let check = WebexSchemaCheck(tape: tape, reading: Item.resource.mappedFields)
             var fields = FieldCounter(tape: tape)
+            var warnings: [String: WebexFieldWarning] = [:]
             var described = 0
             let outcomes = chunk.map { index, element in
                 fields.count(element)
                 let outcome = Self.read(
-                    element, at: index, of: tape, in: file, prefix: prefix, listPath: listPath, against: schema,
-                    with: check, describing: described < WebexInputProblem.limit)
+                    element, at: index, of: tape, in: file, prefix: prefix, listPath: listPath, against: schema.schema(of: element, on: tape),
+                    with: check, describing: described < WebexInputProblem.limit, warnings: &warnings)
                 if case .problems(let found) = outcome { described += found.count }
                 return outcome
             }
-            return [(outcomes, fields.counts)]
+            return [(outcomes, fields.counts, warnings)]
         }
         items.reserveCapacity(elements.count)
         locations.reserveCapacity(elements.count)
-        for (outcomes, counts) in chunks {
+        for (outcomes, counts, warnings) in chunks {
             fieldCounts.merge(counts, uniquingKeysWith: +)
+            WebexFieldWarning.add(warnings, to: &fieldWarnings)
             for outcome in outcomes {
                 switch outcome {
                 case .item(let item, let location):
@@ -155,20 +163,34 @@ struct WebexListFile<Item: WebexItem>: Sendable {
         case refused
     }
 
-    /// Checks an item against Cisco's schema, and decodes it when nothing is wrong there.
+    /// Checks an item against Cisco's schema, and decodes it when no error is there; the
+    /// warnings of a decoded item are added to `warnings`, one per field it breaks.
     private static func read(
         _ element: Int, at index: Int, of tape: JSONTape, in file: String, prefix: String, listPath: [any CodingKey],
-        against schema: WebexSchema, with check: WebexSchemaCheck, describing: Bool
+        against schema: WebexSchema, with check: WebexSchemaCheck, describing: Bool, warnings: inout [String: WebexFieldWarning]
     ) -> ItemOutcome {
         guard describing else {
             return check.isValid(element, against: schema)
                 ? decoded(element, at: index, of: tape, in: file, prefix: prefix, listPath: listPath) : .refused
         }
         let found = check.problems(of: element, against: schema)
-        guard found.isEmpty else {
-            return .problems(found.map { WebexInputProblem(.error, file: file, jsonPath: "\(prefix)[\(index)]\($0.path)", message: $0.message) })
+        func located(_ problem: WebexSchemaCheck.Problem, _ severity: WebexInputProblem.Severity) -> WebexInputProblem {
+            WebexInputProblem(severity, file: file, jsonPath: "\(prefix)[\(index)]\(problem.path)", message: problem.message)
         }
-        return decoded(element, at: index, of: tape, in: file, prefix: prefix, listPath: listPath)
+        let errors = found.filter { $0.weight == .error }
+        guard errors.isEmpty else { return .problems(errors.map { located($0, .error) }) }
+        let outcome = decoded(element, at: index, of: tape, in: file, prefix: prefix, listPath: listPath)
+        guard case .item = outcome else { return outcome }
+        var itemWarnings: [String: WebexFieldWarning] = [:]
+        for problem in found {
+            // Every problem but the item's own is in a member; only errors can be the item's.
+            guard let field = problem.field, itemWarnings[field] == nil else { continue }
+            itemWarnings[field] = WebexFieldWarning(
+                resource: Item.resource, field: field, reason: problem.weight == .nullReadAsAbsent ? .nullReadAsAbsent : .notRead, items: 1,
+                first: located(problem, .warning))
+        }
+        WebexFieldWarning.add(itemWarnings, to: &warnings)
+        return outcome
     }
 
     private static func decoded(_ element: Int, at index: Int, of tape: JSONTape, in file: String, prefix: String, listPath: [any CodingKey])

@@ -4,6 +4,8 @@ import OutboundConfig
 /// maps. The counts are pushed ("Contacts automatically pushed") slots; `manuallyAssignable`
 /// holds the slots an agent picks work into by hand.
 public struct WebexMultimediaProfile: WebexItem, Hashable {
+    public static let resource = WebexResource.multimediaProfile
+
     /// Slot counts per medium, as `MultimediaProfileChannelDTO` spells them.
     public struct Slots: Decodable, Hashable, Sendable {
         public var telephony: Int

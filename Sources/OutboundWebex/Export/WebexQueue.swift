@@ -3,6 +3,8 @@ import OutboundConfig
 /// An item of `contact-service-queue.json`: Cisco's `ContactServiceQueueDTO`, the fields the
 /// import maps. A queue's teams are those of `callDistributionGroups[].agentGroups[].teamId`.
 public struct WebexQueue: WebexItem, Hashable {
+    public static let resource = WebexResource.queue
+
     /// Queues also take `WORK_ITEM`, which entry points do not.
     public enum ChannelType: String, WebexEnumeration {
         case telephony = "TELEPHONY"

@@ -28,8 +28,10 @@ public enum WebexResource: String, CaseIterable, Sendable {
 
     public func fileName(page: Int) -> String { page == 1 ? "\(rawValue).json" : "\(rawValue).\(page).json" }
 
-    /// The fields of this list's items the mapping reads (docs/webex.md); the report lists
-    /// every other field an item carries, since the format has no place for it.
+    /// The fields of this list's items the mapping reads (docs/webex.md), and the only ones
+    /// its item type decodes. The report lists every other field an item carries, since the
+    /// format has no place for it, and a schema problem in one is a warning, not an error:
+    /// the import never uses it (SPEC §9).
     public var mappedFields: Set<String> {
         switch self {
         case .multimediaProfile:

@@ -3,14 +3,10 @@ import OutboundConfig
 /// An item of `team.json`: Cisco's `TeamResponseDTO`, the fields the import maps. The schema
 /// requires none of them; only `id` is required here, since users and queues refer to it.
 public struct WebexTeam: WebexItem, Hashable {
-    public enum TeamType: String, WebexEnumeration {
-        case agent = "AGENT"
-        case capacity = "CAPACITY"
-    }
+    public static let resource = WebexResource.team
 
     public var id: String
     public var name: String?
-    public var teamType: TeamType?
     public var active: Bool?
     public var siteId: String?
     /// Cisco's spelling, unlike `multimediaProfileId` on sites and users.

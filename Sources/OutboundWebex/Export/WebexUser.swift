@@ -5,6 +5,8 @@ import OutboundConfig
 /// A class, unlike the other items: an export holds tens of thousands, and copying a dozen
 /// strings with every move of one was a tenth of a 50,000-user import.
 public final class WebexUser: WebexItem {
+    public static let resource = WebexResource.user
+
     public let id: String
     public let firstName: String?
     public let lastName: String?

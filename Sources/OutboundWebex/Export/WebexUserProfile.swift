@@ -1,8 +1,11 @@
 import OutboundConfig
 
-/// An item of `user-profile.json`: Cisco's `UserProfileDTO`, the fields the import maps. Its
-/// `profileType` decides the licence type of the users holding it.
+/// An item of `user-profile.json`: Cisco's `UserProfileGranularAccessDTO` of the v3 list, or the
+/// older `UserProfileDTO` (SPEC §9); the import maps what both carry, `profileType`, which
+/// decides the licence type of the users holding the profile.
 public struct WebexUserProfile: WebexItem, Hashable {
+    public static let resource = WebexResource.userProfile
+
     public enum ProfileType: String, WebexEnumeration {
         case administrator = "ADMINISTRATOR"
         case administratorOnly = "ADMINISTRATOR_ONLY"
@@ -16,7 +19,5 @@ public struct WebexUserProfile: WebexItem, Hashable {
 
     /// Required here although optional in the schema: users refer to it.
     public var id: String
-    public var name: String
     public var profileType: ProfileType
-    public var active: Bool
 }

@@ -3,7 +3,8 @@ import OutboundConfig
 /// What `import webex` did, for the admin who adopts the tenant next (SPEC §9): how many
 /// entries each section got, which fields are still to fill, and everything of the export
 /// that did not come over as it was — items not imported, values changed to fit the format,
-/// and Webex fields the format has no place for. Nothing is dropped without a line here.
+/// Webex fields the format has no place for, and the fields that break Cisco's schema where
+/// the import could go on. Nothing is dropped without a line here.
 public struct WebexImportReport: Sendable {
     /// A field the import left out because the export does not hold it. `validate` of the
     /// output reports each one at the same place: errors for `required`, warnings otherwise.
@@ -47,6 +48,8 @@ public struct WebexImportReport: Sendable {
     public var skipped: [Skipped] = []
     public var changes: [Change] = []
     public var unmappedFields: [UnmappedField] = []
+    /// Schema problems that did not stop the import, counted per list and field.
+    public var fieldWarnings: [WebexFieldWarning] = []
 
     public init() {}
 }
@@ -84,6 +87,17 @@ extension WebexImportReport {
                 .array(
                     unmappedFields.map {
                         .object([("resource", .string($0.resource.rawValue)), ("field", .string($0.field)), ("items", .int($0.items))])
+                    })
+            ),
+            (
+                "schemaWarnings",
+                .array(
+                    fieldWarnings.map {
+                        .object([
+                            ("resource", .string($0.resource.rawValue)), ("field", .string($0.field)), ("reason", .string($0.reason.rawValue)),
+                            ("items", .int($0.items)), ("file", .string($0.first.file)), ("jsonPath", .string($0.first.jsonPath)),
+                            ("message", .string($0.first.message)),
+                        ])
                     })
             ),
         ]

@@ -69,6 +69,7 @@ struct WebexMapper {
         reportTeamMembership()
         mapTenant()
         reportUnmappedFields()
+        result.report.fieldWarnings = export.fieldWarnings
         result.report.counts = Section.allCases.map { ($0, result.sections[$0]?.count ?? 0) }
         for section in Section.allCases { result.sections[section]?.sort { $0.id < $1.id } }
         return result

@@ -110,9 +110,9 @@ final class WebexSchema: Sendable {
     }
 
     /// Each list's item schema, compiled from the embedded document on first use.
-    static func item(of resource: WebexResource) -> WebexSchema { itemSchemas[resource]! }
+    static func item(of resource: WebexResource) -> WebexItemSchema { itemSchemas[resource]! }
 
-    private static let itemSchemas: [WebexResource: WebexSchema] = {
+    private static let itemSchemas: [WebexResource: WebexItemSchema] = {
         do {
             return try compileDocument(webexSchemaDocument)
         } catch {
@@ -122,18 +122,48 @@ final class WebexSchema: Sendable {
         }
     }()
 
-    /// Compiles a document of WebexSchemaDocument.swift's shape: every list's item schema.
-    static func compileDocument(_ text: String) throws -> [WebexResource: WebexSchema] {
+    /// Compiles a document of WebexSchemaDocument.swift's shape: every list's item schema, and
+    /// the older shapes (`olderShapes`, optional) some lists' items may come in.
+    static func compileDocument(_ text: String) throws -> [WebexResource: WebexItemSchema] {
         let document = try JSON.parse(text)
         guard let lists = document["lists"], let components = document["schemas"] else { throw Invalid(description: "no lists or schemas") }
         var compiled: [String: WebexSchema] = [:]
-        var items: [WebexResource: WebexSchema] = [:]
+        func named(_ name: String, at path: String) throws -> WebexSchema {
+            try compile(.object([("$ref", .string("#/components/schemas/\(name)"))]), at: path, components: components, compiled: &compiled)
+        }
+        var items: [WebexResource: WebexItemSchema] = [:]
         for resource in WebexResource.allCases {
             guard let name = lists[resource.rawValue]?.stringValue else { throw Invalid(description: "no item schema for \(resource.rawValue)") }
-            items[resource] = try compile(
-                .object([("$ref", .string("#/components/schemas/\(name)"))]), at: resource.rawValue,
-                components: components, compiled: &compiled)
+            var older: WebexItemSchema.Older?
+            if let shape = document["olderShapes"]?[resource.rawValue] {
+                guard let member = shape["without"]?.stringValue, let schema = shape["schema"]?.stringValue else {
+                    throw Invalid(description: "olderShapes.\(resource.rawValue): no member or schema")
+                }
+                older = .init(without: member, schema: try named(schema, at: "olderShapes.\(resource.rawValue)"))
+            }
+            items[resource] = WebexItemSchema(current: try named(name, at: resource.rawValue), older: older)
         }
         return items
+    }
+}
+
+/// What the items of one list are checked against: the item schema of the list endpoint, and,
+/// for a list whose items may come in an older shape, that shape's schema for the items without
+/// the member the current shape requires (SPEC §9: a user profile without
+/// `permissionAccessLevel` is an older `UserProfileDTO`, as exports saved from the older list hold).
+struct WebexItemSchema: Sendable {
+    struct Older: Sendable {
+        /// The member only the current shape has.
+        let without: String
+        let schema: WebexSchema
+    }
+
+    let current: WebexSchema
+    let older: Older?
+
+    /// The schema of the item at `node`.
+    func schema(of node: Int, on tape: JSONTape) -> WebexSchema {
+        guard let older, tape.kind(node) == .object, tape.member(older.without, of: node) == nil else { return current }
+        return older.schema
     }
 }

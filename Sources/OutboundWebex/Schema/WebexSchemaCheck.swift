@@ -6,24 +6,47 @@ import OutboundConfig
 /// appears twice in one object, which the import would otherwise read one way and a Webex
 /// client another.
 ///
+/// SPEC §9 weighs a problem by the item's member it is in: in a member the mapping reads, it
+/// refuses the item; in one it does not read, it is a warning, and so is a `null` in a read
+/// member Cisco's schema does not require (read as absent: the service writes null where the
+/// document has nothing nullable). Problems say their weight and member; `isValid` judges only
+/// what refuses.
+///
 /// Why layouts: items of a list carry a few sets of members, in a few orders. Looking each
 /// member's schema up by name made a `String` of every key of every item; instead, the members'
 /// schemas are worked out once per schema and set of keys, found again by a hash of the keys'
 /// bytes and confirmed by comparing them.
 final class WebexSchemaCheck {
     struct Problem {
+        enum Weight {
+            /// In a member the mapping reads, or the item itself: the item is refused.
+            case error
+            /// In a member the mapping does not read.
+            case unreadField
+            /// A `null` in a read member Cisco's schema does not require: read as absent.
+            case nullReadAsAbsent
+        }
+
         /// Below the checked value: `.teamIds[2]`, or empty for the value itself.
         var path: String
         var message: String
+        var weight: Weight
+        /// The item's member it is in (`createdTime`); nil for the item itself.
+        var field: String?
     }
 
     private let tape: JSONTape
+    /// The members of an item the mapping reads (`WebexResource.mappedFields`).
+    private let reading: Set<String>
     private var layouts: [LayoutKey: Layout] = [:]
     private var path: [Step] = []
     private var problems: [Problem] = []
     /// Off: problems are only noted as found, not written out (`isValid`).
     private var describing = true
     private var found = false
+    /// The weight of a problem found now, and the item's member being checked (its key node).
+    private var weight = Problem.Weight.error
+    private var itemMember: Int?
 
     private enum Step {
         case key(node: Int)
@@ -49,21 +72,26 @@ final class WebexSchemaCheck {
         /// An object with these keys, to compare the next one with.
         let object: Int
         let members: [Member]
-        /// Required members the object does not have.
-        let missing: [String]
+        /// Whether the mapping reads each member, by position (for an item's own members).
+        let read: [Bool]
+        /// Required members the object does not have, and whether the mapping reads each.
+        let missing: [(name: String, read: Bool)]
 
-        init(object: Int, members: [Member], missing: [String]) {
+        init(object: Int, members: [Member], read: [Bool], missing: [(name: String, read: Bool)]) {
             self.object = object
             self.members = members
+            self.read = read
             self.missing = missing
         }
     }
 
-    init(tape: JSONTape) {
+    /// A check of `tape`'s items, whose members `reading` the mapping reads.
+    init(tape: JSONTape, reading: Set<String>) {
         self.tape = tape
+        self.reading = reading
     }
 
-    /// The problems of the value at `node` under `schema`, in document order (a missing
+    /// The problems of the item at `node` under `schema`, in document order (a missing
     /// required member after the members there are).
     func problems(of node: Int, against schema: WebexSchema) -> [Problem] {
         problems = []
@@ -72,7 +100,8 @@ final class WebexSchemaCheck {
         return problems
     }
 
-    /// Whether the value at `node` is valid under `schema`, without writing out its problems.
+    /// Whether the item at `node` has no problem that refuses it under `schema`, without
+    /// writing out its problems: members the mapping does not read are not even looked at.
     func isValid(_ node: Int, against schema: WebexSchema) -> Bool {
         (describing, found) = (false, false)
         check(node, schema)
@@ -194,11 +223,21 @@ final class WebexSchemaCheck {
     private func checkObject(_ node: Int, _ schema: WebexSchema) {
         guard !schema.properties.isEmpty || !schema.required.isEmpty else { return }
         let layout = layout(of: node, for: schema)
-        for (key, member) in zip(tape.keys(of: node), layout.members) {
-            switch member {
-            case .checked(let schema):
+        // The item's own members are weighed by whether the mapping reads them; what is below
+        // one weighs as that member.
+        let isItem = path.isEmpty
+        for (position, (key, kind)) in zip(tape.keys(of: node), layout.members).enumerated() {
+            if isItem {
+                guard describing || layout.read[position] else { continue }
+                (weight, itemMember) = (layout.read[position] ? .error : .unreadField, key)
+            }
+            switch kind {
+            case .checked(let memberSchema):
+                if isItem, weight == .error, tape.kind(key + 1) == .null, !schema.required.contains(tape.string(key)) {
+                    weight = .nullReadAsAbsent
+                }
                 path.append(.key(node: key))
-                check(key + 1, schema)
+                check(key + 1, memberSchema)
                 path.removeLast()
             case .repeated:
                 path.append(.key(node: key))
@@ -208,9 +247,15 @@ final class WebexSchemaCheck {
                 break
             }
         }
-        for name in layout.missing {
-            report("required by Cisco's schema, missing", below: WebexInputProblem.step(name))
+        if isItem { (weight, itemMember) = (.error, nil) }
+        for (name, read) in layout.missing {
+            if isItem {
+                guard describing || read else { continue }
+                weight = read ? .error : .unreadField
+            }
+            report("required by Cisco's schema, missing", below: WebexInputProblem.step(name), in: isItem ? name : nil)
         }
+        if isItem { weight = .error }
     }
 
     private func layout(of object: Int, for schema: WebexSchema) -> Layout {
@@ -223,14 +268,18 @@ final class WebexSchemaCheck {
             guard seen.insert(name).inserted else { return .repeated }
             return schema.properties[name].map { .checked($0) } ?? .undescribed
         }
-        let layout = Layout(object: object, members: members, missing: schema.required.filter { !seen.contains(ArraySlice($0.utf8)) })
+        let layout = Layout(
+            object: object, members: members, read: tape.keys(of: object).map { reading.contains(tape.string($0)) },
+            missing: schema.required.filter { !seen.contains(ArraySlice($0.utf8)) }.map { ($0, reading.contains($0)) })
         layouts[id] = layout
         return layout
     }
 
-    private func report(_ message: @autoclosure () -> String, below suffix: String = "") {
+    /// Notes a problem at the current path (and `suffix` below it), in the item's member being
+    /// checked or in `field`.
+    private func report(_ message: @autoclosure () -> String, below suffix: String = "", in field: String? = nil) {
         guard describing else {
-            found = true
+            if weight == .error { found = true }
             return
         }
         var text = ""
@@ -240,7 +289,7 @@ final class WebexSchemaCheck {
             case .index(let index): text += "[\(index)]"
             }
         }
-        problems.append(Problem(path: text + suffix, message: message()))
+        problems.append(Problem(path: text + suffix, message: message(), weight: weight, field: field ?? itemMember.map(tape.string)))
     }
 
     /// A value as JSON, cut short: messages quote it, and a terminal never sees a raw control

@@ -7,8 +7,8 @@
 // Tests/Fixtures/webex/LICENSE). Changed: only the schemas `import webex` checks are kept, with
 // their validating keywords; descriptions and examples are left out.
 
-/// For each list of SPEC §9, the name of its item schema, and the component schemas these
-/// reach (WebexSchema.swift reads it).
+/// For each list of SPEC §9, the name of its item schema, the older shapes some lists' items
+/// may come in, and the component schemas these reach (WebexSchema.swift reads it).
 let webexSchemaDocument = #"""
 {
  "lists": {
@@ -16,11 +16,17 @@ let webexSchemaDocument = #"""
   "site": "SiteDTO",
   "team": "TeamResponseDTO",
   "user": "UserResponseDTO",
-  "user-profile": "UserProfileDTO",
+  "user-profile": "UserProfileGranularAccessDTO",
   "agent-profile": "AgentProfileResponseDTO",
   "entry-point": "EntryPointDTO",
   "contact-service-queue": "ContactServiceQueueDTO",
   "auxiliary-code": "AuxiliaryCodeDTO"
+ },
+ "olderShapes": {
+  "user-profile": {
+   "without": "permissionAccessLevel",
+   "schema": "UserProfileDTO"
+  }
  },
  "schemas": {
   "AgentGroupDTO": {

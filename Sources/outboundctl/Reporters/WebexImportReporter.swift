@@ -47,6 +47,12 @@ struct WebexImportReporter {
                 output += "  \(resource.rawValue): " + fields.map { "\(VisibleText.escaping($0.field)) (\($0.items))" }.joined(separator: ", ") + "\n"
             }
         }
+        if !report.fieldWarnings.isEmpty {
+            output += heading(
+                "Fields that break Cisco's schema", report.fieldWarnings.count,
+                "imported all the same, since the import does not read them or reads their null as absent")
+            for warning in report.fieldWarnings { output += "  \(VisibleText.escaping(warning.summary))\n" }
+        }
         return output
     }
 
