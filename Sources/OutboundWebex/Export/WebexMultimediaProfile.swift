@@ -24,8 +24,8 @@ public struct WebexMultimediaProfile: WebexItem, Hashable {
     public var email: Int
     public var social: Int
     public var active: Bool
-    public var blendingModeEnabled: Bool
     /// A free string in the schema; the tenants seen use `BLENDED`, `BLENDED_REALTIME`, `EXCLUSIVE`.
+    /// (`blendingModeEnabled` follows it and is not read.)
     public var blendingMode: String
     public var manuallyAssignable: Slots?
 }

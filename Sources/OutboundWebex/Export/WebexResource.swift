@@ -36,8 +36,7 @@ public enum WebexResource: String, CaseIterable, Sendable {
         switch self {
         case .multimediaProfile:
             [
-                "id", "name", "description", "telephony", "chat", "email", "social", "active", "blendingModeEnabled", "blendingMode",
-                "manuallyAssignable",
+                "id", "name", "description", "telephony", "chat", "email", "social", "active", "blendingMode", "manuallyAssignable",
             ]
         case .site: ["id", "name", "active", "multimediaProfileId"]
         case .team: ["id", "name", "active", "siteId", "multiMediaProfileId", "userIds"]

@@ -19,7 +19,7 @@ struct ImportWebexCommand: ParsableCommand {
         discussion: HelpText.discussion(
             [
                 "DIR holds one JSON file per list endpoint, named after its API path (multimedia-profile, site, team, user, user-profile, agent-profile, entry-point, contact-service-queue, auxiliary-code), pages as NAME.2.json, …, and optionally extra.yaml with what the API does not hold (docs/webex.md).",
-                "A file that is not valid JSON or does not fit Cisco's schema is an error located by file and JSON path, and nothing is written. The report lists the fields still to fill (validate of the output reports exactly those), the items not imported, the values changed to fit, and the Webex fields the format has no place for.",
+                "A file that is not valid JSON, or an item that breaks Cisco's schema in a field the import reads, is an error located by file and JSON path, and nothing is written; schema problems in other fields are warnings. The report lists the fields still to fill (validate of the output reports exactly those), the items not imported, the values changed to fit, the Webex fields the format has no place for, and the schema warnings, counted per list and field.",
                 "--out is created if missing; a non-empty directory is refused unless --force.",
             ],
             exits: [(0, "imported"), (1, "errors in the export or extra.yaml, or --out not empty"), HelpText.usageError],
