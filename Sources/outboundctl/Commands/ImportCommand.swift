@@ -47,44 +47,26 @@ struct ImportWebexCommand: ParsableCommand {
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw CommandFailure("not-a-directory", "\(directory) is not a directory (the Webex export: one JSON file per list endpoint)")
         }
-        let source = URL(fileURLWithPath: directory)
-        let (export, problems) = WebexExport.read(directory: source)
-        let (extra, extraDiagnostics) = WebexExtra.read(directory: source)
-        var imported: WebexImport?
-        if !problems.contains(where: { $0.severity == .error }), !extraDiagnostics.hasErrors {
-            imported = WebexImport.map(export, extra: extra)
-        }
-        let allProblems = problems + (imported?.problems ?? [])
-        let allDiagnostics = (extraDiagnostics + (imported?.extraDiagnostics ?? [])).sortedByLocation()
-        guard let imported, !imported.hasErrors else {
-            fail(problems: allProblems, diagnostics: allDiagnostics)
-        }
-        let files = imported.files()
+        let run = WebexImportRun.read(directory: URL(fileURLWithPath: directory))
+        guard let imported = run.imported, let files = run.files else { fail(problems: run.problems, diagnostics: run.diagnostics) }
         try OutputDirectory(path: out, force: force).write(files)
-        warn(problems: allProblems, diagnostics: allDiagnostics)
+        warn(problems: run.problems, diagnostics: run.diagnostics)
         if format == .json {
             let document = JSON.object(
                 [("source", .string(directory)), ("out", .string(out)), ("files", .array(files.map { .string($0.name) }))]
-                    + imported.report.jsonMembers + [("warnings", .array(allProblems.map(\.json) + allDiagnostics.map(\.json)))])
+                    + imported.report.jsonMembers + [("warnings", .array(run.problems.map(\.json) + run.diagnostics.map(\.json)))])
             emit(document.rendered(pretty: true) + "\n")
         } else if !output.quiet {
             emit(WebexImportReporter(terminal: output.terminal).report(imported.report, out: out))
         }
         // Exits without freeing the export and the files one object at a time.
-        finish(status: 0, keeping: (export, imported, files))
+        finish(status: 0, keeping: (run, files))
     }
 
     /// The located problems on standard error: export files by JSON path, extra.yaml by line.
     private func warn(problems: [WebexInputProblem], diagnostics: [Diagnostic]) {
-        let terminal = Terminal.standardError()
-        for problem in problems {
-            let severity = problem.severity == .error ? terminal.paint("error", .red) : terminal.paint("warning", .yellow)
-            // A problem of the directory itself (it is empty, it cannot be listed) has no file.
-            let place = VisibleText.escaping(
-                problem.file.isEmpty ? directory : "\((directory as NSString).appendingPathComponent(problem.file)): \(problem.jsonPath)")
-            printError("\(terminal.paint(place, .bold)): \(severity): \(VisibleText.escaping(problem.message))")
-        }
-        let reporter = TextDiagnosticReporter(terminal: terminal)
+        WebexProblemReporter.print(problems, directory: directory)
+        let reporter = TextDiagnosticReporter(terminal: Terminal.standardError())
         let sources = SourceLines()
         for diagnostic in diagnostics { printError(reporter.render(diagnostic, sources: sources), terminator: "") }
     }

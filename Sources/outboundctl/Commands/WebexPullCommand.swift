@@ -59,7 +59,7 @@ struct WebexPullCommand: AsyncParsableCommand {
         status.clear()
         let requests = client.current.requests
         await client.shutdown()
-        report(outcome.problems)
+        WebexProblemReporter.print(outcome.problems, directory: nil)
         if outcome.hasErrors {
             let errors = outcome.problems.filter { $0.severity == .error }.count
             let message = "\(plural(errors, "error")) in what the tenant sent; nothing written"
@@ -90,16 +90,6 @@ struct WebexPullCommand: AsyncParsableCommand {
             try body()
         } catch let refusal as PulledDirectory.Refusal {
             throw CommandFailure(refusal.code, refusal.description)
-        }
-    }
-
-    /// Each problem on standard error, located by the request that read the item.
-    private func report(_ problems: [WebexInputProblem]) {
-        let terminal = Terminal.standardError()
-        for problem in problems {
-            let severity = problem.severity == .error ? terminal.paint("error", .red) : terminal.paint("warning", .yellow)
-            let place = VisibleText.escaping("\(problem.file): \(problem.jsonPath)")
-            printError("\(terminal.paint(place, .bold)): \(severity): \(VisibleText.escaping(problem.message))")
         }
     }
 
