@@ -141,7 +141,7 @@ final class WebexPullTests: XCTestCase {
         let refused = [requests.first { $0["n"] as? Int == 2 }!, requests.first { $0["n"] as? Int == 4 }!]
         for (request, wait) in zip(refused, [1.95, 0.95]) {
             let sent = request["time"] as! Double
-            let during = requests.filter { ($0["time"] as! Double) > sent + 0.15 && ($0["time"] as! Double) < sent + wait }
+            let during = requests.filter { ($0["time"] as! Double) > sent + 0.5 && ($0["time"] as! Double) < sent + wait }
             XCTAssertEqual(during.count, 0, "requests during the wait of \(request): \(during)")
             let retry = requests.first { ($0["n"] as! Int) > (request["n"] as! Int) && $0["path"] as? String == request["path"] as? String }
             XCTAssertGreaterThanOrEqual(try XCTUnwrap(retry?["time"] as? Double) - sent, wait)
@@ -172,7 +172,7 @@ final class WebexPullTests: XCTestCase {
         let fake = try FakeWebexServer(
             export: seeded, ["--page-cap", "50", "--fault-at", "1=drop,2=500,4=503,5=stall,6=garbage,8=deep,10=empty"], test: self)
         let raw = try temporaryDirectory(self).appendingPathComponent("raw")
-        let result = try pull(fake, into: raw, ["--timeout", "1", "--rate", "6000"])
+        let result = try pull(fake, into: raw, ["--timeout", "2", "--rate", "6000"])
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssertEqual(try imported(raw), try imported(seeded))
 
@@ -328,5 +328,58 @@ final class WebexPullTests: XCTestCase {
         XCTAssertEqual(try outboundctl(["import", "webex", raw.path, "--out", config.path, "--force", "-q"]).status, 0)
         let planned = try outboundctl(["plan", config.path, "--store", store, "--detailed-exitcode"])
         XCTAssertEqual(planned.status, 0, planned.stdout + planned.stderr)
+    }
+
+    /// An answer whose head comes at once and whose body trickles a byte every 0.2 s ends at
+    /// `--timeout` like one that never starts: each of the six tries is cut there, and the
+    /// pull ends in exit 3 instead of waiting as long as the bytes keep coming.
+    func testAnAnswerTrickledAByteAtATimeEndsAtTheTimeout() throws {
+        let server = Process()
+        server.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        server.arguments = [
+            "python3", "-c",
+            """
+            import socket, sys, threading, time
+            listener = socket.socket()
+            listener.bind(("127.0.0.1", 0))
+            listener.listen(16)
+            print(listener.getsockname()[1], flush=True)
+            def trickle(connection):
+                try:
+                    connection.recv(65536)
+                    connection.sendall(b"HTTP/1.1 200 OK\\r\\nContent-Type: application/json\\r\\nContent-Length: 100000\\r\\n\\r\\n")
+                    while True:
+                        connection.sendall(b" ")
+                        time.sleep(0.2)
+                except OSError:
+                    pass
+            while True:
+                connection, _ = listener.accept()
+                threading.Thread(target=trickle, args=(connection,), daemon=True).start()
+            """,
+        ]
+        let output = Pipe()
+        server.standardOutput = output
+        try server.run()
+        addTeardownBlock {
+            server.terminate()
+            server.waitUntilExit()
+        }
+        let port = String(decoding: output.fileHandleForReading.availableData, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        XCTAssertNotNil(Int(port), port)
+        let token = try temporaryDirectory(self).appendingPathComponent("token")
+        try "t\n".write(to: token, atomically: true, encoding: .utf8)
+        let raw = try temporaryDirectory(self).appendingPathComponent("raw")
+        let started = Date()
+        let result = try outboundctl([
+            "webex", "pull", "--out", raw.path, "--org", "o", "--api", "http://127.0.0.1:\(port)", "--token-file", token.path,
+            "--timeout", "1",
+        ])
+        XCTAssertEqual(result.status, 3, result.stderr)
+        XCTAssertTrue(result.stderr.contains("no answer within 1 s"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("after 6 tries"), result.stderr)
+        // Six tries of a second and the waits between them (under 16 s), not the 100,000 bytes' 5 hours.
+        XCTAssertLessThan(Date().timeIntervalSince(started), 60)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: raw.path))
     }
 }

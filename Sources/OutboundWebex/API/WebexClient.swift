@@ -11,6 +11,10 @@ import Synchronization
 public final class WebexClient: Sendable {
     /// Answers over this are refused (SPEC §10): a tenant's largest list page is a few MiB.
     public static let bodyLimit = 256 << 20
+    /// Connections to the tenant at once: more than `webex pull` ever has requests in flight,
+    /// so a request goes out when the pacer lets it, not later when a connection frees up (a
+    /// burst that would break the rate).
+    static let connections = 64
 
     public let endpoint: WebexEndpoint
     private let token: WebexToken
@@ -21,10 +25,9 @@ public final class WebexClient: Sendable {
     private let activity = Mutex(WebexActivity())
     private let onActivity: @Sendable (WebexActivity) -> Void
 
-    /// A JSON answer of 2xx, with the `trackingId` it came with.
+    /// A JSON answer of 2xx.
     public struct Answer: Sendable {
         public let tape: JSONTape
-        public let trackingId: String?
     }
 
     public init(
@@ -40,7 +43,8 @@ public final class WebexClient: Sendable {
         var configuration = HTTPClient.Configuration(
             // A redirect would carry the token to wherever it points.
             redirectConfiguration: .disallow,
-            timeout: .init(connect: timeout.timeAmount, read: timeout.timeAmount)
+            timeout: .init(connect: timeout.timeAmount, read: timeout.timeAmount),
+            connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: Self.connections)
         )
         configuration.httpVersion = .automatic
         http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
@@ -100,18 +104,18 @@ public final class WebexClient: Sendable {
                         if let problem = check(tape) {
                             reason = problem
                         } else {
-                            return Answer(tape: tape, trackingId: trackingId)
+                            return Answer(tape: tape)
                         }
                     } catch let error as JSONTape.ParseError {
                         reason = "the answer is not JSON (\(error.problem.rawValue), at byte \(error.offset))"
                     }
                 case 401, 403:
-                    throw WebexAPIError.tokenRefused(request: name, status: code, trackingId: trackingId ?? Self.trackingId(in: body))
+                    throw WebexAPIError.tokenRefused(request: name, status: code, trackingId: trackingId ?? CiscoError(body)?.trackingId)
                 case 429:
                     throttles += 1
                     guard throttles <= policy.throttleRetries else {
                         throw WebexAPIError.failed(
-                            request: name, status: code, trackingId: trackingId ?? Self.trackingId(in: body),
+                            request: name, status: code, trackingId: trackingId ?? CiscoError(body)?.trackingId,
                             reason: "still 429 Too Many Requests after \(policy.throttleRetries) waits", tries: throttles)
                     }
                     let wait = policy.throttleWait(retryAfter: headers.first(name: "Retry-After"), attempt: throttles, now: Date())
@@ -119,13 +123,15 @@ public final class WebexClient: Sendable {
                     update { $0.waitingUntil = Date().addingTimeInterval(wait.seconds) }
                     continue
                 case 500..<600:
-                    reason = Self.ciscoMessage(in: body) ?? HTTPResponseStatus(statusCode: code).reasonPhrase
+                    let error = CiscoError(body)
+                    reason = error?.message ?? HTTPResponseStatus(statusCode: code).reasonPhrase
+                    trackingId = trackingId ?? error?.trackingId
                 default:
+                    let error = CiscoError(body)
                     throw WebexAPIError.failed(
-                        request: name, status: code, trackingId: trackingId ?? Self.trackingId(in: body),
-                        reason: Self.ciscoMessage(in: body) ?? HTTPResponseStatus(statusCode: code).reasonPhrase, tries: 1)
+                        request: name, status: code, trackingId: trackingId ?? error?.trackingId,
+                        reason: error?.message ?? HTTPResponseStatus(statusCode: code).reasonPhrase, tries: 1)
                 }
-                trackingId = trackingId ?? Self.trackingId(in: body)
             }
             failures += 1
             guard retriesSafely, failures <= policy.failureRetries else {
@@ -135,7 +141,23 @@ public final class WebexClient: Sendable {
         }
     }
 
+    /// One exchange, bounded by `--timeout` as a whole: AsyncHTTPClient's deadline ends with the
+    /// response head, and its read timeout restarts with every byte, so a body trickled a byte
+    /// at a time would otherwise hold the command for ever.
     private func attempt(_ method: HTTPMethod, url: String) async -> Outcome {
+        await withTaskGroup(of: Outcome?.self) { group in
+            group.addTask { await self.exchange(method, url: url) }
+            group.addTask {
+                try? await Task.sleep(for: self.timeout)
+                return nil
+            }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first ?? .noAnswer("no answer within \(timeout.seconds.formatted()) s")
+        }
+    }
+
+    private func exchange(_ method: HTTPMethod, url: String) async -> Outcome {
         var request = HTTPClientRequest(url: url)
         request.method = method
         request.headers.add(name: "Authorization", value: token.authorization)
@@ -150,6 +172,9 @@ public final class WebexClient: Sendable {
             return .noAnswer("no answer within \(timeout.seconds.formatted()) s")
         } catch let error as HTTPClientError where error == .remoteConnectionClosed {
             return .noAnswer("the connection was dropped before an answer")
+        } catch let error as HTTPClientError {
+            // Its short description names the error without the values it carries (a header's).
+            return .noAnswer("no answer: \(Self.visible(error.shortDescription))")
         } catch {
             return .noAnswer("no answer: \(Self.visible(String(describing: error)))")
         }
@@ -163,16 +188,19 @@ public final class WebexClient: Sendable {
         onActivity(now)
     }
 
-    /// Cisco's error shape: `{"trackingId", "error": {"message": [{"description"}]}}`.
-    private static func ciscoMessage(in body: ByteBuffer) -> String? {
-        guard let json = try? JSON.parse(bytes: Array(body.readableBytesView.prefix(1 << 20))) else { return nil }
-        guard case .array(let messages)? = json["error"]?["message"], let text = messages.first?["description"]?.stringValue else { return nil }
-        return visible(text)
-    }
+    /// Cisco's error shape, `{"trackingId", "error": {"message": [{"description"}]}}`, read
+    /// once from an error answer; nil when the body is not that.
+    private struct CiscoError {
+        var trackingId: String?
+        var message: String?
 
-    private static func trackingId(in body: ByteBuffer) -> String? {
-        guard let json = try? JSON.parse(bytes: Array(body.readableBytesView.prefix(1 << 20))) else { return nil }
-        return json["trackingId"]?.stringValue.map(visible)
+        init?(_ body: ByteBuffer) {
+            guard let json = try? JSON.parse(bytes: Array(body.readableBytesView.prefix(1 << 20))) else { return nil }
+            trackingId = json["trackingId"]?.stringValue.map(WebexClient.visible)
+            if case .array(let messages)? = json["error"]?["message"], let text = messages.first?["description"]?.stringValue {
+                message = WebexClient.visible(text)
+            }
+        }
     }
 
     /// Text from the tenant, made safe to print: at most 200 characters, control characters

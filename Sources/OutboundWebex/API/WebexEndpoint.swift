@@ -20,7 +20,7 @@ public struct WebexEndpoint: Sendable, Equatable {
 
     public init(api: String?, region: String?, org: String?) throws(Refusal) {
         guard let org, !org.isEmpty else { throw Refusal(description: "no organisation: pass --org ID or set WEBEX_ORG") }
-        guard org.utf8.allSatisfy({ Self.isUnreserved($0) }) else {
+        guard org.utf8.allSatisfy({ Self.isUnreserved($0) }), org != ".", org != ".." else {
             throw Refusal(description: "--org must be an organisation id (letters, digits, '-', '_', '.' and '~'), found \(Self.shown(org))")
         }
         self.org = org
@@ -51,8 +51,15 @@ public struct WebexEndpoint: Sendable, Equatable {
         return "\(method) \(path)\(suffix)"
     }
 
-    /// A path segment made of an id the tenant sent: escaped, so an id cannot add segments.
-    static func segment(_ text: String) -> String { encoded(text) }
+    /// A path segment made of an id the tenant sent: escaped, so an id cannot add segments, and
+    /// refused when it is `.` or `..`, which would climb the path instead of naming an entity.
+    static func segment(_ text: String) throws -> String {
+        guard !text.isEmpty, text != ".", text != ".." else {
+            throw WebexAPIError.failed(
+                request: "an id of the tenant", status: nil, trackingId: nil, reason: "\(shown(text)) cannot name an entity in a path", tries: 1)
+        }
+        return encoded(text)
+    }
 
     private static func checked(api: String) throws(Refusal) -> String {
         guard let components = URLComponents(string: api), let scheme = components.scheme?.lowercased(),

@@ -26,6 +26,10 @@ public enum WebexResource: String, CaseIterable, Sendable {
         return (resource, page)
     }
 
+    /// The paged list endpoint `webex pull` reads this list from (SPEC §10): `v2/…`, but
+    /// `v3/user-profile`, the only user-profile list Cisco publishes.
+    public var listPath: String { self == .userProfile ? "v3/user-profile" : "v2/\(rawValue)" }
+
     public func fileName(page: Int) -> String { page == 1 ? "\(rawValue).json" : "\(rawValue).\(page).json" }
 
     /// The fields of this list's items the mapping reads (docs/webex.md), and the only ones

@@ -1,8 +1,10 @@
 import Foundation
 
 /// Where `webex pull` writes the export (SPEC §10): whole or not at all. The files are written
-/// to a new directory beside the target, which then takes the target's place, so a pull that
-/// fails or is killed never leaves half an export for `import webex` to read as a whole one.
+/// to a new directory beside the target, which then takes the target's place by two renames
+/// (the old one aside, the new one in), so a pull that fails leaves the target as it was, and
+/// one killed never leaves half an export for `import webex` to read as a whole one: killed
+/// between the renames, the target is missing and its old files are in `.NAME.old-…` beside it.
 /// A non-empty target is refused without `--force`, as for `export`; with it, the lists are
 /// replaced (a page file from an earlier, longer pull cannot linger) and every other file there,
 /// such as `extra.yaml`, is kept.
@@ -36,7 +38,8 @@ public struct PulledDirectory: Sendable {
     public func write(_ files: [(name: String, bytes: [UInt8])]) throws(Refusal) {
         try checkWritable()
         let manager = FileManager.default
-        let target = URL(fileURLWithPath: path).standardizedFileURL
+        // Through a symbolic link: the directory it names is replaced, and the link stays.
+        let target = URL(fileURLWithPath: path).resolvingSymlinksInPath()
         let parent = target.deletingLastPathComponent()
         let staging = parent.appendingPathComponent(".\(target.lastPathComponent).pull-\(UUID().uuidString.prefix(8))")
         do {

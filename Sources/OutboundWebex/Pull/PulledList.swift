@@ -10,7 +10,7 @@ struct PulledList: Sendable {
     private struct Item: Sendable {
         var id: String
         var text: ArraySlice<UInt8>
-        /// A queue the list gave without `callDistributionGroups`.
+        /// A queue the list gave without `callDistributionGroups` (or with `null` there).
         var wantsWholeRead: Bool
     }
 
@@ -18,7 +18,8 @@ struct PulledList: Sendable {
     private struct Page: Sendable {
         var number: Int
         var items: [Item]
-        var totalPages: Int
+        /// Nil when the tenant does not say: the list then ends at its first empty page.
+        var totalPages: Int?
         var totalRecords: Int?
     }
 
@@ -27,62 +28,79 @@ struct PulledList: Sendable {
         var reason: String
     }
 
-    /// A bound on the pages a list may claim: a hostile or broken answer must not send the
-    /// pull on for ever (a million pages of 100 is a hundred million items).
+    /// A bound on the pages a list may claim or be read to: a hostile or broken answer must not
+    /// send the pull on for ever (a million pages of 100 is a hundred million items).
     static let maximumPages = 1_000_000
 
     static func read(_ resource: WebexResource, client: WebexClient, pageSize: Int) async throws -> PulledList {
         var summary = WebexPull.ListSummary(resource: resource)
         var pages: [Page]
         do {
-            pages = try await readPages(resource, client: client, pageSize: pageSize)
+            pages = try await readOnce(resource, client: client, pageSize: pageSize, summary: &summary)
         } catch let moved as Moved {
             summary.readAgain = true
             do {
-                pages = try await readPages(resource, client: client, pageSize: pageSize)
+                pages = try await readOnce(resource, client: client, pageSize: pageSize, summary: &summary)
             } catch let again as Moved {
                 throw WebexAPIError.tenantChanged(list: resource.listPath, reason: "\(moved.reason); then \(again.reason)")
             }
         }
-        if resource == .queue {
-            summary.readWhole = try await readWhole(&pages, client: client)
-        }
         summary.pages = pages.count
-        var list = PulledList(summary: summary)
-        list.check(pages, resource)
-        list.fileBytes = Self.file(pages.flatMap(\.items))
-        list.summary.items = pages.reduce(0) { $0 + $1.items.count }
-        return list
+        summary.items = pages.reduce(0) { $0 + $1.items.count }
+        var check = WebexListCheck(resource)
+        for page in pages {
+            var bytes = Array(#"{"data":["#.utf8)
+            for (index, item) in page.items.enumerated() {
+                if index > 0 { bytes.append(UInt8(ascii: ",")) }
+                bytes += item.text
+            }
+            bytes += "]}".utf8
+            check.check(page: bytes, label: "\(resource.listPath)?page=\(page.number)")
+        }
+        return PulledList(summary: summary, problems: check.problems, fileBytes: file(pages.flatMap(\.items)))
     }
 
-    /// Page 0, then the rest a few at a time. A list moved when a page's `totalRecords` differs
-    /// from page 0's or an id comes twice.
+    /// The list's pages, and for queues the whole queues the list left without distribution
+    /// groups; `Moved` when the list changed meanwhile.
+    private static func readOnce(_ resource: WebexResource, client: WebexClient, pageSize: Int, summary: inout WebexPull.ListSummary) async throws
+        -> [Page]
+    {
+        var pages = try await readPages(resource, client: client, pageSize: pageSize)
+        if resource == .queue { summary.readWhole = try await readWhole(&pages, client: client) }
+        return pages
+    }
+
+    /// Page 0, then the rest a few at a time; without `meta.totalPages`, one at a time to the
+    /// first empty page. A list moved when a page's totals differ from page 0's or an id comes
+    /// twice.
     private static func readPages(_ resource: WebexResource, client: WebexClient, pageSize: Int) async throws -> [Page] {
-        let first = try await page(0, of: resource, client: client, pageSize: pageSize, expectedPages: nil)
+        let first = try await page(0, of: resource, client: client, pageSize: pageSize)
         var pages = [first]
-        let rest = Array(1..<max(first.totalPages, 1))
-        for start in stride(from: 0, to: rest.count, by: WebexPull.pagesInFlight) {
-            let batch = rest[start..<min(start + WebexPull.pagesInFlight, rest.count)]
-            try await withThrowingTaskGroup(of: Page.self) { group in
-                for number in batch {
-                    group.addTask {
-                        try await page(number, of: resource, client: client, pageSize: pageSize, expectedPages: first.totalPages)
+        if let totalPages = first.totalPages {
+            let rest = Array(1..<max(totalPages, 1))
+            for start in stride(from: 0, to: rest.count, by: WebexPull.requestsInFlight) {
+                let batch = rest[start..<min(start + WebexPull.requestsInFlight, rest.count)]
+                try await withThrowingTaskGroup(of: Page.self) { group in
+                    for number in batch {
+                        group.addTask { try await page(number, of: resource, client: client, pageSize: pageSize) }
                     }
+                    for try await page in group { pages.append(page) }
                 }
-                for try await page in group { pages.append(page) }
             }
+        } else {
+            while let last = pages.last, !last.items.isEmpty, last.number + 1 < maximumPages {
+                pages.append(try await page(last.number + 1, of: resource, client: client, pageSize: pageSize))
+            }
+            if pages.count > 1, pages.last?.items.isEmpty == true { pages.removeLast() }
         }
         pages.sort { $0.number < $1.number }
         var seen: [String: Int] = [:]
         for page in pages {
             if page.totalRecords != first.totalRecords {
-                throw Moved(
-                    reason:
-                        "page \(page.number) counts \(page.totalRecords.map(String.init) ?? "no") records, page 0 \(first.totalRecords.map(String.init) ?? "none")"
-                )
+                throw Moved(reason: "page \(page.number) counts \(describe(page.totalRecords)) records, page 0 \(describe(first.totalRecords))")
             }
             if page.totalPages != first.totalPages {
-                throw Moved(reason: "page \(page.number) counts \(page.totalPages) pages, page 0 \(first.totalPages)")
+                throw Moved(reason: "page \(page.number) counts \(describe(page.totalPages)) pages, page 0 \(describe(first.totalPages))")
             }
             for item in page.items where !item.id.isEmpty {
                 if let earlier = seen.updateValue(page.number, forKey: item.id) {
@@ -93,66 +111,83 @@ struct PulledList: Sendable {
         return pages
     }
 
-    private static func page(_ number: Int, of resource: WebexResource, client: WebexClient, pageSize: Int, expectedPages: Int?) async throws
-        -> Page
-    {
+    private static func describe(_ count: Int?) -> String { count.map(String.init) ?? "no" }
+
+    private static func page(_ number: Int, of resource: WebexResource, client: WebexClient, pageSize: Int) async throws -> Page {
         let answer = try await client.get(resource.listPath, query: [("page", "\(number)"), ("pageSize", "\(pageSize)")]) { tape in
-            Self.problem(ofPage: number, in: tape, expectedPages: expectedPages)
+            Self.problem(ofPage: number, in: tape)
         }
         client.notePage()
         let tape = answer.tape
-        let meta = tape.member("meta", of: tape.root)!
+        let meta = tape.member("meta", of: tape.root)
         let data = tape.member("data", of: tape.root)!
         let items = tape.items(of: data).map { node in
-            Item(
-                id: tape.kind(node) == .object
-                    ? tape.member("id", of: node).flatMap { tape.kind($0) == .string || tape.kind($0) == .escapedString ? tape.string($0) : nil }
-                        ?? "" : "",
-                text: tape.kind(node) == .object || tape.kind(node) == .array
-                    ? tape.text(ofContainer: node) : ArraySlice(JSON(tape, node: node).rendered().utf8),
-                wantsWholeRead: resource == .queue && tape.kind(node) == .object && tape.member("callDistributionGroups", of: node) == nil)
+            let isObject = tape.kind(node) == .object
+            let id =
+                isObject ? tape.member("id", of: node).flatMap { [.string, .escapedString].contains(tape.kind($0)) ? tape.string($0) : nil } : nil
+            let groups = isObject ? tape.member("callDistributionGroups", of: node) : nil
+            return Item(
+                id: id ?? "",
+                text: isObject || tape.kind(node) == .array ? tape.text(ofContainer: node) : ArraySlice(JSON(tape, node: node).rendered().utf8),
+                wantsWholeRead: resource == .queue && isObject && (groups == nil || tape.kind(groups!) == .null))
         }
         return Page(
-            number: number, items: items, totalPages: Self.integer(tape, "totalPages", of: meta)!,
-            totalRecords: Self.integer(tape, "totalRecords", of: meta))
+            number: number, items: items, totalPages: meta.flatMap { integer(tape, "totalPages", of: $0) },
+            totalRecords: meta.flatMap { integer(tape, "totalRecords", of: $0) })
     }
 
-    /// Why an answer is not page `number` of a list (SPEC §10: answers are untrusted input); the
-    /// client retries such an answer like a 5xx.
-    private static func problem(ofPage number: Int, in tape: JSONTape, expectedPages: Int?) -> String? {
-        guard tape.kind(tape.root) == .object else { return "the answer is not a list page (an object with meta and data)" }
-        guard let meta = tape.member("meta", of: tape.root), tape.kind(meta) == .object else { return "the answer has no meta object" }
-        guard let totalPages = integer(tape, "totalPages", of: meta), totalPages >= 0, totalPages <= maximumPages else {
-            return "the answer's meta.totalPages is not a number of pages from 0 to \(maximumPages)"
-        }
-        if let records = tape.member("totalRecords", of: meta), integer(tape, "totalRecords", of: meta) == nil || tape.kind(records) != .number {
-            return "the answer's meta.totalRecords is not a whole number"
+    /// Why an answer is not a list page (SPEC §10: answers are untrusted input); the client
+    /// retries such an answer like a 5xx. A page that is empty though its own `totalPages` says
+    /// there are more is one: a list cannot claim pages it does not have. A page whose totals
+    /// differ from page 0's is not: the list moved, and is read again.
+    private static func problem(ofPage number: Int, in tape: JSONTape) -> String? {
+        guard tape.kind(tape.root) == .object else { return "the answer is not a list page (an object with data)" }
+        var totalPages: Int?
+        if let meta = tape.member("meta", of: tape.root), tape.kind(meta) == .object, let pages = tape.member("totalPages", of: meta),
+            tape.kind(pages) != .null
+        {
+            guard let count = integer(tape, "totalPages", of: meta), count >= 0, count <= maximumPages else {
+                return "the answer's meta.totalPages is not a number of pages from 0 to \(maximumPages)"
+            }
+            totalPages = count
         }
         guard let data = tape.member("data", of: tape.root), tape.kind(data) == .array else { return "the answer has no data array" }
-        if tape.count(data) == 0, number < (expectedPages ?? totalPages) {
-            return "page \(number) came back empty, though the list claims \(expectedPages ?? totalPages) pages"
+        if let totalPages, tape.count(data) == 0, number < totalPages {
+            return "page \(number) came back empty, though the list claims \(totalPages) pages"
         }
         return nil
     }
 
+    /// A whole number the tenant sent, if it is one that fits.
     private static func integer(_ tape: JSONTape, _ name: String, of object: Int) -> Int? {
-        guard let node = tape.member(name, of: object), tape.kind(node) == .number, tape.isWholeNumber(node) else { return nil }
+        guard tape.kind(object) == .object, let node = tape.member(name, of: object), tape.kind(node) == .number, tape.isWholeNumber(node)
+        else { return nil }
         return Int(tape.numberText(node))
     }
 
     /// Queues listed without `callDistributionGroups` (Cisco's own list examples carry none),
-    /// read whole with `GET contact-service-queue/{id}`; returns how many.
+    /// read whole with `GET contact-service-queue/{id}`; returns how many. A queue gone
+    /// meanwhile (404) means the list moved.
     private static func readWhole(_ pages: inout [Page], client: WebexClient) async throws -> Int {
         let wanted = pages.indices.flatMap { page in pages[page].items.indices.map { (page, $0) } }
             .filter { pages[$0.0].items[$0.1].wantsWholeRead && !pages[$0.0].items[$0.1].id.isEmpty }
-        for start in stride(from: 0, to: wanted.count, by: WebexPull.pagesInFlight) {
-            let batch = wanted[start..<min(start + WebexPull.pagesInFlight, wanted.count)]
+        for start in stride(from: 0, to: wanted.count, by: WebexPull.requestsInFlight) {
+            let batch = wanted[start..<min(start + WebexPull.requestsInFlight, wanted.count)]
             try await withThrowingTaskGroup(of: (Int, Int, ArraySlice<UInt8>).self) { group in
                 for (page, index) in batch {
                     let id = pages[page].items[index].id
                     group.addTask {
-                        let answer = try await client.get("contact-service-queue/\(WebexEndpoint.segment(id))") { tape in
-                            tape.kind(tape.root) == .object ? nil : "the answer is not a queue (an object)"
+                        let answer: WebexClient.Answer
+                        do {
+                            answer = try await client.get("contact-service-queue/\(try WebexEndpoint.segment(id))") { tape in
+                                guard tape.kind(tape.root) == .object else { return "the answer is not a queue (an object)" }
+                                let answered = tape.member("id", of: tape.root).flatMap {
+                                    tape.kind($0) == .null ? nil : JSON(tape, node: $0).stringValue
+                                }
+                                return answered == id ? nil : "the answer is another queue than the one asked for"
+                            }
+                        } catch WebexAPIError.failed(_, 404?, _, _, _) {
+                            throw Moved(reason: "queue \(WebexEndpoint.shown(id)) was listed, then not found")
                         }
                         return (page, index, answer.tape.text(ofContainer: answer.tape.root))
                     }
@@ -164,20 +199,6 @@ struct PulledList: Sendable {
             }
         }
         return wanted.count
-    }
-
-    /// Checks each page's items as `import webex` checks a file, located by the request that
-    /// read them (`v2/user?page=3: $.data[5].email`).
-    private mutating func check(_ pages: [Page], _ resource: WebexResource) {
-        for page in pages {
-            var bytes = Array(#"{"data":["#.utf8)
-            for (index, item) in page.items.enumerated() {
-                if index > 0 { bytes.append(UInt8(ascii: ",")) }
-                bytes += item.text
-            }
-            bytes += "]}".utf8
-            problems += resource.problems(ofListResponse: bytes, label: "\(resource.listPath)?page=\(page.number)")
-        }
     }
 
     /// The list's file: the paged envelope, items sorted by id, one a line, so an unchanged

@@ -25,9 +25,11 @@ public enum WebexPull {
         public var hasErrors: Bool { problems.contains { $0.severity == .error } }
     }
 
-    /// How many requests of one list are in flight at once: enough that a slow answer does not
-    /// hold the pace back, few enough to be polite (the pacer spaces their starts anyway).
-    static let pagesInFlight = 4
+    /// How many requests of one list are in flight at once, pages or queues read whole: enough
+    /// that a slow answer does not hold the pace back, few enough to be polite (the pacer spaces
+    /// their starts anyway). Nine lists at once make 36, under the client's connections to one
+    /// host (`WebexClient.connections`), so no request waits for a connection past its start.
+    static let requestsInFlight = 4
 
     /// Reads every list. Throws `WebexAPIError` when the tenant cannot be read.
     public static func run(client: WebexClient, pageSize: Int) async throws -> Outcome {
@@ -48,10 +50,4 @@ public enum WebexPull {
         }
         return outcome
     }
-}
-
-extension WebexResource {
-    /// The paged list endpoint `webex pull` reads this list from (SPEC §10): `v2/…`, but
-    /// `v3/user-profile`, the only user-profile list Cisco publishes.
-    public var listPath: String { self == .userProfile ? "v3/user-profile" : "v2/\(rawValue)" }
 }

@@ -48,17 +48,21 @@ struct WebexPullCommand: AsyncParsableCommand {
         let directory = PulledDirectory(path: out, force: force)
         try refusing { try directory.checkWritable() }
         let (client, status) = try connection.connect(quiet: output.quiet)
-        let outcome: WebexPull.Outcome
+        let result: Result<WebexPull.Outcome, any Error>
         do {
-            outcome = try await WebexPull.run(client: client, pageSize: pageSize)
-        } catch let error as WebexAPIError {
-            status.clear()
-            await client.shutdown()
-            throw CommandFailure(error.code, "\(error)", status: 3)
+            result = .success(try await WebexPull.run(client: client, pageSize: pageSize))
+        } catch {
+            result = .failure(error)
         }
         status.clear()
         let requests = client.current.requests
         await client.shutdown()
+        let outcome: WebexPull.Outcome
+        switch result {
+        case .success(let pulled): outcome = pulled
+        case .failure(let error as WebexAPIError): throw CommandFailure(error.code, "\(error)", status: 3)
+        case .failure(let error): throw error
+        }
         WebexProblemReporter.print(outcome.problems, directory: nil)
         if outcome.hasErrors {
             let errors = outcome.problems.filter { $0.severity == .error }.count
@@ -75,7 +79,7 @@ struct WebexPullCommand: AsyncParsableCommand {
         }
         try refusing { try directory.write(outcome.files) }
         if format == .json {
-            emit(document(outcome, requests: requests).rendered(pretty: true) + "\n")
+            emit(document(outcome, org: client.endpoint.org, requests: requests).rendered(pretty: true) + "\n")
         } else if !output.quiet {
             let items = outcome.lists.reduce(0) { $0 + $1.items }
             let pages = outcome.lists.reduce(0) { $0 + $1.pages }
@@ -93,9 +97,9 @@ struct WebexPullCommand: AsyncParsableCommand {
         }
     }
 
-    private func document(_ outcome: WebexPull.Outcome, requests: Int) -> JSON {
+    private func document(_ outcome: WebexPull.Outcome, org: String, requests: Int) -> JSON {
         JSON.object([
-            ("org", .string(connection.org ?? ProcessInfo.processInfo.environment["WEBEX_ORG"] ?? "")),
+            ("org", .string(org)),
             ("out", .string(out)),
             ("requests", .int(requests)),
             (

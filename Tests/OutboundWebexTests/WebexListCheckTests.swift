@@ -2,11 +2,14 @@ import OutboundConfig
 import OutboundWebex
 import XCTest
 
-/// `WebexResource.problems(ofListResponse:label:)`, the check `webex pull` runs on each page it
-/// reads: the import's rules (SPEC §9), located at the page's label and a JSON path.
-final class WebexPageCheckTests: XCTestCase {
-    private func problems(_ resource: WebexResource, _ text: String) -> [String] {
-        resource.problems(ofListResponse: Array(text.utf8), label: "\(resource.rawValue) page 3").map(\.description)
+/// `WebexListCheck`, the check `webex pull` runs on the pages of a list: the import's rules
+/// (SPEC §9), located at each page's label and a JSON path, errors capped and warnings counted
+/// per list.
+final class WebexListCheckTests: XCTestCase {
+    private func problems(_ resource: WebexResource, _ pages: String...) -> [String] {
+        var check = WebexListCheck(resource)
+        for (number, text) in pages.enumerated() { check.check(page: Array(text.utf8), label: "\(resource.rawValue) page \(number + 3)") }
+        return check.problems.map(\.description)
     }
 
     func testAPageSaysItsErrorsAndCountsItsWarningsPerField() {
@@ -58,13 +61,24 @@ final class WebexPageCheckTests: XCTestCase {
         )
     }
 
-    /// A page's errors are capped as a file's are, the rest counted in one line.
+    /// A list's errors are capped as a file's are, over all its pages, the rest counted in one line.
     func testManyBadItemsAreCountedPastTheFirstHundredProblems() {
-        let found = problems(.site, "[" + Array(repeating: "{}", count: 500).joined(separator: ",") + "]")
+        let bad = "[" + Array(repeating: "{}", count: 500).joined(separator: ",") + "]"
+        let found = problems(.site, bad, bad)
         XCTAssertEqual(found.count, 101)
         XCTAssertEqual(found.first, "site page 3: $[0].active: error: required by Cisco's schema, missing")
         XCTAssertEqual(
             found.last,
-            "site page 3: $: error: and 2 more problems and problems in 466 more items in this response (the first 100 problems are shown)")
+            "v2/site: $: error: and 104 more problems and problems in 932 more items in this list (the first 100 problems are shown)")
+    }
+
+    /// A field broken on every page is one warning for the list, counting every item.
+    func testWarningsAreCountedOverTheWholeList() {
+        let page = #"{"data": [{"id": "u1", "createdTime": null}, {"id": "u2", "createdTime": null}]}"#
+        XCTAssertEqual(
+            problems(.user, page, page, page),
+            [
+                "user page 3: $.data[0].createdTime: warning: expected an integer, found null; 6 items break Cisco's schema in createdTime, this the first — not read by the import, kept as a warning"
+            ])
     }
 }
