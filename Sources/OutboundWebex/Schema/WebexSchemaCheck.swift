@@ -8,9 +8,9 @@ import OutboundConfig
 ///
 /// SPEC §9 weighs a problem by the item's member it is in: in a member the mapping reads, it
 /// refuses the item; in one it does not read, it is a warning, and so is a `null` in a read
-/// member Cisco's schema does not require (read as absent: the service writes null where the
-/// document has nothing nullable). Problems say their weight and member; `isValid` judges only
-/// what refuses.
+/// member Cisco's schema does not require (read as absent: the document marks nothing
+/// nullable, and null can mean nothing else there). Problems say their weight and member;
+/// `isValid` judges only what refuses.
 ///
 /// Why layouts: items of a list carry a few sets of members, in a few orders. Looking each
 /// member's schema up by name made a `String` of every key of every item; instead, the members'
