@@ -28,11 +28,8 @@ public struct WebexInputProblem: Hashable, Sendable, CustomStringConvertible {
     public static let limit = 100
 
     /// `problems` with at most `limit` of each file's, in order, and a line for each file
-    /// counting the rest and the bad items whose problems were not spelled out, "in this file"
-    /// (or another `place`: a page of `webex pull`).
-    static func capped(_ problems: [WebexInputProblem], undescribedItems: [String: Int], in place: String = "in this file")
-        -> [WebexInputProblem]
-    {
+    /// counting the rest and the bad items whose problems were not spelled out.
+    static func capped(_ problems: [WebexInputProblem], undescribedItems: [String: Int]) -> [WebexInputProblem] {
         var shown: [String: Int] = [:]
         var hidden: [String: Int] = [:]
         var kept = problems.filter { problem in
@@ -48,7 +45,7 @@ public struct WebexInputProblem: Hashable, Sendable, CustomStringConvertible {
             kept.append(
                 WebexInputProblem(
                     .error, file: file,
-                    message: "and \(counts.compactMap { $0 }.joined(separator: " and ")) \(place) (the first \(limit) problems are shown)"))
+                    message: "and \(counts.compactMap { $0 }.joined(separator: " and ")) in this file (the first \(limit) problems are shown)"))
         }
         return kept
     }
