@@ -5,23 +5,28 @@ Usage:
   fake_webex.py --export DIR --org ORG --token-file FILE [--port 0] [--page-cap N] [--seed N]
                 [--faults KIND:P,…] [--fault-at N=KIND,…] [--moving LIST:N] [--latency SECONDS]
                 [--log FILE] [--queues-with-groups] [--document FILE] [--closed-bodies]
+                [--state-out DIR] [--stop-after-writes N] [--clock-start MILLIS]
 
 Binds 127.0.0.1 only and prints one line, `listening on http://127.0.0.1:PORT`, then serves until
-SIGTERM or SIGINT (exit 0). Exit 2 when it cannot start (unreadable export, document or token
-file, bad flags, port in use). Tests/FakeWebex/README.md says what it serves, the fault kinds and
-the request log's format.
+SIGTERM or SIGINT, or until the N-th write of --stop-after-writes (exit 0 in each case; the
+tenant is then written to --state-out). Exit 2 when it cannot start (unreadable export, document
+or token file, bad flags, port in use, a --state-out that is not an empty directory).
+Tests/FakeWebex/README.md says what it serves, the write rules, the fault kinds and the request
+log's format.
 
-Every request is checked against Cisco's OpenAPI document (openapi_requests.py); the tenant is
-the export (webex_store.py); faults follow a seeded schedule (faults.py).
+Every request is checked against Cisco's OpenAPI document (openapi_requests.py); the tenant and
+its write rules are webex_store.py; faults follow a seeded schedule (faults.py).
 """
 import argparse
 import email.utils
+import hashlib
 import hmac
 import json
 import math
 import os
 import pathlib
 import random
+import re
 import select
 import signal
 import socket
@@ -44,14 +49,16 @@ try:  # openapi-schema-validator may be missing: main() says so and exits 2
 except ImportError as error:
     OPENAPI_IMPORT_ERROR = error
 from faults import FaultSyntaxError, Schedule, parse_fault_at, parse_faults, retry_after_seconds  # noqa: E402
-from webex_store import LISTS, ExportError, Moving, Store, read_export  # noqa: E402
+from webex_store import (LISTS, WRITES, ExportError, Frozen, Moving, Store, WriteError, read_export,  # noqa: E402
+                         reference_name, write_state)
 
 DEFAULT_DOCUMENT = HERE.parent / "Fixtures" / "webex" / "webex-contact-center.json"
 ORG_PREFIX = "/organization/{orgid}/"
 MAX_BODY = 64 * 1024 * 1024
 DEEP_LEVELS = 600
-REASONS = {400: "Bad Request", 401: "Unauthorized", 404: "Not Found", 405: "Method Not Allowed",
-           411: "Length Required", 413: "Payload Too Large", 414: "URI Too Long", 429: "Too Many Requests",
+STATE_PATH = "/__fake/state"
+REASONS = {207: "Multi-Status", 400: "Bad Request", 401: "Unauthorized", 404: "Not Found", 405: "Method Not Allowed",
+           409: "Conflict", 411: "Length Required", 412: "Precondition Failed", 413: "Payload Too Large", 414: "URI Too Long", 429: "Too Many Requests",
            431: "Request Header Fields Too Large", 500: "Internal Server Error", 501: "Not Implemented",
            503: "Service Unavailable", 505: "HTTP Version Not Supported"}
 
@@ -93,6 +100,12 @@ class Reply:
         self.invalid = None
         self.unimplemented = None
         self.retry_after = None
+        self.entity = None              # the id written (created, updated, deleted), for the log
+        self.version = None             # the version it has after the write
+        self.items = None               # bulk: [{"itemIdentifier", "status", "id"}] for the log
+        self.committed = None           # a write: whether the tenant changed; None for reads
+        self.stop = False               # the write --stop-after-writes waited for: stop once answered
+        self.logged = True              # False: a request refused because the server is going down
         self.log_entry = None           # written to the log just before the answer goes out (or is dropped or held)
 
 
@@ -101,11 +114,73 @@ def json_bytes(value):
 
 
 class Route:
-    def __init__(self, handler, kind, resource, supported=()):
+    def __init__(self, handler, kind, resource, supported=(), status=200):
         self.handler = handler
-        self.kind = kind                # "list" or "item"
+        self.kind = kind                # "list", "item", "references", "create", "update", "delete", "bulk", "patch"
         self.resource = resource
         self.supported = set(supported)  # query parameters the fake implements
+        self.status = status            # the success status of the operation, as Cisco's document gives it
+
+
+def success_status(operation):
+    """The operation's lowest 2xx response code in Cisco's document (201, or 200 where it says so)."""
+    codes = sorted(int(code) for code in (operation.get("responses") or {}) if str(code).isdigit() and 200 <= int(code) < 300)
+    return codes[0] if codes else 200
+
+
+def schema_properties(document, schema):
+    schema = document.resolve(schema or {})
+    return set((schema.get("properties") or {}).keys())
+
+
+RETAINED = re.compile(r"During entity update\(single or bulk\), if this parameter is not provided or null, the previous value will be retained")
+CREATE_DEFAULT = re.compile(r"During entity creation\(single or bulk\), if this parameter is not provided or null, default will be set to '([^']*)'")
+
+
+def update_request_schema(document, resource):
+    operation = document.document["paths"][ORG_PREFIX + WRITES[resource]["update"][0]]["put"]
+    if "requestBody" in operation:
+        return ((operation["requestBody"].get("content") or {}).get("application/json") or {}).get("schema")
+    for parameter in operation.get("parameters") or []:
+        parameter = document.resolve(parameter)
+        if parameter.get("in") == "query":
+            return parameter.get("schema")  # PUT team/{id}: the DTO as query parameter teamDTO
+    return None
+
+
+def retained_fields(document):
+    """{list: {field: its default on create or None}} for the fields whose description in
+    Cisco's document says an update without them keeps the previous value (and a create
+    without them gets a default): UserDTO.userLevel…Inclusion, ContactServiceQueueDTO.queueLevel…Inclusion."""
+    result = {}
+    for resource, writes in WRITES.items():
+        if not writes["update"]:
+            continue
+        schema = document.resolve(update_request_schema(document, resource) or {})
+        for field, prop in (schema.get("properties") or {}).items():
+            description = document.resolve(prop).get("description") or ""
+            if RETAINED.search(description):
+                default = CREATE_DEFAULT.search(description)
+                result.setdefault(resource, {})[field] = default.group(1) if default else None
+    return result
+
+
+def response_only_fields(document):
+    """{list: fields its update's answer has that its update's body schema does not} — fields
+    only the server sets (TeamResponseDTO.siteName, UserResponseDTO.userProfileType, …)."""
+    result = {}
+    for resource, writes in WRITES.items():
+        if not writes["update"]:
+            continue
+        operation = document.document["paths"][ORG_PREFIX + writes["update"][0]]["put"]
+        request = update_request_schema(document, resource)
+        answer = None
+        for content in ((operation.get("responses") or {}).get("200", {}).get("content") or {}).values():
+            answer = content.get("schema")
+            break
+        if request is not None and answer is not None:
+            result[resource] = schema_properties(document, answer) - schema_properties(document, request)
+    return result
 
 
 class FakeWebex:
@@ -131,11 +206,18 @@ class FakeWebex:
             self.route("GET", ORG_PREFIX + list_path, Route(self.list_page, "list", resource, ("page", "pageSize")))
             for item_path in item_paths:
                 self.route("GET", ORG_PREFIX + item_path, Route(self.item, "item", resource))
-        # The write side (next issue) registers here: PUT {resource}/{id} (read-modify-write,
-        # `version` checked, 412 when it moved), POST {resource} (201, new id), DELETE
-        # {resource}/{id} (412 with incoming references), GET {resource}/{id}/incoming-references,
-        # POST {resource}/bulk (207, one result per item). Until then a write the document
-        # allows is answered 501 by handle().
+        # The write side: every write of WRITES, with the success status Cisco's document gives.
+        self.statuses = {}
+        for resource, writes in WRITES.items():
+            self.route("GET", ORG_PREFIX + writes["references"],
+                       Route(self.references, "references", resource, ("type", "page", "pageSize")))
+            for kind, method in (("create", "POST"), ("update", "PUT"), ("delete", "DELETE"), ("bulk", "POST"), ("patch", "PATCH")):
+                for path in writes[kind]:
+                    operation = self.document.document["paths"].get(ORG_PREFIX + path, {}).get(method.lower(), {})
+                    status = success_status(operation)
+                    self.statuses.setdefault(resource, {}).setdefault(kind, status)
+                    handler = self.bulk if kind in ("bulk", "patch") else self.write
+                    self.route(method, ORG_PREFIX + path, Route(handler, kind, resource, ("teamDTO",), status))
 
     def route(self, method, template, route):
         operations = self.document.document["paths"].get(template, {})
@@ -161,10 +243,18 @@ class FakeWebex:
             return "ok"
         return "wrong"
 
-    def error(self, status, tracking, description):
-        body = {"trackingId": tracking,
-                "error": {"key": str(status), "reason": REASONS.get(status, "Error"),
-                          "message": [{"description": description}]}}
+    def error_body(self, status, tracking, description, references=None, entity=None):
+        """Cisco's ApiErrorResponse; a 412's message also names the referring items as Cisco's
+        examples do (`entity`, `references: [{"id", "name"}]`)."""
+        message = {"description": description}
+        if references:
+            message["entity"] = entity
+            message["references"] = [{"id": item.get("id"), "name": reference_name(kind, item)} for kind, item in references]
+        return {"trackingId": tracking,
+                "error": {"key": str(status), "reason": REASONS.get(status, "Error"), "message": [message]}}
+
+    def error(self, status, tracking, description, references=None, entity=None):
+        body = self.error_body(status, tracking, description, references, entity)
         headers = [("Content-Type", "application/json")]
         if status == 401:
             headers.append(("WWW-Authenticate", "Bearer"))
@@ -180,7 +270,9 @@ class FakeWebex:
             if auth != "ok":
                 reply = self.error(401, tracking, "The token is missing." if auth == "missing" else "The token was refused.")
             elif invalid:
-                reply = self.error(400, tracking, invalid)
+                reply = self.error(request.invalid_status, tracking, invalid)
+                if request.invalid_status == 405:
+                    reply.headers.append(("Allow", ", ".join(request.allowed)))
             else:
                 reply = self.dispatch(request, tracking)
             reply.invalid = invalid
@@ -194,6 +286,8 @@ class FakeWebex:
             "query": request.logged_query(), "status": reply.status if reply.action == "respond" else None,
             "fault": request.fault, "invalid": reply.invalid, "auth": auth, "trackingId": tracking,
             "retryAfter": reply.retry_after, "unimplemented": reply.unimplemented,
+            "entity": reply.entity, "version": reply.version, "committed": reply.committed, "items": reply.items,
+            "body": f"sha256:{hashlib.sha256(request.body).hexdigest()}" if request.body else None,
         }
         return reply
 
@@ -211,7 +305,7 @@ class FakeWebex:
                                 request.headers.get("Content-Type") if request.headers is not None else None)
             request.params = dict(pairs)
             route = self.routes.get((request.method, request.match.template))
-            if route is not None and route.kind == "list":
+            if route is not None and route.kind in ("list", "references"):
                 # The document sets no bounds; Cisco's service refuses these, and a client that
                 # sends them has a bug worth seeing.
                 if int(request.params.get("page", 0)) < 0:
@@ -219,6 +313,8 @@ class FakeWebex:
                 if int(request.params.get("pageSize", 100)) < 1:
                     raise Invalid("pageSize must be at least 1")
         except Invalid as reason:
+            request.invalid_status = reason.status
+            request.allowed = getattr(reason, "allowed", [])
             return str(reason)
         return None
 
@@ -228,8 +324,8 @@ class FakeWebex:
         if fault == "empty" and (route is None or route.kind != "list"):
             fault = None  # only a list page can come back empty
         request.fault = fault
-        if fault is not None and fault not in ("latency", "empty"):
-            return self.fault_reply(fault, tracking)
+        if fault is not None and fault not in ("latency", "empty", "commitdrop", "commit503"):
+            return self.fault_reply(fault, tracking)  # before the route: a write is not applied
         if route is None:
             reply = self.error(501, tracking, f"{request.method} {request.match.template} is in Cisco's document but not implemented by the fake")
             reply.unimplemented = f"{request.method} {request.match.template}"
@@ -237,6 +333,12 @@ class FakeWebex:
             reply = self.unsupported_parameter(request, route, tracking) or self.in_org(request, tracking) or route.handler(request, route, tracking)
         if fault == "latency":
             reply.delay = self.latency
+        if fault in ("commitdrop", "commit503") and reply.logged:
+            # handled (a write landed), then the answer is lost: no answer, or a gateway's 503
+            handled = reply
+            reply = Reply(None, action="drop") if fault == "commitdrop" else self.error(503, tracking, "Service Unavailable (fault injected by fake_webex after the request was handled).")
+            for name in ("entity", "version", "items", "committed", "stop"):
+                setattr(reply, name, getattr(handled, name))
         return reply
 
     def fault_reply(self, fault, tracking):
@@ -317,6 +419,144 @@ class FakeWebex:
         if item is None:
             return self.error(404, tracking, f"{route.resource} {item_id} not found.")
         return Reply(200, json_bytes(item), [("Content-Type", "application/json")])
+
+    def references(self, request, route, tracking):
+        """EntityReferenceInfoDTO: the items that name this one, paged like a list; `type`
+        keeps those of one list (its name as in WRITES: team, user, agent-profile, …)."""
+        resource = route.resource
+        item_id = request.match.path_params.get("id")
+        page = int(request.params.get("page", 0))
+        size = min(int(request.params.get("pageSize", 100)), self.page_cap)
+        with self.store.lock:
+            if self.store.get(resource, item_id) is None:
+                return self.error(404, tracking, f"{resource} {item_id} not found.")
+            found = self.store.incoming(resource, item_id)
+            kind = request.params.get("type")
+            if kind is not None:
+                found = [(other, item) for other, item in found if other == kind]
+            data = []
+            for other, item in found[page * size:(page + 1) * size]:
+                info = {"id": item.get("id"), "name": reference_name(other, item)}
+                if isinstance(item.get("version"), int):
+                    info["version"] = item["version"]
+                info["additionalAttributes"] = {"type": other}
+                data.append(info)
+        total = len(found)
+        pages = (total + size - 1) // size
+        path = f"/organization/{self.org}/" + WRITES[resource]["references"].replace("{id}", item_id)
+        link = lambda p: f"{path}?page={p}&pageSize={size}"  # noqa: E731
+        links = {"self": link(page), "first": link(0), "last": link(max(pages - 1, 0))}
+        if page > 0:
+            links["prev"] = link(page - 1)
+        if page < pages - 1:
+            links["next"] = link(page + 1)
+        meta = {"orgid": self.org, "page": page, "pageSize": size, "totalPages": pages, "totalRecords": total,
+                "links": links, "referencedEntities": sorted({other for other, _ in found}), "currentEntity": resource}
+        body = {"description": f"entities that refer to {resource} {item_id}", "meta": meta, "data": data}
+        return Reply(200, json_bytes(body), [("Content-Type", "application/json")])
+
+    def write(self, request, route, tracking):
+        """POST (create), PUT (update, the whole object), DELETE — the rules are the Store's."""
+        resource, kind = route.resource, route.kind
+        body = request.match.body
+        item_id = request.match.path_params.get("id")
+
+        def operation():
+            if kind == "create":
+                return self.store.create(resource, body)
+            if kind == "update":
+                return self.store.update(resource, item_id, body)
+            self.store.delete(resource, item_id)
+            return None
+        try:
+            entity, committed, stop = self.store.transaction(operation)
+        except Frozen:
+            return self.going_down()
+        except WriteError as error:
+            reply = self.error(error.status, tracking, error.description, error.references, resource)
+            reply.entity, reply.committed = item_id, False
+            return reply
+        if entity is None:
+            reply = Reply(route.status, b"", [])
+        else:
+            reply = Reply(route.status, json_bytes(entity), [("Content-Type", "application/json")])
+        reply.entity = entity["id"] if entity is not None else item_id
+        reply.version = entity.get("version") if entity is not None else None
+        reply.committed, reply.stop = committed, stop
+        return reply
+
+    def going_down(self):
+        """A write that arrived after the --stop-after-writes one: closed, unanswered, unlogged."""
+        reply = Reply(None, action="drop")
+        reply.logged = False
+        return reply
+
+    def bulk(self, request, route, tracking):
+        """POST …/bulk (SAVE without id: create; SAVE with id: update, the whole object; DELETE)
+        and PATCH …/bulk (SAVE with id: the item's fields replace the stored ones): 207 with
+        one BulkResponseItemDTO per item, in order; each item as its single request would be.
+        One write request, however many items landed."""
+        resource, partial = route.resource, route.kind == "patch"
+        entries = request.match.body.get("items") if isinstance(request.match.body, dict) else None
+        if not isinstance(entries, list):
+            reply = self.error(400, tracking, "items: must not be null.")
+            reply.committed = False
+            return reply
+        statuses = self.statuses[resource]
+
+        def one(entry):
+            result = {}
+            if isinstance(entry.get("itemIdentifier"), int):
+                result["itemIdentifier"] = entry["itemIdentifier"]
+            item, action, operation, item_id = entry.get("item"), entry.get("requestAction"), None, None
+            try:
+                if not isinstance(item, dict):
+                    raise WriteError(400, "item: must not be null.")
+                item_id = item.get("id")
+                if action == "SAVE" and item_id is not None:
+                    operation = "UPDATE"
+                    if not partial and "organizationId" not in item:
+                        raise WriteError(400, "organizationId: It is required for all bulk save operations.")
+                    self.store.update(resource, item_id, item, partial=partial)
+                    status = statuses.get("update", 200)
+                elif action == "SAVE":
+                    if partial:
+                        raise WriteError(400, "id: It is mandatory when updating a resource (a PATCH only updates).")
+                    operation = "CREATE"
+                    if "organizationId" not in item:
+                        raise WriteError(400, "organizationId: It is required for all bulk save operations.")
+                    item_id = self.store.create(resource, item)["id"]
+                    status = statuses.get("create", 201)
+                elif action == "DELETE" and not partial:
+                    operation = "DELETE"
+                    if item_id is None:
+                        raise WriteError(400, "id: It is mandatory when deleting a resource.")
+                    self.store.delete(resource, item_id)
+                    status = statuses.get("delete", 204)
+                else:
+                    allowed = "SAVE" if partial else "SAVE or DELETE"
+                    raise WriteError(400, f"requestAction: {action!r} is not {allowed}.")
+                result["status"] = status
+                result["operationType"] = operation
+                result["href"] = f"/api/organization/{self.org}/{resource}/{item_id}"
+            except WriteError as error:
+                result["status"] = error.status
+                if operation is not None:
+                    result["operationType"] = operation
+                if item_id is not None:
+                    result["href"] = f"/api/organization/{self.org}/{resource}/{item_id}"
+                result["apiError"] = self.error_body(error.status, tracking, error.description, error.references, resource)
+            return result, item_id
+
+        try:
+            results, committed, stop = self.store.transaction(lambda: [one(entry) for entry in entries])
+        except Frozen:
+            return self.going_down()
+        reply = Reply(route.status, json_bytes({"items": [result for result, _ in results]}), [("Content-Type", "application/json")])
+        reply.items = [{"itemIdentifier": result.get("itemIdentifier"), "status": result["status"], "id": item_id}
+                       for result, item_id in results]
+        reply.committed, reply.stop = committed, stop
+        return reply
 
 
 class RequestLog:
@@ -414,14 +654,45 @@ class Handler(BaseHTTPRequestHandler):
     def _serve(self):
         arrival = time.time()
         fake = self.server.fake
+        if self.command == "GET" and self.path.partition("?")[0] == STATE_PATH:
+            self._read_body()
+            self._send_state()
+            return
+        if fake.store.frozen:  # going down (--stop-after-writes, or stopping): no answer, no log line
+            self.close_connection = True
+            return
         self._number = fake.next_number()
         body, body_error = self._read_body()
         request = Request(self._number, arrival, self.command, self.path, self.headers, body, body_error)
         reply = fake.handle(request)
         self._deliver(request, reply)
 
+    def _send_state(self):
+        """GET /__fake/state: the whole tenant now, {list: [items]} — not Cisco's, not counted,
+        not logged, no token needed (the fake only listens on loopback)."""
+        body = json.dumps(self.server.fake.store.snapshot(), ensure_ascii=False, sort_keys=True).encode("utf-8")
+        try:
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            self.wfile.flush()
+        except OSError:
+            self.close_connection = True
+
     def _deliver(self, request, reply):
+        try:
+            self._deliver_reply(request, reply)
+        finally:
+            if reply.stop:  # the --stop-after-writes write: answered (or dropped); now the server stops
+                self.server.stop_requested.set()
+
+    def _deliver_reply(self, request, reply):
         fake = self.server.fake
+        if not reply.logged:
+            self.close_connection = True
+            return
         if reply.delay:
             time.sleep(reply.delay)
         if reply.action == "drop":
@@ -531,6 +802,10 @@ def parse_arguments(argv):
     parser.add_argument("--document", default=str(DEFAULT_DOCUMENT), help="Cisco's OpenAPI document")
     parser.add_argument("--closed-bodies", action="store_true",
                         help="refuse request-body fields Cisco's schemas do not name (additionalProperties: false)")
+    parser.add_argument("--state-out", help="on exit, write the tenant to this directory (absent or empty) as an export")
+    parser.add_argument("--stop-after-writes", type=int, help="exit once N write requests have changed the tenant")
+    parser.add_argument("--clock-start", type=int,
+                        help="createdTime/lastUpdatedTime of the first write, in epoch ms, minus 1000 (default: the day after the export's latest time)")
     arguments = parser.parse_args(argv)
     if arguments.page_cap < 1:
         parser.error("--page-cap must be at least 1")
@@ -538,6 +813,10 @@ def parse_arguments(argv):
         parser.error("--port must be within 0 … 65535")
     if arguments.latency < 0:
         parser.error("--latency must not be negative")
+    if arguments.stop_after_writes is not None and arguments.stop_after_writes < 1:
+        parser.error("--stop-after-writes must be at least 1")
+    if arguments.clock_start is not None and arguments.clock_start < 0:
+        parser.error("--clock-start must not be negative")
     try:
         arguments.fault_list = parse_faults(arguments.faults)
         arguments.fault_map = parse_fault_at(arguments.fault_at)
@@ -571,7 +850,13 @@ def main(argv=None):
         lists = read_export(arguments.export)
     except ExportError as error:
         fail(f"cannot read the export: {error}")
-    store = Store(lists, seed=arguments.seed)
+    if arguments.state_out:
+        state_out = pathlib.Path(arguments.state_out)
+        if state_out.exists() and (not state_out.is_dir() or any(state_out.iterdir())):
+            fail(f"--state-out {state_out} exists and is not an empty directory")
+    store = Store(lists, seed=arguments.seed, org=arguments.org, clock_start=arguments.clock_start,
+                  stop_after_writes=arguments.stop_after_writes, response_only=response_only_fields(document),
+                  retained=retained_fields(document))
     try:
         log = RequestLog(arguments.log)
     except OSError as error:
@@ -589,19 +874,33 @@ def main(argv=None):
     server.stopping = threading.Event()
 
     stop = threading.Event()
+    server.stop_requested = stop
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
     threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True).start()
     print(f"listening on http://127.0.0.1:{server.server_address[1]}", flush=True)
-    while not stop.wait(0.5):
+    while not stop.wait(0.1):
         pass
+    with store.lock:  # no write lands after this: the state written is the tenant's last
+        limit_reached = store.frozen
+        store.frozen = True
+        state = store.snapshot()
     server.stopping.set()
     server.shutdown()
     server.server_close()
+    status = 0
+    if arguments.state_out:
+        try:
+            write_state(state, arguments.state_out)
+        except OSError as error:
+            print(f"fake_webex: cannot write the state to {arguments.state_out}: {error}", file=sys.stderr)
+            status = 2
+    if limit_reached:
+        print(f"fake_webex: stopped after {store.writes} writes (--stop-after-writes)", file=sys.stderr)
     log.close()
     sys.stdout.flush()
     sys.stderr.flush()
-    os._exit(0)
+    os._exit(status)
 
 
 if __name__ == "__main__":

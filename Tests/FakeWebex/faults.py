@@ -8,11 +8,16 @@ received, refused ones too) that fault, whatever `--faults` would have drawn.
 The draw for request N depends only on the seed and N (`random.Random(f"fake-webex/{seed}/{N}")`),
 never on what earlier requests drew or were: the same seed and the same request sequence give
 the same faults, however many requests were refused or faulted before.
+
+Every kind but `latency`, `commitdrop` and `commit503` answers instead of the route, so a write
+that draws it is not applied. `commitdrop` and `commit503` let the request be handled (a write
+lands) and then lose the answer: the connection is closed unanswered, or a 503 is sent.
 """
 import random
 import re
 
-KINDS = ("429", "429date", "429bare", "500", "503", "drop", "latency", "stall", "empty", "garbage", "deep")
+KINDS = ("429", "429date", "429bare", "500", "503", "drop", "latency", "stall", "empty", "garbage", "deep",
+         "commitdrop", "commit503")
 KIND = re.compile(r"(?:429s(?P<seconds>[0-9]{1,4})|" + "|".join(KINDS) + r")\Z")
 
 

@@ -4,11 +4,14 @@ Independent of the Swift client: it reads the document itself and validates with
 `openapi-schema-validator`, so the fake refuses whatever Cisco's contract does not allow.
 
 - `OpenAPIDocument.match(method, raw_path)` finds the path template (concrete segments win over
-  templated ones, as OpenAPI 3.0 says) and the operation of the method.
+  templated ones, as OpenAPI 3.0 says) and the operation of the method (MethodNotAllowed, a 405,
+  when the path is the document's but the method is not).
 - `OpenAPIDocument.check(match, query_pairs, headers, body)` checks the path, query and header
   parameters (values coerced from text as OpenAPI 3.0 says: `page=abc` is not an integer;
   repeated values only for arrays; a parameter the operation does not declare is an error) and
-  the request body against the operation's request body schema. It returns None or a reason.
+  the request body against the operation's request body schema (a bulk PATCH's items without
+  their `required` list: add_partial_items). It raises Invalid with the reason, and leaves the
+  body's JSON value in `match.body`.
 
 The document is Cisco's (CC BY 4.0, Tests/Fixtures/webex/README.md). It is changed in memory
 only, never on disk, in one way: Java-only regular expressions are made portable (`\\d-_` inside a
@@ -79,8 +82,54 @@ def json_path(parts):
     return path
 
 
+PARTIAL = "__partial"
+
+
+def add_partial_items(document):
+    """Bulk PATCH (user/bulk, contact-service-queue/bulk, auxiliary-code/bulk) changes some
+    fields of each item, as Cisco's own user/bulk example does (`id`, `firstName`, `lastName`,
+    `userLevelBurnoutInclusion` only), yet the item schema is the whole DTO with its `required`
+    list. For those operations the body is checked against `BulkRequestDTO…__partial` (added to
+    the components here): the same schema whose `item` is the DTO without `required` (every field
+    present is still checked)."""
+    schemas = document["components"]["schemas"]
+    for item in document["paths"].values():
+        operation = item.get("patch") if isinstance(item, dict) else None
+        if not isinstance(operation, dict):
+            continue
+        content = ((operation.get("requestBody") or {}).get("content") or {}).get("application/json") or {}
+        ref = (content.get("schema") or {}).get("$ref", "")
+        name = ref.rsplit("/", 1)[-1]
+        if not name.startswith("BulkRequestDTO") or name not in schemas:
+            continue
+        bulk = json.loads(json.dumps(schemas[name]))
+        item_ref = bulk["properties"]["items"]["items"]["$ref"].rsplit("/", 1)[-1]
+        entry = json.loads(json.dumps(schemas[item_ref]))
+        dto = entry["properties"]["item"]["$ref"].rsplit("/", 1)[-1]
+        partial_dto = json.loads(json.dumps(schemas[dto]))
+        partial_dto.pop("required", None)
+        schemas[dto + PARTIAL] = partial_dto
+        entry["properties"]["item"] = {"$ref": f"#/components/schemas/{dto}{PARTIAL}"}
+        schemas[item_ref + PARTIAL] = entry
+        bulk["properties"]["items"]["items"] = {"$ref": f"#/components/schemas/{item_ref}{PARTIAL}"}
+        schemas[name + PARTIAL] = bulk
+
+
 class Invalid(Exception):
     """A request the document does not allow; str() is the reason logged and answered."""
+
+    status = 400
+
+
+class MethodNotAllowed(Invalid):
+    """The path is the document's, the method is not one of its operations (answered 405, as
+    Spring, which serves Cisco's API, answers it, with `Allow`)."""
+
+    status = 405
+
+    def __init__(self, reason, allowed):
+        super().__init__(reason)
+        self.allowed = allowed
 
 
 class Template:
@@ -126,6 +175,7 @@ class Match:
         self.method = method              # upper case
         self.operation = operation        # None if the path has no operation for the method
         self.path_params = path_params
+        self.body = None                  # the request body's JSON value once check() read it (or the DTO query parameter's)
 
 
 class OpenAPIDocument:
@@ -139,6 +189,7 @@ class OpenAPIDocument:
         if closed_bodies:
             self.body_document = json.loads(json.dumps(self.document))
             close_objects(self.body_document)
+        add_partial_items(self.body_document)
         self.templates = []
         for text, item in self.document["paths"].items():
             operations = {m: op for m, op in item.items() if m in METHODS and isinstance(op, dict)}
@@ -213,8 +264,8 @@ class OpenAPIDocument:
             if method.lower() in template.operations:
                 return Match(template.text, method, template.operations[method.lower()], params)
         template = best[0][1]
-        allowed = ", ".join(m.upper() for m in template.operations) or "none"
-        raise Invalid(f"{template.text} has no {method} operation (it has {allowed})")
+        allowed = [m.upper() for m in template.operations]
+        raise MethodNotAllowed(f"{template.text} has no {method} operation (it has {', '.join(allowed) or 'none'})", allowed)
 
     # --- parameters and body -------------------------------------------------------------
 
@@ -258,7 +309,7 @@ class OpenAPIDocument:
                 continue
             if name in given:
                 if parameter is body_parameter:
-                    self._check_object_text(key, parameter, given[name])
+                    match.body = self._check_object_text(key, parameter, given[name], self.body_document)
                 else:
                     self._check_value(key, parameter, "query", given[name])
             elif parameter.get("required") and parameter is not body_parameter:
@@ -300,7 +351,7 @@ class OpenAPIDocument:
         if problem:
             raise Invalid(f"{where} parameter {name}={short(values[0], 80)!r}: {problem.removeprefix('$: ')}")
 
-    def _check_object_text(self, key, parameter, values):
+    def _check_object_text(self, key, parameter, values, document=None):
         name = parameter.get("name")
         if len(values) > 1:
             raise Invalid(f"query parameter {name} is given {len(values)} times")
@@ -308,9 +359,10 @@ class OpenAPIDocument:
             value = json.loads(values[0])
         except ValueError:
             raise Invalid(f"query parameter {name} is not a JSON object")
-        problem = self.errors(key + ("query", name), parameter.get("schema") or {}, value)
+        problem = self.errors(key + ("query", name, document is not None), parameter.get("schema") or {}, value, document)
         if problem:
             raise Invalid(f"query parameter {name}: {problem}")
+        return value
 
     def _check_body(self, match, operation, body, content_type, body_parameter):
         request_body = self.resolve(operation.get("requestBody")) if "requestBody" in operation else None
@@ -320,6 +372,8 @@ class OpenAPIDocument:
                 raise Invalid(f"{match.method} {match.template} takes no request body, but one was sent")
             return
         if not has_body:
+            if request_body is None and match.body is not None:
+                return  # the DTO came as the query parameter the document declares
             required = request_body.get("required") if request_body is not None else body_parameter.get("required")
             if required:
                 raise Invalid(f"{match.method} {match.template} requires a request body")
@@ -330,6 +384,9 @@ class OpenAPIDocument:
             if media not in content:
                 raise Invalid(f"request body of type {media or 'none'!r}; the operation takes {', '.join(content) or 'none'}")
             schema = content[media].get("schema")
+            ref = (schema or {}).get("$ref", "")
+            if match.method == "PATCH" and ref.rsplit("/", 1)[-1] + PARTIAL in self.body_document["components"]["schemas"]:
+                schema = {"$ref": ref + PARTIAL}
         else:
             if media != "application/json":
                 raise Invalid(f"request body of type {media or 'none'!r}; the operation takes application/json")
@@ -348,6 +405,7 @@ class OpenAPIDocument:
             problem = self.errors((match.template, match.method, "body", media), schema, value, self.body_document)
             if problem:
                 raise Invalid(f"request body: {problem}")
+        match.body = value
 
 
 INTEGER = re.compile(r"-?[0-9]+\Z")
