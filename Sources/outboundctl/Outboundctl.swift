@@ -11,7 +11,8 @@ struct Outboundctl: AsyncParsableCommand {
         abstract: "Validate, plan and apply a contact center's outbound configuration; explain outbound availability.",
         discussion: """
             Exit status: 0 success, 1 invalid configuration, refused operation or unavailable verdict,
-            2 changes found (plan/diff --detailed-exitcode), 3 store error, 64 usage error.
+            2 changes found (plan/diff --detailed-exitcode), 3 store error (for webex commands: API or network
+            error, token refused), 64 usage error.
             """,
         version: version,
         subcommands: [

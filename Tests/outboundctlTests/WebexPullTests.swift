@@ -211,6 +211,32 @@ final class WebexPullTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: other.path))
     }
 
+    func testAnEmptyDanglingOrCurrentOutIsRefusedBeforeAnyRequest() throws {
+        let fake = try FakeWebexServer(export: seeded, test: self)
+        let base = try temporaryDirectory(self)
+        let empty = try outboundctl(["webex", "pull", "--out", "", "--force"] + fake.connection)
+        XCTAssertEqual(empty.status, 64, empty.stderr)
+        let dangling = base.appendingPathComponent("raw")
+        try FileManager.default.createSymbolicLink(atPath: dangling.path, withDestinationPath: base.appendingPathComponent("nowhere").path)
+        let refused = try pull(fake, into: dangling)
+        XCTAssertEqual(refused.status, 1, refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("does not exist"), refused.stderr)
+        let here = try outboundctl(["webex", "pull", "--out", ".", "--force"] + fake.connection, in: base)
+        XCTAssertEqual(here.status, 1, here.stderr)
+        XCTAssertTrue(here.stderr.contains("current directory"), here.stderr)
+        XCTAssertEqual(fake.requests.count, 0)
+        XCTAssertEqual(try outboundctl(["import", "webex", seeded.path, "--out", ""]).status, 64)
+    }
+
+    func testForceKeepsTheDirectorysPermissions() throws {
+        let fake = try FakeWebexServer(export: seeded, test: self)
+        let raw = try temporaryDirectory(self).appendingPathComponent("raw")
+        try FileManager.default.createDirectory(at: raw, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
+        try write(["extra.yaml": "tenant: { name: Harbor Logistics }\n"], to: raw)
+        XCTAssertEqual(try pull(fake, into: raw, ["--force", "--rate", "6000", "-q"]).status, 0)
+        XCTAssertEqual(try FileManager.default.attributesOfItem(atPath: raw.path)[.posixPermissions] as? Int, 0o700)
+    }
+
     func testPlainHTTPToAnotherMachineIsRefusedBeforeAnyRequest() throws {
         let fake = try FakeWebexServer(export: seeded, test: self)
         let raw = try temporaryDirectory(self).appendingPathComponent("raw")
@@ -262,6 +288,11 @@ final class WebexPullTests: XCTestCase {
         let result = try pull(fake, into: raw, ["--rate", "6000", "--format", "json"])
         XCTAssertEqual(result.status, 1, result.stderr)
         XCTAssertTrue(result.stderr.contains("v2/user?page=1: $.data[9].email: error:"), result.stderr)
+        // Named by its id too: the page's order is not the written file's.
+        let user = try XCTUnwrap(
+            (try JSONSerialization.jsonObject(with: try Data(contentsOf: export.appendingPathComponent("user.json"))) as? [String: Any])?["data"]
+                as? [[String: Any]])[59]
+        XCTAssertTrue(result.stderr.contains("(the item with id \"\(user["id"] as! String)\")"), result.stderr)
         XCTAssertFalse(FileManager.default.fileExists(atPath: raw.path))
         XCTAssertEqual((result.json?["error"] as? [String: Any])?["code"] as? String, "invalid-items")
         let problems = try XCTUnwrap(result.json?["problems"] as? [[String: Any]])
@@ -376,7 +407,7 @@ final class WebexPullTests: XCTestCase {
             "--timeout", "1",
         ])
         XCTAssertEqual(result.status, 3, result.stderr)
-        XCTAssertTrue(result.stderr.contains("no answer within 1 s"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("no answer from http://127.0.0.1:\(port) within 1 s"), result.stderr)
         XCTAssertTrue(result.stderr.contains("after 6 tries"), result.stderr)
         // Six tries of a second and the waits between them (under 16 s), not the 100,000 bytes' 5 hours.
         XCTAssertLessThan(Date().timeIntervalSince(started), 60)

@@ -46,6 +46,9 @@ public final class WebexClient: Sendable {
             timeout: .init(connect: timeout.timeAmount, read: timeout.timeAmount),
             connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: Self.connections)
         )
+        // A refused connection is a failed try, retried by the policy here: AsyncHTTPClient would
+        // otherwise keep connecting until the deadline, and a wrong --api took minutes to say so.
+        configuration.connectionPool.retryConnectionEstablishment = false
         configuration.httpVersion = .automatic
         http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
@@ -153,7 +156,7 @@ public final class WebexClient: Sendable {
             }
             let first = await group.next() ?? nil
             group.cancelAll()
-            return first ?? .noAnswer("no answer within \(timeout.seconds.formatted()) s")
+            return first ?? .noAnswer("no answer from \(endpoint.base) within \(timeout.seconds.formatted()) s")
         }
     }
 
@@ -169,14 +172,21 @@ public final class WebexClient: Sendable {
         } catch is NIOTooManyBytesError {
             return .noAnswer("the answer is over \(Self.bodyLimit >> 20) MiB")
         } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout || error == .connectTimeout {
-            return .noAnswer("no answer within \(timeout.seconds.formatted()) s")
+            return .noAnswer("no answer from \(endpoint.base) within \(timeout.seconds.formatted()) s")
         } catch let error as HTTPClientError where error == .remoteConnectionClosed {
             return .noAnswer("the connection was dropped before an answer")
+        } catch let error as IOError where error.errnoCode == ECONNREFUSED {
+            return .noAnswer("the connection was refused (is anything listening at \(endpoint.base)?)")
         } catch let error as HTTPClientError {
             // Its short description names the error without the values it carries (a header's).
             return .noAnswer("no answer: \(Self.visible(error.shortDescription))")
         } catch {
-            return .noAnswer("no answer: \(Self.visible(String(describing: error)))")
+            let text = String(describing: error)
+            // NIO's connection error wraps each address's refusal; its text is all there is to tell.
+            if text.contains("Connection refused") {
+                return .noAnswer("the connection was refused (is anything listening at \(endpoint.base)?)")
+            }
+            return .noAnswer("no answer from \(endpoint.base): \(Self.visible(text))")
         }
     }
 

@@ -28,7 +28,7 @@ public struct WebexEndpoint: Sendable, Equatable {
             if region != nil { throw Refusal(description: "--api and --region name the same thing; pass one of them") }
             base = try Self.checked(api: api)
         } else {
-            let region = region ?? Self.defaultRegion
+            let region = (region ?? Self.defaultRegion).lowercased()
             guard Self.regions.contains(region) else {
                 throw Refusal(description: "unknown region \(Self.shown(region)); the regions are \(Self.regions.joined(separator: ", "))")
             }

@@ -16,8 +16,12 @@ public struct WebexToken: Sendable, CustomStringConvertible, CustomDebugStringCo
         let text: String
         let source: String
         if let tokenFile {
-            guard let data = FileManager.default.contents(atPath: tokenFile) else {
-                throw Refusal(description: "cannot read the token file \(WebexEndpoint.shown(tokenFile))")
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: tokenFile, isDirectory: &isDirectory) else {
+                throw Refusal(description: "the token file \(WebexEndpoint.shown(tokenFile)) does not exist")
+            }
+            guard !isDirectory.boolValue, let data = FileManager.default.contents(atPath: tokenFile) else {
+                throw Refusal(description: "cannot read the token file \(WebexEndpoint.shown(tokenFile)): not a readable file")
             }
             text = String(decoding: data.prefix { $0 != 0x0A }, as: UTF8.self)
             source = "the first line of \(WebexEndpoint.shown(tokenFile))"
@@ -31,6 +35,9 @@ public struct WebexToken: Sendable, CustomStringConvertible, CustomDebugStringCo
         guard !token.isEmpty else { throw Refusal(description: "no token: \(source) is empty") }
         // A header value is visible ASCII; anything else would be refused by the server or,
         // worse, split the request.
+        if token.lowercased().hasPrefix("bearer ") {
+            throw Refusal(description: "\(source) starts with 'Bearer ': write the token alone, the word is added when it is sent")
+        }
         guard token.utf8.allSatisfy({ (0x21...0x7E).contains($0) }) else {
             throw Refusal(description: "the token in \(source) holds characters a bearer token cannot (spaces, control or non-ASCII characters)")
         }

@@ -26,8 +26,21 @@ public struct PulledDirectory: Sendable {
     /// Refuses a target that is a file, or not empty without `--force`: checked before the
     /// pull, so nobody waits minutes for a refusal, and again before writing.
     public func checkWritable() throws(Refusal) {
+        guard !path.isEmpty else { throw Refusal(code: "usage", description: "--out is empty; name the directory to write the lists to") }
+        let manager = FileManager.default
+        if let destination = try? manager.destinationOfSymbolicLink(atPath: path), !manager.fileExists(atPath: path) {
+            throw Refusal(code: "not-a-directory", description: "\(path) is a symbolic link to \(destination), which does not exist")
+        }
+        // The directory is replaced, not written into: the shell of whoever stands in it would
+        // be left in a deleted directory.
+        let target = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
+        let here = URL(fileURLWithPath: manager.currentDirectoryPath).resolvingSymlinksInPath().path
+        if here == target || here.hasPrefix(target == "/" ? "/" : target + "/") {
+            throw Refusal(
+                code: "directory-in-use", description: "\(path) is the current directory or holds it; pull into a directory of its own (raw/)")
+        }
         var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return }
+        guard manager.fileExists(atPath: path, isDirectory: &isDirectory) else { return }
         guard isDirectory.boolValue else { throw Refusal(code: "not-a-directory", description: "\(path) exists and is not a directory") }
         let contents = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
         if !contents.isEmpty, !force {
@@ -56,6 +69,10 @@ public struct PulledDirectory: Sendable {
             }
             var old: URL?
             if manager.fileExists(atPath: target.path) {
+                // The new directory is the old one's heir: an admin's 700 stays 700.
+                if let mode = try? manager.attributesOfItem(atPath: target.path)[.posixPermissions] {
+                    try manager.setAttributes([.posixPermissions: mode], ofItemAtPath: staging.path)
+                }
                 // Kept: what is not a list this pull writes (extra.yaml, notes).
                 for name in try manager.contentsOfDirectory(atPath: target.path) where WebexResource.parse(fileName: name) == nil {
                     try manager.copyItem(at: target.appendingPathComponent(name), to: staging.appendingPathComponent(name))

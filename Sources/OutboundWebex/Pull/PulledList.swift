@@ -48,6 +48,7 @@ struct PulledList: Sendable {
         summary.pages = pages.count
         summary.items = pages.reduce(0) { $0 + $1.items.count }
         var check = WebexListCheck(resource)
+        var ids: [String: [String]] = [:]
         for page in pages {
             var bytes = Array(#"{"data":["#.utf8)
             for (index, item) in page.items.enumerated() {
@@ -55,9 +56,25 @@ struct PulledList: Sendable {
                 bytes += item.text
             }
             bytes += "]}".utf8
-            check.check(page: bytes, label: "\(resource.listPath)?page=\(page.number)")
+            let label = "\(resource.listPath)?page=\(page.number)"
+            check.check(page: bytes, label: label)
+            ids[label] = page.items.map(\.id)
         }
-        return PulledList(summary: summary, problems: check.problems, fileBytes: file(pages.flatMap(\.items)))
+        let problems = check.problems.map { identified($0, ids: ids) }
+        return PulledList(summary: summary, problems: problems, fileBytes: file(pages.flatMap(\.items)))
+    }
+
+    /// A problem of an item with the item's id added: a page's order is the API's, not the
+    /// written file's, and the id is what the admin looks the entity up by.
+    private static func identified(_ problem: WebexInputProblem, ids: [String: [String]]) -> WebexInputProblem {
+        let prefix = "$.data["
+        guard problem.jsonPath.hasPrefix(prefix), let close = problem.jsonPath.firstIndex(of: "]"),
+            let index = Int(problem.jsonPath[problem.jsonPath.index(problem.jsonPath.startIndex, offsetBy: prefix.count)..<close]),
+            let id = ids[problem.file]?[safe: index], !id.isEmpty
+        else { return problem }
+        var problem = problem
+        problem.message += " (the item with id \(WebexEndpoint.shown(id)))"
+        return problem
     }
 
     /// The list's pages, and for queues the whole queues the list left without distribution
@@ -214,4 +231,8 @@ struct PulledList: Sendable {
         bytes += "\n]}\n".utf8
         return bytes
     }
+}
+
+extension Array {
+    fileprivate subscript(safe index: Int) -> Element? { indices.contains(index) ? self[index] : nil }
 }

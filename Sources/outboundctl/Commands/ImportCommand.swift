@@ -42,6 +42,10 @@ struct ImportWebexCommand: ParsableCommand {
 
     @OptionGroup var output: OutputOptions
 
+    func validate() throws {
+        guard !out.isEmpty else { throw ValidationError("--out is empty; name the directory to write the configuration files to") }
+    }
+
     func run() throws {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {

@@ -15,8 +15,8 @@ struct WebexPullCommand: AsyncParsableCommand {
                 "DIR is written whole or not at all; a non-empty DIR is refused without --force, which replaces the lists and keeps other files (extra.yaml). The token comes from --token-file or WEBEX_TOKEN, never from the command line.",
             ],
             exits: [
-                (0, "pulled"), (1, "invalid items from the API, or --out not empty"), (3, "API or network error after retries, token refused"),
-                HelpText.usageError,
+                (0, "pulled"), (1, "invalid items from the API, --out not empty or not writable"),
+                (3, "API or network error after retries, token refused, the tenant changed during the pull"), HelpText.usageError,
             ],
             examples: [
                 "outboundctl webex pull --org $ORG --token-file ~/.webex-token --out raw/",
@@ -30,7 +30,7 @@ struct WebexPullCommand: AsyncParsableCommand {
     @Flag(help: "Replace the lists in a non-empty directory (other files there are kept).")
     var force = false
 
-    @Option(help: "Items a page (Cisco may cap it lower).")
+    @Option(help: "Items a page, from 1 to 1000 (Cisco may serve fewer).")
     var pageSize = 100
 
     @Option(help: "Output format: text or json.")
@@ -42,6 +42,7 @@ struct WebexPullCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard (1...1000).contains(pageSize) else { throw ValidationError("--page-size must be from 1 to 1000") }
+        guard !out.isEmpty else { throw ValidationError("--out is empty; name the directory to write the lists to") }
     }
 
     func run() async throws {
@@ -93,7 +94,7 @@ struct WebexPullCommand: AsyncParsableCommand {
         do {
             try body()
         } catch let refusal as PulledDirectory.Refusal {
-            throw CommandFailure(refusal.code, refusal.description)
+            throw CommandFailure(refusal.code, refusal.description, status: refusal.code == "usage" ? HelpText.usageError.0 : 1)
         }
     }
 

@@ -17,10 +17,10 @@ struct WebexConnectionOptions: ParsableArguments {
     @Option(help: "A file whose first line is the access token (default: WEBEX_TOKEN).")
     var tokenFile: String?
 
-    @Option(help: "At most this many requests a minute, retries included (Cisco's limit is 300).")
+    @Option(help: "At most this many requests a minute, retries included, from 1 to 100000 (Cisco's limit is 300).")
     var rate = 300
 
-    @Option(help: "Seconds to wait for an answer before trying again.")
+    @Option(help: "Seconds to wait for a whole answer before trying again (at most 3600).")
     var timeout: Double = 30
 
     func validate() throws {
