@@ -237,6 +237,17 @@ final class WebexPullTests: XCTestCase {
         XCTAssertEqual(try FileManager.default.attributesOfItem(atPath: raw.path)[.posixPermissions] as? Int, 0o700)
     }
 
+    func testAnOrganisationTheTenantDoesNotKnowSaysToCheckOrg() throws {
+        let fake = try FakeWebexServer(export: seeded, test: self)
+        let raw = try temporaryDirectory(self).appendingPathComponent("raw")
+        let result = try outboundctl(
+            ["webex", "pull", "--out", raw.path, "--org", "not-this-org", "--api", fake.baseURL, "--token-file", fake.tokenFile.path])
+        XCTAssertEqual(result.status, 3, result.stderr)
+        XCTAssertTrue(result.stderr.contains("404"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("is --org right?"), result.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: raw.path))
+    }
+
     func testPlainHTTPToAnotherMachineIsRefusedBeforeAnyRequest() throws {
         let fake = try FakeWebexServer(export: seeded, test: self)
         let raw = try temporaryDirectory(self).appendingPathComponent("raw")
@@ -328,6 +339,7 @@ final class WebexPullTests: XCTestCase {
         // The line is erased before the result is printed.
         XCTAssertTrue(shown.contains("\r\u{1B}[2K"), shown)
         XCTAssertTrue(shown.contains("Pulled "), shown)
+        XCTAssertTrue(shown.contains("Next: outboundctl import webex "), shown)
         XCTAssertFalse(shown.contains(FakeWebexServer.token))
 
         let quiet = try outboundctlOnTerminal(

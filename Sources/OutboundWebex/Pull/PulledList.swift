@@ -131,8 +131,16 @@ struct PulledList: Sendable {
     private static func describe(_ count: Int?) -> String { count.map(String.init) ?? "no" }
 
     private static func page(_ number: Int, of resource: WebexResource, client: WebexClient, pageSize: Int) async throws -> Page {
-        let answer = try await client.get(resource.listPath, query: [("page", "\(number)"), ("pageSize", "\(pageSize)")]) { tape in
-            Self.problem(ofPage: number, in: tape)
+        let answer: WebexClient.Answer
+        do {
+            answer = try await client.get(resource.listPath, query: [("page", "\(number)"), ("pageSize", "\(pageSize)")]) { tape in
+                Self.problem(ofPage: number, in: tape)
+            }
+        } catch WebexAPIError.failed(let request, 404?, let trackingId, let reason, let tries) {
+            // Every list exists in every tenant: a list not found is an organisation not found.
+            throw WebexAPIError.failed(
+                request: request, status: 404, trackingId: trackingId,
+                reason: "\(reason) (is --org right? the organisation is in every path)", tries: tries)
         }
         client.notePage()
         let tape = answer.tape

@@ -86,6 +86,7 @@ struct WebexPullCommand: AsyncParsableCommand {
             let pages = outcome.lists.reduce(0) { $0 + $1.pages }
             emit(
                 "Pulled \(plural(items, "item")) of \(plural(outcome.lists.count, "list")) (\(plural(pages, "page")), \(plural(requests, "request"))) into \(VisibleText.escaping(out)).\n"
+                    + "Next: outboundctl import webex \(VisibleText.escaping(out)) --out config/ (what the API does not hold goes in \(VisibleText.escaping((out as NSString).appendingPathComponent("extra.yaml"))); see docs/webex.md)\n"
             )
         }
     }
