@@ -26,7 +26,6 @@ public struct PulledDirectory: Sendable {
     /// Refuses a target that is a file, or not empty without `--force`: checked before the
     /// pull, so nobody waits minutes for a refusal, and again before writing.
     public func checkWritable() throws(Refusal) {
-        guard !path.isEmpty else { throw Refusal(code: "usage", description: "--out is empty; name the directory to write the lists to") }
         let manager = FileManager.default
         if let destination = try? manager.destinationOfSymbolicLink(atPath: path), !manager.fileExists(atPath: path) {
             throw Refusal(code: "not-a-directory", description: "\(path) is a symbolic link to \(destination), which does not exist")

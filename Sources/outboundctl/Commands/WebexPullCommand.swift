@@ -95,7 +95,7 @@ struct WebexPullCommand: AsyncParsableCommand {
         do {
             try body()
         } catch let refusal as PulledDirectory.Refusal {
-            throw CommandFailure(refusal.code, refusal.description, status: refusal.code == "usage" ? HelpText.usageError.0 : 1)
+            throw CommandFailure(refusal.code, refusal.description)
         }
     }
 
