@@ -100,6 +100,17 @@ public final class JSONTape: Sendable {
         return bytes[start...]
     }
 
+    /// Any value's text as it was read (a string with its quotes): what `webex push` sends back
+    /// for the fields it does not change, so they survive byte for byte.
+    package func rawText(of node: Int) -> ArraySlice<UInt8> {
+        let value = nodes[node]
+        switch value.kind {
+        case .object, .array: return text(ofContainer: node)
+        case .string, .escapedString: return bytes[Int(value.start) - 1...Int(value.end)]
+        default: return bytes[Int(value.start)..<Int(value.end)]
+        }
+    }
+
     /// The members of an object or the items of an array.
     public func count(_ node: Int) -> Int { Int(nodes[node].count) }
 

@@ -24,20 +24,21 @@ extension Plan {
                         ])
                     })
             ),
-            (
-                "impact",
-                .array(
-                    impact.map { impact in
-                        .object([
-                            ("agent", .string(impact.key.agent)),
-                            ("team", .string(impact.key.team)),
-                            ("channel", .string(impact.key.channel.rawValue)),
-                            ("before", .bool(impact.before)),
-                            ("after", .bool(impact.after)),
-                            ("reasons", .array(impact.reasons.map { .string($0.rawValue) })),
-                        ])
-                    })
-            ),
+            ("impact", .array(impact.map(\.json))),
+        ])
+    }
+}
+
+extension Plan.Impact {
+    /// One cell of a plan's impact, as `plan` and `webex plan` show it.
+    public var json: JSON {
+        .object([
+            ("agent", .string(key.agent)),
+            ("team", .string(key.team)),
+            ("channel", .string(key.channel.rawValue)),
+            ("before", .bool(before)),
+            ("after", .bool(after)),
+            ("reasons", .array(reasons.map { .string($0.rawValue) })),
         ])
     }
 }

@@ -71,7 +71,24 @@ public final class WebexClient: Sendable {
     public func get(
         _ path: String, query: [(String, String)] = [], check: @Sendable (JSONTape) -> String? = { _ in nil }
     ) async throws -> Answer {
-        try await send(.GET, path, query: query, check: check)
+        try await send(.GET, path, query: query, body: nil, check: check)
+    }
+
+    /// `PUT path` with a whole object: retried like a `GET` (a PUT of the same object twice
+    /// lands once), and a 4xx thrown as `WebexAPIError.failed` with its status.
+    public func put(_ path: String, body: [UInt8]) async throws -> Answer {
+        try await send(.PUT, path, query: [], body: body, check: { _ in nil })
+    }
+
+    /// `POST path`: never retried here. A create whose answer was lost may have landed, so the
+    /// caller looks before it sends again (SPEC §10: no duplicates).
+    public func post(_ path: String, body: [UInt8]) async throws -> Answer {
+        try await send(.POST, path, query: [], body: body, check: { _ in nil })
+    }
+
+    /// `DELETE path`; its answer has no body.
+    public func delete(_ path: String) async throws {
+        _ = try await send(.DELETE, path, query: [], body: nil, check: { _ in nil })
     }
 
     private enum Outcome {
@@ -80,9 +97,9 @@ public final class WebexClient: Sendable {
         case noAnswer(String)
     }
 
-    private func send(_ method: HTTPMethod, _ path: String, query: [(String, String)], check: @Sendable (JSONTape) -> String?) async throws
-        -> Answer
-    {
+    private func send(
+        _ method: HTTPMethod, _ path: String, query: [(String, String)], body: [UInt8]?, check: @Sendable (JSONTape) -> String?
+    ) async throws -> Answer {
         let name = WebexEndpoint.request(method.rawValue, "/organization/\(endpoint.org)/\(path)", query: query)
         // SPEC §10: only a POST is not retried blindly (it could create a second entity).
         let retriesSafely = method != .POST
@@ -94,13 +111,16 @@ public final class WebexClient: Sendable {
             let reason: String
             var status: Int?
             var trackingId: String?
-            switch await attempt(method, url: endpoint.url(path, query: query)) {
+            switch await attempt(method, url: endpoint.url(path, query: query), body: body) {
             case .noAnswer(let why):
                 reason = why
             case .answer(let code, let headers, let body):
                 status = code
                 trackingId = headers.first(name: "TrackingID").map(Self.visible)
                 switch code {
+                case 200..<300 where body.readableBytes == 0 && method != .GET:
+                    // A delete's 204, or a write answered without its entity.
+                    return Answer(tape: Self.noBody)
                 case 200..<300:
                     do {
                         let tape = try JSONTape(bytes: Array(body.readableBytesView))
@@ -147,9 +167,9 @@ public final class WebexClient: Sendable {
     /// One exchange, bounded by `--timeout` as a whole: AsyncHTTPClient's deadline ends with the
     /// response head, and its read timeout restarts with every byte, so a body trickled a byte
     /// at a time would otherwise hold the command for ever.
-    private func attempt(_ method: HTTPMethod, url: String) async -> Outcome {
+    private func attempt(_ method: HTTPMethod, url: String, body: [UInt8]?) async -> Outcome {
         await withTaskGroup(of: Outcome?.self) { group in
-            group.addTask { await self.exchange(method, url: url) }
+            group.addTask { await self.exchange(method, url: url, body: body) }
             group.addTask {
                 try? await Task.sleep(for: self.timeout)
                 return nil
@@ -160,11 +180,15 @@ public final class WebexClient: Sendable {
         }
     }
 
-    private func exchange(_ method: HTTPMethod, url: String) async -> Outcome {
+    private func exchange(_ method: HTTPMethod, url: String, body: [UInt8]?) async -> Outcome {
         var request = HTTPClientRequest(url: url)
         request.method = method
         request.headers.add(name: "Authorization", value: token.authorization)
         request.headers.add(name: "Accept", value: "application/json")
+        if let body {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(bytes: body))
+        }
         do {
             let response = try await http.execute(request, deadline: .now() + timeout.timeAmount)
             let body = try await response.body.collect(upTo: Self.bodyLimit)
@@ -189,6 +213,9 @@ public final class WebexClient: Sendable {
             return .noAnswer("no answer from \(endpoint.base): \(Self.visible(text))")
         }
     }
+
+    /// The answer of a write without a body: JSON `null`.
+    private static let noBody = try! JSONTape(bytes: Array("null".utf8))
 
     private func update(_ change: (inout WebexActivity) -> Void) {
         let now = activity.withLock { value in

@@ -30,15 +30,25 @@ public struct WebexExport: Sendable {
     /// may have no queues); the mapping decides what a missing reference means. Other files
     /// (`extra.yaml`) are not this reader's business.
     public static func read(directory: URL) -> (export: WebexExport, problems: [WebexInputProblem]) {
-        var export = WebexExport()
-        var problems: [WebexInputProblem] = []
-        var undescribedItems: [String: Int] = [:]
         let listed: [String]
         do {
             listed = try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
         } catch {
-            return (export, [WebexInputProblem(.error, file: "", message: "cannot list the directory: \(error.localizedDescription)")])
+            return (WebexExport(), [WebexInputProblem(.error, file: "", message: "cannot list the directory: \(error.localizedDescription)")])
         }
+        return read(names: listed) { try Self.bytes(of: directory.appendingPathComponent($0)) }
+    }
+
+    /// The same from files in memory (`webex plan` reads what it pulled without writing it).
+    public static func read(files: [(name: String, bytes: [UInt8])]) -> (export: WebexExport, problems: [WebexInputProblem]) {
+        let byName = Dictionary(files.map { ($0.name, $0.bytes) }, uniquingKeysWith: { first, _ in first })
+        return read(names: byName.keys.sorted()) { byName[$0]! }
+    }
+
+    private static func read(names listed: [String], bytes: (String) throws -> [UInt8]) -> (export: WebexExport, problems: [WebexInputProblem]) {
+        var export = WebexExport()
+        var problems: [WebexInputProblem] = []
+        var undescribedItems: [String: Int] = [:]
         var pages: [WebexResource: [Int: String]] = [:]
         for name in listed where name.hasSuffix(".json") {
             if let (resource, page) = WebexResource.parse(fileName: name) {
@@ -81,7 +91,7 @@ public struct WebexExport: Sendable {
             for page in files.keys.sorted() {
                 let name = files[page]!
                 do {
-                    read.append((name, try Self.bytes(of: directory.appendingPathComponent(name))))
+                    read.append((name, try bytes(name)))
                 } catch {
                     problems.append(WebexInputProblem(.error, file: name, message: "\(error)"))
                 }

@@ -28,4 +28,6 @@ public struct WebexMultimediaProfile: WebexItem, Hashable {
     /// (`blendingModeEnabled` follows it and is not read.)
     public var blendingMode: String
     public var manuallyAssignable: Slots?
+    /// The tenant's default profile: `webex push` gives it to a site the files give none.
+    public var systemDefault: Bool?
 }

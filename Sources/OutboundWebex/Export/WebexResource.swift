@@ -40,7 +40,7 @@ public enum WebexResource: String, CaseIterable, Sendable {
         switch self {
         case .multimediaProfile:
             [
-                "id", "name", "description", "telephony", "chat", "email", "social", "active", "blendingMode", "manuallyAssignable",
+                "id", "name", "description", "telephony", "chat", "email", "social", "active", "blendingMode", "manuallyAssignable", "systemDefault",
             ]
         case .site: ["id", "name", "active", "multimediaProfileId"]
         case .team: ["id", "name", "active", "siteId", "multiMediaProfileId", "userIds"]

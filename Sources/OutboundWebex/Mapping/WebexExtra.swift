@@ -40,7 +40,12 @@ public struct WebexExtra: Sendable {
     public static func read(directory: URL) -> (WebexExtra, [Diagnostic]) {
         let url = directory.appendingPathComponent(fileName)
         guard FileManager.default.fileExists(atPath: url.path) else { return (WebexExtra(), []) }
-        let path = (directory.relativePath as NSString).appendingPathComponent(fileName)
+        return read(file: url, path: (directory.relativePath as NSString).appendingPathComponent(fileName))
+    }
+
+    /// Reads the file at `url` (`webex plan --extra FILE`), named `path` in diagnostics; a
+    /// missing file is an error there, since it was asked for by name.
+    public static func read(file url: URL, path: String) -> (WebexExtra, [Diagnostic]) {
         guard let bytes = FileManager.default.contents(atPath: url.path) else {
             return (WebexExtra(), [Diagnostic(.unreadableFile, "cannot read \(path)", at: SourceLocation(file: path, line: 1, column: 1), path: "")])
         }

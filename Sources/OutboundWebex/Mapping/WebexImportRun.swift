@@ -20,8 +20,16 @@ public struct WebexImportRun: Sendable {
     }
 
     public static func read(directory: URL) -> WebexImportRun {
-        let (export, problems) = WebexExport.read(directory: directory)
-        let (extra, extraDiagnostics) = WebexExtra.read(directory: directory)
+        map(WebexExport.read(directory: directory), WebexExtra.read(directory: directory))
+    }
+
+    /// The import of lists already read (a pull in memory, or a saved one), with `extra` in
+    /// place of a directory's `extra.yaml`: what `webex plan` compares the files with.
+    public static func map(
+        _ read: (export: WebexExport, problems: [WebexInputProblem]), _ extraRead: (WebexExtra, [Diagnostic])
+    ) -> WebexImportRun {
+        let (export, problems) = read
+        let (extra, extraDiagnostics) = extraRead
         var imported: WebexImport?
         if !problems.contains(where: { $0.severity == .error }), !extraDiagnostics.hasErrors {
             imported = WebexImport.map(export, extra: extra)
