@@ -34,6 +34,8 @@ public struct WebexPlan: Sendable {
         /// The file and section of the entity, for `--write-ids` after a create.
         public var section: Section
         public var file: String?
+        /// The line of the entity's key in `file`.
+        public var line: Int?
     }
 
     public struct NotPushable: Sendable {

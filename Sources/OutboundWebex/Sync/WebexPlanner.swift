@@ -177,7 +177,7 @@ public enum WebexPlanner {
                             section, key.id, match: match, from: (try? JSON.parse(old)) ?? .object([]), to: entity, mapping: mapping, plan: &plan)
                         after[key] = pushed.rendered()
                         if var change {
-                            change.file = location?.file
+                            (change.file, change.line) = (location?.file, location?.line)
                             plan.changes.append(change)
                         }
                     } else {
@@ -190,7 +190,7 @@ public enum WebexPlanner {
                                 .init(
                                     action: .create, resource: resource, webexId: nil, id: key.id, name: entity["name"]?.stringValue ?? key.id, matchedBy: nil,
                                     fields: fields.filter { $0.new != nil }.map { .init(webexField: $0.webexField, old: nil, new: $0.new) }, version: nil,
-                                    section: section, file: location?.file))
+                                    section: section, file: location?.file, line: location?.line))
                         }
                     }
                 }
@@ -210,7 +210,7 @@ public enum WebexPlanner {
                         plan.changes.append(
                             .init(
                                 action: .delete, resource: resource, webexId: webexId, id: key.id, name: name, matchedBy: nil, fields: [],
-                                version: versions[resource]?[webexId], section: section, file: nil))
+                                version: versions[resource]?[webexId], section: section, file: nil, line: nil))
                     }
                 }
             }
@@ -250,7 +250,7 @@ public enum WebexPlanner {
             return (
                 WebexPlan.Change(
                     action: .update, resource: resource, webexId: match.webexId, id: id, name: index.name(resource, match.webexId), matchedBy: match.by,
-                    fields: fields, version: versions[resource]?[match.webexId], section: section, file: nil),
+                    fields: fields, version: versions[resource]?[match.webexId], section: section, file: nil, line: nil),
                 result
             )
         }

@@ -4,7 +4,7 @@ import ArgumentParser
 struct WebexCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "webex",
-        abstract: "Read a live Webex Contact Center tenant over Cisco's API.",
-        subcommands: [WebexPullCommand.self]
+        abstract: "Read, compare and change a live Webex Contact Center tenant over Cisco's API.",
+        subcommands: [WebexPullCommand.self, WebexPlanCommand.self, WebexPushCommand.self]
     )
 }

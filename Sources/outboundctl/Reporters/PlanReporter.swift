@@ -47,20 +47,23 @@ struct PlanReporter {
             if plan.changes.count > 200 { output += "\n… and \(plan.changes.count - 200) more changes.\n" }
             output += "\n</details>\n"
         }
-        if !plan.impact.isEmpty {
-            output +=
-                "\n#### Outbound availability changes\n\n| agent | team | channel | before | after | reasons after |\n|---|---|---|---|---|---|\n"
-            for item in plan.impact.prefix(200) {
-                output +=
-                    "| \(item.key.agent) | \(item.key.team) | \(item.key.channel.rawValue) | \(item.before ? "✅" : "❌") | \(item.after ? "✅" : "❌") | "
-                output += item.reasons.map { "`\($0.rawValue)`" }.joined(separator: ", ") + " |\n"
-            }
-            if plan.impact.count > 200 { output += "\n… and \(plan.impact.count - 200) more.\n" }
-        }
+        output += impactMarkdown(plan.impact)
         return output
     }
 
-    private func cell(_ value: JSON?) -> String {
+    /// The availability impact as a markdown table (200 rows at most); "" without one.
+    func impactMarkdown(_ impact: [Plan.Impact]) -> String {
+        guard !impact.isEmpty else { return "" }
+        var output = "\n#### Outbound availability changes\n\n| agent | team | channel | before | after | reasons after |\n|---|---|---|---|---|---|\n"
+        for item in impact.prefix(200) {
+            output += "| \(item.key.agent) | \(item.key.team) | \(item.key.channel.rawValue) | \(item.before ? "✅" : "❌") | \(item.after ? "✅" : "❌") | "
+            output += item.reasons.map { "`\($0.rawValue)`" }.joined(separator: ", ") + " |\n"
+        }
+        if impact.count > 200 { output += "\n… and \(impact.count - 200) more.\n" }
+        return output
+    }
+
+    func cell(_ value: JSON?) -> String {
         "`" + (value.map { $0.rendered() } ?? "(none)").replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "`", with: "'") + "`"
     }
 
@@ -86,21 +89,26 @@ struct PlanReporter {
         if shown.count < plan.changes.count {
             output += "  … and \(plan.changes.count - shown.count) more changes (run `outboundctl plan` to list them all)\n"
         }
-        if !plan.impact.isEmpty {
-            output += "\nOutbound availability changes:\n"
-            let impact = limit.map { Array(plan.impact.prefix($0)) } ?? plan.impact
-            for item in impact {
-                let key = item.key
-                let change =
-                    item.after
-                    ? terminal.paint("unavailable → available", .green)
-                    : terminal.paint("available → unavailable", .red)
-                        + (item.reasons.isEmpty ? " (no longer in this team)" : " (\(item.reasons.map(\.rawValue).joined(separator: ", ")))")
-                output += "  \(key.agent) · \(key.team) · \(key.channel.rawValue): \(change)\n"
-            }
-            if impact.count < plan.impact.count { output += "  … and \(plan.impact.count - impact.count) more\n" }
-        }
+        output += impactText(plan.impact)
         output += "\n" + summary(plan) + "\n"
+        return output
+    }
+
+    /// The availability impact, a line per cell (up to `limit`); "" without one.
+    func impactText(_ impact: [Plan.Impact]) -> String {
+        guard !impact.isEmpty else { return "" }
+        var output = "\nOutbound availability changes:\n"
+        let shown = limit.map { Array(impact.prefix($0)) } ?? impact
+        for item in shown {
+            let key = item.key
+            let change =
+                item.after
+                ? terminal.paint("unavailable → available", .green)
+                : terminal.paint("available → unavailable", .red)
+                    + (item.reasons.isEmpty ? " (no longer in this team)" : " (\(item.reasons.map(\.rawValue).joined(separator: ", ")))")
+            output += "  \(key.agent) · \(key.team) · \(key.channel.rawValue): \(change)\n"
+        }
+        if shown.count < impact.count { output += "  … and \(impact.count - shown.count) more\n" }
         return output
     }
 
@@ -109,7 +117,7 @@ struct PlanReporter {
             + "\(plural(plan.affectedAgents, "agent")) change\(plan.affectedAgents == 1 ? "s" : "") outbound availability."
     }
 
-    private func render(_ value: JSON?) -> String {
+    func render(_ value: JSON?) -> String {
         value.map { $0.rendered() } ?? "(none)"
     }
 }

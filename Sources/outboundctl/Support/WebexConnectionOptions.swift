@@ -28,15 +28,23 @@ struct WebexConnectionOptions: ParsableArguments {
         guard timeout > 0, timeout <= 3600 else { throw ValidationError("--timeout must be more than 0 and at most 3600 seconds") }
     }
 
+    /// The tenant's endpoint, checked (exit 64 when wrong); `webex plan --from` needs only this.
+    func endpoint() throws -> WebexEndpoint {
+        let environment = ProcessInfo.processInfo.environment
+        do {
+            return try WebexEndpoint(api: api ?? environment["WEBEX_API"], region: region, org: org ?? environment["WEBEX_ORG"])
+        } catch {
+            throw CommandFailure("usage", "\(error)", status: HelpText.usageError.0)
+        }
+    }
+
     /// A client of the tenant and the status line it draws on, or a usage failure (exit 64)
     /// before any request is made.
     func connect(quiet: Bool) throws -> (WebexClient, StatusLine) {
-        let environment = ProcessInfo.processInfo.environment
-        let endpoint: WebexEndpoint
+        let endpoint = try self.endpoint()
         let token: WebexToken
         do {
-            endpoint = try WebexEndpoint(api: api ?? environment["WEBEX_API"], region: region, org: org ?? environment["WEBEX_ORG"])
-            token = try WebexToken(tokenFile: tokenFile, environment: environment)
+            token = try WebexToken(tokenFile: tokenFile, environment: ProcessInfo.processInfo.environment)
         } catch {
             throw CommandFailure("usage", "\(error)", status: HelpText.usageError.0)
         }

@@ -1,0 +1,87 @@
+import Foundation
+import OutboundConfig
+
+/// `webex plan --out PLANFILE`, read back by `webex push --plan` (SPEC §10): the plan whole —
+/// each change with every field it sends and the `version` of the entity as read — with the
+/// organisation and the digest of the files it was made from, so push needs nothing else.
+public enum WebexPlanFile {
+    static let format = "outboundctl-webex-plan"
+
+    public struct Saved: Sendable {
+        public var plan: WebexPlan
+        /// The files' digest (`LoadResult.sourceDigest`) and paths the plan was made from.
+        public var sourceDigest: String
+        public var paths: [String]
+    }
+
+    public static func text(_ plan: WebexPlan, sourceDigest: String, paths: [String], toolVersion: String) -> String {
+        let changes = plan.changes.map { change -> JSON in
+            guard case .object(var members) = change.json else { return change.json }
+            members += [
+                ("version", change.version.map(JSON.int) ?? .null), ("section", .string(change.section.rawValue)),
+                ("file", change.file.map(JSON.string) ?? .null), ("line", change.line.map(JSON.int) ?? .null),
+            ]
+            return .object(members)
+        }
+        return JSON.object([
+            ("format", .string(format)), ("formatVersion", .int(1)), ("tool", .string(toolVersion)), ("org", .string(plan.org)),
+            ("sourceDigest", .string(sourceDigest)), ("paths", .array(paths.map(JSON.string))), ("changes", .array(changes)),
+            ("notPushable", .array(plan.notPushable.map(\.json))), ("unmanaged", .array(plan.unmanaged.map(\.json))),
+            ("impact", .array(plan.impact.map(\.json))),
+        ]).rendered(pretty: true) + "\n"
+    }
+
+    /// A problem of a saved plan: the JSON path and what is wrong.
+    public struct Problem: Error, CustomStringConvertible {
+        public var path: String
+        public var message: String
+        public var description: String { "\(path): \(message)" }
+    }
+
+    /// Reads a saved plan. What push sends comes from here, so every field is checked; the
+    /// impact and the not-pushable lists are for reading and are not read back.
+    public static func read(_ bytes: [UInt8]) throws(Problem) -> Saved {
+        let json: JSON
+        do {
+            json = try JSON.parse(bytes: bytes)
+        } catch {
+            throw Problem(path: "$", message: "not JSON: \(error)")
+        }
+        guard json["format"]?.stringValue == format else { throw Problem(path: "$.format", message: "not a webex plan (\"format\": \"\(format)\")") }
+        guard json["formatVersion"] == .int(1) else { throw Problem(path: "$.formatVersion", message: "this version reads version 1") }
+        guard let org = json["org"]?.stringValue, !org.isEmpty else { throw Problem(path: "$.org", message: "a string is required") }
+        var plan = WebexPlan(org: org)
+        for (index, change) in (json["changes"]?.arrayValue ?? []).enumerated() {
+            let path = "$.changes[\(index)]"
+            func string(_ key: String) throws(Problem) -> String {
+                guard let value = change[key]?.stringValue else { throw Problem(path: "\(path).\(key)", message: "a string is required") }
+                return value
+            }
+            guard let action = WebexPlan.Action(rawValue: try string("action")) else { throw Problem(path: "\(path).action", message: "create, update or delete") }
+            guard let resource = WebexResource(rawValue: try string("resource")), WebexPlan.order.contains(resource) else {
+                throw Problem(path: "\(path).resource", message: "not a resource push writes")
+            }
+            guard let section = Section(rawValue: try string("section")), section.webexResource == resource else {
+                throw Problem(path: "\(path).section", message: "not the section of \(resource.rawValue)")
+            }
+            let webexId = change["webexId"]?.stringValue
+            guard action == .create || webexId != nil else { throw Problem(path: "\(path).webexId", message: "an update or delete needs the entity's id") }
+            var fields: [WebexPlan.FieldChange] = []
+            for (fieldIndex, field) in (change["fields"]?.arrayValue ?? []).enumerated() {
+                guard let name = field["webexField"]?.stringValue, !name.isEmpty else {
+                    throw Problem(path: "\(path).fields[\(fieldIndex)].webexField", message: "a string is required")
+                }
+                let new = field["new"]
+                fields.append(.init(webexField: name, old: field["old"].flatMap { $0 == .null ? nil : $0 }, new: new == .null ? nil : new))
+            }
+            plan.changes.append(
+                .init(
+                    action: action, resource: resource, webexId: webexId, id: try string("id"), name: change["name"]?.stringValue ?? "",
+                    matchedBy: change["matchedBy"]?.stringValue.flatMap(WebexPlan.MatchedBy.init(rawValue:)), fields: fields,
+                    version: change["version"]?.intValue, section: section, file: change["file"]?.stringValue, line: change["line"]?.intValue))
+        }
+        plan.changes = WebexPlan.sorted(plan.changes)
+        return Saved(
+            plan: plan, sourceDigest: json["sourceDigest"]?.stringValue ?? "", paths: (json["paths"]?.arrayValue ?? []).compactMap(\.stringValue))
+    }
+}
