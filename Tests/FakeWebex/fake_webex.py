@@ -320,7 +320,7 @@ class FakeWebex:
 
     def dispatch(self, request, tracking):
         route = self.routes.get((request.method, request.match.template))
-        fault = self.schedule.fault_for(request.number)
+        fault = self.schedule.fault_for(request.number, request.method)
         if fault == "empty" and (route is None or route.kind != "list"):
             fault = None  # only a list page can come back empty
         request.fault = fault

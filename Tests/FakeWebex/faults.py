@@ -2,7 +2,8 @@
 
 `--faults KIND:P,KIND:P,…` gives each request that passed auth and validation a fault with
 probability P (the kinds' probabilities add up; at most one fault per request; their sum must
-not exceed 1). `--fault-at N=KIND,…` gives the N-th request (1-based, counting every request
+not exceed 1). `METHOD/KIND:P` (`POST/commitdrop:0.5`) draws that fault for requests of that
+method only, so a test can lose the answers of creates without losing its reads. `--fault-at N=KIND,…` gives the N-th request (1-based, counting every request
 received, refused ones too) that fault, whatever `--faults` would have drawn.
 
 The draw for request N depends only on the seed and N (`random.Random(f"fake-webex/{seed}/{N}")`),
@@ -41,7 +42,7 @@ def retry_after_seconds(kind):
 
 
 def parse_faults(text):
-    """'429:0.1,503:0.05' -> [("429", 0.1), ("503", 0.05)]"""
+    """'429:0.1,POST/503:0.05' -> [("429", 0.1, None), ("503", 0.05, "POST")]"""
     result = []
     if not text:
         return result
@@ -57,8 +58,11 @@ def parse_faults(text):
             raise FaultSyntaxError(f"--faults entry {part!r}: {probability!r} is not a number")
         if not 0 <= value <= 1:
             raise FaultSyntaxError(f"--faults entry {part!r}: the probability must be within 0 … 1")
-        result.append((parse_kind(kind), value))
-    if sum(p for _, p in result) > 1 + 1e-9:
+        method, slash, kind = kind.rpartition("/")
+        if slash and method not in ("GET", "POST", "PUT", "PATCH", "DELETE"):
+            raise FaultSyntaxError(f"--faults entry {part!r}: {method!r} is not GET, POST, PUT, PATCH or DELETE")
+        result.append((parse_kind(kind), value, method or None))
+    if sum(p for _, p, _ in result) > 1 + 1e-9:
         raise FaultSyntaxError("--faults: the probabilities add up to more than 1")
     return result
 
@@ -86,16 +90,16 @@ class Schedule:
         self.faults = faults
         self.fault_at = fault_at
 
-    def fault_for(self, number):
-        """The fault kind of request `number`, or None."""
+    def fault_for(self, number, method=None):
+        """The fault kind of request `number` (of `method`), or None."""
         if number in self.fault_at:
             return self.fault_at[number]
         if not self.faults:
             return None
         draw = random.Random(f"fake-webex/{self.seed}/{number}").random()
         bound = 0.0
-        for kind, probability in self.faults:
+        for kind, probability, only in self.faults:
             bound += probability
             if draw < bound:
-                return kind
+                return kind if only is None or only == method else None
         return None

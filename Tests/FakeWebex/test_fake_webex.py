@@ -415,7 +415,12 @@ class FaultTests(FakeTestCase):
         self.assertEqual(draws, [Schedule(3, parse_faults("500:0.5"), {4: "drop"}).fault_for(n) for n in range(1, 200)])
         self.assertEqual(draws[3], "drop")
         self.assertTrue(40 < draws.count("500") < 160)
-        for bad in ("500", "500:2", "nope:0.1", "500:0.7,503:0.7"):
+        # A method-scoped fault is drawn for that method only, from the same draw.
+        scoped = Schedule(3, parse_faults("POST/500:0.5"), {})
+        self.assertEqual([scoped.fault_for(n, "POST") for n in range(1, 200)], [d if d == "500" else None for d in
+                                                                                 [Schedule(3, parse_faults("500:0.5"), {}).fault_for(n) for n in range(1, 200)]])
+        self.assertEqual({scoped.fault_for(n, "GET") for n in range(1, 200)}, {None})
+        for bad in ("500", "500:2", "nope:0.1", "500:0.7,503:0.7", "FETCH/500:0.1"):
             with self.assertRaises(ValueError):
                 parse_faults(bad)
         for bad in ("0=500", "x=500", "1=teapot", "1=500,1=503"):
