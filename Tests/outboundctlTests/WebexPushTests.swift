@@ -46,7 +46,8 @@ final class WebexPushTests: XCTestCase {
 
     private func push(_ fake: FakeWebexServer, _ config: URL, _ extra: [String] = [], in directory: URL? = nil) throws -> RunResult {
         try outboundctl(
-            ["webex", "push", config.path, "--extra", extraYAML.path, "--yes"] + fake.connection + extra, in: directory ?? config.deletingLastPathComponent())
+            ["webex", "push", config.path, "--extra", extraYAML.path, "--yes"] + fake.connection + extra,
+            in: directory ?? config.deletingLastPathComponent())
     }
 
     /// The fake's whole tenant now: list → id → item.
@@ -81,7 +82,8 @@ final class WebexPushTests: XCTestCase {
             config.appendingPathComponent("teams.yaml"), replacing: "teams:\n",
             with: "teams:\n  outbound-sms:\n    name: Outbound SMS\n    site: porto-harbor\n    multimediaProfile: email-manual\n")
         try edit(
-            config.appendingPathComponent("wrapUpReasons.yaml"), replacing: "  escalated:\n    description: Escalated\n    externalId: a52a0011-2108-5005-bbe2-56c73173ce42\n",
+            config.appendingPathComponent("wrapUpReasons.yaml"),
+            replacing: "  escalated:\n    description: Escalated\n    externalId: a52a0011-2108-5005-bbe2-56c73173ce42\n",
             with: "")
         try edit(config.appendingPathComponent("desktopProfiles.yaml"), replacing: "[escalated, resolved]", with: "[resolved]")
         try edit(
@@ -150,7 +152,10 @@ final class WebexPushTests: XCTestCase {
         XCTAssertFalse(impact.isEmpty)
         XCTAssertTrue(impact.allSatisfy { $0["channel"] as? String == "email" && $0["before"] as? Bool == false && $0["after"] as? Bool == true })
         XCTAssertTrue(impact.contains { $0["team"] as? String == "email-desk" })
-        XCTAssertFalse(impact.contains { $0["agent"] as? String == "ana.dias-cc" && $0["team"] as? String == "chat-social" && $0["channel"] as? String != "email" })
+        XCTAssertFalse(
+            impact.contains {
+                $0["agent"] as? String == "ana.dias-cc" && $0["team"] as? String == "chat-social" && $0["channel"] as? String != "email"
+            })
         // Text and markdown say the same; nothing was written to the tenant.
         let text = try plan(fake, config)
         XCTAssertEqual(text.status, 0)
@@ -224,7 +229,8 @@ final class WebexPushTests: XCTestCase {
         XCTAssertEqual((again.json?["notPushable"] as? [Any])?.count, 1, again.stdout)
         // The journal records every write, and neither it nor any output holds the token.
         let journal = try String(
-            contentsOf: config.deletingLastPathComponent().appendingPathComponent(".outboundctl/webex-\(FakeWebexServer.org).journal"), encoding: .utf8)
+            contentsOf: config.deletingLastPathComponent().appendingPathComponent(".outboundctl/webex-\(FakeWebexServer.org).journal"),
+            encoding: .utf8)
         XCTAssertEqual(journal.components(separatedBy: "\"event\":\"intent\"").count - 1, 3, journal)
         XCTAssertTrue(journal.contains("\"event\":\"end\""), journal)
         for text in [journal, pushed.stdout, pushed.stderr, again.stdout] { XCTAssertFalse(text.contains(FakeWebexServer.token)) }
@@ -253,7 +259,8 @@ final class WebexPushTests: XCTestCase {
         XCTAssertEqual(again.status, 0, again.stderr + again.stdout)
         // A dropped create was looked up before any second POST: the fake saw the drops.
         XCTAssertTrue(
-            fake.requests.contains { $0["fault"] as? String == "commitdrop" && $0["method"] as? String == "POST" }, "no create was dropped; pick another seed")
+            fake.requests.contains { $0["fault"] as? String == "commitdrop" && $0["method"] as? String == "POST" },
+            "no create was dropped; pick another seed")
         assertEveryRequestValid(fake)
     }
 
@@ -354,7 +361,8 @@ final class WebexPushTests: XCTestCase {
         let fake = try FakeWebexServer(export: seeded, test: self)
         let config = try adopt(fake)
         try editAsInTheSpec(config)
-        let refused = try outboundctl(["webex", "push", config.path, "--extra", extraYAML.path] + fake.connection, in: config.deletingLastPathComponent())
+        let refused = try outboundctl(
+            ["webex", "push", config.path, "--extra", extraYAML.path] + fake.connection, in: config.deletingLastPathComponent())
         XCTAssertEqual(refused.status, 1, refused.stderr)
         XCTAssertTrue(refused.stderr.contains("--yes"), refused.stderr)
         XCTAssertEqual(writes(fake), [])

@@ -41,6 +41,7 @@ public enum WebexResource: String, CaseIterable, Sendable {
         case .multimediaProfile:
             [
                 "id", "name", "description", "telephony", "chat", "email", "social", "active", "blendingMode", "manuallyAssignable", "systemDefault",
+                "blendingModeEnabled",
             ]
         case .site: ["id", "name", "active", "multimediaProfileId"]
         case .team: ["id", "name", "active", "siteId", "multiMediaProfileId", "userIds"]

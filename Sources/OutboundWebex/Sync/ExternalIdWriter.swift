@@ -11,9 +11,13 @@ public enum ExternalIdWriter {
     }
 
     /// Inserts `externalId: webexId` into the entry `id` whose key is on `line` of `file`.
-    public static func insert(_ webexId: String, entry id: String, line: Int, in file: String) throws(Refusal) {
+    public static func insert(_ webexId: String, entry id: String, line: Int, in given: String) throws(Refusal) {
+        // A symbolic link stays one: the file it points to is the one rewritten.
+        let file = URL(fileURLWithPath: given).resolvingSymlinksInPath().path
         guard let data = FileManager.default.contents(atPath: file) else { throw Refusal(description: "\(file): cannot be read") }
-        var lines = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        // Split on bytes: as Characters, "\r\n" is one and would not split on "\n".
+        var lines = data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
+        let ending = lines.first?.hasSuffix("\r") == true ? "\r" : ""
         guard line >= 1, line <= lines.count else { throw Refusal(description: "\(file):\(line): the file changed since it was read") }
         let keyLine = lines[line - 1]
         let indent = keyLine.prefix { $0 == " " }.count
@@ -21,24 +25,29 @@ public enum ExternalIdWriter {
         let plain = "\(id):"
         let quoted = ["\"\(id)\":", "'\(id)':"]
         guard let keyText = ([plain] + quoted).first(where: { key.hasPrefix($0) }),
-            key.dropFirst(keyText.count).allSatisfy({ $0 == " " || $0 == "\r" }) || key.dropFirst(keyText.count).trimmingCharacters(in: .whitespaces).hasPrefix("#")
+            key.dropFirst(keyText.count).allSatisfy({ $0 == " " || $0 == "\r" })
+                || key.dropFirst(keyText.count).trimmingCharacters(in: .whitespaces).hasPrefix("#")
         else {
             throw Refusal(description: "\(file):\(line): the entry '\(id)' is not a block of fields there; add externalId: \(webexId) by hand")
         }
         // The entry's fields' indentation: its first field's.
         var fieldIndent = indent + 2
-        if let next = lines[line...].first(where: { !$0.trimmingCharacters(in: .whitespaces).isEmpty && !$0.trimmingCharacters(in: .whitespaces).hasPrefix("#") }) {
+        if let next = lines[line...].first(where: {
+            !$0.trimmingCharacters(in: .whitespaces).isEmpty && !$0.trimmingCharacters(in: .whitespaces).hasPrefix("#")
+        }) {
             let nextIndent = next.prefix { $0 == " " }.count
             if nextIndent > indent { fieldIndent = nextIndent }
         }
         let value = webexId.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" }) ? webexId : JSON.string(webexId).rendered()
-        lines.insert(String(repeating: " ", count: fieldIndent) + "externalId: " + value, at: line)
+        lines.insert(String(repeating: " ", count: fieldIndent) + "externalId: " + value + ending, at: line)
         let url = URL(fileURLWithPath: file)
         let staged = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).outboundctl-\(getpid())")
         do {
             let attributes = try FileManager.default.attributesOfItem(atPath: file)
             try Data(lines.joined(separator: "\n").utf8).write(to: staged)
-            if let permissions = attributes[.posixPermissions] { try FileManager.default.setAttributes([.posixPermissions: permissions], ofItemAtPath: staged.path) }
+            if let permissions = attributes[.posixPermissions] {
+                try FileManager.default.setAttributes([.posixPermissions: permissions], ofItemAtPath: staged.path)
+            }
             guard rename(staged.path, file) == 0 else { throw CocoaError(.fileWriteUnknown) }
         } catch {
             try? FileManager.default.removeItem(at: staged)

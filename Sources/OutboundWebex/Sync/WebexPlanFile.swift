@@ -3,29 +3,48 @@ import OutboundConfig
 
 /// `webex plan --out PLANFILE`, read back by `webex push --plan` (SPEC §10): the plan whole —
 /// each change with every field it sends and the `version` of the entity as read — with the
-/// organisation and the digest of the files it was made from, so push needs nothing else.
+/// organisation and the digest of each file it was made from, so push needs nothing else.
 public enum WebexPlanFile {
     static let format = "outboundctl-webex-plan"
 
     public struct Saved: Sendable {
         public var plan: WebexPlan
-        /// The files' digest (`LoadResult.sourceDigest`) and paths the plan was made from.
-        public var sourceDigest: String
-        public var paths: [String]
+        /// Each file the plan was made from (an absolute path) and the digest of its bytes then.
+        public var files: [(path: String, digest: String)]
+
+        /// The files that are no longer as they were when the plan was made: `--write-ids`
+        /// would write into the wrong lines of those.
+        public func changedFiles() -> [String] {
+            files.filter { WebexPlanFile.digest(of: $0.path) != $0.digest }.map(\.path)
+        }
     }
 
-    public static func text(_ plan: WebexPlan, sourceDigest: String, paths: [String], toolVersion: String) -> String {
+    /// The FNV-1a digest of a file's bytes (nil when unreadable).
+    static func digest(of path: String) -> String? {
+        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        var hash = FNV1a()
+        data.withUnsafeBytes { hash.combine($0) }
+        return hash.hex
+    }
+
+    static func absolute(_ path: String) -> String { URL(fileURLWithPath: path).standardizedFileURL.path }
+
+    /// The plan file's text; `files` are the configuration files it was made from.
+    public static func text(_ plan: WebexPlan, files: [String], toolVersion: String) -> String {
         let changes = plan.changes.map { change -> JSON in
             guard case .object(var members) = change.json else { return change.json }
             members += [
                 ("version", change.version.map(JSON.int) ?? .null), ("section", .string(change.section.rawValue)),
-                ("file", change.file.map(JSON.string) ?? .null), ("line", change.line.map(JSON.int) ?? .null),
+                ("file", change.file.map { JSON.string(absolute($0)) } ?? .null), ("line", change.line.map(JSON.int) ?? .null),
             ]
             return .object(members)
         }
+        let digests = files.map { file in
+            JSON.object([("path", .string(absolute(file))), ("digest", digest(of: file).map(JSON.string) ?? .null)])
+        }
         return JSON.object([
             ("format", .string(format)), ("formatVersion", .int(1)), ("tool", .string(toolVersion)), ("org", .string(plan.org)),
-            ("sourceDigest", .string(sourceDigest)), ("paths", .array(paths.map(JSON.string))), ("changes", .array(changes)),
+            ("files", .array(digests)), ("changes", .array(changes)),
             ("notPushable", .array(plan.notPushable.map(\.json))), ("unmanaged", .array(plan.unmanaged.map(\.json))),
             ("impact", .array(plan.impact.map(\.json))),
         ]).rendered(pretty: true) + "\n"
@@ -57,7 +76,9 @@ public enum WebexPlanFile {
                 guard let value = change[key]?.stringValue else { throw Problem(path: "\(path).\(key)", message: "a string is required") }
                 return value
             }
-            guard let action = WebexPlan.Action(rawValue: try string("action")) else { throw Problem(path: "\(path).action", message: "create, update or delete") }
+            guard let action = WebexPlan.Action(rawValue: try string("action")) else {
+                throw Problem(path: "\(path).action", message: "create, update or delete")
+            }
             guard let resource = WebexResource(rawValue: try string("resource")), WebexPlan.order.contains(resource) else {
                 throw Problem(path: "\(path).resource", message: "not a resource push writes")
             }
@@ -65,7 +86,9 @@ public enum WebexPlanFile {
                 throw Problem(path: "\(path).section", message: "not the section of \(resource.rawValue)")
             }
             let webexId = change["webexId"]?.stringValue
-            guard action == .create || webexId != nil else { throw Problem(path: "\(path).webexId", message: "an update or delete needs the entity's id") }
+            guard action == .create || webexId != nil else {
+                throw Problem(path: "\(path).webexId", message: "an update or delete needs the entity's id")
+            }
             var fields: [WebexPlan.FieldChange] = []
             for (fieldIndex, field) in (change["fields"]?.arrayValue ?? []).enumerated() {
                 guard let name = field["webexField"]?.stringValue, !name.isEmpty else {
@@ -81,7 +104,9 @@ public enum WebexPlanFile {
                     version: change["version"]?.intValue, section: section, file: change["file"]?.stringValue, line: change["line"]?.intValue))
         }
         plan.changes = WebexPlan.sorted(plan.changes)
-        return Saved(
-            plan: plan, sourceDigest: json["sourceDigest"]?.stringValue ?? "", paths: (json["paths"]?.arrayValue ?? []).compactMap(\.stringValue))
+        let files = (json["files"]?.arrayValue ?? []).compactMap { file in
+            file["path"]?.stringValue.map { ($0, file["digest"]?.stringValue ?? "") }
+        }
+        return Saved(plan: plan, files: files)
     }
 }

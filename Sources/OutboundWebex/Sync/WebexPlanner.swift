@@ -13,6 +13,8 @@ struct WebexTenantIndex {
     var queues: [String: WebexQueue] = [:]
     var auxiliaryCodes: [String: WebexAuxiliaryCode] = [:]
     var systemDefaultProfile: String?
+    /// The work type wrap-up codes are created in: read with the pull (`v2/work-type`).
+    var wrapUpWorkType: WebexLookup = .unknown
     /// Imported teams, outbound entry points and wrap-up codes: the items of a user's or a
     /// desktop profile's lists that the files decide; the others in those lists are kept.
     var importedTeams: Set<String> = []
@@ -36,7 +38,10 @@ struct WebexTenantIndex {
             Set((imported.sections[section] ?? []).compactMap { entry in entry.fields.first { $0.0 == "externalId" }?.1.stringValue })
         }
         importedTeams = webexIds(.teams)
+        // A desktop profile's list may name its items by id or by name (Cisco's document does
+        // not say which): both count as managed.
         wrapUpCodes = webexIds(.wrapUpReasons)
+        wrapUpCodes.formUnion(export.auxiliaryCodes.filter { wrapUpCodes.contains($0.id) }.map(\.name))
         let channels = Dictionary(
             (imported.sections[.entryPoints] ?? []).compactMap { entry -> (String, Bool)? in
                 let fields = JSON.object(entry.fields)
@@ -44,6 +49,7 @@ struct WebexTenantIndex {
                 return (webexId, fields["outbound"] == .bool(true))
             }, uniquingKeysWith: { first, _ in first })
         outboundEntryPoints = Set(channels.filter(\.value).keys)
+        outboundEntryPoints.formUnion(export.entryPoints.filter { outboundEntryPoints.contains($0.id) }.map(\.name))
     }
 
     func name(_ resource: WebexResource, _ webexId: String) -> String {
@@ -118,10 +124,10 @@ public enum WebexPlanner {
     static let sections: [Section] = WebexPlan.order.compactMap { resource in Section.allCases.first { $0.webexResource == resource } }
 
     public static func plan(
-        files: Configuration, tenant run: WebexImportRun, imported: WebexImport, org: String, versions: [WebexResource: [String: Int]],
-        prune: Bool, now: Date
+        files: Configuration, tenant read: WebexTenantRead, imported: WebexImport, org: String, prune: Bool, now: Date
     ) -> (WebexPlan, [WebexPlanError]) {
-        var planner = Run(files: files, export: run.export, imported: imported, versions: versions, prune: prune)
+        var planner = Run(files: files, export: read.run.export, imported: imported, versions: read.versions, prune: prune)
+        planner.index.wrapUpWorkType = read.wrapUpWorkType
         return planner.plan(org: org, now: now)
     }
 
@@ -132,7 +138,7 @@ public enum WebexPlanner {
         let imported: WebexImport
         let versions: [WebexResource: [String: Int]]
         let prune: Bool
-        let index: WebexTenantIndex
+        var index: WebexTenantIndex
         /// The files' canonical entities.
         let desired: [CanonicalForm.Key: String]
         var errors: [WebexPlanError] = []
@@ -158,11 +164,12 @@ public enum WebexPlanner {
             let beforeConfiguration = CanonicalForm.configuration(from: before, name: "webex")
             let current = CanonicalForm.renderedEntities(beforeConfiguration)
             var after = current
-            let mapping = WebexReverseMapping(reference: { [matches, desired] section, id in
-                if let match = matches[section]?[id] { return match.webexId }
-                guard desired[CanonicalForm.Key(kind: section.rawValue, id: id)] != nil, let resource = section.webexResource else { return nil }
-                return WebexPlaceholder.created(resource, id)
-            }, tenant: index)
+            let mapping = WebexReverseMapping(
+                reference: { [matches, desired] section, id in
+                    if let match = matches[section]?[id] { return match.webexId }
+                    guard desired[CanonicalForm.Key(kind: section.rawValue, id: id)] != nil, let resource = section.webexResource else { return nil }
+                    return WebexPlaceholder.created(resource, id)
+                }, tenant: index)
             for section in WebexPlanner.sections {
                 let resource = section.webexResource!
                 let kind = section.rawValue
@@ -183,20 +190,25 @@ public enum WebexPlanner {
                     } else {
                         switch mapping.create(section, id: key.id, entity) {
                         case .notPushable(let reason, let place):
-                            plan.notPushable.append(.init(resource: resource.rawValue, webexId: nil, id: key.id, field: nil, reason: reason, place: place))
+                            plan.notPushable.append(
+                                .init(resource: resource.rawValue, webexId: nil, id: key.id, field: nil, reason: reason, place: place))
                         case .fields(let fields):
                             after[key] = text
                             plan.changes.append(
                                 .init(
-                                    action: .create, resource: resource, webexId: nil, id: key.id, name: entity["name"]?.stringValue ?? key.id, matchedBy: nil,
-                                    fields: fields.filter { $0.new != nil }.map { .init(webexField: $0.webexField, old: nil, new: $0.new) }, version: nil,
+                                    action: .create, resource: resource, webexId: nil, id: key.id, name: entity["name"]?.stringValue ?? key.id,
+                                    matchedBy: nil,
+                                    fields: fields.filter { $0.new != nil }.map { .init(webexField: $0.webexField, old: nil, new: $0.new) },
+                                    version: nil,
                                     section: section, file: location?.file, line: location?.line))
                         }
                     }
                 }
                 let matched = Set((matches[section] ?? [:]).values.map(\.webexId))
                 for (key, _) in theirs.sorted(by: { $0.key < $1.key }) where ours[key] == nil {
-                    guard let webexId = webexId(section, renamedId: key.id, renamed: renamed[section] ?? [:]), !matched.contains(webexId) else { continue }
+                    guard let webexId = webexId(section, renamedId: key.id, renamed: renamed[section] ?? [:]), !matched.contains(webexId) else {
+                        continue
+                    }
                     let name = index.name(resource, webexId)
                     if !prune {
                         plan.unmanaged.append(.init(resource: resource, webexId: webexId, name: name))
@@ -215,6 +227,7 @@ public enum WebexPlanner {
                 }
             }
             notPushableTenant(into: &plan)
+            dropUnreachable(&plan)
             plan.changes = WebexPlan.sorted(plan.changes)
             let afterConfiguration = CanonicalForm.configuration(from: after, name: "webex")
             plan.impact = Plan.impact(
@@ -238,7 +251,8 @@ public enum WebexPlanner {
             for name in names where name != "externalId" && old[name] != new[name] {
                 switch mapping.update(section, name, to: new[name], webexId: match.webexId) {
                 case .notPushable(let reason, let place):
-                    plan.notPushable.append(.init(resource: resource.rawValue, webexId: match.webexId, id: id, field: name, reason: reason, place: place))
+                    plan.notPushable.append(
+                        .init(resource: resource.rawValue, webexId: match.webexId, id: id, field: name, reason: reason, place: place))
                 case .fields(let sent):
                     result = result.setting(name, to: new[name])
                     for field in sent where field.old != field.new && !fields.contains(where: { $0.webexField == field.webexField }) {
@@ -249,7 +263,8 @@ public enum WebexPlanner {
             guard !fields.isEmpty else { return (nil, result) }
             return (
                 WebexPlan.Change(
-                    action: .update, resource: resource, webexId: match.webexId, id: id, name: index.name(resource, match.webexId), matchedBy: match.by,
+                    action: .update, resource: resource, webexId: match.webexId, id: id, name: index.name(resource, match.webexId),
+                    matchedBy: match.by,
                     fields: fields, version: versions[resource]?[match.webexId], section: section, file: nil, line: nil),
                 result
             )
@@ -314,7 +329,9 @@ public enum WebexPlanner {
             let used = Set(ours.map(\.id))
             for id in importedIds where taken[id] == nil && used.contains(id) {
                 var suffix = 1
-                while used.contains("\(id)-webex\(suffix == 1 ? "" : "-\(suffix)")") || importedIds.contains("\(id)-webex\(suffix == 1 ? "" : "-\(suffix)")") {
+                while used.contains("\(id)-webex\(suffix == 1 ? "" : "-\(suffix)")")
+                    || importedIds.contains("\(id)-webex\(suffix == 1 ? "" : "-\(suffix)")")
+                {
                     suffix += 1
                 }
                 renamed[id] = "\(id)-webex\(suffix == 1 ? "" : "-\(suffix)")"
@@ -371,6 +388,31 @@ public enum WebexPlanner {
                 }
             }
             return rows
+        }
+
+        /// A change naming an entity push cannot create (an entry point, a user) cannot land:
+        /// it becomes not pushable too, and so, in turn, do the changes naming what it creates.
+        private func dropUnreachable(_ plan: inout WebexPlan) {
+            while true {
+                let creatable = Set(plan.changes.filter { $0.action == .create }.map { WebexPlaceholder.created($0.resource, $0.id) })
+                guard
+                    let index = plan.changes.firstIndex(where: { change in
+                        change.fields.contains { field in
+                            field.new.map { WebexPlaceholder.named(in: $0).contains { !creatable.contains($0) } } ?? false
+                        }
+                    })
+                else { return }
+                let change = plan.changes.remove(at: index)
+                let field = change.fields.first { field in
+                    field.new.map { WebexPlaceholder.named(in: $0).contains { !creatable.contains($0) } } ?? false
+                }!
+                let missing = WebexPlaceholder.named(in: field.new!).first { !creatable.contains($0) }!
+                plan.notPushable.append(
+                    .init(
+                        resource: change.resource.rawValue, webexId: change.webexId, id: change.id, field: field.webexField,
+                        reason: "it names \(missing.dropFirst("<new ".count).dropLast()), which push cannot create",
+                        place: "create that first (see its own entry), then plan again"))
+            }
         }
 
         /// The tenant's fields the files change: the API holds none of them.

@@ -90,7 +90,7 @@ public struct WebexPush {
         // Adopt, never duplicate: an entity of that name may exist (made by hand, or by a push
         // whose answer was lost).
         if let existing = try await lookup(change.resource, name: name, like: body, state: &state, fresh: false) {
-            return try finish(step, change, .adopted, existing, "an entity of that name exists; adopted")
+            return try adopt(existing, step, change)
         }
         let request = WebexEndpoint.request("POST", "/organization/\(client.endpoint.org)/\(change.resource.rawValue)", query: [])
         var tries = 0
@@ -100,40 +100,57 @@ public struct WebexPush {
             do {
                 let answer = try await client.post(change.resource.rawValue, body: Array(body.rendered().utf8))
                 let json = JSON(answer.tape, node: answer.tape.root)
-                guard let id = json["id"]?.stringValue else {
-                    // Created, but the answer does not say as what: the list does.
-                    if let existing = try await lookup(change.resource, name: name, like: body, state: &state, fresh: true) {
-                        return try finish(step, change, .landed, existing, nil)
-                    }
-                    return try finish(step, change, .failed, nil, "the tenant answered the create without an id, and no entity of that name is listed")
+                if let id = json["id"]?.stringValue { return try finish(step, change, .landed, id, nil, version: json["version"]?.intValue) }
+                // Created, but the answer does not say as what: the list does.
+                if let existing = try await lookup(change.resource, name: name, like: body, state: &state, fresh: true) {
+                    return try finish(step, change, .landed, existing.id, nil)
                 }
-                return try finish(step, change, .landed, id, nil, version: json["version"]?.intValue)
-            } catch WebexAPIError.failed(let request, let status, let trackingId, let reason, _) where status == nil || (500..<600).contains(status!) || status == 409 {
+                return try finish(step, change, .failed, nil, "the tenant answered the create without an id, and no entity of that name is listed")
+            } catch WebexAPIError.failed(let request, let status, let trackingId, let reason, _)
+                where status == nil || (500..<600).contains(status!) || status == 409
+            {
                 // The create may have landed before the answer was lost: look before sending again.
                 if let existing = try await lookup(change.resource, name: name, like: body, state: &state, fresh: true) {
-                    return try finish(step, change, status == 409 ? .adopted : .landed, existing, status == 409 ? "an entity of that name exists; adopted" : nil)
+                    return status == 409 ? try adopt(existing, step, change) : try finish(step, change, .landed, existing.id, nil)
                 }
-                guard status != 409, tries <= RetryPolicy().failureRetries else {
+                if status == 409 { return try finish(step, change, .failed, nil, "refused (409): \(reason)\(Self.tracking(trackingId))") }
+                guard tries <= RetryPolicy().failureRetries else {
                     throw WebexAPIError.failed(request: request, status: status, trackingId: trackingId, reason: reason, tries: tries)
                 }
                 try journal.outcome(step: step, result: "retry", webexId: nil, version: nil, detail: "not created: \(reason)")
                 try await Task.sleep(for: RetryPolicy().failureWait(attempt: tries))
             } catch WebexAPIError.failed(_, let status?, let trackingId, let reason, _) {
-                return try finish(step, change, .failed, nil, "refused (\(status)): \(reason)\(trackingId.map { " (trackingId \($0))" } ?? "")")
+                return try finish(step, change, .failed, nil, "refused (\(status)): \(reason)\(Self.tracking(trackingId))")
             }
         }
     }
 
-    /// The id of the entity of `resource` named `name` (case aside; a team within its site,
-    /// a wrap-up code within its work type), from the list read whole; `fresh` reads it again.
-    private func lookup(_ resource: WebexResource, name: String, like body: JSON, state: inout State, fresh: Bool) async throws -> String? {
+    /// An entity of the planned name found in the tenant: adopted when active; an inactive one
+    /// is not (the import leaves it out, so the next plan would create it again).
+    private func adopt(_ existing: (id: String, active: Bool), _ step: Int, _ change: WebexPlan.Change) throws -> Outcome {
+        guard existing.active else {
+            return try finish(
+                step, change, .failed, existing.id,
+                "an inactive \(change.resource.rawValue) of that name exists; activate or rename it in Control Hub")
+        }
+        return try finish(step, change, .adopted, existing.id, "an entity of that name exists; adopted")
+    }
+
+    private static func tracking(_ trackingId: String?) -> String { trackingId.map { " (trackingId \($0))" } ?? "" }
+
+    /// The entity of `resource` named `name` (case aside; a team within its site, a wrap-up
+    /// code within its work type), from the list read whole; `fresh` reads it again.
+    private func lookup(_ resource: WebexResource, name: String, like body: JSON, state: inout State, fresh: Bool) async throws -> (
+        id: String, active: Bool
+    )? {
         if fresh || state.lists[resource] == nil {
             state.lists[resource] = try await readList(resource)
         }
         let scope = resource == .team ? "siteId" : resource == .auxiliaryCode ? "workTypeCode" : nil
-        return state.lists[resource]!.first { item in
+        let found = state.lists[resource]!.first { item in
             item["name"]?.stringValue?.lowercased() == name.lowercased() && scope.map { item[$0] == body[$0] } ?? true
-        }?["id"]?.stringValue
+        }
+        return found.flatMap { item in item["id"]?.stringValue.map { ($0, item["active"] != .bool(false)) } }
     }
 
     private func readList(_ resource: WebexResource) async throws -> [JSON] {
@@ -144,7 +161,7 @@ public struct WebexPush {
             let json = JSON(answer.tape, node: answer.tape.root)
             items += json["data"]?.arrayValue ?? []
             page += 1
-            guard let pages = json["meta"]?["totalPages"]?.intValue, page < pages else { return items }
+            guard let pages = json["meta"]?["totalPages"]?.intValue, page < pages, page < 10_000 else { return items }
         }
     }
 
@@ -154,7 +171,7 @@ public struct WebexPush {
         switch value {
         case .string(let text) where text.hasPrefix("<"):
             if let id = state.created[text] { return .string(id) }
-            if text == WebexPlaceholder.wrapUpWorkType || text == WebexPlaceholder.systemDefaultProfile {
+            if text == WebexPlaceholder.wrapUpWorkType {
                 if let id = state.lookups[text] { return .string(id) }
                 let id = try await lookUp(text)
                 state.lookups[text] = id
@@ -179,14 +196,10 @@ public struct WebexPush {
         }
     }
 
-    /// The tenant's wrap-up work type, or its system default multimedia profile.
+    /// The tenant's wrap-up work type, for a plan made from a saved pull that did not hold it.
     private func lookUp(_ placeholder: String) async throws -> String? {
-        if placeholder == WebexPlaceholder.wrapUpWorkType {
-            let answer = try await client.get("v2/work-type", query: [("page", "0"), ("pageSize", "100")])
-            let items = JSON(answer.tape, node: answer.tape.root)["data"]?.arrayValue ?? []
-            return items.first { $0["workTypeCode"]?.stringValue == "WRAP_UP_CODE" }?["id"]?.stringValue
-        }
-        return try await readList(.multimediaProfile).first { $0["systemDefault"] == .bool(true) }?["id"]?.stringValue
+        guard case .found(let id) = try await WebexTenantRead.wrapUpWorkType(client: client) else { return nil }
+        return id
     }
 
     private static func placeholderName(_ value: JSON?) -> String {
@@ -234,7 +247,8 @@ public struct WebexPush {
                 "changed in Webex since the plan (version \(plannedVersion) planned, \(version.map(String.init) ?? "none") now)")
         }
         for (field, value) in planned { entity.set(field, to: value) }
-        try journal.intent(step: step, request: WebexEndpoint.request("PUT", "/organization/\(client.endpoint.org)/\(path)", query: []), change: change)
+        try journal.intent(
+            step: step, request: WebexEndpoint.request("PUT", "/organization/\(client.endpoint.org)/\(path)", query: []), change: change)
         do {
             let answer = try await client.put(path, body: entity.bytes)
             let version = JSON(answer.tape, node: answer.tape.root)["version"]?.intValue
@@ -242,14 +256,15 @@ public struct WebexPush {
         } catch WebexAPIError.failed(_, 412?, _, _, _) {
             return try finish(step, change, .skipped, webexId, "changed in Webex since it was read")
         } catch WebexAPIError.failed(_, let status?, let trackingId, let reason, _) where (400..<500).contains(status) {
-            return try finish(step, change, .failed, webexId, "refused (\(status)): \(reason)\(trackingId.map { " (trackingId \($0))" } ?? "")")
+            return try finish(step, change, .failed, webexId, "refused (\(status)): \(reason)\(Self.tracking(trackingId))")
         }
     }
 
     private func delete(_ change: WebexPlan.Change, step: Int) async throws -> Outcome {
         guard let webexId = change.webexId else { return try finish(step, change, .failed, nil, "no Webex id") }
         let path = "\(change.resource.rawValue)/\(webexId)"
-        try journal.intent(step: step, request: WebexEndpoint.request("DELETE", "/organization/\(client.endpoint.org)/\(path)", query: []), change: change)
+        try journal.intent(
+            step: step, request: WebexEndpoint.request("DELETE", "/organization/\(client.endpoint.org)/\(path)", query: []), change: change)
         do {
             try await client.delete(path)
             return try finish(step, change, .landed, webexId, nil)
@@ -258,7 +273,7 @@ public struct WebexPush {
         } catch WebexAPIError.failed(_, 412?, _, _, _) {
             return try finish(step, change, .failed, webexId, "still referred to by " + (try await references(path)))
         } catch WebexAPIError.failed(_, let status?, let trackingId, let reason, _) where (400..<500).contains(status) {
-            return try finish(step, change, .failed, webexId, "refused (\(status)): \(reason)\(trackingId.map { " (trackingId \($0))" } ?? "")")
+            return try finish(step, change, .failed, webexId, "refused (\(status)): \(reason)\(Self.tracking(trackingId))")
         }
     }
 

@@ -33,7 +33,8 @@ struct WebexReverseMapping {
             switch field {
             case "name": return value.map { .fields([("name", .string(site.name), $0)]) } ?? .fields([])
             case "multimediaProfile":
-                return .fields([("multimediaProfileId", .string(site.multimediaProfileId), siteProfile(value))])
+                guard let profile = siteProfile(value) else { return Self.noSystemDefault }
+                return .fields([("multimediaProfileId", .string(site.multimediaProfileId), profile)])
             default: return notHeld(field)
             }
         case .teams:
@@ -43,7 +44,8 @@ struct WebexReverseMapping {
             case "site":
                 return .notPushable(
                     reason: "a team's site cannot change in Webex Contact Center", where: "create a team in the other site (a new id in the files)")
-            case "multimediaProfile": return .fields([("multiMediaProfileId", team.multiMediaProfileId.map(JSON.string), ref(.multimediaProfiles, value))])
+            case "multimediaProfile":
+                return .fields([("multiMediaProfileId", team.multiMediaProfileId.map(JSON.string), ref(.multimediaProfiles, value))])
             default: return notHeld(field)
             }
         case .wrapUpReasons:
@@ -59,10 +61,13 @@ struct WebexReverseMapping {
             switch field {
             case "description": return .fields([("description", queue.description.map(JSON.string), value)])
             case "channel":
-                return .notPushable(reason: "a queue's channel cannot change in Webex Contact Center", where: "create a queue of that channel (a new id in the files)")
+                return .notPushable(
+                    reason: "a queue's channel cannot change in Webex Contact Center", where: "create a queue of that channel (a new id in the files)"
+                )
             case "routing": return .fields([("routingType", .string(queue.routingType.rawValue), Self.routing(value))])
             case "teams":
-                let new = distributionGroups(value)
+                // Teams the import leaves out (inactive ones) stay in the queue's group.
+                let new = distributionGroups(value, keeping: queue.teamIds.filter { !tenant.importedTeams.contains($0) })
                 // Groups of the same teams are no change, however Webex orders or times them.
                 return .fields(Set(Self.teamIds(of: new)) == Set(queue.teamIds) ? [] : [("callDistributionGroups", Self.groups(queue.teamIds), new)])
             case "serviceLevelSeconds": return .fields([("serviceLevelThreshold", .int(queue.serviceLevelThreshold), .int(value?.intValue ?? 0))])
@@ -80,7 +85,9 @@ struct WebexReverseMapping {
                 return .notPushable(
                     reason: "the API does not hold an entry point's address", where: "Control Hub (the channel's asset); extra.yaml for import webex")
             case "queue":
-                return .notPushable(reason: "the API does not hold the queue an entry point's replies go to", where: "the entry point's flow in Control Hub; extra.yaml for import webex")
+                return .notPushable(
+                    reason: "the API does not hold the queue an entry point's replies go to",
+                    where: "the entry point's flow in Control Hub; extra.yaml for import webex")
             default: return notHeld(field)
             }
         case .desktopProfiles:
@@ -109,14 +116,17 @@ struct WebexReverseMapping {
             case "name", "email":
                 return .notPushable(reason: "a user's \(field) is Control Hub's (the API cannot change it)", where: "Control Hub: Users")
             case "licence":
-                return .notPushable(reason: "a user's licence type is its user profile type, which the API cannot change", where: "Control Hub: Users, Contact Center licence")
+                return .notPushable(
+                    reason: "a user's licence type is its user profile type, which the API cannot change",
+                    where: "Control Hub: Users, Contact Center licence")
             case "site": return .fields([("siteId", user.siteId.map(JSON.string), ref(.sites, value))])
             case "teams":
                 let kept = (user.teamIds ?? []).filter { tenant.teams[$0] == nil || !tenant.importedTeams.contains($0) }
                 let new = (value?.arrayValue ?? []).compactMap { $0.stringValue.flatMap { reference(.teams, $0) } }
                 return .fields([("teamIds", user.teamIds.map { .array($0.map(JSON.string)) }, .array((new + kept).map(JSON.string)))])
             case "desktopProfile": return .fields([("agentProfileId", user.agentProfileId.map(JSON.string), ref(.desktopProfiles, value))])
-            case "multimediaProfile": return .fields([("multimediaProfileId", user.multimediaProfileId.map(JSON.string), ref(.multimediaProfiles, value))])
+            case "multimediaProfile":
+                return .fields([("multimediaProfileId", user.multimediaProfileId.map(JSON.string), ref(.multimediaProfiles, value))])
             case "active": return .fields([("active", user.active.map(JSON.bool), .bool(value != .bool(false)))])
             default: return notHeld(field)
             }
@@ -146,18 +156,29 @@ struct WebexReverseMapping {
             fields.append(("manuallyAssignable", nil, .object(manual)))
             return .fields(fields)
         case .sites:
-            return .fields([("name", nil, name), ("multimediaProfileId", nil, siteProfile(value("multimediaProfile"))), ("active", nil, .bool(true))])
+            guard let profile = siteProfile(value("multimediaProfile")) else { return Self.noSystemDefault }
+            return .fields([("name", nil, name), ("multimediaProfileId", nil, profile), ("active", nil, .bool(true))])
         case .teams:
             return .fields([
-                ("name", nil, name), ("siteId", nil, ref(.sites, value("site"))), ("multiMediaProfileId", nil, ref(.multimediaProfiles, value("multimediaProfile"))),
+                ("name", nil, name), ("siteId", nil, ref(.sites, value("site"))),
+                ("multiMediaProfileId", nil, ref(.multimediaProfiles, value("multimediaProfile"))),
                 ("teamType", nil, .string("AGENT")), ("teamStatus", nil, .string("IN_SERVICE")), ("rankQueuesForTeam", nil, .bool(false)),
                 ("active", nil, .bool(true)),
             ])
         case .wrapUpReasons:
+            let workType: String
+            switch tenant.wrapUpWorkType {
+            case .found(let id): workType = id
+            case .unknown: workType = WebexPlaceholder.wrapUpWorkType
+            case .none:
+                return .notPushable(
+                    reason: "the tenant has no work type of workTypeCode WRAP_UP_CODE (v2/work-type), which a wrap-up code needs",
+                    where: "Control Hub: create the wrap-up work type, then push again")
+            }
             return .fields([
                 ("name", nil, name), ("description", nil, value("description")), ("defaultCode", nil, .bool(value("default") == .bool(true))),
                 ("active", nil, .bool(value("active") != .bool(false))), ("workTypeCode", nil, .string("WRAP_UP_CODE")),
-                ("workTypeId", nil, .string(WebexPlaceholder.wrapUpWorkType)),
+                ("workTypeId", nil, .string(workType)),
             ])
         case .queues:
             guard let channel = value("channel")?.stringValue.flatMap(Channel.init(rawValue:)) else { return notHeld("channel") }
@@ -208,7 +229,7 @@ struct WebexReverseMapping {
             let blending = value?.stringValue.flatMap(Blending.init(rawValue:)) ?? .blended
             return .fields([
                 ("blendingMode", .string(profile.blendingMode), Self.blendingMode(blending)),
-                ("blendingModeEnabled", nil, .bool(blending != .exclusive)),
+                ("blendingModeEnabled", profile.blendingModeEnabled.map(JSON.bool), .bool(blending != .exclusive)),
             ])
         case "voice": return .fields([("telephony", .int(profile.telephony), .int(value?.intValue ?? 0))])
         case "chat": return .fields([("chat", .int(profile.chat), .int(value?.intValue ?? 0))])
@@ -269,8 +290,8 @@ struct WebexReverseMapping {
     }
 
     /// A queue's teams as one distribution group (SPEC §10).
-    private func distributionGroups(_ value: JSON?) -> JSON {
-        Self.groups((value?.arrayValue ?? []).compactMap { $0.stringValue.flatMap { reference(.teams, $0) } })
+    private func distributionGroups(_ value: JSON?, keeping kept: [String] = []) -> JSON {
+        Self.groups((value?.arrayValue ?? []).compactMap { $0.stringValue.flatMap { reference(.teams, $0) } } + kept)
     }
 
     private static func groups(_ teams: [String]) -> JSON {
@@ -281,11 +302,16 @@ struct WebexReverseMapping {
         (groups.arrayValue ?? []).flatMap { ($0["agentGroups"]?.arrayValue ?? []).compactMap { $0["teamId"]?.stringValue } }
     }
 
-    /// A site's profile: the files' one, or the tenant's system default (Cisco requires one).
-    private func siteProfile(_ value: JSON?) -> JSON {
+    /// A site's profile: the files' one, or the tenant's system default (Cisco requires one);
+    /// nil when the tenant has none.
+    private func siteProfile(_ value: JSON?) -> JSON? {
         if let id = value?.stringValue, let webexId = reference(.multimediaProfiles, id) { return .string(webexId) }
-        return .string(tenant.systemDefaultProfile ?? WebexPlaceholder.systemDefaultProfile)
+        return tenant.systemDefaultProfile.map(JSON.string)
     }
+
+    private static let noSystemDefault = Translation.notPushable(
+        reason: "Cisco requires a site's multimedia profile, and the tenant has none marked systemDefault",
+        where: "give the site a multimediaProfile in the files")
 
     private func ref(_ section: Section, _ value: JSON?) -> JSON? {
         value?.stringValue.flatMap { reference(section, $0) }.map(JSON.string)
@@ -307,8 +333,15 @@ struct WebexReverseMapping {
     }
 
     private func notHeld(_ field: String) -> Translation {
-        .notPushable(reason: "the API has no field for it", where: "nowhere in Webex Contact Center: it is this tool's alone")
+        .notPushable(reason: "the API has no field for \(field)", where: "nowhere in Webex Contact Center: it is this tool's alone")
     }
+}
+
+/// What the tenant says about something the plan needs: not read (a saved pull without the
+/// list), read and absent, or found.
+public enum WebexLookup: Sendable, Equatable {
+    case unknown, none
+    case found(String)
 }
 
 /// Values a plan cannot know until push sends it: the ids of entities this push creates, and
@@ -318,7 +351,17 @@ enum WebexPlaceholder {
 
     static func created(_ resource: WebexResource, _ id: String) -> String { "<new \(resource.rawValue) \(id)>" }
 
-    /// The tenant's work type of wrap-up codes (`v2/work-type`, `workTypeCode: WRAP_UP_CODE`).
+    /// The tenant's work type of wrap-up codes (`v2/work-type`, `workTypeCode: WRAP_UP_CODE`),
+    /// when the plan was made from a saved pull without `work-type.json`.
     static let wrapUpWorkType = "<the tenant's WRAP_UP_CODE work type>"
-    static let systemDefaultProfile = "<the tenant's systemDefault multimedia profile>"
+
+    /// The entities of this push a value names (`<new team x>`), however deep.
+    static func named(in value: JSON) -> [String] {
+        switch value {
+        case .string(let text) where text.hasPrefix(prefix): [text]
+        case .array(let items): items.flatMap(named)
+        case .object(let members): members.flatMap { named(in: $0.1) }
+        default: []
+        }
+    }
 }

@@ -7,6 +7,8 @@ import OutboundConfig
 public struct WebexTenantRead: Sendable {
     public let run: WebexImportRun
     public let versions: [WebexResource: [String: Int]]
+    /// The work type wrap-up codes are created in (`v2/work-type`).
+    public var wrapUpWorkType: WebexLookup = .unknown
 
     /// From lists pulled just now.
     public static func read(files: [(name: String, bytes: [UInt8])], extra: (WebexExtra, [Diagnostic])) -> WebexTenantRead {
@@ -19,9 +21,34 @@ public struct WebexTenantRead: Sendable {
         let files = names.filter { WebexResource.parse(fileName: $0) != nil }.compactMap { name in
             FileManager.default.contents(atPath: directory.appendingPathComponent(name).path).map { (name, [UInt8]($0)) }
         }
-        return WebexTenantRead(
+        var read = WebexTenantRead(
             run: WebexImportRun.map(WebexExport.read(directory: directory), extra ?? WebexExtra.read(directory: directory)),
             versions: versions(files))
+        if let data = FileManager.default.contents(atPath: directory.appendingPathComponent("work-type.json").path),
+            let json = try? JSON.parse(bytes: [UInt8](data))
+        {
+            read.wrapUpWorkType = wrapUpWorkType(in: json["data"]?.arrayValue ?? json.arrayValue ?? [])
+        }
+        return read
+    }
+
+    /// Reads the tenant's work types (every page of `v2/work-type`) for the wrap-up one.
+    public static func wrapUpWorkType(client: WebexClient) async throws -> WebexLookup {
+        var items: [JSON] = []
+        var page = 0
+        while true {
+            let answer = try await client.get("v2/work-type", query: [("page", String(page)), ("pageSize", "100")])
+            let json = JSON(answer.tape, node: answer.tape.root)
+            items += json["data"]?.arrayValue ?? []
+            page += 1
+            guard let pages = json["meta"]?["totalPages"]?.intValue, page < pages, page < 1000 else { break }
+        }
+        return wrapUpWorkType(in: items)
+    }
+
+    private static func wrapUpWorkType(in items: [JSON]) -> WebexLookup {
+        items.first { $0["workTypeCode"]?.stringValue == "WRAP_UP_CODE" && $0["active"] != .bool(false) }?["id"]?.stringValue.map { .found($0) }
+            ?? .none
     }
 
     /// Each item's `version` by list and id; items without one are left out.

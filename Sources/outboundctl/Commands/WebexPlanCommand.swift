@@ -56,7 +56,8 @@ struct WebexPlanCommand: AsyncParsableCommand {
         }
         let made: WebexPlanning
         do {
-            made = try await WebexPlanning.make(planning, from: from, org: org, client: client, status: status, quiet: output.quiet, json: format == .json)
+            made = try await WebexPlanning.make(
+                planning, from: from, org: org, client: client, status: status, quiet: output.quiet, json: format == .json)
         } catch {
             await client?.shutdown()
             throw error
@@ -64,13 +65,15 @@ struct WebexPlanCommand: AsyncParsableCommand {
         await client?.shutdown()
         emit(WebexPlanReporter(terminal: output.terminal).report(made.plan, format: format))
         if let out {
-            let text = WebexPlanFile.text(made.plan, sourceDigest: made.files.sourceDigest, paths: made.paths, toolVersion: Outboundctl.version)
+            let text = WebexPlanFile.text(made.plan, files: made.files.files, toolVersion: Outboundctl.version)
             do {
                 try Data(text.utf8).write(to: URL(fileURLWithPath: out), options: .atomic)
             } catch {
                 throw CommandFailure("unwritable-plan", "\(VisibleText.escaping(out)): cannot be written: \(error.localizedDescription)")
             }
-            if format == .text, !output.quiet { emit("Saved the plan to \(VisibleText.escaping(out)); push it with `outboundctl webex push --plan \(VisibleText.escaping(out))`.\n") }
+            if format == .text, !output.quiet {
+                emit("Saved the plan to \(VisibleText.escaping(out)); push it with `outboundctl webex push --plan \(VisibleText.escaping(out))`.\n")
+            }
         }
         finish(status: detailedExitcode && made.plan.hasChanges ? 2 : 0, keeping: made)
     }

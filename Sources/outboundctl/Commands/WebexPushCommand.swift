@@ -77,7 +77,9 @@ struct WebexPushCommand: AsyncParsableCommand {
         if let plan {
             toPush = try savedPlan(plan, org: org)
         } else {
-            toPush = try await WebexPlanning.make(planning, from: nil, org: org, client: client, status: status, quiet: output.quiet, json: format == .json).plan
+            toPush = try await WebexPlanning.make(
+                planning, from: nil, org: org, client: client, status: status, quiet: output.quiet, json: format == .json
+            ).plan
         }
         let reporter = WebexPlanReporter(terminal: output.terminal)
         if format == .text, !output.quiet { emit(reporter.text(toPush)) }
@@ -85,13 +87,13 @@ struct WebexPushCommand: AsyncParsableCommand {
             if format == .json { emit(document(toPush, outcomes: []).rendered(pretty: true) + "\n") }
             return 0
         }
-        try confirm(toPush)
         let journalPath = journal ?? WebexJournal.defaultPath(org: org)
-        if let unfinished = WebexJournal.unfinished(at: journalPath, org: org), format == .text {
+        if let unfinished = WebexJournal.unfinished(at: journalPath, org: org) {
             printError(
                 "note: the push started \(unfinished.started) did not finish (\(plural(unfinished.sent, "request")) without a recorded answer); "
-                    + "the tenant was read afresh, so what landed is adopted and the rest is sent now")
+                    + "what landed is adopted (each entity is read before it is changed) and the rest is sent now")
         }
+        try confirm(toPush)
         let record: WebexJournal
         do {
             record = try WebexJournal(path: journalPath, org: org)
@@ -99,10 +101,20 @@ struct WebexPushCommand: AsyncParsableCommand {
             throw CommandFailure("unwritable-journal", "\(VisibleText.escaping(journalPath)): cannot be written: \(error.localizedDescription)")
         }
         let text = format == .text
-        let outcomes = try await WebexPush(client: client, journal: record) { outcome in
-            status.clear()
-            if text { emit(line(outcome)) }
-        }.run(toPush)
+        let outcomes: [WebexPush.Outcome]
+        do {
+            outcomes = try await WebexPush(client: client, journal: record) { outcome in
+                status.clear()
+                if text { emit(line(outcome)) }
+            }.run(toPush)
+        } catch let error as WebexAPIError {
+            throw error
+        } catch {
+            // The journal could not be written: stop rather than send what it cannot record.
+            throw CommandFailure(
+                "unwritable-journal",
+                "\(VisibleText.escaping(journalPath)): cannot be written (\(error.localizedDescription)); the push stopped there", status: 3)
+        }
         status.clear()
         let idProblems = writeIds ? writeIds(outcomes) : []
         let left = outcomes.filter { $0.result == .skipped || $0.result == .failed }
@@ -131,6 +143,11 @@ struct WebexPushCommand: AsyncParsableCommand {
         }
         guard saved.plan.org == org else {
             throw CommandFailure("invalid-plan", "\(VisibleText.escaping(path)) was made for organisation \(saved.plan.org), not \(org)")
+        }
+        if writeIds, let changed = saved.changedFiles().first {
+            throw CommandFailure(
+                "files-changed",
+                "\(VisibleText.escaping(changed)) changed since the plan was made: --write-ids would write into the wrong lines; plan again")
         }
         return saved.plan
     }

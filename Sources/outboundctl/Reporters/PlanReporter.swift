@@ -54,9 +54,11 @@ struct PlanReporter {
     /// The availability impact as a markdown table (200 rows at most); "" without one.
     func impactMarkdown(_ impact: [Plan.Impact]) -> String {
         guard !impact.isEmpty else { return "" }
-        var output = "\n#### Outbound availability changes\n\n| agent | team | channel | before | after | reasons after |\n|---|---|---|---|---|---|\n"
+        var output =
+            "\n#### Outbound availability changes\n\n| agent | team | channel | before | after | reasons after |\n|---|---|---|---|---|---|\n"
         for item in impact.prefix(200) {
-            output += "| \(item.key.agent) | \(item.key.team) | \(item.key.channel.rawValue) | \(item.before ? "✅" : "❌") | \(item.after ? "✅" : "❌") | "
+            output +=
+                "| \(item.key.agent) | \(item.key.team) | \(item.key.channel.rawValue) | \(item.before ? "✅" : "❌") | \(item.after ? "✅" : "❌") | "
             output += item.reasons.map { "`\($0.rawValue)`" }.joined(separator: ", ") + " |\n"
         }
         if impact.count > 200 { output += "\n… and \(impact.count - 200) more.\n" }

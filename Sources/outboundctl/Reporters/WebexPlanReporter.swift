@@ -88,7 +88,8 @@ struct WebexPlanReporter {
         if !plan.notPushable.isEmpty {
             output += "\n#### Not pushable\n\n| entity | field | why | where |\n|---|---|---|---|\n"
             for item in plan.notPushable.prefix(200) {
-                output += "| \(planReporter.cell(.string("\(item.resource) \(item.id)"))) | \(item.field.map { planReporter.cell(.string($0)) } ?? "") | "
+                output +=
+                    "| \(planReporter.cell(.string("\(item.resource) \(item.id)"))) | \(item.field.map { planReporter.cell(.string($0)) } ?? "") | "
                 output += "\(item.reason.replacingOccurrences(of: "|", with: "\\|")) | \(item.place.replacingOccurrences(of: "|", with: "\\|")) |\n"
             }
         }

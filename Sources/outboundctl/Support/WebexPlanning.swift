@@ -20,7 +20,6 @@ struct WebexPlanningOptions: ParsableArguments {
 struct WebexPlanning {
     var plan: WebexPlan
     var files: LoadResult
-    var paths: [String]
 
     /// Makes the plan; a client given means the tenant is pulled with it, none that `from`
     /// (a saved pull) is read instead. Problems end the command: invalid files or items exit 1,
@@ -31,11 +30,13 @@ struct WebexPlanning {
         let paths = options.paths.isEmpty ? ["."] : options.paths
         let files = try loadValidResult(paths, quiet: quiet)
         let extra = options.extra.map { WebexExtra.read(file: URL(fileURLWithPath: $0), path: $0) }
-        let tenant: WebexTenantRead
+        var tenant: WebexTenantRead
         if let client {
             let outcome: WebexPull.Outcome
+            let workType: WebexLookup
             do {
                 outcome = try await WebexPull.run(client: client, pageSize: 100)
+                workType = try await WebexTenantRead.wrapUpWorkType(client: client)
             } catch let error as WebexAPIError {
                 status?.clear()
                 throw CommandFailure(error.code, "\(error)", status: 3)
@@ -43,6 +44,7 @@ struct WebexPlanning {
             status?.clear()
             if outcome.hasErrors { fail(outcome.problems, [], json: json, what: "in what the tenant sent") }
             tenant = WebexTenantRead.read(files: outcome.files, extra: extra ?? (WebexExtra(), []))
+            tenant.wrapUpWorkType = workType
         } else {
             let directory = from ?? "."
             var isDirectory: ObjCBool = false
@@ -56,12 +58,12 @@ struct WebexPlanning {
             fail(run.problems, run.diagnostics, json: json, what: "in the tenant's lists or the extra data")
         }
         let (plan, errors) = WebexPlanner.plan(
-            files: files.configuration, tenant: run, imported: imported, org: org, versions: tenant.versions, prune: options.prune, now: Date())
+            files: files.configuration, tenant: tenant, imported: imported, org: org, prune: options.prune, now: Date())
         if !errors.isEmpty {
             for error in errors { printError(VisibleText.escaping("\(error)")) }
             throw CommandFailure("unmatched-external-id", "\(plural(errors.count, "error")) matching the files with the tenant; nothing planned")
         }
-        return WebexPlanning(plan: plan, files: files, paths: paths)
+        return WebexPlanning(plan: plan, files: files)
     }
 
     private static func fail(_ problems: [WebexInputProblem], _ diagnostics: [Diagnostic], json: Bool, what: String) -> Never {
