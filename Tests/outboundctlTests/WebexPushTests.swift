@@ -237,6 +237,41 @@ final class WebexPushTests: XCTestCase {
         assertEveryRequestValid(fake)
     }
 
+    func testUserUpdatesGoInBulkWithTheirVersionsAndOneAtATimeWithoutBulk() throws {
+        for bulk in [true, false] {
+            let fake = try FakeWebexServer(export: seeded, test: self)
+            let config = try adopt(fake)
+            let agents = config.appendingPathComponent("agents.yaml")
+            let text = try String(contentsOf: agents, encoding: .utf8)
+            let moved = text.components(separatedBy: "desktopProfile: frontline\n").count - 1
+            try text.replacingOccurrences(of: "desktopProfile: frontline\n", with: "desktopProfile: back-office\n").write(
+                to: agents, atomically: true, encoding: .utf8)
+            let before = try state(fake)
+            let pushed = try push(fake, config, ["--rate", "100000"] + (bulk ? [] : ["--no-bulk"]))
+            XCTAssertEqual(pushed.status, 0, pushed.stderr + pushed.stdout)
+            let userWrites = writes(fake).filter { $0.hasSuffix(" user") }
+            if bulk {
+                XCTAssertEqual(userWrites, Array(repeating: "PATCH user", count: (moved + 99) / 100))
+            } else {
+                XCTAssertEqual(userWrites, Array(repeating: "PUT user", count: moved))
+            }
+            let after = try state(fake)
+            var changed = 0
+            for (id, user) in before["user"]! where user != after["user"]![id] {
+                changed += 1
+                let now = after["user"]![id]!
+                let keys = Set((user.allKeys + now.allKeys).map { "\($0)" }).filter { key in
+                    !((user[key] as? NSObject)?.isEqual(now[key]) ?? (now[key] == nil))
+                }
+                XCTAssertEqual(keys, ["agentProfileId", "version", "lastUpdatedTime"], id)
+            }
+            XCTAssertEqual(changed, moved)
+            let again = try plan(fake, config, ["--detailed-exitcode"])
+            XCTAssertEqual(again.status, 0, again.stderr + again.stdout)
+            assertEveryRequestValid(fake)
+        }
+    }
+
     func testPushesUnderRandomFaultsConvergeWithoutDuplicates() throws {
         let fake = try FakeWebexServer(export: seeded, ["--faults", "429s1:0.04,503:0.06,POST/commitdrop:0.4", "--seed", "11"], test: self)
         let config = try adopt(fake)
@@ -300,14 +335,26 @@ final class WebexPushTests: XCTestCase {
         let fake = try FakeWebexServer(export: seeded, test: self)
         let config = try adopt(fake)
         try editAsInTheSpec(config)
+        // Two agents move to another desktop profile: user updates, sent in bulk.
+        let agents = config.appendingPathComponent("agents.yaml")
+        try edit(
+            agents, replacing: "    teams: [chat-social]\n    desktopProfile: frontline\n",
+            with: "    teams: [chat-social]\n    desktopProfile: back-office\n")
+        try edit(
+            agents, replacing: "    teams: [atencion-clientes]\n    desktopProfile: frontline\n    externalId: 1dfb5bc5",
+            with: "    teams: [atencion-clientes]\n    desktopProfile: back-office\n    externalId: 1dfb5bc5")
         let planFile = config.deletingLastPathComponent().appendingPathComponent("tenant.plan")
         let saved = try plan(fake, config, ["--out", planFile.path])
         XCTAssertEqual(saved.status, 0, saved.stderr)
-        // Someone changes the same profile in Webex (here: another push, of other files).
+        // Someone changes the same profile and one of the agents in Webex (here: another push,
+        // of other files).
         let other = try adopt(fake)
         try edit(
             other.appendingPathComponent("multimediaProfiles.yaml"), replacing: "    description: Agents pick email from the queue\n",
             with: "    description: Changed by someone else\n")
+        try edit(
+            other.appendingPathComponent("agents.yaml"), replacing: "    teams: [chat-social]\n    desktopProfile: frontline\n",
+            with: "    teams: [chat-social]\n    desktopProfile: email-specialists-porto\n")
         let theirs = try push(fake, other)
         XCTAssertEqual(theirs.status, 0, theirs.stderr + theirs.stdout)
         let pushed = try outboundctl(["webex", "push", "--plan", planFile.path, "--yes"] + fake.connection, in: config.deletingLastPathComponent())
@@ -318,6 +365,12 @@ final class WebexPushTests: XCTestCase {
         let profile = try XCTUnwrap(after["multimedia-profile"]?["09873800-be54-53b4-87d3-eda1f0e738c0"])
         XCTAssertEqual(profile["description"] as? String, "Changed by someone else")
         XCTAssertEqual(profile["email"] as? Int, 0)
+        // The agent changed meanwhile was refused in the bulk request for its version, then
+        // skipped; the other landed.
+        XCTAssertTrue(pushed.stdout.contains("skipped user ana.dias-cc"), pushed.stdout)
+        XCTAssertEqual(after["user"]?["061bc03d-8e3a-5c5d-88bb-037ea84151ce"]?["agentProfileId"] as? String, "740b9193-99d6-5eaa-ab98-82c550d3a839")
+        XCTAssertTrue(pushed.stdout.contains("✓ updated user ana.gomez"), pushed.stdout)
+        XCTAssertTrue(writes(fake).contains("PATCH user"))
         // The rest of the plan went on.
         XCTAssertTrue(after["team"]!.values.contains { $0["name"] as? String == "Outbound SMS" })
     }

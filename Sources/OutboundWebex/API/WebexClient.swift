@@ -80,6 +80,12 @@ public final class WebexClient: Sendable {
         try await send(.PUT, path, query: [], body: body, check: { _ in nil })
     }
 
+    /// `PATCH path` (a bulk update, 207): retried like a `PUT`, since each item carries the
+    /// version it was planned on and lands at most once.
+    public func patch(_ path: String, body: [UInt8]) async throws -> Answer {
+        try await send(.PATCH, path, query: [], body: body, check: { _ in nil })
+    }
+
     /// `POST path`: never retried here. A create whose answer was lost may have landed, so the
     /// caller looks before it sends again (SPEC §10: no duplicates).
     public func post(_ path: String, body: [UInt8]) async throws -> Answer {

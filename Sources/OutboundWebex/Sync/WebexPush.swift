@@ -35,12 +35,18 @@ public struct WebexPush {
 
     let client: WebexClient
     let journal: WebexJournal
+    /// Whether user updates go through `PATCH user/bulk`, 100 a request.
+    let bulk: Bool
     /// Called as each change ends, for the command to print it.
     let report: (Outcome) -> Void
 
-    public init(client: WebexClient, journal: WebexJournal, report: @escaping (Outcome) -> Void) {
+    /// Users a bulk request: a page's worth, so one request's answer stays small.
+    static let bulkSize = 100
+
+    public init(client: WebexClient, journal: WebexJournal, bulk: Bool, report: @escaping (Outcome) -> Void) {
         self.client = client
         self.journal = journal
+        self.bulk = bulk
         self.report = report
     }
 
@@ -50,7 +56,22 @@ public struct WebexPush {
         var state = State()
         try journal.start(changes: plan.changes.count)
         var outcomes: [Outcome] = []
-        for (step, change) in plan.changes.enumerated() {
+        var step = 0
+        let changes = plan.changes
+        while step < changes.count {
+            let change = changes[step]
+            if bulk, change.resource == .user, change.action == .update {
+                var end = step
+                while end < changes.count, end - step < Self.bulkSize, changes[end].resource == .user, changes[end].action == .update { end += 1 }
+                if end - step > 1 {
+                    for outcome in try await bulkUpdate(Array(changes[step..<end]), from: step, state: state) {
+                        outcomes.append(outcome)
+                        report(outcome)
+                    }
+                    step = end
+                    continue
+                }
+            }
             let outcome: Outcome
             switch change.action {
             case .create: outcome = try await create(change, step: step, state: &state)
@@ -62,6 +83,7 @@ public struct WebexPush {
             }
             outcomes.append(outcome)
             report(outcome)
+            step += 1
         }
         try journal.end(
             landed: outcomes.filter { $0.result == .landed || $0.result == .adopted }.count, skipped: outcomes.filter { $0.result == .skipped }.count,
@@ -144,25 +166,13 @@ public struct WebexPush {
         id: String, active: Bool
     )? {
         if fresh || state.lists[resource] == nil {
-            state.lists[resource] = try await readList(resource)
+            state.lists[resource] = try await client.items(ofList: resource.listPath)
         }
         let scope = resource == .team ? "siteId" : resource == .auxiliaryCode ? "workTypeCode" : nil
         let found = state.lists[resource]!.first { item in
             item["name"]?.stringValue?.lowercased() == name.lowercased() && scope.map { item[$0] == body[$0] } ?? true
         }
         return found.flatMap { item in item["id"]?.stringValue.map { ($0, item["active"] != .bool(false)) } }
-    }
-
-    private func readList(_ resource: WebexResource) async throws -> [JSON] {
-        var items: [JSON] = []
-        var page = 0
-        while true {
-            let answer = try await client.get(resource.listPath, query: [("page", String(page)), ("pageSize", "100")])
-            let json = JSON(answer.tape, node: answer.tape.root)
-            items += json["data"]?.arrayValue ?? []
-            page += 1
-            guard let pages = json["meta"]?["totalPages"]?.intValue, page < pages, page < 10_000 else { return items }
-        }
     }
 
     /// A value with every placeholder replaced; nil when one cannot be (its create failed).
@@ -203,17 +213,7 @@ public struct WebexPush {
     }
 
     private static func placeholderName(_ value: JSON?) -> String {
-        var found = "an entity"
-        func walk(_ value: JSON?) {
-            switch value {
-            case .string(let text)? where text.hasPrefix("<"): found = text
-            case .array(let items)?: items.forEach { walk($0) }
-            case .object(let members)?: members.forEach { walk($0.1) }
-            default: break
-            }
-        }
-        walk(value)
-        return found
+        value.flatMap { WebexPlaceholder.named(in: $0).first } ?? "an entity"
     }
 
     // MARK: Updates and deletes
@@ -258,6 +258,65 @@ public struct WebexPush {
         } catch WebexAPIError.failed(_, let status?, let trackingId, let reason, _) where (400..<500).contains(status) {
             return try finish(step, change, .failed, webexId, "refused (\(status)): \(reason)\(Self.tracking(trackingId))")
         }
+    }
+
+    /// User updates through `PATCH user/bulk` (207): each item names the user's id, the
+    /// planned `version` (the tenant refuses the item with 412 if it moved) and only the
+    /// planned fields, which replace the stored ones — every other field stays as it is. An
+    /// item the tenant refused for its version, and a change the patch cannot express (a field
+    /// removed, no planned version), goes the single way: read, checked, written whole.
+    private func bulkUpdate(_ changes: [WebexPlan.Change], from first: Int, state: State) async throws -> [Outcome] {
+        var state = state
+        var items: [JSON] = []
+        var single: [Int: WebexPlan.Change] = [:]
+        for (offset, change) in changes.enumerated() {
+            var item: [(String, JSON)] = []
+            if let webexId = change.webexId, let version = change.version, change.fields.allSatisfy({ $0.new != nil && !$0.webexField.contains(".") })
+            {
+                item = [("id", .string(webexId)), ("version", .int(version))]
+                for field in change.fields {
+                    guard let value = try await resolve(field.new, state: &state) else {
+                        item = []
+                        break
+                    }
+                    item.append((field.webexField, value))
+                }
+            }
+            if item.isEmpty {
+                single[offset] = change
+            } else {
+                items.append(.object([("itemIdentifier", .int(offset)), ("item", .object(item)), ("requestAction", .string("SAVE"))]))
+            }
+        }
+        var results: [Int: Outcome] = [:]
+        if !items.isEmpty {
+            let request = WebexEndpoint.request("PATCH", "/organization/\(client.endpoint.org)/user/bulk", query: [])
+            for (offset, change) in changes.enumerated() where single[offset] == nil {
+                try journal.intent(step: first + offset, request: request, change: change)
+            }
+            let answer = try await client.patch("user/bulk", body: Array(JSON.object([("items", .array(items))]).rendered().utf8))
+            let answered = JSON(answer.tape, node: answer.tape.root)["items"]?.arrayValue ?? []
+            var byItem: [Int: JSON] = [:]
+            for result in answered { if let identifier = result["itemIdentifier"]?.intValue { byItem[identifier] = result } }
+            for (offset, change) in changes.enumerated() where single[offset] == nil {
+                let result = byItem[offset]
+                switch result?["status"]?.intValue {
+                case let status? where (200..<300).contains(status):
+                    results[offset] = try finish(first + offset, change, .landed, change.webexId, nil, version: change.version.map { $0 + 1 })
+                case 412?, nil:
+                    // Moved since the plan, or not answered: the single way tells which.
+                    try journal.outcome(step: first + offset, result: "retry", webexId: change.webexId, version: nil, detail: "bulk item not applied")
+                    single[offset] = change
+                case let status?:
+                    let message = result?["apiError"]?["error"]?["message"]?.arrayValue?.first?["description"]?.stringValue ?? "refused"
+                    results[offset] = try finish(first + offset, change, .failed, change.webexId, "refused (\(status)): \(message)")
+                }
+            }
+        }
+        for (offset, change) in single.sorted(by: { $0.key < $1.key }) {
+            results[offset] = try await update(change, step: first + offset, state: state)
+        }
+        return changes.indices.map { results[$0]! }
     }
 
     private func delete(_ change: WebexPlan.Change, step: Int) async throws -> Outcome {

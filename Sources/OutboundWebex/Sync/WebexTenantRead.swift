@@ -34,16 +34,7 @@ public struct WebexTenantRead: Sendable {
 
     /// Reads the tenant's work types (every page of `v2/work-type`) for the wrap-up one.
     public static func wrapUpWorkType(client: WebexClient) async throws -> WebexLookup {
-        var items: [JSON] = []
-        var page = 0
-        while true {
-            let answer = try await client.get("v2/work-type", query: [("page", String(page)), ("pageSize", "100")])
-            let json = JSON(answer.tape, node: answer.tape.root)
-            items += json["data"]?.arrayValue ?? []
-            page += 1
-            guard let pages = json["meta"]?["totalPages"]?.intValue, page < pages, page < 1000 else { break }
-        }
-        return wrapUpWorkType(in: items)
+        wrapUpWorkType(in: try await client.items(ofList: "v2/work-type"))
     }
 
     private static func wrapUpWorkType(in items: [JSON]) -> WebexLookup {

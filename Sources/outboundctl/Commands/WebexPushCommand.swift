@@ -37,6 +37,9 @@ struct WebexPushCommand: AsyncParsableCommand {
     @Flag(help: "Write each created entity's Webex id into its YAML entry as externalId (one inserted line).")
     var writeIds = false
 
+    @Flag(help: "Send user updates one at a time (GET and PUT each) instead of 100 a request through PATCH user/bulk.")
+    var noBulk = false
+
     @Option(help: "The journal file (default: .outboundctl/webex-ORG.journal).")
     var journal: String?
 
@@ -103,7 +106,7 @@ struct WebexPushCommand: AsyncParsableCommand {
         let text = format == .text
         let outcomes: [WebexPush.Outcome]
         do {
-            outcomes = try await WebexPush(client: client, journal: record) { outcome in
+            outcomes = try await WebexPush(client: client, journal: record, bulk: !noBulk) { outcome in
                 status.clear()
                 if text { emit(line(outcome)) }
             }.run(toPush)
