@@ -1,20 +1,23 @@
 #!/usr/bin/env bash
 # The webex push benchmark (issue #27): a tenant of USERS users (default 1,000), written by
 # scripts/webex-fixture.py and served by the fake Webex API (Tests/FakeWebex), is pulled and
-# imported once; every agent is then moved to another desktop profile in the files, and
+# imported once; AGENTS agents (default 1,000) are then moved to another desktop profile in
+# the files, and
 # `webex push` sends that change RUNS times with bulk (PATCH user/bulk, 100 users a request)
 # and RUNS times without (--no-bulk: GET and PUT per user), each against a fresh fake at
 # --rate RATE (default 300, Cisco's limit). Prints the requests each push made, the medians,
 # and the ratio that counts: the push's wall time / the minimum its request count allows at
 # RATE (requests ÷ RATE a minute). The push's time includes its own pull of the tenant.
-#   scripts/bench-webex-push.sh [USERS] [RATE] [RUNS] [RUNS_WITHOUT_BULK]
+#   scripts/bench-webex-push.sh [USERS] [RATE] [RUNS] [RUNS_WITHOUT_BULK] [AGENTS]
 # OUTBOUNDCTL=path runs another build (default: a release build in .build-release).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-users=${1:-1000}
+users=${1:-1100}
 rate=${2:-300}
 runs=${3:-3}
 runs_single=${4:-$runs}
+agents=${5:-1000}
+extra=Tests/Fixtures/webex/extra.yaml  # the generated tenant's entry points are the fixture's
 if [ -z "${OUTBOUNDCTL:-}" ]; then
   swift build -c release --scratch-path .build-release --product outboundctl >/dev/null
   OUTBOUNDCTL=.build-release/release/outboundctl
@@ -41,18 +44,26 @@ stop_fake() { kill "$pid"; wait "$pid" 2>/dev/null || true; pid=; }
 
 start_fake
 "$OUTBOUNDCTL" webex pull --out "$work/raw" --org "$org" --api "$api" --token-file "$work/token" --rate 100000 -q
+cp "$extra" "$work/raw/extra.yaml"
 "$OUTBOUNDCTL" import webex "$work/raw" --out "$work/config" -q
 stop_fake
-# Every agent to another desktop profile: one changed Webex field (agentProfileId) per user.
-python3 - "$work/config" <<'PY'
+# AGENTS agents to another desktop profile: one changed Webex field (agentProfileId) each.
+python3 - "$work/config" "$agents" <<'PY'
 import pathlib, re, sys
-config = pathlib.Path(sys.argv[1])
+config, wanted = pathlib.Path(sys.argv[1]), int(sys.argv[2])
 profiles = re.findall(r"^  ([^\s:]+):", (config / "desktopProfiles.yaml").read_text(), re.M)
 agents = config / "agents.yaml"
-text = agents.read_text()
-changed = re.sub(r"^(    desktopProfile: )(\S+)$", lambda m: m[1] + next(p for p in profiles if p != m[2]), text, flags=re.M)
-agents.write_text(changed)
-print(f"{len(re.findall(r'^    desktopProfile: ', changed, re.M))} agents moved to another desktop profile", file=sys.stderr)
+moved = 0
+def move(match):
+    global moved
+    if moved == wanted:
+        return match[0]
+    moved += 1
+    return match[1] + next(p for p in profiles if p != match[2])
+agents.write_text(re.sub(r"^(    desktopProfile: )(\S+)$", move, agents.read_text(), flags=re.M))
+if moved < wanted:
+    sys.exit(f"only {moved} agents have a desktop profile; give more USERS")
+print(f"{moved} agents moved to another desktop profile", file=sys.stderr)
 PY
 
 now() { date +%s.%N; }
@@ -62,12 +73,12 @@ push() {  # push MODE: one run against a fresh fake; prints "seconds:requests"
   [ "$1" = single ] && flags=(--no-bulk)
   local start end
   start=$(now)
-  "$OUTBOUNDCTL" webex push "$work/config" --yes --org "$org" --api "$api" --token-file "$work/token" --rate "$rate" \
+  "$OUTBOUNDCTL" webex push "$work/config" --extra "$extra" --yes --org "$org" --api "$api" --token-file "$work/token" --rate "$rate" \
     --journal "$work/journal" -q "${flags[@]}" > "$work/push.out" || { cat "$work/push.out" >&2; exit 1; }
   end=$(now)
   local requests
   requests=$(wc -l < "$work/requests.jsonl")
-  "$OUTBOUNDCTL" webex plan "$work/config" --org "$org" --api "$api" --token-file "$work/token" --rate 100000 \
+  "$OUTBOUNDCTL" webex plan "$work/config" --extra "$extra" --org "$org" --api "$api" --token-file "$work/token" --rate 100000 \
     --detailed-exitcode -q > /dev/null || { echo "the plan after the push is not empty" >&2; exit 1; }
   stop_fake
   echo "$start:$end:$requests"

@@ -30,5 +30,4 @@ public struct WebexMultimediaProfile: WebexItem, Hashable {
     public var manuallyAssignable: Slots?
     /// The tenant's default profile: `webex push` gives it to a site the files give none.
     public var systemDefault: Bool?
-    public var blendingModeEnabled: Bool?
 }

@@ -144,6 +144,8 @@ public enum WebexPlanner {
         var errors: [WebexPlanError] = []
         /// Per section: the Webex id of each entity of the files that matched one, and how.
         var matches: [Section: [String: (webexId: String, by: WebexPlan.MatchedBy)]] = [:]
+        /// Per section: the Webex id of each imported entity, by its id after renaming.
+        var tenantIds: [Section: [String: String]] = [:]
 
         init(files: Configuration, export: WebexExport, imported: WebexImport, versions: [WebexResource: [String: Int]], prune: Bool) {
             self.files = files
@@ -206,9 +208,7 @@ public enum WebexPlanner {
                 }
                 let matched = Set((matches[section] ?? [:]).values.map(\.webexId))
                 for (key, _) in theirs.sorted(by: { $0.key < $1.key }) where ours[key] == nil {
-                    guard let webexId = webexId(section, renamedId: key.id, renamed: renamed[section] ?? [:]), !matched.contains(webexId) else {
-                        continue
-                    }
+                    guard let webexId = tenantIds[section]?[key.id], !matched.contains(webexId) else { continue }
                     let name = index.name(resource, webexId)
                     if !prune {
                         plan.unmanaged.append(.init(resource: resource, webexId: webexId, name: name))
@@ -227,7 +227,11 @@ public enum WebexPlanner {
                 }
             }
             notPushableTenant(into: &plan)
-            dropUnreachable(&plan)
+            for change in dropUnreachable(&plan) {
+                // What cannot land is not in the impact.
+                let key = CanonicalForm.Key(kind: change.section.rawValue, id: change.id)
+                after[key] = current[key]
+            }
             plan.changes = WebexPlan.sorted(plan.changes)
             let afterConfiguration = CanonicalForm.configuration(from: after, name: "webex")
             plan.impact = Plan.impact(
@@ -278,10 +282,14 @@ public enum WebexPlanner {
             let resource = section.webexResource!
             let entries = imported.sections[section] ?? []
             var byWebexId: [String: String] = [:]
+            var webexIdOf: [String: String] = [:]
             var byEmail: [String: String] = [:]
             for entry in entries {
                 let fields = JSON.object(entry.fields)
-                if let webexId = fields["externalId"]?.stringValue { byWebexId[webexId] = entry.id }
+                if let webexId = fields["externalId"]?.stringValue {
+                    byWebexId[webexId] = entry.id
+                    webexIdOf[entry.id] = webexId
+                }
                 if section == .agents, let email = fields["email"]?.stringValue { byEmail[email.lowercased()] = entry.id }
             }
             let importedIds = Set(entries.map(\.id))
@@ -319,9 +327,8 @@ public enum WebexPlanner {
                 let candidate =
                     section == .agents
                     ? entity["email"]?.stringValue.flatMap { byEmail[$0.lowercased()] } : (importedIds.contains(key.id) ? key.id : nil)
-                guard let importedId = candidate, taken[importedId] == nil else { continue }
+                guard let importedId = candidate, taken[importedId] == nil, let webexId = webexIdOf[importedId] else { continue }
                 taken[importedId] = key.id
-                let webexId = JSON.object(entries.first { $0.id == importedId }!.fields)["externalId"]!.stringValue!
                 found[key.id] = (webexId, .name)
             }
             matches[section] = found
@@ -336,12 +343,8 @@ public enum WebexPlanner {
                 }
                 renamed[id] = "\(id)-webex\(suffix == 1 ? "" : "-\(suffix)")"
             }
+            tenantIds[section] = Dictionary(webexIdOf.map { (renamed[$0.key] ?? $0.key, $0.value) }, uniquingKeysWith: { first, _ in first })
             return renamed
-        }
-
-        private func webexId(_ section: Section, renamedId: String, renamed: [String: String]) -> String? {
-            let original = renamed.first { $0.value == renamedId }?.key ?? renamedId
-            return (imported.sections[section] ?? []).first { $0.id == original }.flatMap { JSON.object($0.fields)["externalId"]?.stringValue }
         }
 
         /// The tenant as imported, with the files' ids, as canonical rows. Licences and the
@@ -392,7 +395,8 @@ public enum WebexPlanner {
 
         /// A change naming an entity push cannot create (an entry point, a user) cannot land:
         /// it becomes not pushable too, and so, in turn, do the changes naming what it creates.
-        private func dropUnreachable(_ plan: inout WebexPlan) {
+        private func dropUnreachable(_ plan: inout WebexPlan) -> [WebexPlan.Change] {
+            var dropped: [WebexPlan.Change] = []
             while true {
                 let creatable = Set(plan.changes.filter { $0.action == .create }.map { WebexPlaceholder.created($0.resource, $0.id) })
                 guard
@@ -401,8 +405,9 @@ public enum WebexPlanner {
                             field.new.map { WebexPlaceholder.named(in: $0).contains { !creatable.contains($0) } } ?? false
                         }
                     })
-                else { return }
+                else { return dropped }
                 let change = plan.changes.remove(at: index)
+                dropped.append(change)
                 let field = change.fields.first { field in
                     field.new.map { WebexPlaceholder.named(in: $0).contains { !creatable.contains($0) } } ?? false
                 }!

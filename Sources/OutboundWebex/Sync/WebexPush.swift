@@ -104,7 +104,7 @@ public struct WebexPush {
         var body = JSON.object([])
         for field in change.fields {
             guard let value = try await resolve(field.new, state: &state) else {
-                return try finish(step, change, .failed, nil, "it names \(Self.placeholderName(field.new)), which did not land")
+                return try finish(step, change, .failed, nil, "it names \(Self.placeholderName(field.new)), which is not in the tenant")
             }
             body = body.setting(path: field.webexField, to: value)
         }
@@ -212,8 +212,13 @@ public struct WebexPush {
         return id
     }
 
+    /// What a value names that could not be resolved, for the refusal.
     private static func placeholderName(_ value: JSON?) -> String {
-        value.flatMap { WebexPlaceholder.named(in: $0).first } ?? "an entity"
+        if let name = value.flatMap({ WebexPlaceholder.named(in: $0).first }) { return name }
+        if value.map({ $0.rendered().contains(WebexPlaceholder.wrapUpWorkType) }) == true {
+            return "the tenant's WRAP_UP_CODE work type (v2/work-type has none)"
+        }
+        return "an entity"
     }
 
     // MARK: Updates and deletes
@@ -232,7 +237,7 @@ public struct WebexPush {
         var planned: [(String, JSON?)] = []
         for field in change.fields {
             guard let value = try await resolve(field.new, state: &state) else {
-                return try finish(step, change, .failed, webexId, "it names \(Self.placeholderName(field.new)), which did not land")
+                return try finish(step, change, .failed, webexId, "it names \(Self.placeholderName(field.new)), which is not in the tenant")
             }
             planned.append((field.webexField, field.new == nil ? nil : value))
         }
@@ -294,15 +299,20 @@ public struct WebexPush {
             for (offset, change) in changes.enumerated() where single[offset] == nil {
                 try journal.intent(step: first + offset, request: request, change: change)
             }
-            let answer = try await client.patch("user/bulk", body: Array(JSON.object([("items", .array(items))]).rendered().utf8))
-            let answered = JSON(answer.tape, node: answer.tape.root)["items"]?.arrayValue ?? []
+            var answered: [JSON] = []
+            do {
+                let answer = try await client.patch("user/bulk", body: Array(JSON.object([("items", .array(items))]).rendered().utf8))
+                answered = JSON(answer.tape, node: answer.tape.root)["items"]?.arrayValue ?? []
+            } catch WebexAPIError.failed(_, let status?, _, _, _) where (400..<500).contains(status) {
+                // The tenant refused the bulk request as a whole: every item goes the single way.
+            }
             var byItem: [Int: JSON] = [:]
             for result in answered { if let identifier = result["itemIdentifier"]?.intValue { byItem[identifier] = result } }
             for (offset, change) in changes.enumerated() where single[offset] == nil {
                 let result = byItem[offset]
                 switch result?["status"]?.intValue {
                 case let status? where (200..<300).contains(status):
-                    results[offset] = try finish(first + offset, change, .landed, change.webexId, nil, version: change.version.map { $0 + 1 })
+                    results[offset] = try finish(first + offset, change, .landed, change.webexId, nil)
                 case 412?, nil:
                     // Moved since the plan, or not answered: the single way tells which.
                     try journal.outcome(step: first + offset, result: "retry", webexId: change.webexId, version: nil, detail: "bulk item not applied")

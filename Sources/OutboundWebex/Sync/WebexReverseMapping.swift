@@ -229,7 +229,8 @@ struct WebexReverseMapping {
             let blending = value?.stringValue.flatMap(Blending.init(rawValue:)) ?? .blended
             return .fields([
                 ("blendingMode", .string(profile.blendingMode), Self.blendingMode(blending)),
-                ("blendingModeEnabled", profile.blendingModeEnabled.map(JSON.bool), .bool(blending != .exclusive)),
+                // Not read by the import (a schema problem in it stays a warning): its old value is not shown.
+                ("blendingModeEnabled", nil, .bool(blending != .exclusive)),
             ])
         case "voice": return .fields([("telephony", .int(profile.telephony), .int(value?.intValue ?? 0))])
         case "chat": return .fields([("chat", .int(profile.chat), .int(value?.intValue ?? 0))])

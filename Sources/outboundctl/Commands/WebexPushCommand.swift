@@ -93,8 +93,8 @@ struct WebexPushCommand: AsyncParsableCommand {
         let journalPath = journal ?? WebexJournal.defaultPath(org: org)
         if let unfinished = WebexJournal.unfinished(at: journalPath, org: org) {
             printError(
-                "note: the push started \(unfinished.started) did not finish (\(plural(unfinished.sent, "request")) without a recorded answer); "
-                    + "what landed is adopted (each entity is read before it is changed) and the rest is sent now")
+                "note: the push started \(unfinished.started) did not finish (\(plural(unfinished.sent, "change")) sent without a recorded outcome); "
+                    + "what landed is found in the tenant and not sent again, and the rest is sent now")
         }
         try confirm(toPush)
         let record: WebexJournal
@@ -111,6 +111,8 @@ struct WebexPushCommand: AsyncParsableCommand {
                 if text { emit(line(outcome)) }
             }.run(toPush)
         } catch let error as WebexAPIError {
+            throw error
+        } catch let error as CancellationError {
             throw error
         } catch {
             // The journal could not be written: stop rather than send what it cannot record.
