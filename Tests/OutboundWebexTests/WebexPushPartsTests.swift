@@ -50,6 +50,9 @@ final class WebexPushPartsTests: XCTestCase {
         XCTAssertThrowsError(try ExternalIdWriter.insert("abc", entry: "porto", line: 5, in: crlf.path))
         XCTAssertThrowsError(try ExternalIdWriter.insert("abc", entry: "lisbon", line: 4, in: crlf.path))
         XCTAssertThrowsError(try ExternalIdWriter.insert("abc", entry: "lisbon", line: 99, in: crlf.path))
+        // An entry that has its id already keeps it: the same id is no change, another is refused.
+        try ExternalIdWriter.insert("abc", entry: "lisbon", line: 2, in: crlf.path)
+        XCTAssertThrowsError(try ExternalIdWriter.insert("xyz", entry: "lisbon", line: 2, in: crlf.path))
         XCTAssertEqual(
             try String(contentsOf: crlf, encoding: .utf8),
             "sites:\r\n  lisbon:\r\n    externalId: abc\r\n    name: Lisbon\r\n  porto: {name: Porto}\r\n")
@@ -70,7 +73,7 @@ final class WebexPushPartsTests: XCTestCase {
                 fields: [.init(webexField: "siteId", old: nil, new: .string("<new site porto>"))], version: nil, section: .teams, file: nil, line: nil
             ),
         ]
-        let text = WebexPlanFile.text(plan, files: [], toolVersion: "test")
+        let text = WebexPlanFile.text(plan, files: ["profiles.yaml"], toolVersion: "test")
         let saved = try WebexPlanFile.read(Array(text.utf8))
         XCTAssertEqual(saved.plan.org, "org-1")
         // Profiles go before teams, whatever order the file has.
@@ -94,6 +97,14 @@ final class WebexPushPartsTests: XCTestCase {
                 "$.changes[0].resource"
             ),
             ("{", "$"),
+            (
+                #"{"format": "outboundctl-webex-plan", "formatVersion": 1, "org": "o", "changes": [{"action": "update", "resource": "team", "section": "teams", "id": "t", "webexId": "w", "fields": [{"webexField": "a..b"}]}]}"#,
+                "$.changes[0].fields[0].webexField"
+            ),
+            (
+                #"{"format": "outboundctl-webex-plan", "formatVersion": 1, "org": "o", "files": [], "changes": [{"action": "create", "resource": "team", "section": "teams", "id": "t", "file": "/etc/passwd"}]}"#,
+                "$.changes[0].file"
+            ),
         ] {
             XCTAssertThrowsError(try WebexPlanFile.read(Array(bad.utf8)), bad) { error in
                 XCTAssertEqual((error as? WebexPlanFile.Problem)?.path, place, bad)
@@ -101,12 +112,15 @@ final class WebexPushPartsTests: XCTestCase {
         }
     }
 
-    func testSlotsAreSentSoTheImportReadsThemBack() {
+    func testSlotFormsChannelTypesAndPlaceholdersInReferenceFieldsOnly() {
         XCTAssertTrue(WebexReverseMapping.slots(.int(3)) == (3, nil))
         XCTAssertTrue(WebexReverseMapping.slots(.object([("assignment", .string("manual")), ("slots", .int(4))])) == (0, 4))
         XCTAssertTrue(WebexReverseMapping.slots(nil) == (0, 0))
         XCTAssertTrue(WebexReverseMapping.channelType(.sms) == ("SOCIAL_CHANNEL", "MESSAGEBIRD"))
         XCTAssertTrue(WebexReverseMapping.channelType(.email) == ("EMAIL", nil))
         XCTAssertEqual(WebexPlaceholder.named(in: .array([.object([("teamId", .string("<new team a>"))]), .string("w")])), ["<new team a>"])
+        // A description that happens to look like one is text.
+        XCTAssertEqual(WebexPlaceholder.named(in: WebexPlan.FieldChange(webexField: "description", old: nil, new: .string("<new team a>"))), [])
+        XCTAssertEqual(WebexPlaceholder.named(in: WebexPlan.FieldChange(webexField: "teamIds", old: nil, new: .array([.string("<new team a>")]))), ["<new team a>"])
     }
 }

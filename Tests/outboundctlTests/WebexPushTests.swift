@@ -244,6 +244,7 @@ final class WebexPushTests: XCTestCase {
             let agents = config.appendingPathComponent("agents.yaml")
             let text = try String(contentsOf: agents, encoding: .utf8)
             let moved = text.components(separatedBy: "desktopProfile: frontline\n").count - 1
+            XCTAssertGreaterThan(moved, 100, "a bulk request holds 100 users: more make two")
             try text.replacingOccurrences(of: "desktopProfile: frontline\n", with: "desktopProfile: back-office\n").write(
                 to: agents, atomically: true, encoding: .utf8)
             let before = try state(fake)
@@ -272,6 +273,33 @@ final class WebexPushTests: XCTestCase {
         }
     }
 
+    func testACreateWhoseIdIsNotItsNamesSlugAndTwoMediaMadeManualConverge() throws {
+        let fake = try FakeWebexServer(export: seeded, test: self)
+        let config = try adopt(fake)
+        // The import would call a team named "Outbound SMS" outbound-sms: this one is sms-out.
+        try edit(
+            config.appendingPathComponent("teams.yaml"), replacing: "teams:\n",
+            with: "teams:\n  sms-out:\n    name: Outbound SMS\n    site: porto-harbor\n")
+        // A profile without manually assignable slots gets them for email and social at once.
+        try edit(
+            config.appendingPathComponent("multimediaProfiles.yaml"), replacing: "    chat: 3\n    email: 2\n    social: 2\n",
+            with: "    chat: 3\n    email: {assignment: manual, slots: 4}\n    social: {assignment: manual, slots: 1}\n")
+        let pushed = try push(fake, config)
+        XCTAssertEqual(pushed.status, 0, pushed.stderr + pushed.stdout)
+        let profile = try XCTUnwrap(try state(fake)["multimedia-profile"]?["ca680513-b814-5eb9-810e-8c1897812a24"])
+        XCTAssertEqual(profile["email"] as? Int, 0)
+        XCTAssertEqual(profile["social"] as? Int, 0)
+        XCTAssertEqual((profile["manuallyAssignable"] as? NSDictionary)?["email"] as? Int, 4)
+        XCTAssertEqual((profile["manuallyAssignable"] as? NSDictionary)?["social"] as? Int, 1)
+        // The next plan finds the team by its Webex name: nothing to send, nothing unmanaged.
+        let again = try plan(fake, config, ["--detailed-exitcode", "--format", "json"])
+        XCTAssertEqual(again.status, 0, again.stderr + again.stdout)
+        XCTAssertEqual((again.json?["changes"] as? [Any])?.count, 0, again.stdout)
+        XCTAssertEqual((again.json?["unmanaged"] as? [Any])?.count, 0, again.stdout)
+        let teams = try state(fake)["team"]!.values.filter { $0["name"] as? String == "Outbound SMS" }
+        XCTAssertEqual(teams.count, 1)
+    }
+
     func testPushesUnderRandomFaultsConvergeWithoutDuplicates() throws {
         let fake = try FakeWebexServer(export: seeded, ["--faults", "429s1:0.04,503:0.06,POST/commitdrop:0.4", "--seed", "11"], test: self)
         let config = try adopt(fake)
@@ -279,6 +307,7 @@ final class WebexPushTests: XCTestCase {
         var teams = "teams:\n"
         for index in 1...4 { teams += "  night-\(index):\n    name: Night \(index)\n    site: porto-harbor\n" }
         try edit(config.appendingPathComponent("teams.yaml"), replacing: "teams:\n", with: teams)
+        let before = try state(fake)
         var runs: [RunResult] = []
         for _ in 1...6 {
             let result = try push(fake, config)
@@ -287,7 +316,13 @@ final class WebexPushTests: XCTestCase {
             XCTAssertEqual(result.status, 3, result.stderr + result.stdout)
         }
         XCTAssertEqual(runs.last?.status, 0, runs.map { $0.stderr + $0.stdout }.joined(separator: "\n---\n"))
-        let names = try state(fake)["team"]!.values.compactMap { $0["name"] as? String }
+        let after = try state(fake)
+        // No entity the plan does not change was touched, however often the pushes were cut off.
+        let touched: Set<String> = ["09873800-be54-53b4-87d3-eda1f0e738c0", "740b9193-99d6-5eaa-ab98-82c550d3a839"]
+        for (list, items) in before {
+            for (id, item) in items where !touched.contains(id) { XCTAssertEqual(after[list]?[id], item, "\(list) \(id) changed") }
+        }
+        let names = after["team"]!.values.compactMap { $0["name"] as? String }
         XCTAssertEqual(names.count, Set(names.map { $0.lowercased() }).count, "duplicate teams: \(names.sorted())")
         for index in 1...4 { XCTAssertTrue(names.contains("Night \(index)"), "\(names)") }
         let again = try plan(fake, config, ["--detailed-exitcode"])
@@ -316,6 +351,10 @@ final class WebexPushTests: XCTestCase {
         // Killed once two writes have landed: the push is part way through its nine.
         let deadline = Date().addingTimeInterval(120)
         while writes(fake).count < 2, process.isRunning, Date() < deadline { usleep(20_000) }
+        // Meanwhile a second push of the same organisation is refused before it reads anything.
+        let second = try push(fake, config)
+        XCTAssertEqual(second.status, 1, second.stderr)
+        XCTAssertTrue(second.stderr.contains("another webex push is running"), second.stderr)
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
         let landedBeforeKill = writes(fake).count

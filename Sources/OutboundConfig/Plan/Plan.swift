@@ -43,6 +43,13 @@ public struct Plan: Sendable {
         public var after: Bool
         /// The reasons after the change (empty when it becomes available).
         public var reasons: [ReasonCode]
+
+        public init(key: AvailabilityKey, before: Bool, after: Bool, reasons: [ReasonCode]) {
+            self.key = key
+            self.before = before
+            self.after = after
+            self.reasons = reasons
+        }
     }
 
     public var baseRevision: Int?

@@ -7,7 +7,15 @@ extension WebexClient {
         var items: [JSON] = []
         var page = 0
         while true {
-            let answer = try await get(path, query: [("page", String(page)), ("pageSize", "100")])
+            // A list cannot claim pages it does not have: an empty one before the last is retried,
+            // then refused (SPEC §10), as the pull refuses it.
+            let answer = try await get(path, query: [("page", String(page)), ("pageSize", "100")]) { [page] tape in
+                guard let data = tape.kind(tape.root) == .object ? tape.member("data", of: tape.root) : nil, tape.kind(data) == .array,
+                    tape.count(data) == 0, let meta = tape.member("meta", of: tape.root), let total = tape.member("totalPages", of: meta),
+                    tape.kind(total) == .number, case .int(let pages) = tape.number(total), page < pages - 1
+                else { return nil }
+                return "page \(page) is empty, but the list claims \(pages) pages"
+            }
             let json = JSON(answer.tape, node: answer.tape.root)
             items += json["data"]?.arrayValue ?? []
             page += 1

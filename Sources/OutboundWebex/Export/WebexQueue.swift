@@ -36,6 +36,9 @@ public struct WebexQueue: WebexItem, Hashable {
         }
 
         public var agentGroups: [AgentGroup]?
+        /// The group's place and time in turn: kept as they are by `webex push`.
+        public var order: Int?
+        public var duration: Int?
     }
 
     /// Required here although optional in the schema: entry points of `extra.yaml` name queues by it.

@@ -30,6 +30,15 @@ public enum ExternalIdWriter {
         else {
             throw Refusal(description: "\(file):\(line): the entry '\(id)' is not a block of fields there; add externalId: \(webexId) by hand")
         }
+        // An entry that already names its Webex id (written by another push) keeps it.
+        for field in lines[line...].prefix(while: { $0.trimmingCharacters(in: .whitespaces).isEmpty || $0.prefix { $0 == " " }.count > indent }) {
+            let text = field.trimmingCharacters(in: .whitespaces)
+            guard text.hasPrefix("externalId:") else { continue }
+            let given = text.dropFirst("externalId:".count).trimmingCharacters(in: .whitespaces).trimmingCharacters(
+                in: CharacterSet(charactersIn: "\"'\r"))
+            if given == webexId { return }
+            throw Refusal(description: "\(file):\(line): the entry '\(id)' already has externalId \(given), not \(webexId); check it by hand")
+        }
         // The entry's fields' indentation: its first field's.
         var fieldIndent = indent + 2
         if let next = lines[line...].first(where: {

@@ -9,8 +9,16 @@ import OutboundConfig
 /// ids, paths and statuses, never a token or a body.
 public final class WebexJournal {
     public let path: String
+    private let org: String
     private let handle: FileHandle
     private let push: String
+    private let formatter = ISO8601DateFormatter()
+
+    /// Another push holds the journal.
+    public struct Busy: Error, CustomStringConvertible {
+        public var path: String
+        public var description: String { "another webex push is running with the journal \(path); wait for it to end" }
+    }
 
     /// What an earlier push left in the journal: requests sent without an outcome recorded.
     public struct Unfinished: Sendable {
@@ -30,12 +38,16 @@ public final class WebexJournal {
             }
         }
         handle = try FileHandle(forWritingTo: url)
+        // One push of an organisation at a time: a second would interleave its lines here, and
+        // both would write the same ids into the files.
+        guard flock(handle.fileDescriptor, LOCK_EX | LOCK_NB) == 0 else {
+            try? handle.close()
+            throw Busy(path: path)
+        }
         try handle.seekToEnd()
         push = "\(Int(Date().timeIntervalSince1970 * 1000))-\(getpid())"
         self.org = org
     }
-
-    private let org: String
 
     deinit { try? handle.close() }
 
@@ -68,10 +80,19 @@ public final class WebexJournal {
 
     /// Before a request: what it is about to do.
     func intent(step: Int, request: String, change: WebexPlan.Change) throws {
-        try append([
-            ("event", .string("intent")), ("step", .int(step)), ("request", .string(request)), ("resource", .string(change.resource.rawValue)),
-            ("id", .string(change.id)), ("webexId", change.webexId.map(JSON.string) ?? .null),
-        ])
+        try intents([(step, change)], request: request)
+    }
+
+    /// Before a bulk request: each change it carries, a line each, flushed once.
+    func intents(_ changes: [(step: Int, change: WebexPlan.Change)], request: String) throws {
+        try append(
+            changes.map { step, change in
+                [
+                    ("event", .string("intent")), ("step", .int(step)), ("request", .string(request)),
+                    ("resource", .string(change.resource.rawValue)), ("id", .string(change.id)),
+                    ("webexId", change.webexId.map(JSON.string) ?? .null),
+                ]
+            })
     }
 
     /// After it: how it ended (`landed`, `adopted`, `skipped`, `failed`), with the entity's id
@@ -88,11 +109,16 @@ public final class WebexJournal {
     }
 
     private func append(_ members: [(String, JSON)]) throws {
-        let line =
-            JSON.object(
-                [("time", .string(ISO8601DateFormatter().string(from: Date()))), ("org", .string(org)), ("push", .string(push))] + members
-            ).rendered() + "\n"
-        try handle.write(contentsOf: Data(line.utf8))
+        try append([members])
+    }
+
+    /// Appends lines and forces them to disk once.
+    private func append(_ lines: [[(String, JSON)]]) throws {
+        let time = JSON.string(formatter.string(from: Date()))
+        let text = lines.map { members in
+            JSON.object([("time", time), ("org", .string(org)), ("push", .string(push))] + members).rendered() + "\n"
+        }.joined()
+        try handle.write(contentsOf: Data(text.utf8))
         try handle.synchronize()
     }
 }

@@ -18,6 +18,19 @@ public struct WebexPlan: Sendable {
         public var old: JSON?
         /// nil: the member is removed.
         public var new: JSON?
+        /// The format's field it carries (nil in a saved plan, which does not keep it).
+        var formatField: String? = nil
+
+        public init(webexField: String, old: JSON?, new: JSON?) {
+            self.webexField = webexField
+            self.old = old
+            self.new = new
+        }
+
+        init(webexField: String, old: JSON?, new: JSON?, formatField: String) {
+            self.init(webexField: webexField, old: old, new: new)
+            self.formatField = formatField
+        }
     }
 
     public struct Change: Sendable {

@@ -57,8 +57,8 @@ public enum WebexPlanFile {
         public var description: String { "\(path): \(message)" }
     }
 
-    /// Reads a saved plan. What push sends comes from here, so every field is checked; the
-    /// impact and the not-pushable lists are for reading and are not read back.
+    /// Reads a saved plan. What push sends comes from here, so every member it reads is
+    /// checked, with the JSON path of the first one wrong.
     public static func read(_ bytes: [UInt8]) throws(Problem) -> Saved {
         let json: JSON
         do {
@@ -94,6 +94,10 @@ public enum WebexPlanFile {
                 guard let name = field["webexField"]?.stringValue, !name.isEmpty else {
                     throw Problem(path: "\(path).fields[\(fieldIndex)].webexField", message: "a string is required")
                 }
+                let parts = name.split(separator: ".", omittingEmptySubsequences: false)
+                guard parts.count <= 2, parts.allSatisfy({ !$0.isEmpty }) else {
+                    throw Problem(path: "\(path).fields[\(fieldIndex)].webexField", message: "a field name, or two joined by a dot")
+                }
                 let new = field["new"]
                 fields.append(.init(webexField: name, old: field["old"].flatMap { $0 == .null ? nil : $0 }, new: new == .null ? nil : new))
             }
@@ -106,6 +110,36 @@ public enum WebexPlanFile {
         plan.changes = WebexPlan.sorted(plan.changes)
         let files = (json["files"]?.arrayValue ?? []).compactMap { file in
             file["path"]?.stringValue.map { ($0, file["digest"]?.stringValue ?? "") }
+        }
+        // --write-ids writes only into the files the plan was made from.
+        let known = Set(files.map(\.0))
+        if let index = plan.changes.firstIndex(where: { $0.file.map { !known.contains($0) } ?? false }) {
+            throw Problem(path: "$.changes[\(index)].file", message: "not one of the plan's files")
+        }
+        // What is not pushable and unmanaged is shown again before the push; the impact too.
+        for (index, item) in (json["notPushable"]?.arrayValue ?? []).enumerated() {
+            guard let resource = item["resource"]?.stringValue, let id = item["id"]?.stringValue, let reason = item["reason"]?.stringValue,
+                let place = item["where"]?.stringValue
+            else { throw Problem(path: "$.notPushable[\(index)]", message: "resource, id, reason and where are required") }
+            plan.notPushable.append(
+                .init(
+                    resource: resource, webexId: item["webexId"]?.stringValue, id: id, field: item["field"]?.stringValue, reason: reason, place: place
+                ))
+        }
+        for (index, item) in (json["unmanaged"]?.arrayValue ?? []).enumerated() {
+            guard let resource = item["resource"]?.stringValue.flatMap(WebexResource.init(rawValue:)), let webexId = item["webexId"]?.stringValue,
+                let name = item["name"]?.stringValue
+            else { throw Problem(path: "$.unmanaged[\(index)]", message: "resource, webexId and name are required") }
+            plan.unmanaged.append(.init(resource: resource, webexId: webexId, name: name))
+        }
+        for (index, item) in (json["impact"]?.arrayValue ?? []).enumerated() {
+            guard let agent = item["agent"]?.stringValue, let team = item["team"]?.stringValue,
+                let channel = item["channel"]?.stringValue.flatMap(Channel.init(rawValue:)), case .bool(let before)? = item["before"],
+                case .bool(let after)? = item["after"]
+            else { throw Problem(path: "$.impact[\(index)]", message: "agent, team, channel, before and after are required") }
+            let reasons = (item["reasons"]?.arrayValue ?? []).compactMap { $0.stringValue.flatMap(ReasonCode.init(rawValue:)) }
+            plan.impact.append(
+                .init(key: AvailabilityKey(agent: agent, team: team, channel: channel), before: before, after: after, reasons: reasons))
         }
         return Saved(plan: plan, files: files)
     }

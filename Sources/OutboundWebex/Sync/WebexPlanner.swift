@@ -227,10 +227,13 @@ public enum WebexPlanner {
                 }
             }
             notPushableTenant(into: &plan)
-            for change in dropUnreachable(&plan) {
+            for (key, field) in dropUnreachable(&plan) {
                 // What cannot land is not in the impact.
-                let key = CanonicalForm.Key(kind: change.section.rawValue, id: change.id)
-                after[key] = current[key]
+                if let field, let now = after[key].flatMap({ try? JSON.parse($0) }) {
+                    after[key] = now.setting(field, to: current[key].flatMap { try? JSON.parse($0) }?[field]).rendered()
+                } else {
+                    after[key] = current[key]
+                }
             }
             plan.changes = WebexPlan.sorted(plan.changes)
             let afterConfiguration = CanonicalForm.configuration(from: after, name: "webex")
@@ -253,14 +256,18 @@ public enum WebexPlanner {
             var result = old
             var fields: [WebexPlan.FieldChange] = []
             for name in names where name != "externalId" && old[name] != new[name] {
-                switch mapping.update(section, name, to: new[name], webexId: match.webexId) {
+                switch mapping.update(section, name, to: new[name], in: new, webexId: match.webexId) {
                 case .notPushable(let reason, let place):
                     plan.notPushable.append(
                         .init(resource: resource.rawValue, webexId: match.webexId, id: id, field: name, reason: reason, place: place))
                 case .fields(let sent):
+                    let changed = sent.filter { $0.old != $0.new }
+                    // Only what is sent moves the impact: a field Webex already holds as the
+                    // files say (a site's default profile) leaves the entity as the tenant has it.
+                    guard !changed.isEmpty else { continue }
                     result = result.setting(name, to: new[name])
-                    for field in sent where field.old != field.new && !fields.contains(where: { $0.webexField == field.webexField }) {
-                        fields.append(.init(webexField: field.webexField, old: field.old, new: field.new))
+                    for field in changed where !fields.contains(where: { $0.webexField == field.webexField }) {
+                        fields.append(.init(webexField: field.webexField, old: field.old, new: field.new, formatField: name))
                     }
                 }
             }
@@ -322,14 +329,33 @@ public enum WebexPlanner {
                 taken[importedId] = key.id
                 found[key.id] = (externalId, .externalId)
             }
+            var unmatched: [(CanonicalForm.Key, JSON)] = []
             for key in byName {
                 let entity = (try? JSON.parse(desired[key]!)) ?? .object([])
                 let candidate =
                     section == .agents
                     ? entity["email"]?.stringValue.flatMap { byEmail[$0.lowercased()] } : (importedIds.contains(key.id) ? key.id : nil)
-                guard let importedId = candidate, taken[importedId] == nil, let webexId = webexIdOf[importedId] else { continue }
+                guard let importedId = candidate, taken[importedId] == nil, let webexId = webexIdOf[importedId] else {
+                    unmatched.append((key, entity))
+                    continue
+                }
                 taken[importedId] = key.id
                 found[key.id] = (webexId, .name)
+            }
+            // Then by the Webex name itself (case aside), as push looks before it creates: an
+            // entry whose id is not its name's slug still finds the entity it created.
+            if section != .agents, !unmatched.isEmpty {
+                var byWebexName: [String: [String]] = [:]
+                for (importedId, webexId) in webexIdOf where taken[importedId] == nil {
+                    byWebexName[index.name(resource, webexId).lowercased(), default: []].append(importedId)
+                }
+                for (key, entity) in unmatched {
+                    let name = (entity["name"]?.stringValue ?? key.id).lowercased()
+                    guard let candidates = byWebexName[name], candidates.count == 1, let importedId = candidates.first, taken[importedId] == nil
+                    else { continue }
+                    taken[importedId] = key.id
+                    found[key.id] = (webexIdOf[importedId]!, .name)
+                }
             }
             matches[section] = found
             var renamed = taken
@@ -393,30 +419,36 @@ public enum WebexPlanner {
             return rows
         }
 
-        /// A change naming an entity push cannot create (an entry point, a user) cannot land:
-        /// it becomes not pushable too, and so, in turn, do the changes naming what it creates.
-        private func dropUnreachable(_ plan: inout WebexPlan) -> [WebexPlan.Change] {
-            var dropped: [WebexPlan.Change] = []
+        /// A field naming an entity push cannot create (an entry point) cannot land: it becomes
+        /// not pushable, and a create holding one is not pushable whole — and so, in turn, are
+        /// the fields naming what that create would have made. Returns the entities whose
+        /// planned state must go back to the tenant's (dropped creates: nil; fields of updates).
+        private func dropUnreachable(_ plan: inout WebexPlan) -> [(key: CanonicalForm.Key, field: String?)] {
+            var dropped: [(key: CanonicalForm.Key, field: String?)] = []
             while true {
                 let creatable = Set(plan.changes.filter { $0.action == .create }.map { WebexPlaceholder.created($0.resource, $0.id) })
-                guard
-                    let index = plan.changes.firstIndex(where: { change in
-                        change.fields.contains { field in
-                            field.new.map { WebexPlaceholder.named(in: $0).contains { !creatable.contains($0) } } ?? false
-                        }
-                    })
-                else { return dropped }
-                let change = plan.changes.remove(at: index)
-                dropped.append(change)
-                let field = change.fields.first { field in
-                    field.new.map { WebexPlaceholder.named(in: $0).contains { !creatable.contains($0) } } ?? false
-                }!
-                let missing = WebexPlaceholder.named(in: field.new!).first { !creatable.contains($0) }!
-                plan.notPushable.append(
-                    .init(
-                        resource: change.resource.rawValue, webexId: change.webexId, id: change.id, field: field.webexField,
-                        reason: "it names \(missing.dropFirst("<new ".count).dropLast()), which push cannot create",
-                        place: "create that first (see its own entry), then plan again"))
+                func unreachable(_ field: WebexPlan.FieldChange) -> String? {
+                    WebexPlaceholder.named(in: field).first { !creatable.contains($0) }
+                }
+                guard let index = plan.changes.firstIndex(where: { $0.fields.contains { unreachable($0) != nil } }) else { return dropped }
+                var change = plan.changes[index]
+                let key = CanonicalForm.Key(kind: change.section.rawValue, id: change.id)
+                for field in change.fields {
+                    guard let missing = unreachable(field) else { continue }
+                    plan.notPushable.append(
+                        .init(
+                            resource: change.resource.rawValue, webexId: change.webexId, id: change.id, field: field.webexField,
+                            reason: "it names \(WebexPlaceholder.described(missing)), which push cannot create",
+                            place: "create that first (see its own entry), then plan again"))
+                    if change.action == .update { dropped.append((key, field.formatField)) }
+                }
+                change.fields.removeAll { unreachable($0) != nil }
+                if change.action == .create || change.fields.isEmpty {
+                    plan.changes.remove(at: index)
+                    if change.action == .create { dropped.append((key, nil)) }
+                } else {
+                    plan.changes[index] = change
+                }
             }
         }
 

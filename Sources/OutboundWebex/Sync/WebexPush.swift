@@ -54,6 +54,7 @@ public struct WebexPush {
     /// retries (the journal then holds what landed; a rerun finishes the push).
     public func run(_ plan: WebexPlan) async throws -> [Outcome] {
         var state = State()
+        state.claimed = Set(plan.changes.compactMap(\.webexId))
         try journal.start(changes: plan.changes.count)
         var outcomes: [Outcome] = []
         var step = 0
@@ -78,7 +79,7 @@ public struct WebexPush {
             case .update: outcome = try await update(change, step: step, state: state)
             case .delete: outcome = try await delete(change, step: step)
             }
-            if change.action == .create, let webexId = outcome.webexId {
+            if change.action == .create, let webexId = outcome.webexId, outcome.result == .landed || outcome.result == .adopted {
                 state.created[WebexPlaceholder.created(change.resource, change.id)] = webexId
             }
             outcomes.append(outcome)
@@ -94,6 +95,9 @@ public struct WebexPush {
     /// What earlier steps found out: ids of created entities, lists read for lookups.
     struct State {
         var created: [String: String] = [:]
+        /// The Webex ids the plan names for its own updates and deletes: never adopted by a
+        /// create, which would make two entities of the files one.
+        var claimed: Set<String> = []
         var lists: [WebexResource: [JSON]] = [:]
         var lookups: [String: String] = [:]
     }
@@ -103,7 +107,7 @@ public struct WebexPush {
     private func create(_ change: WebexPlan.Change, step: Int, state: inout State) async throws -> Outcome {
         var body = JSON.object([])
         for field in change.fields {
-            guard let value = try await resolve(field.new, state: &state) else {
+            guard let value = try await resolve(field, state: &state) else {
                 return try finish(step, change, .failed, nil, "it names \(Self.placeholderName(field.new)), which is not in the tenant")
             }
             body = body.setting(path: field.webexField, to: value)
@@ -171,11 +175,18 @@ public struct WebexPush {
         let scope = resource == .team ? "siteId" : resource == .auxiliaryCode ? "workTypeCode" : nil
         let found = state.lists[resource]!.first { item in
             item["name"]?.stringValue?.lowercased() == name.lowercased() && scope.map { item[$0] == body[$0] } ?? true
+                && !(item["id"]?.stringValue.map(state.claimed.contains) ?? false)
         }
         return found.flatMap { item in item["id"]?.stringValue.map { ($0, item["active"] != .bool(false)) } }
     }
 
-    /// A value with every placeholder replaced; nil when one cannot be (its create failed).
+    /// A field's new value with every placeholder replaced (in reference fields only; other
+    /// values are sent as they are); nil when one cannot be (its create failed).
+    private func resolve(_ field: WebexPlan.FieldChange, state: inout State) async throws -> JSON? {
+        guard WebexPlaceholder.referenceFields.contains(field.webexField) else { return field.new ?? .null }
+        return try await resolve(field.new, state: &state)
+    }
+
     private func resolve(_ value: JSON?, state: inout State) async throws -> JSON? {
         guard let value else { return .null }
         switch value {
@@ -183,7 +194,7 @@ public struct WebexPush {
             if let id = state.created[text] { return .string(id) }
             if text == WebexPlaceholder.wrapUpWorkType {
                 if let id = state.lookups[text] { return .string(id) }
-                let id = try await lookUp(text)
+                let id = try await wrapUpWorkType()
                 state.lookups[text] = id
                 return id.map(JSON.string)
             }
@@ -207,7 +218,7 @@ public struct WebexPush {
     }
 
     /// The tenant's wrap-up work type, for a plan made from a saved pull that did not hold it.
-    private func lookUp(_ placeholder: String) async throws -> String? {
+    private func wrapUpWorkType() async throws -> String? {
         guard case .found(let id) = try await WebexTenantRead.wrapUpWorkType(client: client) else { return nil }
         return id
     }
@@ -225,18 +236,20 @@ public struct WebexPush {
 
     private func update(_ change: WebexPlan.Change, step: Int, state: State) async throws -> Outcome {
         guard let webexId = change.webexId else { return try finish(step, change, .failed, nil, "no Webex id") }
-        let path = "\(change.resource.rawValue)/\(webexId)"
+        let path = "\(change.resource.rawValue)/\(try WebexEndpoint.segment(webexId))"
         var state = state
         let current: JSONTape
         do {
             current = try await client.get(path).tape
         } catch WebexAPIError.failed(_, 404?, _, _, _) {
             return try finish(step, change, .skipped, webexId, "deleted in Webex since the plan")
+        } catch WebexAPIError.failed(_, let status?, let trackingId, let reason, _) where (400..<500).contains(status) {
+            return try finish(step, change, .failed, webexId, "cannot be read (\(status)): \(reason)\(Self.tracking(trackingId))")
         }
         guard var entity = WebexEntityText(current) else { return try finish(step, change, .failed, webexId, "the tenant sent no object") }
         var planned: [(String, JSON?)] = []
         for field in change.fields {
-            guard let value = try await resolve(field.new, state: &state) else {
+            guard let value = try await resolve(field, state: &state) else {
                 return try finish(step, change, .failed, webexId, "it names \(Self.placeholderName(field.new)), which is not in the tenant")
             }
             planned.append((field.webexField, field.new == nil ? nil : value))
@@ -258,7 +271,14 @@ public struct WebexPush {
             let answer = try await client.put(path, body: entity.bytes)
             let version = JSON(answer.tape, node: answer.tape.root)["version"]?.intValue
             return try finish(step, change, .landed, webexId, nil, version: version)
-        } catch WebexAPIError.failed(_, 412?, _, _, _) {
+        } catch WebexAPIError.failed(_, 412?, _, let reason, _) {
+            // 412 is Cisco's answer both to a stale version and to deactivating what others
+            // still name: the version read again tells which.
+            let now = try? await client.get(path)
+            let nowVersion = now.flatMap { JSON($0.tape, node: $0.tape.root)["version"]?.intValue }
+            if nowVersion == version {
+                return try finish(step, change, .failed, webexId, "refused (412): \(reason); referred to by " + (await references(path)))
+            }
             return try finish(step, change, .skipped, webexId, "changed in Webex since it was read")
         } catch WebexAPIError.failed(_, let status?, let trackingId, let reason, _) where (400..<500).contains(status) {
             return try finish(step, change, .failed, webexId, "refused (\(status)): \(reason)\(Self.tracking(trackingId))")
@@ -280,7 +300,7 @@ public struct WebexPush {
             {
                 item = [("id", .string(webexId)), ("version", .int(version))]
                 for field in change.fields {
-                    guard let value = try await resolve(field.new, state: &state) else {
+                    guard let value = try await resolve(field, state: &state) else {
                         item = []
                         break
                     }
@@ -296,9 +316,7 @@ public struct WebexPush {
         var results: [Int: Outcome] = [:]
         if !items.isEmpty {
             let request = WebexEndpoint.request("PATCH", "/organization/\(client.endpoint.org)/user/bulk", query: [])
-            for (offset, change) in changes.enumerated() where single[offset] == nil {
-                try journal.intent(step: first + offset, request: request, change: change)
-            }
+            try journal.intents(changes.enumerated().filter { single[$0.offset] == nil }.map { (first + $0.offset, $0.element) }, request: request)
             var answered: [JSON] = []
             do {
                 let answer = try await client.patch("user/bulk", body: Array(JSON.object([("items", .array(items))]).rendered().utf8))
@@ -317,6 +335,8 @@ public struct WebexPush {
                     // Moved since the plan, or not answered: the single way tells which.
                     try journal.outcome(step: first + offset, result: "retry", webexId: change.webexId, version: nil, detail: "bulk item not applied")
                     single[offset] = change
+                case 404?:
+                    results[offset] = try finish(first + offset, change, .skipped, change.webexId, "deleted in Webex since the plan")
                 case let status?:
                     let message = result?["apiError"]?["error"]?["message"]?.arrayValue?.first?["description"]?.stringValue ?? "refused"
                     results[offset] = try finish(first + offset, change, .failed, change.webexId, "refused (\(status)): \(message)")
@@ -331,7 +351,7 @@ public struct WebexPush {
 
     private func delete(_ change: WebexPlan.Change, step: Int) async throws -> Outcome {
         guard let webexId = change.webexId else { return try finish(step, change, .failed, nil, "no Webex id") }
-        let path = "\(change.resource.rawValue)/\(webexId)"
+        let path = "\(change.resource.rawValue)/\(try WebexEndpoint.segment(webexId))"
         try journal.intent(
             step: step, request: WebexEndpoint.request("DELETE", "/organization/\(client.endpoint.org)/\(path)", query: []), change: change)
         do {
@@ -340,20 +360,24 @@ public struct WebexPush {
         } catch WebexAPIError.failed(_, 404?, _, _, _) {
             return try finish(step, change, .adopted, webexId, "already gone")
         } catch WebexAPIError.failed(_, 412?, _, _, _) {
-            return try finish(step, change, .failed, webexId, "still referred to by " + (try await references(path)))
+            return try finish(step, change, .failed, webexId, "still referred to by " + (await references(path)))
         } catch WebexAPIError.failed(_, let status?, let trackingId, let reason, _) where (400..<500).contains(status) {
             return try finish(step, change, .failed, webexId, "refused (\(status)): \(reason)\(Self.tracking(trackingId))")
         }
     }
 
-    /// The entities that refer to the one at `path` (its `incoming-references` list), named.
-    private func references(_ path: String) async throws -> String {
-        let answer = try await client.get("\(path)/incoming-references", query: [("page", "0"), ("pageSize", "100")])
-        let items = JSON(answer.tape, node: answer.tape.root)["data"]?.arrayValue ?? []
-        let named = items.map { item in
-            "\(item["type"]?.stringValue ?? "entity") \(item["name"]?.stringValue ?? item["id"]?.stringValue ?? "?")"
+    /// The entities that refer to the one at `path` (its `incoming-references` list), named;
+    /// when that list cannot be read, says so rather than failing the push.
+    private func references(_ path: String) async -> String {
+        guard let items = try? await client.items(ofList: "\(path)/incoming-references") else {
+            return "other entities (the tenant's incoming-references could not be read)"
         }
-        return named.isEmpty ? "other entities (the tenant lists none)" : named.joined(separator: ", ")
+        let named = items.prefix(20).map { item in
+            let type = item["additionalAttributes"]?["type"]?.stringValue ?? item["type"]?.stringValue ?? "entity"
+            return "\(type) \(item["name"]?.stringValue ?? item["id"]?.stringValue ?? "?")"
+        }
+        guard !named.isEmpty else { return "other entities (the tenant lists none)" }
+        return named.joined(separator: ", ") + (items.count > 20 ? " and \(items.count - 20) more" : "")
     }
 
     private func finish(

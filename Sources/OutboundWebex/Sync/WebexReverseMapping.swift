@@ -23,15 +23,16 @@ struct WebexReverseMapping {
 
     /// The fields an update of `field` sends: `value` is the files' canonical value (nil:
     /// absent, the format's default), `webexId` the entity being changed.
-    func update(_ section: Section, _ field: String, to value: JSON?, webexId: String) -> Translation {
+    func update(_ section: Section, _ field: String, to value: JSON?, in entity: JSON, webexId: String) -> Translation {
+        if field == "multimediaProfile", let builtIn = Self.builtInProfile(value) { return builtIn }
         switch section {
         case .multimediaProfiles:
             guard let profile = tenant.multimediaProfiles[webexId] else { return .fields([]) }
-            return multimediaProfile(field, value, profile)
+            return multimediaProfile(field, value, profile, entity: entity)
         case .sites:
             guard let site = tenant.sites[webexId] else { return .fields([]) }
             switch field {
-            case "name": return value.map { .fields([("name", .string(site.name), $0)]) } ?? .fields([])
+            case "name": return value.map { .fields([("name", .string(site.name), $0)]) } ?? Self.nameRequired
             case "multimediaProfile":
                 guard let profile = siteProfile(value) else { return Self.noSystemDefault }
                 return .fields([("multimediaProfileId", .string(site.multimediaProfileId), profile)])
@@ -40,7 +41,7 @@ struct WebexReverseMapping {
         case .teams:
             guard let team = tenant.teams[webexId] else { return .fields([]) }
             switch field {
-            case "name": return value.map { .fields([("name", team.name.map(JSON.string), $0)]) } ?? .fields([])
+            case "name": return value.map { .fields([("name", team.name.map(JSON.string), $0)]) } ?? Self.nameRequired
             case "site":
                 return .notPushable(
                     reason: "a team's site cannot change in Webex Contact Center", where: "create a team in the other site (a new id in the files)")
@@ -66,10 +67,11 @@ struct WebexReverseMapping {
                 )
             case "routing": return .fields([("routingType", .string(queue.routingType.rawValue), Self.routing(value))])
             case "teams":
-                // Teams the import leaves out (inactive ones) stay in the queue's group.
-                let new = distributionGroups(value, keeping: queue.teamIds.filter { !tenant.importedTeams.contains($0) })
-                // Groups of the same teams are no change, however Webex orders or times them.
-                return .fields(Set(Self.teamIds(of: new)) == Set(queue.teamIds) ? [] : [("callDistributionGroups", Self.groups(queue.teamIds), new)])
+                let wanted = (value?.arrayValue ?? []).compactMap { $0.stringValue.flatMap { reference(.teams, $0) } }
+                guard Set(wanted) != Set(queue.teamIds.filter(tenant.importedTeams.contains)) else { return .fields([]) }
+                return .fields([
+                    ("callDistributionGroups", Self.groups(queue.callDistributionGroups), groups(queue.callDistributionGroups, with: wanted))
+                ])
             case "serviceLevelSeconds": return .fields([("serviceLevelThreshold", .int(queue.serviceLevelThreshold), .int(value?.intValue ?? 0))])
             case "maxTimeInQueueSeconds": return .fields([("maxTimeInQueue", .int(queue.maxTimeInQueue), .int(value?.intValue ?? 0))])
             default: return notHeld(field)
@@ -121,7 +123,7 @@ struct WebexReverseMapping {
                     where: "Control Hub: Users, Contact Center licence")
             case "site": return .fields([("siteId", user.siteId.map(JSON.string), ref(.sites, value))])
             case "teams":
-                let kept = (user.teamIds ?? []).filter { tenant.teams[$0] == nil || !tenant.importedTeams.contains($0) }
+                let kept = (user.teamIds ?? []).filter { !tenant.importedTeams.contains($0) }
                 let new = (value?.arrayValue ?? []).compactMap { $0.stringValue.flatMap { reference(.teams, $0) } }
                 return .fields([("teamIds", user.teamIds.map { .array($0.map(JSON.string)) }, .array((new + kept).map(JSON.string)))])
             case "desktopProfile": return .fields([("agentProfileId", user.agentProfileId.map(JSON.string), ref(.desktopProfiles, value))])
@@ -136,9 +138,10 @@ struct WebexReverseMapping {
     }
 
     /// The whole body of a create of `entity` (the files' canonical object, id `id`), with
-    /// what Cisco requires and the format does not hold filled with Webex's defaults; nil with
-    /// the reason when the API cannot create one.
+    /// what Cisco requires and the format does not hold filled with Webex's defaults; not
+    /// pushable, with the reason, when the API cannot create one.
     func create(_ section: Section, id: String, _ entity: JSON) -> Translation {
+        if let builtIn = Self.builtInProfile(entity["multimediaProfile"]) { return builtIn }
         func value(_ field: String) -> JSON? { entity[field] }
         let name = JSON.string(value("name")?.stringValue ?? id)
         switch section {
@@ -222,7 +225,7 @@ struct WebexReverseMapping {
 
     // MARK: Per field
 
-    private func multimediaProfile(_ field: String, _ value: JSON?, _ profile: WebexMultimediaProfile) -> Translation {
+    private func multimediaProfile(_ field: String, _ value: JSON?, _ profile: WebexMultimediaProfile, entity: JSON) -> Translation {
         switch field {
         case "description": return .fields([("description", profile.description.map(JSON.string), value)])
         case "blending":
@@ -244,9 +247,12 @@ struct WebexReverseMapping {
                 if profile.manuallyAssignable != nil {
                     fields.append(("manuallyAssignable.\(field)", .int(manual ?? 0), .int(newManual ?? 0)))
                 } else {
-                    // Cisco's schema needs all four counts in the object.
-                    var counts: [(String, JSON)] = [("telephony", .int(0)), ("chat", .int(0)), ("email", .int(0)), ("social", .int(0))]
-                    counts = counts.map { $0.0 == field ? ($0.0, .int(newManual ?? 0)) : $0 }
+                    // Cisco's schema needs all four counts in the object; both manual media of
+                    // the files go in it, so email and social made manual at once are one value.
+                    let counts: [(String, JSON)] = [
+                        ("telephony", .int(0)), ("chat", .int(0)), ("email", .int(Self.slots(entity["email"]).manual ?? 0)),
+                        ("social", .int(Self.slots(entity["social"]).manual ?? 0)),
+                    ]
                     fields.append(("manuallyAssignable", nil, .object(counts)))
                 }
             }
@@ -291,16 +297,42 @@ struct WebexReverseMapping {
     }
 
     /// A queue's teams as one distribution group (SPEC §10).
-    private func distributionGroups(_ value: JSON?, keeping kept: [String] = []) -> JSON {
-        Self.groups((value?.arrayValue ?? []).compactMap { $0.stringValue.flatMap { reference(.teams, $0) } } + kept)
+    private func distributionGroups(_ value: JSON?) -> JSON {
+        Self.groups([
+            .init(
+                agentGroups: (value?.arrayValue ?? []).compactMap { $0.stringValue.flatMap { reference(.teams, $0) } }.map { .init(teamId: $0) },
+                order: 1, duration: 0)
+        ])
     }
 
-    private static func groups(_ teams: [String]) -> JSON {
-        .array([.object([("agentGroups", .array(teams.map { .object([("teamId", .string($0))]) })), ("order", .int(1)), ("duration", .int(0))])])
+    /// A queue's groups with the files' teams: each group keeps its order, its time and the
+    /// teams the import leaves out (inactive ones); a team the files drop leaves its group (an
+    /// emptied group goes), and a team they add joins the first group.
+    private func groups(_ current: [WebexQueue.DistributionGroup], with wanted: [String]) -> JSON {
+        let wantedSet = Set(wanted)
+        var groups = current.map { group in
+            var group = group
+            group.agentGroups = group.agentGroups?.filter { $0.teamId.map { !tenant.importedTeams.contains($0) || wantedSet.contains($0) } ?? true }
+            return group
+        }
+        let present = Set(groups.flatMap { $0.agentGroups ?? [] }.compactMap(\.teamId))
+        let added = wanted.filter { !present.contains($0) }.map { WebexQueue.DistributionGroup.AgentGroup(teamId: $0) }
+        if !added.isEmpty {
+            if groups.isEmpty { groups.append(.init(agentGroups: [], order: 1, duration: 0)) }
+            groups[0].agentGroups = (groups[0].agentGroups ?? []) + added
+        }
+        return Self.groups(groups.filter { !($0.agentGroups ?? []).isEmpty })
     }
 
-    private static func teamIds(of groups: JSON) -> [String] {
-        (groups.arrayValue ?? []).flatMap { ($0["agentGroups"]?.arrayValue ?? []).compactMap { $0["teamId"]?.stringValue } }
+    private static func groups(_ groups: [WebexQueue.DistributionGroup]) -> JSON {
+        .array(
+            groups.map { group in
+                .object(
+                    [("agentGroups", JSON.array((group.agentGroups ?? []).map { .object([("teamId", $0.teamId.map(JSON.string) ?? .null)]) }))]
+                        + [("order", group.order.map(JSON.int)), ("duration", group.duration.map(JSON.int))].compactMap { key, value in
+                            value.map { (key, $0) }
+                        })
+            })
     }
 
     /// A site's profile: the files' one, or the tenant's system default (Cisco requires one);
@@ -309,6 +341,17 @@ struct WebexReverseMapping {
         if let id = value?.stringValue, let webexId = reference(.multimediaProfiles, id) { return .string(webexId) }
         return tenant.systemDefaultProfile.map(JSON.string)
     }
+
+    /// The format's built-in Default Telephony profile has no Webex entity to name.
+    private static func builtInProfile(_ value: JSON?) -> Translation? {
+        guard value?.stringValue == MultimediaProfile.defaultTelephonyId else { return nil }
+        return .notPushable(
+            reason: "the built-in \(MultimediaProfile.defaultTelephonyId) profile is this tool's; Webex has no entity for it",
+            where: "name one of the tenant's multimedia profiles instead")
+    }
+
+    private static let nameRequired = Translation.notPushable(
+        reason: "Cisco requires a name; leaving it out of the files cannot remove it", where: "give the entry a name in the files")
 
     private static let noSystemDefault = Translation.notPushable(
         reason: "Cisco requires a site's multimedia profile, and the tenant has none marked systemDefault",
@@ -356,7 +399,19 @@ enum WebexPlaceholder {
     /// when the plan was made from a saved pull without `work-type.json`.
     static let wrapUpWorkType = "<the tenant's WRAP_UP_CODE work type>"
 
-    /// The entities of this push a value names (`<new team x>`), however deep.
+    /// The Webex fields that name other entities: the only ones placeholders stand in, so a
+    /// description that happens to start with `<new ` is text, never a reference.
+    static let referenceFields: Set<String> = [
+        "siteId", "multiMediaProfileId", "multimediaProfileId", "teamIds", "agentProfileId", "entryPoints", "wrapUpCodes",
+        "callDistributionGroups", "workTypeId",
+    ]
+
+    /// The entities of this push a field's new value names (`<new team x>`), however deep.
+    static func named(in field: WebexPlan.FieldChange) -> [String] {
+        guard referenceFields.contains(field.webexField), let value = field.new else { return [] }
+        return named(in: value)
+    }
+
     static func named(in value: JSON) -> [String] {
         switch value {
         case .string(let text) where text.hasPrefix(prefix): [text]
@@ -364,5 +419,10 @@ enum WebexPlaceholder {
         case .object(let members): members.flatMap { named(in: $0.1) }
         default: []
         }
+    }
+
+    /// `<new team x>` as "team x (new)".
+    static func described(_ placeholder: String) -> String {
+        "\(placeholder.dropFirst(prefix.count).dropLast()) (new)"
     }
 }

@@ -76,6 +76,18 @@ struct WebexPushCommand: AsyncParsableCommand {
 
     private func push(client: WebexClient, status: StatusLine) async throws -> Int32 {
         let org = client.endpoint.org
+        // The journal is opened (and held) before the tenant is read: a bad path or another
+        // push running is said at once, not after a pull.
+        let journalPath = journal ?? WebexJournal.defaultPath(org: org)
+        let unfinished = WebexJournal.unfinished(at: journalPath, org: org)
+        let record: WebexJournal
+        do {
+            record = try WebexJournal(path: journalPath, org: org)
+        } catch let busy as WebexJournal.Busy {
+            throw CommandFailure("push-running", busy.description)
+        } catch {
+            throw CommandFailure("unwritable-journal", "\(VisibleText.escaping(journalPath)): cannot be written: \(Self.reason(error))")
+        }
         let toPush: WebexPlan
         if let plan {
             toPush = try savedPlan(plan, org: org)
@@ -90,19 +102,12 @@ struct WebexPushCommand: AsyncParsableCommand {
             if format == .json { emit(document(toPush, outcomes: []).rendered(pretty: true) + "\n") }
             return 0
         }
-        let journalPath = journal ?? WebexJournal.defaultPath(org: org)
-        if let unfinished = WebexJournal.unfinished(at: journalPath, org: org) {
+        if let unfinished {
             printError(
                 "note: the push started \(unfinished.started) did not finish (\(plural(unfinished.sent, "change")) sent without a recorded outcome); "
                     + "what landed is found in the tenant and not sent again, and the rest is sent now")
         }
         try confirm(toPush)
-        let record: WebexJournal
-        do {
-            record = try WebexJournal(path: journalPath, org: org)
-        } catch {
-            throw CommandFailure("unwritable-journal", "\(VisibleText.escaping(journalPath)): cannot be written: \(error.localizedDescription)")
-        }
         let text = format == .text
         let outcomes: [WebexPush.Outcome]
         do {
@@ -131,9 +136,19 @@ struct WebexPushCommand: AsyncParsableCommand {
             emit(
                 "\nPushed: \(landed) landed, \(adopted) already in place, \(outcomes.filter { $0.result == .skipped }.count) skipped, "
                     + "\(outcomes.filter { $0.result == .failed }.count) refused; \(plural(client.current.requests, "request")).\n")
-            if !left.isEmpty { emit("Run `outboundctl webex plan` to see what is left; a skipped entity was changed in Webex since the plan.\n") }
+            if outcomes.contains(where: { $0.result == .skipped }) {
+                emit("A skipped entity was changed in Webex since the plan: run webex plan again to see it as it is now.\n")
+            }
         }
         return left.isEmpty && idProblems.isEmpty ? 0 : 1
+    }
+
+    /// An error's reason without Foundation's "The operation could not be completed".
+    static func reason(_ error: any Error) -> String {
+        if let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
+            return String(cString: strerror(Int32(underlying.code)))
+        }
+        return error.localizedDescription
     }
 
     private func savedPlan(_ path: String, org: String) throws -> WebexPlan {
@@ -181,7 +196,7 @@ struct WebexPushCommand: AsyncParsableCommand {
             case (.failed, _): "refused"
             }
         let mark = outcome.result == .landed || outcome.result == .adopted ? "✓" : "✗"
-        return "\(mark) \(verb) \(change.resource.rawValue) \(change.id)" + (outcome.webexId.map { " (\($0))" } ?? "")
+        return "\(mark) \(verb) \(change.resource.rawValue) \(change.id)" + (outcome.webexId.map { " (\(VisibleText.escaping($0)))" } ?? "")
             + (outcome.detail.map { ": \($0)" } ?? "") + "\n"
     }
 

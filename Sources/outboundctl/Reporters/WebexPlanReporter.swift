@@ -18,10 +18,13 @@ struct WebexPlanReporter {
         }
     }
 
+    /// Names and ids come from the tenant: escaped, so none can forge a line of the plan.
     static func title(_ change: WebexPlan.Change) -> String {
         var title = "\(change.resource.rawValue) \(change.id)"
-        if change.name != change.id, !change.name.isEmpty { title += " \"\(change.name)\"" }
-        if let webexId = change.webexId { title += " (\(webexId)" + (change.matchedBy == .name ? ", matched by name" : "") + ")" }
+        if change.name != change.id, !change.name.isEmpty { title += " \"\(VisibleText.escaping(change.name))\"" }
+        if let webexId = change.webexId {
+            title += " (\(VisibleText.escaping(webexId))" + (change.matchedBy == .name ? ", matched by name" : "") + ")"
+        }
         return title
     }
 
@@ -41,7 +44,7 @@ struct WebexPlanReporter {
                 output += terminal.paint("  - \(Self.title(change))", .red) + "\n"
             }
         }
-        if plan.changes.isEmpty { output += "No changes to send. The tenant matches the files.\n" }
+        if plan.changes.isEmpty { output += "No changes to send.\n" }
         if !plan.notPushable.isEmpty {
             output += "\nNot pushable (the files differ from the tenant here; change these elsewhere):\n"
             for item in plan.notPushable {
@@ -50,7 +53,9 @@ struct WebexPlanReporter {
         }
         if !plan.unmanaged.isEmpty {
             output += "\nUnmanaged (in the tenant, in no file; left alone, --prune deletes them):\n"
-            for item in plan.unmanaged { output += "  \(item.resource.rawValue) \"\(item.name)\" (\(item.webexId))\n" }
+            for item in plan.unmanaged {
+                output += "  \(item.resource.rawValue) \"\(VisibleText.escaping(item.name))\" (\(VisibleText.escaping(item.webexId)))\n"
+            }
         }
         output += planReporter.impactText(plan.impact)
         output += "\n" + summary(plan) + "\n"
@@ -63,6 +68,11 @@ struct WebexPlanReporter {
         return "Webex plan: \(count(.create)) to create, \(count(.update)) to update, \(count(.delete)) to delete; "
             + "\(plan.notPushable.count) not pushable, \(plan.unmanaged.count) unmanaged; "
             + "\(plural(agents, "agent")) change\(agents == 1 ? "s" : "") outbound availability."
+    }
+
+    /// Text as a markdown code span inside a table: pipes escaped, backticks made quotes.
+    private static func code(_ text: String) -> String {
+        "`" + text.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "`", with: "'") + "`"
     }
 
     func markdown(_ plan: WebexPlan) -> String {
@@ -81,7 +91,7 @@ struct WebexPlanReporter {
                         ? "`\(field.webexField)`: \(planReporter.cell(field.new))"
                         : "`\(field.webexField)`: \(planReporter.cell(field.old)) → \(planReporter.cell(field.new))"
                 }.joined(separator: "<br>")
-                output += "| \(mark) | \(planReporter.cell(.string(Self.title(change)))) | \(fields) |\n"
+                output += "| \(mark) | \(Self.code(Self.title(change))) | \(fields) |\n"
             }
             if plan.changes.count > 200 { output += "\n… and \(plan.changes.count - 200) more changes.\n" }
         }
@@ -95,7 +105,7 @@ struct WebexPlanReporter {
         }
         if !plan.unmanaged.isEmpty {
             output += "\n#### Unmanaged\n\n"
-            for item in plan.unmanaged.prefix(200) { output += "- \(item.resource.rawValue) \(planReporter.cell(.string(item.name)))\n" }
+            for item in plan.unmanaged.prefix(200) { output += "- \(item.resource.rawValue) \(Self.code(VisibleText.escaping(item.name)))\n" }
         }
         return output + planReporter.impactMarkdown(plan.impact)
     }

@@ -61,7 +61,20 @@ struct WebexPlanning {
             files: files.configuration, tenant: tenant, imported: imported, org: org, prune: options.prune, now: Date())
         if !errors.isEmpty {
             for error in errors { printError(VisibleText.escaping("\(error)")) }
-            throw CommandFailure("unmatched-external-id", "\(plural(errors.count, "error")) matching the files with the tenant; nothing planned")
+            let message = "\(plural(errors.count, "error")) matching the files with the tenant; nothing planned"
+            guard json else { throw CommandFailure("unmatched-external-id", message) }
+            printError("error: \(message)")
+            let problems = errors.map { error in
+                JSON.object([
+                    ("file", error.location.map { .string($0.file) } ?? .null), ("line", error.location.map { .int($0.line) } ?? .null),
+                    ("column", error.location.map { .int($0.column) } ?? .null), ("path", .string(error.path)), ("message", .string(error.message)),
+                ])
+            }
+            emit(
+                JSON.object([
+                    ("error", .object([("code", .string("unmatched-external-id")), ("message", .string(message))])), ("problems", .array(problems)),
+                ]).rendered(pretty: true) + "\n")
+            finish(status: 1, keeping: ())
         }
         return WebexPlanning(plan: plan, files: files)
     }
