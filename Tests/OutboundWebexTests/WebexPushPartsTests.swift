@@ -120,7 +120,9 @@ final class WebexPushPartsTests: XCTestCase {
         XCTAssertTrue(WebexReverseMapping.channelType(.email) == ("EMAIL", nil))
         XCTAssertEqual(WebexPlaceholder.named(in: .array([.object([("teamId", .string("<new team a>"))]), .string("w")])), ["<new team a>"])
         // A description that happens to look like one is text.
-        XCTAssertEqual(WebexPlaceholder.named(in: WebexPlan.FieldChange(webexField: "description", old: nil, new: .string("<new team a>"))), [])
-        XCTAssertEqual(WebexPlaceholder.named(in: WebexPlan.FieldChange(webexField: "teamIds", old: nil, new: .array([.string("<new team a>")]))), ["<new team a>"])
+        let text = WebexPlan.FieldChange(webexField: "description", old: nil, new: .string("<new team a>"))
+        let reference = WebexPlan.FieldChange(webexField: "teamIds", old: nil, new: .array([.string("<new team a>")]))
+        XCTAssertEqual(WebexPlaceholder.named(in: text), [])
+        XCTAssertEqual(WebexPlaceholder.named(in: reference), ["<new team a>"])
     }
 }

@@ -107,7 +107,6 @@ public enum WebexPlanFile {
                     matchedBy: change["matchedBy"]?.stringValue.flatMap(WebexPlan.MatchedBy.init(rawValue:)), fields: fields,
                     version: change["version"]?.intValue, section: section, file: change["file"]?.stringValue, line: change["line"]?.intValue))
         }
-        plan.changes = WebexPlan.sorted(plan.changes)
         let files = (json["files"]?.arrayValue ?? []).compactMap { file in
             file["path"]?.stringValue.map { ($0, file["digest"]?.stringValue ?? "") }
         }
@@ -116,6 +115,7 @@ public enum WebexPlanFile {
         if let index = plan.changes.firstIndex(where: { $0.file.map { !known.contains($0) } ?? false }) {
             throw Problem(path: "$.changes[\(index)].file", message: "not one of the plan's files")
         }
+        plan.changes = WebexPlan.sorted(plan.changes)
         // What is not pushable and unmanaged is shown again before the push; the impact too.
         for (index, item) in (json["notPushable"]?.arrayValue ?? []).enumerated() {
             guard let resource = item["resource"]?.stringValue, let id = item["id"]?.stringValue, let reason = item["reason"]?.stringValue,

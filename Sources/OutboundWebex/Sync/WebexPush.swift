@@ -145,7 +145,7 @@ public struct WebexPush {
                 }
                 try journal.outcome(step: step, result: "retry", webexId: nil, version: nil, detail: "not created: \(reason)")
                 try await Task.sleep(for: RetryPolicy().failureWait(attempt: tries))
-            } catch WebexAPIError.failed(_, let status?, let trackingId, let reason, _) {
+            } catch WebexAPIError.failed(_, let status?, let trackingId, let reason, _) where (400..<500).contains(status) {
                 return try finish(step, change, .failed, nil, "refused (\(status)): \(reason)\(Self.tracking(trackingId))")
             }
         }
@@ -276,7 +276,7 @@ public struct WebexPush {
             // still name: the version read again tells which.
             let now = try? await client.get(path)
             let nowVersion = now.flatMap { JSON($0.tape, node: $0.tape.root)["version"]?.intValue }
-            if nowVersion == version {
+            if let nowVersion, nowVersion == version {
                 return try finish(step, change, .failed, webexId, "refused (412): \(reason); referred to by " + (await references(path)))
             }
             return try finish(step, change, .skipped, webexId, "changed in Webex since it was read")

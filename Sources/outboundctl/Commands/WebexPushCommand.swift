@@ -12,11 +12,11 @@ struct WebexPushCommand: AsyncParsableCommand {
             [
                 "Plans as webex plan does (or takes a saved plan with --plan), shows the plan, asks on a terminal (--yes otherwise), then sends the changes in reference order: multimedia profiles, sites, wrap-up codes, teams, queues, entry points, desktop profiles, users; deletes (--prune) in reverse.",
                 "An update reads the entity, checks its version is the one planned (else it is skipped as changed in Webex, and the push goes on), changes only the planned fields and sends the whole object back. A create first looks for an entity of that name and adopts it. A delete still referred to is reported with its references.",
-                "Every request's intent and outcome goes to the journal (--journal, default .outboundctl/webex-ORG.journal), flushed around each call: a push stopped by kill -9, a lost connection or an expired token is finished by running it again.",
+                "Every request's intent and outcome goes to the journal (--journal, default .outboundctl/webex-ORG.journal), forced to disk before and after each request: a push stopped by kill -9, a lost connection or an expired token is finished by running it again. The journal is locked while a push runs: a second push with the same journal is refused.",
             ],
             exits: [
                 (0, "pushed (or nothing to push)"),
-                (1, "invalid files or plan, not confirmed, or something skipped, refused or left"),
+                (1, "invalid files or plan, not confirmed, another push running, or something skipped, refused or left"),
                 (3, "API or network error after retries, token refused (run it again to finish)"), HelpText.usageError,
             ],
             examples: [

@@ -98,8 +98,7 @@ struct WebexPlanReporter {
         if !plan.notPushable.isEmpty {
             output += "\n#### Not pushable\n\n| entity | field | why | where |\n|---|---|---|---|\n"
             for item in plan.notPushable.prefix(200) {
-                output +=
-                    "| \(planReporter.cell(.string("\(item.resource) \(item.id)"))) | \(item.field.map { planReporter.cell(.string($0)) } ?? "") | "
+                output += "| \(Self.code("\(item.resource) \(item.id)")) | \(item.field.map(Self.code) ?? "") | "
                 output += "\(item.reason.replacingOccurrences(of: "|", with: "\\|")) | \(item.place.replacingOccurrences(of: "|", with: "\\|")) |\n"
             }
         }
