@@ -37,6 +37,8 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
+        // glibc's malloc_trim, for `serve` to give replaced snapshots' pages back (FreedMemory).
+        .systemLibrary(name: "CMalloc"),
         .target(name: "OutboundConfig", dependencies: ["CYAML", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "OutboundStore", dependencies: ["OutboundConfig", "CZlib"]),
         // Cisco's schemas, the export reader, the mapping, and the API client: the only module
@@ -62,6 +64,7 @@ let package = Package(
         .target(
             name: "OutboundGateServer",
             dependencies: [
+                "CMalloc",
                 "OutboundStore",
                 "OutboundConfig",
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -63,6 +63,8 @@ struct RevisionLoader: Service {
             state.recordRead(error: nil, at: Date())
             if let loaded {
                 state.publish(loaded)
+                // The previous snapshot is gone now (or with the last request holding it).
+                try? await BlockingWork.run { FreedMemory.release() }
                 metrics.revisionLoaded(loaded.revision)
                 logger.info("loaded revision", metadata: ["revision": "\(loaded.revision)", "storeId": "\(loaded.storeId)"])
             }
