@@ -70,7 +70,7 @@ struct BatchAnswer {
     init(_ item: CheckBatch.Item, in snapshot: GateSnapshot, at now: Date, hints: inout [String: GateRefusal]) {
         self.item = item
         team = item.team
-        guard let cells = snapshot.cellsByAgent[item.agent] else {
+        guard let cells = snapshot.cells(of: item.agent) else {
             let refusal = hints[item.agent] ?? GateRefusal.unknownAgent(item.agent, among: snapshot.agentIds)
             hints[item.agent] = refusal
             error = refusal

@@ -11,12 +11,14 @@ import ServiceLifecycle
 struct GateAPI: Sendable {
     let state: GateState
     let metrics: GateMetrics
-    let open: @Sendable () throws -> OutboundStore
+    let reads: StoreReads
     let maxStale: TimeInterval
     let longPolls: LongPollLimit
 
     static let maxBody = 1 << 20
     static let maxChecks = 1_000
+    /// Entries per `/v1/changes` page.
+    static let maxChanges = 10_000
 
     /// Answers `route` (`agent`: the path's `{agent}`, percent-decoded), after the
     /// degraded-store rule for `/v1` routes; with the revision the answer came from.
@@ -68,7 +70,7 @@ struct GateAPI: Sendable {
             ("revision", .int(snapshot.revision)),
             ("storeId", .string(snapshot.storeId)),
             ("revisionTime", snapshot.revisionTime.map { .string($0) } ?? .null),
-            ("agents", .int(snapshot.agentIds.count)),
+            ("agents", .int(snapshot.agentCount)),
             ("cells", .int(snapshot.cellCount)),
             ("stale", .bool(state.storeHealth.failingSince != nil)),
         ])
@@ -80,7 +82,7 @@ struct GateAPI: Sendable {
         let team = try query.string("team")
         let state = try query.state()
         let snapshot = try await snapshot(minRevision: try query.integer("minRevision"))
-        guard let cells = snapshot.cellsByAgent[agent] else { throw try await Self.agentNotFound(agent, among: snapshot.agentIds) }
+        guard let cells = snapshot.cells(of: agent) else { throw try await Self.agentNotFound(agent, among: snapshot.agentIds) }
         if let team, !cells.contains(where: { $0.team == team }) {
             throw APIError(GateRefusal.notInTeam(agent, team: team, teams: cells.map(\.team)))
         }
@@ -139,24 +141,16 @@ struct GateAPI: Sendable {
     }
 
     private func explain(_ agent: String, _ query: Query, _ request: Request) async throws -> (Response, Int) {
-        let (explanation, context) = try await Self.explain(try query.explainQuestion(agent: agent), open: open)
+        let (explanation, context) = try await Self.explain(try query.explainQuestion(agent: agent), reads: reads)
         var body = GateAnswer.explainJSON(agent: agent, answers: explanation.answers, source: context.sourceJSON(for:))
         if case .object(let members) = body { body = .object(members + [("revision", .int(context.revision))]) }
         return (Self.tagged(body.rendered(), revision: context.revision, request), context.revision)
     }
 
-    /// `OutboundStore.explain` off the cooperative pool (it reads the store, and an unknown
-    /// agent's "did you mean" compares with every agent id), its refusals as API errors.
-    static func explain(_ question: ExplainQuestion, open: @escaping @Sendable () throws -> OutboundStore) async throws
-        -> (explanation: Explanation, context: ExplainingContext)
-    {
-        do {
-            return try await BlockingWork.run { try open().explain(question, now: Date()) }
-        } catch let refusal as GateRefusal {
-            throw APIError(refusal)
-        } catch {
-            throw APIError.storeUnavailable("the store cannot be read: \(error)")
-        }
+    /// `OutboundStore.explain` in turn with the other store reads (`StoreReads`), its
+    /// refusals as API errors.
+    static func explain(_ question: ExplainQuestion, reads: StoreReads) async throws -> (explanation: Explanation, context: ExplainingContext) {
+        try await reads.run { try $0.explain(question, now: Date()) }
     }
 
     private func changes(_ query: Query) async throws -> (Response, Int) {
@@ -182,11 +176,13 @@ struct GateAPI: Sendable {
         }
         let feed: ChangeFeed
         do {
-            feed = try await BlockingWork.run { [open] in try open().changes(since: since, after: cursor, now: Date()) }
+            if let held = snapshot.recent.feed(since: since, after: cursor, limit: Self.maxChanges, in: snapshot, now: Date()) {
+                feed = held
+            } else {
+                feed = try await reads.run { try $0.changes(since: since, after: cursor, limit: Self.maxChanges, now: Date()) }
+            }
         } catch StoreError.unknownRevision {
             throw APIError.revisionNotVisible("since \(since) is ahead of the store's revision \(snapshot.revision)")
-        } catch {
-            throw APIError.storeUnavailable("the store cannot be read: \(error)")
         }
         let body = JSON.object([
             ("revision", .int(feed.revision)),

@@ -14,6 +14,9 @@ final class GateMetrics: Sendable {
     private let reloadErrors: CoreMetrics.Counter
     private let droppedLogLines: CoreMetrics.Counter
     private let heldLongPolls: CoreMetrics.Gauge
+    private let storeReadsRunning: CoreMetrics.Gauge
+    private let storeReadsWaiting: CoreMetrics.Gauge
+    private let snapshotBytes: CoreMetrics.Gauge
     /// `outboundctl_checks_total` by channel and outcome: made once, as a batch counts up to
     /// 1,000 answers.
     private let checks: [CheckOutcome: CoreMetrics.Counter]
@@ -44,6 +47,9 @@ final class GateMetrics: Sendable {
         reloadErrors = CoreMetrics.Counter(label: "outboundctl_store_reload_errors_total", factory: factory)
         droppedLogLines = CoreMetrics.Counter(label: "outboundctl_log_lines_dropped_total", factory: factory)
         heldLongPolls = CoreMetrics.Gauge(label: "outboundctl_long_polls_held", factory: factory)
+        storeReadsRunning = CoreMetrics.Gauge(label: "outboundctl_store_reads_running", factory: factory)
+        storeReadsWaiting = CoreMetrics.Gauge(label: "outboundctl_store_reads_waiting", factory: factory)
+        snapshotBytes = CoreMetrics.Gauge(label: "outboundctl_snapshot_bytes", factory: factory)
         var checks: [CheckOutcome: CoreMetrics.Counter] = [:]
         for channel in OutboundConfig.Channel.outbound {
             for available in [true, false] {
@@ -55,9 +61,15 @@ final class GateMetrics: Sendable {
         self.checks = checks
     }
 
-    func revisionLoaded(_ number: Int) {
-        revision.record(number)
+    func revisionLoaded(_ snapshot: GateSnapshot) {
+        revision.record(snapshot.revision)
+        snapshotBytes.record(snapshot.bytes)
         reloads.increment()
+    }
+
+    func storeReads(running: Int, waiting: Int) {
+        storeReadsRunning.record(running)
+        storeReadsWaiting.record(waiting)
     }
 
     func reloadFailed() { reloadErrors.increment() }

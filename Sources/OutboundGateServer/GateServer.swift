@@ -15,12 +15,25 @@ public struct GateServer: Sendable {
         public var port: Int
         public var tokenFile: String?
         public var maxStale: TimeInterval
+        /// Store reads of requests (explain, an older change feed, console pages) at once;
+        /// on PostgreSQL also the connections they hold (`StoreReads`).
+        public var storeReads: Int
+        /// Requests waiting for a store read, past which they are answered 503.
+        public var storeReadQueue: Int
 
-        public init(host: String = "127.0.0.1", port: Int = 8470, tokenFile: String? = nil, maxStale: TimeInterval = 300) {
+        public static let defaultStoreReads = 4
+        public static let defaultStoreReadQueue = 64
+
+        public init(
+            host: String = "127.0.0.1", port: Int = 8470, tokenFile: String? = nil, maxStale: TimeInterval = 300,
+            storeReads: Int = defaultStoreReads, storeReadQueue: Int = defaultStoreReadQueue
+        ) {
             self.host = host
             self.port = port
             self.tokenFile = tokenFile
             self.maxStale = maxStale
+            self.storeReads = storeReads
+            self.storeReadQueue = storeReadQueue
         }
 
         /// Loopback addresses, the only ones served without tokens: `localhost`, `::1`, or a
@@ -34,7 +47,7 @@ public struct GateServer: Sendable {
 
     let options: Options
     let open: @Sendable () throws -> OutboundStore
-    let first: ServedRevision
+    let first: GateSnapshot
     let tokens: TokenFile?
 
     /// Reads the token file and the store's current revision: a missing or unreadable store
@@ -43,7 +56,9 @@ public struct GateServer: Sendable {
         self.options = options
         self.open = open
         tokens = try options.tokenFile.map(TokenFile.init(path:))
-        first = try open().servedRevision()
+        first = GateSnapshot(whole: try open().servedChanges(from: nil, limit: 0)!)
+        // What the load read is gone now that the snapshot holds it compactly.
+        FreedMemory.release()
     }
 
     /// The parts that answer requests, over the first revision: the state the loader swaps
@@ -60,12 +75,14 @@ public struct GateServer: Sendable {
     func parts(write: (@Sendable (Data) -> Void)? = nil) -> Parts {
         let metrics = GateMetrics()
         let log = write.map { AccessLog(onDrop: { metrics.logLinesDropped($0) }, write: $0) } ?? AccessLog(onDrop: { metrics.logLinesDropped($0) })
-        let state = GateState(GateSnapshot(first))
-        metrics.revisionLoaded(first.revision)
+        let state = GateState(first)
+        metrics.revisionLoaded(first)
         let tokens = TokenHolder(tokens)
-        let console = Console(state: state, tokens: tokens, open: open, trustsForwardedProto: options.isLoopback)
+        let reads = StoreReads(
+            open: open, concurrent: options.storeReads, queueLimit: options.storeReadQueue, report: { metrics.storeReads(running: $0, waiting: $1) })
+        let console = Console(state: state, tokens: tokens, reads: reads, trustsForwardedProto: options.isLoopback)
         let api = GateAPI(
-            state: state, metrics: metrics, open: open, maxStale: options.maxStale, longPolls: LongPollLimit(report: metrics.longPollsHeld))
+            state: state, metrics: metrics, reads: reads, maxStale: options.maxStale, longPolls: LongPollLimit(report: metrics.longPollsHeld))
         return Parts(
             state: state, metrics: metrics, log: log, tokens: tokens,
             responder: GateResponder(record: RequestRecord(state: state, metrics: metrics, log: log), tokens: tokens, api: api, console: console))

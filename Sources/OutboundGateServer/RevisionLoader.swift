@@ -5,8 +5,9 @@ import ServiceLifecycle
 
 /// Keeps the served snapshot current. Every `interval` it opens the store again by its
 /// location — so a store file replaced, removed or made unreadable is noticed, not hidden by
-/// a connection to the old file — reads the head, and when the revision or the store's
-/// identity moved, loads the new revision off the request path and publishes it. A store that
+/// a connection to the old file — reads the head, and when the revision moved, loads the
+/// cells the new revisions wrote and removed (however many landed since the last look, in one
+/// step) and publishes the served snapshot with them; a new store identity is loaded whole. A store that
 /// announces its revisions (PostgreSQL's LISTEN) also wakes it as soon as one commits.
 struct RevisionLoader: Service {
     let open: @Sendable () throws -> OutboundStore
@@ -53,20 +54,26 @@ struct RevisionLoader: Service {
     func check() async {
         let served = state.snapshot
         do {
-            // The snapshot is built there too: grouping and sorting every cell is long work.
-            let loaded: GateSnapshot? = try await BlockingWork.run { [open] in
-                let store = try open()
-                let head = try store.head()
-                if head.revision == served.revision, head.storeId == served.storeId { return nil }
-                return GateSnapshot(try store.servedRevision())
+            // Built there too: applying changes (or a whole store) to a snapshot is CPU work.
+            let loaded: (snapshot: GateSnapshot, changes: Int?)? = try await BlockingWork.run { [open] in
+                let limit = max(Self.fewestChangesForWholeLoad, served.cellCount / 4)
+                guard let changes = try open().servedChanges(from: served.head, limit: limit) else { return nil }
+                if changes.base == nil { return (GateSnapshot(whole: changes), nil) }
+                return (served.applying(changes), changes.changed.count + changes.removed.count)
             }
             state.recordRead(error: nil, at: Date())
-            if let loaded {
-                state.publish(loaded)
-                // The previous snapshot is gone now (or with the last request holding it).
-                try? await BlockingWork.run { FreedMemory.release() }
-                metrics.revisionLoaded(loaded.revision)
-                logger.info("loaded revision", metadata: ["revision": "\(loaded.revision)", "storeId": "\(loaded.storeId)"])
+            if let (snapshot, changes) = loaded {
+                state.publish(snapshot)
+                // A whole load replaced every page: give the old ones back to the system (the
+                // previous snapshot is gone now, or with the last request holding it).
+                if changes == nil { try? await BlockingWork.run { FreedMemory.release() } }
+                metrics.revisionLoaded(snapshot)
+                logger.info(
+                    "loaded revision",
+                    metadata: [
+                        "revision": "\(snapshot.revision)", "storeId": "\(snapshot.storeId)",
+                        "cellsChanged": changes.map { "\($0)" } ?? "all",
+                    ])
             }
         } catch {
             let first = state.storeHealth.failingSince == nil
@@ -75,4 +82,8 @@ struct RevisionLoader: Service {
             if first { logger.error("the store cannot be read; answering from the last good revision", metadata: ["error": "\(error)"]) }
         }
     }
+
+    /// Below this many changed cells a revision is always loaded from its change records;
+    /// above, once they pass a quarter of the cells, reading the whole store is as cheap.
+    static let fewestChangesForWholeLoad = 10_000
 }

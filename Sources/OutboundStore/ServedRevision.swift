@@ -1,22 +1,36 @@
 import Foundation
 import OutboundConfig
 
-/// What `serve` answers from: one committed revision's cells and agents, read in one
-/// transaction, so every answer built from it belongs to that revision.
-public struct ServedRevision: Sendable {
+/// What `serve` loads to move from the revision it serves to the store's current one: the
+/// cells later revisions wrote and removed (the change feed's records), or, when there is no
+/// served revision of this store to start from, the whole store. Read in one transaction, so
+/// it ends at exactly one committed revision.
+public struct ServedChanges: Sendable {
     public var storeId: String
     public var revision: Int
     /// When the revision was committed (UTC, ISO 8601); nil before the first apply.
     public var revisionTime: String?
-    public var cells: [AvailabilityKey: AvailabilityCell]
-    /// Every agent id, with or without cells.
-    public var agents: [String]
+    /// The revision these changes follow; nil when they are the whole store: then `changed`
+    /// holds every cell and `agents` every agent.
+    public var base: Int?
+    /// Cells written after `base`, sorted by key, each with the revision that last wrote it.
+    public var changed: [(key: AvailabilityKey, cell: AvailabilityCell, revision: Int)]
+    /// Cells removed after `base`, by revision then key (a cell may be removed, then written again).
+    public var removed: [(key: AvailabilityKey, revision: Int)]
+    /// Every agent id, sorted, when the set of agents may have changed (a revision after `base`
+    /// created or deleted entities); nil when it has not.
+    public var agents: [String]?
 }
 
 /// Which revision a store is at, cheap enough to read several times a second.
 public struct StoreHead: Sendable, Equatable {
     public var storeId: String
     public var revision: Int
+
+    public init(storeId: String, revision: Int) {
+        self.storeId = storeId
+        self.revision = revision
+    }
 }
 
 extension OutboundStore {
@@ -24,13 +38,38 @@ extension OutboundStore {
         try read { StoreHead(storeId: try $0.meta("store_id") ?? "", revision: try $0.currentRevision()) }
     }
 
-    public func servedRevision() throws -> ServedRevision {
+    /// What moves a server from `served` to the current revision: nil when it is there already;
+    /// the changes after `served` when the store is the same one (same identity, not behind
+    /// it), of the current schema, and at most `limit` cells were written and removed since;
+    /// else the whole store. Reading the changes costs one pass over the availability rows
+    /// (`revision` has no index: docs/serve.md) and sends only the changed ones.
+    public func servedChanges(from served: StoreHead?, limit: Int) throws -> ServedChanges? {
         try read { session in
-            let revision = try session.currentRevision()
-            return ServedRevision(
-                storeId: try session.meta("store_id") ?? "", revision: revision,
-                revisionTime: try session.revisions().last { $0.number == revision }?.time,
-                cells: try session.cells(agents: nil), agents: try session.ids(kind: Section.agents.rawValue))
+            let head = StoreHead(storeId: try session.meta("store_id") ?? "", revision: try session.currentRevision())
+            if head == served { return nil }
+            var changes = ServedChanges(storeId: head.storeId, revision: head.revision, revisionTime: nil, base: nil, changed: [], removed: [], agents: nil)
+            if let served, served.storeId == head.storeId, served.revision < head.revision, isCurrentSchema {
+                let revisions = try session.revisions(after: served.revision)
+                let changed = try session.changedCells(since: served.revision, after: nil, limit: limit + 1)
+                let removed = try session.removedCells(since: served.revision, after: nil, limit: limit + 1)
+                if changed.count + removed.count <= limit {
+                    changes.base = served.revision
+                    changes.revisionTime = revisions.last?.time
+                    changes.changed = changed.map { ($0.0, $0.1, $0.revision) }
+                    changes.removed = removed.map { ($0.0, $0.revision) }
+                    if revisions.contains(where: { $0.creates > 0 || $0.deletes > 0 }) {
+                        changes.agents = try session.ids(kind: Section.agents.rawValue)
+                    }
+                    return changes
+                }
+            }
+            changes.revisionTime = try session.revisions(after: head.revision - 1).last?.time
+            changes.agents = try session.ids(kind: Section.agents.rawValue)
+            changes.changed =
+                isCurrentSchema
+                ? try session.changedCells(since: 0, after: nil, limit: Int(Int32.max)).map { ($0.0, $0.1, $0.revision) }
+                : try session.cells(agents: nil).sorted { $0.key < $1.key }.map { ($0.key, $0.value, 0) }
+            return changes
         }
     }
 }

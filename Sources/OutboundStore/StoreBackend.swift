@@ -29,7 +29,8 @@ public protocol StoreSession {
     func currentRevision() throws -> Int
     /// What an apply compares its sources with.
     func revisionHead(_ number: Int) throws -> RevisionHead?
-    func revisions() throws -> [RevisionInfo]
+    /// The revisions after `number`, oldest first.
+    func revisions(after number: Int) throws -> [RevisionInfo]
     func snapshot(_ number: Int) throws -> StoredSnapshot?
     /// Every entity's hashes, sorted by kind and id.
     func entityHashes() throws -> [EntityHash]
@@ -49,6 +50,11 @@ public protocol StoreSession {
     )]
     /// Everything the store keeps but its identity (`store copy`).
     func contents() throws -> StoreContents
+}
+
+extension StoreSession {
+    /// Every revision, oldest first.
+    public func revisions() throws -> [RevisionInfo] { try revisions(after: 0) }
 }
 
 /// What the engine writes within one write transaction.

@@ -46,10 +46,11 @@ struct PostgresSession: StoreWriteSession {
             }
     }
 
-    func revisions() throws -> [RevisionInfo] {
+    func revisions(after number: Int) throws -> [RevisionInfo] {
         try connection.run(
             """
-            SELECT number, time, author, message, digest, creates, updates, deletes FROM \(unescaped: table("revisions")) ORDER BY number
+            SELECT number, time, author, message, digest, creates, updates, deletes FROM \(unescaped: table("revisions"))
+            WHERE number > \(number) ORDER BY number
             """
         ).map { row in
             let (number, time, author, message, digest, creates, updates, deletes) = try row.decode(

@@ -36,8 +36,9 @@ struct SQLiteSession: StoreWriteSession {
             .map { RevisionHead(sourceDigest: $0[0], canonicalVersion: $0[1]) }
     }
 
-    func revisions() throws -> [RevisionInfo] {
-        try Row.fetchAll(db, sql: "SELECT number, time, author, message, digest, creates, updates, deletes FROM revisions ORDER BY number").map {
+    func revisions(after number: Int) throws -> [RevisionInfo] {
+        let sql = "SELECT number, time, author, message, digest, creates, updates, deletes FROM revisions WHERE number > ? ORDER BY number"
+        return try Row.fetchAll(db, sql: sql, arguments: [number]).map {
             RevisionInfo(number: $0[0], time: $0[1], author: $0[2], message: $0[3], digest: $0[4], creates: $0[5], updates: $0[6], deletes: $0[7])
         }
     }

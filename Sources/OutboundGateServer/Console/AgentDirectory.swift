@@ -14,18 +14,13 @@ final class AgentDirectory: @unchecked Sendable {
     private let lock = NSLock()
     private var loaded: (storeId: String, revision: Int, entries: [Entry])?
 
-    /// The agents of `snapshot`'s revision, read with `open` when not held yet.
-    func entries(for snapshot: GateSnapshot, open: @escaping @Sendable () throws -> OutboundStore) async throws -> [Entry] {
+    /// The agents of `snapshot`'s revision, read from the store when not held yet.
+    func entries(for snapshot: GateSnapshot, reads: StoreReads) async throws -> [Entry] {
         if let loaded = lock.withLock({ loaded }), loaded.storeId == snapshot.storeId, loaded.revision == snapshot.revision {
             return loaded.entries
         }
-        let read: [Entry]
-        do {
-            read = try await BlockingWork.run {
-                try open().names(in: .agents).map { Entry(id: $0.id, name: $0.name, folded: (Self.fold($0.id), Self.fold($0.name ?? ""))) }
-            }
-        } catch {
-            throw APIError.storeUnavailable("the store cannot be read: \(error)")
+        let read = try await reads.run { store in
+            try store.names(in: .agents).map { Entry(id: $0.id, name: $0.name, folded: (Self.fold($0.id), Self.fold($0.name ?? ""))) }
         }
         lock.withLock { loaded = (snapshot.storeId, snapshot.revision, read) }
         return read

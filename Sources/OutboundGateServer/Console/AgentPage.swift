@@ -8,9 +8,9 @@ import OutboundStore
 /// with detail, fix and deciding node (file:line:column and revision, from the store). The
 /// same reads and the same gate as the API; the URL is the deep link support pastes in a ticket.
 enum AgentPage {
-    static func render(_ agent: String, _ visit: Visit, open: @escaping @Sendable () throws -> OutboundStore) async throws -> Response {
+    static func render(_ agent: String, _ visit: Visit, reads: StoreReads) async throws -> Response {
         let question = try visit.query.explainQuestion(agent: agent)
-        let (explanation, context) = try await GateAPI.explain(question, open: open)
+        let (explanation, context) = try await GateAPI.explain(question, reads: reads)
         let (found, answers) = (explanation.agent, explanation.answers)
         let (team, agentState, date) = (question.team, question.state, question.date)
         let channel = try visit.query.channel()

@@ -12,7 +12,7 @@ import OutboundStore
 struct Console: Sendable {
     let state: GateState
     let tokens: TokenHolder
-    let open: @Sendable () throws -> OutboundStore
+    let reads: StoreReads
     /// Whether `X-Forwarded-Proto: https` is believed: only when serve listens on loopback,
     /// where the only client that can send it is the TLS-terminating proxy on the same host.
     let trustsForwardedProto: Bool
@@ -65,12 +65,12 @@ struct Console: Sendable {
     private func answer(_ page: ConsolePage, _ visit: Visit) async throws -> Response {
         switch page {
         case .search: return SearchPages.search(visit)
-        case .agents: return try await SearchPages.agents(visit, directory: directory, open: open)
-        case .suggest: return try await SearchPages.suggest(visit, directory: directory, open: open)
-        case .agent(let agent): return try await AgentPage.render(agent, visit, open: open)
-        case .overview: return try await OverviewPage.render(visit, open: open)
-        case .overviewCSV: return try await OverviewPage.csv(visit, open: open)
-        case .revisions: return try await RevisionsPage.render(visit, open: open)
+        case .agents: return try await SearchPages.agents(visit, directory: directory, reads: reads)
+        case .suggest: return try await SearchPages.suggest(visit, directory: directory, reads: reads)
+        case .agent(let agent): return try await AgentPage.render(agent, visit, reads: reads)
+        case .overview: return try await OverviewPage.render(visit, reads: reads)
+        case .overviewCSV: return try await OverviewPage.csv(visit, reads: reads)
+        case .revisions: return try await RevisionsPage.render(visit, reads: reads)
         case .login: return try await login(visit)
         case .logout: return try logout(visit)
         case .stylesheet: return Self.asset(ConsoleAssets.stylesheet, type: "text/css; charset=utf-8")

@@ -17,10 +17,10 @@ enum OverviewPage {
         var cells: [(AvailabilityKey, [ReasonCode])]
     }
 
-    static func render(_ visit: Visit, open: @escaping @Sendable () throws -> OutboundStore) async throws -> Response {
+    static func render(_ visit: Visit, reads: StoreReads) async throws -> Response {
         let (site, team) = try (visit.query.string("site"), visit.query.string("team"))
         let page = try visit.query.integer("page", in: 1...Int(Int32.max)) ?? 1
-        let read = try await self.read(site: site, team: team, open: open)
+        let read = try await self.read(site: site, team: team, reads: reads)
         let rows = MatrixRow.rows(read.cells, team: team, unavailableOnly: false)
         let unavailable = rows.filter { !$0.available }
         let pages = max(1, (unavailable.count + pageSize - 1) / pageSize)
@@ -71,9 +71,9 @@ enum OverviewPage {
         return visit.page("Overview", .overview, body)
     }
 
-    static func csv(_ visit: Visit, open: @escaping @Sendable () throws -> OutboundStore) async throws -> Response {
+    static func csv(_ visit: Visit, reads: StoreReads) async throws -> Response {
         let (site, team) = try (visit.query.string("site"), visit.query.string("team"))
-        let read = try await self.read(site: site, team: team, open: open)
+        let read = try await self.read(site: site, team: team, reads: reads)
         let bytes = MatrixCSV.render(MatrixRow.rows(read.cells, team: team, unavailableOnly: true))
         var headers = HTTPFields()
         headers[.contentType] = "text/csv; charset=utf-8"
@@ -83,17 +83,9 @@ enum OverviewPage {
 
     /// Sites, teams and the rows at this moment; an unknown site or team is refused with
     /// "did you mean", as `matrix` refuses it.
-    private static func read(site: String?, team: String?, open: @escaping @Sendable () throws -> OutboundStore) async throws -> Read {
-        let read: Read
-        do {
-            read = try await BlockingWork.run {
-                let store = try open()
-                let sites = try store.names(in: .sites)
-                let teams = try store.names(in: .teams)
-                return Read(sites: sites, teams: teams, cells: try store.availabilityRows(site: site, now: Date()))
-            }
-        } catch {
-            throw APIError.storeUnavailable("the store cannot be read: \(error)")
+    private static func read(site: String?, team: String?, reads: StoreReads) async throws -> Read {
+        let read = try await reads.run { store in
+            Read(sites: try store.names(in: .sites), teams: try store.names(in: .teams), cells: try store.availabilityRows(site: site, now: Date()))
         }
         if let site, !read.sites.contains(where: { $0.id == site }) {
             throw APIError.badRequest("site: unknown site '\(site)'\(Suggestion.hint(for: site, in: read.sites.map(\.id)))")

@@ -6,13 +6,8 @@ import OutboundStore
 /// newest first. Authors and messages are whatever `apply` was given, so they are escaped
 /// like any other value.
 enum RevisionsPage {
-    static func render(_ visit: Visit, open: @escaping @Sendable () throws -> OutboundStore) async throws -> Response {
-        let revisions: [RevisionInfo]
-        do {
-            revisions = try await BlockingWork.run { try open().history() }
-        } catch {
-            throw APIError.storeUnavailable("the store cannot be read: \(error)")
-        }
+    static func render(_ visit: Visit, reads: StoreReads) async throws -> Response {
+        let revisions = try await reads.run { try $0.history() }
         let rows = revisions.reversed().map { revision -> HTML in
             """
             <tr><td data-label="Revision">\(revision.number)</td><td data-label="Time">\(revision.time)</td>\

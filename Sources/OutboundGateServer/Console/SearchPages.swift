@@ -17,9 +17,9 @@ enum SearchPages {
             """)
     }
 
-    static func agents(_ visit: Visit, directory: AgentDirectory, open: @escaping @Sendable () throws -> OutboundStore) async throws -> Response {
+    static func agents(_ visit: Visit, directory: AgentDirectory, reads: StoreReads) async throws -> Response {
         guard let text = try visit.query.string("q") else { return search(visit) }
-        let entries = try await directory.entries(for: visit.snapshot, open: open)
+        let entries = try await directory.entries(for: visit.snapshot, reads: reads)
         // Off the cooperative pool: the lookup, the search and the "did you mean" read every agent.
         let (exact, found, more, hint) = try await BlockingWork.run {
             guard !entries.contains(where: { $0.id == text }) else { return (true, [AgentDirectory.Entry](), false, String?.none) }
@@ -48,9 +48,9 @@ enum SearchPages {
             """)
     }
 
-    static func suggest(_ visit: Visit, directory: AgentDirectory, open: @escaping @Sendable () throws -> OutboundStore) async throws -> Response {
+    static func suggest(_ visit: Visit, directory: AgentDirectory, reads: StoreReads) async throws -> Response {
         guard let text = try visit.query.string("q") else { throw APIError.badRequest("q: required, the start of an agent's id or name") }
-        let entries = try await directory.entries(for: visit.snapshot, open: open)
+        let entries = try await directory.entries(for: visit.snapshot, reads: reads)
         let found = try await BlockingWork.run { AgentDirectory.search(text, in: entries, limit: 10).found }
         let body = JSON.object([("agents", .array(found.map { .object([("id", .string($0.id)), ("name", $0.name.map { .string($0) } ?? .null)]) }))])
         return GateAPI.json(body)

@@ -30,6 +30,15 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Seconds to keep answering from the last good revision while the store cannot be read.")
     var maxStale: Int = 300
 
+    @Option(
+        help:
+            "Store reads at once for explain, change feeds older than memory holds, and console pages; on PostgreSQL also the connections they hold."
+    )
+    var storeReads: Int = GateServer.Options.defaultStoreReads
+
+    @Option(help: "Requests waiting for a store read; past this many, 503 with Retry-After.")
+    var storeReadQueue: Int = GateServer.Options.defaultStoreReadQueue
+
     @OptionGroup var store: StoreOptions
 
     @OptionGroup var output: OutputOptions
@@ -41,6 +50,10 @@ struct ServeCommand: AsyncParsableCommand {
                 "usage", "--listen \(listen) is not a loopback address: pass --token-file so that only holders of a token can ask", status: 64)
         }
         guard maxStale >= 0 else { throw CommandFailure("usage", "--max-stale must be 0 or more seconds", status: 64) }
+        guard storeReads >= 1 else { throw CommandFailure("usage", "--store-reads must be 1 or more", status: 64) }
+        guard storeReadQueue >= 0 else { throw CommandFailure("usage", "--store-read-queue must be 0 or more", status: 64) }
+        options.storeReads = storeReads
+        options.storeReadQueue = storeReadQueue
         options.tokenFile = tokenFile
         options.maxStale = TimeInterval(maxStale)
         let location = try store.location()

@@ -1,0 +1,95 @@
+import Foundation
+import OutboundConfig
+import OutboundStore
+
+/// The store reads of request paths — explain, a change feed older than memory holds, the
+/// console's pages — at most `concurrent` at once, each on a Dispatch thread (the engine's
+/// reads block) and, on PostgreSQL, on a connection of its own. Up to `queueLimit` more wait
+/// their turn, first come first served; past that a request is answered 503 with
+/// `Retry-After` at once. So however many such requests arrive, a serve holds at most
+/// `concurrent` reading threads and connections (plus the loader's and the LISTEN's:
+/// docs/serve.md).
+final class StoreReads: @unchecked Sendable {
+    let open: @Sendable () throws -> OutboundStore
+    let concurrent: Int
+    let queueLimit: Int
+    private let lock = NSLock()
+    private var running = 0
+    private var waiting: [(id: UUID, turn: CheckedContinuation<Void, Error>)] = []
+    private let report: @Sendable (_ running: Int, _ waiting: Int) -> Void
+
+    init(
+        open: @escaping @Sendable () throws -> OutboundStore, concurrent: Int, queueLimit: Int,
+        report: @escaping @Sendable (_ running: Int, _ waiting: Int) -> Void = { _, _ in }
+    ) {
+        self.open = open
+        self.concurrent = max(1, concurrent)
+        self.queueLimit = max(0, queueLimit)
+        self.report = report
+    }
+
+    /// `body` with the store, in turn. Its errors come back as API errors: a gate refusal as
+    /// itself (404, 400), `StoreError.unknownRevision` unchanged for the caller to word, any
+    /// other as 503 `store-unavailable`.
+    func run<T: Sendable>(_ body: @escaping @Sendable (OutboundStore) throws -> T) async throws -> T {
+        try await takeTurn()
+        defer { endTurn() }
+        do {
+            return try await BlockingWork.run { [open] in try body(open()) }
+        } catch let refusal as GateRefusal {
+            throw APIError(refusal)
+        } catch let error as StoreError {
+            if case .unknownRevision = error { throw error }
+            throw APIError.storeUnavailable("the store cannot be read: \(error)")
+        } catch {
+            throw APIError.storeUnavailable("the store cannot be read: \(error)")
+        }
+    }
+
+    private func takeTurn() async throws {
+        let id = UUID()
+        try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (turn: CheckedContinuation<Void, Error>) in
+                let now: Result<Void, Error>? = lock.withLock {
+                    if running < concurrent {
+                        running += 1
+                    } else if Task.isCancelled {
+                        return .failure(CancellationError())
+                    } else if waiting.count < queueLimit {
+                        waiting.append((id, turn))
+                        report(running, waiting.count)
+                        return nil
+                    } else {
+                        return .failure(
+                            APIError(
+                                status: .serviceUnavailable, code: "store-unavailable",
+                                message: "too many store reads waiting (\(queueLimit)); retry", headers: [.retryAfter: "1"]))
+                    }
+                    report(running, waiting.count)
+                    return .success(())
+                }
+                if let now { turn.resume(with: now) }
+            }
+        } onCancel: {
+            let turn = lock.withLock {
+                guard let index = waiting.firstIndex(where: { $0.id == id }) else { return nil as CheckedContinuation<Void, Error>? }
+                defer { report(running, waiting.count) }
+                return waiting.remove(at: index).turn
+            }
+            turn?.resume(throwing: CancellationError())
+        }
+    }
+
+    /// Hands the turn to the first waiting read, if any.
+    private func endTurn() {
+        let next = lock.withLock {
+            defer { report(running, waiting.count) }
+            guard !waiting.isEmpty else {
+                running -= 1
+                return nil as CheckedContinuation<Void, Error>?
+            }
+            return waiting.removeFirst().turn
+        }
+        next?.resume()
+    }
+}
