@@ -1,27 +1,90 @@
 #!/usr/bin/env bash
-# The serve benchmark (issue #13): on a synthetic store of AGENTS agents (default 50,000),
-# wrk asks `outboundctl serve` for random agents' single checks and, in the same run and
-# alternating round by round, a bare Hummingbird route answering a fixed JSON of the same
-# size (`outboundctl-bench bare-route`). Prints medians over ROUNDS and the ratios that
-# count: serve's rate / the bare route's, serve's p99 / the bare route's, a 1,000-check
-# batch's p99 / a single check's (both on one connection, so queueing does not enter), the
-# start-up time, the resident memory, and how long an apply takes to be served.
-#   scripts/bench-serve.sh [AGENTS] [ROUNDS] [SECONDS]
+# The serve benchmark (issues #13 and #28), in three parts; each prints its figures and the
+# goals they answer to.
+#
+#   scripts/bench-serve.sh [checks] [AGENTS] [ROUNDS] [SECONDS]
+#     On a synthetic store of AGENTS agents (default 50,000), wrk asks `outboundctl serve` for
+#     random agents' single checks and, in the same run and alternating round by round, a bare
+#     Hummingbird route answering a fixed JSON of the same size (`outboundctl-bench
+#     bare-route`). Prints medians over ROUNDS and the ratios that count: serve's rate / the
+#     bare route's, serve's p99 / the bare route's, a 1,000-check batch's p99 / a single
+#     check's (both on one connection, so queueing does not enter), the start-up time, the
+#     resident memory, and how long an apply takes to be served.
+#   scripts/bench-serve.sh churn [AGENTS] [REVISIONS] [INTERVAL]
+#     One serve on SQLite while an admin applies REVISIONS (default 100) one-agent revisions
+#     INTERVAL (0.5) seconds apart: resident memory (peak, and whether it stays flat) and the
+#     freshness of every revision (p50, p99), by scripts/bench/serve_churn.py.
+#   scripts/bench-serve.sh replicas [AGENTS] [ROUNDS] [SECONDS]
+#     Three serves on one throwaway PostgreSQL (scripts/dev-postgres.sh), wrk on two of them
+#     for SECONDS (default 60) while 8 admins apply at once, ROUNDS (default 3) times:
+#     freshness on every replica, wrk's and the applies' errors, resident memory per replica.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+part=checks
+case "${1:-}" in checks | churn | replicas) part=$1; shift ;; esac
 agents=${1:-50000}
-rounds=${2:-5}
-seconds=${3:-10}
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
 swift build -c release --product outboundctl >/dev/null
 swift build -c release --product outboundctl-bench >/dev/null
 bin=$(swift build -c release --show-bin-path)
 work=$(mktemp -d)
 pids=()
-cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  if [ -n "${postgres_stop:-}" ]; then $postgres_stop >/dev/null 2>&1 || true; fi
+  rm -rf "$work"
+}
 trap cleanup EXIT
 
 "$bin/outboundctl-bench" generate --agents "$agents" "$work/tenant"
+
+serve() { # STORE PORT → starts a serve, waits for its "listening" line; its pid in $serve_pid
+  "$bin/outboundctl" serve --store "$1" --listen "127.0.0.1:$2" 2>"$work/serve-$2.log" &
+  serve_pid=$!
+  pids+=($serve_pid)
+  until grep -q '"listening"' "$work/serve-$2.log" 2>/dev/null; do sleep 0.01; done
+}
+
+if [ "$part" = churn ]; then
+  "$bin/outboundctl" apply "$work/tenant" --store "$work/outbound.sqlite" -q >/dev/null
+  serve "$work/outbound.sqlite" 18472
+  echo "churn: $agents agents, ${2:-100} one-agent revisions ${3:-0.5} s apart, one serve on SQLite"
+  python3 scripts/bench/serve_churn.py --bin "$bin" --tenant "$work/tenant" --store "$work/outbound.sqlite" \
+    --serve "http://127.0.0.1:18472:$serve_pid" --revisions "${2:-100}" --interval "${3:-0.5}"
+  echo "goals: resident peak <= 150 MB and flat after the first revisions; freshness p50 and p99 <= 1 s"
+  exit 0
+fi
+
+if [ "$part" = replicas ]; then
+  rounds=${2:-3}
+  seconds=${3:-60}
+  postgres=$(scripts/dev-postgres.sh --stop-with $$ "$work/postgres")
+  url=$(echo "$postgres" | sed -n 's/^url=//p')
+  postgres_stop=$(echo "$postgres" | sed -n 's/^stop=//p')
+  store="$url&schema=bench"
+  "$bin/outboundctl" apply "$work/tenant" --store "$store" -q >/dev/null
+  serve "$store" 18473; first=$serve_pid
+  serve "$store" 18474; second=$serve_pid
+  serve "$store" 18475; third=$serve_pid
+  env AGENTS="$agents" wrk -t1 -c32 -d"${seconds}s" -s scripts/wrk/agents.lua http://127.0.0.1:18473 >"$work/wrk-1.txt" &
+  wrk_one=$!
+  env AGENTS="$agents" wrk -t1 -c32 -d"${seconds}s" -s scripts/wrk/agents.lua http://127.0.0.1:18474 >"$work/wrk-2.txt" &
+  wrk_two=$!
+  echo "replicas: $agents agents on PostgreSQL, 3 serves, wrk (32 connections) on the first two for ${seconds} s,"
+  echo "8 admins applying at once, $rounds rounds"
+  python3 scripts/bench/serve_churn.py --bin "$bin" --tenant "$work/tenant" --store "$store" --admins 8 --revisions "$rounds" \
+    --serve "http://127.0.0.1:18473:$first" --serve "http://127.0.0.1:18474:$second" --serve "http://127.0.0.1:18475:$third"
+  wait "$wrk_one" "$wrk_two"
+  grep '^RESULT' "$work/wrk-1.txt" | sed 's/^/wrk on serve 1: /'
+  grep '^RESULT' "$work/wrk-2.txt" | sed 's/^/wrk on serve 2: /'
+  echo "connections held by the serves at the end: $(psql --no-psqlrc -Atc "SELECT count(*) FROM pg_stat_activity WHERE datname = 'outboundctl' AND pid <> pg_backend_pid()" "$url")"
+  echo "goals: freshness p50 and p99 <= 1 s on every replica, 0 errors, resident <= 150 MB each"
+  exit 0
+fi
+
+rounds=${2:-5}
+seconds=${3:-10}
 "$bin/outboundctl" apply "$work/tenant" --store "$work/outbound.sqlite" -q >/dev/null
 
 # Start-up: from exec to the "listening" line, with the whole revision loaded.

@@ -105,6 +105,8 @@ final class PostgresConnections: @unchecked Sendable {
             configuration.options.tlsServerName = url.sslMode == .verifyFull ? url.host : nil
         }
         configuration.options.connectTimeout = .seconds(10)
+        // So a database administrator sees whose connections these are (pg_stat_activity).
+        configuration.options.additionalStartupParameters = [("application_name", "outboundctl")]
         return configuration
     }
 }

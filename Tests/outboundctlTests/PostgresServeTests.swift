@@ -33,3 +33,224 @@ final class PostgresServeTests: XCTestCase {
         XCTAssertTrue(server.stderr.contains("\"revision\":\"2\"") || server.stderr.contains("loaded revision"), server.stderr)
     }
 }
+
+/// Replicas (issue #28): several serves on one PostgreSQL store while admins apply from
+/// several processes, a replica paused through revisions, and a burst of explains against a
+/// bounded serve.
+final class PostgresReplicaTests: XCTestCase {
+    var store = ""
+
+    override func setUpWithError() throws {
+        let schema = TestPostgres.uniqueSchema("replicas")
+        store = try TestPostgres.server().url(schema: schema)
+        addTeardownBlock { _ = try? TestPostgres.psql("DROP SCHEMA IF EXISTS \"\(schema)\" CASCADE") }
+    }
+
+    /// Follows one replica: every answer's revision, in the order they came, and any failure.
+    private final class Follower: @unchecked Sendable {
+        let server: ServeProcess
+        private let lock = NSLock()
+        private var revisions: [Int] = []
+        private var failures: [String] = []
+        private var stopping = false
+        private let done = DispatchGroup()
+
+        init(_ server: ServeProcess) {
+            self.server = server
+            done.enter()
+            Thread.detachNewThread { [self] in
+                defer { done.leave() }
+                var since = 0
+                while !lock.withLock({ stopping }) {
+                    do {
+                        let feed = try server.get("/v1/changes?since=\(since)&wait=2")
+                        let check = try server.get("/v1/agents/ana.silva/outbound")
+                        guard feed.status == 200, check.status == 200, let revision = feed.json["revision"] as? Int,
+                            let checked = Int(check.header("X-Outbound-Revision") ?? "")
+                        else {
+                            lock.withLock { failures.append("status \(feed.status)/\(check.status)") }
+                            continue
+                        }
+                        lock.withLock { revisions += [revision, checked] }
+                        since = max(since, revision)
+                    } catch {
+                        lock.withLock { failures.append("\(error)") }
+                    }
+                }
+            }
+        }
+
+        func stop() -> (revisions: [Int], failures: [String]) {
+            lock.withLock { stopping = true }
+            done.wait()
+            return lock.withLock { (revisions, failures) }
+        }
+    }
+
+    /// Three serves on one store while 4 processes apply, 3 rounds: every replica answers
+    /// every request, never goes back a revision, reaches the last one, and all three then
+    /// give the same change feed from every revision on and the same answers.
+    func testThreeReplicasFollowFourApplyingProcesses() throws {
+        let store = store
+        let acme = try copyExample("acme", self)
+        XCTAssertEqual(try outboundctl(["apply", acme.path, "--store", store]).status, 0)
+        let servers = try (0..<3).map { _ in try ServeProcess(["--store", store]) }
+        defer { for server in servers { XCTAssertEqual(server.stop(), 0) } }
+        let followers = servers.map(Follower.init)
+        let admins = try (0..<4).map { admin -> URL in
+            let copy = try temporaryDirectory(self).appendingPathComponent("admin-\(admin)")
+            try FileManager.default.copyItem(at: acme, to: copy)
+            return copy
+        }
+        // Each admin turns one agent's outbound on and off, so each revision changes cells.
+        let agents = ["ana.silva", "bruno.costa", "carla.mendes", "hugo.pereira"]
+        var applied = 0
+        for round in 0..<3 {
+            let results = ThreadSafeList<RunResult>()
+            DispatchQueue.concurrentPerform(iterations: admins.count) { admin in
+                let file = admins[admin].appendingPathComponent("agents.yaml")
+                let marker = "  \(agents[admin]):"
+                let line = marker + (round % 2 == 0 ? "\n    active: false" : "")
+                guard var text = try? String(contentsOf: file, encoding: .utf8) else { return }
+                text = text.replacingOccurrences(of: marker + "\n    active: false", with: marker).replacingOccurrences(of: marker, with: line)
+                try? text.write(to: file, atomically: true, encoding: .utf8)
+                if let result = try? outboundctl(["apply", admins[admin].path, "--store", store, "--yes", "--lock-timeout", "60"]) {
+                    results.append(result)
+                }
+            }
+            XCTAssertEqual(results.items.count, admins.count)
+            for result in results.items {
+                XCTAssertEqual(result.status, 0, result.stderr)
+                if result.stdout.contains("Applied revision") { applied += 1 }
+            }
+        }
+        XCTAssertGreaterThanOrEqual(applied, 4, "the admins' applies made revisions")
+        let last = 1 + applied
+        for server in servers {
+            XCTAssertTrue(eventually(within: 3) { (try? server.get("/v1/status").json["revision"] as? Int) == last }, "every replica reaches \(last)")
+        }
+        for (index, follower) in followers.enumerated() {
+            let (revisions, failures) = follower.stop()
+            XCTAssertEqual(failures, [], "replica \(index + 1) answers every request")
+            XCTAssertEqual(revisions.last, last, "replica \(index + 1)")
+            XCTAssertEqual(revisions, revisions.sorted(), "replica \(index + 1) never goes back a revision")
+        }
+        for since in 0..<last {
+            let feeds = try servers.map { try String(decoding: $0.get("/v1/changes?since=\(since)").body, as: UTF8.self) }
+            XCTAssertEqual(Set(feeds).count, 1, "the replicas agree on the changes after revision \(since)")
+        }
+        for agent in agents {
+            let answers = try servers.map { try String(decoding: $0.get("/v1/agents/\(agent)/outbound").body, as: UTF8.self) }
+            XCTAssertEqual(Set(answers).count, 1, "the replicas answer \(agent) alike")
+        }
+    }
+
+    /// A replica paused (SIGSTOP) while two revisions land catches both up in one step when it
+    /// goes on, and answers the change feed of both from memory as the store gives it.
+    func testAPausedReplicaCatchesUp() throws {
+        let acme = try copyExample("acme", self)
+        XCTAssertEqual(try outboundctl(["apply", acme.path, "--store", store]).status, 0)
+        let running = try ServeProcess(["--store", store])
+        let paused = try ServeProcess(["--store", store])
+        defer {
+            paused.signal(SIGCONT)
+            XCTAssertEqual(paused.stop(), 0)
+            XCTAssertEqual(running.stop(), 0)
+        }
+        paused.signal(SIGSTOP)
+        try edit(acme.appendingPathComponent("agents.yaml"), replacing: "  ana.silva:", with: "  ana.silva:\n    active: false")
+        XCTAssertEqual(try outboundctl(["apply", acme.path, "--store", store, "--yes"]).status, 0)
+        try edit(
+            acme.appendingPathComponent("organisation.yaml"), replacing: "multimediaProfile: digital-blended", with: "multimediaProfile: voice-only")
+        let second = try outboundctl(["apply", acme.path, "--store", store, "--yes"])
+        XCTAssertEqual(second.status, 0, second.stderr)
+        XCTAssertTrue(eventually(within: 1) { (try? running.get("/v1/status").json["revision"] as? Int) == 3 })
+        paused.signal(SIGCONT)
+        XCTAssertTrue(eventually(within: 1) { (try? paused.get("/v1/status").json["revision"] as? Int) == 3 }, "caught up within 1 s")
+        for since in 0...3 {
+            XCTAssertEqual(
+                try paused.get("/v1/changes?since=\(since)").body, try running.get("/v1/changes?since=\(since)").body, "the feed after \(since)")
+        }
+        XCTAssertTrue(paused.stderr.contains("\"cellsChanged\""), "loaded from the change records: \(paused.stderr.suffix(2_000))")
+    }
+
+    /// 300 explains at once against a serve allowed 3 store reads, while another session
+    /// holds the entities table locked, so every read waits: the serve holds no more than 3
+    /// connections for them (plus the loader's and the LISTEN's), refuses what its queue (10)
+    /// cannot hold at once with 503 and Retry-After, and answers the rest once the lock goes.
+    func testABurstOfExplainsHoldsNoMoreConnectionsThanTheBound() throws {
+        XCTAssertEqual(try outboundctl(["apply", "examples/acme", "--store", store]).status, 0)
+        let server = try ServeProcess(["--store", store, "--store-reads", "3", "--store-read-queue", "10"])
+        defer { XCTAssertEqual(server.stop(), 0) }
+
+        let locker = Process()
+        locker.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        locker.arguments = ["psql", "--no-psqlrc", "--quiet", "--dbname=\(try TestPostgres.server().url)"]
+        let commands = Pipe()
+        locker.standardInput = commands
+        locker.standardOutput = FileHandle.nullDevice
+        try locker.run()
+        let table = "\"\(store.components(separatedBy: "schema=").last!)\".entities"
+        commands.fileHandleForWriting.write(Data("BEGIN; LOCK TABLE \(table) IN ACCESS EXCLUSIVE MODE;\n".utf8))
+        XCTAssertTrue(
+            eventually(within: 10) {
+                (try? TestPostgres.psql("SELECT count(*) FROM pg_locks WHERE mode = 'AccessExclusiveLock' AND relation = '\(table)'::regclass"))
+                    == "1"
+            }, "the table is locked")
+
+        let held = "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'outboundctl'"
+        let samples = ThreadSafeList<Int>()
+        let answers = ThreadSafeList<HTTPAnswer>()
+        let failures = ThreadSafeList<String>()
+        let port = server.baseURL.port!
+        let burst = DispatchGroup()
+        for index in 0..<300 {
+            burst.enter()
+            Thread.detachNewThread {
+                defer { burst.leave() }
+                do {
+                    let connection = try RawConnection(port: port)
+                    let agent = ["ana.silva", "bruno.costa", "eva.rocha"][index % 3]
+                    connection.send("GET /v1/agents/\(agent)/explain?channel=sms HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+                    answers.append(try connection.response())
+                } catch {
+                    failures.append("\(error)")
+                }
+            }
+        }
+        // Refusals come at once; the 13 reads running and queued wait for the lock.
+        XCTAssertTrue(
+            eventually(within: 30) {
+                if let count = Int((try? TestPostgres.psql(held)) ?? "") { samples.append(count) }
+                return answers.items.count + failures.items.count >= 300 - 13
+            }, "the refusals arrive while the lock is held: \(answers.items.count)")
+        if let count = Int((try? TestPostgres.psql(held)) ?? "") { samples.append(count) }
+        commands.fileHandleForWriting.write(Data("COMMIT;\n".utf8))
+        try commands.fileHandleForWriting.close()
+        burst.wait()
+        locker.waitUntilExit()
+
+        XCTAssertEqual(failures.items, [])
+        XCTAssertEqual(answers.items.count, 300)
+        let ok = answers.items.filter { $0.status == 200 }
+        let refused = answers.items.filter { $0.status == 503 }
+        XCTAssertEqual(ok.count, 13, "the reads running and queued are answered: \(answers.items.map(\.status))")
+        XCTAssertEqual(refused.count, 300 - 13)
+        for answer in refused {
+            XCTAssertEqual(answer.header("Retry-After"), "1")
+            XCTAssertEqual((answer.json["error"] as? [String: Any])?["code"] as? String, "store-unavailable")
+        }
+        XCTAssertGreaterThanOrEqual(samples.items.max() ?? 0, 3, "the reads did hold connections while waiting")
+        XCTAssertLessThanOrEqual(samples.items.max() ?? 0, 3 + 2, "connections held: \(samples.items)")
+        XCTAssertEqual(try server.get("/v1/agents/ana.silva/explain?channel=sms").status, 200, "answers again after the burst")
+    }
+}
+
+/// A list appended to from several threads.
+final class ThreadSafeList<Element>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var elements: [Element] = []
+
+    func append(_ element: Element) { lock.withLock { elements.append(element) } }
+    var items: [Element] { lock.withLock { elements } }
+}
