@@ -47,7 +47,8 @@ extension OutboundStore {
         try read { session in
             let head = StoreHead(storeId: try session.meta("store_id") ?? "", revision: try session.currentRevision())
             if head == served { return nil }
-            var changes = ServedChanges(storeId: head.storeId, revision: head.revision, revisionTime: nil, base: nil, changed: [], removed: [], agents: nil)
+            var changes = ServedChanges(
+                storeId: head.storeId, revision: head.revision, revisionTime: nil, base: nil, changed: [], removed: [], agents: nil)
             if let served, served.storeId == head.storeId, served.revision < head.revision, isCurrentSchema {
                 let revisions = try session.revisions(after: served.revision)
                 let changed = try session.changedCells(since: served.revision, after: nil, limit: limit + 1)
