@@ -32,7 +32,7 @@ pids=()
 cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
-  if [ -n "${postgres_stop:-}" ]; then $postgres_stop >/dev/null 2>&1 || true; fi
+  if [ -n "${postgres_stop:-}" ]; then $postgres_stop >/dev/null 2>&1 || true; rm -rf "$postgres_dir"; fi
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -59,7 +59,9 @@ fi
 if [ "$part" = replicas ]; then
   rounds=${2:-3}
   seconds=${3:-60}
-  postgres=$(scripts/dev-postgres.sh --stop-with $$ "$work/postgres")
+  # Its own directory (dev-postgres.sh runs the server as `postgres` when this runs as root).
+  postgres=$(scripts/dev-postgres.sh --stop-with $$)
+  postgres_dir=$(echo "$postgres" | sed -n 's/^dir=//p')
   url=$(echo "$postgres" | sed -n 's/^url=//p')
   postgres_stop=$(echo "$postgres" | sed -n 's/^stop=//p')
   store="$url&schema=bench"

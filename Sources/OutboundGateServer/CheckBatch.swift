@@ -62,7 +62,7 @@ struct BatchAnswer {
     var team: String?
     var available = false
     var reasons: [ReasonCode] = []
-    var until: Date?
+    var until: (instant: Date, text: String)?
     var error: GateRefusal?
 
     /// `hints`: the refusal of each unknown agent so far, so a batch naming one unknown agent
@@ -89,7 +89,7 @@ struct BatchAnswer {
         if answers.count == 1 { team = first.team }
         available = first.available
         reasons = first.reasons
-        until = answers.compactMap { $0.until }.min()
+        until = answers.compactMap { $0.until }.min { $0.instant < $1.instant }
     }
 
     var json: JSON {

@@ -15,7 +15,9 @@ final class GateSnapshot: Sendable {
     struct Cell: Sendable {
         var team: String
         var channel: OutboundConfig.Channel
-        var cell: AvailabilityCell
+        var answer: ServedAnswer
+
+        var cell: AvailabilityCell { answer.cell }
     }
 
     let storeId: String
@@ -161,7 +163,7 @@ final class GateSnapshot: Sendable {
         let offset = Int(slot) % SnapshotPage.size
         guard page.present[offset], let packed = page.cells(at: offset).first(where: { $0.team == team && $0.channel == key.channel })
         else { return nil }
-        return (interned.answers[Int(packed.answer)], Int(packed.revision))
+        return (interned.answers[Int(packed.answer)].cell, Int(packed.revision))
     }
 
     /// The memory the snapshot holds, counted from its arrays' capacities (strings of up to
@@ -206,7 +208,7 @@ struct EvaluatedAnswer {
     var team: String
     var channel: OutboundConfig.Channel
     var reasons: [ReasonCode]
-    var until: Date?
+    var until: (instant: Date, text: String)?
 
     var available: Bool { reasons.isEmpty }
 
@@ -214,7 +216,7 @@ struct EvaluatedAnswer {
         team = cell.team
         channel = cell.channel
         reasons = cell.cell.reasons(at: now, state: state)
-        until = cell.cell.until(at: now)
+        until = cell.answer.until(at: now)
     }
 }
 
@@ -224,4 +226,7 @@ extension JSON {
 
     /// An answer's `until`: a UTC instant, or null when no boundary lies ahead.
     static func until(_ instant: Date?) -> JSON { instant.map { .string(LicenceWindow.text($0)) } ?? .null }
+
+    /// An evaluated answer's `until`, written once per interned answer (`ServedAnswer`).
+    static func until(_ until: (instant: Date, text: String)?) -> JSON { until.map { .string($0.text) } ?? .null }
 }

@@ -42,15 +42,11 @@ struct RequestRecord: Sendable {
         let duration = ContinuousClock.now - arrival.started
         let nanoseconds = duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000
         metrics.request(route: route, status: response.status.code, nanoseconds: nanoseconds)
-        log.record([
-            ("time", .string(LicenceWindow.text(Date()))),
-            ("method", .string(request.method.rawValue)),
-            ("path", .string(path)),
-            ("status", .int(response.status.code)),
-            ("durationMs", .number((Double(nanoseconds) / 1_000).rounded() / 1_000)),
-            ("revision", .int(revision)),
-            ("requestId", .string(arrival.requestId)),
-        ])
+        log.record(
+            line: AccessLogLine(
+                time: Date(), method: request.method.rawValue, path: path, status: response.status.code, nanoseconds: nanoseconds,
+                revision: revision, requestId: arrival.requestId
+            ).bytes)
         return response
     }
 }

@@ -91,7 +91,8 @@ class Memory(threading.Thread):
 
 
 def deactivate(tenant, agent):
-    """Adds `active: false` to one agent of the generated tenant (a one-agent revision)."""
+    """Turns one agent of the generated tenant inactive, or active when it was inactive (a
+    one-agent revision that changes the agent's cells)."""
     for name in sorted(os.listdir(tenant)):
         if not name.startswith("agents-"):
             continue
@@ -99,10 +100,22 @@ def deactivate(tenant, agent):
         with open(path) as file:
             text = file.read()
         marker = f"\n  {agent}:\n"
-        if marker in text:
-            with open(path, "w") as file:
-                file.write(text.replace(marker, f"{marker}    active: false\n", 1))
-            return
+        start = text.find(marker)
+        if start < 0:
+            continue
+        end = text.find("\n  ", start + len(marker) - 1)
+        while end >= 0 and text[end + 3] == " ":  # a field line of the same agent
+            end = text.find("\n  ", end + 1)
+        block = text[start:end if end >= 0 else len(text)]
+        if "\n    active: false" in block:
+            changed = block.replace("\n    active: false", "\n    active: true", 1)
+        elif "\n    active: true" in block:
+            changed = block.replace("\n    active: true", "\n    active: false", 1)
+        else:
+            changed = block.replace(marker, f"{marker}    active: false\n", 1)
+        with open(path, "w") as file:
+            file.write(text[:start] + changed + text[start + len(block):])
+        return
     raise SystemExit(f"{agent} not found in {tenant}")
 
 
