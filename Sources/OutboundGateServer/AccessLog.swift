@@ -6,8 +6,10 @@ import OutboundConfig
 /// never holds it. Lines that find the buffer full are dropped and counted (`/metrics`) at
 /// once: the drain that could report them may be the very thing stuck in a blocked write.
 ///
-/// The drain runs at most every `batching` (10 ms): waking the writer's thread for each line
-/// (a semaphore post and a context switch per request) was a tenth of a single check's CPU.
+/// The drain gathers lines for `batching` (10 ms) before writing: waking the writer's thread
+/// for each line (a semaphore post and a context switch per request) was a tenth of a single
+/// check's CPU. It waits with `usleep` on its own serial queue, not with a Dispatch timer:
+/// under libfaketime (the tests that move serve's clock) Dispatch timers never fire.
 final class AccessLog: @unchecked Sendable {
     private let lock = NSLock()
     private let queue = DispatchQueue(label: "outboundctl.access-log")
@@ -15,7 +17,7 @@ final class AccessLog: @unchecked Sendable {
     private var pendingLines = 0
     private var drainScheduled = false
     private let capacity: Int
-    private let batching: DispatchTimeInterval = .milliseconds(10)
+    private let batching: useconds_t = 10_000
     private let onDrop: @Sendable (Int) -> Void
     private let write: @Sendable (Data) -> Void
 
@@ -45,7 +47,11 @@ final class AccessLog: @unchecked Sendable {
         }
         switch outcome {
         case .dropped: onDrop(1)
-        case .bufferedFirst: queue.asyncAfter(deadline: .now() + batching) { self.drain() }
+        case .bufferedFirst:
+            queue.async {
+                usleep(self.batching)
+                self.drain()
+            }
         case .buffered: break
         }
     }
