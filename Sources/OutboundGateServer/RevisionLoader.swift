@@ -53,6 +53,7 @@ struct RevisionLoader: Service {
     /// answering from the last good revision (`--max-stale`).
     func check() async {
         let served = state.snapshot
+        let started = ContinuousClock.now
         do {
             // Built there too: applying changes (or a whole store) to a snapshot is CPU work.
             let loaded: (snapshot: GateSnapshot, changes: Int?)? = try await BlockingWork.run { [open] in
@@ -64,6 +65,7 @@ struct RevisionLoader: Service {
             state.recordRead(error: nil, at: Date())
             if let (snapshot, changes) = loaded {
                 state.publish(snapshot)
+                let took = ContinuousClock.now - started
                 // A whole load replaced every page: give the old ones back to the system (the
                 // previous snapshot is gone now, or with the last request holding it).
                 if changes == nil { try? await BlockingWork.run { FreedMemory.release() } }
@@ -73,6 +75,7 @@ struct RevisionLoader: Service {
                     metadata: [
                         "revision": "\(snapshot.revision)", "storeId": "\(snapshot.storeId)",
                         "cellsChanged": changes.map { "\($0)" } ?? "all",
+                        "loadMs": "\(took.components.seconds * 1_000 + took.components.attoseconds / 1_000_000_000_000_000)",
                     ])
             }
         } catch {
