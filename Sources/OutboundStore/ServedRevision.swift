@@ -41,8 +41,8 @@ extension OutboundStore {
     /// What moves a server from `served` to the current revision: nil when it is there already;
     /// the changes after `served` when the store is the same one (same identity, not behind
     /// it), of the current schema, and at most `limit` cells were written and removed since;
-    /// else the whole store. Reading the changes costs one pass over the availability rows
-    /// (`revision` has no index: docs/serve.md) and sends only the changed ones.
+    /// else the whole store. The changes are read through the index on the cells' revision:
+    /// k rows for k changed cells, however many cells the store holds.
     public func servedChanges(from served: StoreHead?, limit: Int) throws -> ServedChanges? {
         try read { session in
             let head = StoreHead(storeId: try session.meta("store_id") ?? "", revision: try session.currentRevision())
@@ -51,7 +51,7 @@ extension OutboundStore {
                 storeId: head.storeId, revision: head.revision, revisionTime: nil, base: nil, changed: [], removed: [], agents: nil)
             if let served, served.storeId == head.storeId, served.revision < head.revision, isCurrentSchema {
                 let revisions = try session.revisions(after: served.revision)
-                let changed = try session.changedCells(since: served.revision, after: nil, limit: limit + 1)
+                let changed = try session.cellsWritten(after: served.revision, limit: limit + 1).sorted { $0.0 < $1.0 }
                 let removed = try session.removedCells(since: served.revision, after: nil, limit: limit + 1)
                 if changed.count + removed.count <= limit {
                     changes.base = served.revision

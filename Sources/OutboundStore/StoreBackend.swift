@@ -44,6 +44,9 @@ public protocol StoreSession {
     func activeCells(site: String?) throws -> [(AvailabilityKey, AvailabilityCell)]
     /// Cells last changed after `revision`, sorted by key, after `cursor`, at most `limit`.
     func changedCells(since revision: Int, after cursor: AvailabilityKey?, limit: Int) throws -> [(AvailabilityKey, AvailabilityCell, revision: Int)]
+    /// Cells last changed after `revision`, in revision order (through the index on it), at
+    /// most `limit`: what a server loads for the revisions it has not seen.
+    func cellsWritten(after revision: Int, limit: Int) throws -> [(AvailabilityKey, AvailabilityCell, revision: Int)]
     /// Cells removed after `revision`, by revision then key, after `cursor`, at most `limit`.
     func removedCells(since revision: Int, after cursor: (revision: Int, key: AvailabilityKey)?, limit: Int) throws -> [(
         AvailabilityKey, revision: Int

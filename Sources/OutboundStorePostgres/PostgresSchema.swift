@@ -3,7 +3,7 @@ import Foundation
 /// The store's tables in its PostgreSQL schema, built by migrations that are never edited once
 /// shipped: add a new one at the end. `migrations` lists those applied; a store that lists one
 /// this build does not know was written by a newer outboundctl and is refused. The tables are
-/// SQLite's at its current version (`StoreSchema` v3); ids are `COLLATE "C"`, byte order, which
+/// SQLite's at its current version (`StoreSchema` v4); ids are `COLLATE "C"`, byte order, which
 /// the engine relies on for sorted lists. The view `outbound_availability` is the public
 /// contract for other programs (docs/store.md).
 enum PostgresSchema {
@@ -70,7 +70,11 @@ enum PostgresSchema {
                 """,
                 availabilityView(s),
             ]
-        }
+        },
+        // As SQLite's v4: each new revision's cells found through `revision` (`cellsWritten`).
+        Migration(identifier: "v2") { s in
+            ["CREATE INDEX availability_by_revision ON \(s).availability (revision)"]
+        },
     ]
 
     /// The public view, judged at the time of the query as on SQLite: check 4's reason comes

@@ -161,6 +161,16 @@ struct PostgresSession: StoreWriteSession {
         }
     }
 
+    func cellsWritten(after revision: Int, limit: Int) throws -> [(AvailabilityKey, AvailabilityCell, revision: Int)] {
+        let rows = try connection.run(
+            "SELECT \(unescaped: Self.cellColumns), revision FROM \(unescaped: table("availability")) WHERE revision > \(revision) ORDER BY revision LIMIT \(limit)"
+        )
+        return try rows.compactMap { row in
+            let revision = try row.makeRandomAccess()[7].decode(Int.self)
+            return try Self.decodeCell(row).map { ($0.0, $0.1, revision: revision) }
+        }
+    }
+
     func removedCells(since revision: Int, after cursor: (revision: Int, key: AvailabilityKey)?, limit: Int) throws -> [(
         AvailabilityKey, revision: Int
     )] {

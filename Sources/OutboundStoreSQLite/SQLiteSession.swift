@@ -163,6 +163,16 @@ struct SQLiteSession: StoreWriteSession {
         }
     }
 
+    func cellsWritten(after revision: Int, limit: Int) throws -> [(AvailabilityKey, AvailabilityCell, revision: Int)] {
+        let sql = """
+            SELECT agent_id, team_id, channel, \(StoredCellColumns.list), revision FROM availability
+            WHERE revision > ? ORDER BY revision LIMIT ?
+            """
+        return try Row.fetchAll(db, sql: sql, arguments: [revision, limit]).compactMap { row in
+            StoredCellColumns.decode(row).map { ($0.0, $0.1, revision: row[7]) }
+        }
+    }
+
     func removedCells(since revision: Int, after cursor: (revision: Int, key: AvailabilityKey)?, limit: Int) throws -> [(
         AvailabilityKey, revision: Int
     )] {

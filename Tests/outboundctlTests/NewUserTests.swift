@@ -129,7 +129,7 @@ final class NewUserTests: XCTestCase {
         XCTAssertEqual(migrate.status, 0, migrate.stderr)
         XCTAssertEqual(migrate.json?["migrated"] as? Bool, true)
         XCTAssertFalse(migrate.stderr.contains("warning"), "store migrate does not tell itself to run: \(migrate.stderr)")
-        XCTAssertEqual(try sqlite(storePath, "SELECT identifier FROM grdb_migrations ORDER BY identifier"), "v1\nv2\nv3\n")
+        XCTAssertEqual(try sqlite(storePath, "SELECT identifier FROM grdb_migrations ORDER BY identifier"), "v1\nv2\nv3\nv4\n")
         let after = try outboundctl(["history", "--store", storePath])
         XCTAssertEqual(after.status, 0)
         XCTAssertFalse(after.stderr.contains("migrate"), after.stderr)
