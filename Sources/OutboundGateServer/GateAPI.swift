@@ -176,7 +176,11 @@ struct GateAPI: Sendable {
         }
         let feed: ChangeFeed
         do {
-            if let held = snapshot.recent.feed(since: since, after: cursor, limit: Self.maxChanges, in: snapshot, now: Date()) {
+            // Off the cooperative pool: a page sorts up to `RecentChanges.maxEntries` keys.
+            let held = try await BlockingWork.run { [snapshot] in
+                snapshot.recent.feed(since: since, after: cursor, limit: Self.maxChanges, in: snapshot, now: Date())
+            }
+            if let held {
                 feed = held
             } else {
                 feed = try await reads.run { try $0.changes(since: since, after: cursor, limit: Self.maxChanges, now: Date()) }

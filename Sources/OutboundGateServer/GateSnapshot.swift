@@ -20,8 +20,8 @@ final class GateSnapshot: Sendable {
         var cell: AvailabilityCell { answer.cell }
     }
 
-    let storeId: String
-    let revision: Int
+    /// The store, revision and content mark this snapshot holds.
+    let head: StoreHead
     let revisionTime: String?
     let cellCount: Int
     let agentCount: Int
@@ -30,13 +30,14 @@ final class GateSnapshot: Sendable {
     private let index: AgentIndex
     private let pages: [SnapshotPage]
     private let interned: InternedValues
+    /// How many answers were interned at the last whole load (`isWasteful`).
+    private let answersAtWholeLoad: Int
 
     private init(
-        storeId: String, revision: Int, revisionTime: String?, cellCount: Int, agentCount: Int, recent: RecentChanges, index: AgentIndex,
-        pages: [SnapshotPage], interned: InternedValues
+        head: StoreHead, revisionTime: String?, cellCount: Int, agentCount: Int, recent: RecentChanges, index: AgentIndex,
+        pages: [SnapshotPage], interned: InternedValues, answersAtWholeLoad: Int
     ) {
-        self.storeId = storeId
-        self.revision = revision
+        self.head = head
         self.revisionTime = revisionTime
         self.cellCount = cellCount
         self.agentCount = agentCount
@@ -44,10 +45,11 @@ final class GateSnapshot: Sendable {
         self.index = index
         self.pages = pages
         self.interned = interned
+        self.answersAtWholeLoad = answersAtWholeLoad
     }
 
-    /// Where this snapshot stands, for `OutboundStore.servedChanges(from:)`.
-    var head: StoreHead { StoreHead(storeId: storeId, revision: revision) }
+    var storeId: String { head.storeId }
+    var revision: Int { head.revision }
 
     /// A snapshot of the whole store (`changes.base` nil): agents in id order, then pages.
     convenience init(whole changes: ServedChanges) {
@@ -84,8 +86,9 @@ final class GateSnapshot: Sendable {
         }
         if page.count > 0 { pages.append(page.build()) }
         self.init(
-            storeId: changes.storeId, revision: changes.revision, revisionTime: changes.revisionTime, cellCount: changes.changed.count,
-            agentCount: index.count, recent: RecentChanges(floor: changes.revision), index: AgentIndex(index), pages: pages, interned: interned)
+            head: changes.head, revisionTime: changes.revisionTime, cellCount: changes.changed.count,
+            agentCount: index.count, recent: RecentChanges(floor: changes.revision), index: AgentIndex(index), pages: pages, interned: interned,
+            answersAtWholeLoad: interned.answers.count)
     }
 
     /// This snapshot moved to `changes.revision` (`changes.base` must be this revision): the
@@ -142,8 +145,17 @@ final class GateSnapshot: Sendable {
             pages[number] = page.build()
         }
         return GateSnapshot(
-            storeId: storeId, revision: changes.revision, revisionTime: changes.revisionTime ?? revisionTime, cellCount: cellCount,
-            agentCount: agentCount, recent: recent.adding(changes), index: index, pages: pages, interned: interned)
+            head: changes.head, revisionTime: changes.revisionTime, cellCount: cellCount,
+            agentCount: agentCount, recent: recent.adding(changes), index: index, pages: pages, interned: interned,
+            answersAtWholeLoad: answersAtWholeLoad)
+    }
+
+    /// True when deleted agents' slots or answers no cell may use any more have piled up:
+    /// incremental loads keep both (a slot's id stays indexed, an answer stays interned), so
+    /// past these bounds — an eighth more slots than agents, twice the answers of the last
+    /// whole load — the loader reads the next revision whole instead.
+    var isWasteful: Bool {
+        index.slots - agentCount > max(1_024, agentCount / 8) || interned.answers.count > 2 * answersAtWholeLoad + 1_024
     }
 
     /// The cells of `agent`, by team then channel; nil for an agent this revision does not

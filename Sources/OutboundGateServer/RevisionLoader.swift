@@ -58,7 +58,7 @@ struct RevisionLoader: Service {
             // Built there too: applying changes (or a whole store) to a snapshot is CPU work.
             let loaded: (snapshot: GateSnapshot, changes: Int?)? = try await BlockingWork.run { [open] in
                 let limit = max(Self.fewestChangesForWholeLoad, served.cellCount / 4)
-                guard let changes = try open().servedChanges(from: served.head, limit: limit) else { return nil }
+                guard let changes = try open().servedChanges(from: served.head, limit: limit, whole: served.isWasteful) else { return nil }
                 if changes.base == nil { return (GateSnapshot(whole: changes), nil) }
                 return (served.applying(changes), changes.changed.count + changes.removed.count)
             }

@@ -6,8 +6,10 @@ import OutboundConfig
 /// served revision of this store to start from, the whole store. Read in one transaction, so
 /// it ends at exactly one committed revision.
 public struct ServedChanges: Sendable {
-    public var storeId: String
-    public var revision: Int
+    /// The store and revision these changes reach.
+    public var head: StoreHead
+    public var storeId: String { head.storeId }
+    public var revision: Int { head.revision }
     /// When the revision was committed (UTC, ISO 8601); nil before the first apply.
     public var revisionTime: String?
     /// The revision these changes follow; nil when they are the whole store: then `changed`
@@ -22,49 +24,57 @@ public struct ServedChanges: Sendable {
     public var agents: [String]?
 }
 
-/// Which revision a store is at, cheap enough to read several times a second.
+/// Which revision of which store a server holds: the store's identity, the revision's number,
+/// and a mark of that revision's content (its time and configuration digest), so a store
+/// restored from a backup and applied past the same number is not taken for the history the
+/// server loaded.
 public struct StoreHead: Sendable, Equatable {
     public var storeId: String
     public var revision: Int
+    /// `TIME DIGEST` of the revision; empty before the first apply.
+    public var mark: String
 
-    public init(storeId: String, revision: Int) {
+    public init(storeId: String, revision: Int, mark: String) {
         self.storeId = storeId
         self.revision = revision
+        self.mark = mark
+    }
+
+    init(storeId: String, _ revision: RevisionInfo?) {
+        self.init(storeId: storeId, revision: revision?.number ?? 0, mark: revision.map { "\($0.time) \($0.digest)" } ?? "")
     }
 }
 
 extension OutboundStore {
-    public func head() throws -> StoreHead {
-        try read { StoreHead(storeId: try $0.meta("store_id") ?? "", revision: try $0.currentRevision()) }
-    }
-
     /// What moves a server from `served` to the current revision: nil when it is there already;
-    /// the changes after `served` when the store is the same one (same identity, not behind
-    /// it), of the current schema, and at most `limit` cells were written and removed since;
-    /// else the whole store. The changes are read through the index on the cells' revision:
-    /// k rows for k changed cells, however many cells the store holds.
-    public func servedChanges(from served: StoreHead?, limit: Int) throws -> ServedChanges? {
+    /// the changes after `served` when the store is the same one (same identity, and the
+    /// revision `served` names still has the content it had), of the current schema, and at
+    /// most `limit` cells were written and removed since; else the whole store. The changes are
+    /// read through the index on the cells' revision: k rows for k changed cells, however many
+    /// cells the store holds. `whole` asks for the whole store whenever the head moved.
+    public func servedChanges(from served: StoreHead?, limit: Int, whole: Bool = false) throws -> ServedChanges? {
         try read { session in
-            let head = StoreHead(storeId: try session.meta("store_id") ?? "", revision: try session.currentRevision())
+            let storeId = try session.meta("store_id") ?? ""
+            let last = try session.revisions(after: try session.currentRevision() - 1).last
+            let head = StoreHead(storeId: storeId, last)
             if head == served { return nil }
-            var changes = ServedChanges(
-                storeId: head.storeId, revision: head.revision, revisionTime: nil, base: nil, changed: [], removed: [], agents: nil)
-            if let served, served.storeId == head.storeId, served.revision < head.revision, isCurrentSchema {
-                let revisions = try session.revisions(after: served.revision)
-                let changed = try session.cellsWritten(after: served.revision, limit: limit + 1).sorted { $0.0 < $1.0 }
-                let removed = try session.removedCells(since: served.revision, after: nil, limit: limit + 1)
-                if changed.count + removed.count <= limit {
-                    changes.base = served.revision
-                    changes.revisionTime = revisions.last?.time
-                    changes.changed = changed.map { ($0.0, $0.1, $0.revision) }
-                    changes.removed = removed.map { ($0.0, $0.revision) }
-                    if revisions.contains(where: { $0.creates > 0 || $0.deletes > 0 }) {
-                        changes.agents = try session.ids(kind: Section.agents.rawValue)
+            var changes = ServedChanges(head: head, revisionTime: last?.time, base: nil, changed: [], removed: [], agents: nil)
+            if let served, !whole, served.storeId == head.storeId, served.revision < head.revision, isCurrentSchema {
+                let revisions = try session.revisions(after: served.revision - 1)
+                if let base = revisions.first, StoreHead(storeId: storeId, base) == served {
+                    let changed = try session.cellsWritten(after: served.revision, limit: limit + 1).sorted { $0.0 < $1.0 }
+                    let removed = try session.removedCells(since: served.revision, after: nil, limit: limit + 1)
+                    if changed.count + removed.count <= limit {
+                        changes.base = served.revision
+                        changes.changed = changed.map { ($0.0, $0.1, $0.revision) }
+                        changes.removed = removed.map { ($0.0, $0.revision) }
+                        if revisions.dropFirst().contains(where: { $0.creates > 0 || $0.deletes > 0 }) {
+                            changes.agents = try session.ids(kind: Section.agents.rawValue)
+                        }
+                        return changes
                     }
-                    return changes
                 }
             }
-            changes.revisionTime = try session.revisions(after: head.revision - 1).last?.time
             changes.agents = try session.ids(kind: Section.agents.rawValue)
             changes.changed =
                 isCurrentSchema
