@@ -161,21 +161,23 @@ final class GateSnapshot: Sendable {
     /// The cells of `agent`, by team then channel; nil for an agent this revision does not
     /// know (an agent without teams has none).
     func cells(of agent: String) -> [Cell]? {
-        guard let slot = index.slot(agent) else { return nil }
-        let page = pages[Int(slot) / SnapshotPage.size]
-        let offset = Int(slot) % SnapshotPage.size
-        guard page.present[offset] else { return nil }
-        return page.cells(at: offset).map { interned.cell($0) }
+        packedCells(of: agent)?.map { interned.cell($0) }
     }
 
     /// The current cell of `key` with the revision that last wrote it, nil when there is none.
     func cell(_ key: AvailabilityKey) -> (cell: AvailabilityCell, revision: Int)? {
-        guard let slot = index.slot(key.agent), let team = interned.teamIds[key.team] else { return nil }
-        let page = pages[Int(slot) / SnapshotPage.size]
-        let offset = Int(slot) % SnapshotPage.size
-        guard page.present[offset], let packed = page.cells(at: offset).first(where: { $0.team == team && $0.channel == key.channel })
+        guard let team = interned.teamIds[key.team],
+            let packed = packedCells(of: key.agent)?.first(where: { $0.team == team && $0.channel == key.channel })
         else { return nil }
         return (interned.answers[Int(packed.answer)].cell, Int(packed.revision))
+    }
+
+    /// The packed cells of an agent this revision knows, nil for any other.
+    private func packedCells(of agent: String) -> ArraySlice<PackedCell>? {
+        guard let slot = index.slot(agent) else { return nil }
+        let page = pages[Int(slot) / SnapshotPage.size]
+        let offset = Int(slot) % SnapshotPage.size
+        return page.present[offset] ? page.cells(at: offset) : nil
     }
 
     /// The memory the snapshot holds, counted from its arrays' capacities (strings of up to
