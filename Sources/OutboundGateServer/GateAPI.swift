@@ -150,7 +150,7 @@ struct GateAPI: Sendable {
     /// `OutboundStore.explain` in turn with the other store reads (`StoreReads`), its
     /// refusals as API errors.
     static func explain(_ question: ExplainQuestion, reads: StoreReads) async throws -> (explanation: Explanation, context: ExplainingContext) {
-        try await reads.run { try $0.explain(question, now: Date()) }
+        try await reads.run { try await $0.explain(question, now: Date()) }
     }
 
     private func changes(_ query: Query) async throws -> (Response, Int) {
@@ -183,7 +183,7 @@ struct GateAPI: Sendable {
             if let held {
                 feed = held
             } else {
-                feed = try await reads.run { try $0.changes(since: since, after: cursor, limit: Self.maxChanges, now: Date()) }
+                feed = try await reads.run { try await $0.changes(since: since, after: cursor, limit: Self.maxChanges, now: Date()) }
             }
         } catch StoreError.unknownRevision {
             throw APIError.revisionNotVisible("since \(since) is ahead of the store's revision \(snapshot.revision)")

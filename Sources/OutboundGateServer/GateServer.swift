@@ -49,6 +49,8 @@ public struct GateServer: Sendable {
     let open: @Sendable () throws -> OutboundStore
     let first: GateSnapshot
     let tokens: TokenFile?
+    /// The store's async read pool (PostgreSQL), run for as long as the server runs.
+    let asyncReads: (any AsyncStoreReads)?
 
     /// Reads the token file and the store's current revision: a missing or unreadable store
     /// is thrown here, before anything listens.
@@ -56,7 +58,9 @@ public struct GateServer: Sendable {
         self.options = options
         self.open = open
         tokens = try options.tokenFile.map(TokenFile.init(path:))
-        first = GateSnapshot(whole: try open().servedChanges(from: nil, limit: 0)!)
+        let store = try open()
+        asyncReads = store.backend.asyncReads
+        first = GateSnapshot(whole: try store.servedChanges(from: nil, limit: 0)!)
         // What the load read is gone now that the snapshot holds it compactly.
         FreedMemory.release()
     }
@@ -107,8 +111,10 @@ public struct GateServer: Sendable {
                 logger.info("listening", metadata: ["url": "http://\(options.host.contains(":") ? "[\(options.host)]" : options.host):\(port)"])
             },
             logger: logger)
+        // Shut down in reverse order: the read pool last, after the requests in flight.
+        let pool = asyncReads.map { ServiceGroupConfiguration.ServiceConfiguration(service: StoreReadPool(reads: $0)) }
         var configuration = ServiceGroupConfiguration(
-            services: [.init(service: application), .init(service: loader)],
+            services: (pool.map { [$0] } ?? []) + [.init(service: application), .init(service: loader)],
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         configuration.maximumGracefulShutdownDuration = .seconds(10)
         try await ServiceGroup(configuration: configuration).run()
@@ -145,6 +151,15 @@ public struct GateServer: Sendable {
         }
         source.resume()
         return source
+    }
+}
+
+/// The store's async read pool as a service of the server's group.
+private struct StoreReadPool: Service {
+    let reads: any AsyncStoreReads
+
+    func run() async throws {
+        await reads.run()
     }
 }
 

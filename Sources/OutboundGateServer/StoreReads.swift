@@ -3,12 +3,12 @@ import OutboundConfig
 import OutboundStore
 
 /// The store reads of request paths — explain, a change feed older than memory holds, the
-/// console's pages — at most `concurrent` at once, each on a Dispatch thread (the engine's
-/// reads block) and, on PostgreSQL, on a connection of its own. Up to `queueLimit` more wait
-/// their turn, first come first served; past that a request is answered 503 with
-/// `Retry-After` at once. So however many such requests arrive, a serve holds at most
-/// `concurrent` reading threads and connections (plus the loader's and the LISTEN's:
-/// docs/serve.md).
+/// console's pages — at most `concurrent` at once: on PostgreSQL each awaits its answers on a
+/// connection of the async pool (`concurrent` connections at most, no thread held), on SQLite
+/// each runs on a Dispatch thread. Up to `queueLimit` more wait their turn, first come first
+/// served; past that a request is answered 503 with `Retry-After` at once. So however many
+/// such requests arrive, a serve holds at most `concurrent` reading connections or threads
+/// (plus the loader's and the LISTEN's: docs/serve.md).
 final class StoreReads: @unchecked Sendable {
     let open: @Sendable () throws -> OutboundStore
     let concurrent: Int
@@ -31,11 +31,13 @@ final class StoreReads: @unchecked Sendable {
     /// `body` with the store, in turn. Its errors come back as API errors: a gate refusal as
     /// itself (404, 400), `StoreError.unknownRevision` unchanged for the caller to word, any
     /// other as 503 `store-unavailable`.
-    func run<T: Sendable>(_ body: @escaping @Sendable (OutboundStore) throws -> T) async throws -> T {
+    func run<T: Sendable>(_ body: @escaping @Sendable (OutboundStore) async throws -> T) async throws -> T {
         try await takeTurn()
         defer { endTurn() }
         do {
-            return try await BlockingWork.run { [open] in try body(open()) }
+            // Opening is a file's on SQLite; on PostgreSQL the store opened at start.
+            let store = try await BlockingWork.run { [open] in try open() }
+            return try await body(store)
         } catch let refusal as GateRefusal {
             throw APIError(refusal)
         } catch let error as StoreError {

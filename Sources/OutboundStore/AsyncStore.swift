@@ -19,6 +19,7 @@ extension OutboundStore {
 
 extension StoreBackend {
     public var announcesRevisions: Bool { false }
+    public var asyncReads: (any AsyncStoreReads)? { nil }
 
     /// The default watcher: a new read transaction every `interval`, yielding each new revision.
     public func revisionChanges(of store: OutboundStore, every interval: Duration) -> AsyncThrowingStream<Int, Error> {

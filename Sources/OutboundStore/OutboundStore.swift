@@ -102,20 +102,16 @@ public final class OutboundStore: Sendable {
     private func configurationForExplaining(agent id: String) throws -> ExplainingContext? {
         try read { session in
             let revision = try session.currentRevision()
-            var origins: [CanonicalForm.Key: ExplainingContext.Origin] = [:]
-            func keep(_ key: CanonicalForm.Key, _ entity: StoredEntity) -> String {
-                origins[key] = ExplainingContext.Origin(revision: entity.revision, sources: EntitySources(text: entity.sources))
-                return entity.data
+            var walk = GateReads.Walk(agent: id)
+            var entities: [CanonicalForm.Key: StoredEntity] = [:]
+            while !walk.wanted.isEmpty {
+                let found = try session.entities(keys: walk.wanted)
+                entities.merge(found) { first, _ in first }
+                walk.take(found.mapValues(\.data))
             }
-            let rows = try GateReads.rows(agent: id, entity: { key in try session.entity(key).map { keep(key, $0) } }) { sections in
-                var rows: [CanonicalForm.Key: String] = [:]
-                for (key, entity) in try session.entities(kinds: sections.map(\.rawValue)) { rows[key] = keep(key, entity) }
-                return rows
-            }
-            guard let rows else { return nil }
-            return ExplainingContext(
-                configuration: CanonicalForm.configuration(from: rows, name: "store revision \(revision)"),
-                revision: revision, origins: origins)
+            guard walk.reachedAgent else { return nil }
+            entities.merge(try session.entities(kinds: GateReads.whole.map(\.rawValue))) { first, _ in first }
+            return ExplainingContext(revision: revision, entities: entities)
         }
     }
 }
@@ -133,6 +129,13 @@ public struct ExplainingContext: Sendable {
     public var configuration: OutboundConfig.Configuration
     public var revision: Int
     public var origins: [CanonicalForm.Key: Origin]
+
+    /// The configuration of `entities` as read at `revision`, with their origins.
+    init(revision: Int, entities: [CanonicalForm.Key: StoredEntity]) {
+        configuration = CanonicalForm.configuration(from: entities.mapValues(\.data), name: "store revision \(revision)")
+        self.revision = revision
+        origins = entities.mapValues { Origin(revision: $0.revision, sources: EntitySources(text: $0.sources)) }
+    }
 
     /// The deciding node's origin: the revision of its entity and, when kept, its file:line:column.
     public func origin(of node: NodeReference) -> (revision: Int, place: (file: String, line: Int, column: Int)?)? {

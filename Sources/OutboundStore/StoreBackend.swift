@@ -20,6 +20,9 @@ public protocol StoreBackend: AnyObject, Sendable {
     /// True when `revisionChanges` is told of each commit as it happens, so a watcher need not
     /// poll often (false for the polling default).
     var announcesRevisions: Bool { get }
+    /// Reads from `async` code that never block a thread (PostgreSQL's `PostgresClient`); nil
+    /// when the backend's reads block, and the engine runs them on a Dispatch thread instead.
+    var asyncReads: (any AsyncStoreReads)? { get }
 }
 
 /// What the engine reads within one transaction. Ids compare in byte order by contract,
@@ -35,6 +38,8 @@ public protocol StoreSession {
     /// Every entity's hashes, sorted by kind and id.
     func entityHashes() throws -> [EntityHash]
     func entity(_ key: CanonicalForm.Key) throws -> StoredEntity?
+    /// The entities of `keys` that exist.
+    func entities(keys: [CanonicalForm.Key]) throws -> [CanonicalForm.Key: StoredEntity]
     /// Every entity of `kinds` (all when nil).
     func entities(kinds: [String]?) throws -> [CanonicalForm.Key: StoredEntity]
     func ids(kind: String) throws -> [String]
@@ -58,6 +63,13 @@ public protocol StoreSession {
 extension StoreSession {
     /// Every revision, oldest first.
     public func revisions() throws -> [RevisionInfo] { try revisions(after: 0) }
+
+    /// One lookup per key: a local file answers each in microseconds.
+    public func entities(keys: [CanonicalForm.Key]) throws -> [CanonicalForm.Key: StoredEntity] {
+        var found: [CanonicalForm.Key: StoredEntity] = [:]
+        for key in keys { found[key] = try entity(key) }
+        return found
+    }
 }
 
 /// What the engine writes within one write transaction.

@@ -13,6 +13,8 @@ public final class PostgresBackend: StoreBackend {
     public let url: PostgresURL
     public let isCurrentSchema: Bool
     let connections: PostgresConnections
+    /// The async reads of `serve`'s request paths, when opened for them.
+    let readPool: PostgresReadPool?
     let lockTimeout: TimeInterval
     /// `url.schema` as an SQL identifier.
     let schema: String
@@ -22,13 +24,20 @@ public final class PostgresBackend: StoreBackend {
 
     public var location: String { url.location }
 
-    private init(url: PostgresURL, connections: PostgresConnections, lockTimeout: TimeInterval, isCurrentSchema: Bool) {
+    private init(
+        url: PostgresURL, connections: PostgresConnections, lockTimeout: TimeInterval, isCurrentSchema: Bool, readConnections: Int? = nil
+    ) throws {
         self.url = url
         self.connections = connections
         self.lockTimeout = lockTimeout
         self.isCurrentSchema = isCurrentSchema
         schema = PostgresSchema.quoted(url.schema)
+        readPool = try readConnections.map {
+            try PostgresReadPool(url: url, reads: PostgresReads(schema: PostgresSchema.quoted(url.schema)), connections: $0)
+        }
     }
+
+    public var asyncReads: (any AsyncStoreReads)? { readPool }
 
     /// The state of the schema's migrations.
     private enum SchemaState {
@@ -52,16 +61,21 @@ public final class PostgresBackend: StoreBackend {
 
     /// Opens an existing store for reading only: never creates or migrates it. A missing
     /// schema is `StoreError.missing`; one of a newer outboundctl is refused; an older one is
-    /// read as it is (`isCurrentSchema` false).
-    public static func openForReading(url: PostgresURL) throws -> PostgresBackend {
+    /// read as it is (`isCurrentSchema` false). With `readConnections`, the store is also read
+    /// from async code (`asyncReads`) over a pool of at most that many connections, which
+    /// answers while its `run()` runs.
+    public static func openForReading(url: PostgresURL, readConnections: Int? = nil) throws -> PostgresBackend {
         let connections = PostgresConnections(url: url)
         let state = try PostgresErrors.wrap(url) { try connections.with { try schemaState($0, url) } }
         switch state {
         case .missing: throw StoreError.missing(url.location)
         case .newer: throw StoreError.newerSchema(url.location)
         case .current, .older:
-            return PostgresBackend(
-                url: url, connections: connections, lockTimeout: OutboundStore.defaultLockTimeout, isCurrentSchema: state == .current)
+            return try PostgresErrors.wrap(url) {
+                try PostgresBackend(
+                    url: url, connections: connections, lockTimeout: OutboundStore.defaultLockTimeout, isCurrentSchema: state == .current,
+                    readConnections: readConnections)
+            }
         }
     }
 
@@ -69,7 +83,7 @@ public final class PostgresBackend: StoreBackend {
     /// the apply lock, so two first applies do not both create it). `lockTimeout`: how long to
     /// wait for another apply (then `StoreError.locked`).
     public static func open(url: PostgresURL, lockTimeout: TimeInterval = OutboundStore.defaultLockTimeout) throws -> PostgresBackend {
-        let backend = PostgresBackend(url: url, connections: PostgresConnections(url: url), lockTimeout: lockTimeout, isCurrentSchema: true)
+        let backend = try PostgresBackend(url: url, connections: PostgresConnections(url: url), lockTimeout: lockTimeout, isCurrentSchema: true)
         try PostgresErrors.wrap(url) {
             try backend.connections.with { connection in
                 guard try schemaState(connection, url) != .current else { return }
@@ -153,8 +167,8 @@ public final class PostgresBackend: StoreBackend {
 
 extension OutboundStore {
     /// The PostgreSQL store at `url`, opened for reading (see `PostgresBackend.openForReading`).
-    public static func postgresForReading(url: PostgresURL) throws -> OutboundStore {
-        OutboundStore(backend: try PostgresBackend.openForReading(url: url))
+    public static func postgresForReading(url: PostgresURL, readConnections: Int? = nil) throws -> OutboundStore {
+        OutboundStore(backend: try PostgresBackend.openForReading(url: url, readConnections: readConnections))
     }
 
     /// The PostgreSQL store at `url`, opened for writing (see `PostgresBackend.open`).

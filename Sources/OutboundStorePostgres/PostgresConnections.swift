@@ -74,9 +74,12 @@ final class PostgresConnections: @unchecked Sendable {
         }
     }
 
-    /// A new connection for `async` code (the LISTEN of `revisionChanges`), not pooled.
-    func connect() async throws -> PostgresConnection {
-        try await PostgresConnection.connect(configuration: try configuration(), id: 0, logger: Self.logger)
+    /// The connection of `revisionChanges`, for `async` code, not pooled: it LISTENs and looks
+    /// at the revision, and says so in `pg_stat_activity` (`outboundctl-listen`).
+    func connectListener() async throws -> PostgresConnection {
+        var configuration = try configuration()
+        configuration.options.additionalStartupParameters = [("application_name", "outboundctl-listen")]
+        return try await PostgresConnection.connect(configuration: configuration, id: 0, logger: Self.logger)
     }
 
     /// How to reach the server, from the URL.
@@ -87,27 +90,32 @@ final class PostgresConnections: @unchecked Sendable {
                 unixSocketPath: "\(directory)/.s.PGSQL.\(url.port)", username: url.user, password: url.password,
                 database: url.database)
         } else {
-            let tls: PostgresConnection.Configuration.TLS
-            switch url.sslMode {
-            case .disable:
-                tls = .disable
-            case .require:
-                var client = TLSConfiguration.makeClientConfiguration()
-                client.certificateVerification = .none
-                tls = .require(try NIOSSLContext(configuration: client))
-            case .verifyFull:
-                var client = TLSConfiguration.makeClientConfiguration()
-                client.certificateVerification = .fullVerification
-                if let root = url.sslRootCertificate { client.trustRoots = .file(root) }
-                tls = .require(try NIOSSLContext(configuration: client))
-            }
-            configuration = .init(host: url.host, port: url.port, username: url.user, password: url.password, database: url.database, tls: tls)
+            configuration = .init(
+                host: url.host, port: url.port, username: url.user, password: url.password, database: url.database,
+                tls: try Self.tls(url).map { .require(try NIOSSLContext(configuration: $0)) } ?? .disable)
             configuration.options.tlsServerName = url.sslMode == .verifyFull ? url.host : nil
         }
         configuration.options.connectTimeout = .seconds(10)
-        // So a database administrator sees whose connections these are (pg_stat_activity).
-        configuration.options.additionalStartupParameters = [("application_name", "outboundctl")]
+        configuration.options.additionalStartupParameters = Self.startupParameters
         return configuration
+    }
+
+    /// So a database administrator sees whose connections these are (pg_stat_activity).
+    static let startupParameters = [("application_name", "outboundctl")]
+
+    /// The TLS `url.sslMode` asks for; nil for none.
+    static func tls(_ url: PostgresURL) -> TLSConfiguration? {
+        var client = TLSConfiguration.makeClientConfiguration()
+        switch url.sslMode {
+        case .disable:
+            return nil
+        case .require:
+            client.certificateVerification = .none
+        case .verifyFull:
+            client.certificateVerification = .fullVerification
+            if let root = url.sslRootCertificate { client.trustRoots = .file(root) }
+        }
+        return client
     }
 }
 

@@ -3,26 +3,25 @@ import OutboundConfig
 import OutboundStore
 import PostgresNIO
 
-/// One PostgreSQL transaction seen as a `StoreWriteSession`: every SQL statement of the store
-/// lives here and in `PostgresSchema`. Ids are `COLLATE "C"`, so `ORDER BY` is byte order, as
-/// the engine expects. Bulk writes send each column as one array parameter and `unnest` it:
+/// One PostgreSQL transaction seen as a `StoreWriteSession`, waiting for each answer on its
+/// (Dispatch) thread: the reads are `PostgresReads`', the writes are here, the schema is
+/// `PostgresSchema`'s. Bulk writes send each column as one array parameter and `unnest` it:
 /// one statement per 10,000 rows, not one per row (a round trip costs about 0.2 ms).
 struct PostgresSession: StoreWriteSession {
     let connection: PostgresConnection
-    /// The schema's quoted name, prefixed to every table.
-    let schema: String
+    let reads: PostgresReads
     private let written = Counter()
 
     init(connection: PostgresConnection, schema: String) {
         self.connection = connection
-        self.schema = schema
+        reads = PostgresReads(schema: schema)
     }
 
     /// Rows per bulk statement: big enough that round trips do not count, small enough that
     /// one message stays a few megabytes.
     static let chunk = 10_000
 
-    private func table(_ name: String) -> String { "\(schema).\(name)" }
+    private func table(_ name: String) -> String { reads.table(name) }
 
     /// Runs a statement that writes, counting the rows it wrote.
     private func write(_ query: PostgresQuery) throws {
@@ -30,166 +29,34 @@ struct PostgresSession: StoreWriteSession {
         written.count += result.metadata.rows ?? 0
     }
 
-    func meta(_ key: String) throws -> String? {
-        try connection.run("SELECT value FROM \(unescaped: table("meta")) WHERE key = \(key)").first?.decode(String.self)
+    /// Runs one of the store's reads.
+    private func run<Value>(_ read: PostgresRead<Value>) throws -> Value {
+        try read.decode(try connection.run(read.query))
     }
 
-    func currentRevision() throws -> Int {
-        try connection.run("SELECT COALESCE(MAX(number), 0) FROM \(unescaped: table("revisions"))").first?.decode(Int.self) ?? 0
+    func meta(_ key: String) throws -> String? { try run(reads.meta(key)) }
+    func currentRevision() throws -> Int { try run(reads.currentRevision()) }
+    func revisionHead(_ number: Int) throws -> RevisionHead? { try run(reads.revisionHead(number)) }
+    func revisions(after number: Int) throws -> [RevisionInfo] { try run(reads.revisions(after: number)) }
+    func snapshot(_ number: Int) throws -> StoredSnapshot? { try run(reads.snapshot(number)) }
+    func entityHashes() throws -> [EntityHash] { try run(reads.entityHashes()) }
+    func entity(_ key: CanonicalForm.Key) throws -> StoredEntity? { try run(reads.entities(keys: [key]))[key] }
+    func entities(keys: [CanonicalForm.Key]) throws -> [CanonicalForm.Key: StoredEntity] { try run(reads.entities(keys: keys)) }
+    func entities(kinds: [String]?) throws -> [CanonicalForm.Key: StoredEntity] { try run(reads.entities(kinds: kinds)) }
+    func ids(kind: String) throws -> [String] { try run(reads.ids(kind: kind)) }
+    func cells(agents: Set<String>?) throws -> [AvailabilityKey: AvailabilityCell] { try run(reads.cells(agents: agents)) }
+    func activeCells(site: String?) throws -> [(AvailabilityKey, AvailabilityCell)] { try run(reads.activeCells(site: site)) }
+
+    func changedCells(since revision: Int, after cursor: AvailabilityKey?, limit: Int) throws -> [ChangeFeed.Written] {
+        try run(reads.changedCells(since: revision, after: cursor, limit: limit))
     }
 
-    func revisionHead(_ number: Int) throws -> RevisionHead? {
-        try connection.run("SELECT source_digest, canonical_version FROM \(unescaped: table("revisions")) WHERE number = \(number)").first
-            .map { row in
-                let (digest, version) = try row.decode((String, Int).self)
-                return RevisionHead(sourceDigest: digest, canonicalVersion: version)
-            }
+    func cellsWritten(after revision: Int, limit: Int) throws -> [ChangeFeed.Written] {
+        try run(reads.cellsWritten(after: revision, limit: limit))
     }
 
-    func revisions(after number: Int) throws -> [RevisionInfo] {
-        try connection.run(
-            """
-            SELECT number, time, author, message, digest, creates, updates, deletes FROM \(unescaped: table("revisions"))
-            WHERE number > \(number) ORDER BY number
-            """
-        ).map { row in
-            let (number, time, author, message, digest, creates, updates, deletes) = try row.decode(
-                (Int, String, String, String, String, Int, Int, Int).self)
-            return RevisionInfo(
-                number: number, time: time, author: author, message: message, digest: digest, creates: creates, updates: updates, deletes: deletes)
-        }
-    }
-
-    func snapshot(_ number: Int) throws -> StoredSnapshot? {
-        try connection.run("SELECT snapshot, snapshot_encoding FROM \(unescaped: table("revisions")) WHERE number = \(number)").first.map { row in
-            let (bytes, encoding) = try row.decode((Data, String).self)
-            return StoredSnapshot(encoding: encoding, bytes: bytes)
-        }
-    }
-
-    func entityHashes() throws -> [EntityHash] {
-        var stored: [EntityHash] = []
-        for row in try connection.run("SELECT kind, id, hash, sources_hash FROM \(unescaped: table("entities")) ORDER BY kind, id") {
-            let (kind, id, hash, sourcesHash) = try row.decode((String, String, Int64, Int64).self)
-            // Rows come kind by kind: a row of the previous row's kind reuses its key's kind.
-            let key =
-                stored.last.map { $0.key.kind == kind ? CanonicalForm.Key(kindOf: $0.key, id: id) : CanonicalForm.Key(kind: kind, id: id) }
-                ?? CanonicalForm.Key(kind: kind, id: id)
-            stored.append(EntityHash(key: key, hash: hash, sourcesHash: sourcesHash))
-        }
-        return stored
-    }
-
-    func entity(_ key: CanonicalForm.Key) throws -> StoredEntity? {
-        try connection.run("SELECT data, revision, sources FROM \(unescaped: table("entities")) WHERE kind = \(key.kind) AND id = \(key.id)").first
-            .map { row in
-                let (data, revision, sources) = try row.decode((String, Int, String).self)
-                return StoredEntity(data: data, revision: revision, sources: sources)
-            }
-    }
-
-    func entities(kinds: [String]?) throws -> [CanonicalForm.Key: StoredEntity] {
-        let rows: [PostgresRow] =
-            if let kinds {
-                try connection.run("SELECT kind, id, data, revision, sources FROM \(unescaped: table("entities")) WHERE kind = ANY(\(kinds))")
-            } else {
-                try connection.run("SELECT kind, id, data, revision, sources FROM \(unescaped: table("entities"))")
-            }
-        var result: [CanonicalForm.Key: StoredEntity] = [:]
-        result.reserveCapacity(rows.count)
-        for row in rows {
-            let (kind, id, data, revision, sources) = try row.decode((String, String, String, Int, String).self)
-            result[CanonicalForm.Key(kind: kind, id: id)] = StoredEntity(data: data, revision: revision, sources: sources)
-        }
-        return result
-    }
-
-    func ids(kind: String) throws -> [String] {
-        try connection.run("SELECT id FROM \(unescaped: table("entities")) WHERE kind = \(kind) ORDER BY id").map { try $0.decode(String.self) }
-    }
-
-    private static let cellColumns = "agent_id, team_id, channel, reasons_before, reasons_after, valid_from, valid_until"
-
-    func cells(agents: Set<String>?) throws -> [AvailabilityKey: AvailabilityCell] {
-        let rows: [PostgresRow] =
-            if let agents {
-                try connection.run(
-                    "SELECT \(unescaped: Self.cellColumns) FROM \(unescaped: table("availability")) WHERE agent_id = ANY(\(Array(agents)))")
-            } else {
-                try connection.run("SELECT \(unescaped: Self.cellColumns) FROM \(unescaped: table("availability"))")
-            }
-        var result: [AvailabilityKey: AvailabilityCell] = [:]
-        result.reserveCapacity(rows.count)
-        for row in rows {
-            if let (key, cell) = try Self.decodeCell(row) { result[key] = cell }
-        }
-        return result
-    }
-
-    func activeCells(site: String?) throws -> [(AvailabilityKey, AvailabilityCell)] {
-        // An agent is active unless its canonical entity says `"active": false`.
-        let select = """
-            SELECT v.agent_id, v.team_id, v.channel, v.reasons_before, v.reasons_after, v.valid_from, v.valid_until
-            FROM \(table("availability")) v JOIN \(table("entities")) a ON a.kind = 'agents' AND a.id = v.agent_id
-            WHERE (a.data::json ->> 'active') IS DISTINCT FROM 'false'
-            """
-        let rows: [PostgresRow] =
-            if let site {
-                try connection.run("\(unescaped: select) AND a.data::json ->> 'site' = \(site) ORDER BY v.agent_id, v.team_id, v.channel")
-            } else {
-                try connection.run("\(unescaped: select) ORDER BY v.agent_id, v.team_id, v.channel")
-            }
-        return try rows.compactMap(Self.decodeCell)
-    }
-
-    func changedCells(since revision: Int, after cursor: AvailabilityKey?, limit: Int) throws -> [(AvailabilityKey, AvailabilityCell, revision: Int)]
-    {
-        let select = "SELECT \(Self.cellColumns), revision FROM \(table("availability"))"
-        let rows: [PostgresRow] =
-            if let cursor {
-                try connection.run(
-                    """
-                    \(unescaped: select) WHERE revision > \(revision) AND (agent_id, team_id, channel) > (\(cursor.agent), \(cursor.team), \(cursor.channel.rawValue))
-                    ORDER BY agent_id, team_id, channel LIMIT \(limit)
-                    """)
-            } else {
-                try connection.run("\(unescaped: select) WHERE revision > \(revision) ORDER BY agent_id, team_id, channel LIMIT \(limit)")
-            }
-        return try rows.compactMap { row in
-            let revision = try row.makeRandomAccess()[7].decode(Int.self)
-            return try Self.decodeCell(row).map { ($0.0, $0.1, revision: revision) }
-        }
-    }
-
-    func cellsWritten(after revision: Int, limit: Int) throws -> [(AvailabilityKey, AvailabilityCell, revision: Int)] {
-        let rows = try connection.run(
-            "SELECT \(unescaped: Self.cellColumns), revision FROM \(unescaped: table("availability")) WHERE revision > \(revision) ORDER BY revision LIMIT \(limit)"
-        )
-        return try rows.compactMap { row in
-            let revision = try row.makeRandomAccess()[7].decode(Int.self)
-            return try Self.decodeCell(row).map { ($0.0, $0.1, revision: revision) }
-        }
-    }
-
-    func removedCells(since revision: Int, after cursor: (revision: Int, key: AvailabilityKey)?, limit: Int) throws -> [(
-        AvailabilityKey, revision: Int
-    )] {
-        let select = "SELECT revision, agent_id, team_id, channel FROM \(table("availability_removals"))"
-        let rows: [PostgresRow] =
-            if let cursor {
-                try connection.run(
-                    """
-                    \(unescaped: select) WHERE revision > \(revision)
-                      AND (revision, agent_id, team_id, channel) > (\(cursor.revision), \(cursor.key.agent), \(cursor.key.team), \(cursor.key.channel.rawValue))
-                    ORDER BY revision, agent_id, team_id, channel LIMIT \(limit)
-                    """)
-            } else {
-                try connection.run("\(unescaped: select) WHERE revision > \(revision) ORDER BY revision, agent_id, team_id, channel LIMIT \(limit)")
-            }
-        return try rows.compactMap { row in
-            let (removed, agent, team, channel) = try row.decode((Int, String, String, String).self)
-            return Channel(rawValue: channel).map { (AvailabilityKey(agent: agent, team: team, channel: $0), revision: removed) }
-        }
+    func removedCells(since revision: Int, after cursor: ChangeFeed.RemovalPosition?, limit: Int) throws -> [ChangeFeed.Removed] {
+        try run(reads.removedCells(since: revision, after: cursor, limit: limit))
     }
 
     func contents() throws -> StoreContents {
@@ -216,27 +83,9 @@ struct PostgresSession: StoreWriteSession {
                 revision: revision
             )
         }
-        let cells = try connection.run(
-            "SELECT \(unescaped: Self.cellColumns), revision FROM \(unescaped: table("availability")) ORDER BY agent_id, team_id, channel"
-        )
-        .compactMap { row in
-            let revision = try row.makeRandomAccess()[7].decode(Int.self)
-            return try Self.decodeCell(row).map { ($0.0, $0.1, revision: revision) }
-        }
         return StoreContents(
-            revisions: revisions, entities: entities, cells: cells,
+            revisions: revisions, entities: entities, cells: try run(reads.allCells()),
             removals: try removedCells(since: 0, after: nil, limit: Int(Int32.max)))
-    }
-
-    /// A row of `cellColumns`.
-    private static func decodeCell(_ row: PostgresRow) throws -> (AvailabilityKey, AvailabilityCell)? {
-        let (agent, team, channel, before, after, from, until) = try row.decode((String, String, String, String, String, Int64?, Int64?).self)
-        guard let channel = Channel(rawValue: channel) else { return nil }
-        let window = LicenceWindow(from: from.map(StoredCellEncoding.instant), until: until.map(StoredCellEncoding.instant))
-        return (
-            AvailabilityKey(agent: agent, team: team, channel: channel),
-            AvailabilityCell(before: StoredCellEncoding.reasons(before), after: StoredCellEncoding.reasons(after), window: window)
-        )
     }
 
     // MARK: Writing

@@ -7,14 +7,16 @@ extension PostgresBackend {
     /// `outboundctl_revision` and looks at the store when a notice names this schema (other
     /// schemas' notices are other tenants' applies). A notice can be missed only with the
     /// connection, which ends the stream with the error; a look every `interval` is the fallback.
+    /// The looks go over the listening connection too, so a watcher holds one connection and no
+    /// thread.
     public func revisionChanges(of store: OutboundStore, every interval: Duration) -> AsyncThrowingStream<Int, Error> {
-        let (connections, url) = (connections, url)
+        let (connections, url, reads) = (connections, url, PostgresReads(schema: schema))
         return AsyncThrowingStream { continuation in
             let task = Task {
                 do {
-                    let listener = try await connections.connect()
+                    let listener = try await connections.connectListener()
                     do {
-                        try await Self.watch(listener, store: store, url: url, every: interval, continuation)
+                        try await Self.watch(listener, reads: reads, url: url, every: interval, continuation)
                         try? await listener.close()
                     } catch {
                         try? await listener.close()
@@ -35,7 +37,7 @@ extension PostgresBackend {
     /// Yields the current revision, then looks again at each notice for `url.schema` and every
     /// `interval`, yielding each new revision; returns when cancelled.
     private static func watch(
-        _ listener: PostgresConnection, store: OutboundStore, url: PostgresURL, every interval: Duration,
+        _ listener: PostgresConnection, reads: PostgresReads, url: PostgresURL, every interval: Duration,
         _ continuation: AsyncThrowingStream<Int, Error>.Continuation
     ) async throws {
         try await listener.listen(on: channel) { notifications in
@@ -55,7 +57,7 @@ extension PostgresBackend {
                     var last: Int?
                     var iterator = wakes.makeAsyncIterator()
                     repeat {
-                        let revision = try await store.perform { try $0.currentRevision() }
+                        let revision = try await PostgresAsyncSession(connection: listener, reads: reads).currentRevision()
                         if revision != last {
                             continuation.yield(revision)
                             last = revision

@@ -1,4 +1,5 @@
 import Foundation
+import PostgresTestSupport
 import XCTest
 
 /// What the support console's tests share: stores built by `apply` from examples/acme, a
@@ -11,9 +12,10 @@ enum ConsoleFixture {
     static let hostileSiteName = #"Lis<bon> & 'co'"#
     static let hostileMessage = #"<img src=x onerror="document.title='pwned'"> & "quoted""#
 
-    /// examples/acme applied to a fresh store; with `hostile`, ana.silva, digital-tier1 and
-    /// lisbon carry the hostile names and the apply the hostile message and author.
-    static func store(_ test: XCTestCase, hostile: Bool = false) throws -> (store: String, configuration: URL) {
+    /// examples/acme applied to a fresh store (a SQLite file, or with `postgres` a schema of the
+    /// throwaway PostgreSQL server); with `hostile`, ana.silva, digital-tier1 and lisbon carry
+    /// the hostile names and the apply the hostile message and author.
+    static func store(_ test: XCTestCase, hostile: Bool = false, postgres: Bool = false) throws -> (store: String, configuration: URL) {
         let configuration = try copyExample("acme", test)
         if hostile {
             try edit(
@@ -24,7 +26,12 @@ enum ConsoleFixture {
                 configuration.appendingPathComponent("organisation.yaml"), replacing: "name: Lisbon",
                 with: "name: '\(hostileSiteName.replacingOccurrences(of: "'", with: "''"))'")
         }
-        let store = configuration.deletingLastPathComponent().appendingPathComponent("outbound.sqlite").path
+        var store = configuration.deletingLastPathComponent().appendingPathComponent("outbound.sqlite").path
+        if postgres {
+            let schema = TestPostgres.uniqueSchema("console")
+            store = try TestPostgres.server().url(schema: schema)
+            test.addTeardownBlock { _ = try? TestPostgres.psql("DROP SCHEMA IF EXISTS \"\(schema)\" CASCADE") }
+        }
         var arguments = ["apply", configuration.path, "--store", store]
         if hostile { arguments += ["--message", hostileMessage, "--author", "<script>x</script>"] }
         let applied = try outboundctl(arguments)

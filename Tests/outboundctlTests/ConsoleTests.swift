@@ -17,7 +17,16 @@ final class ConsoleTests: XCTestCase {
     }
 
     func testEveryPageAnswersWithItsTypeAndTheSecurityHeaders() throws {
-        let (store, _) = try ConsoleFixture.store(self)
+        try assertEveryPageAnswers(postgres: false)
+    }
+
+    /// On PostgreSQL the pages' store reads go through the async pool (docs/serve.md).
+    func testEveryPageAnswersOnPostgreSQL() throws {
+        try assertEveryPageAnswers(postgres: true)
+    }
+
+    private func assertEveryPageAnswers(postgres: Bool) throws {
+        let (store, _) = try ConsoleFixture.store(self, postgres: postgres)
         let server = try ServeProcess(["--store", store])
         defer { server.stop() }
         let types = [
@@ -66,7 +75,15 @@ final class ConsoleTests: XCTestCase {
     /// The agent page shows the nine checks, the fix and the deciding node, and a chosen date
     /// changes the licence verdict (acme's licences end on 2099-12-31).
     func testTheAgentPageShowsTheChecksOfExplain() throws {
-        let (store, _) = try ConsoleFixture.store(self)
+        try assertTheAgentPageShowsTheChecksOfExplain(postgres: false)
+    }
+
+    func testTheAgentPageShowsTheChecksOfExplainOnPostgreSQL() throws {
+        try assertTheAgentPageShowsTheChecksOfExplain(postgres: true)
+    }
+
+    private func assertTheAgentPageShowsTheChecksOfExplain(postgres: Bool) throws {
+        let (store, _) = try ConsoleFixture.store(self, postgres: postgres)
         let server = try ServeProcess(["--store", store])
         defer { server.stop() }
         let page = try server.console("/agents/ana.silva?channel=email&date=2026-06-01").text
@@ -159,7 +176,15 @@ final class ConsoleTests: XCTestCase {
     /// The overview's counts are `matrix --format json`'s summary, and its CSV is
     /// `matrix --format csv --unavailable-only`, with the same filters.
     func testTheOverviewEqualsTheMatrix() throws {
-        let (store, _) = try ConsoleFixture.store(self)
+        try assertTheOverviewEqualsTheMatrix(postgres: false)
+    }
+
+    func testTheOverviewEqualsTheMatrixOnPostgreSQL() throws {
+        try assertTheOverviewEqualsTheMatrix(postgres: true)
+    }
+
+    private func assertTheOverviewEqualsTheMatrix(postgres: Bool) throws {
+        let (store, _) = try ConsoleFixture.store(self, postgres: postgres)
         let server = try ServeProcess(["--store", store])
         defer { server.stop() }
         for filters in [

@@ -17,7 +17,8 @@ final class PostgresServeTests: XCTestCase {
         XCTAssertEqual(try server.get("/v1/status").json["revision"] as? Int, 1)
         XCTAssertTrue(
             eventually(within: 5) {
-                (try? TestPostgres.psql("SELECT count(*) FROM pg_stat_activity WHERE query ILIKE 'LISTEN%outboundctl_revision%'")) == "1"
+                (try? TestPostgres.psql(
+                    "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'outboundctl-listen' AND datname = current_database()")) == "1"
             }, "serve listens for announcements")
 
         // Another tenant's notice: nothing to load.
@@ -31,6 +32,73 @@ final class PostgresServeTests: XCTestCase {
             "revision 2 served within 1 s of its commit")
         XCTAssertLessThan(Date().timeIntervalSince(committed), 1.0)
         XCTAssertTrue(server.stderr.contains("\"revision\":\"2\"") || server.stderr.contains("loaded revision"), server.stderr)
+    }
+}
+
+/// `serve`'s store reads on request paths answer on PostgreSQL (async, through the pool) byte
+/// for byte as on SQLite (blocking, on Dispatch threads), from the same applies.
+final class PostgresRequestReadsTests: XCTestCase {
+    func testExplainAndOlderChangeFeedsAnswerAsOnSQLite() throws {
+        let schema = TestPostgres.uniqueSchema("reads")
+        let postgres = try TestPostgres.server().url(schema: schema)
+        addTeardownBlock { _ = try? TestPostgres.psql("DROP SCHEMA IF EXISTS \"\(schema)\" CASCADE") }
+        let acme = try copyExample("acme", self)
+        let sqlite = acme.deletingLastPathComponent().appendingPathComponent("outbound.sqlite").path
+        func apply() throws {
+            for store in [postgres, sqlite] {
+                let applied = try outboundctl(["apply", acme.path, "--store", store, "--message", "m", "--author", "a"])
+                XCTAssertEqual(applied.status, 0, applied.stderr)
+            }
+        }
+        try apply()
+        try edit(acme.appendingPathComponent("agents.yaml"), replacing: "name: Ana Silva", with: "name: Ana S.")
+        try apply()
+        let servers = try [ServeProcess(["--store", postgres]), ServeProcess(["--store", sqlite])]
+        defer { for server in servers { XCTAssertEqual(server.stop(), 0) } }
+
+        var paths = ["/v1/changes?since=0", "/v1/changes?since=1", "/v1/agents/nobody/explain", "/v1/agents/ana.silva/explain?team=nowhere"]
+        let agents = try XCTUnwrap(outboundctl(["matrix", "--store", sqlite, "--format", "json"]).json?["rows"] as? [[String: Any]])
+        for agent in Set(agents.compactMap { $0["agent"] as? String }).sorted() {
+            paths += ["/v1/agents/\(agent)/explain", "/v1/agents/\(agent)/explain?channel=email&date=2100-01-02"]
+        }
+        XCTAssertGreaterThan(paths.count, 10)
+        for path in paths {
+            let (onPostgres, onSQLite) = (try servers[0].get(path), try servers[1].get(path))
+            XCTAssertEqual(onPostgres.status, onSQLite.status, path)
+            XCTAssertEqual(onPostgres.text, onSQLite.text, path)
+        }
+        XCTAssertEqual(try servers[0].get("/v1/changes?since=0").status, 200)
+        XCTAssertEqual(try servers[0].get("/v1/agents/nobody/explain").errorCode, "agent-not-found")
+    }
+}
+
+/// `serve`'s request reads when its PostgreSQL server goes away and comes back.
+final class PostgresOutageTests: XCTestCase {
+    /// While the server is down an explain answers 503 `store-unavailable` once no connection
+    /// came within the deadline (10 s), not after the pool's own minute; checks go on from
+    /// memory; once the server is back, explain answers again.
+    func testExplainIs503WhileTheServerIsDownAndAnswersOnceItIsBack() throws {
+        let postgres = try TestPostgres.startPrivate().get()
+        let store = postgres.url(schema: "outboundctl")
+        XCTAssertEqual(try outboundctl(["apply", "examples/acme", "--store", store]).status, 0)
+        let server = try ServeProcess(["--store", store])
+        defer { XCTAssertEqual(server.stop(), 0) }
+        let explain = "/v1/agents/ana.silva/explain?channel=sms"
+        XCTAssertEqual(try server.get(explain).status, 200)
+
+        try postgres.run(postgres.stopCommand)
+        let asked = Date()
+        let refused = try server.get(explain)
+        let waited = Date().timeIntervalSince(asked)
+        XCTAssertEqual(refused.status, 503, refused.text)
+        XCTAssertEqual(refused.errorCode, "store-unavailable")
+        XCTAssertFalse(refused.text.contains("password"), refused.text)
+        XCTAssertLessThan(waited, 20, "refused after \(waited) s")
+        XCTAssertEqual(try server.get("/v1/agents/ana.silva/outbound?channel=sms").status, 200, "checks answer from memory")
+
+        try postgres.run(postgres.startCommand)
+        XCTAssertTrue(try eventually(within: 60, every: 0.5) { try server.get(explain).status == 200 }, "explain answers again")
+        try postgres.run(postgres.stopCommand)
     }
 }
 
@@ -183,41 +251,12 @@ final class PostgresReplicaTests: XCTestCase {
         let server = try ServeProcess(["--store", store, "--store-reads", "3", "--store-read-queue", "10"])
         defer { XCTAssertEqual(server.stop(), 0) }
 
-        let locker = Process()
-        locker.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        locker.arguments = ["psql", "--no-psqlrc", "--quiet", "--dbname=\(try TestPostgres.server().url)"]
-        let commands = Pipe()
-        locker.standardInput = commands
-        locker.standardOutput = FileHandle.nullDevice
-        try locker.run()
-        let table = "\"\(store.components(separatedBy: "schema=").last!)\".entities"
-        commands.fileHandleForWriting.write(Data("BEGIN; LOCK TABLE \(table) IN ACCESS EXCLUSIVE MODE;\n".utf8))
-        XCTAssertTrue(
-            eventually(within: 10) {
-                (try? TestPostgres.psql("SELECT count(*) FROM pg_locks WHERE mode = 'AccessExclusiveLock' AND relation = '\(table)'::regclass"))
-                    == "1"
-            }, "the table is locked")
-
-        let held = "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'outboundctl'"
+        let lock = try TableLock(store: store, table: "entities")
+        let held = "SELECT count(*) FROM pg_stat_activity WHERE application_name LIKE 'outboundctl%'"
         let samples = ThreadSafeList<Int>()
         let answers = ThreadSafeList<HTTPAnswer>()
         let failures = ThreadSafeList<String>()
-        let port = server.baseURL.port!
-        let burst = DispatchGroup()
-        for index in 0..<300 {
-            burst.enter()
-            Thread.detachNewThread {
-                defer { burst.leave() }
-                do {
-                    let connection = try RawConnection(port: port)
-                    let agent = ["ana.silva", "bruno.costa", "eva.rocha"][index % 3]
-                    connection.send("GET /v1/agents/\(agent)/explain?channel=sms HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
-                    answers.append(try connection.response())
-                } catch {
-                    failures.append("\(error)")
-                }
-            }
-        }
+        let burst = Self.explains(300, port: server.baseURL.port!, answers: answers, failures: failures)
         // Refusals come at once; the 13 reads running and queued wait for the lock.
         XCTAssertTrue(
             eventually(within: 30) {
@@ -225,10 +264,8 @@ final class PostgresReplicaTests: XCTestCase {
                 return answers.items.count + failures.items.count >= 300 - 13
             }, "the refusals arrive while the lock is held: \(answers.items.count)")
         if let count = Int((try? TestPostgres.psql(held)) ?? "") { samples.append(count) }
-        commands.fileHandleForWriting.write(Data("COMMIT;\n".utf8))
-        try commands.fileHandleForWriting.close()
+        try lock.release()
         burst.wait()
-        locker.waitUntilExit()
 
         XCTAssertEqual(failures.items, [])
         XCTAssertEqual(answers.items.count, 300)
@@ -243,6 +280,86 @@ final class PostgresReplicaTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(samples.items.max() ?? 0, 3, "the reads did hold connections while waiting")
         XCTAssertLessThanOrEqual(samples.items.max() ?? 0, 3 + 2, "connections held: \(samples.items)")
         XCTAssertEqual(try server.get("/v1/agents/ana.silva/explain?channel=sms").status, 200, "answers again after the burst")
+    }
+
+    /// Reads waiting on PostgreSQL hold a connection each, up to the bound, and no thread: with
+    /// `--store-reads 16`, 40 explains wait on a locked table while the serve's threads stay as
+    /// many as before (a read that waited on a thread for its answer would add 16).
+    func testReadsWaitingOnTheStoreHoldNoThread() throws {
+        XCTAssertEqual(try outboundctl(["apply", "examples/acme", "--store", store]).status, 0)
+        let server = try ServeProcess(["--store", store, "--store-reads", "16", "--store-read-queue", "100"])
+        defer { XCTAssertEqual(server.stop(), 0) }
+        for _ in 0..<20 { XCTAssertEqual(try server.get("/v1/agents/ana.silva/explain?channel=sms").status, 200) }
+        let tasks = "/proc/\(server.process.processIdentifier)/task"
+        func threads() throws -> Int { try FileManager.default.contentsOfDirectory(atPath: tasks).count }
+        let before = try threads()
+
+        let lock = try TableLock(store: store, table: "entities")
+        let answers = ThreadSafeList<HTTPAnswer>()
+        let failures = ThreadSafeList<String>()
+        let burst = Self.explains(40, port: server.baseURL.port!, answers: answers, failures: failures)
+        let waiting = "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'outboundctl' AND wait_event_type = 'Lock'"
+        XCTAssertTrue(eventually(within: 20) { (try? TestPostgres.psql(waiting)) == "16" }, "16 reads wait on the lock")
+        let during = try threads()
+        XCTAssertEqual(try TestPostgres.psql(waiting), "16", "no more than the bound")
+        try lock.release()
+        burst.wait()
+
+        XCTAssertEqual(failures.items, [])
+        XCTAssertEqual(answers.items.map(\.status), Array(repeating: 200, count: 40), "every read waited its turn and was answered")
+        XCTAssertLessThanOrEqual(during, before + 3, "threads before the burst: \(before), while 16 reads waited: \(during)")
+    }
+
+    /// `count` explains at once, each on a raw connection of its own thread.
+    private static func explains(
+        _ count: Int, port: Int, answers: ThreadSafeList<HTTPAnswer>, failures: ThreadSafeList<String>
+    ) -> DispatchGroup {
+        let burst = DispatchGroup()
+        for index in 0..<count {
+            burst.enter()
+            Thread.detachNewThread {
+                defer { burst.leave() }
+                do {
+                    let connection = try RawConnection(port: port)
+                    let agent = ["ana.silva", "bruno.costa", "eva.rocha"][index % 3]
+                    connection.send("GET /v1/agents/\(agent)/explain?channel=sms HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+                    answers.append(try connection.response())
+                } catch {
+                    failures.append("\(error)")
+                }
+            }
+        }
+        return burst
+    }
+}
+
+/// A table of the store locked by another session (psql) until `release()`: reads of it wait.
+private final class TableLock {
+    private let locker = Process()
+    private let commands = Pipe()
+
+    init(store: String, table name: String) throws {
+        locker.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        locker.arguments = ["psql", "--no-psqlrc", "--quiet", "--dbname=\(try TestPostgres.server().url)"]
+        locker.standardInput = commands
+        locker.standardOutput = FileHandle.nullDevice
+        try locker.run()
+        let table = "\"\(store.components(separatedBy: "schema=").last!)\".\(name)"
+        commands.fileHandleForWriting.write(Data("BEGIN; LOCK TABLE \(table) IN ACCESS EXCLUSIVE MODE;\n".utf8))
+        guard
+            eventually(
+                within: 10,
+                {
+                    (try? TestPostgres.psql("SELECT count(*) FROM pg_locks WHERE mode = 'AccessExclusiveLock' AND relation = '\(table)'::regclass"))
+                        == "1"
+                })
+        else { throw ServeFailure("\(table) was not locked within 10 s") }
+    }
+
+    func release() throws {
+        commands.fileHandleForWriting.write(Data("COMMIT;\n".utf8))
+        try commands.fileHandleForWriting.close()
+        locker.waitUntilExit()
     }
 }
 

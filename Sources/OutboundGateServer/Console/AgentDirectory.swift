@@ -20,7 +20,7 @@ final class AgentDirectory: @unchecked Sendable {
             return loaded.entries
         }
         let read = try await reads.run { store in
-            try store.names(in: .agents).map { Entry(id: $0.id, name: $0.name, folded: (Self.fold($0.id), Self.fold($0.name ?? ""))) }
+            try await store.names(in: .agents).map { Entry(id: $0.id, name: $0.name, folded: (Self.fold($0.id), Self.fold($0.name ?? ""))) }
         }
         lock.withLock { loaded = (snapshot.storeId, snapshot.revision, read) }
         return read

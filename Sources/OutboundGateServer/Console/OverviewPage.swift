@@ -85,7 +85,9 @@ enum OverviewPage {
     /// "did you mean", as `matrix` refuses it.
     private static func read(site: String?, team: String?, reads: StoreReads) async throws -> Read {
         let read = try await reads.run { store in
-            Read(sites: try store.names(in: .sites), teams: try store.names(in: .teams), cells: try store.availabilityRows(site: site, now: Date()))
+            Read(
+                sites: try await store.names(in: .sites), teams: try await store.names(in: .teams),
+                cells: try await store.availabilityRows(site: site, now: Date()))
         }
         if let site, !read.sites.contains(where: { $0.id == site }) {
             throw APIError.badRequest("site: unknown site '\(site)'\(Suggestion.hint(for: site, in: read.sites.map(\.id)))")

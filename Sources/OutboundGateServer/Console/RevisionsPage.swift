@@ -7,7 +7,7 @@ import OutboundStore
 /// like any other value.
 enum RevisionsPage {
     static func render(_ visit: Visit, reads: StoreReads) async throws -> Response {
-        let revisions = try await reads.run { try $0.history() }
+        let revisions = try await reads.run { try await $0.history() }
         let rows = revisions.reversed().map { revision -> HTML in
             """
             <tr><td data-label="Revision">\(revision.number)</td><td data-label="Time">\(revision.time)</td>\

@@ -60,7 +60,7 @@ struct ServeCommand: AsyncParsableCommand {
         let server: GateServer
         do {
             server = try storeErrorsExit {
-                let open = location.reader()
+                let open = location.reader(readConnections: storeReads)
                 guard try open().isCurrentSchema else { throw location.olderSchemaRefused }
                 return try GateServer(options: options, open: open)
             }

@@ -62,14 +62,15 @@ enum StoreLocation {
 
     /// How `serve` opens the store for each look: a SQLite file anew each time (a file
     /// replaced or made unreadable is then noticed); a PostgreSQL store once, then kept, since
-    /// its backend keeps connections and makes new ones when the server comes back.
-    func reader() -> @Sendable () throws -> OutboundStore {
+    /// its backend keeps connections and makes new ones when the server comes back. Its
+    /// request paths read PostgreSQL from async code over at most `readConnections` connections.
+    func reader(readConnections: Int) -> @Sendable () throws -> OutboundStore {
         switch self {
         case .sqlite(let path):
             return { try OutboundStore.sqliteForReading(path: path) }
         case .postgres(let url):
             let opened = OpenedOnce()
-            return { try opened.store { try OutboundStore.postgresForReading(url: url) } }
+            return { try opened.store { try OutboundStore.postgresForReading(url: url, readConnections: readConnections) } }
         }
     }
 }
