@@ -18,10 +18,15 @@
 #     Three serves on one throwaway PostgreSQL (scripts/dev-postgres.sh), wrk on two of them
 #     for SECONDS (default 60) while 8 admins apply at once, ROUNDS (default 3) times:
 #     freshness on every replica, wrk's and the applies' errors, resident memory per replica.
+#   scripts/bench-serve.sh explain [AGENTS] [ROUNDS] [SECONDS]
+#     One serve on a throwaway PostgreSQL; wrk asks for random agents' explains (which read
+#     the store) over 32 connections, against the default --store-reads 4: rate, p50, p99, and
+#     the most threads and connections the serve held. With BASELINE=/path/to/outboundctl, the
+#     same against that binary in the same run, alternating round by round.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 part=checks
-case "${1:-}" in checks | churn | replicas) part=$1; shift ;; esac
+case "${1:-}" in checks | churn | replicas | explain) part=$1; shift ;; esac
 agents=${1:-50000}
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
 swift build -c release --product outboundctl >/dev/null
@@ -53,6 +58,49 @@ if [ "$part" = churn ]; then
   python3 scripts/bench/serve_churn.py --bin "$bin" --tenant "$work/tenant" --store "$work/outbound.sqlite" \
     --serve "http://127.0.0.1:18472:$serve_pid" --revisions "${2:-100}" --interval "${3:-0.5}"
   echo "goals: resident peak <= 150 MB and flat after the first revisions; freshness p50 and p99 <= 1 s"
+  exit 0
+fi
+
+if [ "$part" = explain ]; then
+  rounds=${2:-3}
+  seconds=${3:-10}
+  postgres=$(scripts/dev-postgres.sh --stop-with $$)
+  postgres_dir=$(echo "$postgres" | sed -n 's/^dir=//p')
+  url=$(echo "$postgres" | sed -n 's/^url=//p')
+  postgres_stop=$(echo "$postgres" | sed -n 's/^stop=//p')
+  store="$url&schema=bench"
+  "$bin/outboundctl" apply "$work/tenant" --store "$store" -q >/dev/null
+  declare -A results
+  binaries=("$bin/outboundctl")
+  [ -n "${BASELINE:-}" ] && binaries+=("$BASELINE")
+  for round in $(seq "$rounds"); do
+    for binary in "${binaries[@]}"; do
+      "$binary" serve --store "$store" --listen 127.0.0.1:18476 2>"$work/serve-explain.log" &
+      serve_pid=$!
+      until grep -q '"listening"' "$work/serve-explain.log" 2>/dev/null; do sleep 0.01; done
+      : >"$work/samples"
+      ( while kill -0 "$serve_pid" 2>/dev/null; do
+          echo "$(ls "/proc/$serve_pid/task" | wc -l) $(psql --no-psqlrc -Atc "SELECT count(*) FROM pg_stat_activity WHERE application_name LIKE 'outboundctl%'" "$url")" >>"$work/samples"
+          sleep 0.2
+        done ) &
+      sampler=$!
+      line=$(env AGENTS="$agents" PATH_SUFFIX="/explain?channel=sms" wrk -t1 -c32 -d"${seconds}s" -s scripts/wrk/agents.lua http://127.0.0.1:18476 | grep '^RESULT')
+      kill "$serve_pid"; wait "$serve_pid" 2>/dev/null || true; wait "$sampler" 2>/dev/null || true
+      peak=$(awk '$1 > t { t = $1 } $2 > c { c = $2 } END { print t, c }' "$work/samples")
+      results[$binary]+="$(echo "$line" | sed -E 's/.*rps=([0-9.]+) p50=([0-9.]+) p99=([0-9.]+) non2xx=([0-9]+) errors=([0-9]+).*/\1 \2 \3 \4 \5/') $peak"$'\n'
+    done
+    echo "round $round of $rounds done" >&2
+  done
+  median() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+  column() { printf '%s' "${results[$1]}" | awk -v c="$2" 'NF { print $c }' | median; }
+  echo "explain: $agents agents on PostgreSQL, wrk -c32 for ${seconds} s, --store-reads 4, $rounds rounds, medians"
+  printf '%-12s %9s %8s %8s %7s %7s %8s %6s\n' binary req/s p50_ms p99_ms non2xx errors threads conns
+  for binary in "${binaries[@]}"; do
+    label=$([ "$binary" = "$bin/outboundctl" ] && echo this || echo baseline)
+    printf '%-12s %9s %8s %8s %7s %7s %8s %6s\n' "$label" "$(column "$binary" 1)" "$(column "$binary" 2)" "$(column "$binary" 3)" \
+      "$(column "$binary" 4)" "$(column "$binary" 5)" "$(column "$binary" 6)" "$(column "$binary" 7)"
+  done
+  echo "goals: connections <= --store-reads + 2 = 6; threads flat however many requests wait"
   exit 0
 fi
 
