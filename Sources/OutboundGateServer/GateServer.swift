@@ -49,8 +49,10 @@ public struct GateServer: Sendable {
     let open: @Sendable () throws -> OutboundStore
     let first: GateSnapshot
     let tokens: TokenFile?
-    /// The store's async read pool (PostgreSQL), run for as long as the server runs.
-    let asyncReads: (any AsyncStoreReads)?
+    /// The store opened at start when its reads are async (PostgreSQL): requests read it as
+    /// it is, and its pool runs for as long as the server does (`run`; a test that drives
+    /// `parts()` in process without `run` must use a SQLite store).
+    let asyncStore: OutboundStore?
 
     /// Reads the token file and the store's current revision: a missing or unreadable store
     /// is thrown here, before anything listens.
@@ -59,7 +61,7 @@ public struct GateServer: Sendable {
         self.open = open
         tokens = try options.tokenFile.map(TokenFile.init(path:))
         let store = try open()
-        asyncReads = store.backend.asyncReads
+        asyncStore = store.backend.asyncReads == nil ? nil : store
         first = GateSnapshot(whole: try store.servedChanges(from: nil, limit: 0)!)
         // What the load read is gone now that the snapshot holds it compactly.
         FreedMemory.release()
@@ -83,7 +85,8 @@ public struct GateServer: Sendable {
         metrics.revisionLoaded(first)
         let tokens = TokenHolder(tokens)
         let reads = StoreReads(
-            open: open, concurrent: options.storeReads, queueLimit: options.storeReadQueue, report: { metrics.storeReads(running: $0, waiting: $1) })
+            open: open, kept: asyncStore, concurrent: options.storeReads, queueLimit: options.storeReadQueue,
+            report: { metrics.storeReads(running: $0, waiting: $1) })
         let console = Console(state: state, tokens: tokens, reads: reads, trustsForwardedProto: options.isLoopback)
         let api = GateAPI(
             state: state, metrics: metrics, reads: reads, maxStale: options.maxStale, longPolls: LongPollLimit(report: metrics.longPollsHeld))
@@ -112,7 +115,7 @@ public struct GateServer: Sendable {
             },
             logger: logger)
         // Shut down in reverse order: the read pool last, after the requests in flight.
-        let pool = asyncReads.map { ServiceGroupConfiguration.ServiceConfiguration(service: StoreReadPool(reads: $0)) }
+        let pool = asyncStore?.backend.asyncReads.map { ServiceGroupConfiguration.ServiceConfiguration(service: StoreReadPool(reads: $0)) }
         var configuration = ServiceGroupConfiguration(
             services: (pool.map { [$0] } ?? []) + [.init(service: application), .init(service: loader)],
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)

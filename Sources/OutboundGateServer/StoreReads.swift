@@ -11,6 +11,9 @@ import OutboundStore
 /// (plus the loader's and the LISTEN's: docs/serve.md).
 final class StoreReads: @unchecked Sendable {
     let open: @Sendable () throws -> OutboundStore
+    /// The store opened at start, when its reads are async (PostgreSQL): used as it is, where
+    /// a SQLite file is opened anew for each read (a file replaced is then noticed).
+    let kept: OutboundStore?
     let concurrent: Int
     let queueLimit: Int
     private let lock = NSLock()
@@ -19,10 +22,11 @@ final class StoreReads: @unchecked Sendable {
     private let report: @Sendable (_ running: Int, _ waiting: Int) -> Void
 
     init(
-        open: @escaping @Sendable () throws -> OutboundStore, concurrent: Int, queueLimit: Int,
+        open: @escaping @Sendable () throws -> OutboundStore, kept: OutboundStore? = nil, concurrent: Int, queueLimit: Int,
         report: @escaping @Sendable (_ running: Int, _ waiting: Int) -> Void = { _, _ in }
     ) {
         self.open = open
+        self.kept = kept
         self.concurrent = max(1, concurrent)
         self.queueLimit = max(0, queueLimit)
         self.report = report
@@ -35,9 +39,8 @@ final class StoreReads: @unchecked Sendable {
         try await takeTurn()
         defer { endTurn() }
         do {
-            // Opening is a file's on SQLite; on PostgreSQL the store opened at start.
-            let store = try await BlockingWork.run { [open] in try open() }
-            return try await body(store)
+            if let kept { return try await body(kept) }
+            return try await body(try await BlockingWork.run { [open] in try open() })
         } catch let refusal as GateRefusal {
             throw APIError(refusal)
         } catch let error as StoreError {

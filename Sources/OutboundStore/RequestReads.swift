@@ -59,7 +59,9 @@ extension OutboundStore {
     /// `names(in:)`.
     public func names(in section: Section) async throws -> [(id: String, name: String?)] {
         guard let reads = backend.asyncReads else { return try await BlockingWork.run { try self.names(in: section) }.map { ($0.id, $0.name) } }
-        return Self.names(try await reads.read { try await $0.entities(kinds: [section.rawValue]) })
+        let entities = try await reads.read { try await $0.entities(kinds: [section.rawValue]) }
+        // Parsing every agent's JSON is CPU work.
+        return try await BlockingWork.run { Self.names(entities) }
     }
 
     /// `availabilityRows(site:now:)` at this moment (a store of an older schema is answered

@@ -33,7 +33,7 @@ public final class PostgresBackend: StoreBackend {
         self.isCurrentSchema = isCurrentSchema
         schema = PostgresSchema.quoted(url.schema)
         readPool = try readConnections.map {
-            try PostgresReadPool(url: url, reads: PostgresReads(schema: PostgresSchema.quoted(url.schema)), connections: $0)
+            try PostgresReadPool(url: url, reads: PostgresReads(schema: PostgresSchema.quoted(url.schema)), connections: connections, size: $0)
         }
     }
 

@@ -12,15 +12,18 @@ final class PostgresReadPool: AsyncStoreReads {
     private let client: PostgresClient
     private let url: PostgresURL
     private let reads: PostgresReads
+    /// For a direct connection that says why the pool has none (`diagnosis`).
+    private let connections: PostgresConnections
 
     /// How long a read waits for a connection: a server that is down is not retried by the
     /// pool's own rule for a minute, and a request should hear 503 sooner (it is the connect
     /// timeout of the blocking reads too).
     static let connectionDeadline: Duration = .seconds(10)
 
-    init(url: PostgresURL, reads: PostgresReads, connections: Int) throws {
+    init(url: PostgresURL, reads: PostgresReads, connections: PostgresConnections, size: Int) throws {
         self.url = url
         self.reads = reads
+        self.connections = connections
         var configuration: PostgresClient.Configuration
         if let directory = url.socketDirectory {
             configuration = .init(
@@ -33,7 +36,7 @@ final class PostgresReadPool: AsyncStoreReads {
         }
         configuration.options.connectTimeout = .seconds(10)
         configuration.options.additionalStartupParameters = PostgresConnections.startupParameters
-        configuration.options.maximumConnections = connections
+        configuration.options.maximumConnections = size
         client = PostgresClient(configuration: configuration, backgroundLogger: PostgresConnections.logger)
     }
 
@@ -51,17 +54,45 @@ final class PostgresReadPool: AsyncStoreReads {
                     try await connection.query("COMMIT", logger: logger)
                     return result
                 } catch {
-                    _ = try? await connection.query("ROLLBACK", logger: logger)
+                    // A connection whose transaction may still be open must not serve another
+                    // read (it would see this one's snapshot): closed, the pool replaces it.
+                    do {
+                        try await connection.query("ROLLBACK", logger: logger)
+                    } catch {
+                        try? await connection.close()
+                    }
                     throw error
                 }
             }
         } catch let error as StoreError {
             throw error
-        } catch is NoConnectionInTime {
-            throw StoreError.unreadable(
-                url.location, "no connection to the server within \(Self.connectionDeadline.components.seconds) s (is it running and reachable?)")
-        } catch {
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch let error as PSQLError {
             throw PostgresErrors.storeError(error, url)
+        } catch let error as PostgresDecodingError {
+            throw PostgresErrors.storeError(error, url)
+        } catch {
+            // No connection in time, or the pool gave up connecting for now (its circuit
+            // breaker, after a minute of failures): the pool keeps its failures to itself.
+            throw await diagnosis()
+        }
+    }
+
+    /// Why the pool has no connection, from one made directly: the server's refusal (a wrong
+    /// password, a missing database, no connection slot left) or the network's.
+    private func diagnosis() async -> StoreError {
+        let noConnection = "no connection to the server within \(Self.connectionDeadline.components.seconds) s"
+        do {
+            var configuration = try connections.configuration()
+            configuration.options.connectTimeout = .seconds(2)
+            let connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: PostgresConnections.logger)
+            try? await connection.close()
+            return .unreadable(url.location, noConnection + ", though it accepts one now; retry")
+        } catch {
+            let cause = PostgresErrors.storeError(error, url)
+            guard case .unreadable(_, let message) = cause else { return cause }
+            return .unreadable(url.location, "\(noConnection): \(message)")
         }
     }
 

@@ -19,9 +19,9 @@ final class AgentDirectory: @unchecked Sendable {
         if let loaded = lock.withLock({ loaded }), loaded.storeId == snapshot.storeId, loaded.revision == snapshot.revision {
             return loaded.entries
         }
-        let read = try await reads.run { store in
-            try await store.names(in: .agents).map { Entry(id: $0.id, name: $0.name, folded: (Self.fold($0.id), Self.fold($0.name ?? ""))) }
-        }
+        let names = try await reads.run { try await $0.names(in: .agents) }
+        // Folding every agent's id and name is CPU work.
+        let read = try await BlockingWork.run { names.map { Entry(id: $0.id, name: $0.name, folded: (Self.fold($0.id), Self.fold($0.name ?? ""))) } }
         lock.withLock { loaded = (snapshot.storeId, snapshot.revision, read) }
         return read
     }
