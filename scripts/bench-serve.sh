@@ -61,15 +61,20 @@ if [ "$part" = churn ]; then
   exit 0
 fi
 
-if [ "$part" = explain ]; then
-  rounds=${2:-3}
-  seconds=${3:-10}
+postgres_store() { # → a throwaway PostgreSQL (stopped at exit) holding the tenant: $url, $store
+  # Its own directory (dev-postgres.sh runs the server as `postgres` when this runs as root).
   postgres=$(scripts/dev-postgres.sh --stop-with $$)
   postgres_dir=$(echo "$postgres" | sed -n 's/^dir=//p')
   url=$(echo "$postgres" | sed -n 's/^url=//p')
   postgres_stop=$(echo "$postgres" | sed -n 's/^stop=//p')
   store="$url&schema=bench"
   "$bin/outboundctl" apply "$work/tenant" --store "$store" -q >/dev/null
+}
+
+if [ "$part" = explain ]; then
+  rounds=${2:-3}
+  seconds=${3:-10}
+  postgres_store
   declare -A results
   binaries=("$bin/outboundctl")
   [ -n "${BASELINE:-}" ] && binaries+=("$BASELINE")
@@ -107,13 +112,7 @@ fi
 if [ "$part" = replicas ]; then
   rounds=${2:-3}
   seconds=${3:-60}
-  # Its own directory (dev-postgres.sh runs the server as `postgres` when this runs as root).
-  postgres=$(scripts/dev-postgres.sh --stop-with $$)
-  postgres_dir=$(echo "$postgres" | sed -n 's/^dir=//p')
-  url=$(echo "$postgres" | sed -n 's/^url=//p')
-  postgres_stop=$(echo "$postgres" | sed -n 's/^stop=//p')
-  store="$url&schema=bench"
-  "$bin/outboundctl" apply "$work/tenant" --store "$store" -q >/dev/null
+  postgres_store
   serve "$store" 18473; first=$serve_pid
   serve "$store" 18474; second=$serve_pid
   serve "$store" 18475; third=$serve_pid
