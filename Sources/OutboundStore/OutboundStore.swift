@@ -102,17 +102,36 @@ public final class OutboundStore: Sendable {
     private func configurationForExplaining(agent id: String) throws -> ExplainingContext? {
         try read { session in
             let revision = try session.currentRevision()
-            var walk = GateReads.Walk(agent: id)
-            var entities: [CanonicalForm.Key: StoredEntity] = [:]
-            while !walk.wanted.isEmpty {
-                let found = try session.entities(keys: walk.wanted)
-                entities.merge(found) { first, _ in first }
-                walk.take(found.mapValues(\.data))
-            }
-            guard walk.reachedAgent else { return nil }
-            entities.merge(try session.entities(kinds: GateReads.whole.map(\.rawValue))) { first, _ in first }
-            return ExplainingContext(revision: revision, entities: entities)
+            var reading = ExplainingRead(agent: id)
+            while !reading.wanted.isEmpty { reading.take(try session.entities(keys: reading.wanted)) }
+            guard reading.reachedAgent else { return nil }
+            reading.take(try session.entities(kinds: ExplainingRead.wholeKinds))
+            return ExplainingContext(revision: revision, entities: reading.entities)
         }
+    }
+}
+
+/// The entities explain reads around one agent, as stored, gathered by `GateReads.Walk`'s
+/// steps: the blocking explain and the async one (`RequestReads.swift`) drive it alike. Drive
+/// `take` with the entities of `wanted` until it is empty; then, when the agent was reached,
+/// with the sections read whole (`wholeKinds`).
+struct ExplainingRead: Sendable {
+    private var walk: GateReads.Walk
+    private(set) var entities: [CanonicalForm.Key: StoredEntity] = [:]
+
+    /// The kinds of `GateReads.whole`, the sections read whole.
+    static let wholeKinds = GateReads.whole.map(\.rawValue)
+
+    init(agent id: String) {
+        walk = GateReads.Walk(agent: id)
+    }
+
+    var wanted: [CanonicalForm.Key] { walk.wanted }
+    var reachedAgent: Bool { walk.reachedAgent }
+
+    mutating func take(_ found: [CanonicalForm.Key: StoredEntity]) {
+        entities.merge(found) { first, _ in first }
+        if !walk.wanted.isEmpty { walk.take(found.mapValues(\.data)) }
     }
 }
 

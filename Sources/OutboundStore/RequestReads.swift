@@ -14,16 +14,11 @@ extension OutboundStore {
         let agent = question.agent
         let read = try await reads.read { session -> (revision: Int, entities: [CanonicalForm.Key: StoredEntity])? in
             let revision = try await session.currentRevision()
-            var walk = GateReads.Walk(agent: agent)
-            var entities: [CanonicalForm.Key: StoredEntity] = [:]
-            while !walk.wanted.isEmpty {
-                let found = try await session.entities(keys: walk.wanted)
-                entities.merge(found) { first, _ in first }
-                walk.take(found.mapValues(\.data))
-            }
-            guard walk.reachedAgent else { return nil }
-            entities.merge(try await session.entities(kinds: GateReads.whole.map(\.rawValue))) { first, _ in first }
-            return (revision, entities)
+            var reading = ExplainingRead(agent: agent)
+            while !reading.wanted.isEmpty { reading.take(try await session.entities(keys: reading.wanted)) }
+            guard reading.reachedAgent else { return nil }
+            reading.take(try await session.entities(kinds: ExplainingRead.wholeKinds))
+            return (revision, reading.entities)
         }
         guard let read else {
             let ids = try await reads.read { try await $0.ids(kind: Section.agents.rawValue) }

@@ -2,11 +2,11 @@ import Foundation
 import Logging
 import PostgresNIO
 
-/// The backend's connections to one server: one per transaction in flight, kept for the next
-/// one when it ends cleanly (a CLI command uses one; `serve` answers several requests at once).
-/// The store API is synchronous and runs on Dispatch threads (`OutboundStore.perform` moves
-/// async callers there), so each call waits here for its NIO future; the cooperative pool is
-/// never blocked.
+/// The backend's connections to one server for the blocking engine: one per transaction in
+/// flight, kept for the next one when it ends cleanly (a CLI command uses one; `serve`'s loader
+/// one look at a time, while its request reads await `PostgresReadPool`). The blocking API runs
+/// on Dispatch threads (`OutboundStore.perform` moves async callers there), so each call waits
+/// here for its NIO future; the cooperative pool is never blocked.
 final class PostgresConnections: @unchecked Sendable {
     let url: PostgresURL
     private let lock = NSLock()
@@ -143,13 +143,3 @@ extension PostgresConnection {
 
 /// The connection ended before a query's answer.
 struct ConnectionLost: Error {}
-
-/// Whether a promise was completed already (both callbacks run on the connection's event loop).
-private final class Settled: @unchecked Sendable {
-    private var done = false
-
-    func first() -> Bool {
-        defer { done = true }
-        return !done
-    }
-}

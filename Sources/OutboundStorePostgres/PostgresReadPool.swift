@@ -98,17 +98,18 @@ final class PostgresReadPool: AsyncStoreReads {
 
     /// `body` on a connection of the pool, if one is leased within `connectionDeadline`.
     private func withConnection<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
-        let lease = Lease()
+        // Whichever comes first, the connection or the deadline, decides; the other does nothing.
+        let lease = Settled()
         return try await withThrowingTaskGroup(of: T?.self) { [client] group in
             group.addTask {
                 try await client.withConnection { connection in
-                    guard lease.begin() else { throw NoConnectionInTime() }
+                    guard lease.first() else { throw NoConnectionInTime() }
                     return try await body(connection)
                 }
             }
             group.addTask {
                 try await Task.sleep(for: Self.connectionDeadline)
-                if lease.expire() { throw NoConnectionInTime() }
+                if lease.first() { throw NoConnectionInTime() }
                 return nil
             }
             defer { group.cancelAll() }
@@ -116,25 +117,6 @@ final class PostgresReadPool: AsyncStoreReads {
                 if let answer { return answer }
             }
             throw NoConnectionInTime()
-        }
-    }
-}
-
-/// Whether a read got its connection before its deadline: whichever of the two comes first
-/// wins, and the other then does nothing.
-private final class Lease: @unchecked Sendable {
-    private let lock = NSLock()
-    private var settled = false
-
-    /// True when the connection came first.
-    func begin() -> Bool { settle() }
-    /// True when the deadline came first.
-    func expire() -> Bool { settle() }
-
-    private func settle() -> Bool {
-        lock.withLock {
-            defer { settled = true }
-            return !settled
         }
     }
 }
